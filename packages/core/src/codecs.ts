@@ -1,0 +1,136 @@
+/**
+ * Tight io-ts codecs for the values every context shares: timestamps, dates, identifiers, money and
+ * area references. None of them transforms on decode (a `DateFromISOString` costs two to three times
+ * `JSON.parse` on replay), so decoding a stored event is a check, not a rebuild.
+ */
+import * as t from 'io-ts'
+
+// --- strings ---
+
+/** A string with at least one non-whitespace character. */
+export interface NonEmptyStringBrand {
+  readonly NonEmptyString: unique symbol
+}
+export const NonEmptyString = t.brand(
+  t.string,
+  (s): s is t.Branded<string, NonEmptyStringBrand> => s.trim().length > 0,
+  'NonEmptyString',
+)
+export type NonEmptyString = t.TypeOf<typeof NonEmptyString>
+
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
+
+const validCalendarDate = (y: number, m: number, d: number): boolean => {
+  if (m < 1 || m > 12 || d < 1) return false
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate()
+  return d <= days
+}
+
+/** True when `s` is an RFC 3339 timestamp with an explicit offset, e.g. `2026-04-01T09:30:00Z`. */
+export const isIsoDateTime = (s: string): boolean => {
+  const m = ISO_DATE_TIME.exec(s)
+  if (m === null) return false
+  const [, y, mo, d, h, mi, se] = m
+  return validCalendarDate(Number(y), Number(mo), Number(d)) && Number(h) < 24 && Number(mi) < 60 && Number(se) < 60
+}
+
+/** True when `s` is a calendar date `YYYY-MM-DD`. */
+export const isIsoDate = (s: string): boolean => {
+  const m = ISO_DATE.exec(s)
+  return m !== null && validCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))
+}
+
+export interface IsoDateTimeBrand {
+  readonly IsoDateTime: unique symbol
+}
+/** An RFC 3339 timestamp kept as its string: ordered, exact, and free to decode. */
+export const IsoDateTime = t.brand(
+  t.string,
+  (s): s is t.Branded<string, IsoDateTimeBrand> => isIsoDateTime(s),
+  'IsoDateTime',
+)
+export type IsoDateTime = t.TypeOf<typeof IsoDateTime>
+
+export interface IsoDateBrand {
+  readonly IsoDate: unique symbol
+}
+/** A calendar date `YYYY-MM-DD` (a grant's due date, a volunteer's date of birth). */
+export const IsoDate = t.brand(t.string, (s): s is t.Branded<string, IsoDateBrand> => isIsoDate(s), 'IsoDate')
+export type IsoDate = t.TypeOf<typeof IsoDate>
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** True when `s` is a UUID in its canonical 8-4-4-4-12 hexadecimal form. */
+export const isUuid = (s: string): boolean => UUID.test(s)
+
+export interface UuidBrand {
+  readonly Uuid: unique symbol
+}
+/** A UUID in canonical form, any version. */
+export const Uuid = t.brand(t.string, (s): s is t.Branded<string, UuidBrand> => isUuid(s), 'Uuid')
+export type Uuid = t.TypeOf<typeof Uuid>
+
+// --- money ---
+
+export interface PenceBrand {
+  readonly Pence: unique symbol
+}
+/** A non-negative whole number of pence (or the minor unit of the currency). */
+export const Pence = t.brand(
+  t.number,
+  (n): n is t.Branded<number, PenceBrand> => Number.isSafeInteger(n) && n >= 0,
+  'Pence',
+)
+export type Pence = t.TypeOf<typeof Pence>
+
+export interface CurrencyCodeBrand {
+  readonly CurrencyCode: unique symbol
+}
+/** An ISO 4217 alphabetic currency code, e.g. `GBP`. */
+export const CurrencyCode = t.brand(
+  t.string,
+  (s): s is t.Branded<string, CurrencyCodeBrand> => /^[A-Z]{3}$/.test(s),
+  'CurrencyCode',
+)
+export type CurrencyCode = t.TypeOf<typeof CurrencyCode>
+
+/** An amount of money: integer minor units and a currency. */
+export const Money = t.readonly(t.type({ amount: Pence, currency: CurrencyCode }), 'Money')
+export type Money = t.TypeOf<typeof Money>
+
+// --- areas ---
+
+/** A reference to an area in a named boundary release, e.g. `{ code: 'E05013050', type: 'ward', vintage: '2025' }`. */
+export const AreaRef = t.readonly(
+  t.type({ code: NonEmptyString, type: NonEmptyString, vintage: NonEmptyString }),
+  'AreaRef',
+)
+export type AreaRef = t.TypeOf<typeof AreaRef>
+
+// --- errors ---
+
+const describeValue = (value: unknown): string => {
+  if (value === undefined) return 'undefined'
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value)
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value)
+  if (Array.isArray(value)) return 'an array'
+  return `a ${typeof value}`
+}
+
+/**
+ * Turns io-ts validation errors into one line per problem, each naming the field's path, the type
+ * it should have had and the value it had: `amount.amount: expected Pence, got -5`.
+ */
+export const describeErrors = (errors: t.Errors): ReadonlyArray<string> => {
+  const lines = errors.map((error) => {
+    const keys = error.context
+      .slice(1)
+      .map((entry) => entry.key)
+      .filter((key) => key !== '')
+    const path = keys.length === 0 ? '(root)' : keys.join('.')
+    const expected = error.context[error.context.length - 1]?.type.name ?? 'unknown'
+    return error.message ?? `${path}: expected ${expected}, got ${describeValue(error.value)}`
+  })
+  return [...new Set(lines)]
+}

@@ -1,0 +1,281 @@
+/**
+ * Command handling (DESIGN §3): decode the command and its context, load and fold the stream, ask
+ * the policy, decide, and append at the revision that was read. A concurrent writer makes the append
+ * fail; the handler then reloads and decides again, a bounded number of times. A store that fails
+ * mid-append is retried with the very same event ids, so a write that did commit is acknowledged, not
+ * repeated.
+ */
+import * as E from 'fp-ts/Either'
+import type * as TE from 'fp-ts/TaskEither'
+import * as t from 'io-ts'
+import type { Clock, IdGenerator } from './clock'
+import { EVENT_ID_NAMESPACE, uuidV5 } from './clock'
+import { IsoDateTime, NonEmptyString, Uuid, describeErrors } from './codecs'
+import type { Aggregate, Command } from './decider'
+import type { NewEvent, RecordedEvent } from './envelope'
+import type { CommandError } from './errors'
+import {
+  CorruptEventError,
+  EventIdConflictError,
+  InvalidArgumentError,
+  LimitExceededError,
+  WrongExpectedRevisionError,
+  forbidden,
+  invalidCommand,
+  rejected,
+} from './errors'
+import type { DomainEvent } from './event'
+import type { AppendResult, EventStore } from './event-store'
+import { Actor } from './metadata'
+import type { EventMetadata } from './metadata'
+import type { Policy } from './policy'
+
+// --- model ---
+
+/** Who sends a command, and why: decoded before anything else, like the command itself. */
+export const CommandContext = t.readonly(
+  t.intersection([
+    t.type({ actor: Actor }),
+    t.partial({
+      /** Makes event ids deterministic: the same command sent twice is stored once. */
+      commandId: Uuid,
+      correlationId: NonEmptyString,
+      causationId: NonEmptyString,
+      /** Business time, when it differs from now (a form signed last Tuesday, entered today). */
+      occurredAt: IsoDateTime,
+      tenant: NonEmptyString,
+    }),
+  ]),
+  'CommandContext',
+)
+export type CommandContext = t.TypeOf<typeof CommandContext>
+
+/** What a command that succeeded did. */
+export interface CommandResult<E, S> {
+  readonly streamId: string
+  /** The events the decision recorded (empty when nothing needed to change). */
+  readonly events: ReadonlyArray<E>
+  /** The aggregate's state after them. */
+  readonly state: S
+  /** The stream's last revision after the command (`-1`: still empty). */
+  readonly revision: number
+  /** How the store acknowledged the append, or `null` when nothing was appended. */
+  readonly appended: AppendResult | null
+  /** 1 unless a concurrent writer made the handler decide again. */
+  readonly attempts: number
+}
+
+export interface CommandHandlerOptions {
+  readonly store: EventStore
+  readonly policy: Policy
+  readonly clock: Clock
+  readonly ids: IdGenerator
+  /** How many times to decide before giving up with `Conflict` (default 5). */
+  readonly maxAttempts?: number
+  /** How many times to resend an append the store failed on (default 3). */
+  readonly maxStoreRetries?: number
+  /** The base of the jittered backoff between attempts, in milliseconds (default 2). */
+  readonly backoffMs?: number
+}
+
+/** Sends one command to an aggregate. */
+export type HandleCommand<E extends DomainEvent, S> = (
+  command: unknown,
+  context: unknown,
+) => TE.TaskEither<CommandError, CommandResult<E, S>>
+
+// --- loading ---
+
+/** An aggregate's state as folded from its stream, with the revision it was read at. */
+export interface LoadedAggregate<S> {
+  readonly state: S
+  readonly revision: number
+  readonly tenant: string | undefined
+}
+
+/**
+ * Reads and folds an aggregate's stream. A stored event that does not decode is returned as a
+ * `CorruptEventError` naming its position; it is never skipped.
+ */
+export const loadAggregate = async <C extends Command, E extends DomainEvent, S>(
+  store: EventStore,
+  aggregate: Aggregate<C, E, S>,
+  stream: string,
+  options: { readonly until?: number } = {},
+): Promise<E.Either<CorruptEventError, LoadedAggregate<S>>> => {
+  let state = aggregate.decider.initialState
+  let revision = -1
+  let tenant: string | undefined
+  for await (const recorded of store.readStream(stream, options.until === undefined ? {} : { until: options.until })) {
+    const decoded = aggregate.events.decode(recorded)
+    if (E.isLeft(decoded))
+      return E.left(
+        new CorruptEventError(recorded.position, recorded.streamId, recorded.revision, decoded.left.message),
+      )
+    state = aggregate.decider.evolve(state, decoded.right)
+    if (revision === -1) tenant = recorded.metadata.tenant
+    revision = recorded.revision
+  }
+  return E.right({ state, revision, tenant })
+}
+
+// --- handling ---
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+
+const unreadable = (error: CorruptEventError): CommandError => ({
+  _tag: 'UnreadableEvent',
+  streamId: error.streamId,
+  revision: error.revision,
+  position: error.position,
+  message: error.message,
+})
+
+const storeFailure = (error: unknown): CommandError => ({
+  _tag: 'StoreUnavailable',
+  message: error instanceof Error ? error.message : String(error),
+  cause: error,
+})
+
+/**
+ * Builds a command handler over a store, a policy, a clock and an id source.
+ *
+ * @example
+ * const handle = createCommandHandler({ store, policy, clock: systemClock, ids: randomIds })
+ * const result = await handle(applications)({ type: 'SubmitApplication', … }, { actor })()
+ */
+export const createCommandHandler =
+  (options: CommandHandlerOptions) =>
+  <C extends Command, E extends DomainEvent, S>(aggregate: Aggregate<C, E, S>): HandleCommand<E, S> =>
+  (input, rawContext) =>
+  async () => {
+    const maxAttempts = options.maxAttempts ?? 5
+    const maxStoreRetries = options.maxStoreRetries ?? 3
+    const backoffMs = options.backoffMs ?? 2
+
+    const decodedCommand = aggregate.commands.decode(input)
+    const decodedContext = CommandContext.decode(rawContext)
+    if (E.isLeft(decodedCommand) || E.isLeft(decodedContext)) {
+      const problems = [
+        ...(E.isLeft(decodedCommand) ? describeErrors(decodedCommand.left).map((p) => `command ${p}`) : []),
+        ...(E.isLeft(decodedContext) ? describeErrors(decodedContext.left).map((p) => `context ${p}`) : []),
+      ]
+      return E.left(invalidCommand(problems))
+    }
+    const command = decodedCommand.right
+    const context = decodedContext.right
+    let stream: string
+    try {
+      stream = aggregate.streamId(command)
+    } catch (error) {
+      return E.left(
+        invalidCommand([
+          `command does not name a valid stream: ${error instanceof Error ? error.message : String(error)}`,
+        ]),
+      )
+    }
+    const correlationId = context.correlationId ?? context.commandId ?? options.ids.uuid()
+
+    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+      let loaded: E.Either<CorruptEventError, LoadedAggregate<S>>
+      try {
+        loaded = await loadAggregate(options.store, aggregate, stream)
+      } catch (error) {
+        return E.left(error instanceof CorruptEventError ? unreadable(error) : storeFailure(error))
+      }
+      if (E.isLeft(loaded)) return E.left(unreadable(loaded.left))
+      const { state, revision, tenant } = loaded.right
+
+      if (tenant !== undefined && tenant !== context.tenant)
+        return E.left(forbidden(`${stream} belongs to another tenant`))
+      const decision = options.policy({
+        actor: context.actor,
+        tenant: context.tenant,
+        context: aggregate.context,
+        aggregate: aggregate.name,
+        command: command.type,
+        streamId: stream,
+        state,
+      })
+      if (!decision.allowed) return E.left(forbidden(decision.reason))
+
+      const decided = aggregate.decider.decide(command, state)
+      if (E.isLeft(decided)) return E.left(rejected(decided.left.code, decided.left.message))
+      const events = decided.right
+      if (events.length === 0)
+        return E.right({ streamId: stream, events, state, revision, appended: null, attempts: attempt })
+
+      const occurredAt = context.occurredAt ?? options.clock.now().toISOString()
+      const metadata: EventMetadata = {
+        actor: context.actor,
+        correlationId,
+        causationId: context.causationId ?? context.commandId ?? correlationId,
+        occurredAt,
+        ...(context.tenant === undefined ? {} : { tenant: context.tenant }),
+      } as EventMetadata
+      let newEvents: ReadonlyArray<NewEvent>
+      try {
+        newEvents = events.map((event, i) => ({
+          eventId:
+            context.commandId === undefined
+              ? options.ids.uuid()
+              : uuidV5(EVENT_ID_NAMESPACE, `${context.commandId}/${stream}/${i}`),
+          ...aggregate.events.encode(event),
+          metadata,
+        }))
+      } catch (error) {
+        return E.left(
+          invalidCommand([
+            `the decision could not be encoded: ${error instanceof Error ? error.message : String(error)}`,
+          ]),
+        )
+      }
+
+      const expectedRevision = revision < 0 ? 'noStream' : revision
+      let appended: AppendResult | undefined
+      let storeError: unknown
+      for (let sent = 0; sent <= maxStoreRetries && appended === undefined; sent++) {
+        try {
+          appended = await options.store.appendToStream(stream, newEvents, { expectedRevision })
+          storeError = undefined
+        } catch (error) {
+          storeError = error
+          if (error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError) break
+          if (error instanceof InvalidArgumentError || error instanceof LimitExceededError)
+            return E.left(invalidCommand([`the store refused the events: ${error.message}`]))
+          if (sent < maxStoreRetries) await sleep(backoffMs * 2 ** sent * (1 + Math.random()))
+        }
+      }
+      if (appended !== undefined) {
+        const newState = events.reduce(aggregate.decider.evolve, state)
+        return E.right({
+          streamId: stream,
+          events,
+          state: newState,
+          revision: appended.lastRevision,
+          appended,
+          attempts: attempt,
+        })
+      }
+      if (storeError instanceof EventIdConflictError)
+        return E.left({ _tag: 'Conflict', streamId: stream, attempts: attempt, message: storeError.message })
+      if (!(storeError instanceof WrongExpectedRevisionError)) return E.left(storeFailure(storeError))
+      if (attempt < maxAttempts) await sleep(backoffMs * attempt * (1 + Math.random()))
+    }
+    return E.left({
+      _tag: 'Conflict',
+      streamId: stream,
+      attempts: maxAttempts,
+      message: `${stream} kept changing under ${maxAttempts} attempts; nothing was written`,
+    })
+  }
+
+/** The events of a recorded stream, decoded through an aggregate's catalog. */
+export const decodeRecorded = <E extends DomainEvent>(
+  catalog: { readonly decode: (stored: RecordedEvent) => E.Either<{ readonly message: string }, E> },
+  recorded: RecordedEvent,
+): E.Either<CorruptEventError, E> =>
+  E.mapLeft(
+    (failure: { readonly message: string }) =>
+      new CorruptEventError(recorded.position, recorded.streamId, recorded.revision, failure.message),
+  )(catalog.decode(recorded))

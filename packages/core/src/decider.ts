@@ -1,0 +1,82 @@
+/**
+ * Deciders (DESIGN §3): an aggregate as three pure functions. No I/O, no container, no exceptions for
+ * domain outcomes: `decide` returns `Either` a `DomainError` or the events that record the decision.
+ */
+import type { Either } from 'fp-ts/Either'
+import { left, right } from 'fp-ts/Either'
+import type * as t from 'io-ts'
+import type { DomainEvent, EventCatalog } from './event'
+import { streamId } from './stream-id'
+
+// --- model ---
+
+/** A business rule said no. `code` is stable for programs; `message` explains it to a person. */
+export interface DomainError {
+  readonly code: string
+  readonly message: string
+}
+
+export interface Decider<Command, Event, State> {
+  readonly initialState: State
+  readonly evolve: (state: State, event: Event) => State
+  readonly decide: (command: Command, state: State) => Either<DomainError, ReadonlyArray<Event>>
+}
+
+/** A command: a tagged value whose `type` names it, e.g. `{ type: 'SubmitApplication', … }`. */
+export interface Command {
+  readonly type: string
+}
+
+/**
+ * An aggregate ready for the command handler: its decider, the codec its commands are decoded with,
+ * the catalog of its events, and how a command names the instance it is for.
+ */
+export interface Aggregate<C extends Command, E extends DomainEvent, S> {
+  /** The bounded context, e.g. `grants`. */
+  readonly context: string
+  /** The aggregate, e.g. `application`. */
+  readonly name: string
+  readonly commands: t.Decoder<unknown, C>
+  readonly events: EventCatalog<E>
+  readonly decider: Decider<C, E, S>
+  /** The stream a command is for: `<context>.<name>-<id>`. */
+  readonly streamId: (command: C) => string
+}
+
+// --- constructors ---
+
+/** Defines an aggregate; `id` picks the instance id out of a command. */
+export const defineAggregate = <C extends Command, E extends DomainEvent, S>(definition: {
+  readonly context: string
+  readonly name: string
+  readonly commands: t.Decoder<unknown, C>
+  readonly events: EventCatalog<E>
+  readonly decider: Decider<C, E, S>
+  readonly id: (command: C) => string
+}): Aggregate<C, E, S> => ({
+  context: definition.context,
+  name: definition.name,
+  commands: definition.commands,
+  events: definition.events,
+  decider: definition.decider,
+  streamId: (command) => streamId(definition.context, definition.name, definition.id(command)),
+})
+
+/** Refuses a command: `reject('fund-closed', 'The fund closed on 31 March')`. */
+export const reject = (code: string, message: string): Either<DomainError, never> => left({ code, message })
+
+/** Accepts a command with the events that record it. */
+export const accept = <Event>(...events: ReadonlyArray<Event>): Either<never, ReadonlyArray<Event>> => right(events)
+
+// --- folding ---
+
+/** Folds events into state, from `state` or the decider's initial state. */
+export const fold = <Command, Event, State>(
+  decider: Decider<Command, Event, State>,
+  events: Iterable<Event>,
+  state: State = decider.initialState,
+): State => {
+  let current = state
+  for (const event of events) current = decider.evolve(current, event)
+  return current
+}

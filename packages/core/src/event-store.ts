@@ -1,0 +1,107 @@
+/**
+ * The EventStore port (DESIGN §4). Every store — in-memory, SQLite, PostgreSQL, KurrentDB — implements
+ * this interface and passes the one contract suite in `@civic-ledger/testing`.
+ *
+ * Operations reject with an `EventStoreError`; arguments are checked before anything is written.
+ */
+import type { Observable } from 'rxjs'
+import type { NewEvent, RecordedEvent } from './envelope'
+
+// --- append ---
+
+/**
+ * What the writer expects of the stream before its append:
+ * - `'noStream'`: the stream has no events;
+ * - `'streamExists'`: the stream has at least one event;
+ * - `'any'`: no check;
+ * - a number: the stream's last revision is exactly this (0-based).
+ */
+export type ExpectedRevision = 'noStream' | 'streamExists' | 'any' | number
+
+/** How one stream's append was acknowledged. */
+export interface AppendResult {
+  readonly streamId: string
+  /** The revision of the first and last event written (or found, for a retry). */
+  readonly firstRevision: number
+  readonly lastRevision: number
+  /** The positions of the first and last event; the batch's positions are consecutive. */
+  readonly firstPosition: number
+  readonly lastPosition: number
+  /** True when these events were already stored by an earlier attempt with the same ids. */
+  readonly alreadyStored: boolean
+}
+
+export interface AppendOptions {
+  readonly expectedRevision: ExpectedRevision
+}
+
+/** One stream's part of an atomic multi-stream append. */
+export interface StreamAppend {
+  readonly streamId: string
+  readonly events: ReadonlyArray<NewEvent>
+  readonly expectedRevision: ExpectedRevision
+}
+
+// --- read ---
+
+export type Direction = 'forwards' | 'backwards'
+
+export interface ReadStreamOptions {
+  /** The first revision to return; forwards it defaults to 0, backwards to the last. */
+  readonly fromRevision?: number
+  /** The last revision to return (inclusive), in the direction of reading. */
+  readonly toRevision?: number
+  readonly direction?: Direction
+  /** Only events at or below this global position: the stream as it stood then. */
+  readonly until?: number
+  readonly maxCount?: number
+}
+
+/** Selects events of a global read or subscription. An event must match every part given. */
+export interface EventFilter {
+  /** Exact event type names, e.g. `grants.GrantAwarded`. */
+  readonly types?: ReadonlyArray<string>
+  /** Stream id prefixes, e.g. `grants.` or `grants.fund-`. */
+  readonly streamPrefixes?: ReadonlyArray<string>
+}
+
+export interface ReadAllOptions {
+  /** The first position to return (inclusive); forwards it defaults to 1, backwards to the head. */
+  readonly fromPosition?: number
+  /** The last position to return (inclusive), in the direction of reading. */
+  readonly toPosition?: number
+  readonly direction?: Direction
+  readonly filter?: EventFilter
+  readonly maxCount?: number
+  /** How many events a store fetches at a time; a tuning knob that never changes the result. */
+  readonly batchSize?: number
+}
+
+export interface SubscribeOptions {
+  /** The first position to deliver (inclusive); defaults to 1, the start of the ledger. */
+  readonly fromPosition?: number
+  readonly filter?: EventFilter
+  readonly batchSize?: number
+}
+
+// --- the port ---
+
+export interface EventStore {
+  /** Appends events to one stream, atomically, if the stream is at the expected revision. */
+  appendToStream(streamId: string, events: ReadonlyArray<NewEvent>, options: AppendOptions): Promise<AppendResult>
+  /** Appends to several streams in one transaction: all are written or none. */
+  appendMulti(appends: ReadonlyArray<StreamAppend>): Promise<ReadonlyArray<AppendResult>>
+  /** Reads one stream; a stream with no events reads as empty. */
+  readStream(streamId: string, options?: ReadStreamOptions): AsyncIterable<RecordedEvent>
+  /** Reads the whole ledger in position order. */
+  readAll(options?: ReadAllOptions): AsyncIterable<RecordedEvent>
+  /**
+   * Delivers every matching event from `fromPosition`, in position order, then every event
+   * committed after, as it commits. Never skips, never repeats.
+   */
+  subscribe(options?: SubscribeOptions): Observable<RecordedEvent>
+  /** The position of the last committed event, or 0 for an empty ledger. */
+  headPosition(): Promise<number>
+  /** Releases connections and completes live subscriptions. */
+  close(): Promise<void>
+}

@@ -1,0 +1,182 @@
+/**
+ * Event definitions: a name, a schema version and an io-ts codec, defined once per event type, with
+ * the pure upcasters that lift data written under older versions to the current one on read. Stored
+ * bytes are never rewritten.
+ */
+import * as E from 'fp-ts/Either'
+import type * as t from 'io-ts'
+import { describeErrors } from './codecs'
+import type { RecordedEvent } from './envelope'
+import type { JsonValue } from './json'
+
+// --- model ---
+
+/** One step of an upcast chain: data written as `from` becomes data of version `from + 1`. */
+export interface Upcaster {
+  readonly from: number
+  /** Checks data of version `from` before `up` sees it. */
+  readonly codec: t.Decoder<unknown, unknown>
+  readonly up: (data: never) => unknown
+}
+
+/** A domain event: its type name and its decoded data. */
+export interface DomainEvent<Type extends string = string, Data = unknown> {
+  readonly type: Type
+  readonly data: Data
+}
+
+/** An event type, defined once. */
+export interface EventDefinition<Type extends string, Data, Encoded = Data> {
+  readonly type: Type
+  readonly version: number
+  readonly codec: t.Type<Data, Encoded, unknown>
+  readonly upcasters: ReadonlyArray<Upcaster>
+  /** Builds the domain event `{ type, data }`. */
+  readonly create: (data: Data) => DomainEvent<Type, Data>
+  /** Narrows a domain event to this type. */
+  readonly is: (event: DomainEvent) => event is DomainEvent<Type, Data>
+}
+
+/** What a catalog needs of any event definition, whatever its data type. */
+export interface AnyEventDefinition {
+  readonly type: string
+  readonly version: number
+  readonly upcasters: ReadonlyArray<Upcaster>
+  readonly codec: {
+    readonly decode: (input: unknown) => t.Validation<unknown>
+    readonly encode: (value: never) => unknown
+  }
+}
+
+/** The domain event an event definition describes. */
+export type EventOf<D> =
+  D extends EventDefinition<infer Type, infer Data, infer _Encoded> ? DomainEvent<Type, Data> : never
+
+// --- constructors ---
+
+const EVENT_TYPE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\.[A-Z][A-Za-z0-9]*$/
+
+/**
+ * Declares one upcast step. The codec checks the old data, and `up` turns it into the next
+ * version's shape. Keep `up` pure and deterministic: replay must give the same result every time.
+ */
+export const upcaster = <A>(from: number, codec: t.Decoder<unknown, A>, up: (data: A) => unknown): Upcaster => ({
+  from,
+  codec,
+  up: up,
+})
+
+/**
+ * Defines an event type. Throws a `TypeError` at definition time when the name is not
+ * `<context>.<PastTenseVerbPhrase>`, the version is not a whole number ≥ 1, or the upcasters do not
+ * form one unbroken chain from version 1 to the current version.
+ *
+ * @example
+ * const GrantAwarded = defineEvent({
+ *   type: 'grants.GrantAwarded',
+ *   version: 2,
+ *   codec: t.type({ applicationId: t.string, amount: Money }),
+ *   upcasters: [upcaster(1, t.type({ applicationId: t.string, pence: t.number }),
+ *     (v1) => ({ applicationId: v1.applicationId, amount: { amount: v1.pence, currency: 'GBP' } }))],
+ * })
+ */
+export const defineEvent = <Type extends string, Data, Encoded>(definition: {
+  readonly type: Type
+  readonly version?: number
+  readonly codec: t.Type<Data, Encoded, unknown>
+  readonly upcasters?: ReadonlyArray<Upcaster>
+}): EventDefinition<Type, Data, Encoded> => {
+  const version = definition.version ?? 1
+  const upcasters = [...(definition.upcasters ?? [])].sort((a, b) => a.from - b.from)
+  if (!EVENT_TYPE.test(definition.type))
+    throw new TypeError(`event type ${JSON.stringify(definition.type)} is not <context>.<PastTenseVerbPhrase>`)
+  if (!Number.isSafeInteger(version) || version < 1)
+    throw new TypeError(`${definition.type}: version must be a whole number ≥ 1, got ${version}`)
+  upcasters.forEach((u, i) => {
+    if (u.from !== i + 1)
+      throw new TypeError(
+        `${definition.type}: upcasters must run 1 → 2 → … → ${version}; step from ${i + 1} is missing or repeated`,
+      )
+  })
+  if (upcasters.length !== version - 1)
+    throw new TypeError(
+      `${definition.type}: version ${version} needs ${version - 1} upcasters, got ${upcasters.length}`,
+    )
+  const type = definition.type
+  return {
+    type,
+    version,
+    codec: definition.codec,
+    upcasters,
+    create: (data) => ({ type, data }),
+    is: (event): event is DomainEvent<Type, Data> => event.type === type,
+  }
+}
+
+// --- catalog ---
+
+/** Why a stored event could not become a domain event. */
+export interface EventDecodeFailure {
+  readonly _tag: 'UnknownEventType' | 'FutureSchemaVersion' | 'InvalidEventData'
+  readonly message: string
+}
+
+/** The event types of one aggregate or context: encodes new events and decodes stored ones. */
+export interface EventCatalog<Event extends DomainEvent> {
+  readonly definitions: ReadonlyArray<AnyEventDefinition>
+  readonly types: ReadonlyArray<Event['type']>
+  /** The stored form of a domain event: its current schema version and encoded data. */
+  readonly encode: (event: Event) => { readonly type: string; readonly schemaVersion: number; readonly data: JsonValue }
+  /** Upcasts and decodes a stored event. */
+  readonly decode: (
+    stored: Pick<RecordedEvent, 'type' | 'schemaVersion' | 'data'>,
+  ) => E.Either<EventDecodeFailure, Event>
+}
+
+/** The union of domain events a list of definitions describes. */
+export type EventsOf<Ds extends ReadonlyArray<AnyEventDefinition>> = EventOf<Ds[number]>
+
+const failure = (_tag: EventDecodeFailure['_tag'], message: string): E.Either<EventDecodeFailure, never> =>
+  E.left({ _tag, message })
+
+/** Builds the catalog of a set of event definitions. Throws a `TypeError` on a repeated type. */
+export const eventCatalog = <Ds extends ReadonlyArray<AnyEventDefinition>>(
+  ...definitions: Ds
+): EventCatalog<EventsOf<Ds>> => {
+  const byType = new Map<string, AnyEventDefinition>()
+  for (const d of definitions) {
+    if (byType.has(d.type)) throw new TypeError(`event type ${d.type} is defined twice in one catalog`)
+    byType.set(d.type, d)
+  }
+  return {
+    definitions,
+    types: definitions.map((d) => d.type),
+    encode: (event) => {
+      const d = byType.get(event.type)
+      if (d === undefined) throw new TypeError(`event type ${event.type} is not in this catalog`)
+      return { type: d.type, schemaVersion: d.version, data: d.codec.encode(event.data as never) as JsonValue }
+    },
+    decode: (stored) => {
+      const d = byType.get(stored.type)
+      if (d === undefined) return failure('UnknownEventType', `unknown event type ${stored.type}`)
+      if (stored.schemaVersion > d.version)
+        return failure(
+          'FutureSchemaVersion',
+          `${stored.type} v${stored.schemaVersion} is newer than this code knows (v${d.version})`,
+        )
+      let data: unknown = stored.data
+      for (let v = stored.schemaVersion; v < d.version; v++) {
+        const step = d.upcasters[v - 1]
+        if (step === undefined) return failure('InvalidEventData', `${stored.type}: no upcaster from v${v}`)
+        const old = step.codec.decode(data)
+        if (E.isLeft(old))
+          return failure('InvalidEventData', `${stored.type} v${v}: ${describeErrors(old.left).join('; ')}`)
+        data = step.up(old.right as never)
+      }
+      const decoded = d.codec.decode(data)
+      if (E.isLeft(decoded))
+        return failure('InvalidEventData', `${stored.type} v${d.version}: ${describeErrors(decoded.left).join('; ')}`)
+      return E.right({ type: d.type, data: decoded.right } as EventsOf<Ds>)
+    },
+  }
+}

@@ -1,0 +1,263 @@
+/**
+ * The in-memory store: the reference implementation of the EventStore port, for tests, examples
+ * and short-lived tools. Appends cost the same however many streams there are (a map from stream
+ * id to its events, and one array in position order); stored events are frozen copies, so neither
+ * the writer nor a reader can change history by mutating an object.
+ */
+import { Subject } from 'rxjs'
+import type { Clock } from './clock'
+import { systemClock } from './clock'
+import type { NewEvent, RecordedEvent } from './envelope'
+import { EventIdConflictError, StoreUnavailableError, WrongExpectedRevisionError } from './errors'
+import type {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StreamAppend,
+  SubscribeOptions,
+} from './event-store'
+import { deepFreeze } from './json'
+import type { JsonValue } from './json'
+import type { EventMetadata } from './metadata'
+import { catchUpSubscription } from './subscription'
+import type { StoreLimits } from './validation'
+import {
+  DEFAULT_LIMITS,
+  checkExpectedRevision,
+  checkNewEvents,
+  checkReadAllOptions,
+  checkReadStreamOptions,
+  checkStreamAppends,
+  checkStreamId,
+  checkSubscribeOptions,
+  matchesFilter,
+  revisionMatches,
+} from './validation'
+
+export interface MemoryEventStoreOptions {
+  readonly clock?: Clock
+  readonly limits?: Partial<StoreLimits>
+}
+
+interface CheckedAppend {
+  readonly streamId: string
+  readonly expectedRevision: ExpectedRevision
+  readonly events: ReadonlyArray<{ readonly event: NewEvent; readonly data: string; readonly metadata: string }>
+}
+
+const DEFAULT_BATCH_SIZE = 500
+
+/** Creates an empty in-memory store. */
+export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): EventStore => {
+  const clock = options.clock ?? systemClock
+  const limits: StoreLimits = { ...DEFAULT_LIMITS, ...options.limits }
+  const log: RecordedEvent[] = []
+  const streams = new Map<string, RecordedEvent[]>()
+  const byEventId = new Map<string, RecordedEvent>()
+  const commits = new Subject<void>()
+  let closed = false
+
+  const ensureOpen = (): void => {
+    if (closed) throw new StoreUnavailableError('the in-memory store is closed')
+  }
+
+  const lastRevision = (streamId: string): number => (streams.get(streamId)?.length ?? 0) - 1
+
+  /** The original result when every event of `append` is already stored as this same append. */
+  const alreadyStored = (append: CheckedAppend): AppendResult | undefined => {
+    const found = append.events.map(({ event }) => byEventId.get(event.eventId))
+    const first = found[0]
+    if (found.every((e) => e === undefined)) return undefined
+    if (first === undefined || found.some((e) => e === undefined))
+      throw new EventIdConflictError(
+        append.events[found.findIndex((e) => e !== undefined)]?.event.eventId ?? '',
+        'only part of this batch is already stored; a retry must resend exactly the original batch',
+      )
+    found.forEach((e, i) => {
+      if (e === undefined) return
+      if (e.streamId !== append.streamId)
+        throw new EventIdConflictError(e.eventId, `is already stored in stream ${e.streamId}`)
+      if (e.revision !== first.revision + i || e.type !== append.events[i]?.event.type)
+        throw new EventIdConflictError(e.eventId, 'is already stored, but not as part of this same batch')
+    })
+    const last = found[found.length - 1] ?? first
+    return {
+      streamId: append.streamId,
+      firstRevision: first.revision,
+      lastRevision: last.revision,
+      firstPosition: first.position,
+      lastPosition: last.position,
+      alreadyStored: true,
+    }
+  }
+
+  const write = (append: CheckedAppend, recordedAt: string): AppendResult => {
+    let stream = streams.get(append.streamId)
+    if (stream === undefined) {
+      stream = []
+      streams.set(append.streamId, stream)
+    }
+    const firstRevision = stream.length
+    const firstPosition = log.length + 1
+    for (const { event, data, metadata } of append.events) {
+      const recorded: RecordedEvent = deepFreeze({
+        eventId: event.eventId,
+        streamId: append.streamId,
+        revision: stream.length,
+        position: log.length + 1,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        data: JSON.parse(data) as JsonValue,
+        metadata: JSON.parse(metadata) as EventMetadata,
+        recordedAt,
+      })
+      stream.push(recorded)
+      log.push(recorded)
+      byEventId.set(recorded.eventId, recorded)
+    }
+    return {
+      streamId: append.streamId,
+      firstRevision,
+      lastRevision: stream.length - 1,
+      firstPosition,
+      lastPosition: log.length,
+      alreadyStored: false,
+    }
+  }
+
+  /** Checks and writes a set of appends in one synchronous step: all or nothing. */
+  const commit = async (appends: ReadonlyArray<CheckedAppend>): Promise<ReadonlyArray<AppendResult>> => {
+    // Let other callers run first, as a real store's round trip would, so concurrency is exercised.
+    await Promise.resolve()
+    ensureOpen()
+    const retried = appends.map(alreadyStored)
+    if (retried.every((r) => r !== undefined)) return retried
+    const firstRetried = retried.findIndex((r) => r !== undefined)
+    if (firstRetried >= 0)
+      throw new EventIdConflictError(
+        appends[firstRetried]?.events[0]?.event.eventId ?? '',
+        'is already stored, but the rest of this multi-stream batch is not',
+      )
+    for (const append of appends) {
+      const actual = lastRevision(append.streamId)
+      if (!revisionMatches(append.expectedRevision, actual))
+        throw new WrongExpectedRevisionError(append.streamId, append.expectedRevision, actual)
+    }
+    const recordedAt = clock.now().toISOString()
+    const results = appends.map((append) => write(append, recordedAt))
+    commits.next()
+    return results
+  }
+
+  const readAllSync = (options: ReadAllOptions): RecordedEvent[] => {
+    const backwards = options.direction === 'backwards'
+    const out: RecordedEvent[] = []
+    const max = options.maxCount ?? Number.MAX_SAFE_INTEGER
+    if (backwards) {
+      const from = Math.min(options.fromPosition ?? log.length, log.length)
+      const to = Math.max(options.toPosition ?? 1, 1)
+      for (let p = from; p >= to && out.length < max; p--) {
+        const e = log[p - 1]
+        if (e !== undefined && matchesFilter(options.filter, e)) out.push(e)
+      }
+    } else {
+      const from = Math.max(options.fromPosition ?? 1, 1)
+      const to = Math.min(options.toPosition ?? log.length, log.length)
+      for (let p = from; p <= to && out.length < max; p++) {
+        const e = log[p - 1]
+        if (e !== undefined && matchesFilter(options.filter, e)) out.push(e)
+      }
+    }
+    return out
+  }
+
+  return {
+    appendToStream: async (streamId: string, events: ReadonlyArray<NewEvent>, options: AppendOptions) => {
+      ensureOpen()
+      const append: CheckedAppend = {
+        streamId: checkStreamId(streamId),
+        expectedRevision: checkExpectedRevision(
+          (options as Partial<AppendOptions> | undefined)?.expectedRevision,
+          'options.expectedRevision',
+        ),
+        events: checkNewEvents(events, 'events', limits),
+      }
+      const [result] = await commit([append])
+      if (result === undefined) throw new StoreUnavailableError('append produced no result')
+      return result
+    },
+
+    appendMulti: async (appends: ReadonlyArray<StreamAppend>) => {
+      ensureOpen()
+      return commit(checkStreamAppends(appends, limits))
+    },
+
+    readStream: (streamId: string, options?: ReadStreamOptions) => {
+      ensureOpen()
+      checkStreamId(streamId)
+      const o = checkReadStreamOptions(options)
+      const stream = streams.get(streamId) ?? []
+      const max = o.maxCount ?? Number.MAX_SAFE_INTEGER
+      const until = o.until ?? Number.MAX_SAFE_INTEGER
+      const selected: RecordedEvent[] = []
+      if (o.direction === 'backwards') {
+        const from = Math.min(o.fromRevision ?? stream.length - 1, stream.length - 1)
+        for (let r = from; r >= (o.toRevision ?? 0) && selected.length < max; r--) {
+          const e = stream[r]
+          if (e !== undefined && e.position <= until) selected.push(e)
+        }
+      } else {
+        const to = Math.min(o.toRevision ?? stream.length - 1, stream.length - 1)
+        for (let r = o.fromRevision ?? 0; r <= to && selected.length < max; r++) {
+          const e = stream[r]
+          if (e === undefined || e.position > until) break
+          selected.push(e)
+        }
+      }
+      return iterate(selected)
+    },
+
+    readAll: (options?: ReadAllOptions) => {
+      ensureOpen()
+      return iterate(readAllSync(checkReadAllOptions(options)))
+    },
+
+    subscribe: (options?: SubscribeOptions) => {
+      ensureOpen()
+      const o = checkSubscribeOptions(options)
+      const batchSize = o.batchSize ?? DEFAULT_BATCH_SIZE
+      return catchUpSubscription({
+        fromPosition: Math.max(o.fromPosition ?? 1, 1),
+        commits,
+        read: async (fromPosition) => {
+          await Promise.resolve()
+          const events: RecordedEvent[] = []
+          let p = fromPosition
+          for (; p <= log.length && events.length < batchSize; p++) {
+            const e = log[p - 1]
+            if (e !== undefined && matchesFilter(o.filter, e)) events.push(e)
+          }
+          return { events, nextPosition: p, reachedHead: p > log.length }
+        },
+      })
+    },
+
+    headPosition: async () => {
+      ensureOpen()
+      return log.length
+    },
+
+    close: async () => {
+      if (closed) return
+      closed = true
+      commits.complete()
+    },
+  }
+}
+
+async function* iterate(events: ReadonlyArray<RecordedEvent>): AsyncIterable<RecordedEvent> {
+  for (const event of events) yield event
+}

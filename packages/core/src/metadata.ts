@@ -1,0 +1,30 @@
+/**
+ * The metadata every event carries (DESIGN §2): who did it, why (correlation and causation), when it
+ * happened in the world, and for which tenant.
+ */
+import * as t from 'io-ts'
+import { IsoDateTime, NonEmptyString } from './codecs'
+
+// --- model ---
+
+/** The person or system acting: their id, the organisation they act for, and their role there. */
+export const Actor = t.readonly(
+  t.type({ id: NonEmptyString, organisation: NonEmptyString, role: NonEmptyString }),
+  'Actor',
+)
+export type Actor = t.TypeOf<typeof Actor>
+
+/** The metadata of a stored event. Further JSON keys are kept as they are. */
+export const EventMetadata = t.readonly(
+  t.intersection([
+    t.type({
+      actor: Actor,
+      correlationId: NonEmptyString,
+      causationId: NonEmptyString,
+      occurredAt: IsoDateTime,
+    }),
+    t.partial({ tenant: NonEmptyString }),
+  ]),
+  'EventMetadata',
+)
+export type EventMetadata = t.TypeOf<typeof EventMetadata>

@@ -1,0 +1,70 @@
+/**
+ * Authorisation: a policy decides, for each command, whether the actor may send it. The command
+ * handler asks after loading the aggregate, so a policy can look at its state (is this the
+ * applicant's own application?). The default denies what it does not know.
+ */
+import type { Actor } from './metadata'
+
+// --- model ---
+
+/** What a policy is asked. */
+export interface AuthorisationRequest {
+  readonly actor: Actor
+  readonly tenant: string | undefined
+  /** e.g. `grants` */
+  readonly context: string
+  /** e.g. `application` */
+  readonly aggregate: string
+  /** The command's `type`, e.g. `SubmitApplication`. */
+  readonly command: string
+  readonly streamId: string
+  /** The aggregate's current state. */
+  readonly state: unknown
+}
+
+export type PolicyDecision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string }
+
+export type Policy = (request: AuthorisationRequest) => PolicyDecision
+
+// --- constructors ---
+
+const allowed: PolicyDecision = { allowed: true }
+const denied = (reason: string): PolicyDecision => ({ allowed: false, reason })
+
+/** Denies every command: the default until a policy is given. */
+export const denyAll: Policy = (request) =>
+  denied(`no policy allows ${request.context}.${request.aggregate}/${request.command}`)
+
+/** Allows every command. For tests and single-user tools only. */
+export const allowAll: Policy = () => allowed
+
+/**
+ * Which roles may send which commands, per `<context>.<aggregate>`. Anything not listed is
+ * denied; `'*'` as a role allows any role.
+ *
+ * @example
+ * rolePolicy({ 'grants.application': { SubmitApplication: ['applicant'], AwardGrant: ['grants-officer'] } })
+ */
+export const rolePolicy =
+  (rules: Readonly<Record<string, Readonly<Record<string, ReadonlyArray<string>>>>>): Policy =>
+  (request) => {
+    const key = `${request.context}.${request.aggregate}`
+    const roles = Object.hasOwn(rules, key) ? rules[key] : undefined
+    const allowedRoles =
+      roles !== undefined && Object.hasOwn(roles, request.command) ? roles[request.command] : undefined
+    if (allowedRoles === undefined) return denied(`no rule allows ${key}/${request.command}`)
+    return allowedRoles.includes(request.actor.role) || allowedRoles.includes('*')
+      ? allowed
+      : denied(`role ${request.actor.role} may not send ${key}/${request.command}`)
+  }
+
+/** Allows only what every policy allows; the first refusal is the answer. */
+export const allOf =
+  (...policies: ReadonlyArray<Policy>): Policy =>
+  (request) => {
+    for (const policy of policies) {
+      const decision = policy(request)
+      if (!decision.allowed) return decision
+    }
+    return policies.length === 0 ? denyAll(request) : allowed
+  }

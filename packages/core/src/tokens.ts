@@ -1,0 +1,22 @@
+/**
+ * The dependency-injection tokens, all in one place. Interfaces have no runtime form, so each is a
+ * symbol branded with the type it resolves to.
+ */
+import type { Clock, IdGenerator } from './clock'
+import type { EventStore } from './event-store'
+import type { Policy } from './policy'
+import type { Projection } from './projection'
+
+/** A symbol that resolves to a `T`. */
+export type Token<T> = symbol & { readonly __resolves?: T }
+
+const token = <T>(name: string): Token<T> => Symbol.for(`civic-ledger.${name}`)
+
+export const Tokens = {
+  EventStore: token<EventStore>('EventStore'),
+  Policy: token<Policy>('Policy'),
+  Clock: token<Clock>('Clock'),
+  IdGenerator: token<IdGenerator>('IdGenerator'),
+  /** Registered once per projection plug-in; resolve all with `resolveAll`. */
+  Projection: token<Projection>('Projection'),
+} as const

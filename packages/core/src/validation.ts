@@ -1,0 +1,210 @@
+/**
+ * Argument checks shared by every store, so each refuses the same bad input with the same typed
+ * error, before anything is written.
+ */
+import { isUuid } from './codecs'
+import type { NewEvent } from './envelope'
+import { InvalidArgumentError, LimitExceededError } from './errors'
+import type {
+  EventFilter,
+  ExpectedRevision,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StreamAppend,
+  SubscribeOptions,
+} from './event-store'
+import { findNonJson } from './json'
+import { EventMetadata } from './metadata'
+import { describeErrors } from './codecs'
+import { streamIdProblem } from './stream-id'
+
+// --- limits ---
+
+/** The sizes a store refuses to go beyond. */
+export interface StoreLimits {
+  /** The largest serialised event (data and metadata), in bytes of UTF-16 code units. */
+  readonly maxEventSize: number
+  /** The most events in one append (all streams together). */
+  readonly maxBatchEvents: number
+}
+
+export const DEFAULT_LIMITS: StoreLimits = { maxEventSize: 1_048_576, maxBatchEvents: 10_000 }
+
+const EVENT_TYPE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\.[A-Z][A-Za-z0-9]*$/
+
+// --- checks ---
+
+const isNonNegativeInteger = (n: unknown): n is number => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0
+
+/** Throws `InvalidArgumentError` unless `value` is a well-formed stream id. */
+export const checkStreamId = (value: unknown, argument = 'streamId'): string => {
+  const problem = streamIdProblem(value)
+  if (problem !== undefined) throw new InvalidArgumentError(argument, problem)
+  return value as string
+}
+
+/** Throws `InvalidArgumentError` unless `value` is an `ExpectedRevision`. */
+export const checkExpectedRevision = (value: unknown, argument = 'expectedRevision'): ExpectedRevision => {
+  if (value === 'noStream' || value === 'streamExists' || value === 'any' || isNonNegativeInteger(value)) return value
+  throw new InvalidArgumentError(
+    argument,
+    `must be 'noStream', 'streamExists', 'any' or a revision (a whole number ≥ 0), got ${describe(value)}`,
+  )
+}
+
+const describe = (value: unknown): string =>
+  typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' ? String(value) : typeof value
+
+/**
+ * Checks one batch of new events and returns the serialised `data` and `metadata` of each (stores
+ * that write JSON use them directly; the memory store parses them back into frozen copies).
+ * Event ids must be unique within `seen`, which spans a multi-stream batch.
+ */
+export const checkNewEvents = (
+  events: unknown,
+  argument: string,
+  limits: StoreLimits,
+  seen: Set<string> = new Set(),
+): ReadonlyArray<{ readonly event: NewEvent; readonly data: string; readonly metadata: string }> => {
+  if (!Array.isArray(events))
+    throw new InvalidArgumentError(argument, `must be an array of events, got ${describe(events)}`)
+  if (events.length === 0) throw new InvalidArgumentError(argument, 'must hold at least one event')
+  if (seen.size + events.length > limits.maxBatchEvents)
+    throw new LimitExceededError('events in one append', limits.maxBatchEvents, seen.size + events.length)
+  return events.map((candidate: unknown, i) => {
+    const at = `${argument}[${i}]`
+    if (typeof candidate !== 'object' || candidate === null)
+      throw new InvalidArgumentError(at, `must be an event object, got ${describe(candidate)}`)
+    const event = candidate as Partial<Record<keyof NewEvent, unknown>>
+    if (typeof event.eventId !== 'string' || !isUuid(event.eventId))
+      throw new InvalidArgumentError(`${at}.eventId`, `must be a UUID, got ${describe(event.eventId)}`)
+    const eventId = event.eventId.toLowerCase()
+    if (seen.has(eventId))
+      throw new InvalidArgumentError(`${at}.eventId`, `${eventId} appears more than once in the batch`)
+    seen.add(eventId)
+    if (typeof event.type !== 'string' || !EVENT_TYPE.test(event.type))
+      throw new InvalidArgumentError(
+        `${at}.type`,
+        `must be <context>.<PastTenseVerbPhrase> (e.g. grants.GrantAwarded), got ${describe(event.type)}`,
+      )
+    if (!isNonNegativeInteger(event.schemaVersion) || event.schemaVersion < 1)
+      throw new InvalidArgumentError(
+        `${at}.schemaVersion`,
+        `must be a whole number ≥ 1, got ${describe(event.schemaVersion)}`,
+      )
+    const dataProblem = findNonJson(event.data, `${at}.data`)
+    if (dataProblem !== undefined) throw new InvalidArgumentError(`${at}.data`, dataProblem)
+    const decodedMetadata = EventMetadata.decode(event.metadata)
+    if (decodedMetadata._tag === 'Left')
+      throw new InvalidArgumentError(`${at}.metadata`, describeErrors(decodedMetadata.left).join('; '))
+    const metadataProblem = findNonJson(event.metadata, `${at}.metadata`)
+    if (metadataProblem !== undefined) throw new InvalidArgumentError(`${at}.metadata`, metadataProblem)
+    const data = JSON.stringify(event.data)
+    const metadata = JSON.stringify(event.metadata)
+    const size = data.length + metadata.length
+    if (size > limits.maxEventSize) throw new LimitExceededError(`${at} size in characters`, limits.maxEventSize, size)
+    return { event: { ...(candidate as NewEvent), eventId }, data, metadata }
+  })
+}
+
+/** Checks a multi-stream append: at least one stream, no stream twice, each part well formed. */
+export const checkStreamAppends = (
+  appends: unknown,
+  limits: StoreLimits,
+): ReadonlyArray<{
+  readonly streamId: string
+  readonly expectedRevision: ExpectedRevision
+  readonly events: ReturnType<typeof checkNewEvents>
+}> => {
+  if (!Array.isArray(appends)) throw new InvalidArgumentError('appends', `must be an array, got ${describe(appends)}`)
+  if (appends.length === 0) throw new InvalidArgumentError('appends', 'must name at least one stream')
+  const streams = new Set<string>()
+  const seen = new Set<string>()
+  return appends.map((candidate: unknown, i) => {
+    const at = `appends[${i}]`
+    if (typeof candidate !== 'object' || candidate === null)
+      throw new InvalidArgumentError(at, `must be { streamId, events, expectedRevision }, got ${describe(candidate)}`)
+    const part = candidate as Partial<Record<keyof StreamAppend, unknown>>
+    const streamId = checkStreamId(part.streamId, `${at}.streamId`)
+    if (streams.has(streamId)) throw new InvalidArgumentError(`${at}.streamId`, `${streamId} appears more than once`)
+    streams.add(streamId)
+    const expectedRevision = checkExpectedRevision(part.expectedRevision, `${at}.expectedRevision`)
+    return { streamId, expectedRevision, events: checkNewEvents(part.events, `${at}.events`, limits, seen) }
+  })
+}
+
+const checkOptionalPosition = (value: unknown, argument: string, min: number): void => {
+  if (value !== undefined && !(isNonNegativeInteger(value) && value >= min))
+    throw new InvalidArgumentError(argument, `must be a whole number ≥ ${min}, got ${describe(value)}`)
+}
+
+const checkDirection = (value: unknown, argument: string): void => {
+  if (value !== undefined && value !== 'forwards' && value !== 'backwards')
+    throw new InvalidArgumentError(argument, `must be 'forwards' or 'backwards', got ${describe(value)}`)
+}
+
+const checkOptions = (value: unknown, argument: string): Record<string, unknown> => {
+  if (value === undefined) return {}
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new InvalidArgumentError(argument, `must be an options object, got ${describe(value)}`)
+  return value as Record<string, unknown>
+}
+
+/** Throws `InvalidArgumentError` unless `options` are valid `ReadStreamOptions`. */
+export const checkReadStreamOptions = (options: unknown): ReadStreamOptions => {
+  const o = checkOptions(options, 'options')
+  checkOptionalPosition(o['fromRevision'], 'options.fromRevision', 0)
+  checkOptionalPosition(o['toRevision'], 'options.toRevision', 0)
+  checkOptionalPosition(o['until'], 'options.until', 0)
+  checkOptionalPosition(o['maxCount'], 'options.maxCount', 1)
+  checkDirection(o['direction'], 'options.direction')
+  return o
+}
+
+/** Throws `InvalidArgumentError` unless `filter` is a valid `EventFilter`. */
+export const checkFilter = (filter: unknown, argument: string): EventFilter | undefined => {
+  if (filter === undefined) return undefined
+  const f = checkOptions(filter, argument)
+  for (const key of ['types', 'streamPrefixes'] as const) {
+    const list = f[key]
+    if (list === undefined) continue
+    if (!Array.isArray(list) || list.length === 0 || list.some((item) => typeof item !== 'string' || item.length === 0))
+      throw new InvalidArgumentError(`${argument}.${key}`, 'must be a non-empty array of non-empty strings')
+  }
+  return f
+}
+
+/** Throws `InvalidArgumentError` unless `options` are valid `ReadAllOptions`. */
+export const checkReadAllOptions = (options: unknown): ReadAllOptions => {
+  const o = checkOptions(options, 'options')
+  checkOptionalPosition(o['fromPosition'], 'options.fromPosition', 0)
+  checkOptionalPosition(o['toPosition'], 'options.toPosition', 0)
+  checkOptionalPosition(o['maxCount'], 'options.maxCount', 1)
+  checkOptionalPosition(o['batchSize'], 'options.batchSize', 1)
+  checkDirection(o['direction'], 'options.direction')
+  checkFilter(o['filter'], 'options.filter')
+  return o
+}
+
+/** Throws `InvalidArgumentError` unless `options` are valid `SubscribeOptions`. */
+export const checkSubscribeOptions = (options: unknown): SubscribeOptions => {
+  const o = checkOptions(options, 'options')
+  checkOptionalPosition(o['fromPosition'], 'options.fromPosition', 0)
+  checkOptionalPosition(o['batchSize'], 'options.batchSize', 1)
+  checkFilter(o['filter'], 'options.filter')
+  return o
+}
+
+/** True when `expected` allows a stream whose last revision is `actual` (`-1`: no events). */
+export const revisionMatches = (expected: ExpectedRevision, actual: number): boolean =>
+  expected === 'any' ||
+  (expected === 'noStream' ? actual === -1 : expected === 'streamExists' ? actual >= 0 : expected === actual)
+
+/** True when `event` passes `filter`. */
+export const matchesFilter = (
+  filter: EventFilter | undefined,
+  event: { readonly type: string; readonly streamId: string },
+): boolean =>
+  filter === undefined ||
+  ((filter.types === undefined || filter.types.includes(event.type)) &&
+    (filter.streamPrefixes === undefined || filter.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix))))

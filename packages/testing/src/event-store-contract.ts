@@ -1,0 +1,776 @@
+/**
+ * The EventStore contract (DESIGN §4): one suite of cases that every store runs. Each case opens a
+ * fresh store from the factory, exercises one guarantee, and throws an `AssertionError` if the store
+ * breaks it. `eventStoreContract` registers the cases as ava tests; `runEventStoreContract` runs them
+ * programmatically (the suite's own tests use it to show that a broken store fails).
+ */
+import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import type { EventStore, NewEvent, RecordedEvent } from '@civic-ledger/core'
+import {
+  EventIdConflictError,
+  InvalidArgumentError,
+  LimitExceededError,
+  WrongExpectedRevisionError,
+} from '@civic-ledger/core'
+import { firstValueFrom, take, tap, timeout, toArray } from 'rxjs'
+import { collect, testEvent, testEvents, testMetadata } from './fixtures'
+
+// --- model ---
+
+/** A store under test, and how to reopen its storage to prove durability. */
+export interface ContractSubject {
+  readonly store: EventStore
+  /** Closes the store and opens the same storage again (persistent stores only). */
+  readonly reopen?: () => Promise<EventStore>
+  /** Releases whatever the factory made (files, schemas); called after each case. */
+  readonly dispose?: () => Promise<void>
+}
+
+/** Makes a fresh, empty store for one case. */
+export type EventStoreFactory = () => Promise<EventStore | ContractSubject>
+
+/** The guarantees of DESIGN §4 the cases are grouped by. */
+export type Guarantee =
+  | 'appending'
+  | 'optimistic concurrency'
+  | 'idempotent retries'
+  | 'atomic batches'
+  | 'global order'
+  | 'reading'
+  | 'subscriptions'
+  | 'bad arguments'
+  | 'durability'
+
+export interface ContractCase {
+  readonly guarantee: Guarantee
+  readonly title: string
+  readonly run: (subject: ContractSubject) => Promise<void>
+}
+
+export interface ContractResult {
+  readonly guarantee: Guarantee
+  readonly title: string
+  readonly passed: boolean
+  readonly error?: unknown
+}
+
+// --- helpers ---
+
+const S = (id: string): string => `test.stream-${id}`
+
+const readStream = (store: EventStore, streamId: string, options?: Parameters<EventStore['readStream']>[1]) =>
+  collect(() => store.readStream(streamId, options))
+const readAll = (store: EventStore, options?: Parameters<EventStore['readAll']>[0]) =>
+  collect(() => store.readAll(options))
+
+const show = (value: unknown): string =>
+  value === undefined ? 'success' : value instanceof Error ? `${value.name}: ${value.message}` : JSON.stringify(value)
+
+const rejectsWith = async (
+  action: () => Promise<unknown>,
+  kind: new (...args: never[]) => Error,
+  mentions?: RegExp,
+): Promise<void> => {
+  let thrown: unknown
+  try {
+    await action()
+  } catch (error) {
+    thrown = error
+  }
+  assert.ok(thrown !== undefined, `expected a ${kind.name}, but the call succeeded`)
+  assert.ok(thrown instanceof kind, `expected a ${kind.name}, got ${show(thrown)}`)
+  if (mentions !== undefined) assert.match((thrown).message, mentions)
+}
+
+const assertUntouched = async (store: EventStore, before: number): Promise<void> => {
+  assert.equal(await store.headPosition(), before, 'the head position moved: something was written')
+  assert.equal((await readAll(store)).length, before, 'events were written')
+}
+
+const ids = (events: ReadonlyArray<{ readonly eventId: string }>): ReadonlyArray<string> => events.map((e) => e.eventId)
+
+const assertGapFree = (events: ReadonlyArray<RecordedEvent>): void => {
+  events.forEach((e, i) =>
+    assert.equal(e.position, i + 1, `position ${i + 1} is missing or out of order (found ${e.position})`),
+  )
+  const revisions = new Map<string, number>()
+  for (const e of events) {
+    const expected = revisions.get(e.streamId) ?? 0
+    assert.equal(e.revision, expected, `${e.streamId}: revision ${expected} expected, found ${e.revision}`)
+    revisions.set(e.streamId, expected + 1)
+  }
+  assert.equal(new Set(ids(events)).size, events.length, 'an event id appears twice')
+}
+
+// --- cases ---
+
+const cases: ContractCase[] = []
+const check = (guarantee: Guarantee, title: string, run: (subject: ContractSubject) => Promise<void>): void => {
+  cases.push({ guarantee, title, run })
+}
+
+check('appending', 'appends to a new stream with revisions from 0 and consecutive positions', async ({ store }) => {
+  const events = testEvents(3)
+  const result = await store.appendToStream(S('a'), events, { expectedRevision: 'noStream' })
+  assert.deepEqual(result, {
+    streamId: S('a'),
+    firstRevision: 0,
+    lastRevision: 2,
+    firstPosition: 1,
+    lastPosition: 3,
+    alreadyStored: false,
+  })
+  const read = await readStream(store, S('a'))
+  assert.deepEqual(ids(read), ids(events))
+  assert.deepEqual(
+    read.map((e) => [e.revision, e.position]),
+    [
+      [0, 1],
+      [1, 2],
+      [2, 3],
+    ],
+  )
+  assert.equal(await store.headPosition(), 3)
+})
+
+check(
+  'appending',
+  'keeps type, schema version, data and metadata exactly, and stamps recordedAt',
+  async ({ store }) => {
+    const event: NewEvent = {
+      eventId: randomUUID(),
+      type: 'grants.GrantAwarded',
+      schemaVersion: 2,
+      data: {
+        amount: { amount: 1_500_000, currency: 'GBP' },
+        areas: ['E01017994', 'E01018001'],
+        note: 'Ünïcödé ✓ "quoted"',
+        nested: { a: [1, null, true] },
+      },
+      metadata: testMetadata({ tenant: 'cambridgeshire', extra: { reason: 'panel' } }),
+    }
+    const before = Date.now()
+    await store.appendToStream(S('b'), [event], { expectedRevision: 'any' })
+    const [read] = await readStream(store, S('b'))
+    assert.ok(read !== undefined)
+    assert.equal(read.type, event.type)
+    assert.equal(read.schemaVersion, 2)
+    assert.deepEqual(read.data, event.data)
+    assert.deepEqual(read.metadata, event.metadata)
+    assert.match(read.recordedAt, /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/)
+    assert.ok(Date.parse(read.recordedAt) >= before - 5_000, 'recordedAt is not the time of the append')
+  },
+)
+
+check('appending', 'a caller mutating what it appended or read cannot change history', async ({ store }) => {
+  const data = { list: [1, 2], name: 'Hunts Forum' }
+  await store.appendToStream(S('c'), [testEvent(data)], { expectedRevision: 'noStream' })
+  data.list.push(3)
+  data.name = 'changed'
+  const [first] = await readStream(store, S('c'))
+  try {
+    ;(first?.data as { name: string }).name = 'mutated by a reader'
+  } catch {
+    // frozen: fine
+  }
+  const [again] = await readStream(store, S('c'))
+  assert.deepEqual(again?.data, { list: [1, 2], name: 'Hunts Forum' })
+})
+
+check('optimistic concurrency', 'noStream fails on a stream that has events, and writes nothing', async ({ store }) => {
+  await store.appendToStream(S('a'), testEvents(1), { expectedRevision: 'noStream' })
+  await rejectsWith(
+    () => store.appendToStream(S('a'), testEvents(1), { expectedRevision: 'noStream' }),
+    WrongExpectedRevisionError,
+  )
+  await assertUntouched(store, 1)
+})
+
+check('optimistic concurrency', 'an exact revision succeeds when current and fails when stale', async ({ store }) => {
+  await store.appendToStream(S('a'), testEvents(2), { expectedRevision: 'noStream' })
+  const ok = await store.appendToStream(S('a'), testEvents(1), { expectedRevision: 1 })
+  assert.equal(ok.lastRevision, 2)
+  let error: unknown
+  try {
+    await store.appendToStream(S('a'), testEvents(1), { expectedRevision: 1 })
+  } catch (e) {
+    error = e
+  }
+  assert.ok(error instanceof WrongExpectedRevisionError, `expected a WrongExpectedRevisionError, got ${show(error)}`)
+  assert.equal(error.actual, 2, 'the error reports the actual revision')
+  await rejectsWith(
+    () => store.appendToStream(S('b'), testEvents(1), { expectedRevision: 0 }),
+    WrongExpectedRevisionError,
+  )
+  await assertUntouched(store, 3)
+})
+
+check('optimistic concurrency', "streamExists needs an event, 'any' never checks", async ({ store }) => {
+  await rejectsWith(
+    () => store.appendToStream(S('a'), testEvents(1), { expectedRevision: 'streamExists' }),
+    WrongExpectedRevisionError,
+  )
+  await assertUntouched(store, 0)
+  await store.appendToStream(S('a'), testEvents(1), { expectedRevision: 'any' })
+  await store.appendToStream(S('a'), testEvents(1), { expectedRevision: 'streamExists' })
+  await store.appendToStream(S('a'), testEvents(1), { expectedRevision: 'any' })
+  assert.deepEqual(
+    (await readStream(store, S('a'))).map((e) => e.revision),
+    [0, 1, 2],
+  )
+})
+
+check(
+  'optimistic concurrency',
+  'of 16 concurrent writers with the same expectation exactly one wins',
+  async ({ store }) => {
+    await store.appendToStream(S('a'), testEvents(1), { expectedRevision: 'noStream' })
+    for (const expectation of [0, 'noStream'] as const) {
+      const stream = expectation === 'noStream' ? S('fresh') : S('a')
+      const batches = Array.from({ length: 16 }, () => testEvents(2))
+      const outcomes = await Promise.allSettled(
+        batches.map((events) => store.appendToStream(stream, events, { expectedRevision: expectation })),
+      )
+      const winners = outcomes.flatMap((o, i) => (o.status === 'fulfilled' ? [i] : []))
+      assert.equal(winners.length, 1, `${winners.length} writers won with expectation ${String(expectation)}`)
+      for (const o of outcomes)
+        if (o.status === 'rejected')
+          assert.ok(
+            o.reason instanceof WrongExpectedRevisionError,
+            `a loser got ${show(o.reason)}, not a WrongExpectedRevisionError`,
+          )
+      const winner = batches[winners[0] ?? -1] ?? []
+      const read = await readStream(store, stream)
+      assert.deepEqual(
+        ids(read).slice(expectation === 'noStream' ? 0 : 1),
+        ids(winner),
+        "the stream holds only the winner's events",
+      )
+    }
+    assert.equal(await store.headPosition(), 5)
+  },
+)
+
+check(
+  'idempotent retries',
+  'a retry with the same event ids returns the original positions and writes nothing',
+  async ({ store }) => {
+    const events = testEvents(3)
+    await store.appendToStream(S('other'), testEvents(2), { expectedRevision: 'noStream' })
+    const first = await store.appendToStream(S('a'), events, { expectedRevision: 'noStream' })
+    await store.appendToStream(S('other'), testEvents(1), { expectedRevision: 'any' })
+    const again = await store.appendToStream(S('a'), events, { expectedRevision: 'noStream' })
+    assert.deepEqual({ ...again, alreadyStored: false }, first, 'the retry got different positions')
+    assert.equal(again.alreadyStored, true)
+    const anyAgain = await store.appendToStream(S('a'), events, { expectedRevision: 'any' })
+    assert.deepEqual({ ...anyAgain, alreadyStored: false }, first)
+    await assertUntouched(store, 6)
+    assert.equal((await readStream(store, S('a'))).length, 3)
+  },
+)
+
+check('idempotent retries', 'concurrent retries of one append store it once', async ({ store }) => {
+  const events = testEvents(2)
+  const results = await Promise.all(
+    Array.from({ length: 8 }, () => store.appendToStream(S('a'), events, { expectedRevision: 'noStream' })),
+  )
+  assert.equal(results.filter((r) => !r.alreadyStored).length, 1, 'exactly one attempt wrote')
+  assert.equal(new Set(results.map((r) => r.firstPosition)).size, 1)
+  await assertUntouched(store, 2)
+})
+
+check(
+  'idempotent retries',
+  'ids already used elsewhere, or only part of a batch, are refused and nothing is written',
+  async ({ store }) => {
+    const events = testEvents(2)
+    await store.appendToStream(S('a'), events, { expectedRevision: 'noStream' })
+    const [e0, e1] = events
+    assert.ok(e0 !== undefined && e1 !== undefined)
+    await rejectsWith(() => store.appendToStream(S('b'), [e0], { expectedRevision: 'any' }), EventIdConflictError)
+    await rejectsWith(
+      () => store.appendToStream(S('a'), [e0, testEvent()], { expectedRevision: 'any' }),
+      EventIdConflictError,
+    )
+    await rejectsWith(
+      () => store.appendToStream(S('a'), [testEvent(), e1], { expectedRevision: 'any' }),
+      EventIdConflictError,
+    )
+    await rejectsWith(() => store.appendToStream(S('a'), [e1, e0], { expectedRevision: 'any' }), EventIdConflictError)
+    await assertUntouched(store, 2)
+  },
+)
+
+check(
+  'idempotent retries',
+  'a multi-stream batch retried with the same ids returns the original results',
+  async ({ store }) => {
+    const appends = [
+      { streamId: S('fund'), events: testEvents(1), expectedRevision: 'noStream' as const },
+      { streamId: S('grant'), events: testEvents(2), expectedRevision: 'noStream' as const },
+    ]
+    const first = await store.appendMulti(appends)
+    const again = await store.appendMulti(appends)
+    assert.deepEqual(
+      again.map((r) => ({ ...r, alreadyStored: false })),
+      first,
+    )
+    assert.ok(again.every((r) => r.alreadyStored))
+    await assertUntouched(store, 3)
+  },
+)
+
+check('atomic batches', 'a batch with one bad event writes none of it', async ({ store }) => {
+  await store.appendToStream(S('a'), testEvents(1), { expectedRevision: 'noStream' })
+  const bad = { ...testEvent(), data: { when: new Date() } } as unknown as NewEvent
+  await rejectsWith(
+    () => store.appendToStream(S('a'), [testEvent(), testEvent(), bad], { expectedRevision: 0 }),
+    InvalidArgumentError,
+  )
+  await assertUntouched(store, 1)
+})
+
+check('atomic batches', 'appendMulti writes every stream or none', async ({ store }) => {
+  await store.appendToStream(S('fund'), testEvents(1), { expectedRevision: 'noStream' })
+  await rejectsWith(
+    () =>
+      store.appendMulti([
+        { streamId: S('fund'), events: testEvents(1), expectedRevision: 0 },
+        { streamId: S('grant'), events: testEvents(2), expectedRevision: 'streamExists' },
+      ]),
+    WrongExpectedRevisionError,
+  )
+  await assertUntouched(store, 1)
+  const results = await store.appendMulti([
+    { streamId: S('fund'), events: testEvents(1), expectedRevision: 0 },
+    { streamId: S('grant'), events: testEvents(2), expectedRevision: 'noStream' },
+  ])
+  assert.deepEqual(
+    results.map((r) => [r.streamId, r.firstRevision, r.lastRevision, r.firstPosition, r.lastPosition]),
+    [
+      [S('fund'), 1, 1, 2, 2],
+      [S('grant'), 0, 1, 3, 4],
+    ],
+  )
+  assertGapFree(await readAll(store))
+})
+
+check(
+  'atomic batches',
+  'concurrent multi-stream batches on a shared stream: one wins, no partial batch is visible',
+  async ({ store }) => {
+    await store.appendToStream(S('fund'), testEvents(1), { expectedRevision: 'noStream' })
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 8 }, (_, i) =>
+        store.appendMulti([
+          { streamId: S(`grant${i}`), events: testEvents(1), expectedRevision: 'noStream' },
+          { streamId: S('fund'), events: testEvents(1), expectedRevision: 0 },
+        ]),
+      ),
+    )
+    assert.equal(outcomes.filter((o) => o.status === 'fulfilled').length, 1)
+    const all = await readAll(store)
+    assert.equal(all.length, 3, 'only the winning batch is stored')
+    assert.equal(all.filter((e) => e.streamId.startsWith(S('grant'))).length, 1)
+  },
+)
+
+check(
+  'global order',
+  'positions are gap-free and follow commit order under concurrent appends to many streams',
+  async ({ store }) => {
+    const acknowledged: Array<{ readonly id: string; readonly position: number }> = []
+    await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const events = testEvents(1 + (i % 3))
+        const r = await store.appendToStream(S(`s${i % 7}`), events, { expectedRevision: 'any' })
+        events.forEach((e, k) => acknowledged.push({ id: e.eventId, position: r.firstPosition + k }))
+      }),
+    )
+    const all = await readAll(store)
+    assertGapFree(all)
+    assert.equal(all.length, acknowledged.length)
+    const byId = new Map(all.map((e) => [e.eventId, e.position]))
+    for (const a of acknowledged)
+      assert.equal(byId.get(a.id), a.position, 'an acknowledged position differs from the stored one')
+    assert.equal(await store.headPosition(), all.length)
+  },
+)
+
+check(
+  'reading',
+  'reads a stream forwards, backwards, in ranges, up to a count and as of a position',
+  async ({ store }) => {
+    const events = testEvents(6)
+    for (const [i, e] of events.entries()) {
+      await store.appendToStream(S('a'), [e], { expectedRevision: i === 0 ? 'noStream' : i - 1 })
+      await store.appendToStream(S('noise'), testEvents(1), { expectedRevision: 'any' })
+    }
+    const revs = async (o?: Parameters<EventStore['readStream']>[1]): Promise<ReadonlyArray<number>> =>
+      (await readStream(store, S('a'), o)).map((e) => e.revision)
+    assert.deepEqual(await revs(), [0, 1, 2, 3, 4, 5])
+    assert.deepEqual(await revs({ direction: 'backwards' }), [5, 4, 3, 2, 1, 0])
+    assert.deepEqual(await revs({ fromRevision: 2, toRevision: 4 }), [2, 3, 4])
+    assert.deepEqual(await revs({ direction: 'backwards', fromRevision: 4, toRevision: 1 }), [4, 3, 2, 1])
+    assert.deepEqual(await revs({ fromRevision: 3, maxCount: 2 }), [3, 4])
+    assert.deepEqual(await revs({ direction: 'backwards', maxCount: 1 }), [5])
+    assert.deepEqual(await revs({ fromRevision: 9 }), [])
+    // Event at revision r has position 2r + 1: as of position 6 the stream held revisions 0..2.
+    assert.deepEqual(await revs({ until: 6 }), [0, 1, 2])
+    assert.deepEqual(await revs({ until: 6, direction: 'backwards' }), [2, 1, 0])
+    assert.deepEqual(await readStream(store, S('never-written')), [])
+  },
+)
+
+check(
+  'reading',
+  'reads the whole ledger in ranges, backwards and filtered, whatever the batch size',
+  async ({ store }) => {
+    await store.appendToStream('grants.fund-1', [testEvent({}, 'grants.FundOpened')], { expectedRevision: 'noStream' })
+    await store.appendToStream('grants.application-1', [testEvent({}, 'grants.ApplicationSubmitted')], {
+      expectedRevision: 'noStream',
+    })
+    await store.appendToStream('volunteers.volunteer-1', [testEvent({}, 'volunteers.VolunteerApplied')], {
+      expectedRevision: 'noStream',
+    })
+    await store.appendToStream('grants.application-2', [testEvent({}, 'grants.ApplicationSubmitted')], {
+      expectedRevision: 'noStream',
+    })
+    await store.appendToStream('grants.fund-1', [testEvent({}, 'grants.FundClosed')], { expectedRevision: 0 })
+    const positions = async (o?: Parameters<EventStore['readAll']>[0]): Promise<ReadonlyArray<number>> =>
+      (await readAll(store, o)).map((e) => e.position)
+    for (const batchSize of [1, 2, 1000]) {
+      assert.deepEqual(await positions({ batchSize }), [1, 2, 3, 4, 5])
+      assert.deepEqual(await positions({ batchSize, fromPosition: 2, toPosition: 4 }), [2, 3, 4])
+      assert.deepEqual(await positions({ batchSize, direction: 'backwards' }), [5, 4, 3, 2, 1])
+      assert.deepEqual(
+        await positions({ batchSize, direction: 'backwards', fromPosition: 4, toPosition: 2 }),
+        [4, 3, 2],
+      )
+      assert.deepEqual(await positions({ batchSize, maxCount: 2, fromPosition: 3 }), [3, 4])
+      assert.deepEqual(await positions({ batchSize, filter: { types: ['grants.ApplicationSubmitted'] } }), [2, 4])
+      assert.deepEqual(
+        await positions({ batchSize, filter: { streamPrefixes: ['grants.fund-', 'volunteers.'] } }),
+        [1, 3, 5],
+      )
+      assert.deepEqual(
+        await positions({
+          batchSize,
+          filter: { streamPrefixes: ['grants.'], types: ['grants.FundClosed', 'volunteers.VolunteerApplied'] },
+        }),
+        [5],
+      )
+      assert.deepEqual(
+        await positions({
+          batchSize,
+          filter: { types: ['grants.ApplicationSubmitted'] },
+          maxCount: 1,
+          direction: 'backwards',
+        }),
+        [4],
+      )
+    }
+    assert.deepEqual(await positions({ fromPosition: 6 }), [])
+  },
+)
+
+check(
+  'subscriptions',
+  'catches up from a position, then delivers live events, in order, once each',
+  async ({ store }) => {
+    await store.appendToStream(S('a'), testEvents(5), { expectedRevision: 'noStream' })
+    const received = firstValueFrom(
+      store.subscribe({ fromPosition: 3, batchSize: 2 }).pipe(take(8), toArray(), timeout(5_000)),
+    )
+    await store.appendToStream(S('b'), testEvents(2), { expectedRevision: 'noStream' })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    await store.appendToStream(S('a'), testEvents(3), { expectedRevision: 4 })
+    assert.deepEqual(
+      (await received).map((e) => e.position),
+      [3, 4, 5, 6, 7, 8, 9, 10],
+    )
+  },
+)
+
+check('subscriptions', 'never skips an event committed while it is catching up', async ({ store }) => {
+  await store.appendToStream(S('a'), testEvents(20), { expectedRevision: 'noStream' })
+  const writes: Array<Promise<unknown>> = []
+  // Each of the first 20 events, as it is delivered, starts two more appends: they commit while the
+  // subscription is still catching up, and must all be delivered too.
+  const events = await firstValueFrom(
+    store.subscribe({ batchSize: 3 }).pipe(
+      tap((e) => {
+        if (e.position <= 20)
+          writes.push(store.appendToStream(S(`during${e.position}`), testEvents(2), { expectedRevision: 'noStream' }))
+      }),
+      take(60),
+      toArray(),
+      timeout(5_000),
+    ),
+  )
+  await Promise.all(writes)
+  assertGapFree(events)
+  assert.equal(events.length, 60)
+})
+
+check('subscriptions', 'filters, serves several subscribers, and stops when unsubscribed', async ({ store }) => {
+  const grants = firstValueFrom(
+    store.subscribe({ filter: { streamPrefixes: ['grants.'] } }).pipe(take(3), toArray(), timeout(5_000)),
+  )
+  const everything = firstValueFrom(store.subscribe().pipe(take(5), toArray(), timeout(5_000)))
+  const stopped: RecordedEvent[] = []
+  const early = store.subscribe().subscribe((e) => stopped.push(e))
+  await store.appendToStream('grants.fund-1', testEvents(1), { expectedRevision: 'noStream' })
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  early.unsubscribe()
+  await store.appendToStream('volunteers.volunteer-1', testEvents(2), { expectedRevision: 'noStream' })
+  await store.appendToStream('grants.fund-1', testEvents(2), { expectedRevision: 0 })
+  assert.deepEqual(
+    (await grants).map((e) => e.position),
+    [1, 4, 5],
+  )
+  assert.deepEqual(
+    (await everything).map((e) => e.position),
+    [1, 2, 3, 4, 5],
+  )
+  await new Promise((resolve) => setTimeout(resolve, 20))
+  assert.deepEqual(
+    stopped.map((e) => e.position),
+    [1],
+    'an unsubscribed subscriber kept receiving',
+  )
+})
+
+check('subscriptions', 'a subscription from past the head waits for that position', async ({ store }) => {
+  await store.appendToStream(S('a'), testEvents(2), { expectedRevision: 'noStream' })
+  const head = await store.headPosition()
+  const live = firstValueFrom(store.subscribe({ fromPosition: head + 1 }).pipe(take(1), timeout(5_000)))
+  await store.appendToStream(S('a'), testEvents(1), { expectedRevision: 1 })
+  assert.equal((await live).position, 3)
+})
+
+const badAppends: ReadonlyArray<readonly [string, (store: EventStore) => Promise<unknown>, RegExp]> = [
+  ['an empty stream id', (s) => s.appendToStream('', testEvents(1), { expectedRevision: 'any' }), /streamId.*empty/],
+  [
+    'a malformed stream id',
+    (s) => s.appendToStream('no spaces allowed', testEvents(1), { expectedRevision: 'any' }),
+    /streamId/,
+  ],
+  ['a negative revision', (s) => s.appendToStream(S('a'), testEvents(1), { expectedRevision: -1 }), /expectedRevision/],
+  [
+    'a fractional revision',
+    (s) => s.appendToStream(S('a'), testEvents(1), { expectedRevision: 1.5 }),
+    /expectedRevision/,
+  ],
+  ['a missing expectation', (s) => s.appendToStream(S('a'), testEvents(1), {} as never), /expectedRevision/],
+  ['no events', (s) => s.appendToStream(S('a'), [], { expectedRevision: 'any' }), /at least one event/],
+  [
+    'undefined in the data',
+    (s) => s.appendToStream(S('a'), [testEvent({ x: undefined } as never)], { expectedRevision: 'any' }),
+    /data\.x is undefined/,
+  ],
+  [
+    'NaN in the data',
+    (s) => s.appendToStream(S('a'), [testEvent({ amount: Number.NaN })], { expectedRevision: 'any' }),
+    /data\.amount is NaN/,
+  ],
+  [
+    'a function in the data',
+    (s) => s.appendToStream(S('a'), [testEvent({ f: (() => 1) as never })], { expectedRevision: 'any' }),
+    /function/,
+  ],
+  [
+    'a bigint in the data',
+    (s) => s.appendToStream(S('a'), [testEvent({ n: 1n as never })], { expectedRevision: 'any' }),
+    /bigint/,
+  ],
+  [
+    'a cycle in the data',
+    (s) => {
+      const data: Record<string, unknown> = {}
+      data['self'] = data
+      return s.appendToStream(S('a'), [testEvent(data as never)], { expectedRevision: 'any' })
+    },
+    /cycle/,
+  ],
+  [
+    'a duplicate event id in one batch',
+    (s) => {
+      const e = testEvent()
+      return s.appendToStream(S('a'), [e, { ...e }], { expectedRevision: 'any' })
+    },
+    /more than once/,
+  ],
+  [
+    'an event id that is not a UUID',
+    (s) =>
+      s.appendToStream(S('a'), [testEvent({}, 'test.SomethingHappened', 'not-a-uuid')], { expectedRevision: 'any' }),
+    /eventId/,
+  ],
+  [
+    'an event type without a context',
+    (s) => s.appendToStream(S('a'), [testEvent({}, 'GrantAwarded')], { expectedRevision: 'any' }),
+    /type/,
+  ],
+  [
+    'schema version 0',
+    (s) => s.appendToStream(S('a'), [{ ...testEvent(), schemaVersion: 0 }], { expectedRevision: 'any' }),
+    /schemaVersion/,
+  ],
+  [
+    'metadata without an actor',
+    (s) =>
+      s.appendToStream(S('a'), [{ ...testEvent(), metadata: testMetadata({ actor: undefined }) }], {
+        expectedRevision: 'any',
+      }),
+    /metadata.*actor/,
+  ],
+  [
+    'an occurredAt that is not a timestamp',
+    (s) =>
+      s.appendToStream(S('a'), [{ ...testEvent(), metadata: testMetadata({ occurredAt: 'yesterday' }) }], {
+        expectedRevision: 'any',
+      }),
+    /occurredAt/,
+  ],
+  ['appendMulti with no streams', (s) => s.appendMulti([]), /at least one stream/],
+  [
+    'appendMulti naming a stream twice',
+    (s) =>
+      s.appendMulti([
+        { streamId: S('a'), events: testEvents(1), expectedRevision: 'any' },
+        { streamId: S('a'), events: testEvents(1), expectedRevision: 'any' },
+      ]),
+    /more than once/,
+  ],
+  [
+    'appendMulti with one event id in two streams',
+    (s) => {
+      const e = testEvent()
+      return s.appendMulti([
+        { streamId: S('a'), events: [e], expectedRevision: 'any' },
+        { streamId: S('b'), events: [{ ...e }], expectedRevision: 'any' },
+      ])
+    },
+    /more than once/,
+  ],
+]
+
+check(
+  'bad arguments',
+  'every malformed append is refused with an InvalidArgumentError naming the problem, and nothing is written',
+  async ({ store }) => {
+    await store.appendToStream(S('a'), testEvents(1), { expectedRevision: 'noStream' })
+    for (const [what, attempt, mentions] of badAppends) {
+      let error: unknown
+      try {
+        await attempt(store)
+      } catch (e) {
+        error = e
+      }
+      assert.ok(
+        error instanceof InvalidArgumentError,
+        `${what}: expected an InvalidArgumentError, got ${show(error)}`,
+      )
+      assert.match(error.message, mentions, `${what}: the error does not name the problem`)
+    }
+    await assertUntouched(store, 1)
+  },
+)
+
+check(
+  'bad arguments',
+  'oversized events are refused with a LimitExceededError before anything is written',
+  async ({ store }) => {
+    await rejectsWith(
+      () =>
+        store.appendToStream(S('a'), [testEvent(), testEvent({ text: 'x'.repeat(2_000_000) })], {
+          expectedRevision: 'any',
+        }),
+      LimitExceededError,
+      /events\[1\]/,
+    )
+    await assertUntouched(store, 0)
+  },
+)
+
+check(
+  'bad arguments',
+  'malformed read and subscribe options are refused with an InvalidArgumentError',
+  async ({ store }) => {
+    const attempts: ReadonlyArray<readonly [string, () => Promise<unknown>]> = [
+      ['readStream of an empty id', () => readStream(store, '')],
+      ['readStream from a negative revision', () => readStream(store, S('a'), { fromRevision: -1 })],
+      ['readStream with maxCount 0', () => readStream(store, S('a'), { maxCount: 0 })],
+      ['readStream sideways', () => readStream(store, S('a'), { direction: 'sideways' as never })],
+      ['readAll from a fractional position', () => readAll(store, { fromPosition: 1.5 })],
+      ['readAll with batchSize 0', () => readAll(store, { batchSize: 0 })],
+      ['readAll with an empty type filter', () => readAll(store, { filter: { types: [] } })],
+      ['subscribe from a negative position', async () => store.subscribe({ fromPosition: -3 })],
+    ]
+    for (const [what, attempt] of attempts) {
+      let error: unknown
+      try {
+        await attempt()
+      } catch (e) {
+        error = e
+      }
+      assert.ok(
+        error instanceof InvalidArgumentError,
+        `${what}: expected an InvalidArgumentError, got ${show(error)}`,
+      )
+    }
+  },
+)
+
+check('durability', 'acknowledged events are there after the store is reopened', async ({ store, reopen }) => {
+  const events = testEvents(3)
+  const acknowledged = await store.appendToStream(S('a'), events, { expectedRevision: 'noStream' })
+  if (reopen === undefined) return
+  const reopened = await reopen()
+  try {
+    const read = await readStream(reopened, S('a'))
+    assert.deepEqual(ids(read), ids(events))
+    assert.equal(read[2]?.position, acknowledged.lastPosition)
+    const retry = await reopened.appendToStream(S('a'), events, { expectedRevision: 'noStream' })
+    assert.equal(retry.alreadyStored, true, 'a retry after reopening was not recognised')
+  } finally {
+    await reopened.close()
+  }
+})
+
+/** Every case of the contract, grouped by guarantee. */
+export const eventStoreContractCases: ReadonlyArray<ContractCase> = cases
+
+// --- running ---
+
+const open = async (factory: EventStoreFactory): Promise<ContractSubject> => {
+  const made = await factory()
+  return 'store' in made ? made : { store: made }
+}
+
+/** Runs one case against a fresh store, always closing and disposing it. */
+export const runContractCase = async (factory: EventStoreFactory, contractCase: ContractCase): Promise<void> => {
+  const subject = await open(factory)
+  try {
+    await contractCase.run(subject)
+  } finally {
+    await subject.store.close().catch(() => undefined)
+    await subject.dispose?.()
+  }
+}
+
+/** Runs every case and reports which passed; never throws for a failing case. */
+export const runEventStoreContract = async (factory: EventStoreFactory): Promise<ReadonlyArray<ContractResult>> => {
+  const results: ContractResult[] = []
+  for (const c of cases) {
+    try {
+      await runContractCase(factory, c)
+      results.push({ guarantee: c.guarantee, title: c.title, passed: true })
+    } catch (error) {
+      results.push({ guarantee: c.guarantee, title: c.title, passed: false, error })
+    }
+  }
+  return results
+}

@@ -1,0 +1,35 @@
+/**
+ * Registers the contract and the model-based property as ava tests, titled with the store's name.
+ */
+import test from 'ava'
+import type { EventStoreFactory } from './event-store-contract'
+import { eventStoreContractCases, runContractCase } from './event-store-contract'
+import { checkEventStoreAgainstModel } from './event-store-model'
+
+export interface ContractOptions {
+  /** Run the cases one at a time (stores that share one database or file between cases). */
+  readonly serial?: boolean
+  /** Random command sequences for the model-based property (default 100). */
+  readonly modelRuns?: number
+}
+
+/**
+ * Proves a store meets the EventStore contract: one ava test per case, plus the model-based
+ * property. Call it from the store's test file with a factory that makes a fresh, empty store.
+ *
+ * @example
+ * eventStoreContract('memory', async () => createMemoryEventStore())
+ */
+export const eventStoreContract = (name: string, factory: EventStoreFactory, options: ContractOptions = {}): void => {
+  const register = options.serial === true ? test.serial : test
+  for (const contractCase of eventStoreContractCases) {
+    register(`${name} · ${contractCase.guarantee}: ${contractCase.title}`, async (t) => {
+      await runContractCase(factory, contractCase)
+      t.pass()
+    })
+  }
+  register(`${name} · model: append, read and subscribe agree with a model of streams and a log`, async (t) => {
+    await checkEventStoreAgainstModel(factory, { numRuns: options.modelRuns ?? 100 })
+    t.pass()
+  })
+}
