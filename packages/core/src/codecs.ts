@@ -124,10 +124,13 @@ const describeValue = (value: unknown): string => {
  */
 export const describeErrors = (errors: t.Errors): ReadonlyArray<string> => {
   const lines = errors.map((error) => {
+    // Union and intersection members appear in the path as their index: leave them out.
     const keys = error.context
-      .slice(1)
+      .filter((entry, i) => {
+        const parent = error.context[i - 1]?.type
+        return i > 0 && entry.key !== '' && !(parent instanceof t.UnionType || parent instanceof t.IntersectionType)
+      })
       .map((entry) => entry.key)
-      .filter((key) => key !== '')
     const path = keys.length === 0 ? '(root)' : keys.join('.')
     const expected = error.context[error.context.length - 1]?.type.name ?? 'unknown'
     return error.message ?? `${path}: expected ${expected}, got ${describeValue(error.value)}`

@@ -3,7 +3,7 @@
  * event a reader gets back with its place in the ledger.
  */
 import type { JsonValue } from './json'
-import type { EventMetadata } from './metadata'
+import type { EventMetadata, EventMetadataInput } from './metadata'
 
 /** An event ready to append. `eventId` is chosen by the writer so a retry can be recognised. */
 export interface NewEvent {
@@ -14,7 +14,8 @@ export interface NewEvent {
   /** The version of the event's schema the data was written in (1, 2, …). */
   readonly schemaVersion: number
   readonly data: JsonValue
-  readonly metadata: EventMetadata
+  /** Checked by the store against `EventMetadata` before anything is written. */
+  readonly metadata: EventMetadataInput
 }
 
 /** An event as stored, with its place in its stream and in the whole ledger. */

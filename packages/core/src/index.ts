@@ -32,6 +32,7 @@ export type { StreamName } from './stream-id'
 
 // --- events ---
 export { Actor, EventMetadata } from './metadata'
+export type { EventMetadataInput } from './metadata'
 export type { NewEvent, RecordedEvent } from './envelope'
 export { defineEvent, eventCatalog, upcaster } from './event'
 export type {

@@ -28,3 +28,6 @@ export const EventMetadata = t.readonly(
   'EventMetadata',
 )
 export type EventMetadata = t.TypeOf<typeof EventMetadata>
+
+/** Metadata as a writer supplies it: the same fields as plain strings; the store checks them. */
+export type EventMetadataInput = t.OutputOf<typeof EventMetadata>

@@ -80,7 +80,7 @@ const rejectsWith = async (
   }
   assert.ok(thrown !== undefined, `expected a ${kind.name}, but the call succeeded`)
   assert.ok(thrown instanceof kind, `expected a ${kind.name}, got ${show(thrown)}`)
-  if (mentions !== undefined) assert.match((thrown).message, mentions)
+  if (mentions !== undefined) assert.match(thrown.message, mentions)
 }
 
 const assertUntouched = async (store: EventStore, before: number): Promise<void> => {
@@ -669,10 +669,7 @@ check(
       } catch (e) {
         error = e
       }
-      assert.ok(
-        error instanceof InvalidArgumentError,
-        `${what}: expected an InvalidArgumentError, got ${show(error)}`,
-      )
+      assert.ok(error instanceof InvalidArgumentError, `${what}: expected an InvalidArgumentError, got ${show(error)}`)
       assert.match(error.message, mentions, `${what}: the error does not name the problem`)
     }
     await assertUntouched(store, 1)
@@ -716,10 +713,7 @@ check(
       } catch (e) {
         error = e
       }
-      assert.ok(
-        error instanceof InvalidArgumentError,
-        `${what}: expected an InvalidArgumentError, got ${show(error)}`,
-      )
+      assert.ok(error instanceof InvalidArgumentError, `${what}: expected an InvalidArgumentError, got ${show(error)}`)
     }
   },
 )
