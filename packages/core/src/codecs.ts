@@ -7,13 +7,15 @@ import * as t from 'io-ts'
 
 // --- strings ---
 
+const NON_BLANK = /\S/
+
 /** A string with at least one non-whitespace character. */
 export interface NonEmptyStringBrand {
   readonly NonEmptyString: unique symbol
 }
 export const NonEmptyString = t.brand(
   t.string,
-  (s): s is t.Branded<string, NonEmptyStringBrand> => s.trim().length > 0,
+  (s): s is t.Branded<string, NonEmptyStringBrand> => NON_BLANK.test(s),
   'NonEmptyString',
 )
 export type NonEmptyString = t.TypeOf<typeof NonEmptyString>
@@ -21,10 +23,13 @@ export type NonEmptyString = t.TypeOf<typeof NonEmptyString>
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const
+
+// Arithmetic, not `new Date(...)`: this runs for every date of every event on replay.
 const validCalendarDate = (y: number, m: number, d: number): boolean => {
   if (m < 1 || m > 12 || d < 1) return false
-  const days = new Date(Date.UTC(y, m, 0)).getUTCDate()
-  return d <= days
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0
+  return d <= (m === 2 && leap ? 29 : (DAYS_IN_MONTH[m - 1] ?? 0))
 }
 
 /** True when `s` is an RFC 3339 timestamp with an explicit offset, e.g. `2026-04-01T09:30:00Z`. */

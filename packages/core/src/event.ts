@@ -44,6 +44,7 @@ export interface AnyEventDefinition {
   readonly upcasters: ReadonlyArray<Upcaster>
   readonly codec: {
     readonly decode: (input: unknown) => t.Validation<unknown>
+    readonly is: (input: unknown) => boolean
     readonly encode: (value: never) => unknown
   }
 }
@@ -173,6 +174,9 @@ export const eventCatalog = <Ds extends ReadonlyArray<AnyEventDefinition>>(
           return failure('InvalidEventData', `${stored.type} v${v}: ${describeErrors(old.left).join('; ')}`)
         data = step.up(old.right as never)
       }
+      // Fast path: data that already is a value of the codec's type (true of every codec that does
+      // not transform, which is how events should be written) needs no rebuilding.
+      if (d.codec.is(data)) return E.right({ type: d.type, data } as EventsOf<Ds>)
       const decoded = d.codec.decode(data)
       if (E.isLeft(decoded))
         return failure('InvalidEventData', `${stored.type} v${d.version}: ${describeErrors(decoded.left).join('; ')}`)

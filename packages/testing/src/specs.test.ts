@@ -1,0 +1,140 @@
+/**
+ * The given/when/then helpers pass when the decider or projection does what is stated, and fail —
+ * through ava's own assertions — when it does not.
+ */
+import test from 'ava'
+import * as t from 'io-ts'
+import type { EventsOf, Projection, RecordedEvent } from '@civic-ledger/core'
+import { NonEmptyString, accept, defineEvent, reject } from '@civic-ledger/core'
+import { deciderSpec } from './decider-spec'
+import { projectionSpec } from './projection-spec'
+import { testMetadata } from './fixtures'
+
+const HoursLogged = defineEvent({
+  type: 'volunteers.HoursLogged',
+  codec: t.type({ volunteerId: NonEmptyString, hours: t.number }),
+})
+const types = [HoursLogged] as const
+type Event = EventsOf<typeof types>
+type Command = { readonly type: 'LogHours'; readonly volunteerId: string; readonly hours: number }
+
+const timesheet = {
+  initialState: 0,
+  evolve: (total: number, e: Event) => total + e.data.hours,
+  decide: (c: Command, total: number) =>
+    c.hours <= 0 || c.hours > 24
+      ? reject('hours-out-of-range', 'between 0 and 24 hours a day')
+      : total + c.hours > 100
+        ? reject('over-cap', 'no more than 100 hours on one timesheet')
+        : accept<Event>(HoursLogged.create({ volunteerId: c.volunteerId as NonEmptyString, hours: c.hours })),
+}
+const spec = deciderSpec(timesheet)
+const logged = (hours: number): Event => HoursLogged.create({ volunteerId: 'v-1' as NonEmptyString, hours })
+
+test('deciderSpec: then passes on the recorded events', (t) => {
+  spec(t)
+    .given([logged(3)])
+    .when({ type: 'LogHours', volunteerId: 'v-1', hours: 2 })
+    .then([logged(2)])
+})
+
+test('deciderSpec: thenRejects passes on the rule and returns the error', (t) => {
+  const error = spec(t)
+    .given([logged(24), logged(24), logged(24), logged(24)])
+    .when({ type: 'LogHours', volunteerId: 'v-1', hours: 5 })
+    .thenRejects('over-cap')
+  t.is(error?.message, 'no more than 100 hours on one timesheet')
+})
+
+test('deciderSpec: thenState folds the decision into the state', (t) => {
+  spec(t)
+    .given([logged(3)])
+    .when({ type: 'LogHours', volunteerId: 'v-1', hours: 2 })
+    .thenState(5)
+})
+
+test('deciderSpec: then fails when the events differ', async (t) => {
+  const attempt = await t.try((tt) => {
+    spec(tt)
+      .given([])
+      .when({ type: 'LogHours', volunteerId: 'v-1', hours: 2 })
+      .then([logged(3)])
+  })
+  attempt.discard()
+  t.false(attempt.passed)
+})
+
+test('deciderSpec: thenRejects fails when the command is accepted', async (t) => {
+  const attempt = await t.try((tt) => {
+    spec(tt).given([]).when({ type: 'LogHours', volunteerId: 'v-1', hours: 2 }).thenRejects('over-cap')
+  })
+  attempt.discard()
+  t.false(attempt.passed)
+})
+
+// --- projections ---
+
+const recorded = (position: number, volunteerId: string, hours: number): RecordedEvent => ({
+  eventId: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
+  streamId: `volunteers.timesheet-${volunteerId}`,
+  revision: position - 1,
+  position,
+  type: HoursLogged.type,
+  schemaVersion: 1,
+  data: { volunteerId, hours },
+  metadata: testMetadata(),
+  recordedAt: '2026-04-01T09:00:00.000Z',
+})
+
+/** Hours per volunteer, remembering the last position applied so a replayed event is ignored. */
+const hoursByVolunteer: Projection = {
+  name: 'hours-by-volunteer',
+  version: 1,
+  handles: [HoursLogged.type],
+  apply: async (event, ctx) => {
+    const data = event.data as { volunteerId: string; hours: number }
+    const docs = ctx.collection<{ hours: number; lastPosition: number }>('hours')
+    const current = (await docs.get(data.volunteerId)) ?? { hours: 0, lastPosition: 0 }
+    if (event.position <= current.lastPosition) return
+    await docs.put(data.volunteerId, { hours: current.hours + data.hours, lastPosition: event.position })
+  },
+}
+
+/** The same, without the guard: applying an event twice counts it twice. */
+const naiveHours: Projection = {
+  ...hoursByVolunteer,
+  apply: async (event, ctx) => {
+    const data = event.data as { volunteerId: string; hours: number }
+    const docs = ctx.collection<{ hours: number }>('hours')
+    const current = (await docs.get(data.volunteerId)) ?? { hours: 0 }
+    await docs.put(data.volunteerId, { hours: current.hours + data.hours })
+  },
+}
+
+const history = [recorded(1, 'v-1', 3), recorded(2, 'v-2', 4), recorded(3, 'v-1', 2)]
+
+test('projectionSpec: then passes on the read model, applied once or twice', async (t) => {
+  const expected = { hours: { 'v-1': { hours: 5, lastPosition: 3 }, 'v-2': { hours: 4, lastPosition: 2 } } }
+  await projectionSpec(hoursByVolunteer)(t).given(history).then(expected)
+  await projectionSpec(hoursByVolunteer)(t).given(history, { twice: true }).then(expected)
+})
+
+test('projectionSpec: applying twice exposes a projection that is not idempotent', async (t) => {
+  await projectionSpec(naiveHours)(t)
+    .given(history)
+    .then({ hours: { 'v-1': { hours: 5 }, 'v-2': { hours: 4 } } })
+  const attempt = await t.try(async (tt) => {
+    await projectionSpec(naiveHours)(tt)
+      .given(history, { twice: true })
+      .then({ hours: { 'v-1': { hours: 5 }, 'v-2': { hours: 4 } } })
+  })
+  attempt.discard()
+  t.false(attempt.passed)
+})
+
+test('projectionSpec: events of types the projection does not handle are not applied', async (t) => {
+  const other = { ...recorded(4, 'v-1', 7), type: 'volunteers.VolunteerSuspended' }
+  await projectionSpec(hoursByVolunteer)(t)
+    .given([...history, other])
+    .then({ hours: { 'v-1': { hours: 5, lastPosition: 3 }, 'v-2': { hours: 4, lastPosition: 2 } } })
+})
