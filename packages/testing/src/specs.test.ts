@@ -4,7 +4,7 @@
  */
 import test from 'ava'
 import * as t from 'io-ts'
-import type { EventsOf, Projection, RecordedEvent } from '@civic-ledger/core'
+import type { EventOf, Projection, RecordedEvent } from '@civic-ledger/core'
 import { NonEmptyString, accept, defineEvent, reject } from '@civic-ledger/core'
 import { deciderSpec } from './decider-spec'
 import { projectionSpec } from './projection-spec'
@@ -14,8 +14,7 @@ const HoursLogged = defineEvent({
   type: 'volunteers.HoursLogged',
   codec: t.type({ volunteerId: NonEmptyString, hours: t.number }),
 })
-const types = [HoursLogged] as const
-type Event = EventsOf<typeof types>
+type Event = EventOf<typeof HoursLogged>
 type Command = { readonly type: 'LogHours'; readonly volunteerId: string; readonly hours: number }
 
 const timesheet = {
