@@ -36,8 +36,14 @@ const validCalendarDate = (y: number, m: number, d: number): boolean => {
 export const isIsoDateTime = (s: string): boolean => {
   const m = ISO_DATE_TIME.exec(s)
   if (m === null) return false
-  const [, y, mo, d, h, mi, se] = m
-  return validCalendarDate(Number(y), Number(mo), Number(d)) && Number(h) < 24 && Number(mi) < 60 && Number(se) < 60
+  const [, y, mo, d, h, mi, se, , offset] = m
+  return (
+    validCalendarDate(Number(y), Number(mo), Number(d)) &&
+    Number(h) < 24 &&
+    Number(mi) < 60 &&
+    Number(se) < 60 &&
+    (offset === undefined || offset === 'Z' || (Number(offset.slice(1, 3)) < 24 && Number(offset.slice(4, 6)) < 60))
+  )
 }
 
 /** True when `s` is a calendar date `YYYY-MM-DD`. */
@@ -123,6 +129,14 @@ const describeValue = (value: unknown): string => {
   return `a ${typeof value}`
 }
 
+/** Sees through wrappers that validate with their inner codec's context (readonly, exact, refinements). */
+const unwrap = (codec: t.Decoder<unknown, unknown> | undefined): t.Decoder<unknown, unknown> | undefined => {
+  let current = codec
+  while (current instanceof t.ReadonlyType || current instanceof t.ExactType || current instanceof t.RefinementType)
+    current = (current as { readonly type: t.Decoder<unknown, unknown> }).type
+  return current
+}
+
 /**
  * Turns io-ts validation errors into one line per problem, each naming the field's path, the type
  * it should have had and the value it had: `amount.amount: expected Pence, got -5`.
@@ -132,7 +146,7 @@ export const describeErrors = (errors: t.Errors): ReadonlyArray<string> => {
     // Union and intersection members appear in the path as their index: leave them out.
     const keys = error.context
       .filter((entry, i) => {
-        const parent = error.context[i - 1]?.type
+        const parent = unwrap(error.context[i - 1]?.type)
         return i > 0 && entry.key !== '' && !(parent instanceof t.UnionType || parent instanceof t.IntersectionType)
       })
       .map((entry) => entry.key)

@@ -21,6 +21,7 @@ import {
   LimitExceededError,
   WrongExpectedRevisionError,
   forbidden,
+  isEventStoreError,
   invalidCommand,
   rejected,
 } from './errors'
@@ -147,127 +148,142 @@ const storeFailure = (error: unknown): CommandError => ({
 export const createCommandHandler =
   (options: CommandHandlerOptions) =>
   <C extends Command, E extends DomainEvent, S>(aggregate: Aggregate<C, E, S>): HandleCommand<E, S> =>
-  (input, rawContext) =>
-  async () => {
+  (input, rawContext) => {
     const maxAttempts = options.maxAttempts ?? 5
     const maxStoreRetries = options.maxStoreRetries ?? 3
     const backoffMs = options.backoffMs ?? 2
-
-    const decodedCommand = aggregate.commands.decode(input)
-    const decodedContext = CommandContext.decode(rawContext)
-    if (E.isLeft(decodedCommand) || E.isLeft(decodedContext)) {
-      const problems = [
-        ...(E.isLeft(decodedCommand) ? describeErrors(decodedCommand.left).map((p) => `command ${p}`) : []),
-        ...(E.isLeft(decodedContext) ? describeErrors(decodedContext.left).map((p) => `context ${p}`) : []),
-      ]
-      return E.left(invalidCommand(problems))
+    const count = (value: number, name: string, min: number): void => {
+      if (!Number.isSafeInteger(value) || value < min)
+        throw new InvalidArgumentError(name, `must be a whole number ≥ ${min}, got ${String(value)}`)
     }
-    const command = decodedCommand.right
-    const context = decodedContext.right
-    let stream: string
-    try {
-      stream = aggregate.streamId(command)
-    } catch (error) {
-      return E.left(
-        invalidCommand([
-          `command does not name a valid stream: ${error instanceof Error ? error.message : String(error)}`,
-        ]),
-      )
-    }
-    const correlationId = context.correlationId ?? context.commandId ?? options.ids.uuid()
-
-    for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-      let loaded: E.Either<CorruptEventError, LoadedAggregate<S>>
-      try {
-        loaded = await loadAggregate(options.store, aggregate, stream)
-      } catch (error) {
-        return E.left(error instanceof CorruptEventError ? unreadable(error) : storeFailure(error))
+    count(maxAttempts, 'maxAttempts', 1)
+    count(maxStoreRetries, 'maxStoreRetries', 0)
+    if (!(backoffMs >= 0 && Number.isFinite(backoffMs)))
+      throw new InvalidArgumentError('backoffMs', `must be a finite number ≥ 0, got ${String(backoffMs)}`)
+    return async () => {
+      const decodedCommand = aggregate.commands.decode(input)
+      const decodedContext = CommandContext.decode(rawContext)
+      if (E.isLeft(decodedCommand) || E.isLeft(decodedContext)) {
+        const problems = [
+          ...(E.isLeft(decodedCommand) ? describeErrors(decodedCommand.left).map((p) => `command ${p}`) : []),
+          ...(E.isLeft(decodedContext) ? describeErrors(decodedContext.left).map((p) => `context ${p}`) : []),
+        ]
+        return E.left(invalidCommand(problems))
       }
-      if (E.isLeft(loaded)) return E.left(unreadable(loaded.left))
-      const { state, revision, tenant } = loaded.right
-
-      if (tenant !== undefined && tenant !== context.tenant)
-        return E.left(forbidden(`${stream} belongs to another tenant`))
-      const decision = options.policy({
-        actor: context.actor,
-        tenant: context.tenant,
-        context: aggregate.context,
-        aggregate: aggregate.name,
-        command: command.type,
-        streamId: stream,
-        state,
-      })
-      if (!decision.allowed) return E.left(forbidden(decision.reason))
-
-      const decided = aggregate.decider.decide(command, state)
-      if (E.isLeft(decided)) return E.left(rejected(decided.left.code, decided.left.message))
-      const events = decided.right
-      if (events.length === 0)
-        return E.right({ streamId: stream, events, state, revision, appended: null, attempts: attempt })
-
-      const occurredAt = context.occurredAt ?? options.clock.now().toISOString()
-      const metadata: EventMetadata = {
-        actor: context.actor,
-        correlationId,
-        causationId: context.causationId ?? context.commandId ?? correlationId,
-        occurredAt,
-        ...(context.tenant === undefined ? {} : { tenant: context.tenant }),
-      } as EventMetadata
-      let newEvents: ReadonlyArray<NewEvent>
+      const command = decodedCommand.right
+      const context = decodedContext.right
+      let stream: string
       try {
-        newEvents = events.map((event, i) => ({
-          eventId:
-            context.commandId === undefined
-              ? options.ids.uuid()
-              : uuidV5(EVENT_ID_NAMESPACE, `${context.commandId}/${stream}/${i}`),
-          ...aggregate.events.encode(event),
-          metadata,
-        }))
+        stream = aggregate.streamId(command)
       } catch (error) {
         return E.left(
           invalidCommand([
-            `the decision could not be encoded: ${error instanceof Error ? error.message : String(error)}`,
+            `command does not name a valid stream: ${error instanceof Error ? error.message : String(error)}`,
           ]),
         )
       }
+      const correlationId = context.correlationId ?? context.commandId ?? options.ids.uuid()
 
-      const expectedRevision = revision < 0 ? 'noStream' : revision
-      let appended: AppendResult | undefined
-      let storeError: unknown
-      for (let sent = 0; sent <= maxStoreRetries && appended === undefined; sent++) {
+      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+        let loaded: E.Either<CorruptEventError, LoadedAggregate<S>>
         try {
-          appended = await options.store.appendToStream(stream, newEvents, { expectedRevision })
-          storeError = undefined
+          loaded = await loadAggregate(options.store, aggregate, stream)
         } catch (error) {
-          storeError = error
-          if (error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError) break
-          if (error instanceof InvalidArgumentError || error instanceof LimitExceededError)
-            return E.left(invalidCommand([`the store refused the events: ${error.message}`]))
-          if (sent < maxStoreRetries) await sleep(backoffMs * 2 ** sent * (1 + Math.random()))
+          if (error instanceof CorruptEventError) return E.left(unreadable(error))
+          // Store failures become values; anything else (an evolve that throws) is a bug: let it surface.
+          if (isEventStoreError(error)) return E.left(storeFailure(error))
+          throw error
         }
-      }
-      if (appended !== undefined) {
-        const newState = events.reduce(aggregate.decider.evolve, state)
-        return E.right({
+        if (E.isLeft(loaded)) return E.left(unreadable(loaded.left))
+        const { state, revision, tenant } = loaded.right
+
+        if (tenant !== undefined && tenant !== context.tenant)
+          return E.left(forbidden(`${stream} belongs to another tenant`))
+        const decision = options.policy({
+          actor: context.actor,
+          tenant: context.tenant,
+          context: aggregate.context,
+          aggregate: aggregate.name,
+          command: command.type,
           streamId: stream,
-          events,
-          state: newState,
-          revision: appended.lastRevision,
-          appended,
-          attempts: attempt,
+          state,
         })
+        if (!decision.allowed) return E.left(forbidden(decision.reason))
+
+        const decided = aggregate.decider.decide(command, state)
+        if (E.isLeft(decided)) return E.left(rejected(decided.left.code, decided.left.message))
+        const events = decided.right
+        if (events.length === 0)
+          return E.right({ streamId: stream, events, state, revision, appended: null, attempts: attempt })
+
+        const now = options.clock.now()
+        if (Number.isNaN(now.getTime())) throw new TypeError('the clock returned an invalid Date')
+        const occurredAt = context.occurredAt ?? now.toISOString()
+        const metadata: EventMetadata = {
+          actor: context.actor,
+          correlationId,
+          causationId: context.causationId ?? context.commandId ?? correlationId,
+          occurredAt,
+          ...(context.tenant === undefined ? {} : { tenant: context.tenant }),
+        } as EventMetadata
+        let newEvents: ReadonlyArray<NewEvent>
+        try {
+          newEvents = events.map((event, i) => ({
+            eventId:
+              context.commandId === undefined
+                ? options.ids.uuid()
+                : uuidV5(EVENT_ID_NAMESPACE, `${context.commandId}/${stream}/${i}`),
+            ...aggregate.events.encode(event),
+            metadata,
+          }))
+        } catch (error) {
+          return E.left(
+            invalidCommand([
+              `the decision could not be encoded: ${error instanceof Error ? error.message : String(error)}`,
+            ]),
+          )
+        }
+
+        const expectedRevision = revision < 0 ? 'noStream' : revision
+        let appended: AppendResult | undefined
+        let storeError: unknown
+        for (let sent = 0; sent <= maxStoreRetries && appended === undefined; sent++) {
+          try {
+            appended = await options.store.appendToStream(stream, newEvents, { expectedRevision })
+            storeError = undefined
+          } catch (error) {
+            storeError = error
+            if (error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError) break
+            if (error instanceof InvalidArgumentError || error instanceof LimitExceededError)
+              return E.left(invalidCommand([`the store refused the events: ${error.message}`]))
+            if (sent < maxStoreRetries) await sleep(backoffMs * 2 ** sent * (1 + Math.random()))
+          }
+        }
+        if (appended !== undefined) {
+          // Acknowledged as already stored at or below the revision we loaded: the loaded state holds
+          // these events already (the same command sent twice), so they must not be folded again.
+          const inLoadedState = appended.alreadyStored && appended.lastRevision <= revision
+          return E.right({
+            streamId: stream,
+            events,
+            state: inLoadedState ? state : events.reduce(aggregate.decider.evolve, state),
+            revision: inLoadedState ? revision : appended.lastRevision,
+            appended,
+            attempts: attempt,
+          })
+        }
+        if (storeError instanceof EventIdConflictError)
+          return E.left({ _tag: 'Conflict', streamId: stream, attempts: attempt, message: storeError.message })
+        if (!(storeError instanceof WrongExpectedRevisionError)) return E.left(storeFailure(storeError))
+        if (attempt < maxAttempts) await sleep(backoffMs * attempt * (1 + Math.random()))
       }
-      if (storeError instanceof EventIdConflictError)
-        return E.left({ _tag: 'Conflict', streamId: stream, attempts: attempt, message: storeError.message })
-      if (!(storeError instanceof WrongExpectedRevisionError)) return E.left(storeFailure(storeError))
-      if (attempt < maxAttempts) await sleep(backoffMs * attempt * (1 + Math.random()))
+      return E.left({
+        _tag: 'Conflict',
+        streamId: stream,
+        attempts: maxAttempts,
+        message: `${stream} kept changing under ${maxAttempts} attempts; nothing was written`,
+      })
     }
-    return E.left({
-      _tag: 'Conflict',
-      streamId: stream,
-      attempts: maxAttempts,
-      message: `${stream} kept changing under ${maxAttempts} attempts; nothing was written`,
-    })
   }
 
 /** The events of a recorded stream, decoded through an aggregate's catalog. */

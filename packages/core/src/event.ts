@@ -4,7 +4,7 @@
  * bytes are never rewritten.
  */
 import * as E from 'fp-ts/Either'
-import type * as t from 'io-ts'
+import * as t from 'io-ts'
 import { describeErrors } from './codecs'
 import type { RecordedEvent } from './envelope'
 import type { JsonValue } from './json'
@@ -140,6 +140,40 @@ export type EventsOf<Ds extends ReadonlyArray<AnyEventDefinition>> = EventOf<Ds[
 const failure = (_tag: EventDecodeFailure['_tag'], message: string): E.Either<EventDecodeFailure, never> =>
   E.left({ _tag, message })
 
+/**
+ * True when decoding with `codec` can only return its input unchanged: it is built solely of
+ * primitives, literals, keyofs, plain and partial objects, arrays, tuples, unions, intersections,
+ * string-keyed records, readonly wrappers and refinements (brands). Exact and strict codecs (which
+ * strip unknown fields), recursive codecs and any custom codec (which may transform) are not.
+ */
+export const decodesToItself = (codec: unknown): boolean => {
+  if (
+    codec instanceof t.RefinementType ||
+    codec instanceof t.ReadonlyType ||
+    codec instanceof t.ArrayType ||
+    codec instanceof t.ReadonlyArrayType
+  )
+    return decodesToItself((codec as { readonly type: unknown }).type)
+  if (codec instanceof t.InterfaceType || codec instanceof t.PartialType)
+    return Object.values((codec as { readonly props: Record<string, unknown> }).props).every(decodesToItself)
+  if (codec instanceof t.UnionType || codec instanceof t.IntersectionType || codec instanceof t.TupleType)
+    return (codec as { readonly types: ReadonlyArray<unknown> }).types.every(decodesToItself)
+  if (codec instanceof t.DictionaryType)
+    return (
+      (codec as { readonly domain: unknown }).domain instanceof t.StringType &&
+      decodesToItself((codec as { readonly codomain: unknown }).codomain)
+    )
+  return (
+    codec instanceof t.StringType ||
+    codec instanceof t.NumberType ||
+    codec instanceof t.BooleanType ||
+    codec instanceof t.NullType ||
+    codec instanceof t.UnknownType ||
+    codec instanceof t.LiteralType ||
+    codec instanceof t.KeyofType
+  )
+}
+
 /** Builds the catalog of a set of event definitions. Throws a `TypeError` on a repeated type. */
 export const eventCatalog = <Ds extends ReadonlyArray<AnyEventDefinition>>(
   ...definitions: Ds
@@ -149,6 +183,7 @@ export const eventCatalog = <Ds extends ReadonlyArray<AnyEventDefinition>>(
     if (byType.has(d.type)) throw new TypeError(`event type ${d.type} is defined twice in one catalog`)
     byType.set(d.type, d)
   }
+  const plain = new Set(definitions.filter((d) => decodesToItself(d.codec)))
   return {
     definitions,
     types: definitions.map((d) => d.type),
@@ -174,9 +209,9 @@ export const eventCatalog = <Ds extends ReadonlyArray<AnyEventDefinition>>(
           return failure('InvalidEventData', `${stored.type} v${v}: ${describeErrors(old.left).join('; ')}`)
         data = step.up(old.right as never)
       }
-      // Fast path: data that already is a value of the codec's type (true of every codec that does
-      // not transform, which is how events should be written) needs no rebuilding.
-      if (d.codec.is(data)) return E.right({ type: d.type, data } as EventsOf<Ds>)
+      // Fast path: for a codec built only of parts whose decode returns its input unchanged, data
+      // that already is a value of the type needs no rebuilding.
+      if (plain.has(d) && d.codec.is(data)) return E.right({ type: d.type, data } as EventsOf<Ds>)
       const decoded = d.codec.decode(data)
       if (E.isLeft(decoded))
         return failure('InvalidEventData', `${stored.type} v${d.version}: ${describeErrors(decoded.left).join('; ')}`)

@@ -112,7 +112,7 @@ export {
 export type { StoreLimits } from './validation'
 
 // --- projections ---
-export { createMemoryDocumentStore } from './projection'
+export { checkProjection, createMemoryDocumentStore } from './projection'
 export type { Collection, DocumentStore, Projection, ProjectionContext } from './projection'
 
 // --- composition ---

@@ -17,6 +17,8 @@ import type { EventStore } from './event-store'
 import type { Policy } from './policy'
 import { denyAll } from './policy'
 import type { Projection } from './projection'
+import { checkProjection } from './projection'
+import { InvalidArgumentError } from './errors'
 import type { StoreProvider } from './store-registry'
 import { openEventStore } from './store-registry'
 import type { Token } from './tokens'
@@ -59,6 +61,38 @@ export interface Ledger {
   close(): Promise<void>
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
+
+/** Refuses malformed options before anything is opened: each error names the option. */
+const checkLedgerOptions = (options: unknown): void => {
+  if (!isObject(options)) throw new InvalidArgumentError('options', 'must be an options object')
+  const { store, policy, clock, ids, projections, storeProviders, maxAttempts } = options
+  if (store !== undefined && typeof store !== 'string' && !isObject(store))
+    throw new InvalidArgumentError('store', 'must be a connection string or an EventStore')
+  if (policy !== undefined && typeof policy !== 'function')
+    throw new InvalidArgumentError('policy', 'must be a function')
+  if (clock !== undefined && !(isObject(clock) && typeof clock['now'] === 'function'))
+    throw new InvalidArgumentError('clock', 'must have a now() function')
+  if (ids !== undefined && !(isObject(ids) && typeof ids['uuid'] === 'function'))
+    throw new InvalidArgumentError('ids', 'must have a uuid() function')
+  if (storeProviders !== undefined && !Array.isArray(storeProviders))
+    throw new InvalidArgumentError('storeProviders', 'must be an array')
+  if (
+    maxAttempts !== undefined &&
+    !(typeof maxAttempts === 'number' && Number.isSafeInteger(maxAttempts) && maxAttempts >= 1)
+  )
+    throw new InvalidArgumentError('maxAttempts', 'must be a whole number ≥ 1')
+  if (projections === undefined) return
+  if (!Array.isArray(projections)) throw new InvalidArgumentError('projections', 'must be an array')
+  const names = new Set<string>()
+  projections.forEach((candidate: unknown, i) => {
+    const projection = checkProjection(candidate, `projections[${i}]`)
+    if (names.has(projection.name))
+      throw new InvalidArgumentError(`projections[${i}].name`, `${projection.name} is registered twice`)
+    names.add(projection.name)
+  })
+}
+
 /**
  * Builds a ledger.
  *
@@ -67,6 +101,7 @@ export interface Ledger {
  * const result = await ledger.execute(applications, command, { actor })()
  */
 export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger> => {
+  checkLedgerOptions(options)
   const clock = options.clock ?? systemClock
   const ids = options.ids ?? randomIds
   const policy = options.policy ?? denyAll
@@ -81,12 +116,7 @@ export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger>
   container.register(Tokens.Policy, { useValue: policy })
   container.register(Tokens.Clock, { useValue: clock })
   container.register(Tokens.IdGenerator, { useValue: ids })
-  const names = new Set<string>()
-  for (const projection of options.projections ?? []) {
-    if (names.has(projection.name)) throw new TypeError(`projection ${projection.name} is registered twice`)
-    names.add(projection.name)
-    container.register(Tokens.Projection, { useValue: projection })
-  }
+  for (const projection of options.projections ?? []) container.register(Tokens.Projection, { useValue: projection })
 
   const handle = createCommandHandler({
     store,

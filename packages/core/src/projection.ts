@@ -94,3 +94,32 @@ export const createMemoryDocumentStore = (): DocumentStore => {
       ),
   }
 }
+
+// --- checks ---
+
+const PROJECTION_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/
+const EVENT_TYPE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\.[A-Z][A-Za-z0-9]*$/
+
+/**
+ * Throws `InvalidArgumentError` unless `value` is a well-formed projection plug-in: a kebab-case
+ * name, a whole-number version ≥ 1, at least one event type it handles, and an `apply` function.
+ */
+export const checkProjection = (value: unknown, argument = 'projection'): Projection => {
+  if (typeof value !== 'object' || value === null)
+    throw new InvalidArgumentError(argument, 'must be a projection object')
+  const p = value as Partial<Record<keyof Projection, unknown>>
+  if (typeof p.name !== 'string' || !PROJECTION_NAME.test(p.name))
+    throw new InvalidArgumentError(`${argument}.name`, `must be kebab-case, got ${JSON.stringify(p.name)}`)
+  const at = `projection ${p.name}`
+  if (typeof p.version !== 'number' || !Number.isSafeInteger(p.version) || p.version < 1)
+    throw new InvalidArgumentError(`${at}.version`, `must be a whole number ≥ 1, got ${String(p.version)}`)
+  if (!Array.isArray(p.handles) || p.handles.length === 0)
+    throw new InvalidArgumentError(`${at}.handles`, 'must list at least one event type')
+  const badType: unknown = p.handles.find((type: unknown) => typeof type !== 'string' || !EVENT_TYPE.test(type))
+  if (badType !== undefined)
+    throw new InvalidArgumentError(`${at}.handles`, `${JSON.stringify(badType)} is not <context>.<PastTenseVerbPhrase>`)
+  if (typeof p.apply !== 'function') throw new InvalidArgumentError(`${at}.apply`, 'must be a function')
+  if (p.setup !== undefined && typeof p.setup !== 'function')
+    throw new InvalidArgumentError(`${at}.setup`, 'must be a function when given')
+  return value as Projection
+}
