@@ -8,6 +8,7 @@ import * as t from 'io-ts'
 import { describeErrors } from './codecs'
 import type { RecordedEvent } from './envelope'
 import type { JsonValue } from './json'
+import { isEventTypeName } from './stream-id'
 
 // --- model ---
 
@@ -55,8 +56,6 @@ export type EventOf<D> =
 
 // --- constructors ---
 
-const EVENT_TYPE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\.[A-Z][A-Za-z0-9]*$/
-
 /**
  * Declares one upcast step. The codec checks the old data, and `up` turns it into the next
  * version's shape. Keep `up` pure and deterministic: replay must give the same result every time.
@@ -89,7 +88,7 @@ export const defineEvent = <Type extends string, Data, Encoded>(definition: {
 }): EventDefinition<Type, Data, Encoded> => {
   const version = definition.version ?? 1
   const upcasters = [...(definition.upcasters ?? [])].sort((a, b) => a.from - b.from)
-  if (!EVENT_TYPE.test(definition.type))
+  if (!isEventTypeName(definition.type))
     throw new TypeError(`event type ${JSON.stringify(definition.type)} is not <context>.<PastTenseVerbPhrase>`)
   if (!Number.isSafeInteger(version) || version < 1)
     throw new TypeError(`${definition.type}: version must be a whole number ≥ 1, got ${version}`)

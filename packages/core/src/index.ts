@@ -27,7 +27,7 @@ export type {
   PenceBrand,
   UuidBrand,
 } from './codecs'
-export { MAX_STREAM_ID_LENGTH, parseStreamId, streamId, streamIdProblem } from './stream-id'
+export { MAX_STREAM_ID_LENGTH, isEventTypeName, parseStreamId, streamId, streamIdProblem } from './stream-id'
 export type { StreamName } from './stream-id'
 
 // --- events ---

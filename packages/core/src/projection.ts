@@ -7,6 +7,7 @@ import type { RecordedEvent } from './envelope'
 import type { JsonObject } from './json'
 import { deepFreeze, findNonJson } from './json'
 import { InvalidArgumentError } from './errors'
+import { isEventTypeName } from './stream-id'
 
 // --- model ---
 
@@ -98,7 +99,6 @@ export const createMemoryDocumentStore = (): DocumentStore => {
 // --- checks ---
 
 const PROJECTION_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/
-const EVENT_TYPE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\.[A-Z][A-Za-z0-9]*$/
 
 /**
  * Throws `InvalidArgumentError` unless `value` is a well-formed projection plug-in: a kebab-case
@@ -115,7 +115,7 @@ export const checkProjection = (value: unknown, argument = 'projection'): Projec
     throw new InvalidArgumentError(`${at}.version`, `must be a whole number ≥ 1, got ${String(p.version)}`)
   if (!Array.isArray(p.handles) || p.handles.length === 0)
     throw new InvalidArgumentError(`${at}.handles`, 'must list at least one event type')
-  const badType: unknown = p.handles.find((type: unknown) => typeof type !== 'string' || !EVENT_TYPE.test(type))
+  const badType: unknown = p.handles.find((type: unknown) => !isEventTypeName(type))
   if (badType !== undefined)
     throw new InvalidArgumentError(`${at}.handles`, `${JSON.stringify(badType)} is not <context>.<PastTenseVerbPhrase>`)
   if (typeof p.apply !== 'function') throw new InvalidArgumentError(`${at}.apply`, 'must be a function')

@@ -1,5 +1,5 @@
 /**
- * Stream ids name one aggregate instance: `<context>.<aggregate>-<id>`, e.g.
+ * Names in the ledger. Stream ids name one aggregate instance: `<context>.<aggregate>-<id>`, e.g.
  * `grants.application-7f3c0a9e`. The context and aggregate are lower-case kebab words; the id is
  * whatever identifies the instance (a UUID, an ONS code, an org-id).
  */
@@ -41,6 +41,11 @@ export const parseStreamId = (value: string): StreamName | undefined => {
   const [, context, aggregate, id] = match
   return context !== undefined && aggregate !== undefined && id !== undefined ? { context, aggregate, id } : undefined
 }
+
+const EVENT_TYPE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\.[A-Z][A-Za-z0-9]*$/
+
+/** True when `value` is an event type name: `<context>.<PastTenseVerbPhrase>`, e.g. `grants.GrantAwarded`. */
+export const isEventTypeName = (value: unknown): value is string => typeof value === 'string' && EVENT_TYPE.test(value)
 
 // --- constructors ---
 

@@ -16,7 +16,7 @@ import type {
 import { findNonJson } from './json'
 import { EventMetadata } from './metadata'
 import { describeErrors } from './codecs'
-import { streamIdProblem } from './stream-id'
+import { isEventTypeName, streamIdProblem } from './stream-id'
 
 // --- limits ---
 
@@ -29,8 +29,6 @@ export interface StoreLimits {
 }
 
 export const DEFAULT_LIMITS: StoreLimits = { maxEventSize: 1_048_576, maxBatchEvents: 10_000 }
-
-const EVENT_TYPE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\.[A-Z][A-Za-z0-9]*$/
 
 // --- checks ---
 
@@ -82,7 +80,7 @@ export const checkNewEvents = (
     if (seen.has(eventId))
       throw new InvalidArgumentError(`${at}.eventId`, `${eventId} appears more than once in the batch`)
     seen.add(eventId)
-    if (typeof event.type !== 'string' || !EVENT_TYPE.test(event.type))
+    if (!isEventTypeName(event.type))
       throw new InvalidArgumentError(
         `${at}.type`,
         `must be <context>.<PastTenseVerbPhrase> (e.g. grants.GrantAwarded), got ${describe(event.type)}`,
