@@ -98,6 +98,7 @@ export { catchUpSubscription } from './subscription'
 export type { CatchUpSubscriptionSource, SubscriptionBatch } from './subscription'
 export {
   DEFAULT_LIMITS,
+  acknowledgeRetry,
   checkExpectedRevision,
   checkFilter,
   checkNewEvents,
@@ -109,7 +110,7 @@ export {
   matchesFilter,
   revisionMatches,
 } from './validation'
-export type { StoreLimits } from './validation'
+export type { CheckedEvent, CheckedStreamAppend, StoreLimits, StoredEventLocation } from './validation'
 
 // --- projections ---
 export { checkProjection, createMemoryDocumentStore } from './projection'

@@ -9,11 +9,11 @@ import type { Clock } from './clock'
 import { systemClock } from './clock'
 import type { NewEvent, RecordedEvent } from './envelope'
 import { EventIdConflictError, StoreUnavailableError, WrongExpectedRevisionError } from './errors'
+import { acknowledgeRetry } from './validation'
 import type {
   AppendOptions,
   AppendResult,
   EventStore,
-  ExpectedRevision,
   ReadAllOptions,
   ReadStreamOptions,
   StreamAppend,
@@ -23,7 +23,7 @@ import { deepFreeze } from './json'
 import type { JsonValue } from './json'
 import type { EventMetadata } from './metadata'
 import { catchUpSubscription } from './subscription'
-import type { StoreLimits } from './validation'
+import type { CheckedStreamAppend, StoreLimits } from './validation'
 import {
   DEFAULT_LIMITS,
   checkExpectedRevision,
@@ -42,11 +42,7 @@ export interface MemoryEventStoreOptions {
   readonly limits?: Partial<StoreLimits>
 }
 
-interface CheckedAppend {
-  readonly streamId: string
-  readonly expectedRevision: ExpectedRevision
-  readonly events: ReadonlyArray<{ readonly event: NewEvent; readonly data: string; readonly metadata: string }>
-}
+type CheckedAppend = CheckedStreamAppend
 
 const DEFAULT_BATCH_SIZE = 500
 
@@ -67,32 +63,12 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
   const lastRevision = (streamId: string): number => (streams.get(streamId)?.length ?? 0) - 1
 
   /** The original result when every event of `append` is already stored as this same append. */
-  const alreadyStored = (append: CheckedAppend): AppendResult | undefined => {
-    const found = append.events.map(({ event }) => byEventId.get(event.eventId))
-    const first = found[0]
-    if (found.every((e) => e === undefined)) return undefined
-    if (first === undefined || found.some((e) => e === undefined))
-      throw new EventIdConflictError(
-        append.events[found.findIndex((e) => e !== undefined)]?.event.eventId ?? '',
-        'only part of this batch is already stored; a retry must resend exactly the original batch',
-      )
-    found.forEach((e, i) => {
-      if (e === undefined) return
-      if (e.streamId !== append.streamId)
-        throw new EventIdConflictError(e.eventId, `is already stored in stream ${e.streamId}`)
-      if (e.revision !== first.revision + i || e.type !== append.events[i]?.event.type)
-        throw new EventIdConflictError(e.eventId, 'is already stored, but not as part of this same batch')
-    })
-    const last = found[found.length - 1] ?? first
-    return {
-      streamId: append.streamId,
-      firstRevision: first.revision,
-      lastRevision: last.revision,
-      firstPosition: first.position,
-      lastPosition: last.position,
-      alreadyStored: true,
-    }
-  }
+  const alreadyStored = (append: CheckedAppend): AppendResult | undefined =>
+    acknowledgeRetry(
+      append.streamId,
+      append.events.map(({ event }) => event),
+      append.events.map(({ event }) => byEventId.get(event.eventId)),
+    )
 
   const write = (append: CheckedAppend, recordedAt: string): AppendResult => {
     let stream = streams.get(append.streamId)

@@ -2,10 +2,11 @@
  * Argument checks shared by every store, so each refuses the same bad input with the same typed
  * error, before anything is written.
  */
-import { isUuid } from './codecs'
+import { describeErrors, isUuid } from './codecs'
 import type { NewEvent } from './envelope'
-import { InvalidArgumentError, LimitExceededError } from './errors'
+import { EventIdConflictError, InvalidArgumentError, LimitExceededError } from './errors'
 import type {
+  AppendResult,
   EventFilter,
   ExpectedRevision,
   ReadAllOptions,
@@ -15,7 +16,6 @@ import type {
 } from './event-store'
 import { findNonJson } from './json'
 import { EventMetadata } from './metadata'
-import { describeErrors } from './codecs'
 import { isEventTypeName, streamIdProblem } from './stream-id'
 
 // --- limits ---
@@ -63,7 +63,7 @@ export const checkNewEvents = (
   argument: string,
   limits: StoreLimits,
   seen: Set<string> = new Set(),
-): ReadonlyArray<{ readonly event: NewEvent; readonly data: string; readonly metadata: string }> => {
+): ReadonlyArray<CheckedEvent> => {
   if (!Array.isArray(events))
     throw new InvalidArgumentError(argument, `must be an array of events, got ${describe(events)}`)
   if (events.length === 0) throw new InvalidArgumentError(argument, 'must hold at least one event')
@@ -105,15 +105,22 @@ export const checkNewEvents = (
   })
 }
 
-/** Checks a multi-stream append: at least one stream, no stream twice, each part well formed. */
-export const checkStreamAppends = (
-  appends: unknown,
-  limits: StoreLimits,
-): ReadonlyArray<{
+/** A new event that passed the checks, with its data and metadata serialised. */
+export interface CheckedEvent {
+  readonly event: NewEvent
+  readonly data: string
+  readonly metadata: string
+}
+
+/** One stream's append, checked. */
+export interface CheckedStreamAppend {
   readonly streamId: string
   readonly expectedRevision: ExpectedRevision
-  readonly events: ReturnType<typeof checkNewEvents>
-}> => {
+  readonly events: ReadonlyArray<CheckedEvent>
+}
+
+/** Checks a multi-stream append: at least one stream, no stream twice, each part well formed. */
+export const checkStreamAppends = (appends: unknown, limits: StoreLimits): ReadonlyArray<CheckedStreamAppend> => {
   if (!Array.isArray(appends)) throw new InvalidArgumentError('appends', `must be an array, got ${describe(appends)}`)
   if (appends.length === 0) throw new InvalidArgumentError('appends', 'must name at least one stream')
   const streams = new Set<string>()
@@ -206,3 +213,47 @@ export const matchesFilter = (
   filter === undefined ||
   ((filter.types === undefined || filter.types.includes(event.type)) &&
     (filter.streamPrefixes === undefined || filter.streamPrefixes.some((prefix) => event.streamId.startsWith(prefix))))
+
+/** Where an event id of an append was found already stored. */
+export interface StoredEventLocation {
+  readonly eventId: string
+  readonly streamId: string
+  readonly revision: number
+  readonly position: number
+  readonly type: string
+}
+
+/**
+ * Decides what an append whose event ids may already be stored is: `undefined` when none is stored
+ * (a new append); the original result when every one is stored as this same batch — same stream,
+ * consecutive revisions, same order and types (a retry); otherwise an `EventIdConflictError`.
+ * `found[i]` is where `events[i]`'s id is stored, if anywhere.
+ */
+export const acknowledgeRetry = (
+  streamId: string,
+  events: ReadonlyArray<Pick<NewEvent, 'eventId' | 'type'>>,
+  found: ReadonlyArray<StoredEventLocation | undefined>,
+): AppendResult | undefined => {
+  const first = found[0]
+  if (found.every((e) => e === undefined)) return undefined
+  if (first === undefined || found.some((e) => e === undefined))
+    throw new EventIdConflictError(
+      events[found.findIndex((e) => e !== undefined)]?.eventId ?? '',
+      'only part of this batch is already stored; a retry must resend exactly the original batch',
+    )
+  found.forEach((e, i) => {
+    if (e === undefined) return
+    if (e.streamId !== streamId) throw new EventIdConflictError(e.eventId, `is already stored in stream ${e.streamId}`)
+    if (e.revision !== first.revision + i || e.type !== events[i]?.type)
+      throw new EventIdConflictError(e.eventId, 'is already stored, but not as part of this same batch')
+  })
+  const last = found[found.length - 1] ?? first
+  return {
+    streamId,
+    firstRevision: first.revision,
+    lastRevision: last.revision,
+    firstPosition: first.position,
+    lastPosition: last.position,
+    alreadyStored: true,
+  }
+}
