@@ -117,7 +117,9 @@ const [parse, decode, dates] = await decodeRuns()
 const fmt = (r) => `${r.label.padEnd(44)} ${Math.round(r.perSecond).toLocaleString('en-GB').padStart(12)} /s`
 console.log(`node ${process.version}, ${new Date().toISOString()}`)
 for (const r of [...rows, parse, decode, dates]) console.log(fmt(r))
-console.log(`append rate with 100,000 streams / with none (median of 5): ${(rows[1].perSecond / rows[0].perSecond).toFixed(2)}`)
+console.log(
+  `append rate with 100,000 streams / with none (median of 5): ${(rows[1].perSecond / rows[0].perSecond).toFixed(2)}`,
+)
 console.log(
   `time to parse and decode / time to parse: ${(parse.perSecond / decode.perSecond).toFixed(2)}× (ISO strings), ${(parse.perSecond / dates.perSecond).toFixed(2)}× (Date objects)`,
 )

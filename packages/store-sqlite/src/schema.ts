@@ -1,0 +1,160 @@
+/**
+ * The ledger file: how it is recognised, checked and migrated. A Civic Ledger file carries its own
+ * `application_id` and its schema version in `user_version`, so a file that is not a ledger, or a
+ * ledger written by a newer release, is refused before anything in it is changed.
+ */
+import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import type { Database } from 'better-sqlite3'
+
+// --- model ---
+
+/** `PRAGMA application_id` of a Civic Ledger file: "CvLg". */
+export const APPLICATION_ID = 0x43764c67
+
+/** Why a file cannot be opened as a ledger. */
+export type LedgerFileProblem = 'not-a-ledger' | 'newer-schema' | 'read-only' | 'cannot-open'
+
+/** A file that cannot be opened as a ledger; nothing in it was changed. */
+export class LedgerFileError extends Error {
+  constructor(
+    readonly problem: LedgerFileProblem,
+    readonly path: string,
+    message: string,
+    options?: { readonly cause?: unknown },
+  ) {
+    super(`${path}: ${message}`, options)
+    this.name = 'LedgerFileError'
+  }
+}
+
+/** One step of the schema, applied once, in order, inside one write transaction. */
+interface Migration {
+  readonly version: number
+  readonly sql: string
+}
+
+// Stream names map to integer ids so the (stream, revision) index is on integers; `position` is the
+// rowid, assigned max + 1 by SQLite, so positions are gap-free and follow commit order (one writer
+// at a time, and a rolled-back insert does not consume a rowid).
+const MIGRATIONS: ReadonlyArray<Migration> = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE streams (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        revision INTEGER NOT NULL
+      );
+      CREATE TABLE events (
+        position INTEGER PRIMARY KEY,
+        stream INTEGER NOT NULL REFERENCES streams (id),
+        revision INTEGER NOT NULL,
+        event_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        schema_version INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        metadata TEXT NOT NULL,
+        recorded_at TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX events_by_stream ON events (stream, revision);
+      CREATE UNIQUE INDEX events_by_event_id ON events (event_id);
+      CREATE TABLE snapshots (
+        stream INTEGER PRIMARY KEY REFERENCES streams (id),
+        revision INTEGER NOT NULL,
+        snapshot_version INTEGER NOT NULL,
+        state TEXT NOT NULL,
+        taken_at TEXT NOT NULL
+      );
+    `,
+  },
+]
+
+/** The schema version this release writes. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0
+
+const SQLITE_HEADER = 'SQLite format 3\u0000'
+
+// --- checks before opening ---
+
+/**
+ * Refuses a path that cannot hold a writable ledger, without creating or changing anything: a
+ * directory that does not exist or cannot be written (WAL needs its -wal and -shm files beside the
+ * database), a read-only file, or a non-empty file that is not SQLite.
+ */
+export const checkLedgerPath = (path: string): void => {
+  const file = resolve(path)
+  const dir = dirname(file)
+  if (!existsSync(dir)) throw new LedgerFileError('cannot-open', file, `the directory ${dir} does not exist`)
+  try {
+    accessSync(dir, constants.W_OK)
+  } catch (cause) {
+    throw new LedgerFileError('read-only', file, `the directory ${dir} is not writable`, { cause })
+  }
+  if (!existsSync(file)) return
+  const stat = statSync(file)
+  if (!stat.isFile()) throw new LedgerFileError('cannot-open', file, 'is not a regular file')
+  try {
+    accessSync(file, constants.R_OK | constants.W_OK)
+  } catch (cause) {
+    throw new LedgerFileError('read-only', file, 'is not writable', { cause })
+  }
+  if (stat.size === 0) return
+  const header = Buffer.alloc(16)
+  const fd = openSync(file, 'r')
+  try {
+    readSync(fd, header, 0, 16, 0)
+  } finally {
+    closeSync(fd)
+  }
+  if (header.toString('latin1') !== SQLITE_HEADER)
+    throw new LedgerFileError('not-a-ledger', file, 'is not a SQLite database, so not a Civic Ledger file')
+}
+
+// --- checks after opening, before writing ---
+
+/**
+ * Reads the identity of an open database and refuses it unless it is empty or a ledger this
+ * release understands. Only reads: nothing is written before this passes.
+ */
+export const checkLedgerIdentity = (db: Database, path: string): { readonly version: number } => {
+  let applicationId: number
+  let version: number
+  let tables: number
+  try {
+    applicationId = db.pragma('application_id', { simple: true }) as number
+    version = db.pragma('user_version', { simple: true }) as number
+    tables = (db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n
+  } catch (cause) {
+    throw new LedgerFileError('not-a-ledger', path, 'could not be read as a SQLite database', { cause })
+  }
+  if (applicationId === 0 && tables === 0 && version === 0) return { version: 0 }
+  if (applicationId !== APPLICATION_ID)
+    throw new LedgerFileError(
+      'not-a-ledger',
+      path,
+      `is a SQLite database of another application (application_id ${applicationId}), not a Civic Ledger file`,
+    )
+  if (version > SCHEMA_VERSION)
+    throw new LedgerFileError(
+      'newer-schema',
+      path,
+      `was written by a newer release (schema ${version}; this release knows up to ${SCHEMA_VERSION}); upgrade @civic-ledger/store-sqlite`,
+    )
+  return { version }
+}
+
+// --- migration ---
+
+/** Applies the migrations the file lacks, in one write transaction. */
+export const migrate = (db: Database): void => {
+  db.transaction(() => {
+    const current = db.pragma('user_version', { simple: true }) as number
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= current) continue
+      db.exec(migration.sql)
+      db.pragma(`user_version = ${migration.version}`)
+    }
+    db.pragma(`application_id = ${APPLICATION_ID}`)
+  }).immediate()
+}

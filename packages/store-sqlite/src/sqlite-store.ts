@@ -1,0 +1,510 @@
+/**
+ * The EventStore on one SQLite file (better-sqlite3). Durable by default (WAL with
+ * `synchronous=FULL`), serialised by SQLite's single writer (`BEGIN IMMEDIATE`), and with group
+ * commit: appends that arrive while the event loop is busy are written in one transaction, each in
+ * its own savepoint with its own expected-revision check and its own result, so many concurrent
+ * callers share one fsync instead of queueing for one each.
+ */
+import BetterSqlite3 from 'better-sqlite3'
+import type { Database, Statement } from 'better-sqlite3'
+import type {
+  AppendOptions,
+  AppendResult,
+  CheckedStreamAppend,
+  Clock,
+  EventFilter,
+  EventStore,
+  JsonValue,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StoreLimits,
+  StoredEventLocation,
+  StreamAppend,
+  SubscribeOptions,
+} from '@civic-ledger/core'
+import {
+  DEFAULT_LIMITS,
+  EventIdConflictError,
+  StoreUnavailableError,
+  WrongExpectedRevisionError,
+  acknowledgeRetry,
+  catchUpSubscription,
+  checkExpectedRevision,
+  checkNewEvents,
+  checkReadAllOptions,
+  checkReadStreamOptions,
+  checkStreamAppends,
+  checkStreamId,
+  checkSubscribeOptions,
+  isEventStoreError,
+  revisionMatches,
+  systemClock,
+} from '@civic-ledger/core'
+import type { Observable } from 'rxjs'
+import { Subject, interval, map, merge, share, filter as keep } from 'rxjs'
+import { LedgerFileError, checkLedgerIdentity, checkLedgerPath, migrate } from './schema'
+
+// --- options ---
+
+export interface SqliteEventStoreOptions {
+  /** The ledger file; created with its directory's permissions if it does not exist. */
+  readonly path: string
+  /**
+   * `FULL` (default): a commit survives a power cut. `NORMAL`: a commit survives the process being
+   * killed, but the last commits before a power cut may be lost; appends are faster.
+   */
+  readonly synchronous?: 'FULL' | 'NORMAL'
+  /** How long a writer waits for another process's write lock before failing (default 5000 ms). */
+  readonly busyTimeoutMs?: number
+  /** How often live subscriptions look for commits by other processes (default 50 ms). */
+  readonly pollIntervalMs?: number
+  /** The most appends written in one group-commit transaction (default 1000). */
+  readonly maxGroupSize?: number
+  readonly clock?: Clock
+  readonly limits?: Partial<StoreLimits>
+}
+
+// --- rows ---
+
+interface EventRow {
+  readonly position: number
+  readonly revision: number
+  readonly event_id: string
+  readonly type: string
+  readonly schema_version: number
+  readonly data: string
+  readonly metadata: string
+  readonly recorded_at: string
+  readonly stream_name: string
+}
+
+const EVENT_COLUMNS =
+  'e.position, e.revision, e.event_id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at, s.name AS stream_name'
+
+const toRecorded = (row: EventRow): RecordedEvent => ({
+  eventId: row.event_id,
+  streamId: row.stream_name,
+  revision: row.revision,
+  position: row.position,
+  type: row.type,
+  schemaVersion: row.schema_version,
+  data: JSON.parse(row.data) as JsonValue,
+  metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
+  recordedAt: row.recorded_at,
+})
+
+const DEFAULT_BATCH_SIZE = 500
+
+/** An append waiting for the next group commit. */
+interface PendingWrite {
+  readonly appends: ReadonlyArray<CheckedStreamAppend>
+  readonly resolve: (results: ReadonlyArray<AppendResult>) => void
+  readonly reject: (error: unknown) => void
+}
+
+/** Raised inside a savepoint when an event id is already stored; the append is then classified. */
+class EventIdTaken extends Error {}
+
+const isUniqueEventIdViolation = (error: unknown): boolean =>
+  error instanceof Error &&
+  (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE' &&
+  error.message.includes('events.event_id')
+
+const unavailable = (what: string, cause: unknown): StoreUnavailableError =>
+  new StoreUnavailableError(`${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+
+// --- the store ---
+
+/** An EventStore on a SQLite file, with the file's path. */
+export interface SqliteEventStore extends EventStore {
+  readonly path: string
+}
+
+/**
+ * Opens (creating if needed) a ledger file. Refuses, with a `LedgerFileError` and without changing
+ * anything, a file that is not a ledger, a ledger of a newer schema, or a path that is read-only.
+ */
+export const openSqliteEventStore = async (options: SqliteEventStoreOptions): Promise<SqliteEventStore> => {
+  const path = options.path
+  checkLedgerPath(path)
+  let db: Database
+  try {
+    db = new BetterSqlite3(path, { fileMustExist: false })
+  } catch (cause) {
+    throw new LedgerFileError('cannot-open', path, 'could not be opened', { cause })
+  }
+  try {
+    checkLedgerIdentity(db, path)
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`)
+    db.pragma('journal_mode = WAL')
+    db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`)
+    db.pragma('foreign_keys = ON')
+    migrate(db)
+  } catch (error) {
+    db.close()
+    if (error instanceof LedgerFileError) throw error
+    throw new LedgerFileError('cannot-open', path, 'could not be prepared as a ledger', { cause: error })
+  }
+  return createStore(db, options)
+}
+
+const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEventStore => {
+  const clock = options.clock ?? systemClock
+  const limits: StoreLimits = { ...DEFAULT_LIMITS, ...options.limits }
+  const maxGroupSize = options.maxGroupSize ?? 1_000
+  const localCommits = new Subject<void>()
+  let closed = false
+  let pending: PendingWrite[] = []
+  let flushScheduled = false
+
+  // --- statements ---
+  const selectStream = db.prepare<[string], { id: number; revision: number }>(
+    'SELECT id, revision FROM streams WHERE name = ?',
+  )
+  const insertStream = db.prepare<[string]>('INSERT INTO streams (name, revision) VALUES (?, -1)')
+  const updateStream = db.prepare<[number, number]>('UPDATE streams SET revision = ? WHERE id = ?')
+  const insertEvent = db.prepare<[number, number, string, string, number, string, string, string]>(
+    'INSERT INTO events (stream, revision, event_id, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  )
+  const findEvent = db.prepare<[string], { position: number; revision: number; type: string; stream_name: string }>(
+    'SELECT e.position, e.revision, e.type, s.name AS stream_name FROM events e JOIN streams s ON s.id = e.stream WHERE e.event_id = ?',
+  )
+  const headStatement = db.prepare<[], { head: number | null }>('SELECT max(position) AS head FROM events')
+  const begin = db.prepare('BEGIN IMMEDIATE')
+  const commit = db.prepare('COMMIT')
+  const rollback = db.prepare('ROLLBACK')
+  const savepoint = db.prepare('SAVEPOINT civic_ledger_append')
+  const release = db.prepare('RELEASE civic_ledger_append')
+  const rollbackTo = db.prepare('ROLLBACK TO civic_ledger_append')
+
+  const ensureOpen = (): void => {
+    if (closed) throw new StoreUnavailableError(`the ledger ${options.path} is closed`)
+  }
+  const head = (): number => headStatement.get()?.head ?? 0
+
+  // --- writing ---
+
+  const locate = (eventId: string): StoredEventLocation | undefined => {
+    const row = findEvent.get(eventId)
+    return row === undefined
+      ? undefined
+      : { eventId, streamId: row.stream_name, revision: row.revision, position: row.position, type: row.type }
+  }
+
+  const retryOf = (append: CheckedStreamAppend): AppendResult | undefined =>
+    acknowledgeRetry(
+      append.streamId,
+      append.events.map(({ event }) => event),
+      append.events.map(({ event }) => locate(event.eventId)),
+    )
+
+  /** Writes one stream's events; throws `EventIdTaken` if an id is already stored. */
+  const writeStream = (append: CheckedStreamAppend, recordedAt: string): AppendResult => {
+    const stream = selectStream.get(append.streamId)
+    const actual = stream?.revision ?? -1
+    if (!revisionMatches(append.expectedRevision, actual)) {
+      const retried = retryOf(append)
+      if (retried !== undefined) return retried
+      throw new WrongExpectedRevisionError(append.streamId, append.expectedRevision, actual)
+    }
+    const streamKey = stream?.id ?? Number(insertStream.run(append.streamId).lastInsertRowid)
+    let revision = actual
+    let firstPosition = 0
+    let lastPosition = 0
+    for (const { event, data, metadata } of append.events) {
+      revision++
+      try {
+        lastPosition = Number(
+          insertEvent.run(
+            streamKey,
+            revision,
+            event.eventId,
+            event.type,
+            event.schemaVersion,
+            data,
+            metadata,
+            recordedAt,
+          ).lastInsertRowid,
+        )
+      } catch (error) {
+        if (isUniqueEventIdViolation(error)) throw new EventIdTaken()
+        throw error
+      }
+      if (firstPosition === 0) firstPosition = lastPosition
+    }
+    updateStream.run(revision, streamKey)
+    return {
+      streamId: append.streamId,
+      firstRevision: actual + 1,
+      lastRevision: revision,
+      firstPosition,
+      lastPosition,
+      alreadyStored: false,
+    }
+  }
+
+  /** Writes one caller's appends inside the open transaction, all or nothing. */
+  const writeInSavepoint = (write: PendingWrite, recordedAt: string): ReadonlyArray<AppendResult> => {
+    savepoint.run()
+    try {
+      const results = write.appends.map((append) => writeStream(append, recordedAt))
+      release.run()
+      return results
+    } catch (error) {
+      rollbackTo.run()
+      release.run()
+      if (!(error instanceof EventIdTaken)) throw error
+    }
+    // Some id is stored already: a retry of this very write (acknowledged), or a conflict.
+    const retried = write.appends.map(retryOf)
+    if (retried.every((r) => r !== undefined)) return retried
+    throw new EventIdConflictError(
+      write.appends[retried.findIndex((r) => r !== undefined)]?.events[0]?.event.eventId ?? '',
+      'is already stored, but the rest of this multi-stream batch is not',
+    )
+  }
+
+  /** Writes every pending append in one transaction: one commit, one fsync, many callers. */
+  const flush = (): void => {
+    flushScheduled = false
+    const group = pending.slice(0, maxGroupSize)
+    pending = pending.slice(group.length)
+    if (pending.length > 0) schedule()
+    if (group.length === 0) return
+    if (closed) {
+      for (const write of group) write.reject(new StoreUnavailableError(`the ledger ${options.path} is closed`))
+      return
+    }
+    const outcomes: Array<{ readonly results?: ReadonlyArray<AppendResult>; readonly error?: unknown }> = []
+    try {
+      begin.run()
+    } catch (cause) {
+      for (const write of group) write.reject(unavailable('could not start a write', cause))
+      return
+    }
+    const recordedAt = clock.now().toISOString()
+    for (const write of group) {
+      try {
+        outcomes.push({ results: writeInSavepoint(write, recordedAt) })
+      } catch (error) {
+        outcomes.push({ error })
+      }
+    }
+    try {
+      commit.run()
+    } catch (cause) {
+      try {
+        rollback.run()
+      } catch {
+        // the transaction is already gone
+      }
+      for (const write of group) write.reject(unavailable('the commit failed and nothing was written', cause))
+      return
+    }
+    let wrote = false
+    group.forEach((write, i) => {
+      const outcome = outcomes[i]
+      if (outcome?.results !== undefined) {
+        wrote ||= outcome.results.some((r) => !r.alreadyStored)
+        write.resolve(outcome.results)
+      } else {
+        const error = outcome?.error
+        write.reject(isEventStoreError(error) ? error : unavailable('the append failed', error))
+      }
+    })
+    if (wrote) localCommits.next()
+  }
+
+  const schedule = (): void => {
+    if (flushScheduled) return
+    flushScheduled = true
+    setImmediate(flush)
+  }
+
+  const enqueue = (appends: ReadonlyArray<CheckedStreamAppend>): Promise<ReadonlyArray<AppendResult>> =>
+    new Promise((resolve, reject) => {
+      pending.push({ appends, resolve, reject })
+      schedule()
+    })
+
+  // --- reading ---
+
+  const filterSql = (
+    filter: EventFilter | undefined,
+  ): { readonly sql: string; readonly params: ReadonlyArray<string | number> } => {
+    const clauses: string[] = []
+    const params: Array<string | number> = []
+    if (filter?.types !== undefined) {
+      clauses.push(`e.type IN (${filter.types.map(() => '?').join(', ')})`)
+      params.push(...filter.types)
+    }
+    if (filter?.streamPrefixes !== undefined) {
+      clauses.push(`(${filter.streamPrefixes.map(() => 'substr(s.name, 1, ?) = ?').join(' OR ')})`)
+      for (const prefix of filter.streamPrefixes) params.push(prefix.length, prefix)
+    }
+    return { sql: clauses.map((c) => ` AND ${c}`).join(''), params }
+  }
+
+  const statements = new Map<string, Statement<unknown[], EventRow>>()
+  const cached = (sql: string): Statement<unknown[], EventRow> => {
+    let statement = statements.get(sql)
+    if (statement === undefined) {
+      statement = db.prepare<unknown[], EventRow>(sql)
+      statements.set(sql, statement)
+    }
+    return statement
+  }
+
+  /** Events between two positions (inclusive) in one direction, at most `limit`. */
+  const readAllPage = (
+    from: number,
+    to: number,
+    backwards: boolean,
+    filter: EventFilter | undefined,
+    limit: number,
+  ): ReadonlyArray<EventRow> => {
+    const f = filterSql(filter)
+    const sql = `SELECT ${EVENT_COLUMNS} FROM events e JOIN streams s ON s.id = e.stream WHERE e.position BETWEEN ? AND ?${f.sql} ORDER BY e.position ${backwards ? 'DESC' : 'ASC'} LIMIT ?`
+    return cached(sql).all(backwards ? to : from, backwards ? from : to, ...f.params, limit)
+  }
+
+  const streamPageSql = (backwards: boolean): string =>
+    `SELECT ${EVENT_COLUMNS} FROM events e JOIN streams s ON s.id = e.stream WHERE e.stream = ? AND e.revision BETWEEN ? AND ? AND e.position <= ? ORDER BY e.revision ${backwards ? 'DESC' : 'ASC'} LIMIT ?`
+
+  // Commits by other processes: `data_version` changes when another connection commits.
+  const foreignCommits: Observable<void> = interval(Math.max(5, options.pollIntervalMs ?? 50)).pipe(
+    map(() => (closed ? -1 : (db.pragma('data_version', { simple: true }) as number))),
+    keep(
+      (() => {
+        let last = -1
+        return (version: number) => {
+          const changed = version !== last && last !== -1
+          last = version
+          return changed
+        }
+      })(),
+    ),
+    map(() => undefined),
+    share(),
+  )
+  const commits = merge(localCommits, foreignCommits)
+
+  const store: SqliteEventStore = {
+    path: options.path,
+
+    appendToStream: async (streamId: string, events: ReadonlyArray<NewEvent>, appendOptions: AppendOptions) => {
+      ensureOpen()
+      const append: CheckedStreamAppend = {
+        streamId: checkStreamId(streamId),
+        expectedRevision: checkExpectedRevision(
+          (appendOptions as Partial<AppendOptions> | undefined)?.expectedRevision,
+          'options.expectedRevision',
+        ),
+        events: checkNewEvents(events, 'events', limits),
+      }
+      const [result] = await enqueue([append])
+      if (result === undefined) throw new StoreUnavailableError('the append produced no result')
+      return result
+    },
+
+    appendMulti: async (appends: ReadonlyArray<StreamAppend>) => {
+      ensureOpen()
+      return enqueue(checkStreamAppends(appends, limits))
+    },
+
+    readStream: (streamId: string, readOptions?: ReadStreamOptions) => {
+      ensureOpen()
+      checkStreamId(streamId)
+      const o = checkReadStreamOptions(readOptions)
+      const backwards = o.direction === 'backwards'
+      const statement = cached(streamPageSql(backwards))
+      return {
+        async *[Symbol.asyncIterator]() {
+          const stream = selectStream.get(streamId)
+          if (stream === undefined) return
+          let remaining = o.maxCount ?? Number.MAX_SAFE_INTEGER
+          let low = backwards ? (o.toRevision ?? 0) : (o.fromRevision ?? 0)
+          let high = backwards ? (o.fromRevision ?? Number.MAX_SAFE_INTEGER) : (o.toRevision ?? Number.MAX_SAFE_INTEGER)
+          const until = o.until ?? Number.MAX_SAFE_INTEGER
+          while (remaining > 0 && low <= high) {
+            if (closed) throw new StoreUnavailableError(`the ledger ${options.path} is closed`)
+            const rows = statement.all(stream.id, low, high, until, Math.min(DEFAULT_BATCH_SIZE, remaining))
+            for (const row of rows) yield toRecorded(row)
+            remaining -= rows.length
+            const last = rows[rows.length - 1]
+            if (last === undefined || rows.length < DEFAULT_BATCH_SIZE) return
+            if (backwards) high = last.revision - 1
+            else low = last.revision + 1
+          }
+        },
+      }
+    },
+
+    readAll: (readOptions?: ReadAllOptions) => {
+      ensureOpen()
+      const o = checkReadAllOptions(readOptions)
+      const backwards = o.direction === 'backwards'
+      const batchSize = o.batchSize ?? DEFAULT_BATCH_SIZE
+      return {
+        async *[Symbol.asyncIterator]() {
+          let remaining = o.maxCount ?? Number.MAX_SAFE_INTEGER
+          let from = backwards ? (o.fromPosition ?? Number.MAX_SAFE_INTEGER) : Math.max(o.fromPosition ?? 1, 1)
+          const to = backwards ? Math.max(o.toPosition ?? 1, 1) : (o.toPosition ?? Number.MAX_SAFE_INTEGER)
+          while (remaining > 0 && (backwards ? from >= to : from <= to)) {
+            if (closed) throw new StoreUnavailableError(`the ledger ${options.path} is closed`)
+            const rows = readAllPage(from, to, backwards, o.filter, Math.min(batchSize, remaining))
+            for (const row of rows) yield toRecorded(row)
+            remaining -= rows.length
+            const last = rows[rows.length - 1]
+            if (last === undefined || rows.length < Math.min(batchSize, remaining + rows.length)) return
+            from = backwards ? last.position - 1 : last.position + 1
+          }
+        },
+      }
+    },
+
+    subscribe: (subscribeOptions?: SubscribeOptions) => {
+      ensureOpen()
+      const o = checkSubscribeOptions(subscribeOptions)
+      const batchSize = o.batchSize ?? DEFAULT_BATCH_SIZE
+      const snapshotRead = db.transaction((from: number) => {
+        const rows = readAllPage(from, Number.MAX_SAFE_INTEGER, false, o.filter, batchSize)
+        return { rows, head: head() }
+      })
+      return catchUpSubscription({
+        fromPosition: Math.max(o.fromPosition ?? 1, 1),
+        commits,
+        read: async (fromPosition) => {
+          if (closed) return { events: [], nextPosition: fromPosition, reachedHead: true }
+          // One read transaction: the rows and the head come from the same snapshot, so a filtered
+          // read can skip to the head without passing a commit it did not see.
+          const { rows, head: headNow } = snapshotRead(fromPosition)
+          const full = rows.length === batchSize
+          const last = rows[rows.length - 1]
+          return {
+            events: rows.map(toRecorded),
+            nextPosition: full && last !== undefined ? last.position + 1 : Math.max(headNow + 1, fromPosition),
+            reachedHead: !full,
+          }
+        },
+      })
+    },
+
+    headPosition: async () => {
+      ensureOpen()
+      return head()
+    },
+
+    close: async () => {
+      if (closed) return
+      // Let appends already queued be written before the file is closed.
+      while (pending.length > 0) flush()
+      closed = true
+      localCommits.complete()
+      db.close()
+    },
+  }
+  return store
+}
