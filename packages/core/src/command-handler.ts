@@ -92,11 +92,15 @@ export interface LoadedAggregate<S> {
   readonly state: S
   readonly revision: number
   readonly tenant: string | undefined
+  /** The revision of the snapshot the fold started from, or `-1` when it started from the first event. */
+  readonly snapshotRevision: number
 }
 
 /**
- * Reads and folds an aggregate's stream. A stored event that does not decode is returned as a
- * `CorruptEventError` naming its position; it is never skipped.
+ * Reads and folds an aggregate's stream — from its latest snapshot when the aggregate has a
+ * snapshot policy and the store keeps snapshots (not when reading as of a past position). A stored
+ * event that does not decode is returned as a `CorruptEventError` naming its position; it is never
+ * skipped. A snapshot that does not decode, or is of another version, is ignored.
  */
 export const loadAggregate = async <C extends Command, E extends DomainEvent, S>(
   store: EventStore,
@@ -107,7 +111,25 @@ export const loadAggregate = async <C extends Command, E extends DomainEvent, S>
   let state = aggregate.decider.initialState
   let revision = -1
   let tenant: string | undefined
-  for await (const recorded of store.readStream(stream, options.until === undefined ? {} : { until: options.until })) {
+  let snapshotRevision = -1
+  const policy = aggregate.snapshot
+  if (policy !== undefined && store.snapshots !== undefined && options.until === undefined) {
+    const snapshot = await store.snapshots.readSnapshot(stream)
+    if (snapshot !== undefined && snapshot.version === policy.version) {
+      const decoded = policy.codec.decode(snapshot.state)
+      if (E.isRight(decoded)) {
+        state = decoded.right
+        revision = snapshot.revision
+        tenant = snapshot.tenant
+        snapshotRevision = snapshot.revision
+      }
+    }
+  }
+  const read = store.readStream(stream, {
+    ...(revision >= 0 ? { fromRevision: revision + 1 } : {}),
+    ...(options.until === undefined ? {} : { until: options.until }),
+  })
+  for await (const recorded of read) {
     const decoded = aggregate.events.decode(recorded)
     if (E.isLeft(decoded))
       return E.left(
@@ -117,7 +139,33 @@ export const loadAggregate = async <C extends Command, E extends DomainEvent, S>
     if (revision === -1) tenant = recorded.metadata.tenant
     revision = recorded.revision
   }
-  return E.right({ state, revision, tenant })
+  return E.right({ state, revision, tenant, snapshotRevision })
+}
+
+/**
+ * Keeps a snapshot when the aggregate's policy says enough events were folded since the last one.
+ * A snapshot is only a cache: failing to keep one never fails the command.
+ */
+const maybeSnapshot = async <C extends Command, E extends DomainEvent, S>(
+  store: EventStore,
+  aggregate: Aggregate<C, E, S>,
+  stream: string,
+  loaded: LoadedAggregate<S>,
+): Promise<void> => {
+  const policy = aggregate.snapshot
+  if (policy === undefined || store.snapshots === undefined) return
+  if (loaded.revision - loaded.snapshotRevision < policy.every) return
+  try {
+    await store.snapshots.writeSnapshot({
+      streamId: stream,
+      revision: loaded.revision,
+      version: policy.version,
+      state: policy.codec.encode(loaded.state),
+      ...(loaded.tenant === undefined ? {} : { tenant: loaded.tenant }),
+    })
+  } catch {
+    // The next command folds a few more events; nothing is lost.
+  }
 }
 
 // --- handling ---
@@ -195,7 +243,7 @@ export const createCommandHandler =
           throw error
         }
         if (E.isLeft(loaded)) return E.left(unreadable(loaded.left))
-        const { state, revision, tenant } = loaded.right
+        const { state, revision, tenant, snapshotRevision } = loaded.right
 
         if (tenant !== undefined && tenant !== context.tenant)
           return E.left(forbidden(`${stream} belongs to another tenant`))
@@ -263,11 +311,19 @@ export const createCommandHandler =
           // Acknowledged as already stored at or below the revision we loaded: the loaded state holds
           // these events already (the same command sent twice), so they must not be folded again.
           const inLoadedState = appended.alreadyStored && appended.lastRevision <= revision
+          const newState = inLoadedState ? state : events.reduce(aggregate.decider.evolve, state)
+          const newRevision = inLoadedState ? revision : appended.lastRevision
+          await maybeSnapshot(options.store, aggregate, stream, {
+            state: newState,
+            revision: newRevision,
+            tenant: tenant ?? context.tenant,
+            snapshotRevision,
+          })
           return E.right({
             streamId: stream,
             events,
-            state: inLoadedState ? state : events.reduce(aggregate.decider.evolve, state),
-            revision: inLoadedState ? revision : appended.lastRevision,
+            state: newState,
+            revision: newRevision,
             appended,
             attempts: attempt,
           })

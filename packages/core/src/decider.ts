@@ -6,6 +6,7 @@ import type { Either } from 'fp-ts/Either'
 import { left, right } from 'fp-ts/Either'
 import type * as t from 'io-ts'
 import type { DomainEvent, EventCatalog } from './event'
+import type { SnapshotPolicy } from './snapshot'
 import { streamId } from './stream-id'
 
 // --- model ---
@@ -41,6 +42,8 @@ export interface Aggregate<C extends Command, E extends DomainEvent, S> {
   readonly decider: Decider<C, E, S>
   /** The stream a command is for: `<context>.<name>-<id>`. */
   readonly streamId: (command: C) => string
+  /** Snapshot long streams: the handler folds from the latest snapshot when the store keeps them. */
+  readonly snapshot?: SnapshotPolicy<S>
 }
 
 // --- constructors ---
@@ -53,6 +56,7 @@ export const defineAggregate = <C extends Command, E extends DomainEvent, S>(def
   readonly events: EventCatalog<E>
   readonly decider: Decider<C, E, S>
   readonly id: (command: C) => string
+  readonly snapshot?: SnapshotPolicy<S>
 }): Aggregate<C, E, S> => ({
   context: definition.context,
   name: definition.name,
@@ -60,6 +64,7 @@ export const defineAggregate = <C extends Command, E extends DomainEvent, S>(def
   events: definition.events,
   decider: definition.decider,
   streamId: (command) => streamId(definition.context, definition.name, definition.id(command)),
+  ...(definition.snapshot === undefined ? {} : { snapshot: definition.snapshot }),
 })
 
 /** Refuses a command: `reject('fund-closed', 'The fund closed on 31 March')`. */

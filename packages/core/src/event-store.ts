@@ -6,6 +6,7 @@
  */
 import type { Observable } from 'rxjs'
 import type { NewEvent, RecordedEvent } from './envelope'
+import type { SnapshotStore } from './snapshot'
 
 // --- append ---
 
@@ -104,4 +105,6 @@ export interface EventStore {
   headPosition(): Promise<number>
   /** Releases connections and completes live subscriptions. */
   close(): Promise<void>
+  /** Where the store keeps snapshots, for stores that keep them. */
+  readonly snapshots?: SnapshotStore
 }

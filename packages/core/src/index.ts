@@ -112,6 +112,10 @@ export {
 } from './validation'
 export type { CheckedEvent, CheckedStreamAppend, StoreLimits, StoredEventLocation } from './validation'
 
+// --- snapshots ---
+export { checkSnapshot } from './snapshot'
+export type { Snapshot, SnapshotPolicy, SnapshotStore } from './snapshot'
+
 // --- projections ---
 export { checkProjection, createMemoryDocumentStore } from './projection'
 export type { Collection, DocumentStore, Projection, ProjectionContext } from './projection'

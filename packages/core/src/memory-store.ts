@@ -8,7 +8,9 @@ import { Subject } from 'rxjs'
 import type { Clock } from './clock'
 import { systemClock } from './clock'
 import type { NewEvent, RecordedEvent } from './envelope'
-import { EventIdConflictError, StoreUnavailableError, WrongExpectedRevisionError } from './errors'
+import { EventIdConflictError, InvalidArgumentError, StoreUnavailableError, WrongExpectedRevisionError } from './errors'
+import type { Snapshot } from './snapshot'
+import { checkSnapshot } from './snapshot'
 import { acknowledgeRetry } from './validation'
 import type {
   AppendOptions,
@@ -54,6 +56,7 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
   const streams = new Map<string, RecordedEvent[]>()
   const byEventId = new Map<string, RecordedEvent>()
   const commits = new Subject<void>()
+  const snapshots = new Map<string, Snapshot>()
   let closed = false
 
   const ensureOpen = (): void => {
@@ -224,6 +227,26 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
     headPosition: async () => {
       ensureOpen()
       return log.length
+    },
+
+    snapshots: {
+      readSnapshot: async (streamId) => {
+        ensureOpen()
+        return snapshots.get(checkStreamId(streamId))
+      },
+      writeSnapshot: async (candidate) => {
+        ensureOpen()
+        const snapshot = checkSnapshot(candidate)
+        const last = lastRevision(snapshot.streamId)
+        if (snapshot.revision > last)
+          throw new InvalidArgumentError(
+            'snapshot.revision',
+            `${snapshot.revision} is beyond the stream's last revision ${last}`,
+          )
+        const kept = snapshots.get(snapshot.streamId)
+        if (kept === undefined || kept.revision <= snapshot.revision)
+          snapshots.set(snapshot.streamId, deepFreeze(JSON.parse(JSON.stringify(snapshot)) as Snapshot))
+      },
     },
 
     close: async () => {

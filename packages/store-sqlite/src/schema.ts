@@ -64,6 +64,7 @@ const MIGRATIONS: ReadonlyArray<Migration> = [
         revision INTEGER NOT NULL,
         snapshot_version INTEGER NOT NULL,
         state TEXT NOT NULL,
+        tenant TEXT,
         taken_at TEXT NOT NULL
       );
     `,

@@ -27,11 +27,13 @@ import type {
 import {
   DEFAULT_LIMITS,
   EventIdConflictError,
+  InvalidArgumentError,
   StoreUnavailableError,
   WrongExpectedRevisionError,
   acknowledgeRetry,
   catchUpSubscription,
   checkExpectedRevision,
+  checkSnapshot,
   checkNewEvents,
   checkReadAllOptions,
   checkReadStreamOptions,
@@ -170,6 +172,19 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
   )
   const findEvent = db.prepare<[string], { position: number; revision: number; type: string; stream_name: string }>(
     'SELECT e.position, e.revision, e.type, s.name AS stream_name FROM events e JOIN streams s ON s.id = e.stream WHERE e.event_id = ?',
+  )
+  const selectSnapshot = db.prepare<
+    [string],
+    { revision: number; snapshot_version: number; state: string; tenant: string | null }
+  >(
+    'SELECT sn.revision, sn.snapshot_version, sn.state, sn.tenant FROM snapshots sn JOIN streams s ON s.id = sn.stream WHERE s.name = ?',
+  )
+  // A snapshot never replaces one taken at a later revision.
+  const upsertSnapshot = db.prepare<[number, number, number, string, string | null, string]>(
+    `INSERT INTO snapshots (stream, revision, snapshot_version, state, tenant, taken_at) VALUES (?, ?, ?, ?, ?, ?)
+     ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision, snapshot_version = excluded.snapshot_version,
+       state = excluded.state, tenant = excluded.tenant, taken_at = excluded.taken_at
+     WHERE excluded.revision >= snapshots.revision`,
   )
   const headStatement = db.prepare<[], { head: number | null }>('SELECT max(position) AS head FROM events')
   const begin = db.prepare('BEGIN IMMEDIATE')
@@ -495,6 +510,44 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
     headPosition: async () => {
       ensureOpen()
       return head()
+    },
+
+    snapshots: {
+      readSnapshot: async (streamId) => {
+        ensureOpen()
+        const row = selectSnapshot.get(checkStreamId(streamId))
+        if (row === undefined) return undefined
+        return {
+          streamId,
+          revision: row.revision,
+          version: row.snapshot_version,
+          state: JSON.parse(row.state) as JsonValue,
+          ...(row.tenant === null ? {} : { tenant: row.tenant }),
+        }
+      },
+      writeSnapshot: async (candidate) => {
+        ensureOpen()
+        const snapshot = checkSnapshot(candidate)
+        const stream = selectStream.get(snapshot.streamId)
+        const last = stream?.revision ?? -1
+        if (stream === undefined || snapshot.revision > last)
+          throw new InvalidArgumentError(
+            'snapshot.revision',
+            `${snapshot.revision} is beyond the stream's last revision ${last}`,
+          )
+        try {
+          upsertSnapshot.run(
+            stream.id,
+            snapshot.revision,
+            snapshot.version,
+            JSON.stringify(snapshot.state),
+            snapshot.tenant ?? null,
+            clock.now().toISOString(),
+          )
+        } catch (cause) {
+          throw unavailable('the snapshot was not kept', cause)
+        }
+      },
     },
 
     close: async () => {

@@ -41,6 +41,7 @@ export type Guarantee =
   | 'subscriptions'
   | 'bad arguments'
   | 'durability'
+  | 'snapshots'
 
 export interface ContractCase {
   readonly guarantee: Guarantee
@@ -733,6 +734,56 @@ check('durability', 'acknowledged events are there after the store is reopened',
     await reopened.close()
   }
 })
+
+check(
+  'snapshots',
+  'keeps the latest snapshot, never an older one over a newer, and only of events that exist',
+  async ({ store, reopen }) => {
+    const snapshots = store.snapshots
+    if (snapshots === undefined) return
+    await store.appendToStream(S('a'), testEvents(5), { expectedRevision: 'noStream' })
+    assert.equal(await snapshots.readSnapshot(S('a')), undefined)
+    await snapshots.writeSnapshot({
+      streamId: S('a'),
+      revision: 3,
+      version: 1,
+      state: { total: 4, names: ['Ely'] },
+      tenant: 'cambs',
+    })
+    await snapshots.writeSnapshot({ streamId: S('a'), revision: 1, version: 1, state: { total: 2, names: [] } })
+    assert.deepEqual(await snapshots.readSnapshot(S('a')), {
+      streamId: S('a'),
+      revision: 3,
+      version: 1,
+      state: { total: 4, names: ['Ely'] },
+      tenant: 'cambs',
+    })
+    await snapshots.writeSnapshot({ streamId: S('a'), revision: 4, version: 2, state: { total: 5 } })
+    assert.equal((await snapshots.readSnapshot(S('a')))?.revision, 4)
+    await rejectsWith(
+      () => snapshots.writeSnapshot({ streamId: S('a'), revision: 5, version: 2, state: {} }),
+      InvalidArgumentError,
+      /revision/,
+    )
+    await rejectsWith(
+      () => snapshots.writeSnapshot({ streamId: S('never'), revision: 0, version: 1, state: {} }),
+      InvalidArgumentError,
+    )
+    await rejectsWith(
+      () => snapshots.writeSnapshot({ streamId: S('a'), revision: 4, version: 2, state: { at: new Date() } as never }),
+      InvalidArgumentError,
+      /state/,
+    )
+    assert.equal(await store.headPosition(), 5, 'a snapshot wrote events')
+    if (reopen === undefined) return
+    const reopened = await reopen()
+    try {
+      assert.deepEqual((await reopened.snapshots?.readSnapshot(S('a')))?.state, { total: 5 })
+    } finally {
+      await reopened.close()
+    }
+  },
+)
 
 /** Every case of the contract, grouped by guarantee. */
 export const eventStoreContractCases: ReadonlyArray<ContractCase> = cases
