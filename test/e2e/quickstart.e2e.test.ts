@@ -1,9 +1,11 @@
 /**
- * `npm start` runs the quickstart example: this runs the same compiled program in its own process
+ * `npm start` runs the quickstart example on a SQLite file: this runs the same compiled program in its own process
  * and checks what it prints — each command's outcome and the stream it left.
  */
 import test from 'ava'
 import { execFile } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 
@@ -11,7 +13,11 @@ const run = promisify(execFile)
 const main = join(__dirname, '..', '..', '..', 'examples', 'quickstart', 'dist', 'main.js')
 
 test('the quickstart example sends its commands and prints the stream', async (t) => {
-  const { stdout, stderr } = await run(process.execPath, [main])
+  const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-quickstart-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const ledger = join(dir, 'quickstart.db')
+  const env = { ...process.env, CIVIC_LEDGER_QUICKSTART_DB: ledger }
+  const { stdout, stderr } = await run(process.execPath, [main], { env })
   t.is(stderr, '')
   const lines = stdout.split('\n')
   const outcome = (step: string): string | undefined => lines.find((l) => l.startsWith(step.padEnd(24)))?.slice(27)

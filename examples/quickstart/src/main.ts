@@ -1,11 +1,17 @@
 /**
- * Sends a few commands to an Innovation Fund application on the in-memory store, shows what each
- * one returned, and prints the stream.
+ * Sends a few commands to an Innovation Fund application on a fresh SQLite ledger file, shows what
+ * each one returned, and prints the stream as it was stored.
  */
+import { mkdirSync, rmSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
 import { isLeft } from 'fp-ts/Either'
 import type { CommandError } from '@civic-ledger/core'
 import { createLedger, rolePolicy } from '@civic-ledger/core'
+import { sqliteStoreProvider } from '@civic-ledger/store-sqlite'
 import { applications } from './application'
+
+/** The example's own ledger file, made anew on each run. */
+const LEDGER = resolve(process.env['CIVIC_LEDGER_QUICKSTART_DB'] ?? 'var/quickstart.db')
 
 const applicant = { id: 'hunts-forum-1', organisation: 'Hunts Forum of Voluntary Organisations', role: 'applicant' }
 const officer = { id: 'officer-7', organisation: 'GB-LAE-CAM', role: 'grants-officer' }
@@ -22,8 +28,11 @@ const describe = (error: CommandError): string => {
 }
 
 export const main = async (log: (line: string) => void = console.log): Promise<void> => {
+  mkdirSync(dirname(LEDGER), { recursive: true })
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${LEDGER}${suffix}`, { force: true })
   const ledger = await createLedger({
-    store: 'memory:',
+    store: `sqlite:${LEDGER}`,
+    storeProviders: [sqliteStoreProvider],
     policy: rolePolicy({
       'grants.application': {
         DraftApplication: ['applicant'],
@@ -68,7 +77,7 @@ export const main = async (log: (line: string) => void = console.log): Promise<v
     )
   }
   log('')
-  log(`the stream grants.application-${id}:`)
+  log(`the stream grants.application-${id} in ${LEDGER}:`)
   for await (const event of ledger.store.readStream(`grants.application-${id}`)) {
     log(
       `  #${event.revision} @${event.position} ${event.type} v${event.schemaVersion} by ${event.metadata.actor.role} ${JSON.stringify(event.data)}`,
