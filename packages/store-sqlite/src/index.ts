@@ -8,7 +8,7 @@ import { openSqliteEventStore } from './sqlite-store'
 import type { SqliteEventStoreOptions } from './sqlite-store'
 
 export { openSqliteEventStore } from './sqlite-store'
-export type { SqliteEventStore, SqliteEventStoreOptions } from './sqlite-store'
+export type { SqliteEventStore, SqliteEventStoreOptions, SqliteWriteStats } from './sqlite-store'
 export { APPLICATION_ID, LedgerFileError, SCHEMA_VERSION } from './schema'
 export type { LedgerFileProblem } from './schema'
 

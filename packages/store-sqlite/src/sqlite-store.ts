@@ -119,9 +119,17 @@ const unavailable = (what: string, cause: unknown): StoreUnavailableError =>
 
 // --- the store ---
 
+/** How many write transactions the store has committed and how many appends they carried. */
+export interface SqliteWriteStats {
+  readonly transactions: number
+  readonly appends: number
+}
+
 /** An EventStore on a SQLite file, with the file's path. */
 export interface SqliteEventStore extends EventStore {
   readonly path: string
+  /** Counts since the store was opened: appends per transaction shows group commit at work. */
+  writeStats(): SqliteWriteStats
 }
 
 /**
@@ -160,6 +168,8 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
   let closed = false
   let pending: PendingWrite[] = []
   let flushScheduled = false
+  let transactions = 0
+  let appendsCommitted = 0
 
   // --- statements ---
   const selectStream = db.prepare<[string], { id: number; revision: number }>(
@@ -318,6 +328,8 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
       for (const write of group) write.reject(unavailable('the commit failed and nothing was written', cause))
       return
     }
+    transactions++
+    appendsCommitted += group.length
     let wrote = false
     group.forEach((write, i) => {
       const outcome = outcomes[i]
@@ -408,6 +420,7 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
 
   const store: SqliteEventStore = {
     path: options.path,
+    writeStats: () => ({ transactions, appends: appendsCommitted }),
 
     appendToStream: async (streamId: string, events: ReadonlyArray<NewEvent>, appendOptions: AppendOptions) => {
       ensureOpen()
