@@ -405,9 +405,11 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
     map(() => (closed ? -1 : (db.pragma('data_version', { simple: true }) as number))),
     keep(
       (() => {
+        // The first poll counts as a change: a commit by another process between a subscriber's
+        // catch-up read and this first look would otherwise be taken as the starting point.
         let last = -1
         return (version: number) => {
-          const changed = version !== last && last !== -1
+          const changed = version !== last
           last = version
           return changed
         }

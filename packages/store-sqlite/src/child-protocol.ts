@@ -1,0 +1,154 @@
+/**
+ * What the child programs of the fault tests (`crash-writer`, `contend-writer`) and their parent
+ * tests say to each other: one JSON object a line on the child's stdout, written synchronously, so a
+ * line the parent reads is an append the store acknowledged before the child was killed.
+ *
+ * Test support only: not exported from the package.
+ */
+import { randomUUID } from 'node:crypto'
+import { writeSync } from 'node:fs'
+import type { AppendResult, ExpectedRevision, NewEvent } from '@civic-ledger/core'
+
+// --- messages ---
+
+/** One stream's part of an append, as planned before it is sent. */
+export interface PlannedAppend {
+  readonly streamId: string
+  readonly ids: ReadonlyArray<string>
+  readonly types: ReadonlyArray<string>
+  readonly expected: ExpectedRevision
+}
+
+/** Written before an append is sent: its events may or may not be committed if no ack follows. */
+export interface AttemptLine {
+  readonly k: 'attempt'
+  readonly op: number
+  /** Sent with `appendMulti` (otherwise `appendToStream` with the one planned append). */
+  readonly multi: boolean
+  readonly appends: ReadonlyArray<PlannedAppend>
+}
+
+/** One stream's acknowledged result, with the ids it was for. */
+export interface AckResult extends AppendResult {
+  readonly ids: ReadonlyArray<string>
+  readonly expected: ExpectedRevision
+}
+
+/** Written after the store acknowledged an append. */
+export interface AckLine {
+  readonly k: 'ack'
+  readonly op: number
+  /** A re-send of an earlier, unacknowledged attempt (of a killed writer). */
+  readonly retry: boolean
+  readonly results: ReadonlyArray<AckResult>
+}
+
+/** Written when an exact expected revision was refused (`contend-writer`). */
+export interface ConflictLine {
+  readonly k: 'conflict'
+  readonly op: number
+  readonly streamId: string
+  readonly expected: ExpectedRevision
+  readonly actual: number
+}
+
+export type ChildLine =
+  | AttemptLine
+  | AckLine
+  | ConflictLine
+  | { readonly k: 'loaded' }
+  | { readonly k: 'open' }
+  | { readonly k: 'done' }
+  | { readonly k: 'failed'; readonly error: string }
+
+/** What the parent sends on the child's stdin to start it (`crash-writer`). */
+export interface GoMessage {
+  /** Unacknowledged attempts of an earlier writer to send again, with the same ids, before anything else. */
+  readonly retries: ReadonlyArray<AttemptLine>
+}
+
+// --- helpers ---
+
+/** Writes one line to stdout synchronously (retrying a full non-blocking pipe). */
+export const emit = (line: ChildLine): void => {
+  const buffer = Buffer.from(`${JSON.stringify(line)}\n`, 'utf8')
+  let offset = 0
+  while (offset < buffer.length) {
+    try {
+      offset += writeSync(1, buffer, offset, buffer.length - offset)
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== 'EAGAIN') throw error
+    }
+  }
+}
+
+/** A small seeded PRNG (mulberry32), so a failing run can be repeated from its seed. */
+export const prng = (seed: number): (() => number) => {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
+
+/** A whole number in [low, high]. */
+export const between = (random: () => number, low: number, high: number): number =>
+  low + Math.floor(random() * (high - low + 1))
+
+/** A new event with the given id and type (the same valid metadata as `@civic-ledger/testing`'s `testEvent`). */
+export const newEvent = (eventId: string, type: string, data: Readonly<Record<string, number | string>>): NewEvent => ({
+  eventId,
+  type,
+  schemaVersion: 1,
+  data,
+  metadata: {
+    actor: { id: 'officer-1', organisation: 'GB-LAE-CAM', role: 'grants-officer' },
+    correlationId: 'test-correlation',
+    causationId: 'test-causation',
+    occurredAt: '2026-04-01T09:00:00.000Z',
+  },
+})
+
+/** Plans one stream's append of `n` fresh events. */
+export const plan = (streamId: string, n: number, type: string, expected: ExpectedRevision): PlannedAppend => ({
+  streamId,
+  ids: Array.from({ length: n }, () => randomUUID()),
+  types: Array.from({ length: n }, () => type),
+  expected,
+})
+
+/** The events of a planned append. */
+export const eventsOf = (planned: PlannedAppend): ReadonlyArray<NewEvent> =>
+  planned.ids.map((id, i) =>
+    newEvent(id, planned.types[i] ?? 'test.SomethingHappened', { i, stream: planned.streamId }),
+  )
+
+/** An acknowledged result with the ids and expectation it was for. */
+export const ackResult = (planned: PlannedAppend, result: AppendResult): AckResult => ({
+  streamId: result.streamId,
+  firstRevision: result.firstRevision,
+  lastRevision: result.lastRevision,
+  firstPosition: result.firstPosition,
+  lastPosition: result.lastPosition,
+  alreadyStored: result.alreadyStored,
+  ids: planned.ids,
+  expected: planned.expected,
+})
+
+/** Splits a stream of stdout chunks into parsed lines; a trailing partial line is kept back. */
+export const lineReader = (onLine: (line: ChildLine) => void): ((chunk: Buffer | string) => void) => {
+  let rest = ''
+  return (chunk) => {
+    rest += chunk.toString()
+    let newline = rest.indexOf('\n')
+    while (newline >= 0) {
+      const text = rest.slice(0, newline)
+      rest = rest.slice(newline + 1)
+      if (text.trim().length > 0) onLine(JSON.parse(text) as ChildLine)
+      newline = rest.indexOf('\n')
+    }
+  }
+}

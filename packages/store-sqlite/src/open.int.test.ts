@@ -1,0 +1,355 @@
+/**
+ * Opening a ledger file: what is refused (with a `LedgerFileError` naming the problem, and nothing
+ * on disk changed — same bytes, same mtime, no -wal, -shm or -journal beside it), what is accepted,
+ * and the `sqlite:` connection string.
+ */
+import { execFileSync } from 'node:child_process'
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import test from 'ava'
+import type { ExecutionContext } from 'ava'
+import BetterSqlite3 from 'better-sqlite3'
+import { InvalidArgumentError, createLedger } from '@civic-ledger/core'
+import { collect, testEvent, testEvents } from '@civic-ledger/testing'
+import { APPLICATION_ID, LedgerFileError, SCHEMA_VERSION, parseSqliteConnection, sqliteStoreProvider } from './index'
+import type { LedgerFileProblem } from './index'
+import { openSqliteEventStore } from './sqlite-store'
+
+const isRoot = process.getuid?.() === 0
+
+/** A fresh directory, removed after the test (made writable again first). */
+const tempDir = (t: ExecutionContext): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-open-'))
+  t.teardown(() => {
+    chmodSync(dir, 0o700)
+    rmSync(dir, { recursive: true, force: true })
+  })
+  return dir
+}
+
+interface FileState {
+  readonly bytes: Buffer
+  readonly mtimeMs: number
+  readonly mode: number
+  readonly siblings: ReadonlyArray<string>
+}
+
+const fileState = (path: string, dir: string): FileState => {
+  const stat = statSync(path)
+  return { bytes: readFileSync(path), mtimeMs: stat.mtimeMs, mode: stat.mode, siblings: readdirSync(dir).sort() }
+}
+
+/** Opening `path` is refused for `problem`, and neither the file nor its directory changed. */
+const refusedUnchanged = async (
+  t: ExecutionContext,
+  dir: string,
+  path: string,
+  problem: LedgerFileProblem,
+): Promise<void> => {
+  const before = fileState(path, dir)
+  const error = await t.throwsAsync(openSqliteEventStore({ path }), { instanceOf: LedgerFileError })
+  t.is(error?.problem, problem, error?.message)
+  const after = fileState(path, dir)
+  t.true(after.bytes.equals(before.bytes), 'the file has the same bytes')
+  t.is(after.mtimeMs, before.mtimeMs, 'the file has the same mtime')
+  t.is(after.mode, before.mode, 'the file has the same mode')
+  t.deepEqual(after.siblings, before.siblings, 'no -wal, -shm or -journal file was created')
+}
+
+/** A ledger with a few events, closed (so no -wal or -shm is left). */
+const makeLedger = async (path: string, events = 3): Promise<void> => {
+  const store = await openSqliteEventStore({ path })
+  await store.appendToStream('grants.application-1', testEvents(events), { expectedRevision: 'noStream' })
+  await store.close()
+}
+
+// --- refused ---
+
+test('a text file that is not SQLite is refused as not-a-ledger, unchanged', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'notes.txt')
+  writeFileSync(path, 'Minutes of the resilience forum, 3 March.\nActions: none.\n')
+  await refusedUnchanged(t, dir, path, 'not-a-ledger')
+})
+
+test('a file shorter than a SQLite header is refused as not-a-ledger, unchanged', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'short.db')
+  writeFileSync(path, 'SQLite')
+  await refusedUnchanged(t, dir, path, 'not-a-ledger')
+})
+
+test('a SQLite header followed by garbage is refused as not-a-ledger, unchanged', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'garbage.db')
+  const bytes = Buffer.alloc(4096, 0x5a)
+  Buffer.from('SQLite format 3\u0000', 'latin1').copy(bytes)
+  writeFileSync(path, bytes)
+  await refusedUnchanged(t, dir, path, 'not-a-ledger')
+})
+
+test('a SQLite database of another application is refused as not-a-ledger, unchanged', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'other.db')
+  const db = new BetterSqlite3(path)
+  db.exec("CREATE TABLE volunteers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO volunteers (name) VALUES ('Ada')")
+  db.close()
+  await refusedUnchanged(t, dir, path, 'not-a-ledger')
+})
+
+test('a WAL-mode SQLite database of another application is refused as not-a-ledger, unchanged', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'other-wal.db')
+  const db = new BetterSqlite3(path)
+  db.pragma('journal_mode = WAL')
+  db.pragma('application_id = 1234')
+  db.exec('CREATE TABLE areas (code TEXT PRIMARY KEY)')
+  db.close()
+  t.deepEqual(readdirSync(dir), ['other-wal.db'])
+  await refusedUnchanged(t, dir, path, 'not-a-ledger')
+})
+
+test('a ledger of a newer schema is refused as newer-schema, unchanged', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'ledger.db')
+  await makeLedger(path)
+  const db = new BetterSqlite3(path)
+  db.pragma(`user_version = ${SCHEMA_VERSION + 1}`)
+  db.close()
+  t.deepEqual(readdirSync(dir), ['ledger.db'])
+  await refusedUnchanged(t, dir, path, 'newer-schema')
+})
+
+test('a path in a directory that does not exist is refused as cannot-open, and nothing is created', async (t) => {
+  const dir = tempDir(t)
+  const missing = join(dir, 'no-such-directory')
+  const error = await t.throwsAsync(openSqliteEventStore({ path: join(missing, 'ledger.db') }), {
+    instanceOf: LedgerFileError,
+  })
+  t.is(error?.problem, 'cannot-open')
+  t.false(existsSync(missing), 'the directory was not created')
+  t.deepEqual(readdirSync(dir), [])
+})
+
+test('a directory given as the ledger path is refused as cannot-open, and nothing is created', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'ledger.db')
+  mkdirSync(path)
+  const error = await t.throwsAsync(openSqliteEventStore({ path }), { instanceOf: LedgerFileError })
+  t.is(error?.problem, 'cannot-open')
+  t.deepEqual(readdirSync(dir), ['ledger.db'])
+  t.deepEqual(readdirSync(path), [])
+})
+
+// File permissions: root ignores them (a 0o444 file is writable by root), so these run only as
+// another user; as root, the immutable attribute (which even root cannot write through) stands in
+// where `chattr` is available.
+const asNonRoot = isRoot ? test.skip : test
+
+asNonRoot('a read-only ledger file (0o444) is refused as read-only, unchanged', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'ledger.db')
+  await makeLedger(path)
+  chmodSync(path, 0o444)
+  await refusedUnchanged(t, dir, path, 'read-only')
+})
+
+asNonRoot('a ledger in a read-only directory (0o555) is refused as read-only, unchanged', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'ledger.db')
+  await makeLedger(path)
+  chmodSync(dir, 0o555)
+  await refusedUnchanged(t, dir, path, 'read-only')
+})
+
+asNonRoot(
+  'a new ledger in a read-only directory (0o555) is refused as read-only, and nothing is created',
+  async (t) => {
+    const dir = tempDir(t)
+    chmodSync(dir, 0o555)
+    const error = await t.throwsAsync(openSqliteEventStore({ path: join(dir, 'ledger.db') }), {
+      instanceOf: LedgerFileError,
+    })
+    t.is(error?.problem, 'read-only')
+    t.deepEqual(readdirSync(dir), [])
+  },
+)
+
+/** Sets or clears the immutable attribute; false when this system does not allow it. */
+const immutable = (path: string, on: boolean): boolean => {
+  try {
+    execFileSync('chattr', [on ? '+i' : '-i', path], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+const asRoot = isRoot ? test : test.skip
+
+asRoot(
+  'as root: the chmod cases are skipped; an immutable ledger file is refused as read-only, unchanged',
+  async (t) => {
+    t.log(
+      'running as root, where file permissions do not stop writes: the 0o444 file and 0o555 directory cases are skipped',
+    )
+    const dir = tempDir(t)
+    const path = join(dir, 'ledger.db')
+    await makeLedger(path)
+    if (!immutable(path, true)) {
+      t.log('chattr +i is not available here: the immutable-file case is skipped too')
+      t.pass()
+      return
+    }
+    t.teardown(() => immutable(path, false))
+    await refusedUnchanged(t, dir, path, 'read-only')
+  },
+)
+
+asRoot('as root: a ledger in an immutable directory is refused as read-only, unchanged', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'ledger.db')
+  await makeLedger(path)
+  if (!immutable(dir, true)) {
+    t.log('chattr +i is not available here: the immutable-directory case is skipped')
+    t.pass()
+    return
+  }
+  t.teardown(() => immutable(dir, false))
+  await refusedUnchanged(t, dir, path, 'read-only')
+})
+
+// --- accepted ---
+
+test('an empty file is accepted and becomes a ledger', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'ledger.db')
+  writeFileSync(path, '')
+  const store = await openSqliteEventStore({ path })
+  const result = await store.appendToStream('grants.application-1', [testEvent()], { expectedRevision: 'noStream' })
+  t.is(result.firstPosition, 1)
+  await store.close()
+  const db = new BetterSqlite3(path, { readonly: true })
+  t.is(db.pragma('application_id', { simple: true }), APPLICATION_ID)
+  t.is(db.pragma('user_version', { simple: true }), SCHEMA_VERSION)
+  t.is(db.pragma('journal_mode', { simple: true }), 'wal')
+  db.close()
+})
+
+test('a new file is created as a ledger', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'ledger.db')
+  const store = await openSqliteEventStore({ path })
+  t.is(await store.headPosition(), 0)
+  await store.close()
+  const db = new BetterSqlite3(path, { readonly: true })
+  t.is(db.pragma('application_id', { simple: true }), APPLICATION_ID)
+  t.is(db.pragma('user_version', { simple: true }), SCHEMA_VERSION)
+  db.close()
+})
+
+test('reopening a ledger keeps its events, and appending continues after them', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'ledger.db')
+  await makeLedger(path, 3)
+  const store = await openSqliteEventStore({ path })
+  const before = await collect(() => store.readAll())
+  t.deepEqual(
+    before.map((e) => [e.position, e.streamId, e.revision]),
+    [
+      [1, 'grants.application-1', 0],
+      [2, 'grants.application-1', 1],
+      [3, 'grants.application-1', 2],
+    ],
+  )
+  const next = await store.appendToStream('grants.application-1', [testEvent()], { expectedRevision: 2 })
+  t.like(next, { firstRevision: 3, firstPosition: 4, alreadyStored: false })
+  await store.close()
+  const again = await openSqliteEventStore({ path })
+  t.is(await again.headPosition(), 4)
+  await again.close()
+})
+
+// --- connection strings ---
+
+test('parseSqliteConnection reads the path and the synchronous option', (t) => {
+  t.deepEqual(parseSqliteConnection('sqlite:./ledger.db'), { path: './ledger.db' })
+  t.deepEqual(parseSqliteConnection('sqlite:/var/lib/civic/ledger.db'), { path: '/var/lib/civic/ledger.db' })
+  t.deepEqual(parseSqliteConnection('sqlite:///var/lib/civic/ledger.db'), { path: '/var/lib/civic/ledger.db' })
+  t.deepEqual(parseSqliteConnection('sqlite:ledger.db?synchronous=normal'), {
+    path: 'ledger.db',
+    synchronous: 'NORMAL',
+  })
+  t.deepEqual(parseSqliteConnection('SQLITE:ledger.db?synchronous=FULL'), { path: 'ledger.db', synchronous: 'FULL' })
+})
+
+test('a bad sqlite: connection string gives InvalidArgumentError', (t) => {
+  for (const bad of [
+    'sqlite:',
+    'sqlite:?synchronous=full',
+    'sqlite:ledger.db?synchronous=off',
+    'sqlite:ledger.db?cache=shared',
+    'sqlite:ledger.db?synchronous=full&mode=ro',
+    'postgres://localhost/ledger',
+  ])
+    t.throws(() => parseSqliteConnection(bad), { instanceOf: InvalidArgumentError }, bad)
+})
+
+test('createLedger opens sqlite:<path> once the package is imported', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'ledger.db')
+  const ledger = await createLedger({ store: `sqlite:${path}` })
+  await ledger.store.appendToStream('grants.application-1', testEvents(2), { expectedRevision: 'noStream' })
+  await ledger.close()
+  const store = await openSqliteEventStore({ path })
+  t.is(await store.headPosition(), 2)
+  await store.close()
+})
+
+test('createLedger opens sqlite:<path>?synchronous=normal with storeProviders', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'ledger.db')
+  const ledger = await createLedger({
+    store: `sqlite:${path}?synchronous=normal`,
+    storeProviders: [sqliteStoreProvider],
+  })
+  const result = await ledger.store.appendToStream('grants.application-1', [testEvent()], {
+    expectedRevision: 'noStream',
+  })
+  t.is(result.firstPosition, 1)
+  const events = await collect(() => ledger.store.readStream('grants.application-1'))
+  t.is(events.length, 1)
+  await ledger.close()
+  t.true(existsSync(path))
+})
+
+test('createLedger with a bad sqlite: option gives InvalidArgumentError and creates nothing', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'ledger.db')
+  await t.throwsAsync(createLedger({ store: `sqlite:${path}?synchronous=off` }), { instanceOf: InvalidArgumentError })
+  await t.throwsAsync(createLedger({ store: `sqlite:${path}?journal=delete`, storeProviders: [sqliteStoreProvider] }), {
+    instanceOf: InvalidArgumentError,
+  })
+  t.deepEqual(readdirSync(dir), [])
+})
+
+test('createLedger refuses a file that is not a ledger with LedgerFileError, unchanged', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'notes.txt')
+  writeFileSync(path, 'not a ledger')
+  const before = fileState(path, dir)
+  const error = await t.throwsAsync(createLedger({ store: `sqlite:${path}` }), { instanceOf: LedgerFileError })
+  t.is(error?.problem, 'not-a-ledger')
+  t.deepEqual(fileState(path, dir), before)
+})
