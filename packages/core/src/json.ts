@@ -14,62 +14,78 @@ export type JsonObject = { readonly [key: string]: JsonValue }
 
 // --- checks ---
 
-const isPlainObject = (value: object): boolean => {
-  const proto: unknown = Object.getPrototypeOf(value)
-  return proto === Object.prototype || proto === null
-}
+/** How deep a value may nest; deeper is refused. */
+export const MAX_JSON_DEPTH = 256
 
 /**
  * Finds the first part of `value` that is not plain JSON and says where it is and why, or returns
- * `undefined` when the whole value is JSON. Rejects `undefined`, functions, symbols, bigints,
- * non-finite numbers, class instances (a `Date` included: send ISO strings), sparse arrays and
- * cycles — everything `JSON.stringify` would drop or change silently.
+ * `undefined` when the whole value is JSON. Refuses `undefined`, functions, symbols, bigints,
+ * non-finite numbers, class instances (a `Date` included: send ISO strings), sparse arrays, cycles
+ * and values nested deeper than `MAX_JSON_DEPTH` — everything `JSON.stringify` would drop, change
+ * or choke on.
  */
-export const findNonJson = (value: unknown, path = '$'): string | undefined => walk(value, path, new Set<object>())
+export const findNonJson = (value: unknown, path = '$'): string | undefined => {
+  // The walk keeps the keys it is under and builds a path only for the answer: this runs on every
+  // event appended, and most events are fine.
+  const keys: Array<string | number> = []
+  const problem = walk(value, keys, [])
+  if (problem === undefined) return undefined
+  const where = keys.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('')
+  return `${path}${where} ${problem}`
+}
 
-const walk = (value: unknown, path: string, seen: Set<object>): string | undefined => {
+const walk = (value: unknown, keys: Array<string | number>, ancestors: object[]): string | undefined => {
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return undefined
     case 'number':
-      return Number.isFinite(value) ? undefined : `${path} is ${String(value)}, which JSON cannot hold`
+      return Number.isFinite(value) ? undefined : `is ${String(value)}, which JSON cannot hold`
     case 'undefined':
-      return `${path} is undefined, which JSON cannot hold`
+      return 'is undefined, which JSON cannot hold'
     case 'bigint':
-      return `${path} is a bigint, which JSON cannot hold`
+      return 'is a bigint, which JSON cannot hold'
     case 'function':
-      return `${path} is a function, which JSON cannot hold`
+      return 'is a function, which JSON cannot hold'
     case 'symbol':
-      return `${path} is a symbol, which JSON cannot hold`
+      return 'is a symbol, which JSON cannot hold'
     case 'object': {
       if (value === null) return undefined
-      if (seen.has(value)) return `${path} refers back to itself (a cycle)`
-      seen.add(value)
-      try {
-        if (Array.isArray(value)) {
-          for (let i = 0; i < value.length; i++) {
-            if (!(i in value)) return `${path}[${i}] is a hole in a sparse array`
-            const problem = walk(value[i], `${path}[${i}]`, seen)
-            if (problem !== undefined) return problem
-          }
-          return undefined
-        }
-        if (!isPlainObject(value)) {
-          const name = (value as { constructor?: { name?: string } }).constructor?.name ?? 'unknown'
-          return `${path} is an instance of ${name}, not a plain object`
-        }
-        if (Object.getOwnPropertySymbols(value).length > 0) return `${path} has symbol keys`
-        for (const key of Object.keys(value)) {
-          const problem = walk((value as Record<string, unknown>)[key], `${path}.${key}`, seen)
-          if (problem !== undefined) return problem
-        }
-        return undefined
-      } finally {
-        seen.delete(value)
-      }
+      // The objects above this one: short in practice, so a scan beats a set.
+      if (ancestors.includes(value)) return 'refers back to itself (a cycle)'
+      if (ancestors.length >= MAX_JSON_DEPTH) return `is nested more than ${MAX_JSON_DEPTH} levels deep`
+      ancestors.push(value)
+      const problem = walkObject(value, keys, ancestors)
+      ancestors.pop()
+      return problem
     }
   }
+}
+
+const walkObject = (value: object, keys: Array<string | number>, ancestors: object[]): string | undefined => {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      keys.push(i)
+      if (!(i in value)) return 'is a hole in a sparse array'
+      const problem = walk(value[i], keys, ancestors)
+      if (problem !== undefined) return problem
+      keys.pop()
+    }
+    return undefined
+  }
+  const proto: unknown = Object.getPrototypeOf(value)
+  if (proto !== Object.prototype && proto !== null) {
+    const name = (value as { constructor?: { name?: string } }).constructor?.name ?? 'unknown'
+    return `is an instance of ${name}, not a plain object`
+  }
+  if (Object.getOwnPropertySymbols(value).length > 0) return 'has symbol keys'
+  for (const key of Object.keys(value)) {
+    keys.push(key)
+    const problem = walk((value as Record<string, unknown>)[key], keys, ancestors)
+    if (problem !== undefined) return problem
+    keys.pop()
+  }
+  return undefined
 }
 
 /** Deeply freezes a JSON value in place and returns it. */

@@ -69,39 +69,52 @@ export const checkNewEvents = (
   if (events.length === 0) throw new InvalidArgumentError(argument, 'must hold at least one event')
   if (seen.size + events.length > limits.maxBatchEvents)
     throw new LimitExceededError('events in one append', limits.maxBatchEvents, seen.size + events.length)
+  // Events of one batch usually share one metadata object: check and serialise it once.
+  let checkedMetadata: unknown
+  let metadataJson = ''
   return events.map((candidate: unknown, i) => {
-    const at = `${argument}[${i}]`
+    // Names are built only for an error: this runs for every event appended.
+    const at = (field = ''): string => `${argument}[${i}]${field}`
     if (typeof candidate !== 'object' || candidate === null)
-      throw new InvalidArgumentError(at, `must be an event object, got ${describe(candidate)}`)
+      throw new InvalidArgumentError(at(), `must be an event object, got ${describe(candidate)}`)
     const event = candidate as Partial<Record<keyof NewEvent, unknown>>
     if (typeof event.eventId !== 'string' || !isUuid(event.eventId))
-      throw new InvalidArgumentError(`${at}.eventId`, `must be a UUID, got ${describe(event.eventId)}`)
+      throw new InvalidArgumentError(at('.eventId'), `must be a UUID, got ${describe(event.eventId)}`)
     const eventId = event.eventId.toLowerCase()
     if (seen.has(eventId))
-      throw new InvalidArgumentError(`${at}.eventId`, `${eventId} appears more than once in the batch`)
+      throw new InvalidArgumentError(at('.eventId'), `${eventId} appears more than once in the batch`)
     seen.add(eventId)
     if (!isEventTypeName(event.type))
       throw new InvalidArgumentError(
-        `${at}.type`,
+        at('.type'),
         `must be <context>.<PastTenseVerbPhrase> (e.g. grants.GrantAwarded), got ${describe(event.type)}`,
       )
     if (!isNonNegativeInteger(event.schemaVersion) || event.schemaVersion < 1)
       throw new InvalidArgumentError(
-        `${at}.schemaVersion`,
+        at('.schemaVersion'),
         `must be a whole number ≥ 1, got ${describe(event.schemaVersion)}`,
       )
-    const dataProblem = findNonJson(event.data, `${at}.data`)
-    if (dataProblem !== undefined) throw new InvalidArgumentError(`${at}.data`, dataProblem)
-    const decodedMetadata = EventMetadata.decode(event.metadata)
-    if (decodedMetadata._tag === 'Left')
-      throw new InvalidArgumentError(`${at}.metadata`, describeErrors(decodedMetadata.left).join('; '))
-    const metadataProblem = findNonJson(event.metadata, `${at}.metadata`)
-    if (metadataProblem !== undefined) throw new InvalidArgumentError(`${at}.metadata`, metadataProblem)
+    const dataProblem = findNonJson(event.data, at('.data'))
+    if (dataProblem !== undefined) throw new InvalidArgumentError(at('.data'), dataProblem)
+    if (event.metadata !== checkedMetadata || i === 0) {
+      if (!EventMetadata.is(event.metadata)) {
+        const decoded = EventMetadata.decode(event.metadata)
+        throw new InvalidArgumentError(
+          at('.metadata'),
+          decoded._tag === 'Left' ? describeErrors(decoded.left).join('; ') : 'is not valid metadata',
+        )
+      }
+      const metadataProblem = findNonJson(event.metadata, at('.metadata'))
+      if (metadataProblem !== undefined) throw new InvalidArgumentError(at('.metadata'), metadataProblem)
+      checkedMetadata = event.metadata
+      metadataJson = JSON.stringify(event.metadata)
+    }
     const data = JSON.stringify(event.data)
-    const metadata = JSON.stringify(event.metadata)
-    const size = data.length + metadata.length
-    if (size > limits.maxEventSize) throw new LimitExceededError(`${at} size in characters`, limits.maxEventSize, size)
-    return { event: { ...(candidate as NewEvent), eventId }, data, metadata }
+    const size = data.length + metadataJson.length
+    if (size > limits.maxEventSize)
+      throw new LimitExceededError(`${at()} size in characters`, limits.maxEventSize, size)
+    const checked = eventId === event.eventId ? (candidate as NewEvent) : { ...(candidate as NewEvent), eventId }
+    return { event: checked, data, metadata: metadataJson }
   })
 }
 

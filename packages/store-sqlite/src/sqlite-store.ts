@@ -40,6 +40,7 @@ import {
   checkStreamAppends,
   checkStreamId,
   checkSubscribeOptions,
+  deepFreeze,
   isEventStoreError,
   revisionMatches,
   systemClock,
@@ -85,16 +86,68 @@ interface EventRow {
 const EVENT_COLUMNS =
   'e.position, e.revision, e.event_id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at, s.name AS stream_name'
 
-const toRecorded = (row: EventRow): RecordedEvent => ({
-  eventId: row.event_id,
-  streamId: row.stream_name,
-  revision: row.revision,
-  position: row.position,
-  type: row.type,
-  schemaVersion: row.schema_version,
-  data: JSON.parse(row.data) as JsonValue,
-  metadata: JSON.parse(row.metadata) as RecordedEvent['metadata'],
-  recordedAt: row.recorded_at,
+/**
+ * Turns a page of rows into recorded events. Events written together share their metadata text, so
+ * a run of equal metadata is parsed once and shared, frozen so that no reader can change it for
+ * the others.
+ */
+const toRecorded = (rows: ReadonlyArray<EventRow>): ReadonlyArray<RecordedEvent> => {
+  let metadataText: string | undefined
+  let metadata: RecordedEvent['metadata'] | undefined
+  return rows.map((row) => {
+    if (row.metadata !== metadataText || metadata === undefined) {
+      metadataText = row.metadata
+      metadata = deepFreeze(JSON.parse(row.metadata) as RecordedEvent['metadata'])
+    }
+    return {
+      eventId: row.event_id,
+      streamId: row.stream_name,
+      revision: row.revision,
+      position: row.position,
+      type: row.type,
+      schemaVersion: row.schema_version,
+      data: JSON.parse(row.data) as JsonValue,
+      metadata,
+      recordedAt: row.recorded_at,
+    }
+  })
+}
+
+/**
+ * An async iterable over pages fetched synchronously: a hand-written iterator costs a resolved
+ * promise per event, not a generator's machinery. `nextPage` returns `undefined` when done.
+ */
+const paged = (nextPage: () => ReadonlyArray<RecordedEvent> | undefined): AsyncIterable<RecordedEvent> => ({
+  [Symbol.asyncIterator]: () => {
+    let page: ReadonlyArray<RecordedEvent> = []
+    let i = 0
+    let done = false
+    return {
+      next: () => {
+        try {
+          while (!done && i >= page.length) {
+            const fetched = nextPage()
+            if (fetched === undefined) done = true
+            else {
+              page = fetched
+              i = 0
+            }
+          }
+        } catch (error) {
+          done = true
+          return Promise.reject(error)
+        }
+        const value = page[i++]
+        return Promise.resolve(
+          done || value === undefined ? { done: true as const, value: undefined } : { done: false as const, value },
+        )
+      },
+      return: () => {
+        done = true
+        return Promise.resolve({ done: true as const, value: undefined })
+      },
+    }
+  },
 })
 
 const DEFAULT_BATCH_SIZE = 500
@@ -104,6 +157,12 @@ interface PendingWrite {
   readonly appends: ReadonlyArray<CheckedStreamAppend>
   readonly resolve: (results: ReadonlyArray<AppendResult>) => void
   readonly reject: (error: unknown) => void
+}
+
+/** What became of one caller's write in a group. */
+interface Outcome {
+  readonly results?: ReadonlyArray<AppendResult>
+  readonly error?: unknown
 }
 
 /** Raised inside a savepoint when an event id is already stored; the append is then classified. */
@@ -150,7 +209,8 @@ export const openSqliteEventStore = async (options: SqliteEventStoreOptions): Pr
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`)
     db.pragma('journal_mode = WAL')
     db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`)
-    db.pragma('foreign_keys = ON')
+    // The store assigns stream keys itself; a foreign-key lookup per inserted event buys nothing.
+    db.pragma('foreign_keys = OFF')
     migrate(db)
   } catch (error) {
     db.close()
@@ -270,7 +330,17 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
     }
   }
 
-  /** Writes one caller's appends inside the open transaction, all or nothing. */
+  /** A write refused because an id is stored already: a retry of this very write, or a conflict. */
+  const classifyTaken = (write: PendingWrite): ReadonlyArray<AppendResult> => {
+    const retried = write.appends.map(retryOf)
+    if (retried.every((r) => r !== undefined)) return retried
+    throw new EventIdConflictError(
+      write.appends[retried.findIndex((r) => r !== undefined)]?.events[0]?.event.eventId ?? '',
+      'is already stored, but the rest of this multi-stream batch is not',
+    )
+  }
+
+  /** Writes one caller's appends inside a group's transaction, all or nothing, in a savepoint. */
   const writeInSavepoint = (write: PendingWrite, recordedAt: string): ReadonlyArray<AppendResult> => {
     savepoint.run()
     try {
@@ -282,13 +352,52 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
       release.run()
       if (!(error instanceof EventIdTaken)) throw error
     }
-    // Some id is stored already: a retry of this very write (acknowledged), or a conflict.
-    const retried = write.appends.map(retryOf)
-    if (retried.every((r) => r !== undefined)) return retried
-    throw new EventIdConflictError(
-      write.appends[retried.findIndex((r) => r !== undefined)]?.events[0]?.event.eventId ?? '',
-      'is already stored, but the rest of this multi-stream batch is not',
-    )
+    return classifyTaken(write)
+  }
+
+  const settle = (write: PendingWrite, outcome: Outcome): boolean => {
+    if (outcome.results !== undefined) {
+      write.resolve(outcome.results)
+      return outcome.results.some((r) => !r.alreadyStored)
+    }
+    write.reject(isEventStoreError(outcome.error) ? outcome.error : unavailable('the append failed', outcome.error))
+    return false
+  }
+
+  const rollbackQuietly = (): void => {
+    try {
+      rollback.run()
+    } catch {
+      // the transaction is already gone
+    }
+  }
+
+  /** A group of one needs no savepoint: if it fails, the whole transaction is rolled back. */
+  const flushOne = (write: PendingWrite, recordedAt: string): void => {
+    let results: ReadonlyArray<AppendResult>
+    try {
+      results = write.appends.map((append) => writeStream(append, recordedAt))
+    } catch (error) {
+      rollbackQuietly()
+      let outcome: Outcome
+      try {
+        outcome = error instanceof EventIdTaken ? { results: classifyTaken(write) } : { error }
+      } catch (classified) {
+        outcome = { error: classified }
+      }
+      settle(write, outcome)
+      return
+    }
+    try {
+      commit.run()
+    } catch (cause) {
+      rollbackQuietly()
+      write.reject(unavailable('the commit failed and nothing was written', cause))
+      return
+    }
+    transactions++
+    appendsCommitted++
+    if (settle(write, { results })) localCommits.next()
   }
 
   /** Writes every pending append in one transaction: one commit, one fsync, many callers. */
@@ -302,7 +411,6 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
       for (const write of group) write.reject(new StoreUnavailableError(`the ledger ${options.path} is closed`))
       return
     }
-    const outcomes: Array<{ readonly results?: ReadonlyArray<AppendResult>; readonly error?: unknown }> = []
     try {
       begin.run()
     } catch (cause) {
@@ -310,6 +418,12 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
       return
     }
     const recordedAt = clock.now().toISOString()
+    const [only] = group
+    if (group.length === 1 && only !== undefined) {
+      flushOne(only, recordedAt)
+      return
+    }
+    const outcomes: Outcome[] = []
     for (const write of group) {
       try {
         outcomes.push({ results: writeInSavepoint(write, recordedAt) })
@@ -320,11 +434,7 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
     try {
       commit.run()
     } catch (cause) {
-      try {
-        rollback.run()
-      } catch {
-        // the transaction is already gone
-      }
+      rollbackQuietly()
       for (const write of group) write.reject(unavailable('the commit failed and nothing was written', cause))
       return
     }
@@ -332,14 +442,8 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
     appendsCommitted += group.length
     let wrote = false
     group.forEach((write, i) => {
-      const outcome = outcomes[i]
-      if (outcome?.results !== undefined) {
-        wrote ||= outcome.results.some((r) => !r.alreadyStored)
-        write.resolve(outcome.results)
-      } else {
-        const error = outcome?.error
-        write.reject(isEventStoreError(error) ? error : unavailable('the append failed', error))
-      }
+      wrote =
+        settle(write, outcomes[i] ?? { error: new StoreUnavailableError('the append produced no outcome') }) || wrote
     })
     if (wrote) localCommits.next()
   }
@@ -450,26 +554,28 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
       const o = checkReadStreamOptions(readOptions)
       const backwards = o.direction === 'backwards'
       const statement = cached(streamPageSql(backwards))
-      return {
-        async *[Symbol.asyncIterator]() {
-          const stream = selectStream.get(streamId)
-          if (stream === undefined) return
-          let remaining = o.maxCount ?? Number.MAX_SAFE_INTEGER
-          let low = backwards ? (o.toRevision ?? 0) : (o.fromRevision ?? 0)
-          let high = backwards ? (o.fromRevision ?? Number.MAX_SAFE_INTEGER) : (o.toRevision ?? Number.MAX_SAFE_INTEGER)
-          const until = o.until ?? Number.MAX_SAFE_INTEGER
-          while (remaining > 0 && low <= high) {
-            if (closed) throw new StoreUnavailableError(`the ledger ${options.path} is closed`)
-            const rows = statement.all(stream.id, low, high, until, Math.min(DEFAULT_BATCH_SIZE, remaining))
-            for (const row of rows) yield toRecorded(row)
-            remaining -= rows.length
-            const last = rows[rows.length - 1]
-            if (last === undefined || rows.length < DEFAULT_BATCH_SIZE) return
-            if (backwards) high = last.revision - 1
-            else low = last.revision + 1
-          }
-        },
-      }
+      let stream: { id: number; revision: number } | undefined
+      let started = false
+      let remaining = o.maxCount ?? Number.MAX_SAFE_INTEGER
+      let low = backwards ? (o.toRevision ?? 0) : (o.fromRevision ?? 0)
+      let high = backwards ? (o.fromRevision ?? Number.MAX_SAFE_INTEGER) : (o.toRevision ?? Number.MAX_SAFE_INTEGER)
+      const until = o.until ?? Number.MAX_SAFE_INTEGER
+      let exhausted = false
+      return paged(() => {
+        if (!started) {
+          started = true
+          stream = selectStream.get(streamId)
+        }
+        if (stream === undefined || exhausted || remaining <= 0 || low > high) return undefined
+        if (closed) throw new StoreUnavailableError(`the ledger ${options.path} is closed`)
+        const rows = statement.all(stream.id, low, high, until, Math.min(DEFAULT_BATCH_SIZE, remaining))
+        remaining -= rows.length
+        const last = rows[rows.length - 1]
+        if (last === undefined || rows.length < DEFAULT_BATCH_SIZE) exhausted = true
+        else if (backwards) high = last.revision - 1
+        else low = last.revision + 1
+        return toRecorded(rows)
+      })
     },
 
     readAll: (readOptions?: ReadAllOptions) => {
@@ -477,22 +583,21 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
       const o = checkReadAllOptions(readOptions)
       const backwards = o.direction === 'backwards'
       const batchSize = o.batchSize ?? DEFAULT_BATCH_SIZE
-      return {
-        async *[Symbol.asyncIterator]() {
-          let remaining = o.maxCount ?? Number.MAX_SAFE_INTEGER
-          let from = backwards ? (o.fromPosition ?? Number.MAX_SAFE_INTEGER) : Math.max(o.fromPosition ?? 1, 1)
-          const to = backwards ? Math.max(o.toPosition ?? 1, 1) : (o.toPosition ?? Number.MAX_SAFE_INTEGER)
-          while (remaining > 0 && (backwards ? from >= to : from <= to)) {
-            if (closed) throw new StoreUnavailableError(`the ledger ${options.path} is closed`)
-            const rows = readAllPage(from, to, backwards, o.filter, Math.min(batchSize, remaining))
-            for (const row of rows) yield toRecorded(row)
-            remaining -= rows.length
-            const last = rows[rows.length - 1]
-            if (last === undefined || rows.length < Math.min(batchSize, remaining + rows.length)) return
-            from = backwards ? last.position - 1 : last.position + 1
-          }
-        },
-      }
+      let remaining = o.maxCount ?? Number.MAX_SAFE_INTEGER
+      let from = backwards ? (o.fromPosition ?? Number.MAX_SAFE_INTEGER) : Math.max(o.fromPosition ?? 1, 1)
+      const to = backwards ? Math.max(o.toPosition ?? 1, 1) : (o.toPosition ?? Number.MAX_SAFE_INTEGER)
+      let exhausted = false
+      return paged(() => {
+        if (exhausted || remaining <= 0 || (backwards ? from < to : from > to)) return undefined
+        if (closed) throw new StoreUnavailableError(`the ledger ${options.path} is closed`)
+        const limit = Math.min(batchSize, remaining)
+        const rows = readAllPage(from, to, backwards, o.filter, limit)
+        remaining -= rows.length
+        const last = rows[rows.length - 1]
+        if (last === undefined || rows.length < limit) exhausted = true
+        else from = backwards ? last.position - 1 : last.position + 1
+        return toRecorded(rows)
+      })
     },
 
     subscribe: (subscribeOptions?: SubscribeOptions) => {
@@ -514,7 +619,7 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
           const full = rows.length === batchSize
           const last = rows[rows.length - 1]
           return {
-            events: rows.map(toRecorded),
+            events: toRecorded(rows),
             nextPosition: full && last !== undefined ? last.position + 1 : Math.max(headNow + 1, fromPosition),
             reachedHead: !full,
           }
