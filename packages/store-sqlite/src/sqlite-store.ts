@@ -135,7 +135,7 @@ const paged = (nextPage: () => ReadonlyArray<RecordedEvent> | undefined): AsyncI
           }
         } catch (error) {
           done = true
-          return Promise.reject(error)
+          return Promise.reject(error instanceof Error ? error : unavailable('the read failed', error))
         }
         const value = page[i++]
         return Promise.resolve(
@@ -340,11 +340,26 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
     )
   }
 
+  /**
+   * Writes one caller's appends. A multi-stream batch is one unit: if some of its streams turn out
+   * to be a retry and others new, it is neither, and is refused (the caller rolls back).
+   */
+  const writeAppends = (write: PendingWrite, recordedAt: string): ReadonlyArray<AppendResult> => {
+    const results = write.appends.map((append) => writeStream(append, recordedAt))
+    const retried = results.findIndex((r) => r.alreadyStored)
+    if (retried >= 0 && results.some((r) => !r.alreadyStored))
+      throw new EventIdConflictError(
+        write.appends[retried]?.events[0]?.event.eventId ?? '',
+        'is already stored, but the rest of this multi-stream batch is not',
+      )
+    return results
+  }
+
   /** Writes one caller's appends inside a group's transaction, all or nothing, in a savepoint. */
   const writeInSavepoint = (write: PendingWrite, recordedAt: string): ReadonlyArray<AppendResult> => {
     savepoint.run()
     try {
-      const results = write.appends.map((append) => writeStream(append, recordedAt))
+      const results = writeAppends(write, recordedAt)
       release.run()
       return results
     } catch (error) {
@@ -376,7 +391,7 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
   const flushOne = (write: PendingWrite, recordedAt: string): void => {
     let results: ReadonlyArray<AppendResult>
     try {
-      results = write.appends.map((append) => writeStream(append, recordedAt))
+      results = writeAppends(write, recordedAt)
     } catch (error) {
       rollbackQuietly()
       let outcome: Outcome

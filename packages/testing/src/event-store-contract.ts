@@ -322,6 +322,24 @@ check(
   },
 )
 
+check(
+  'idempotent retries',
+  'a multi-stream batch that is partly a retry and partly new is refused whole',
+  async ({ store }) => {
+    const fund = testEvents(1)
+    await store.appendToStream(S('fund'), fund, { expectedRevision: 'noStream' })
+    await rejectsWith(
+      () =>
+        store.appendMulti([
+          { streamId: S('fund'), events: fund, expectedRevision: 'noStream' },
+          { streamId: S('grant'), events: testEvents(1), expectedRevision: 'noStream' },
+        ]),
+      EventIdConflictError,
+    )
+    await assertUntouched(store, 1)
+  },
+)
+
 check('atomic batches', 'a batch with one bad event writes none of it', async ({ store }) => {
   await store.appendToStream(S('a'), testEvents(1), { expectedRevision: 'noStream' })
   const bad = { ...testEvent(), data: { when: new Date() } } as unknown as NewEvent
