@@ -104,6 +104,7 @@ export {
   checkNewEvents,
   checkReadAllOptions,
   checkReadStreamOptions,
+  checkStreamAppend,
   checkStreamAppends,
   checkStreamId,
   checkSubscribeOptions,

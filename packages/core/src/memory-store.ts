@@ -28,10 +28,9 @@ import { catchUpSubscription } from './subscription'
 import type { CheckedStreamAppend, StoreLimits } from './validation'
 import {
   DEFAULT_LIMITS,
-  checkExpectedRevision,
-  checkNewEvents,
   checkReadAllOptions,
   checkReadStreamOptions,
+  checkStreamAppend,
   checkStreamAppends,
   checkStreamId,
   checkSubscribeOptions,
@@ -156,14 +155,7 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
   return {
     appendToStream: async (streamId: string, events: ReadonlyArray<NewEvent>, options: AppendOptions) => {
       ensureOpen()
-      const append: CheckedAppend = {
-        streamId: checkStreamId(streamId),
-        expectedRevision: checkExpectedRevision(
-          (options as Partial<AppendOptions> | undefined)?.expectedRevision,
-          'options.expectedRevision',
-        ),
-        events: checkNewEvents(events, 'events', limits),
-      }
+      const append = checkStreamAppend(streamId, events, options, limits)
       const [result] = await commit([append])
       if (result === undefined) throw new StoreUnavailableError('append produced no result')
       return result

@@ -132,6 +132,23 @@ export interface CheckedStreamAppend {
   readonly events: ReadonlyArray<CheckedEvent>
 }
 
+/** Checks the arguments of `appendToStream`. */
+export const checkStreamAppend = (
+  streamId: unknown,
+  events: unknown,
+  options: unknown,
+  limits: StoreLimits,
+): CheckedStreamAppend => ({
+  streamId: checkStreamId(streamId),
+  expectedRevision: checkExpectedRevision(
+    typeof options === 'object' && options !== null
+      ? (options as { expectedRevision?: unknown }).expectedRevision
+      : undefined,
+    'options.expectedRevision',
+  ),
+  events: checkNewEvents(events, 'events', limits),
+})
+
 /** Checks a multi-stream append: at least one stream, no stream twice, each part well formed. */
 export const checkStreamAppends = (appends: unknown, limits: StoreLimits): ReadonlyArray<CheckedStreamAppend> => {
   if (!Array.isArray(appends)) throw new InvalidArgumentError('appends', `must be an array, got ${describe(appends)}`)

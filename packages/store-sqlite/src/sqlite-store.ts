@@ -32,11 +32,10 @@ import {
   WrongExpectedRevisionError,
   acknowledgeRetry,
   catchUpSubscription,
-  checkExpectedRevision,
   checkSnapshot,
-  checkNewEvents,
   checkReadAllOptions,
   checkReadStreamOptions,
+  checkStreamAppend,
   checkStreamAppends,
   checkStreamId,
   checkSubscribeOptions,
@@ -545,14 +544,7 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
 
     appendToStream: async (streamId: string, events: ReadonlyArray<NewEvent>, appendOptions: AppendOptions) => {
       ensureOpen()
-      const append: CheckedStreamAppend = {
-        streamId: checkStreamId(streamId),
-        expectedRevision: checkExpectedRevision(
-          (appendOptions as Partial<AppendOptions> | undefined)?.expectedRevision,
-          'options.expectedRevision',
-        ),
-        events: checkNewEvents(events, 'events', limits),
-      }
+      const append = checkStreamAppend(streamId, events, appendOptions, limits)
       const [result] = await enqueue([append])
       if (result === undefined) throw new StoreUnavailableError('the append produced no result')
       return result
