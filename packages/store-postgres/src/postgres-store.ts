@@ -1,0 +1,613 @@
+/**
+ * The EventStore on PostgreSQL (`pg`), for several app instances sharing one database. Appends go
+ * through one server-side function, one round trip each, serialised by an advisory lock so that
+ * positions are gap-free and in commit order as every reader sees them (see `schema.ts`). Live
+ * subscriptions hear commits through LISTEN/NOTIFY, with a slow poll behind it in case a
+ * notification connection drops.
+ */
+import type {
+  AppendOptions,
+  AppendResult,
+  CheckedStreamAppend,
+  EventFilter,
+  EventStore,
+  JsonValue,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  StoreLimits,
+  StreamAppend,
+  SubscribeOptions,
+} from '@civic-ledger/core'
+import {
+  DEFAULT_LIMITS,
+  EventIdConflictError,
+  InvalidArgumentError,
+  StoreUnavailableError,
+  WrongExpectedRevisionError,
+  acknowledgeRetry,
+  catchUpSubscription,
+  checkReadAllOptions,
+  checkReadStreamOptions,
+  checkSnapshot,
+  checkStreamAppend,
+  checkStreamAppends,
+  checkStreamId,
+  checkSubscribeOptions,
+  deepFreeze,
+  isEventStoreError,
+} from '@civic-ledger/core'
+import pg from 'pg'
+import type { Pool, PoolClient, QueryResultRow } from 'pg'
+import { Observable, Subject, interval, map, merge, share } from 'rxjs'
+import { PostgresLedgerError, channelOf, isSchemaName, migrate } from './schema'
+
+// --- options ---
+
+export interface PostgresEventStoreOptions {
+  /** `postgres://user:password@host:port/database`. */
+  readonly connectionString: string
+  /** The schema the ledger lives in (default `civic_ledger`): lower-case letters, digits, `_`. */
+  readonly schema?: string
+  /** Connections in the pool (default 10). */
+  readonly poolSize?: number
+  /**
+   * Allow a server whose `synchronous_commit` is `off`: an acknowledged append could then be lost
+   * in a crash. Refused unless set.
+   */
+  readonly allowAsynchronousCommit?: boolean
+  /** How often live subscriptions poll, behind LISTEN/NOTIFY (default 1000 ms). */
+  readonly pollIntervalMs?: number
+  readonly limits?: Partial<StoreLimits>
+}
+
+/** An EventStore on PostgreSQL, with the schema it lives in. */
+export interface PostgresEventStore extends EventStore {
+  readonly schema: string
+}
+
+// --- rows ---
+
+interface EventRow extends QueryResultRow {
+  readonly position: number
+  readonly revision: number
+  readonly event_id: string
+  readonly type: string
+  readonly schema_version: number
+  readonly data: JsonValue
+  readonly metadata: RecordedEvent['metadata']
+  readonly recorded_at: Date
+  readonly stream_name: string
+}
+
+const toRecorded = (row: EventRow): RecordedEvent => ({
+  eventId: row.event_id,
+  streamId: row.stream_name,
+  revision: row.revision,
+  position: row.position,
+  type: row.type,
+  schemaVersion: row.schema_version,
+  data: row.data,
+  metadata: deepFreeze(row.metadata),
+  recordedAt: row.recorded_at.toISOString(),
+})
+
+// bigint columns arrive as JavaScript numbers; a value past 2^53 is refused rather than rounded.
+const parseBigint = (text: string): number => {
+  const n = Number(text)
+  if (!Number.isSafeInteger(n)) throw new StoreUnavailableError(`a stored integer ${text} is beyond 2^53`)
+  return n
+}
+const typeParsers = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === 20
+      ? parseBigint
+      : (pg.types.getTypeParser(oid, format as 'text') as (value: string) => unknown)) as typeof pg.types.getTypeParser,
+}
+
+const DEFAULT_BATCH_SIZE = 1_000
+
+const unavailable = (what: string, cause: unknown): StoreUnavailableError =>
+  new StoreUnavailableError(`${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+
+const pgCode = (error: unknown): string | undefined =>
+  typeof error === 'object' && error !== null ? (error as { code?: string }).code : undefined
+
+const CONNECTION_LOST = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', 'ECONNRESET', 'EPIPE'])
+
+/** True when a query failed because its connection went away, not because of the query. */
+const isConnectionLost = (error: unknown): boolean => {
+  const code = pgCode(error)
+  return (
+    (code !== undefined && CONNECTION_LOST.has(code)) ||
+    (error instanceof Error && /Connection terminated|connection is closed/i.test(error.message))
+  )
+}
+
+/** An async iterable over pages fetched one query at a time; `nextPage` returns `undefined` when done. */
+const paged = (nextPage: () => Promise<ReadonlyArray<RecordedEvent> | undefined>): AsyncIterable<RecordedEvent> => ({
+  async *[Symbol.asyncIterator]() {
+    for (;;) {
+      const page = await nextPage()
+      if (page === undefined) return
+      yield* page
+    }
+  },
+})
+
+/** Splits `?schema=` off a connection string; `pg` does not know it. */
+export const parsePostgresConnection = (
+  connection: string,
+): Pick<PostgresEventStoreOptions, 'connectionString' | 'schema'> => {
+  let url: URL
+  try {
+    url = new URL(connection)
+  } catch {
+    throw new InvalidArgumentError('store', `${JSON.stringify(connection)} is not a postgres:// URL`)
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    throw new InvalidArgumentError('store', `${JSON.stringify(connection)} is not a postgres:// URL`)
+  const schema = url.searchParams.get('schema')
+  url.searchParams.delete('schema')
+  return schema === null ? { connectionString: url.toString() } : { connectionString: url.toString(), schema }
+}
+
+// --- opening ---
+
+const openError = (error: unknown, where: string): PostgresLedgerError => {
+  const code = pgCode(error)
+  if (code === '28P01' || code === '28000')
+    return new PostgresLedgerError('authentication-failed', `${where}: the server refused the credentials`, {
+      cause: error,
+    })
+  if (code === '3D000')
+    return new PostgresLedgerError('missing-database', `${where}: the database does not exist`, { cause: error })
+  return new PostgresLedgerError(
+    'unreachable',
+    `${where}: could not connect (${error instanceof Error ? error.message : String(error)})`,
+    { cause: error },
+  )
+}
+
+/**
+ * Opens a ledger in a PostgreSQL schema, creating or migrating the schema. Refuses, with a
+ * `PostgresLedgerError` naming the problem: wrong credentials, a missing database, a schema written
+ * by a newer release, and a server with `synchronous_commit = off` unless allowed.
+ */
+export const openPostgresEventStore = async (options: PostgresEventStoreOptions): Promise<PostgresEventStore> => {
+  const schema = options.schema ?? 'civic_ledger'
+  if (!isSchemaName(schema))
+    throw new PostgresLedgerError(
+      'invalid-options',
+      `schema ${JSON.stringify(schema)} must be lower-case letters, digits and _, starting with a letter or _`,
+    )
+  const where = `${new URL(options.connectionString).host}/${schema}`
+  const pool = new pg.Pool({
+    connectionString: options.connectionString,
+    max: options.poolSize ?? 10,
+    types: typeParsers,
+  })
+  pool.on('error', () => undefined) // an idle connection that drops is replaced on next use
+  let client: PoolClient
+  try {
+    client = await pool.connect()
+  } catch (error) {
+    await pool.end().catch(() => undefined)
+    throw openError(error, where)
+  }
+  try {
+    const sync = await client.query<{ synchronous_commit: string }>('SHOW synchronous_commit')
+    if (sync.rows[0]?.synchronous_commit === 'off' && options.allowAsynchronousCommit !== true)
+      throw new PostgresLedgerError(
+        'asynchronous-commit',
+        `${where}: synchronous_commit is off, so acknowledged events could be lost in a crash; turn it on, or pass allowAsynchronousCommit: true to accept the risk`,
+      )
+    await migrate(client, schema)
+  } catch (error) {
+    client.release()
+    await pool.end().catch(() => undefined)
+    throw error instanceof PostgresLedgerError ? error : openError(error, where)
+  }
+  client.release()
+  return createStore(pool, schema, options)
+}
+
+// --- the store ---
+
+const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOptions): PostgresEventStore => {
+  const limits: StoreLimits = { ...DEFAULT_LIMITS, ...options.limits }
+  const poolSize = options.poolSize ?? 10
+  const s = `"${schema}"`
+  const localCommits = new Subject<void>()
+  let closed = false
+
+  const ensureOpen = (): void => {
+    if (closed) throw new StoreUnavailableError(`the ledger in schema ${schema} is closed`)
+  }
+
+  /**
+   * Runs a query on a pooled connection. A read that fails because its connection was dropped (the
+   * server restarted, a backend was terminated) is run again, up to once per pooled connection:
+   * reads are safe to repeat, and a pool can hold several connections that died while idle.
+   */
+  const query = async <R extends QueryResultRow>(sql: string, params: ReadonlyArray<unknown> = []): Promise<R[]> => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return (await pool.query<R>(sql, params as unknown[])).rows
+      } catch (error) {
+        if (attempt < poolSize && isConnectionLost(error)) continue
+        throw isEventStoreError(error) ? error : unavailable('the query failed', error)
+      }
+    }
+  }
+
+  // --- writing ---
+
+  const appendSql = `SELECT first_revision, last_revision, first_position, last_position FROM ${s}.append_events($1, $2, $3, $4, $5, $6, $7)`
+
+  const appendParams = (append: CheckedStreamAppend): unknown[] => [
+    append.streamId,
+    String(append.expectedRevision),
+    append.events.map(({ event }) => event.eventId),
+    append.events.map(({ event }) => event.type),
+    append.events.map(({ event }) => event.schemaVersion),
+    `[${append.events.map((e) => e.data).join(',')}]`,
+    `[${append.events.map((e) => e.metadata).join(',')}]`,
+  ]
+
+  const runAppend = async (client: Pool | PoolClient, append: CheckedStreamAppend): Promise<AppendResult> => {
+    const { rows } = await client.query<{
+      first_revision: number
+      last_revision: number
+      first_position: number
+      last_position: number
+    }>(appendSql, appendParams(append))
+    const row = rows[0]
+    if (row === undefined) throw new StoreUnavailableError('the append returned no result')
+    return {
+      streamId: append.streamId,
+      firstRevision: row.first_revision,
+      lastRevision: row.last_revision,
+      firstPosition: row.first_position,
+      lastPosition: row.last_position,
+      alreadyStored: false,
+    }
+  }
+
+  const retriesOf = async (appends: ReadonlyArray<CheckedStreamAppend>): Promise<Array<AppendResult | undefined>> => {
+    const ids = appends.flatMap((a) => a.events.map(({ event }) => event.eventId))
+    const rows = await query<{
+      event_id: string
+      stream_name: string
+      revision: number
+      position: number
+      type: string
+    }>(
+      `SELECT e.event_id::text, s.name AS stream_name, e.revision, e.position, e.type
+       FROM ${s}.events e JOIN ${s}.streams s ON s.id = e.stream WHERE e.event_id = ANY($1::uuid[])`,
+      [ids],
+    )
+    const found = new Map(rows.map((r) => [r.event_id, r]))
+    return appends.map((append) =>
+      acknowledgeRetry(
+        append.streamId,
+        append.events.map(({ event }) => event),
+        append.events.map(({ event }) => {
+          const r = found.get(event.eventId)
+          return r === undefined
+            ? undefined
+            : { eventId: r.event_id, streamId: r.stream_name, revision: r.revision, position: r.position, type: r.type }
+        }),
+      ),
+    )
+  }
+
+  /**
+   * What a failed append was: a retry of an append already stored (acknowledged), a conflict, or
+   * the failure itself, typed.
+   */
+  const settleFailure = async (
+    appends: ReadonlyArray<CheckedStreamAppend>,
+    error: unknown,
+  ): Promise<ReadonlyArray<AppendResult>> => {
+    const code = pgCode(error)
+    if (code === 'CL001' || code === '23505') {
+      const retried = await retriesOf(appends)
+      if (retried.every((r) => r !== undefined)) return retried
+      const first = retried.findIndex((r) => r !== undefined)
+      if (first >= 0)
+        throw new EventIdConflictError(
+          appends[first]?.events[0]?.event.eventId ?? '',
+          'is already stored, but the rest of this multi-stream batch is not',
+        )
+      if (code === 'CL001') {
+        const actual = Number((error as { detail?: string }).detail ?? -1)
+        const failed = await firstWrongExpectation(appends, actual)
+        throw new WrongExpectedRevisionError(failed.streamId, failed.expectedRevision, failed.actual)
+      }
+      // A unique violation with none of the ids stored: a concurrent writer took the same
+      // (stream, revision) first; report it as the stream having moved.
+      const append = appends[0]
+      if (append !== undefined) throw new WrongExpectedRevisionError(append.streamId, append.expectedRevision, -1)
+    }
+    throw unavailable('the append failed and nothing is known to have been written', error)
+  }
+
+  const firstWrongExpectation = async (
+    appends: ReadonlyArray<CheckedStreamAppend>,
+    reported: number,
+  ): Promise<{ streamId: string; expectedRevision: CheckedStreamAppend['expectedRevision']; actual: number }> => {
+    if (appends.length === 1 && appends[0] !== undefined)
+      return { streamId: appends[0].streamId, expectedRevision: appends[0].expectedRevision, actual: reported }
+    const rows = await query<{ name: string; revision: number }>(
+      `SELECT name, revision FROM ${s}.streams WHERE name = ANY($1::text[])`,
+      [appends.map((a) => a.streamId)],
+    )
+    const revisions = new Map(rows.map((r) => [r.name, r.revision]))
+    for (const a of appends) {
+      const actual = revisions.get(a.streamId) ?? -1
+      const ok =
+        a.expectedRevision === 'any' ||
+        (a.expectedRevision === 'noStream'
+          ? actual === -1
+          : a.expectedRevision === 'streamExists'
+            ? actual >= 0
+            : a.expectedRevision === actual)
+      if (!ok) return { streamId: a.streamId, expectedRevision: a.expectedRevision, actual }
+    }
+    const a = appends[0]
+    return { streamId: a?.streamId ?? '', expectedRevision: a?.expectedRevision ?? 'any', actual: reported }
+  }
+
+  const appendOne = async (append: CheckedStreamAppend): Promise<AppendResult> => {
+    try {
+      const result = await runAppend(pool, append)
+      localCommits.next()
+      return result
+    } catch (error) {
+      const [settled] = await settleFailure([append], error)
+      if (settled === undefined) throw unavailable('the append failed', error)
+      return settled
+    }
+  }
+
+  const appendMany = async (appends: ReadonlyArray<CheckedStreamAppend>): Promise<ReadonlyArray<AppendResult>> => {
+    let client: PoolClient
+    try {
+      client = await pool.connect()
+    } catch (error) {
+      throw unavailable('could not connect', error)
+    }
+    let failure: unknown
+    const results: AppendResult[] = []
+    try {
+      await client.query('BEGIN')
+      for (const append of appends) results.push(await runAppend(client, append))
+      await client.query('COMMIT')
+    } catch (error) {
+      failure = error
+      await client.query('ROLLBACK').catch(() => undefined)
+    } finally {
+      client.release(failure !== undefined && pgCode(failure) === undefined)
+    }
+    if (failure === undefined) {
+      localCommits.next()
+      return results
+    }
+    return settleFailure(appends, failure)
+  }
+
+  // --- reading ---
+
+  const filterSql = (filter: EventFilter | undefined, params: unknown[]): string => {
+    let sql = ''
+    if (filter?.types !== undefined) {
+      params.push(filter.types)
+      sql += ` AND e.type = ANY($${params.length}::text[])`
+    }
+    if (filter?.streamPrefixes !== undefined) {
+      const clauses = filter.streamPrefixes.map((prefix) => {
+        params.push(prefix.length, prefix)
+        return `left(s.name, $${params.length - 1}) = $${params.length}`
+      })
+      sql += ` AND (${clauses.join(' OR ')})`
+    }
+    return sql
+  }
+
+  const COLUMNS = `e.position, e.revision, e.event_id::text AS event_id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at, s.name AS stream_name`
+
+  const readAllPage = async (
+    from: number,
+    to: number,
+    backwards: boolean,
+    filter: EventFilter | undefined,
+    limit: number,
+  ): Promise<ReadonlyArray<RecordedEvent>> => {
+    const params: unknown[] = [backwards ? to : from, backwards ? from : to, limit]
+    const where = filterSql(filter, params)
+    const rows = await query<EventRow>(
+      `SELECT ${COLUMNS} FROM ${s}.events e JOIN ${s}.streams s ON s.id = e.stream
+       WHERE e.position BETWEEN $1 AND $2${where} ORDER BY e.position ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+      params,
+    )
+    return rows.map(toRecorded)
+  }
+
+  const head = async (): Promise<number> =>
+    (await query<{ head: number }>(`SELECT coalesce(max(position), 0)::bigint AS head FROM ${s}.events`))[0]?.head ?? 0
+
+  // Commits of other app instances arrive as notifications; a slow poll covers a dropped listener.
+  const notifications = new Observable<void>((subscriber) => {
+    const client = new pg.Client({ connectionString: options.connectionString })
+    let ended = false
+    client.on('notification', () => subscriber.next())
+    client.on('error', () => undefined)
+    client
+      .connect()
+      .then(() => client.query(`LISTEN ${channelOf(schema)}`))
+      .then(() => subscriber.next())
+      .catch(() => undefined)
+    return () => {
+      if (ended) return
+      ended = true
+      void client.end().catch(() => undefined)
+    }
+  }).pipe(share())
+  const commits = merge(
+    localCommits,
+    notifications,
+    interval(Math.max(10, options.pollIntervalMs ?? 1_000)).pipe(map(() => undefined)),
+  ).pipe(share())
+
+  const store: PostgresEventStore = {
+    schema,
+
+    appendToStream: async (streamId: string, events: ReadonlyArray<NewEvent>, appendOptions: AppendOptions) => {
+      ensureOpen()
+      return appendOne(checkStreamAppend(streamId, events, appendOptions, limits))
+    },
+
+    appendMulti: async (appends: ReadonlyArray<StreamAppend>) => {
+      ensureOpen()
+      return appendMany(checkStreamAppends(appends, limits))
+    },
+
+    readStream: (streamId: string, readOptions?: ReadStreamOptions) => {
+      ensureOpen()
+      checkStreamId(streamId)
+      const o = checkReadStreamOptions(readOptions)
+      const backwards = o.direction === 'backwards'
+      let remaining = o.maxCount ?? Number.MAX_SAFE_INTEGER
+      let low = backwards ? (o.toRevision ?? 0) : (o.fromRevision ?? 0)
+      let high = backwards ? (o.fromRevision ?? Number.MAX_SAFE_INTEGER) : (o.toRevision ?? Number.MAX_SAFE_INTEGER)
+      const until = o.until ?? Number.MAX_SAFE_INTEGER
+      let exhausted = false
+      return paged(async () => {
+        if (exhausted || remaining <= 0 || low > high) return undefined
+        ensureOpen()
+        const limit = Math.min(DEFAULT_BATCH_SIZE, remaining)
+        const rows = await query<EventRow>(
+          `SELECT ${COLUMNS} FROM ${s}.events e JOIN ${s}.streams s ON s.id = e.stream
+           WHERE s.name = $1 AND e.revision BETWEEN $2 AND $3 AND e.position <= $4
+           ORDER BY e.revision ${backwards ? 'DESC' : 'ASC'} LIMIT $5`,
+          [streamId, low, high, until, limit],
+        )
+        remaining -= rows.length
+        const last = rows[rows.length - 1]
+        if (last === undefined || rows.length < limit) exhausted = true
+        else if (backwards) high = last.revision - 1
+        else low = last.revision + 1
+        return rows.map(toRecorded)
+      })
+    },
+
+    readAll: (readOptions?: ReadAllOptions) => {
+      ensureOpen()
+      const o = checkReadAllOptions(readOptions)
+      const backwards = o.direction === 'backwards'
+      const batchSize = o.batchSize ?? DEFAULT_BATCH_SIZE
+      let remaining = o.maxCount ?? Number.MAX_SAFE_INTEGER
+      let from = backwards ? (o.fromPosition ?? Number.MAX_SAFE_INTEGER) : Math.max(o.fromPosition ?? 1, 1)
+      const to = backwards ? Math.max(o.toPosition ?? 1, 1) : (o.toPosition ?? Number.MAX_SAFE_INTEGER)
+      let exhausted = false
+      return paged(async () => {
+        if (exhausted || remaining <= 0 || (backwards ? from < to : from > to)) return undefined
+        ensureOpen()
+        const limit = Math.min(batchSize, remaining)
+        const page = await readAllPage(from, to, backwards, o.filter, limit)
+        remaining -= page.length
+        const last = page[page.length - 1]
+        if (last === undefined || page.length < limit) exhausted = true
+        else from = backwards ? last.position - 1 : last.position + 1
+        return page
+      })
+    },
+
+    subscribe: (subscribeOptions?: SubscribeOptions) => {
+      ensureOpen()
+      const o = checkSubscribeOptions(subscribeOptions)
+      const batchSize = o.batchSize ?? DEFAULT_BATCH_SIZE
+      return catchUpSubscription({
+        fromPosition: Math.max(o.fromPosition ?? 1, 1),
+        commits,
+        read: async (fromPosition) => {
+          if (closed) return { events: [], nextPosition: fromPosition, reachedHead: true }
+          // Every position up to the head read first is committed and visible (commits are
+          // serialised), so the page can stop there and the next read start after it.
+          const headNow = await head()
+          const page =
+            headNow < fromPosition ? [] : await readAllPage(fromPosition, headNow, false, o.filter, batchSize)
+          const full = page.length === batchSize
+          const last = page[page.length - 1]
+          return {
+            events: page,
+            nextPosition: full && last !== undefined ? last.position + 1 : Math.max(headNow + 1, fromPosition),
+            reachedHead: !full,
+          }
+        },
+      })
+    },
+
+    headPosition: async () => {
+      ensureOpen()
+      return head()
+    },
+
+    snapshots: {
+      readSnapshot: async (streamId) => {
+        ensureOpen()
+        const [row] = await query<{
+          revision: number
+          snapshot_version: number
+          state: JsonValue
+          tenant: string | null
+        }>(
+          `SELECT sn.revision, sn.snapshot_version, sn.state, sn.tenant FROM ${s}.snapshots sn
+           JOIN ${s}.streams s ON s.id = sn.stream WHERE s.name = $1`,
+          [checkStreamId(streamId)],
+        )
+        if (row === undefined) return undefined
+        return {
+          streamId,
+          revision: row.revision,
+          version: row.snapshot_version,
+          state: row.state,
+          ...(row.tenant === null ? {} : { tenant: row.tenant }),
+        }
+      },
+      writeSnapshot: async (candidate) => {
+        ensureOpen()
+        const snapshot = checkSnapshot(candidate)
+        const [stream] = await query<{ id: number; revision: number }>(
+          `SELECT id, revision FROM ${s}.streams WHERE name = $1`,
+          [snapshot.streamId],
+        )
+        const last = stream?.revision ?? -1
+        if (stream === undefined || snapshot.revision > last)
+          throw new InvalidArgumentError(
+            'snapshot.revision',
+            `${snapshot.revision} is beyond the stream's last revision ${last}`,
+          )
+        // A snapshot never replaces one taken at a later revision.
+        await query(
+          `INSERT INTO ${s}.snapshots (stream, revision, snapshot_version, state, tenant, taken_at)
+           VALUES ($1, $2, $3, $4::jsonb, $5, clock_timestamp())
+           ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision, snapshot_version = excluded.snapshot_version,
+             state = excluded.state, tenant = excluded.tenant, taken_at = excluded.taken_at
+           WHERE excluded.revision >= ${s}.snapshots.revision`,
+          [stream.id, snapshot.revision, snapshot.version, JSON.stringify(snapshot.state), snapshot.tenant ?? null],
+        )
+      },
+    },
+
+    close: async () => {
+      if (closed) return
+      closed = true
+      localCommits.complete()
+      await pool.end()
+    },
+  }
+  return store
+}
