@@ -35,7 +35,6 @@ import {
   checkStreamAppends,
   checkStreamId,
   checkSubscribeOptions,
-  deepFreeze,
   isEventStoreError,
 } from '@civic-ledger/core'
 import pg from 'pg'
@@ -89,7 +88,7 @@ const toRecorded = (row: EventRow): RecordedEvent => ({
   type: row.type,
   schemaVersion: row.schema_version,
   data: row.data,
-  metadata: deepFreeze(row.metadata),
+  metadata: row.metadata,
   recordedAt: row.recorded_at.toISOString(),
 })
 
