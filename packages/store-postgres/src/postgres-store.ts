@@ -434,6 +434,39 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
     return rows.map(toRecorded)
   }
 
+  /**
+   * Reads the whole log forwards with the next page already on its way: positions are gap-free, so
+   * page k is exactly the range [from + k·size, from + (k+1)·size − 1], and the server can produce
+   * it on a second connection while this one's rows are being turned into events. A page shorter
+   * than its range has reached the head.
+   */
+  const readAhead = (from: number, to: number, size: number, maxCount: number): AsyncIterable<RecordedEvent> => {
+    const last = Math.min(to, from + maxCount - 1)
+    const fetchRange = (start: number): Promise<ReadonlyArray<RecordedEvent>> | undefined => {
+      if (start > last) return undefined
+      const page = readAllPage(start, Math.min(start + size - 1, last), false, undefined, size)
+      // A reader that stops early leaves the page fetched ahead unread: its failure is no one's error.
+      page.catch(() => undefined)
+      return page
+    }
+    let start = from
+    let next = fetchRange(start)
+    return paged(async () => {
+      const current = next
+      if (current === undefined) return undefined
+      ensureOpen()
+      const rangeEnd = Math.min(start + size - 1, last)
+      start += size
+      next = fetchRange(start)
+      const page = await current
+      if (page.length < rangeEnd - (start - size) + 1) {
+        // The head was inside this range: nothing lies beyond it, so the page fetched ahead is empty.
+        next = undefined
+      }
+      return page
+    })
+  }
+
   const head = async (): Promise<number> =>
     (await query<{ head: number }>(`SELECT coalesce(max(position), 0)::bigint AS head FROM ${s}.events`))[0]?.head ?? 0
 
@@ -511,6 +544,7 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
       let from = backwards ? (o.fromPosition ?? Number.MAX_SAFE_INTEGER) : Math.max(o.fromPosition ?? 1, 1)
       const to = backwards ? Math.max(o.toPosition ?? 1, 1) : (o.toPosition ?? Number.MAX_SAFE_INTEGER)
       let exhausted = false
+      if (!backwards && o.filter === undefined) return readAhead(from, to, batchSize, remaining)
       return paged(async () => {
         if (exhausted || remaining <= 0 || (backwards ? from < to : from > to)) return undefined
         ensureOpen()
