@@ -36,6 +36,7 @@ import {
   checkStreamId,
   checkSubscribeOptions,
   isEventStoreError,
+  revisionMatches,
 } from '@civic-ledger/core'
 import pg from 'pg'
 import type { Pool, PoolClient, QueryResultRow } from 'pg'
@@ -346,13 +347,7 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
     const revisions = new Map(rows.map((r) => [r.name, r.revision]))
     for (const a of appends) {
       const actual = revisions.get(a.streamId) ?? -1
-      const ok =
-        a.expectedRevision === 'any' ||
-        (a.expectedRevision === 'noStream'
-          ? actual === -1
-          : a.expectedRevision === 'streamExists'
-            ? actual >= 0
-            : a.expectedRevision === actual)
+      const ok = revisionMatches(a.expectedRevision, actual)
       if (!ok) return { streamId: a.streamId, expectedRevision: a.expectedRevision, actual }
     }
     const a = appends[0]
