@@ -94,7 +94,9 @@ export type {
 } from './event-store'
 export { createMemoryEventStore } from './memory-store'
 export type { MemoryEventStoreOptions } from './memory-store'
-export { catchUpSubscription } from './subscription'
+export { batchUpToHead, catchUpSubscription } from './subscription'
+export { keyRangeCursor, logPageCursor, streamPageCursor } from './paging'
+export type { PageCursor, PageRequest } from './paging'
 export type { CatchUpSubscriptionSource, SubscriptionBatch } from './subscription'
 export {
   DEFAULT_LIMITS,
@@ -114,7 +116,7 @@ export {
 export type { CheckedEvent, CheckedStreamAppend, StoreLimits, StoredEventLocation } from './validation'
 
 // --- snapshots ---
-export { checkSnapshot } from './snapshot'
+export { checkSnapshot, checkSnapshotRevision } from './snapshot'
 export type { Snapshot, SnapshotPolicy, SnapshotStore } from './snapshot'
 
 // --- projections ---

@@ -8,9 +8,9 @@ import { Subject } from 'rxjs'
 import type { Clock } from './clock'
 import { systemClock } from './clock'
 import type { NewEvent, RecordedEvent } from './envelope'
-import { EventIdConflictError, InvalidArgumentError, StoreUnavailableError, WrongExpectedRevisionError } from './errors'
+import { EventIdConflictError, StoreUnavailableError, WrongExpectedRevisionError } from './errors'
 import type { Snapshot } from './snapshot'
-import { checkSnapshot } from './snapshot'
+import { checkSnapshot, checkSnapshotRevision } from './snapshot'
 import { acknowledgeRetry } from './validation'
 import type {
   AppendOptions,
@@ -229,12 +229,7 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
       writeSnapshot: async (candidate) => {
         ensureOpen()
         const snapshot = checkSnapshot(candidate)
-        const last = lastRevision(snapshot.streamId)
-        if (snapshot.revision > last)
-          throw new InvalidArgumentError(
-            'snapshot.revision',
-            `${snapshot.revision} is beyond the stream's last revision ${last}`,
-          )
+        checkSnapshotRevision(snapshot, { revision: lastRevision(snapshot.streamId) })
         const kept = snapshots.get(snapshot.streamId)
         if (kept === undefined || kept.revision <= snapshot.revision)
           snapshots.set(snapshot.streamId, deepFreeze(JSON.parse(JSON.stringify(snapshot)) as Snapshot))

@@ -60,3 +60,19 @@ export const checkSnapshot = (snapshot: unknown): Snapshot => {
     throw new InvalidArgumentError('snapshot.tenant', 'must be a string when given')
   return snapshot as Snapshot
 }
+
+/**
+ * Throws `InvalidArgumentError` when a snapshot is of a revision its stream (`undefined`: a stream
+ * with no events) has not reached.
+ */
+export function checkSnapshotRevision<S extends { readonly revision: number }>(
+  snapshot: Snapshot,
+  stream: S | undefined,
+): asserts stream is S {
+  const last = stream?.revision ?? -1
+  if (stream === undefined || snapshot.revision > last)
+    throw new InvalidArgumentError(
+      'snapshot.revision',
+      `${snapshot.revision} is beyond the stream's last revision ${last}`,
+    )
+}

@@ -80,3 +80,23 @@ export const catchUpSubscription = (source: CatchUpSubscriptionSource): Observab
       signal()
     }
   })
+
+/**
+ * The batch a store returns after reading at most `batchSize` matching events from `fromPosition`
+ * up to `head`, where every position up to `head` was committed and visible to the read: a full
+ * page continues after its last event; a short one has seen everything up to the head.
+ */
+export const batchUpToHead = (
+  events: ReadonlyArray<RecordedEvent>,
+  fromPosition: number,
+  head: number,
+  batchSize: number,
+): SubscriptionBatch => {
+  const last = events[events.length - 1]
+  const full = events.length === batchSize && last !== undefined
+  return {
+    events,
+    nextPosition: full ? last.position + 1 : Math.max(head + 1, fromPosition),
+    reachedHead: !full,
+  }
+}

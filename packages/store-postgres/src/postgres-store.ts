@@ -13,6 +13,7 @@ import type {
   EventStore,
   JsonValue,
   NewEvent,
+  PageRequest,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -27,16 +28,20 @@ import {
   StoreUnavailableError,
   WrongExpectedRevisionError,
   acknowledgeRetry,
+  batchUpToHead,
   catchUpSubscription,
   checkReadAllOptions,
   checkReadStreamOptions,
   checkSnapshot,
+  checkSnapshotRevision,
   checkStreamAppend,
   checkStreamAppends,
   checkStreamId,
   checkSubscribeOptions,
   isEventStoreError,
+  logPageCursor,
   revisionMatches,
+  streamPageCursor,
 } from '@civic-ledger/core'
 import pg from 'pg'
 import type { Pool, PoolClient, QueryResultRow } from 'pg'
@@ -412,18 +417,16 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
 
   const COLUMNS = `e.position, e.revision, e.event_id::text AS event_id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at, s.name AS stream_name`
 
+  /** One page of the log: positions `low..high` in the page's order, filtered. */
   const readAllPage = async (
-    from: number,
-    to: number,
-    backwards: boolean,
+    page: PageRequest,
     filter: EventFilter | undefined,
-    limit: number,
   ): Promise<ReadonlyArray<RecordedEvent>> => {
-    const params: unknown[] = [backwards ? to : from, backwards ? from : to, limit]
+    const params: unknown[] = [page.low, page.high, page.limit]
     const where = filterSql(filter, params)
     const rows = await query<EventRow>(
       `SELECT ${COLUMNS} FROM ${s}.events e JOIN ${s}.streams s ON s.id = e.stream
-       WHERE e.position BETWEEN $1 AND $2${where} ORDER BY e.position ${backwards ? 'DESC' : 'ASC'} LIMIT $3`,
+       WHERE e.position BETWEEN $1 AND $2${where} ORDER BY e.position ${page.backwards ? 'DESC' : 'ASC'} LIMIT $3`,
       params,
     )
     return rows.map(toRecorded)
@@ -439,7 +442,10 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
     const last = Math.min(to, from + maxCount - 1)
     const fetchRange = (start: number): Promise<ReadonlyArray<RecordedEvent>> | undefined => {
       if (start > last) return undefined
-      const page = readAllPage(start, Math.min(start + size - 1, last), false, undefined, size)
+      const page = readAllPage(
+        { low: start, high: Math.min(start + size - 1, last), backwards: false, limit: size },
+        undefined,
+      )
       // A reader that stops early leaves the page fetched ahead unread: its failure is no one's error.
       page.catch(() => undefined)
       return page
@@ -505,27 +511,19 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
       ensureOpen()
       checkStreamId(streamId)
       const o = checkReadStreamOptions(readOptions)
-      const backwards = o.direction === 'backwards'
-      let remaining = o.maxCount ?? Number.MAX_SAFE_INTEGER
-      let low = backwards ? (o.toRevision ?? 0) : (o.fromRevision ?? 0)
-      let high = backwards ? (o.fromRevision ?? Number.MAX_SAFE_INTEGER) : (o.toRevision ?? Number.MAX_SAFE_INTEGER)
+      const cursor = streamPageCursor(o, DEFAULT_BATCH_SIZE)
       const until = o.until ?? Number.MAX_SAFE_INTEGER
-      let exhausted = false
       return paged(async () => {
-        if (exhausted || remaining <= 0 || low > high) return undefined
+        const page = cursor.next()
+        if (page === undefined) return undefined
         ensureOpen()
-        const limit = Math.min(DEFAULT_BATCH_SIZE, remaining)
         const rows = await query<EventRow>(
           `SELECT ${COLUMNS} FROM ${s}.events e JOIN ${s}.streams s ON s.id = e.stream
            WHERE s.name = $1 AND e.revision BETWEEN $2 AND $3 AND e.position <= $4
-           ORDER BY e.revision ${backwards ? 'DESC' : 'ASC'} LIMIT $5`,
-          [streamId, low, high, until, limit],
+           ORDER BY e.revision ${page.backwards ? 'DESC' : 'ASC'} LIMIT $5`,
+          [streamId, page.low, page.high, until, page.limit],
         )
-        remaining -= rows.length
-        const last = rows[rows.length - 1]
-        if (last === undefined || rows.length < limit) exhausted = true
-        else if (backwards) high = last.revision - 1
-        else low = last.revision + 1
+        cursor.advance(rows.length, rows[rows.length - 1]?.revision)
         return rows.map(toRecorded)
       })
     },
@@ -533,23 +531,21 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
     readAll: (readOptions?: ReadAllOptions) => {
       ensureOpen()
       const o = checkReadAllOptions(readOptions)
-      const backwards = o.direction === 'backwards'
-      const batchSize = o.batchSize ?? DEFAULT_BATCH_SIZE
-      let remaining = o.maxCount ?? Number.MAX_SAFE_INTEGER
-      let from = backwards ? (o.fromPosition ?? Number.MAX_SAFE_INTEGER) : Math.max(o.fromPosition ?? 1, 1)
-      const to = backwards ? Math.max(o.toPosition ?? 1, 1) : (o.toPosition ?? Number.MAX_SAFE_INTEGER)
-      let exhausted = false
-      if (!backwards && o.filter === undefined) return readAhead(from, to, batchSize, remaining)
+      if (o.direction !== 'backwards' && o.filter === undefined)
+        return readAhead(
+          Math.max(o.fromPosition ?? 1, 1),
+          o.toPosition ?? Number.MAX_SAFE_INTEGER,
+          o.batchSize ?? DEFAULT_BATCH_SIZE,
+          o.maxCount ?? Number.MAX_SAFE_INTEGER,
+        )
+      const cursor = logPageCursor(o, DEFAULT_BATCH_SIZE)
       return paged(async () => {
-        if (exhausted || remaining <= 0 || (backwards ? from < to : from > to)) return undefined
+        const page = cursor.next()
+        if (page === undefined) return undefined
         ensureOpen()
-        const limit = Math.min(batchSize, remaining)
-        const page = await readAllPage(from, to, backwards, o.filter, limit)
-        remaining -= page.length
-        const last = page[page.length - 1]
-        if (last === undefined || page.length < limit) exhausted = true
-        else from = backwards ? last.position - 1 : last.position + 1
-        return page
+        const events = await readAllPage(page, o.filter)
+        cursor.advance(events.length, events[events.length - 1]?.position)
+        return events
       })
     },
 
@@ -566,14 +562,10 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
           // serialised), so the page can stop there and the next read start after it.
           const headNow = await head()
           const page =
-            headNow < fromPosition ? [] : await readAllPage(fromPosition, headNow, false, o.filter, batchSize)
-          const full = page.length === batchSize
-          const last = page[page.length - 1]
-          return {
-            events: page,
-            nextPosition: full && last !== undefined ? last.position + 1 : Math.max(headNow + 1, fromPosition),
-            reachedHead: !full,
-          }
+            headNow < fromPosition
+              ? []
+              : await readAllPage({ low: fromPosition, high: headNow, backwards: false, limit: batchSize }, o.filter)
+          return batchUpToHead(page, fromPosition, headNow, batchSize)
         },
       })
     },
@@ -612,12 +604,7 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
           `SELECT id, revision FROM ${s}.streams WHERE name = $1`,
           [snapshot.streamId],
         )
-        const last = stream?.revision ?? -1
-        if (stream === undefined || snapshot.revision > last)
-          throw new InvalidArgumentError(
-            'snapshot.revision',
-            `${snapshot.revision} is beyond the stream's last revision ${last}`,
-          )
+        checkSnapshotRevision(snapshot, stream)
         // A snapshot never replaces one taken at a later revision.
         await query(
           `INSERT INTO ${s}.snapshots (stream, revision, snapshot_version, state, tenant, taken_at)

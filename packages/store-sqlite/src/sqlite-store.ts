@@ -16,6 +16,7 @@ import type {
   EventStore,
   JsonValue,
   NewEvent,
+  PageRequest,
   ReadAllOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -27,12 +28,13 @@ import type {
 import {
   DEFAULT_LIMITS,
   EventIdConflictError,
-  InvalidArgumentError,
   StoreUnavailableError,
   WrongExpectedRevisionError,
   acknowledgeRetry,
+  batchUpToHead,
   catchUpSubscription,
   checkSnapshot,
+  checkSnapshotRevision,
   checkReadAllOptions,
   checkReadStreamOptions,
   checkStreamAppend,
@@ -41,7 +43,9 @@ import {
   checkSubscribeOptions,
   deepFreeze,
   isEventStoreError,
+  logPageCursor,
   revisionMatches,
+  streamPageCursor,
   systemClock,
 } from '@civic-ledger/core'
 import type { Observable } from 'rxjs'
@@ -502,17 +506,11 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
     return statement
   }
 
-  /** Events between two positions (inclusive) in one direction, at most `limit`. */
-  const readAllPage = (
-    from: number,
-    to: number,
-    backwards: boolean,
-    filter: EventFilter | undefined,
-    limit: number,
-  ): ReadonlyArray<EventRow> => {
+  /** One page of the log: positions `low..high` in the page's order, filtered. */
+  const readAllPage = (page: PageRequest, filter: EventFilter | undefined): ReadonlyArray<EventRow> => {
     const f = filterSql(filter)
-    const sql = `SELECT ${EVENT_COLUMNS} FROM events e JOIN streams s ON s.id = e.stream WHERE e.position BETWEEN ? AND ?${f.sql} ORDER BY e.position ${backwards ? 'DESC' : 'ASC'} LIMIT ?`
-    return cached(sql).all(backwards ? to : from, backwards ? from : to, ...f.params, limit)
+    const sql = `SELECT ${EVENT_COLUMNS} FROM events e JOIN streams s ON s.id = e.stream WHERE e.position BETWEEN ? AND ?${f.sql} ORDER BY e.position ${page.backwards ? 'DESC' : 'ASC'} LIMIT ?`
+    return cached(sql).all(page.low, page.high, ...f.params, page.limit)
   }
 
   const streamPageSql = (backwards: boolean): string =>
@@ -559,28 +557,21 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
       ensureOpen()
       checkStreamId(streamId)
       const o = checkReadStreamOptions(readOptions)
-      const backwards = o.direction === 'backwards'
-      const statement = cached(streamPageSql(backwards))
+      const statement = cached(streamPageSql(o.direction === 'backwards'))
+      const cursor = streamPageCursor(o, DEFAULT_BATCH_SIZE)
+      const until = o.until ?? Number.MAX_SAFE_INTEGER
       let stream: { id: number; revision: number } | undefined
       let started = false
-      let remaining = o.maxCount ?? Number.MAX_SAFE_INTEGER
-      let low = backwards ? (o.toRevision ?? 0) : (o.fromRevision ?? 0)
-      let high = backwards ? (o.fromRevision ?? Number.MAX_SAFE_INTEGER) : (o.toRevision ?? Number.MAX_SAFE_INTEGER)
-      const until = o.until ?? Number.MAX_SAFE_INTEGER
-      let exhausted = false
       return paged(() => {
         if (!started) {
           started = true
           stream = selectStream.get(streamId)
         }
-        if (stream === undefined || exhausted || remaining <= 0 || low > high) return undefined
+        const page = stream === undefined ? undefined : cursor.next()
+        if (stream === undefined || page === undefined) return undefined
         if (closed) throw new StoreUnavailableError(`the ledger ${options.path} is closed`)
-        const rows = statement.all(stream.id, low, high, until, Math.min(DEFAULT_BATCH_SIZE, remaining))
-        remaining -= rows.length
-        const last = rows[rows.length - 1]
-        if (last === undefined || rows.length < DEFAULT_BATCH_SIZE) exhausted = true
-        else if (backwards) high = last.revision - 1
-        else low = last.revision + 1
+        const rows = statement.all(stream.id, page.low, page.high, until, page.limit)
+        cursor.advance(rows.length, rows[rows.length - 1]?.revision)
         return toRecorded(rows)
       })
     },
@@ -588,21 +579,13 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
     readAll: (readOptions?: ReadAllOptions) => {
       ensureOpen()
       const o = checkReadAllOptions(readOptions)
-      const backwards = o.direction === 'backwards'
-      const batchSize = o.batchSize ?? DEFAULT_BATCH_SIZE
-      let remaining = o.maxCount ?? Number.MAX_SAFE_INTEGER
-      let from = backwards ? (o.fromPosition ?? Number.MAX_SAFE_INTEGER) : Math.max(o.fromPosition ?? 1, 1)
-      const to = backwards ? Math.max(o.toPosition ?? 1, 1) : (o.toPosition ?? Number.MAX_SAFE_INTEGER)
-      let exhausted = false
+      const cursor = logPageCursor(o, DEFAULT_BATCH_SIZE)
       return paged(() => {
-        if (exhausted || remaining <= 0 || (backwards ? from < to : from > to)) return undefined
+        const page = cursor.next()
+        if (page === undefined) return undefined
         if (closed) throw new StoreUnavailableError(`the ledger ${options.path} is closed`)
-        const limit = Math.min(batchSize, remaining)
-        const rows = readAllPage(from, to, backwards, o.filter, limit)
-        remaining -= rows.length
-        const last = rows[rows.length - 1]
-        if (last === undefined || rows.length < limit) exhausted = true
-        else from = backwards ? last.position - 1 : last.position + 1
+        const rows = readAllPage(page, o.filter)
+        cursor.advance(rows.length, rows[rows.length - 1]?.position)
         return toRecorded(rows)
       })
     },
@@ -612,7 +595,10 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
       const o = checkSubscribeOptions(subscribeOptions)
       const batchSize = o.batchSize ?? DEFAULT_BATCH_SIZE
       const snapshotRead = db.transaction((from: number) => {
-        const rows = readAllPage(from, Number.MAX_SAFE_INTEGER, false, o.filter, batchSize)
+        const rows = readAllPage(
+          { low: from, high: Number.MAX_SAFE_INTEGER, backwards: false, limit: batchSize },
+          o.filter,
+        )
         return { rows, head: head() }
       })
       return catchUpSubscription({
@@ -623,13 +609,7 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
           // One read transaction: the rows and the head come from the same snapshot, so a filtered
           // read can skip to the head without passing a commit it did not see.
           const { rows, head: headNow } = snapshotRead(fromPosition)
-          const full = rows.length === batchSize
-          const last = rows[rows.length - 1]
-          return {
-            events: toRecorded(rows),
-            nextPosition: full && last !== undefined ? last.position + 1 : Math.max(headNow + 1, fromPosition),
-            reachedHead: !full,
-          }
+          return batchUpToHead(toRecorded(rows), fromPosition, headNow, batchSize)
         },
       })
     },
@@ -656,12 +636,7 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
         ensureOpen()
         const snapshot = checkSnapshot(candidate)
         const stream = selectStream.get(snapshot.streamId)
-        const last = stream?.revision ?? -1
-        if (stream === undefined || snapshot.revision > last)
-          throw new InvalidArgumentError(
-            'snapshot.revision',
-            `${snapshot.revision} is beyond the stream's last revision ${last}`,
-          )
+        checkSnapshotRevision(snapshot, stream)
         try {
           upsertSnapshot.run(
             stream.id,
