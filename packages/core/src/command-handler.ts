@@ -22,6 +22,7 @@ import {
   WrongExpectedRevisionError,
   forbidden,
   isEventStoreError,
+  ProjectionFailedError,
   invalidCommand,
   rejected,
 } from './errors'
@@ -302,6 +303,8 @@ export const createCommandHandler =
           } catch (error) {
             storeError = error
             if (error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError) break
+            // An inline projection refused these events: sending them again would fail the same way.
+            if (error instanceof ProjectionFailedError) return E.left(storeFailure(error))
             if (error instanceof InvalidArgumentError || error instanceof LimitExceededError)
               return E.left(invalidCommand([`the store refused the events: ${error.message}`]))
             if (sent < maxStoreRetries) await sleep(backoffMs * 2 ** sent * (1 + Math.random()))

@@ -15,6 +15,7 @@ export type EventStoreErrorKind =
   | 'LimitExceeded'
   | 'StoreUnavailable'
   | 'CorruptEvent'
+  | 'ProjectionFailed'
 
 /** The base of every error a store raises. */
 export abstract class EventStoreError extends Error {
@@ -97,6 +98,24 @@ export class CorruptEventError extends EventStoreError {
   ) {
     super(`event at position ${position} (${streamId}@${revision}): ${problem}`)
     this.name = 'CorruptEventError'
+  }
+}
+
+/**
+ * An inline projection failed on an event being appended, so the append was refused and nothing
+ * was written: inline read models never fall behind or disagree with the log.
+ */
+export class ProjectionFailedError extends EventStoreError {
+  readonly kind = 'ProjectionFailed' as const
+  constructor(
+    readonly projection: string,
+    readonly eventType: string,
+    readonly streamId: string,
+    readonly problem: string,
+    options?: { readonly cause?: unknown },
+  ) {
+    super(`inline projection ${projection} failed on ${eventType} in ${streamId}: ${problem}`, options)
+    this.name = 'ProjectionFailedError'
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import type { Observable } from 'rxjs'
 import type { NewEvent, RecordedEvent } from './envelope'
+import type { ReadModelStorage } from './read-model'
 import type { SnapshotStore } from './snapshot'
 
 // --- append ---
@@ -107,4 +108,6 @@ export interface EventStore {
   close(): Promise<void>
   /** Where the store keeps snapshots, for stores that keep them. */
   readonly snapshots?: SnapshotStore
+  /** Read-model storage in the store's own database, for stores that have it (inline projections need it). */
+  readonly readModels?: ReadModelStorage
 }

@@ -61,6 +61,7 @@ export {
   EventStoreError,
   InvalidArgumentError,
   LimitExceededError,
+  ProjectionFailedError,
   StoreUnavailableError,
   WrongExpectedRevisionError,
   forbidden,
@@ -120,8 +121,62 @@ export { checkSnapshot, checkSnapshotRevision } from './snapshot'
 export type { Snapshot, SnapshotPolicy, SnapshotStore } from './snapshot'
 
 // --- projections ---
-export { checkProjection, createMemoryDocumentStore } from './projection'
-export type { Collection, DocumentStore, Projection, ProjectionContext } from './projection'
+export { checkProjection, defineProjection, projectedEvent, projectionContext, readCollection } from './projection'
+export type {
+  AnyProjection,
+  BatchContext,
+  FailurePolicy,
+  ProjectedEvent,
+  Projection,
+  ProjectionContext,
+  ProjectionEvents,
+  ProjectionSql,
+} from './projection'
+export {
+  MAX_COLLECTION_NAME_LENGTH,
+  MAX_PROJECTION_NAME_LENGTH,
+  MAX_PROJECTION_VERSION,
+  compareIds,
+  defineCollection,
+  isIndexableField,
+  matchesConditions,
+  nameProblem,
+  tableName,
+  tablePrefix,
+} from './read-model'
+export type {
+  AnyCollectionDefinition,
+  Collection,
+  CollectionDefinition,
+  Condition,
+  FindOptions,
+  IndexValue,
+  InlineHandler,
+  ParkedEvent,
+  ProjectionCheckpoint,
+  ProjectionStage,
+  ReadCollection,
+  ReadModelReader,
+  ReadModelStorage,
+  ReadModelTransaction,
+  SqlHandle,
+  SqlValue,
+  Where,
+} from './read-model'
+export { createMemoryReadModelStorage, createMutex } from './memory-read-models'
+export type { MemoryReadModelStorage } from './memory-read-models'
+export { ProjectionError, checkProjections, createProjectionRunner, replayProjections } from './projection-runner'
+export type {
+  ParkedRetry,
+  ProjectionFailure,
+  ProjectionLogger,
+  ProjectionRunner,
+  ProjectionRunnerOptions,
+  ProjectionState,
+  ProjectionStatus,
+} from './projection-runner'
+export { definePlugin, isLedgerPlugin, loadPlugin, registerProjection } from './plugin'
+export type { LedgerPlugin } from './plugin'
 
 // --- composition ---
 export { EVENT_ID_NAMESPACE, fixedClock, randomIds, sequentialIds, systemClock, uuidV5 } from './clock'

@@ -103,7 +103,7 @@ test('createLedger() opens memory: and denies every command', async (t) => {
 test('createLedger() with no options gives a working empty memory store', async (t) => {
   const ledger = await createLedger()
   t.is(await ledger.store.headPosition(), 0)
-  t.deepEqual(ledger.projections, [])
+  t.deepEqual(ledger.projections.names, [])
   await ledger.close()
 })
 
@@ -198,11 +198,8 @@ test('two ledgers do not share registrations', async (t) => {
   const b = await createLedger()
   t.not(a.resolve(Tokens.EventStore), b.resolve(Tokens.EventStore))
   t.is(b.resolve(Tokens.Policy), denyAll)
-  t.deepEqual(
-    a.projections.map((p) => p.name),
-    ['volunteer-hours'],
-  )
-  t.deepEqual(b.projections, [])
+  t.deepEqual(a.projections.names, ['volunteer-hours'])
+  t.deepEqual(b.projections.names, [])
   await a.close()
   await b.close()
 })
@@ -211,7 +208,7 @@ test('registered projections are listed in order and resolvable from the contain
   const hours = projection('volunteer-hours')
   const credits = projection('time-credits')
   const ledger = await createLedger({ projections: [hours, credits] })
-  t.deepEqual(ledger.projections, [hours, credits])
+  t.deepEqual(ledger.projections.names, ['volunteer-hours', 'time-credits'])
   t.deepEqual(ledger.container.resolveAll<Projection>(Tokens.Projection), [hours, credits])
   await ledger.close()
 })

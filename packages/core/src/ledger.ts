@@ -16,8 +16,13 @@ import type { DomainEvent } from './event'
 import type { EventStore } from './event-store'
 import type { Policy } from './policy'
 import { denyAll } from './policy'
-import type { Projection } from './projection'
-import { checkProjection } from './projection'
+import type { AnyEventDefinition } from './event'
+import type { AnyProjection } from './projection'
+import type { ProjectionLogger, ProjectionRunner } from './projection-runner'
+import { checkProjections, createProjectionRunner } from './projection-runner'
+import type { LedgerPlugin } from './plugin'
+import { isLedgerPlugin, loadPlugin } from './plugin'
+import type { ReadModelStorage } from './read-model'
 import { InvalidArgumentError } from './errors'
 import type { StoreProvider } from './store-registry'
 import { openEventStore } from './store-registry'
@@ -32,7 +37,18 @@ export interface LedgerOptions {
   readonly policy?: Policy
   readonly clock?: Clock
   readonly ids?: IdGenerator
-  readonly projections?: ReadonlyArray<Projection>
+  /** Projection plug-ins to run, beside any registered on `container`. */
+  readonly projections?: ReadonlyArray<AnyProjection>
+  /** Plug-in objects, or modules exporting one (package names or file paths, from the working directory). */
+  readonly plugins?: ReadonlyArray<LedgerPlugin | string>
+  /** The event types this ledger records; when given, a projection handling any other type is refused. */
+  readonly events?: ReadonlyArray<AnyEventDefinition>
+  /** The parent of the ledger's container; projections registered on it run too. Default: tsyringe's root. */
+  readonly container?: DependencyContainer
+  /** Where read models live. Default: the store's own database, else memory. */
+  readonly readModels?: ReadModelStorage
+  /** Where projections report failures (default: console.warn, once per failure, never per retry). */
+  readonly logger?: ProjectionLogger
   /** Store providers for this ledger only, beside those registered globally. */
   readonly storeProviders?: ReadonlyArray<StoreProvider>
   /** Passed to the command handler. */
@@ -53,11 +69,11 @@ export interface Ledger {
   ): TE.TaskEither<CommandError, CommandResult<E, S>>
   /** A reusable handler for one aggregate. */
   handler<C extends Command, E extends DomainEvent, S>(aggregate: Aggregate<C, E, S>): HandleCommand<E, S>
-  /** The projection plug-ins registered under `Tokens.Projection`. */
-  readonly projections: ReadonlyArray<Projection>
+  /** The projections running for this ledger: status, queries, waiting, parked events. */
+  readonly projections: ProjectionRunner
   /** Resolves a token from this ledger's container. */
   resolve<T>(token: Token<T>): T
-  /** Closes the store (if the ledger opened it). */
+  /** Stops the projections and closes the store (if the ledger opened it). */
   close(): Promise<void>
 }
 
@@ -66,7 +82,7 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 /** Refuses malformed options before anything is opened: each error names the option. */
 const checkLedgerOptions = (options: unknown): void => {
   if (!isObject(options)) throw new InvalidArgumentError('options', 'must be an options object')
-  const { store, policy, clock, ids, projections, storeProviders, maxAttempts } = options
+  const { store, policy, clock, ids, projections, storeProviders, maxAttempts, plugins, events } = options
   if (store !== undefined && typeof store !== 'string' && !isObject(store))
     throw new InvalidArgumentError('store', 'must be a connection string or an EventStore')
   if (policy !== undefined && typeof policy !== 'function')
@@ -82,15 +98,21 @@ const checkLedgerOptions = (options: unknown): void => {
     !(typeof maxAttempts === 'number' && Number.isSafeInteger(maxAttempts) && maxAttempts >= 1)
   )
     throw new InvalidArgumentError('maxAttempts', 'must be a whole number ≥ 1')
-  if (projections === undefined) return
-  if (!Array.isArray(projections)) throw new InvalidArgumentError('projections', 'must be an array')
-  const names = new Set<string>()
-  projections.forEach((candidate: unknown, i) => {
-    const projection = checkProjection(candidate, `projections[${i}]`)
-    if (names.has(projection.name))
-      throw new InvalidArgumentError(`projections[${i}].name`, `${projection.name} is registered twice`)
-    names.add(projection.name)
-  })
+  if (projections !== undefined && !Array.isArray(projections))
+    throw new InvalidArgumentError('projections', 'must be an array')
+  if (plugins !== undefined && !Array.isArray(plugins)) throw new InvalidArgumentError('plugins', 'must be an array')
+  if (events !== undefined && !Array.isArray(events)) throw new InvalidArgumentError('events', 'must be an array')
+}
+
+const loadPlugins = async (plugins: ReadonlyArray<LedgerPlugin | string>): Promise<ReadonlyArray<LedgerPlugin>> => {
+  const loaded: LedgerPlugin[] = []
+  for (const [i, plugin] of plugins.entries()) {
+    if (typeof plugin === 'string') loaded.push(await loadPlugin(plugin))
+    else if (isLedgerPlugin(plugin)) loaded.push(plugin)
+    else
+      throw new InvalidArgumentError(`plugins[${i}]`, 'must be a module name, a path, or a plug-in from definePlugin')
+  }
+  return loaded
 }
 
 /**
@@ -102,6 +124,7 @@ const checkLedgerOptions = (options: unknown): void => {
  */
 export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger> => {
   checkLedgerOptions(options)
+  const plugins = await loadPlugins(options.plugins ?? [])
   const clock = options.clock ?? systemClock
   const ids = options.ids ?? randomIds
   const policy = options.policy ?? denyAll
@@ -111,12 +134,35 @@ export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger>
       ? options.store
       : await openEventStore(options.store ?? 'memory:', { clock }, options.storeProviders)
 
-  const container = rootContainer.createChildContainer()
+  const container = (options.container ?? rootContainer).createChildContainer()
   container.register(Tokens.EventStore, { useValue: store })
   container.register(Tokens.Policy, { useValue: policy })
   container.register(Tokens.Clock, { useValue: clock })
   container.register(Tokens.IdGenerator, { useValue: ids })
-  for (const projection of options.projections ?? []) container.register(Tokens.Projection, { useValue: projection })
+  const inherited = container.isRegistered(Tokens.Projection, true)
+    ? container.resolveAll<AnyProjection>(Tokens.Projection)
+    : []
+  const all = [...inherited, ...(options.projections ?? []), ...plugins.flatMap((p) => p.projections)]
+  const definitions = [...(options.events ?? []), ...plugins.flatMap((p) => p.events)]
+  let projections: ProjectionRunner
+  try {
+    checkProjections(all, definitions.length === 0 ? undefined : definitions.map((d) => d.type))
+    projections = createProjectionRunner({
+      store,
+      projections: all,
+      clock,
+      ...(definitions.length === 0 ? {} : { knownEventTypes: definitions.map((d) => d.type) }),
+      ...(options.readModels === undefined ? {} : { storage: options.readModels }),
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+    })
+    await projections.start()
+  } catch (error) {
+    if (ownsStore) await store.close()
+    throw error
+  }
+  for (const projection of [...(options.projections ?? []), ...plugins.flatMap((p) => p.projections)])
+    container.register(Tokens.Projection, { useValue: projection })
+  container.register(Tokens.ProjectionRunner, { useValue: projections })
 
   const handle = createCommandHandler({
     store,
@@ -133,9 +179,10 @@ export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger>
     container,
     execute: (aggregate, command, context) => handle(aggregate)(command, context),
     handler: (aggregate) => handle(aggregate),
-    projections: container.isRegistered(Tokens.Projection) ? container.resolveAll<Projection>(Tokens.Projection) : [],
+    projections,
     resolve,
     close: async () => {
+      await projections.stop()
       if (ownsStore) await store.close()
       container.clearInstances()
     },

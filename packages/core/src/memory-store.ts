@@ -25,6 +25,8 @@ import { deepFreeze } from './json'
 import type { JsonValue } from './json'
 import type { EventMetadata } from './metadata'
 import { catchUpSubscription } from './subscription'
+import type { MemoryReadModelStorage } from './memory-read-models'
+import { createMemoryReadModelStorage, createMutex } from './memory-read-models'
 import type { CheckedStreamAppend, StoreLimits } from './validation'
 import {
   DEFAULT_LIMITS,
@@ -41,6 +43,8 @@ import {
 export interface MemoryEventStoreOptions {
   readonly clock?: Clock
   readonly limits?: Partial<StoreLimits>
+  /** Where read models live; inline projections run inside its transactions. Default: a new one. */
+  readonly readModels?: MemoryReadModelStorage
 }
 
 type CheckedAppend = CheckedStreamAppend
@@ -56,6 +60,9 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
   const byEventId = new Map<string, RecordedEvent>()
   const commits = new Subject<void>()
   const snapshots = new Map<string, Snapshot>()
+  const readModels = options.readModels ?? createMemoryReadModelStorage()
+  const exclusive = createMutex()
+  let inFlight = 0
   let closed = false
 
   const ensureOpen = (): void => {
@@ -106,10 +113,8 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
     }
   }
 
-  /** Checks and writes a set of appends in one synchronous step: all or nothing. */
-  const commit = async (appends: ReadonlyArray<CheckedAppend>): Promise<ReadonlyArray<AppendResult>> => {
-    // Let other callers run first, as a real store's round trip would, so concurrency is exercised.
-    await Promise.resolve()
+  /** Checks a set of appends: the original results for a retry, or undefined when they may be written. */
+  const check = (appends: ReadonlyArray<CheckedAppend>): ReadonlyArray<AppendResult> | undefined => {
     ensureOpen()
     const retried = appends.map(alreadyStored)
     if (retried.every((r) => r !== undefined)) return retried
@@ -124,10 +129,57 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
       if (!revisionMatches(append.expectedRevision, actual))
         throw new WrongExpectedRevisionError(append.streamId, append.expectedRevision, actual)
     }
-    const recordedAt = clock.now().toISOString()
-    const results = appends.map((append) => write(append, recordedAt))
-    commits.next()
-    return results
+    return undefined
+  }
+
+  /** Forgets everything written after the log had `length` events: an inline projection refused them. */
+  const truncate = (length: number): void => {
+    for (const event of log.splice(length)) {
+      streams.get(event.streamId)?.pop()
+      if (streams.get(event.streamId)?.length === 0) streams.delete(event.streamId)
+      byEventId.delete(event.eventId)
+    }
+  }
+
+  /** Checks and writes a set of appends in one step: all or nothing. */
+  const commit = async (appends: ReadonlyArray<CheckedAppend>): Promise<ReadonlyArray<AppendResult>> => {
+    // Let other callers run first, as a real store's round trip would, so concurrency is exercised.
+    await Promise.resolve()
+    const inline = readModels.inlineHandler()
+    if (inline === undefined && inFlight === 0) {
+      const retried = check(appends)
+      if (retried !== undefined) return retried
+      const recordedAt = clock.now().toISOString()
+      const results = appends.map((append) => write(append, recordedAt))
+      commits.next()
+      return results
+    }
+    // Inline projections run inside the read models' transaction, with the events written
+    // provisionally: if a projection throws, both are undone. Appends wait their turn meanwhile.
+    inFlight++
+    try {
+      return await exclusive(async () => {
+        const retried = check(appends)
+        if (retried !== undefined) return retried
+        const handler = readModels.inlineHandler()
+        const recordedAt = clock.now().toISOString()
+        const before = log.length
+        const results = await readModels.transaction(async (tx) => {
+          const written = appends.map((append) => write(append, recordedAt))
+          try {
+            await handler?.(log.slice(before), tx)
+          } catch (error) {
+            truncate(before)
+            throw error
+          }
+          return written
+        })
+        commits.next()
+        return results
+      })
+    } finally {
+      inFlight--
+    }
   }
 
   const readAllSync = (options: ReadAllOptions): RecordedEvent[] => {
@@ -153,6 +205,8 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
   }
 
   return {
+    readModels,
+
     appendToStream: async (streamId: string, events: ReadonlyArray<NewEvent>, options: AppendOptions) => {
       ensureOpen()
       const append = checkStreamAppend(streamId, events, options, limits)

@@ -1,125 +1,395 @@
 /**
- * The shape of a projection plug-in (DESIGN §5) and the portable document store it writes its read
- * model to. This module holds the contract and the in-memory documents; running projections
- * against a live store is the projection runner's job.
+ * The projection plug-in contract (DESIGN §5): a name, a version, the event types it handles, the
+ * collections it keeps, how it runs (async or inline) and what happens when it fails. The standard
+ * read models of every context and an integrator's own are plug-ins of exactly this kind.
+ *
+ * Also here: the context a projection's `setup` and `apply` are given — typed collections over
+ * read-model storage, with writes held until the end of the batch and then written together.
  */
 import type { RecordedEvent } from './envelope'
-import type { JsonObject } from './json'
-import { deepFreeze, findNonJson } from './json'
 import { InvalidArgumentError } from './errors'
+import type { Either } from 'fp-ts/Either'
+import type { AnyEventDefinition, DomainEvent, EventDecodeFailure, EventsOf } from './event'
+import { eventCatalog } from './event'
+import { findNonJson } from './json'
+import type {
+  AnyCollectionDefinition,
+  Collection,
+  CollectionDefinition,
+  Condition,
+  FindOptions,
+  ReadCollection,
+  ReadModelReader,
+  ReadModelTransaction,
+  SqlHandle,
+} from './read-model'
+import { MAX_PROJECTION_VERSION, isIndexableField, nameProblem, tableName } from './read-model'
 import { isEventTypeName } from './stream-id'
 
-// --- model ---
+// --- the contract ---
 
-/** One named set of documents in a read model. */
-export interface Collection<Doc extends JsonObject = JsonObject> {
-  get(id: string): Promise<Doc | undefined>
-  put(id: string, doc: Doc): Promise<void>
-  delete(id: string): Promise<void>
-  /** Documents whose top-level fields equal every field of `where`, ordered by id. */
-  find(where?: Partial<Doc>): Promise<ReadonlyArray<Doc>>
+/**
+ * What a projection does when `apply` throws (or an event will not decode):
+ * - `halt` (default): stop before the failing event, keep the error in the status, wait for `restart`;
+ * - `retry`: try the same event again after a growing delay, then `halt` or `dead-letter`;
+ * - `dead-letter`: park the event, and every later event of its stream, and go on with the rest.
+ */
+export type FailurePolicy =
+  | { readonly kind: 'halt' }
+  | {
+      readonly kind: 'retry'
+      /** Tries in all, the first included (default 5). */
+      readonly maxAttempts?: number
+      /** Delay before the second try (default 100 ms); doubles each time up to `maxDelayMs` (30 s). */
+      readonly initialDelayMs?: number
+      readonly maxDelayMs?: number
+      /** What to do when the tries run out (default `halt`). */
+      readonly then?: 'halt' | 'dead-letter'
+    }
+  | { readonly kind: 'dead-letter' }
+
+/** A recorded event as a projection sees it: the envelope, with `type` and `data` decoded. */
+export type ProjectedEvent<E extends DomainEvent = DomainEvent> = Omit<RecordedEvent, 'type' | 'data'> & E
+
+/** Plain SQL for a projection, with the names of its own tables. */
+export interface ProjectionSql extends SqlHandle {
+  /** The real name of this projection version's table `local`, e.g. `rm_grants_by_fund_v2__totals`. */
+  table(local: string): string
 }
 
-/** What a projection's `apply` and `setup` are given. */
+/** What a projection's `setup` and `apply` are given. */
 export interface ProjectionContext {
-  collection<Doc extends JsonObject = JsonObject>(name: string): Collection<Doc>
+  /** One of the collections the projection declared. */
+  collection<Doc extends object, K extends keyof Doc & string>(
+    definition: CollectionDefinition<Doc, K>,
+  ): Collection<Doc, K>
+  /** Plain SQL, where the read-model store has SQL (SQLite, PostgreSQL); undefined in memory. */
+  readonly sql: ProjectionSql | undefined
 }
 
-/** A plug-in that turns events into a read model. */
-export interface Projection {
-  /** Unique, kebab-case. */
+/** How a projection decodes stored events: an `EventCatalog` is one. */
+export interface ProjectionEvents<E extends DomainEvent> {
+  readonly types: ReadonlyArray<string>
+  decode(stored: Pick<RecordedEvent, 'type' | 'schemaVersion' | 'data'>): Either<EventDecodeFailure, E>
+}
+
+/**
+ * A plug-in that turns events into a read model. Without `events`, `apply` gets each event's stored
+ * data (`unknown` to the type checker: narrow it, or give `events` to have it decoded).
+ */
+export interface Projection<E extends DomainEvent = DomainEvent> {
+  /** Unique, kebab-case, at most 30 characters. */
   readonly name: string
-  /** Bump to rebuild the read model from the start. */
+  /** Bump to rebuild: the new version is built beside the old one, which serves until it has caught up. */
   readonly version: number
   /** The event types it reads; it sees no others. */
-  readonly handles: ReadonlyArray<string>
+  readonly handles: ReadonlyArray<E['type']>
+  /** Decodes (and upcasts) the events before `apply`; without it, `apply` gets the stored data. */
+  readonly events?: ProjectionEvents<E>
+  /** The collections it keeps; they are created before the first event. */
+  readonly collections?: ReadonlyArray<AnyCollectionDefinition>
+  /** `async` (default): a catch-up subscription, in batches. `inline`: inside the append transaction. */
+  readonly mode?: 'async' | 'inline'
+  readonly onFailure?: FailurePolicy
+  /** Creates anything beyond the declared collections (tables through `ctx.sql`, say). */
   readonly setup?: (ctx: ProjectionContext) => Promise<void> | void
-  /** Pure with respect to anything outside `ctx`. */
-  readonly apply: (event: RecordedEvent, ctx: ProjectionContext) => Promise<void> | void
+  /** Pure with respect to anything outside `ctx`: the same events give the same read model. */
+  apply(event: ProjectedEvent<E>, ctx: ProjectionContext): Promise<void> | void
 }
 
-/** A document store that can also say what it holds, for tests and inspection. */
-export interface DocumentStore extends ProjectionContext {
-  /** Every collection with its documents, ordered by name and id. */
-  snapshot(): Readonly<Record<string, Readonly<Record<string, JsonObject>>>>
+/**
+ * Builds a projection whose events are decoded by their definitions, so `apply` sees typed data.
+ *
+ * @example
+ * const awardsByFund = defineProjection({
+ *   name: 'awards-by-fund', version: 1, events: [GrantAwarded], collections: [fundTotals],
+ *   apply: async (event, ctx) => { … ctx.collection(fundTotals).put(…) },
+ * })
+ */
+export const defineProjection = <Ds extends ReadonlyArray<AnyEventDefinition>>(definition: {
+  readonly name: string
+  readonly version: number
+  readonly events: Ds
+  readonly collections?: ReadonlyArray<AnyCollectionDefinition>
+  readonly mode?: 'async' | 'inline'
+  readonly onFailure?: FailurePolicy
+  readonly setup?: (ctx: ProjectionContext) => Promise<void> | void
+  readonly apply: (event: ProjectedEvent<EventsOf<Ds>>, ctx: ProjectionContext) => Promise<void> | void
+}): Projection<EventsOf<Ds>> => {
+  const { events, ...rest } = definition
+  const catalog = eventCatalog(...events)
+  return { ...rest, events: catalog, handles: catalog.types }
 }
 
-// --- in memory ---
+/** Any projection, whatever events it decodes to (`apply` is a method, so its parameter is bivariant). */
+export type AnyProjection = Projection
 
-const checkDocumentId = (id: unknown): string => {
-  if (typeof id !== 'string' || id.length === 0)
-    throw new InvalidArgumentError('id', 'a document id must be a non-empty string')
-  return id
-}
-
-/** Documents in memory; each `put` stores a frozen copy. */
-export const createMemoryDocumentStore = (): DocumentStore => {
-  const collections = new Map<string, Map<string, JsonObject>>()
-  const named = (name: string): Map<string, JsonObject> => {
-    if (!/^[a-z][a-z0-9-]*$/.test(name))
-      throw new InvalidArgumentError('collection', `collection name ${JSON.stringify(name)} must be kebab-case`)
-    let docs = collections.get(name)
-    if (docs === undefined) {
-      docs = new Map()
-      collections.set(name, docs)
-    }
-    return docs
-  }
-  return {
-    collection: <Doc extends JsonObject>(name: string): Collection<Doc> => {
-      const docs = named(name)
-      return {
-        get: async (id) => docs.get(checkDocumentId(id)) as Doc | undefined,
-        put: async (id, doc) => {
-          const problem = findNonJson(doc, 'doc')
-          if (problem !== undefined) throw new InvalidArgumentError('doc', problem)
-          docs.set(checkDocumentId(id), deepFreeze(JSON.parse(JSON.stringify(doc)) as JsonObject))
-        },
-        delete: async (id) => {
-          docs.delete(checkDocumentId(id))
-        },
-        find: async (where) => {
-          const entries = [...docs.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-          const conditions = Object.entries(where ?? {})
-          return entries
-            .map(([, doc]) => doc as Doc)
-            .filter((doc) => conditions.every(([k, v]) => JSON.stringify(doc[k]) === JSON.stringify(v)))
-        },
-      }
-    },
-    snapshot: () =>
-      Object.fromEntries(
-        [...collections.entries()]
-          .sort(([a], [b]) => (a < b ? -1 : 1))
-          .map(([name, docs]) => [name, Object.fromEntries([...docs.entries()].sort(([a], [b]) => (a < b ? -1 : 1)))]),
-      ),
-  }
+/**
+ * The event as `projection.apply` receives it: decoded and upcast by its catalog when it has one.
+ * Throws, naming the problem, when the stored event does not decode.
+ */
+export const projectedEvent = (projection: Pick<AnyProjection, 'events'>, event: RecordedEvent): ProjectedEvent => {
+  const catalog = projection.events
+  if (catalog === undefined) return event
+  const decoded = catalog.decode(event)
+  if (decoded._tag === 'Left') throw new Error(`the event does not decode: ${decoded.left.message}`)
+  return { ...event, type: decoded.right.type, data: decoded.right.data }
 }
 
 // --- checks ---
 
-const PROJECTION_NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
+const isWhole = (value: unknown, min: number): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= min
+
+const checkFailurePolicy = (policy: unknown, at: string): void => {
+  if (policy === undefined) return
+  if (!isObject(policy)) throw new InvalidArgumentError(at, 'must be { kind: halt | retry | dead-letter }')
+  const { kind } = policy
+  if (kind === 'halt' || kind === 'dead-letter') return
+  if (kind !== 'retry')
+    throw new InvalidArgumentError(`${at}.kind`, `must be halt, retry or dead-letter, got ${JSON.stringify(kind)}`)
+  const { maxAttempts, initialDelayMs, maxDelayMs, then } = policy
+  if (maxAttempts !== undefined && !isWhole(maxAttempts, 1))
+    throw new InvalidArgumentError(`${at}.maxAttempts`, 'must be a whole number ≥ 1')
+  if (initialDelayMs !== undefined && !isWhole(initialDelayMs, 0))
+    throw new InvalidArgumentError(`${at}.initialDelayMs`, 'must be a whole number of milliseconds ≥ 0')
+  if (maxDelayMs !== undefined && !isWhole(maxDelayMs, 0))
+    throw new InvalidArgumentError(`${at}.maxDelayMs`, 'must be a whole number of milliseconds ≥ 0')
+  if (then !== undefined && then !== 'halt' && then !== 'dead-letter')
+    throw new InvalidArgumentError(`${at}.then`, 'must be halt or dead-letter')
+}
 
 /**
  * Throws `InvalidArgumentError` unless `value` is a well-formed projection plug-in: a kebab-case
- * name, a whole-number version ≥ 1, at least one event type it handles, and an `apply` function.
+ * name, a whole-number version, at least one well-formed event type (each decodable by `events`
+ * when that is given), declared collections with distinct names, a known mode and failure policy.
  */
-export const checkProjection = (value: unknown, argument = 'projection'): Projection => {
-  if (typeof value !== 'object' || value === null)
-    throw new InvalidArgumentError(argument, 'must be a projection object')
-  const p = value as Partial<Record<keyof Projection, unknown>>
-  if (typeof p.name !== 'string' || !PROJECTION_NAME.test(p.name))
-    throw new InvalidArgumentError(`${argument}.name`, `must be kebab-case, got ${JSON.stringify(p.name)}`)
-  const at = `projection ${p.name}`
-  if (typeof p.version !== 'number' || !Number.isSafeInteger(p.version) || p.version < 1)
-    throw new InvalidArgumentError(`${at}.version`, `must be a whole number ≥ 1, got ${String(p.version)}`)
-  if (!Array.isArray(p.handles) || p.handles.length === 0)
+export const checkProjection = (value: unknown, argument = 'projection'): AnyProjection => {
+  if (!isObject(value)) throw new InvalidArgumentError(argument, 'must be a projection object')
+  const problem = nameProblem(value['name'], 'projection')
+  if (problem !== undefined) throw new InvalidArgumentError(`${argument}.name`, problem)
+  const at = `projection ${String(value['name'])}`
+  const { version, handles, events, collections, mode, onFailure, setup, apply } = value
+  if (!isWhole(version, 1) || version > MAX_PROJECTION_VERSION)
+    throw new InvalidArgumentError(
+      `${at}.version`,
+      `must be a whole number from 1 to ${MAX_PROJECTION_VERSION}, got ${String(version)}`,
+    )
+  if (!Array.isArray(handles) || handles.length === 0)
     throw new InvalidArgumentError(`${at}.handles`, 'must list at least one event type')
-  const badType: unknown = p.handles.find((type: unknown) => !isEventTypeName(type))
+  const badType: unknown = handles.find((type: unknown) => !isEventTypeName(type))
   if (badType !== undefined)
     throw new InvalidArgumentError(`${at}.handles`, `${JSON.stringify(badType)} is not <context>.<PastTenseVerbPhrase>`)
-  if (typeof p.apply !== 'function') throw new InvalidArgumentError(`${at}.apply`, 'must be a function')
-  if (p.setup !== undefined && typeof p.setup !== 'function')
+  if (new Set(handles).size !== handles.length) throw new InvalidArgumentError(`${at}.handles`, 'lists a type twice')
+  if (events !== undefined) {
+    if (!isObject(events) || !Array.isArray(events['types']) || typeof events['decode'] !== 'function')
+      throw new InvalidArgumentError(`${at}.events`, 'must be an event catalog')
+    const known = new Set<unknown>(events['types'])
+    const missing: unknown = handles.find((type: unknown) => !known.has(type))
+    if (missing !== undefined)
+      throw new InvalidArgumentError(
+        `${at}.handles`,
+        `${JSON.stringify(missing)} is not in the projection's event catalog`,
+      )
+  }
+  if (collections !== undefined) {
+    if (!Array.isArray(collections)) throw new InvalidArgumentError(`${at}.collections`, 'must be an array')
+    const names = new Set<string>()
+    collections.forEach((c: unknown, i) => {
+      if (!isObject(c) || nameProblem(c['name'], 'collection') !== undefined || !Array.isArray(c['indexes']))
+        throw new InvalidArgumentError(`${at}.collections[${i}]`, 'must come from defineCollection')
+      const bad: unknown = c['indexes'].find((f: unknown) => !isIndexableField(f))
+      if (bad !== undefined)
+        throw new InvalidArgumentError(`${at}.collections[${i}].indexes`, `${JSON.stringify(bad)} is not a field name`)
+      if (names.has(c['name'] as string))
+        throw new InvalidArgumentError(`${at}.collections[${i}]`, `collection ${String(c['name'])} is declared twice`)
+      names.add(c['name'] as string)
+    })
+  }
+  if (mode !== undefined && mode !== 'async' && mode !== 'inline')
+    throw new InvalidArgumentError(`${at}.mode`, `must be async or inline, got ${JSON.stringify(mode)}`)
+  checkFailurePolicy(onFailure, `${at}.onFailure`)
+  if (typeof apply !== 'function') throw new InvalidArgumentError(`${at}.apply`, 'must be a function')
+  if (setup !== undefined && typeof setup !== 'function')
     throw new InvalidArgumentError(`${at}.setup`, 'must be a function when given')
-  return value as Projection
+  return value as unknown as AnyProjection
 }
+
+// --- collections over read-model storage ---
+
+const checkId = (id: unknown, collection: string): string => {
+  if (typeof id !== 'string' || id.length === 0 || id.length > 512)
+    throw new InvalidArgumentError(`${collection}.id`, 'a document id must be a string of 1 to 512 characters')
+  return id
+}
+
+const checkLimit = (options: FindOptions | undefined, collection: string): FindOptions => {
+  if (options === undefined) return {}
+  if (options.limit !== undefined && !isWhole(options.limit, 0))
+    throw new InvalidArgumentError(`${collection}.limit`, 'must be a whole number ≥ 0')
+  if (options.after !== undefined && typeof options.after !== 'string')
+    throw new InvalidArgumentError(`${collection}.after`, 'must be a document id')
+  return options
+}
+
+/** Turns `where` into conditions, refusing fields that are not indexed and values that cannot be matched. */
+const conditions = (where: object | undefined, definition: AnyCollectionDefinition): Condition[] => {
+  if (where === undefined) return []
+  if (!isObject(where)) throw new InvalidArgumentError(`${definition.name}.where`, 'must be an object')
+  const indexed = new Set<string>(definition.indexes)
+  return Object.entries(where)
+    .filter(([, value]) => value !== undefined)
+    .map(([field, value]: [string, unknown]) => {
+      if (!indexed.has(field))
+        throw new InvalidArgumentError(
+          `${definition.name}.where.${field}`,
+          `is not an indexed field of ${definition.name} (indexed: ${definition.indexes.join(', ') || 'none'})`,
+        )
+      if (
+        value !== null &&
+        typeof value !== 'string' &&
+        typeof value !== 'boolean' &&
+        !(typeof value === 'number' && Number.isFinite(value))
+      )
+        throw new InvalidArgumentError(
+          `${definition.name}.where.${field}`,
+          'can only be matched against a string, a finite number, a boolean or null',
+        )
+      return [field, value] as const
+    })
+}
+
+/** Reads of one collection through a transaction, shared by projections and host queries. */
+const reader = <Doc extends object, K extends keyof Doc & string>(
+  tx: () => ReadModelReader,
+  table: string,
+  definition: CollectionDefinition<Doc, K>,
+  beforeFind: () => Promise<void>,
+  pending: () => Map<string, string | null> | undefined,
+): ReadCollection<Doc, K> => {
+  const d: AnyCollectionDefinition = definition
+  const entries = async (where?: object, options?: FindOptions) => {
+    const conds = conditions(where, d)
+    const o = checkLimit(options, d.name)
+    await beforeFind()
+    const rows = await tx().findDocuments(table, conds, o)
+    return rows.map(([id, doc]) => ({ id, doc: doc as Doc }))
+  }
+  return {
+    get: async (id) => {
+      checkId(id, d.name)
+      const held = pending()?.get(id)
+      if (held !== undefined) return held === null ? undefined : (JSON.parse(held) as Doc)
+      return (await tx().getDocument(table, id)) as Doc | undefined
+    },
+    find: async (where, options) => (await entries(where, options)).map((e) => e.doc),
+    entries,
+  }
+}
+
+/**
+ * The context for one projection version in one transaction. Puts and deletes are held per
+ * collection (the last write of an id wins) and written by `flush`, before any `find` and at the
+ * end of the batch: one statement per collection instead of one per event.
+ */
+export interface BatchContext extends ProjectionContext {
+  /** Writes what is held. */
+  flush(): Promise<void>
+  /** Creates the declared collections. */
+  ensureCollections(): Promise<void>
+}
+
+export const projectionContext = (
+  projection: Pick<AnyProjection, 'name' | 'version' | 'collections'>,
+  tx: ReadModelTransaction,
+): BatchContext => {
+  const declared = new Map((projection.collections ?? []).map((c) => [c.name, c]))
+  const held = new Map<string, Map<string, string | null>>()
+  const flushTable = async (table: string): Promise<void> => {
+    const writes = held.get(table)
+    if (writes === undefined || writes.size === 0) return
+    held.delete(table)
+    const puts: Array<readonly [string, string]> = []
+    const deletes: string[] = []
+    for (const [id, json] of writes)
+      if (json === null) deletes.push(id)
+      else puts.push([id, json])
+    await tx.writeDocuments(table, puts, deletes)
+  }
+  const raw = tx.sql
+  const sql: ProjectionSql | undefined =
+    raw === undefined
+      ? undefined
+      : {
+          dialect: raw.dialect,
+          query: (text, params) => raw.query(text, params),
+          execute: (text, params) => raw.execute(text, params),
+          table: (local) => {
+            const problem = nameProblem(local, 'table')
+            if (problem !== undefined) throw new InvalidArgumentError('table', problem)
+            return tableName(projection.name, projection.version, local)
+          },
+        }
+  return {
+    sql,
+    collection: <Doc extends object, K extends keyof Doc & string>(
+      definition: CollectionDefinition<Doc, K>,
+    ): Collection<Doc, K> => {
+      const name = (definition as { readonly name?: unknown } | undefined)?.name
+      if (typeof name !== 'string' || declared.get(name) === undefined)
+        throw new InvalidArgumentError(
+          'collection',
+          `${String(name)} is not a collection projection ${projection.name} declared`,
+        )
+      const table = tableName(projection.name, projection.version, name)
+      const writes = (): Map<string, string | null> => {
+        let w = held.get(table)
+        if (w === undefined) {
+          w = new Map()
+          held.set(table, w)
+        }
+        return w
+      }
+      return {
+        ...reader(
+          () => tx,
+          table,
+          definition,
+          () => flushTable(table),
+          () => held.get(table),
+        ),
+        put: async (id, doc) => {
+          checkId(id, name)
+          const problem = isObject(doc) && !Array.isArray(doc) ? findNonJson(doc, 'doc') : 'must be an object'
+          if (problem !== undefined) throw new InvalidArgumentError(`${name}.${id}`, problem)
+          writes().set(id, JSON.stringify(doc))
+        },
+        delete: async (id) => {
+          writes().set(checkId(id, name), null)
+        },
+      }
+    },
+    flush: async () => {
+      for (const table of [...held.keys()]) await flushTable(table)
+    },
+    ensureCollections: async () => {
+      for (const c of declared.values())
+        await tx.ensureCollection(tableName(projection.name, projection.version, c.name), c.indexes)
+    },
+  }
+}
+
+/** Read-only access to one collection of a projection version, through a transaction. */
+export const readCollection = <Doc extends object, K extends keyof Doc & string>(
+  tx: ReadModelReader,
+  projection: { readonly name: string; readonly version: number },
+  definition: CollectionDefinition<Doc, K>,
+): ReadCollection<Doc, K> =>
+  reader(
+    () => tx,
+    tableName(projection.name, projection.version, definition.name),
+    definition,
+    async () => undefined,
+    () => undefined,
+  )

@@ -5,7 +5,8 @@
 import type { Clock, IdGenerator } from './clock'
 import type { EventStore } from './event-store'
 import type { Policy } from './policy'
-import type { Projection } from './projection'
+import type { AnyProjection } from './projection'
+import type { ProjectionRunner } from './projection-runner'
 
 /** A symbol that resolves to a `T`. */
 export type Token<T> = symbol & { readonly __resolves?: T }
@@ -18,5 +19,7 @@ export const Tokens = {
   Clock: token<Clock>('Clock'),
   IdGenerator: token<IdGenerator>('IdGenerator'),
   /** Registered once per projection plug-in; resolve all with `resolveAll`. */
-  Projection: token<Projection>('Projection'),
+  Projection: token<AnyProjection>('Projection'),
+  /** The ledger's projection runner. */
+  ProjectionRunner: token<ProjectionRunner>('ProjectionRunner'),
 } as const

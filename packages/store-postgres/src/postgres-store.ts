@@ -11,6 +11,7 @@ import type {
   CheckedStreamAppend,
   EventFilter,
   EventStore,
+  InlineHandler,
   JsonValue,
   NewEvent,
   PageRequest,
@@ -25,6 +26,7 @@ import {
   DEFAULT_LIMITS,
   EventIdConflictError,
   InvalidArgumentError,
+  ProjectionFailedError,
   StoreUnavailableError,
   WrongExpectedRevisionError,
   acknowledgeRetry,
@@ -46,6 +48,7 @@ import {
 import pg from 'pg'
 import type { Pool, PoolClient, QueryResultRow } from 'pg'
 import { Observable, Subject, interval, map, merge, share } from 'rxjs'
+import { begin as beginIn, postgresReadModels, transactionOn } from './read-models'
 import { PostgresLedgerError, channelOf, isSchemaName, migrate } from './schema'
 
 // --- options ---
@@ -226,6 +229,7 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
   const s = `"${schema}"`
   const localCommits = new Subject<void>()
   let closed = false
+  let inline: InlineHandler | undefined
 
   const ensureOpen = (): void => {
     if (closed) throw new StoreUnavailableError(`the ledger in schema ${schema} is closed`)
@@ -357,6 +361,67 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
     }
     const a = appends[0]
     return { streamId: a?.streamId ?? '', expectedRevision: a?.expectedRevision ?? 'any', actual: reported }
+  }
+
+  /**
+   * Appends with inline projections: in one transaction, the events are written, handed to the
+   * inline handler with the same client, and committed together. If the handler throws, nothing is
+   * written and its `ProjectionFailedError` is what the caller gets.
+   */
+  const appendInline = async (
+    appends: ReadonlyArray<CheckedStreamAppend>,
+    handler: InlineHandler,
+  ): Promise<ReadonlyArray<AppendResult>> => {
+    let client: PoolClient
+    try {
+      client = await pool.connect()
+    } catch (error) {
+      throw unavailable('could not connect', error)
+    }
+    let failure: unknown
+    const results: AppendResult[] = []
+    try {
+      await beginIn(client, schema)
+      const events: RecordedEvent[] = []
+      for (const append of appends) {
+        const result = await runAppend(client, append)
+        results.push(result)
+        append.events.forEach(({ event, data, metadata }, i) =>
+          events.push({
+            eventId: event.eventId,
+            streamId: append.streamId,
+            revision: result.firstRevision + i,
+            position: result.firstPosition + i,
+            type: event.type,
+            schemaVersion: event.schemaVersion,
+            data: JSON.parse(data) as JsonValue,
+            metadata: JSON.parse(metadata) as RecordedEvent['metadata'],
+            recordedAt: '',
+          }),
+        )
+      }
+      const first = results[0]?.firstPosition ?? 0
+      const stamp = await client.query<{ recorded_at: Date }>('SELECT recorded_at FROM events WHERE position = $1', [
+        first,
+      ])
+      const recordedAt = stamp.rows[0]?.recorded_at.toISOString() ?? ''
+      await handler(
+        events.map((e) => ({ ...e, recordedAt })).sort((a, b) => a.position - b.position),
+        transactionOn(client, schema),
+      )
+      await client.query('COMMIT')
+    } catch (error) {
+      failure = error
+      await client.query('ROLLBACK').catch(() => undefined)
+    } finally {
+      client.release(failure !== undefined && pgCode(failure) === undefined && !isEventStoreError(failure))
+    }
+    if (failure === undefined) {
+      localCommits.next()
+      return results
+    }
+    if (failure instanceof ProjectionFailedError) throw failure
+    return settleFailure(appends, failure)
   }
 
   const appendOne = async (append: CheckedStreamAppend): Promise<AppendResult> => {
@@ -496,15 +561,25 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
 
   const store: PostgresEventStore = {
     schema,
+    readModels: postgresReadModels(pool, schema, ensureOpen, (handler) => {
+      inline = handler
+    }),
 
     appendToStream: async (streamId: string, events: ReadonlyArray<NewEvent>, appendOptions: AppendOptions) => {
       ensureOpen()
-      return appendOne(checkStreamAppend(streamId, events, appendOptions, limits))
+      const append = checkStreamAppend(streamId, events, appendOptions, limits)
+      if (inline !== undefined) {
+        const [result] = await appendInline([append], inline)
+        if (result === undefined) throw new StoreUnavailableError('the append produced no result')
+        return result
+      }
+      return appendOne(append)
     },
 
     appendMulti: async (appends: ReadonlyArray<StreamAppend>) => {
       ensureOpen()
-      return appendMany(checkStreamAppends(appends, limits))
+      const checked = checkStreamAppends(appends, limits)
+      return inline === undefined ? appendMany(checked) : appendInline(checked, inline)
     },
 
     readStream: (streamId: string, readOptions?: ReadStreamOptions) => {

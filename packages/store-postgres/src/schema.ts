@@ -119,6 +119,33 @@ const MIGRATIONS: ReadonlyArray<Migration> = [
       $fn$;
     `,
   },
+  {
+    // Projections: each version's checkpoint and the events it parked. Read models themselves are
+    // tables named rm_<projection>_v<version>__<collection>, made as projections declare them.
+    version: 2,
+    sql: (s) => `
+      CREATE TABLE "${s}".projection_checkpoints (
+        name text NOT NULL,
+        version integer NOT NULL,
+        position bigint NOT NULL,
+        stage text NOT NULL CHECK (stage IN ('active', 'building')),
+        updated_at text NOT NULL,
+        PRIMARY KEY (name, version)
+      );
+      CREATE TABLE "${s}".projection_parked (
+        name text NOT NULL,
+        version integer NOT NULL,
+        position bigint NOT NULL,
+        stream_id text NOT NULL,
+        revision bigint NOT NULL,
+        event_id text NOT NULL,
+        type text NOT NULL,
+        reason text NOT NULL,
+        parked_at text NOT NULL,
+        PRIMARY KEY (name, version, position)
+      );
+    `,
+  },
 ]
 
 /** The schema version this release writes. */

@@ -69,6 +69,33 @@ const MIGRATIONS: ReadonlyArray<Migration> = [
       );
     `,
   },
+  {
+    // Projections: each version's checkpoint, and the events it parked. Read models themselves are
+    // tables named rm_<projection>_v<version>__<collection>, made as projections declare them.
+    version: 2,
+    sql: `
+      CREATE TABLE projection_checkpoints (
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        stage TEXT NOT NULL CHECK (stage IN ('active', 'building')),
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (name, version)
+      ) WITHOUT ROWID;
+      CREATE TABLE projection_parked (
+        name TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        stream_id TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        event_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        parked_at TEXT NOT NULL,
+        PRIMARY KEY (name, version, position)
+      ) WITHOUT ROWID;
+    `,
+  },
 ]
 
 /** The schema version this release writes. */

@@ -1,10 +1,11 @@
 /**
- * The SQLite store against the EventStore contract and the model-based property, on real files.
+ * The SQLite store against the EventStore contract, the model-based property and the projection
+ * contract, on real files.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { eventStoreContract } from '@civic-ledger/testing'
+import { eventStoreContract, projectionContract } from '@civic-ledger/testing'
 import { openSqliteEventStore } from './sqlite-store'
 
 const tempLedger = (): { readonly path: string; readonly dispose: () => Promise<void> } => {
@@ -12,19 +13,18 @@ const tempLedger = (): { readonly path: string; readonly dispose: () => Promise<
   return { path: join(dir, 'ledger.db'), dispose: async () => rmSync(dir, { recursive: true, force: true }) }
 }
 
-eventStoreContract(
-  'sqlite',
-  async () => {
-    const { path, dispose } = tempLedger()
-    const store = await openSqliteEventStore({ path })
-    return {
-      store,
-      reopen: async () => {
-        await store.close()
-        return openSqliteEventStore({ path })
-      },
-      dispose,
-    }
-  },
-  { modelRuns: 50 },
-)
+const subject = async () => {
+  const { path, dispose } = tempLedger()
+  const store = await openSqliteEventStore({ path })
+  return {
+    store,
+    reopen: async () => {
+      await store.close()
+      return openSqliteEventStore({ path })
+    },
+    dispose,
+  }
+}
+
+eventStoreContract('sqlite', subject, { modelRuns: 50 })
+projectionContract('sqlite', subject, { inline: true, durable: true })

@@ -14,6 +14,7 @@ import type {
   Clock,
   EventFilter,
   EventStore,
+  InlineHandler,
   JsonValue,
   NewEvent,
   PageRequest,
@@ -41,6 +42,7 @@ import {
   checkStreamAppends,
   checkStreamId,
   checkSubscribeOptions,
+  createMutex,
   deepFreeze,
   isEventStoreError,
   logPageCursor,
@@ -50,6 +52,7 @@ import {
 } from '@civic-ledger/core'
 import type { Observable } from 'rxjs'
 import { Subject, interval, map, merge, share, filter as keep } from 'rxjs'
+import { readerOf, writerTransaction } from './read-models'
 import { LedgerFileError, checkLedgerIdentity, checkLedgerPath, migrate } from './schema'
 
 // --- options ---
@@ -220,10 +223,20 @@ export const openSqliteEventStore = async (options: SqliteEventStoreOptions): Pr
     if (error instanceof LedgerFileError) throw error
     throw new LedgerFileError('cannot-open', path, 'could not be prepared as a ledger', { cause: error })
   }
-  return createStore(db, options)
+  // Reads use a connection of their own: they see committed state only, even while the writer is
+  // inside a transaction that an inline projection or a projection batch keeps open across awaits.
+  let reader: Database
+  try {
+    reader = new BetterSqlite3(path, { fileMustExist: true })
+    reader.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`)
+  } catch (cause) {
+    db.close()
+    throw new LedgerFileError('cannot-open', path, 'could not be opened for reading', { cause })
+  }
+  return createStore(db, reader, options)
 }
 
-const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEventStore => {
+const createStore = (db: Database, reader: Database, options: SqliteEventStoreOptions): SqliteEventStore => {
   const clock = options.clock ?? systemClock
   const limits: StoreLimits = { ...DEFAULT_LIMITS, ...options.limits }
   const maxGroupSize = options.maxGroupSize ?? 1_000
@@ -233,9 +246,19 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
   let flushScheduled = false
   let transactions = 0
   let appendsCommitted = 0
+  /** True while an async write transaction (inline projections, a projection batch) holds the writer. */
+  let writerBusy = false
+  let inline: InlineHandler | undefined
+  const writerTurns = createMutex()
+  const readerTurns = createMutex()
+  const readModelTx = writerTransaction(db)
+  const readModelReader = readerOf(reader)
 
   // --- statements ---
   const selectStream = db.prepare<[string], { id: number; revision: number }>(
+    'SELECT id, revision FROM streams WHERE name = ?',
+  )
+  const selectStreamForRead = reader.prepare<[string], { id: number; revision: number }>(
     'SELECT id, revision FROM streams WHERE name = ?',
   )
   const insertStream = db.prepare<[string]>('INSERT INTO streams (name, revision) VALUES (?, -1)')
@@ -246,7 +269,7 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
   const findEvent = db.prepare<[string], { position: number; revision: number; type: string; stream_name: string }>(
     'SELECT e.position, e.revision, e.type, s.name AS stream_name FROM events e JOIN streams s ON s.id = e.stream WHERE e.event_id = ?',
   )
-  const selectSnapshot = db.prepare<
+  const selectSnapshot = reader.prepare<
     [string],
     { revision: number; snapshot_version: number; state: string; tenant: string | null }
   >(
@@ -259,7 +282,7 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
        state = excluded.state, tenant = excluded.tenant, taken_at = excluded.taken_at
      WHERE excluded.revision >= snapshots.revision`,
   )
-  const headStatement = db.prepare<[], { head: number | null }>('SELECT max(position) AS head FROM events')
+  const headStatement = reader.prepare<[], { head: number | null }>('SELECT max(position) AS head FROM events')
   const begin = db.prepare('BEGIN IMMEDIATE')
   const commit = db.prepare('COMMIT')
   const rollback = db.prepare('ROLLBACK')
@@ -418,9 +441,104 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
     if (settle(write, { results })) localCommits.next()
   }
 
+  /** The events one caller's write recorded, as an inline projection sees them. */
+  const recordedOf = (write: PendingWrite, results: ReadonlyArray<AppendResult>): RecordedEvent[] => {
+    const events: RecordedEvent[] = []
+    write.appends.forEach((append, a) => {
+      const result = results[a]
+      if (result === undefined || result.alreadyStored) return
+      append.events.forEach(({ event, data, metadata }, i) => {
+        events.push({
+          eventId: event.eventId,
+          streamId: append.streamId,
+          revision: result.firstRevision + i,
+          position: result.firstPosition + i,
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          data: JSON.parse(data) as JsonValue,
+          metadata: JSON.parse(metadata) as RecordedEvent['metadata'],
+          recordedAt: '',
+        })
+      })
+    })
+    return events.sort((x, y) => x.position - y.position)
+  }
+
+  /**
+   * Group commit with inline projections: as `flush`, but each caller's events are handed to the
+   * inline handler inside its savepoint, before the commit. A handler that throws undoes that
+   * caller's write alone. The writer is held meanwhile; appends arriving wait for the next group.
+   */
+  const flushInline = async (group: ReadonlyArray<PendingWrite>, handler: InlineHandler): Promise<void> => {
+    try {
+      begin.run()
+    } catch (cause) {
+      for (const write of group) write.reject(unavailable('could not start a write', cause))
+      return
+    }
+    const recordedAt = clock.now().toISOString()
+    const outcomes: Outcome[] = []
+    for (const write of group) {
+      savepoint.run()
+      try {
+        let results: ReadonlyArray<AppendResult>
+        try {
+          results = writeAppends(write, recordedAt)
+        } catch (error) {
+          if (!(error instanceof EventIdTaken)) throw error
+          rollbackTo.run()
+          results = classifyTaken(write)
+        }
+        const events = recordedOf(write, results).map((e) => ({ ...e, recordedAt }))
+        if (events.length > 0) await handler(events, readModelTx)
+        release.run()
+        outcomes.push({ results })
+      } catch (error) {
+        rollbackTo.run()
+        release.run()
+        outcomes.push({ error })
+      }
+    }
+    try {
+      commit.run()
+    } catch (cause) {
+      rollbackQuietly()
+      for (const write of group) write.reject(unavailable('the commit failed and nothing was written', cause))
+      return
+    }
+    transactions++
+    appendsCommitted += group.length
+    let wrote = false
+    group.forEach((write, i) => {
+      wrote =
+        settle(write, outcomes[i] ?? { error: new StoreUnavailableError('the append produced no outcome') }) || wrote
+    })
+    if (wrote) localCommits.next()
+  }
+
+  /** Runs `work` holding the writer: group commits wait until it is done. */
+  const holdingWriter = <A>(work: () => Promise<A>): Promise<A> =>
+    writerTurns(async () => {
+      writerBusy = true
+      try {
+        return await work()
+      } finally {
+        writerBusy = false
+        if (pending.length > 0) schedule()
+      }
+    })
+
   /** Writes every pending append in one transaction: one commit, one fsync, many callers. */
   const flush = (): void => {
     flushScheduled = false
+    if (writerBusy) return
+    const handler = inline
+    if (handler !== undefined && pending.length > 0 && !closed) {
+      const group = pending.slice(0, maxGroupSize)
+      pending = pending.slice(group.length)
+      void holdingWriter(() => flushInline(group, handler))
+      return
+    }
     const group = pending.slice(0, maxGroupSize)
     pending = pending.slice(group.length)
     if (pending.length > 0) schedule()
@@ -500,7 +618,7 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
   const cached = (sql: string): Statement<unknown[], EventRow> => {
     let statement = statements.get(sql)
     if (statement === undefined) {
-      statement = db.prepare<unknown[], EventRow>(sql)
+      statement = reader.prepare<unknown[], EventRow>(sql)
       statements.set(sql, statement)
     }
     return statement
@@ -518,7 +636,7 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
 
   // Commits by other processes: `data_version` changes when another connection commits.
   const foreignCommits: Observable<void> = interval(Math.max(5, options.pollIntervalMs ?? 50)).pipe(
-    map(() => (closed ? -1 : (db.pragma('data_version', { simple: true }) as number))),
+    map(() => (closed ? -1 : (reader.pragma('data_version', { simple: true }) as number))),
     keep(
       (() => {
         // The first poll counts as a change: a commit by another process between a subscriber's
@@ -565,7 +683,7 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
       return paged(() => {
         if (!started) {
           started = true
-          stream = selectStream.get(streamId)
+          stream = selectStreamForRead.get(streamId)
         }
         const page = stream === undefined ? undefined : cursor.next()
         if (stream === undefined || page === undefined) return undefined
@@ -594,7 +712,7 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
       ensureOpen()
       const o = checkSubscribeOptions(subscribeOptions)
       const batchSize = o.batchSize ?? DEFAULT_BATCH_SIZE
-      const snapshotRead = db.transaction((from: number) => {
+      const snapshotRead = reader.transaction((from: number) => {
         const rows = readAllPage(
           { low: from, high: Number.MAX_SAFE_INTEGER, backwards: false, limit: batchSize },
           o.filter,
@@ -617,6 +735,36 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
     headPosition: async () => {
       ensureOpen()
       return head()
+    },
+
+    readModels: {
+      dialect: 'sqlite',
+      transaction: (work) =>
+        holdingWriter(async () => {
+          ensureOpen()
+          begin.run()
+          try {
+            const result = await work(readModelTx)
+            commit.run()
+            return result
+          } catch (error) {
+            rollbackQuietly()
+            throw error
+          }
+        }),
+      read: (work) =>
+        readerTurns(async () => {
+          ensureOpen()
+          reader.exec('BEGIN')
+          try {
+            return await work(readModelReader)
+          } finally {
+            reader.exec('COMMIT')
+          }
+        }),
+      setInlineHandler: (handler) => {
+        inline = handler
+      },
     },
 
     snapshots: {
@@ -655,10 +803,13 @@ const createStore = (db: Database, options: SqliteEventStoreOptions): SqliteEven
     close: async () => {
       if (closed) return
       // Let appends already queued be written before the file is closed.
+      await writerTurns(async () => undefined)
+      inline = undefined
       while (pending.length > 0) flush()
       closed = true
       localCommits.complete()
       db.close()
+      reader.close()
     },
   }
   return store

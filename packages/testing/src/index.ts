@@ -2,8 +2,10 @@
  * `@civic-ledger/testing`: the helpers every Civic Ledger package tests with, and the EventStore
  * contract every store must pass.
  */
-export { eventStoreContract } from './register'
-export type { ContractOptions } from './register'
+export { eventStoreContract, projectionContract } from './register'
+export type { ContractOptions, ProjectionContractOptions } from './register'
+export { projectionContractCases, runProjectionCase } from './projection-contract'
+export type { ProjectionContractCase } from './projection-contract'
 export { eventStoreContractCases, runContractCase, runEventStoreContract } from './event-store-contract'
 export type {
   ContractCase,
@@ -15,6 +17,6 @@ export type {
 export { checkEventStoreAgainstModel, storeCommands } from './event-store-model'
 export { deciderSpec } from './decider-spec'
 export type { DeciderGiven, DeciderThen } from './decider-spec'
-export { projectionSpec } from './projection-spec'
-export type { ProjectionThen } from './projection-spec'
+export { applyToReadModel, projectionSpec } from './projection-spec'
+export type { ProjectionThen, ReadModelContents } from './projection-spec'
 export { collect, summary, testActor, testEvent, testEvents, testMetadata } from './fixtures'

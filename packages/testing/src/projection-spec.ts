@@ -1,36 +1,76 @@
 /**
- * Given/then for projections: apply recorded events to a projection over an in-memory document
- * store and compare the read model; optionally apply every event twice to prove the projection is
- * idempotent.
+ * Given/then for projections. The events are applied three ways over in-memory read-model storage,
+ * through the same context the runner gives a projection:
+ * - incrementally, one event per transaction, as a live projection sees them;
+ * - as a full rebuild, every event in one batch, as a new version catching up sees them;
+ * - with `{ twice: true }`, each event applied twice in a row, to prove the projection idempotent.
+ * Each read model must equal the expected one, so a projection whose rebuild differs from its
+ * incremental result fails, naming which way of applying differed.
  *
  * @example
  * test('counts awarded grants', async (t) =>
- *   projectionSpec(grantsByFund)(t).given([awarded1, awarded2]).then({ 'grants-by-fund': { 'fund-1': { awarded: 2 } } }))
+ *   projectionSpec(awardsByFund)(t).given([awarded1, awarded2]).then({ 'fund-totals': { 'fund-1': { awarded: 2 } } }))
  */
 import type { ExecutionContext } from 'ava'
-import type { JsonObject, Projection, RecordedEvent } from '@civic-ledger/core'
-import { createMemoryDocumentStore } from '@civic-ledger/core'
+import type { AnyProjection, JsonObject, RecordedEvent } from '@civic-ledger/core'
+import {
+  checkProjection,
+  createMemoryReadModelStorage,
+  projectedEvent,
+  projectionContext,
+  tableName,
+} from '@civic-ledger/core'
+
+/** A read model as collection name → document id → document. */
+export type ReadModelContents = Readonly<Record<string, Readonly<Record<string, JsonObject>>>>
 
 export interface ProjectionThen {
   /** Asserts the read model, collection by collection, document by document. */
-  then(expected: Readonly<Record<string, Readonly<Record<string, JsonObject>>>>): Promise<void>
+  then(expected: ReadModelContents): Promise<void>
 }
 
-export const projectionSpec = (projection: Projection) => (t: ExecutionContext) => ({
+/** Applies `events` to a fresh read model, `perTransaction` at a time (`repeat` times each); returns its contents. */
+export const applyToReadModel = async (
+  projection: AnyProjection,
+  events: ReadonlyArray<RecordedEvent>,
+  options: { readonly perTransaction?: number; readonly repeat?: number } = {},
+): Promise<ReadModelContents> => {
+  const checked = checkProjection(projection)
+  const storage = createMemoryReadModelStorage()
+  await storage.transaction(async (tx) => {
+    const ctx = projectionContext(checked, tx)
+    await ctx.ensureCollections()
+    await checked.setup?.(ctx)
+    await ctx.flush()
+  })
+  const handled = events.filter((event) => checked.handles.includes(event.type))
+  const size = Math.max(1, options.perTransaction ?? handled.length)
+  for (let i = 0; i < handled.length; i += size)
+    await storage.transaction(async (tx) => {
+      const ctx = projectionContext(checked, tx)
+      for (const event of handled.slice(i, i + size))
+        for (let n = 0; n < (options.repeat ?? 1); n++) await checked.apply(projectedEvent(checked, event), ctx)
+      await ctx.flush()
+    })
+  const dump = storage.dump()
+  return Object.fromEntries(
+    (checked.collections ?? []).map((c) => [c.name, dump[tableName(checked.name, checked.version, c.name)] ?? {}]),
+  )
+}
+
+export const projectionSpec = (projection: AnyProjection) => (t: ExecutionContext) => ({
   /**
    * Applies `events` (only the types the projection handles). With `{ twice: true }` each event is
-   * applied twice in a row, and the read model must be the same as applying it once.
+   * also applied twice in a row, and that read model must be the same too.
    */
   given: (events: ReadonlyArray<RecordedEvent>, options: { readonly twice?: boolean } = {}): ProjectionThen => ({
     then: async (expected) => {
-      const docs = createMemoryDocumentStore()
-      await projection.setup?.(docs)
-      for (const event of events) {
-        if (!projection.handles.includes(event.type)) continue
-        await projection.apply(event, docs)
-        if (options.twice === true) await projection.apply(event, docs)
-      }
-      t.deepEqual(docs.snapshot(), expected)
+      const incremental = await applyToReadModel(projection, events, { perTransaction: 1 })
+      t.deepEqual(incremental, expected, 'applied one event at a time')
+      const rebuilt = await applyToReadModel(projection, events)
+      t.deepEqual(rebuilt, incremental, 'a full rebuild differs from one event at a time')
+      if (options.twice === true)
+        t.deepEqual(await applyToReadModel(projection, events, { repeat: 2 }), expected, 'each event applied twice')
     },
   }),
 })

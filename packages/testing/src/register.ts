@@ -5,6 +5,7 @@ import test from 'ava'
 import type { EventStoreFactory } from './event-store-contract'
 import { eventStoreContractCases, runContractCase } from './event-store-contract'
 import { checkEventStoreAgainstModel } from './event-store-model'
+import { projectionContractCases, runProjectionCase } from './projection-contract'
 
 export interface ContractOptions {
   /** Run the cases one at a time (stores that share one database or file between cases). */
@@ -32,4 +33,34 @@ export const eventStoreContract = (name: string, factory: EventStoreFactory, opt
     await checkEventStoreAgainstModel(factory, { numRuns: options.modelRuns ?? 100 })
     t.pass()
   })
+}
+
+export interface ProjectionContractOptions {
+  readonly serial?: boolean
+  /** The store's read models share its transactions, so inline projections can run (default true). */
+  readonly inline?: boolean
+  /** The factory's subjects can `reopen` (default false). */
+  readonly durable?: boolean
+}
+
+/**
+ * Proves a store keeps read models as projection plug-ins need: one ava test per case.
+ *
+ * @example
+ * projectionContract('memory', async () => createMemoryEventStore())
+ */
+export const projectionContract = (
+  name: string,
+  factory: EventStoreFactory,
+  options: ProjectionContractOptions = {},
+): void => {
+  const register = options.serial === true ? test.serial : test
+  for (const contractCase of projectionContractCases) {
+    if (contractCase.inline === true && options.inline === false) continue
+    if (contractCase.durable === true && options.durable !== true) continue
+    register(`${name} · projections: ${contractCase.title}`, async (t) => {
+      await runProjectionCase(factory, contractCase)
+      t.pass()
+    })
+  }
 }

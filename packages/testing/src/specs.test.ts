@@ -5,7 +5,7 @@
 import test from 'ava'
 import * as t from 'io-ts'
 import type { EventOf, Projection, RecordedEvent } from '@civic-ledger/core'
-import { NonEmptyString, accept, defineEvent, reject } from '@civic-ledger/core'
+import { NonEmptyString, accept, defineCollection, defineEvent, defineProjection, reject } from '@civic-ledger/core'
 import { deciderSpec } from './decider-spec'
 import { projectionSpec } from './projection-spec'
 import { testMetadata } from './fixtures'
@@ -85,29 +85,49 @@ const recorded = (position: number, volunteerId: string, hours: number): Recorde
   recordedAt: '2026-04-01T09:00:00.000Z',
 })
 
+const hours = defineCollection<{ hours: number; lastPosition?: number }>('hours')
+
 /** Hours per volunteer, remembering the last position applied so a replayed event is ignored. */
-const hoursByVolunteer: Projection = {
+const hoursByVolunteer = defineProjection({
   name: 'hours-by-volunteer',
   version: 1,
-  handles: [HoursLogged.type],
+  events: [HoursLogged],
+  collections: [hours],
   apply: async (event, ctx) => {
-    const data = event.data as { volunteerId: string; hours: number }
-    const docs = ctx.collection<{ hours: number; lastPosition: number }>('hours')
-    const current = (await docs.get(data.volunteerId)) ?? { hours: 0, lastPosition: 0 }
-    if (event.position <= current.lastPosition) return
-    await docs.put(data.volunteerId, { hours: current.hours + data.hours, lastPosition: event.position })
+    const docs = ctx.collection(hours)
+    const current = (await docs.get(event.data.volunteerId)) ?? { hours: 0, lastPosition: 0 }
+    if (event.position <= (current.lastPosition ?? 0)) return
+    await docs.put(event.data.volunteerId, { hours: current.hours + event.data.hours, lastPosition: event.position })
   },
-}
+})
 
 /** The same, without the guard: applying an event twice counts it twice. */
-const naiveHours: Projection = {
-  ...hoursByVolunteer,
+const naiveHours = defineProjection({
+  name: 'naive-hours',
+  version: 1,
+  events: [HoursLogged],
+  collections: [hours],
   apply: async (event, ctx) => {
-    const data = event.data as { volunteerId: string; hours: number }
-    const docs = ctx.collection<{ hours: number }>('hours')
-    const current = (await docs.get(data.volunteerId)) ?? { hours: 0 }
-    await docs.put(data.volunteerId, { hours: current.hours + data.hours })
+    const docs = ctx.collection(hours)
+    const current = (await docs.get(event.data.volunteerId)) ?? { hours: 0 }
+    await docs.put(event.data.volunteerId, { hours: current.hours + event.data.hours })
   },
+})
+
+/** Keeps a running count outside its read model, so its result depends on how it was run. */
+const impureHours = (): Projection => {
+  let applied = 0
+  return {
+    name: 'impure-hours',
+    version: 1,
+    handles: [HoursLogged.type],
+    collections: [hours],
+    apply: async (event, ctx) => {
+      applied++
+      const data = event.data as { volunteerId: string; hours: number }
+      await ctx.collection(hours).put(data.volunteerId, { hours: data.hours, lastPosition: applied })
+    },
+  }
 }
 
 const history = [recorded(1, 'v-1', 3), recorded(2, 'v-2', 4), recorded(3, 'v-1', 2)]
@@ -129,6 +149,17 @@ test('projectionSpec: applying twice exposes a projection that is not idempotent
   })
   attempt.discard()
   t.false(attempt.passed)
+})
+
+test('projectionSpec: a projection that keeps state outside its read model fails: the rebuild differs', async (t) => {
+  const attempt = await t.try(async (tt) => {
+    await projectionSpec(impureHours())(tt)
+      .given(history)
+      .then({ hours: { 'v-1': { hours: 2, lastPosition: 3 }, 'v-2': { hours: 4, lastPosition: 2 } } })
+  })
+  attempt.discard()
+  t.false(attempt.passed)
+  t.true(attempt.errors.some((e) => e.message.includes('full rebuild differs')))
 })
 
 test('projectionSpec: events of types the projection does not handle are not applied', async (t) => {

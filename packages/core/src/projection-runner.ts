@@ -1,0 +1,845 @@
+/**
+ * Runs projection plug-ins against a store and keeps their read models (DESIGN §5).
+ *
+ * Each projection has a worker that reads the log from its checkpoint in batches and applies a
+ * batch in one read-model transaction that also moves the checkpoint, after checking that nobody
+ * else moved it: so each event has its effect exactly once, even if the process dies mid-batch or
+ * two app instances run the same projection. Inline projections are also applied inside each append
+ * transaction once they have caught up; their worker catches them up first and covers commits made
+ * by processes that do not run them.
+ *
+ * A failing event is never skipped silently: the projection halts before it, retries it with
+ * backoff, or parks it (and the later events of its stream) where it can be listed, retried or
+ * discarded. Status, position, lag and the last error are Observables.
+ */
+import type { Observable, Subscription } from 'rxjs'
+import { BehaviorSubject, combineLatest, firstValueFrom, timeout as rxTimeout, filter as rxFilter } from 'rxjs'
+import type { Clock } from './clock'
+import { systemClock } from './clock'
+import type { RecordedEvent } from './envelope'
+import { InvalidArgumentError, ProjectionFailedError, isEventStoreError } from './errors'
+import type { EventStore } from './event-store'
+import { createMemoryReadModelStorage } from './memory-read-models'
+import type { AnyProjection, FailurePolicy, ProjectedEvent } from './projection'
+import { checkProjection, projectedEvent, projectionContext, readCollection } from './projection'
+import type {
+  CollectionDefinition,
+  ParkedEvent,
+  ProjectionCheckpoint,
+  ProjectionStage,
+  ReadCollection,
+  ReadModelStorage,
+  ReadModelTransaction,
+} from './read-model'
+import { tablePrefix } from './read-model'
+
+// --- status ---
+
+/**
+ * - `starting`: setting up;
+ * - `catching-up`: behind the head, working through the log;
+ * - `live`: at the head, waiting for commits;
+ * - `retrying`: an event failed and will be tried again (see `lastError` and `attempts`);
+ * - `halted`: stopped before a failing event until `restart`;
+ * - `stopped`: the runner was stopped.
+ */
+export type ProjectionState = 'starting' | 'catching-up' | 'live' | 'retrying' | 'halted' | 'stopped'
+
+/** Where and why a projection last failed. */
+export interface ProjectionFailure {
+  readonly position: number
+  readonly streamId: string
+  readonly revision: number
+  readonly eventId: string
+  readonly type: string
+  readonly message: string
+  readonly at: string
+}
+
+export interface ProjectionStatus {
+  readonly name: string
+  readonly version: number
+  readonly mode: 'async' | 'inline'
+  readonly state: ProjectionState
+  /** `building` while a new version catches up beside the active one. */
+  readonly stage: ProjectionStage
+  /** Every event at or below this position has been processed. */
+  readonly position: number
+  /** The head of the log when last looked at. */
+  readonly head: number
+  readonly lag: number
+  /** Events parked by the dead-letter policy, waiting to be retried or discarded. */
+  readonly parked: number
+  /** Tries of the failing event so far, in the current failure. */
+  readonly attempts: number
+  readonly lastError: ProjectionFailure | undefined
+}
+
+/** A projection stopped on an event, or the runner could not proceed. */
+export class ProjectionError extends Error {
+  constructor(
+    readonly projection: string,
+    readonly problem: 'halted' | 'newer-version' | 'inline-unavailable' | 'timeout' | 'stopped' | 'checkpoint-removed',
+    message: string,
+    readonly failure?: ProjectionFailure,
+  ) {
+    super(`projection ${projection}: ${message}`)
+    this.name = 'ProjectionError'
+  }
+}
+
+export interface ProjectionLogger {
+  warn(message: string, details: Readonly<Record<string, unknown>>): void
+}
+
+const consoleLogger: ProjectionLogger = {
+  warn: (message, details) => {
+    console.warn(`[civic-ledger] ${message}`, details)
+  },
+}
+
+// --- options ---
+
+export interface ProjectionRunnerOptions {
+  readonly store: EventStore
+  /** Where read models live. Default: the store's own (`store.readModels`), else memory. */
+  readonly storage?: ReadModelStorage
+  readonly projections: ReadonlyArray<AnyProjection>
+  /** When given, every type a projection handles must be one of these. */
+  readonly knownEventTypes?: ReadonlyArray<string>
+  readonly clock?: Clock
+  /** Events per read-model transaction (default 500). */
+  readonly batchSize?: number
+  readonly logger?: ProjectionLogger
+  /** Stop at this point instead of following the log: for replays (auditors' time travel). */
+  readonly until?: { readonly position?: number; readonly recordedAt?: string }
+}
+
+/** What `retryParked` did. */
+export interface ParkedRetry {
+  readonly retried: number
+  /** Streams still parked, with the error that kept them there. */
+  readonly failed: ReadonlyArray<{ readonly streamId: string; readonly message: string }>
+}
+
+export interface ProjectionRunner {
+  /** Creates read models and checkpoints, then starts every worker. Resolves once they are set up. */
+  start(): Promise<void>
+  /** Stops every worker after its current batch and removes the inline handler. */
+  stop(): Promise<void>
+  readonly names: ReadonlyArray<string>
+  /** Every projection's status, whenever any changes. */
+  readonly status$: Observable<ReadonlyArray<ProjectionStatus>>
+  statusOf$(name: string): Observable<ProjectionStatus>
+  status(name: string): ProjectionStatus
+  /**
+   * Resolves with the head position once every projection has processed every event committed
+   * before the call. Rejects with a `ProjectionError` if one halts, or after `timeoutMs`.
+   */
+  waitUntilCaughtUp(options?: { readonly timeoutMs?: number }): Promise<number>
+  /** Resumes a halted projection at the event it stopped before. */
+  restart(name: string): void
+  /** Reads a collection of the version of `projection` that is serving queries. */
+  query<Doc extends object, K extends keyof Doc & string>(
+    projection: string | { readonly name: string },
+    collection: CollectionDefinition<Doc, K>,
+  ): ReadCollection<Doc, K>
+  /** Parked events of a projection, in position order. */
+  parked(name: string): Promise<ReadonlyArray<ParkedEvent>>
+  /** Applies parked events again, stream by stream; a stream that fails again stays parked. */
+  retryParked(name: string, streamId?: string): Promise<ParkedRetry>
+  /** Removes a parked event without applying it; returns false if it was not parked. */
+  discardParked(name: string, position: number): Promise<boolean>
+  /** The read-model storage the runner writes to. */
+  readonly storage: ReadModelStorage
+}
+
+// --- checks ---
+
+/** Checks a set of projections for registration: each well formed, names distinct, types known. */
+export const checkProjections = (
+  projections: ReadonlyArray<unknown>,
+  knownEventTypes?: ReadonlyArray<string>,
+  argument = 'projections',
+): ReadonlyArray<AnyProjection> => {
+  const names = new Set<string>()
+  const known = knownEventTypes === undefined ? undefined : new Set(knownEventTypes)
+  return projections.map((candidate, i) => {
+    const projection = checkProjection(candidate, `${argument}[${i}]`)
+    if (names.has(projection.name))
+      throw new InvalidArgumentError(
+        `${argument}[${i}].name`,
+        `a projection named ${projection.name} is registered twice`,
+      )
+    names.add(projection.name)
+    const unknown = known === undefined ? undefined : projection.handles.find((type) => !known.has(type))
+    if (unknown !== undefined)
+      throw new InvalidArgumentError(
+        `projection ${projection.name}.handles`,
+        `${unknown} is not an event type this ledger knows`,
+      )
+    return projection
+  })
+}
+
+// --- the runner ---
+
+/** Thrown inside a batch when the checkpoint is not where the worker left it: someone else moved it. */
+class CheckpointMoved extends Error {
+  constructor(readonly checkpoint: ProjectionCheckpoint | undefined) {
+    super('the checkpoint moved')
+  }
+}
+
+/** Thrown inside a batch when one event fails; the batch is rolled back. */
+class EventFailed extends Error {
+  constructor(
+    readonly index: number,
+    readonly reason: unknown,
+  ) {
+    super('an event failed')
+  }
+}
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
+
+interface Worker {
+  readonly projection: AnyProjection
+  readonly mode: 'async' | 'inline'
+  readonly policy: FailurePolicy
+  readonly handles: ReadonlySet<string>
+  readonly status: BehaviorSubject<ProjectionStatus>
+  position: number
+  stage: ProjectionStage
+  /** Bumped on every wake-up, so a wake that comes between a look and a wait is not lost. */
+  wakes: number
+  wake: (() => void) | undefined
+  restart: (() => void) | undefined
+  running: Promise<void> | undefined
+}
+
+export const createProjectionRunner = (options: ProjectionRunnerOptions): ProjectionRunner => {
+  const projections = checkProjections(options.projections, options.knownEventTypes)
+  const store = options.store
+  const storage = options.storage ?? store.readModels ?? createMemoryReadModelStorage()
+  const clock = options.clock ?? systemClock
+  const logger = options.logger ?? consoleLogger
+  const batchSize = options.batchSize ?? 500
+  if (!Number.isSafeInteger(batchSize) || batchSize < 1)
+    throw new InvalidArgumentError('batchSize', 'must be a whole number ≥ 1')
+  const until = options.until
+  const live = until === undefined
+  const untilTime = until?.recordedAt === undefined ? undefined : Date.parse(until.recordedAt)
+  if (untilTime !== undefined && Number.isNaN(untilTime))
+    throw new InvalidArgumentError('until.recordedAt', 'must be an ISO 8601 date-time')
+  if (until?.position !== undefined && !(Number.isSafeInteger(until.position) && until.position >= 0))
+    throw new InvalidArgumentError('until.position', 'must be a whole number ≥ 0')
+
+  const now = (): string => clock.now().toISOString()
+  let running = false
+  let head = 0
+  let liveFeed: Subscription | undefined
+
+  const workers = new Map<string, Worker>(
+    projections.map((projection) => {
+      const mode = projection.mode ?? 'async'
+      const initial: ProjectionStatus = {
+        name: projection.name,
+        version: projection.version,
+        mode,
+        state: 'starting',
+        stage: 'active',
+        position: 0,
+        head: 0,
+        lag: 0,
+        parked: 0,
+        attempts: 0,
+        lastError: undefined,
+      }
+      return [
+        projection.name,
+        {
+          projection,
+          mode,
+          policy: projection.onFailure ?? { kind: 'halt' },
+          handles: new Set(projection.handles),
+          status: new BehaviorSubject(initial),
+          position: 0,
+          stage: 'active',
+          wakes: 0,
+          wake: undefined,
+          restart: undefined,
+          running: undefined,
+        },
+      ]
+    }),
+  )
+
+  const workerOf = (name: string): Worker => {
+    const worker = workers.get(name)
+    if (worker === undefined)
+      throw new InvalidArgumentError('projection', `no projection named ${String(name)} is running`)
+    return worker
+  }
+
+  const update = (worker: Worker, change: Partial<ProjectionStatus>): void => {
+    const current = worker.status.value
+    const next = { ...current, position: worker.position, stage: worker.stage, head, ...change }
+    worker.status.next({ ...next, lag: Math.max(0, next.head - next.position) })
+  }
+
+  const wake = (worker: Worker): void => {
+    worker.wakes++
+    const resolve = worker.wake
+    worker.wake = undefined
+    resolve?.()
+  }
+
+  /** The end of the log this runner follows: the head, or the replay's stopping point. */
+  const target = (at: number): number => (until?.position === undefined ? at : Math.min(at, until.position))
+
+  // --- applying events ---
+
+  const decode = (worker: Worker, event: RecordedEvent): ProjectedEvent => projectedEvent(worker.projection, event)
+
+  const failureOf = (event: RecordedEvent, error: unknown): ProjectionFailure => ({
+    position: event.position,
+    streamId: event.streamId,
+    revision: event.revision,
+    eventId: event.eventId,
+    type: event.type,
+    message: messageOf(error),
+    at: now(),
+  })
+
+  const parkedRecord = (worker: Worker, event: RecordedEvent, reason: string): ParkedEvent => ({
+    projection: worker.projection.name,
+    version: worker.projection.version,
+    position: event.position,
+    streamId: event.streamId,
+    revision: event.revision,
+    eventId: event.eventId,
+    type: event.type,
+    reason,
+    parkedAt: now(),
+  })
+
+  /** Locks the checkpoint and checks it is at `from`; a worker that lost a race re-reads. */
+  const claim = async (tx: ReadModelTransaction, worker: Worker, from: number): Promise<ProjectionCheckpoint> => {
+    const checkpoint = await tx.lockCheckpoint(worker.projection.name, worker.projection.version)
+    if (checkpoint === undefined || checkpoint.position !== from) throw new CheckpointMoved(checkpoint)
+    return checkpoint
+  }
+
+  /**
+   * Applies `events` (all handled by the worker, in position order) and moves the checkpoint from
+   * `from` to `to`, in one transaction. Events of streams with a parked event are parked too.
+   */
+  const applyBatch = async (
+    worker: Worker,
+    events: ReadonlyArray<RecordedEvent>,
+    from: number,
+    to: number,
+  ): Promise<number> =>
+    storage.transaction(async (tx) => {
+      const checkpoint = await claim(tx, worker, from)
+      const kept = await tx.parked(worker.projection.name, worker.projection.version)
+      const parkedStreams = new Set(kept.map((p) => p.streamId))
+      const ctx = projectionContext(worker.projection, tx)
+      let parked = kept.length
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i] as RecordedEvent
+        if (parkedStreams.has(event.streamId)) {
+          await tx.park(parkedRecord(worker, event, `an earlier event of ${event.streamId} is parked`))
+          parked++
+          continue
+        }
+        try {
+          await worker.projection.apply(decode(worker, event), ctx)
+        } catch (error) {
+          throw new EventFailed(i, error)
+        }
+      }
+      await ctx.flush()
+      await tx.saveCheckpoint({ ...checkpoint, position: to, updatedAt: now() })
+      return parked
+    })
+
+  /** Parks a failing event and moves the checkpoint past it. */
+  const park = async (worker: Worker, event: RecordedEvent, error: unknown): Promise<number> =>
+    storage.transaction(async (tx) => {
+      const checkpoint = await claim(tx, worker, event.position - 1)
+      await tx.park(parkedRecord(worker, event, messageOf(error)))
+      await tx.saveCheckpoint({ ...checkpoint, position: event.position, updatedAt: now() })
+      return (await tx.parked(worker.projection.name, worker.projection.version)).length
+    })
+
+  /** Waits for a wake-up (or `ms`), unless one came since `seen`. */
+  const pause = async (worker: Worker, seen: number, ms?: number): Promise<void> => {
+    if (!running || worker.wakes !== seen) return
+    await new Promise<void>((resolve) => {
+      worker.wake = resolve
+      if (ms !== undefined) setTimeout(resolve, ms)
+    })
+    worker.wake = undefined
+  }
+
+  /** Halts before `event` until `restart`. */
+  const halt = async (worker: Worker, failure: ProjectionFailure, attempts: number): Promise<void> => {
+    logger.warn(`projection ${worker.projection.name} halted before position ${failure.position}`, { ...failure })
+    update(worker, { state: 'halted', lastError: failure, attempts })
+    await new Promise<void>((resolve) => {
+      worker.restart = resolve
+      if (!running) resolve()
+    })
+    worker.restart = undefined
+    if (running) update(worker, { state: 'catching-up', attempts: 0 })
+  }
+
+  /**
+   * Deals with `events[index]` failing: commits the events before it, then follows the policy.
+   * Returns once the worker may continue from its checkpoint.
+   */
+  const handleFailure = async (
+    worker: Worker,
+    events: ReadonlyArray<RecordedEvent>,
+    index: number,
+    cause: unknown,
+  ): Promise<void> => {
+    const event = events[index] as RecordedEvent
+    if (index > 0) {
+      await processBatch(worker, events.slice(0, index), worker.position, event.position - 1)
+      if (worker.position !== event.position - 1) return
+    }
+    const policy = worker.policy
+    let failure = failureOf(event, cause)
+    if (policy.kind === 'retry') {
+      const maxAttempts = policy.maxAttempts ?? 5
+      let delay = policy.initialDelayMs ?? 100
+      logger.warn(
+        `projection ${worker.projection.name} failed at position ${event.position}; retrying up to ${maxAttempts - 1} more times`,
+        { ...failure },
+      )
+      for (let attempt = 2; attempt <= maxAttempts && running; attempt++) {
+        update(worker, { state: 'retrying', lastError: failure, attempts: attempt - 1 })
+        await pause(worker, worker.wakes, delay)
+        delay = Math.min(delay * 2, policy.maxDelayMs ?? 30_000)
+        try {
+          const parked = await applyBatch(worker, [event], worker.position, event.position)
+          worker.position = event.position
+          update(worker, { state: 'catching-up', attempts: 0, parked })
+          return
+        } catch (error) {
+          if (error instanceof CheckpointMoved) return resync(worker, error)
+          failure = failureOf(event, error instanceof EventFailed ? error.reason : error)
+        }
+      }
+      if (!running) return
+      if ((policy.then ?? 'halt') === 'halt') return halt(worker, failure, maxAttempts)
+    } else if (policy.kind === 'halt') return halt(worker, failure, 1)
+    try {
+      const parked = await park(worker, event, failure.message)
+      worker.position = event.position
+      logger.warn(`projection ${worker.projection.name} parked the event at position ${event.position}`, { ...failure })
+      update(worker, { state: 'catching-up', lastError: failure, attempts: 0, parked })
+    } catch (error) {
+      if (error instanceof CheckpointMoved) return resync(worker, error)
+      throw error
+    }
+  }
+
+  const resync = (worker: Worker, moved: CheckpointMoved): void => {
+    if (moved.checkpoint === undefined)
+      throw new ProjectionError(worker.projection.name, 'checkpoint-removed', 'its checkpoint was removed while it ran')
+    worker.position = moved.checkpoint.position
+    worker.stage = moved.checkpoint.stage
+  }
+
+  /** Processes one batch read from the log, following the policy for a failing event. */
+  const processBatch = async (
+    worker: Worker,
+    events: ReadonlyArray<RecordedEvent>,
+    from: number,
+    to: number,
+  ): Promise<void> => {
+    try {
+      const parked = await applyBatch(worker, events, from, to)
+      worker.position = to
+      update(worker, { parked, ...(worker.status.value.state === 'retrying' ? { state: 'catching-up' } : {}) })
+    } catch (error) {
+      if (error instanceof CheckpointMoved) return resync(worker, error)
+      if (error instanceof EventFailed) return handleFailure(worker, events, error.index, error.reason)
+      throw error
+    }
+  }
+
+  /** Reads the next batch for `worker`: handled events after its checkpoint, up to `end`. */
+  const readBatch = async (
+    worker: Worker,
+    end: number,
+  ): Promise<{ readonly events: ReadonlyArray<RecordedEvent>; readonly to: number }> => {
+    const events: RecordedEvent[] = []
+    for await (const event of store.readAll({
+      fromPosition: worker.position + 1,
+      toPosition: end,
+      filter: { types: [...worker.handles] },
+      maxCount: batchSize,
+    })) {
+      if (untilTime === undefined || Date.parse(event.recordedAt) <= untilTime) events.push(event)
+      if (events.length >= batchSize) break
+    }
+    const last = events[events.length - 1]
+    return { events, to: events.length >= batchSize && last !== undefined ? last.position : end }
+  }
+
+  /** A building version that has caught up takes over: older versions and their tables go. */
+  const takeOver = async (worker: Worker): Promise<void> => {
+    const { name, version } = worker.projection
+    await storage.transaction(async (tx) => {
+      const checkpoint = await tx.lockCheckpoint(name, version)
+      if (checkpoint === undefined) throw new CheckpointMoved(undefined)
+      for (const other of await tx.checkpoints(name)) {
+        if (other.version === version) continue
+        await tx.deleteCheckpoint(name, other.version)
+        await tx.dropTables(tablePrefix(name, other.version))
+      }
+      await tx.saveCheckpoint({ ...checkpoint, stage: 'active', updatedAt: now() })
+    })
+    worker.stage = 'active'
+  }
+
+  const refresh = async (worker: Worker): Promise<void> => {
+    const checkpoint = (await storage.read((r) => r.checkpoints(worker.projection.name))).find(
+      (c) => c.version === worker.projection.version,
+    )
+    if (checkpoint !== undefined && checkpoint.position > worker.position) {
+      worker.position = checkpoint.position
+      worker.stage = checkpoint.stage
+    }
+  }
+
+  const loop = async (worker: Worker): Promise<void> => {
+    let transientDelay = 100
+    while (running) {
+      const seen = worker.wakes
+      try {
+        if (worker.mode === 'inline') await refresh(worker)
+        head = Math.max(head, await store.headPosition())
+        const end = target(head)
+        if (worker.position >= end) {
+          if (worker.stage === 'building') await takeOver(worker)
+          update(worker, { state: 'live', attempts: 0 })
+          if (!live) return
+          await pause(worker, seen)
+          continue
+        }
+        if (worker.status.value.state !== 'catching-up') update(worker, { state: 'catching-up' })
+        const { events, to } = await readBatch(worker, end)
+        await processBatch(worker, events, worker.position, to)
+        transientDelay = 100
+      } catch (error) {
+        if (!running) return
+        if (error instanceof ProjectionError) {
+          update(worker, { state: 'halted', lastError: undefined })
+          logger.warn(error.message, {})
+          return
+        }
+        // The store or the read-model storage failed: try again, visibly, with growing pauses.
+        logger.warn(`projection ${worker.projection.name} could not proceed: ${messageOf(error)}`, {})
+        update(worker, { state: 'retrying', attempts: worker.status.value.attempts + 1 })
+        await pause(worker, worker.wakes, transientDelay)
+        transientDelay = Math.min(transientDelay * 2, 30_000)
+      }
+    }
+  }
+
+  // --- inline ---
+
+  const inlineWorkers = [...workers.values()].filter((w) => w.mode === 'inline')
+
+  const applyInline = async (events: ReadonlyArray<RecordedEvent>, tx: ReadModelTransaction): Promise<void> => {
+    const first = events[0]
+    const last = events[events.length - 1]
+    if (first === undefined || last === undefined) return
+    for (const worker of inlineWorkers) {
+      const { name, version } = worker.projection
+      const checkpoint = await tx.lockCheckpoint(name, version)
+      // Behind (catching up, halted, or another process appended): the worker will get there.
+      if (checkpoint === undefined || checkpoint.position !== first.position - 1) continue
+      const parkedStreams = new Set((await tx.parked(name, version)).map((p) => p.streamId))
+      const ctx = projectionContext(worker.projection, tx)
+      for (const event of events) {
+        if (!worker.handles.has(event.type)) continue
+        if (parkedStreams.has(event.streamId)) {
+          await tx.park(parkedRecord(worker, event, `an earlier event of ${event.streamId} is parked`))
+          continue
+        }
+        try {
+          await worker.projection.apply(decode(worker, event), ctx)
+        } catch (error) {
+          throw new ProjectionFailedError(name, event.type, event.streamId, messageOf(error), { cause: error })
+        }
+      }
+      await ctx.flush()
+      await tx.saveCheckpoint({ ...checkpoint, position: last.position, updatedAt: now() })
+    }
+  }
+
+  // --- set-up ---
+
+  /** Creates (or finds) each projection's checkpoint and collections; a new version starts building. */
+  const prepare = async (worker: Worker): Promise<void> => {
+    const { name, version } = worker.projection
+    const checkpoint = await storage.transaction(async (tx) => {
+      const kept = await tx.checkpoints(name)
+      const newer = kept.find((c) => c.version > version)
+      if (newer !== undefined)
+        throw new ProjectionError(
+          name,
+          'newer-version',
+          `version ${newer.version} is already kept here; this code has version ${version}. Deploy the newer code, or remove the newer read model first`,
+        )
+      const mine = kept.find((c) => c.version === version)
+      const ctx = projectionContext(worker.projection, tx)
+      // Collections are made on every start, so a release that declares a new one gets it.
+      await ctx.ensureCollections()
+      if (mine !== undefined) return mine
+      await worker.projection.setup?.(ctx)
+      await ctx.flush()
+      const created: ProjectionCheckpoint = {
+        name,
+        version,
+        position: 0,
+        stage: kept.some((c) => c.stage === 'active') ? 'building' : 'active',
+        updatedAt: now(),
+      }
+      await tx.saveCheckpoint(created)
+      return created
+    })
+    worker.position = checkpoint.position
+    worker.stage = checkpoint.stage
+    const parked = (await storage.read((r) => r.parked(name, version))).length
+    update(worker, { parked })
+  }
+
+  const start = async (): Promise<void> => {
+    if (running) return
+    if (inlineWorkers.length > 0) {
+      const canInline = storage === store.readModels && storage.setInlineHandler !== undefined
+      const first = inlineWorkers[0]
+      if (!canInline && first !== undefined)
+        throw new ProjectionError(
+          first.projection.name,
+          'inline-unavailable',
+          'runs inline, but its read models are not kept in the event store’s own database, so it cannot share the append transaction',
+        )
+    }
+    for (const worker of workers.values()) await prepare(worker)
+    running = true
+    if (inlineWorkers.length > 0) storage.setInlineHandler?.(applyInline)
+    head = await store.headPosition()
+    if (live && workers.size > 0) {
+      const types = [...new Set(projections.flatMap((p) => p.handles))]
+      liveFeed = store.subscribe({ fromPosition: head + 1, filter: { types } }).subscribe({
+        next: (event) => {
+          head = Math.max(head, event.position)
+          for (const worker of workers.values()) if (worker.handles.has(event.type)) wake(worker)
+        },
+        error: (error: unknown) => {
+          logger.warn(`the live feed of the projection runner failed: ${messageOf(error)}`, {})
+        },
+      })
+    }
+    for (const worker of workers.values()) worker.running = loop(worker)
+  }
+
+  const stop = async (): Promise<void> => {
+    if (!running) return
+    running = false
+    liveFeed?.unsubscribe()
+    if (inlineWorkers.length > 0) storage.setInlineHandler?.(undefined)
+    for (const worker of workers.values()) {
+      wake(worker)
+      worker.restart?.()
+    }
+    await Promise.all([...workers.values()].map((w) => w.running ?? Promise.resolve()))
+    for (const worker of workers.values()) {
+      update(worker, { state: 'stopped' })
+      worker.status.complete()
+    }
+  }
+
+  const statuses = [...workers.values()].map((w) => w.status)
+  const status$: Observable<ReadonlyArray<ProjectionStatus>> =
+    statuses.length === 0 ? new BehaviorSubject<ReadonlyArray<ProjectionStatus>>([]) : combineLatest(statuses)
+
+  const waitUntilCaughtUp = async (waitOptions: { readonly timeoutMs?: number } = {}): Promise<number> => {
+    const timeoutMs = waitOptions.timeoutMs ?? 30_000
+    const goal = target(await store.headPosition())
+    head = Math.max(head, goal)
+    for (const worker of workers.values()) wake(worker)
+    if (statuses.length === 0) return goal
+    const done = (list: ReadonlyArray<ProjectionStatus>): boolean =>
+      list.every((s) => s.position >= goal) || list.some((s) => s.state === 'halted' || s.state === 'stopped')
+    let result: ReadonlyArray<ProjectionStatus>
+    try {
+      result = await firstValueFrom(status$.pipe(rxFilter(done), rxTimeout(timeoutMs)))
+    } catch (error) {
+      const slow = [...workers.values()].find((w) => w.status.value.position < goal)
+      if (slow !== undefined && !isEventStoreError(error))
+        throw new ProjectionError(
+          slow.projection.name,
+          'timeout',
+          `not caught up with position ${goal} after ${timeoutMs} ms (at ${slow.status.value.position}, ${slow.status.value.state})`,
+        )
+      throw error
+    }
+    const stuck = result.find((s) => s.position < goal)
+    if (stuck !== undefined)
+      throw new ProjectionError(
+        stuck.name,
+        stuck.state === 'halted' ? 'halted' : 'stopped',
+        stuck.lastError === undefined
+          ? `${stuck.state} at position ${stuck.position}`
+          : `halted before position ${stuck.lastError.position} (${stuck.lastError.type} in ${stuck.lastError.streamId}): ${stuck.lastError.message}`,
+        stuck.lastError,
+      )
+    return goal
+  }
+
+  /** The version queries should read: the active one, else this runner's. */
+  const activeVersion = async (name: string): Promise<number> => {
+    const kept = await storage.read((r) => r.checkpoints(name))
+    const active = kept.find((c) => c.stage === 'active')
+    if (active !== undefined) return active.version
+    const worker = workers.get(name)
+    if (worker !== undefined) return worker.projection.version
+    throw new InvalidArgumentError('projection', `no read model named ${name} is kept here`)
+  }
+
+  const query = <Doc extends object, K extends keyof Doc & string>(
+    projection: string | { readonly name: string },
+    collection: CollectionDefinition<Doc, K>,
+  ): ReadCollection<Doc, K> => {
+    const name = typeof projection === 'string' ? projection : projection.name
+    const run = <A>(work: (c: ReadCollection<Doc, K>) => Promise<A>): Promise<A> =>
+      activeVersion(name).then((version) =>
+        storage.read((reader) => work(readCollection(reader, { name, version }, collection))),
+      )
+    return {
+      get: (id) => run((c) => c.get(id)),
+      find: (where, findOptions) => run((c) => c.find(where, findOptions)),
+      entries: (where, findOptions) => run((c) => c.entries(where, findOptions)),
+    }
+  }
+
+  const retryParked = async (name: string, streamId?: string): Promise<ParkedRetry> => {
+    const worker = workerOf(name)
+    const { version } = worker.projection
+    const all = await storage.read((r) => r.parked(name, version))
+    const streams = [...new Set(all.map((p) => p.streamId))].filter((s) => streamId === undefined || s === streamId)
+    let retried = 0
+    const failed: Array<{ streamId: string; message: string }> = []
+    for (const stream of streams) {
+      const entries = all.filter((p) => p.streamId === stream)
+      const events: RecordedEvent[] = []
+      for (const entry of entries)
+        for await (const event of store.readStream(stream, {
+          fromRevision: entry.revision,
+          toRevision: entry.revision,
+        }))
+          events.push(event)
+      try {
+        await storage.transaction(async (tx) => {
+          await tx.lockCheckpoint(name, version)
+          const ctx = projectionContext(worker.projection, tx)
+          for (const event of events) await worker.projection.apply(decode(worker, event), ctx)
+          await ctx.flush()
+          await tx.unpark(
+            name,
+            version,
+            entries.map((e) => e.position),
+          )
+        })
+        retried += entries.length
+      } catch (error) {
+        failed.push({ streamId: stream, message: messageOf(error) })
+      }
+    }
+    const parked = (await storage.read((r) => r.parked(name, version))).length
+    update(worker, { parked })
+    return { retried, failed }
+  }
+
+  const discardParked = async (name: string, position: number): Promise<boolean> => {
+    const worker = workerOf(name)
+    const { version } = worker.projection
+    const found = await storage.transaction(async (tx) => {
+      const entries = await tx.parked(name, version)
+      if (!entries.some((p) => p.position === position)) return false
+      await tx.unpark(name, version, [position])
+      return true
+    })
+    const parked = (await storage.read((r) => r.parked(name, version))).length
+    update(worker, { parked })
+    return found
+  }
+
+  return {
+    start,
+    stop,
+    storage,
+    names: projections.map((p) => p.name),
+    status$,
+    statusOf$: (name) => workerOf(name).status.asObservable(),
+    status: (name) => workerOf(name).status.value,
+    waitUntilCaughtUp,
+    restart: (name) => {
+      const worker = workerOf(name)
+      worker.restart?.()
+    },
+    query,
+    parked: async (name) => {
+      const worker = workerOf(name)
+      return storage.read((r) => r.parked(name, worker.projection.version))
+    },
+    retryParked,
+    discardParked,
+  }
+}
+
+/**
+ * Runs `projections` over the log up to a position or a recorded time into a scratch store (by
+ * default a fresh in-memory one), without touching live read models, and returns a way to query
+ * them. Rejects with a `ProjectionError` naming the event if a projection fails.
+ */
+export const replayProjections = async (options: {
+  readonly store: EventStore
+  readonly projections: ReadonlyArray<AnyProjection>
+  readonly until?: { readonly position?: number; readonly recordedAt?: string }
+  readonly storage?: ReadModelStorage
+  readonly batchSize?: number
+}): Promise<{
+  readonly position: number
+  readonly storage: ReadModelStorage
+  query: ProjectionRunner['query']
+}> => {
+  const storage = options.storage ?? createMemoryReadModelStorage()
+  if (storage === options.store.readModels)
+    throw new InvalidArgumentError('storage', 'a replay must not write into the live read models')
+  const runner = createProjectionRunner({
+    store: options.store,
+    storage,
+    projections: options.projections.map((p) => ({ ...p, mode: 'async', onFailure: { kind: 'halt' } })),
+    until: options.until ?? {},
+    logger: { warn: () => undefined },
+    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+  })
+  await runner.start()
+  try {
+    const position = await runner.waitUntilCaughtUp({ timeoutMs: 24 * 3_600_000 })
+    return { position, storage, query: (projection, collection) => runner.query(projection, collection) }
+  } finally {
+    await runner.stop()
+  }
+}

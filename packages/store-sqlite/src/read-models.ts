@@ -1,0 +1,214 @@
+/**
+ * Read models in the ledger file itself: each collection is a table of JSON documents (`id`,
+ * `body`), with an expression index on `json_extract(body, '$.<field>')` per indexed field.
+ * Checkpoints and parked events are tables beside them, so a batch's documents and its checkpoint
+ * commit in one SQLite transaction — and inline projections share the append's transaction.
+ *
+ * Writes go through the store's one writer connection, taking turns with group commits; reads use
+ * the store's reader connection, so they see only committed state and never wait for a writer.
+ */
+import type { Database, Statement } from 'better-sqlite3'
+import type {
+  Condition,
+  FindOptions,
+  JsonObject,
+  ParkedEvent,
+  ProjectionCheckpoint,
+  ReadModelReader,
+  ReadModelTransaction,
+  SqlHandle,
+  SqlValue,
+} from '@civic-ledger/core'
+import { InvalidArgumentError } from '@civic-ledger/core'
+
+const TABLE = /^rm_[a-z0-9_]{1,120}$/
+
+const checkTable = (table: string): string => {
+  if (!TABLE.test(table)) throw new InvalidArgumentError('table', `${JSON.stringify(table)} is not a read-model table`)
+  return table
+}
+
+const bindable = (value: SqlValue): string | number | bigint | Buffer | null =>
+  typeof value === 'boolean' ? (value ? 1 : 0) : value
+
+interface CheckpointRow {
+  readonly name: string
+  readonly version: number
+  readonly position: number
+  readonly stage: 'active' | 'building'
+  readonly updated_at: string
+}
+
+interface ParkedRow {
+  readonly name: string
+  readonly version: number
+  readonly position: number
+  readonly stream_id: string
+  readonly revision: number
+  readonly event_id: string
+  readonly type: string
+  readonly reason: string
+  readonly parked_at: string
+}
+
+const toCheckpoint = (row: CheckpointRow): ProjectionCheckpoint => ({
+  name: row.name,
+  version: row.version,
+  position: row.position,
+  stage: row.stage,
+  updatedAt: row.updated_at,
+})
+
+const toParked = (row: ParkedRow): ParkedEvent => ({
+  projection: row.name,
+  version: row.version,
+  position: row.position,
+  streamId: row.stream_id,
+  revision: row.revision,
+  eventId: row.event_id,
+  type: row.type,
+  reason: row.reason,
+  parkedAt: row.parked_at,
+})
+
+/** The SQL of one `find`: conditions on indexed fields, a cursor, id order. */
+const findSql = (
+  table: string,
+  where: ReadonlyArray<Condition>,
+  options: FindOptions,
+): { readonly sql: string; readonly params: Array<string | number> } => {
+  const clauses: string[] = []
+  const params: Array<string | number> = []
+  for (const [field, value] of where) {
+    const path = `'$.${field}'`
+    if (value === null) clauses.push(`coalesce(json_type(body, ${path}), 'null') = 'null'`)
+    else if (typeof value === 'boolean') clauses.push(`json_type(body, ${path}) = '${value ? 'true' : 'false'}'`)
+    else {
+      clauses.push(`json_extract(body, ${path}) = ?`)
+      params.push(value)
+    }
+  }
+  if (options.after !== undefined) {
+    clauses.push('id > ?')
+    params.push(options.after)
+  }
+  const whereSql = clauses.length === 0 ? '' : ` WHERE ${clauses.join(' AND ')}`
+  const limit = options.limit === undefined ? '' : ` LIMIT ${options.limit}`
+  return { sql: `SELECT id, body FROM "${table}"${whereSql} ORDER BY id${limit}`, params }
+}
+
+/** Prepared statements of one connection, by SQL text. */
+const statementCache = (db: Database): ((sql: string) => Statement<unknown[], unknown>) => {
+  const cache = new Map<string, Statement<unknown[], unknown>>()
+  return (sql) => {
+    let statement = cache.get(sql)
+    if (statement === undefined) {
+      statement = db.prepare<unknown[], unknown>(sql)
+      cache.set(sql, statement)
+    }
+    return statement
+  }
+}
+
+/** Reads on a connection: documents, checkpoints and parked events. */
+const readerOn = (cached: (sql: string) => Statement<unknown[], unknown>): ReadModelReader => ({
+  getDocument: async (table, id) => {
+    const row = cached(`SELECT body FROM "${checkTable(table)}" WHERE id = ?`).get(id) as { body: string } | undefined
+    return row === undefined ? undefined : (JSON.parse(row.body) as JsonObject)
+  },
+  findDocuments: async (table, where, options) => {
+    const { sql, params } = findSql(checkTable(table), where, options)
+    return (cached(sql).all(...params) as Array<{ id: string; body: string }>).map(
+      (row) => [row.id, JSON.parse(row.body) as JsonObject] as const,
+    )
+  },
+  checkpoints: async (name) =>
+    (
+      cached(
+        'SELECT name, version, position, stage, updated_at FROM projection_checkpoints WHERE name = ? ORDER BY version',
+      ).all(name) as CheckpointRow[]
+    ).map(toCheckpoint),
+  parked: async (name, version) =>
+    (
+      cached('SELECT * FROM projection_parked WHERE name = ? AND version = ? ORDER BY position').all(
+        name,
+        version,
+      ) as ParkedRow[]
+    ).map(toParked),
+})
+
+/** The transaction object over the writer connection; the caller has begun the transaction. */
+export const writerTransaction = (db: Database): ReadModelTransaction => {
+  const cached = statementCache(db)
+  const reads = readerOn(cached)
+  const sql: SqlHandle = {
+    dialect: 'sqlite',
+    query: async <Row extends object>(text: string, params: ReadonlyArray<SqlValue> = []) =>
+      db.prepare<unknown[], Row>(text).all(...params.map(bindable)),
+    execute: async (text, params = []) => db.prepare(text).run(...params.map(bindable)).changes,
+  }
+  return {
+    ...reads,
+    sql,
+    ensureCollection: async (table, indexes) => {
+      checkTable(table)
+      db.exec(`CREATE TABLE IF NOT EXISTS "${table}" (id TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL) WITHOUT ROWID`)
+      for (const field of indexes) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(field))
+          throw new InvalidArgumentError('indexes', `${JSON.stringify(field)} is not a field name`)
+        db.exec(`CREATE INDEX IF NOT EXISTS "${table}__${field}" ON "${table}" (json_extract(body, '$.${field}'))`)
+      }
+    },
+    dropTables: async (prefix) => {
+      const tables = db
+        .prepare<[number, string], { name: string }>(
+          "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, ?) = ?",
+        )
+        .all(prefix.length, prefix)
+      for (const { name } of tables) db.exec(`DROP TABLE "${checkTable(name)}"`)
+    },
+    writeDocuments: async (table, puts, deletes) => {
+      checkTable(table)
+      if (puts.length > 0) {
+        const upsert = cached(
+          `INSERT INTO "${table}" (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body`,
+        )
+        for (const [id, json] of puts) upsert.run(id, json)
+      }
+      if (deletes.length > 0) {
+        const remove = cached(`DELETE FROM "${table}" WHERE id = ?`)
+        for (const id of deletes) remove.run(id)
+      }
+    },
+    lockCheckpoint: async (name, version) => {
+      // The transaction holds SQLite's one write lock already: nobody else can move a checkpoint.
+      const row = cached(
+        'SELECT name, version, position, stage, updated_at FROM projection_checkpoints WHERE name = ? AND version = ?',
+      ).get(name, version) as CheckpointRow | undefined
+      return row === undefined ? undefined : toCheckpoint(row)
+    },
+    saveCheckpoint: async (c) => {
+      cached(
+        `INSERT INTO projection_checkpoints (name, version, position, stage, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (name, version) DO UPDATE SET position = excluded.position, stage = excluded.stage, updated_at = excluded.updated_at`,
+      ).run(c.name, c.version, c.position, c.stage, c.updatedAt)
+    },
+    deleteCheckpoint: async (name, version) => {
+      cached('DELETE FROM projection_checkpoints WHERE name = ? AND version = ?').run(name, version)
+      cached('DELETE FROM projection_parked WHERE name = ? AND version = ?').run(name, version)
+    },
+    park: async (p) => {
+      cached(
+        `INSERT OR REPLACE INTO projection_parked (name, version, position, stream_id, revision, event_id, type, reason, parked_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(p.projection, p.version, p.position, p.streamId, p.revision, p.eventId, p.type, p.reason, p.parkedAt)
+    },
+    unpark: async (name, version, positions) => {
+      const remove = cached('DELETE FROM projection_parked WHERE name = ? AND version = ? AND position = ?')
+      for (const position of positions) remove.run(name, version, position)
+    },
+  }
+}
+
+/** Reads on the reader connection. */
+export const readerOf = (db: Database): ReadModelReader => readerOn(statementCache(db))
