@@ -30,8 +30,9 @@ import type {
   ReadCollection,
   ReadModelStorage,
   ReadModelTransaction,
+  SqlHandle,
 } from './read-model'
-import { tablePrefix } from './read-model'
+import { nameProblem, tableName, tablePrefix } from './read-model'
 
 // --- status ---
 
@@ -144,6 +145,14 @@ export interface ProjectionRunner {
     projection: string | { readonly name: string },
     collection: CollectionDefinition<Doc, K>,
   ): ReadCollection<Doc, K>
+  /**
+   * Reads a projection's own SQL tables (stores with SQL only): `work` gets the SQL handle of a
+   * read-only transaction and the real names of the serving version's tables.
+   */
+  sql<A>(
+    projection: string | { readonly name: string },
+    work: (sql: SqlHandle, table: (local: string) => string) => Promise<A>,
+  ): Promise<A>
   /** Parked events of a projection, in position order. */
   parked(name: string): Promise<ReadonlyArray<ParkedEvent>>
   /** Applies parked events again, stream by stream; a stream that fails again stays parked. */
@@ -733,6 +742,23 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     }
   }
 
+  const sql = async <A>(
+    projection: string | { readonly name: string },
+    work: (handle: SqlHandle, table: (local: string) => string) => Promise<A>,
+  ): Promise<A> => {
+    const name = typeof projection === 'string' ? projection : projection.name
+    const version = await activeVersion(name)
+    return storage.read(async (reader) => {
+      if (reader.sql === undefined)
+        throw new InvalidArgumentError('sql', `the ${storage.dialect} read-model store has no SQL`)
+      return work(reader.sql, (local) => {
+        const problem = nameProblem(local, 'table')
+        if (problem !== undefined) throw new InvalidArgumentError('table', problem)
+        return tableName(name, version, local)
+      })
+    })
+  }
+
   const retryParked = async (name: string, streamId?: string): Promise<ParkedRetry> => {
     const worker = workerOf(name)
     const { version } = worker.projection
@@ -799,6 +825,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       worker.restart?.()
     },
     query,
+    sql,
     parked: async (name) => {
       const worker = workerOf(name)
       return storage.read((r) => r.parked(name, worker.projection.version))

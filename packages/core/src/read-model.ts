@@ -197,7 +197,10 @@ export interface ReadModelTransaction {
 }
 
 /** What a read needs: documents, checkpoints and parked events, as committed. */
-export type ReadModelReader = Pick<ReadModelTransaction, 'getDocument' | 'findDocuments' | 'checkpoints' | 'parked'>
+export type ReadModelReader = Pick<
+  ReadModelTransaction,
+  'getDocument' | 'findDocuments' | 'checkpoints' | 'parked' | 'sql'
+>
 
 /**
  * Runs projections inside the append transaction: given the events one caller is appending, in

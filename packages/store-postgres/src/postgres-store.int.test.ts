@@ -22,5 +22,5 @@ const subject = async () => {
 
 if (postgresAvailable('postgres contract')) {
   eventStoreContract('postgres', subject, { serial: true, modelRuns: 25 })
-  projectionContract('postgres', subject, { serial: true, inline: true, durable: true })
+  projectionContract('postgres', subject, { serial: true, inline: true, durable: true, sql: true })
 }

@@ -103,6 +103,12 @@ const findSql = (
 type Run = <R extends QueryResultRow>(sql: string, params?: ReadonlyArray<unknown>) => Promise<R[]>
 
 const readerOn = (run: Run): ReadModelReader => ({
+  sql: {
+    dialect: 'postgres',
+    query: async <Row extends object>(text: string, params: ReadonlyArray<SqlValue> = []) =>
+      (await run(text, params)) as unknown as Row[],
+    execute: async (text, params = []) => (await run(text, params)).length,
+  },
   getDocument: async (table, id) => {
     const rows = await run<{ body: JsonObject }>(`SELECT body FROM ${checkTable(table)} WHERE id = $1`, [id])
     return rows[0]?.body

@@ -110,8 +110,17 @@ const statementCache = (db: Database): ((sql: string) => Statement<unknown[], un
   }
 }
 
+/** Plain SQL on a connection; booleans are bound as 1 and 0, as SQLite stores them. */
+const sqlOn = (db: Database): SqlHandle => ({
+  dialect: 'sqlite',
+  query: async <Row extends object>(text: string, params: ReadonlyArray<SqlValue> = []) =>
+    db.prepare<unknown[], Row>(text).all(...params.map(bindable)),
+  execute: async (text, params = []) => db.prepare(text).run(...params.map(bindable)).changes,
+})
+
 /** Reads on a connection: documents, checkpoints and parked events. */
-const readerOn = (cached: (sql: string) => Statement<unknown[], unknown>): ReadModelReader => ({
+const readerOn = (db: Database, cached: (sql: string) => Statement<unknown[], unknown>): ReadModelReader => ({
+  sql: sqlOn(db),
   getDocument: async (table, id) => {
     const row = cached(`SELECT body FROM "${checkTable(table)}" WHERE id = ?`).get(id) as { body: string } | undefined
     return row === undefined ? undefined : (JSON.parse(row.body) as JsonObject)
@@ -140,16 +149,8 @@ const readerOn = (cached: (sql: string) => Statement<unknown[], unknown>): ReadM
 /** The transaction object over the writer connection; the caller has begun the transaction. */
 export const writerTransaction = (db: Database): ReadModelTransaction => {
   const cached = statementCache(db)
-  const reads = readerOn(cached)
-  const sql: SqlHandle = {
-    dialect: 'sqlite',
-    query: async <Row extends object>(text: string, params: ReadonlyArray<SqlValue> = []) =>
-      db.prepare<unknown[], Row>(text).all(...params.map(bindable)),
-    execute: async (text, params = []) => db.prepare(text).run(...params.map(bindable)).changes,
-  }
   return {
-    ...reads,
-    sql,
+    ...readerOn(db, cached),
     ensureCollection: async (table, indexes) => {
       checkTable(table)
       db.exec(`CREATE TABLE IF NOT EXISTS "${table}" (id TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL) WITHOUT ROWID`)
@@ -211,4 +212,4 @@ export const writerTransaction = (db: Database): ReadModelTransaction => {
 }
 
 /** Reads on the reader connection. */
-export const readerOf = (db: Database): ReadModelReader => readerOn(statementCache(db))
+export const readerOf = (db: Database): ReadModelReader => readerOn(db, statementCache(db))

@@ -27,4 +27,4 @@ const subject = async () => {
 }
 
 eventStoreContract('sqlite', subject, { modelRuns: 50 })
-projectionContract('sqlite', subject, { inline: true, durable: true })
+projectionContract('sqlite', subject, { inline: true, durable: true, sql: true })

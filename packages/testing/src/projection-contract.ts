@@ -172,6 +172,8 @@ export interface ProjectionContractCase {
   readonly inline?: boolean
   /** Needs `reopen`. */
   readonly durable?: boolean
+  /** Needs read models in a database with SQL. */
+  readonly sql?: boolean
   readonly run: (subject: ContractSubject) => Promise<void>
 }
 
@@ -588,6 +590,81 @@ const cases: ProjectionContractCase[] = [
         })
       } finally {
         await runner.stop()
+      }
+    },
+  },
+  {
+    title: 'SQL: a projection keeps its own versioned tables, the host reads them, and a rebuild drops the old ones',
+    sql: true,
+    run: async ({ store }) => {
+      await appendAwards(store, 1, 6)
+      await appendAwards(store, 7, 9, 'fund-b')
+      const awardsBySql = (version: number): AnyProjection => ({
+        name: 'awards-sql',
+        version,
+        handles: [AWARDED],
+        setup: async (ctx) => {
+          const sql = ctx.sql
+          if (sql === undefined) throw new Error('this store has no SQL')
+          await sql.execute(
+            `CREATE TABLE ${sql.table('fund-counts')} (fund_id TEXT PRIMARY KEY, awards INTEGER NOT NULL, largest INTEGER NOT NULL)`,
+          )
+        },
+        apply: async (event, ctx) => {
+          const sql = ctx.sql
+          if (sql === undefined) throw new Error('this store has no SQL')
+          const { fundId, amount } = event.data as AwardData
+          const t = sql.table('fund-counts')
+          const p = sql.dialect === 'postgres' ? ['$1', '$2'] : ['?', '?']
+          await sql.execute(
+            `INSERT INTO ${t} (fund_id, awards, largest) VALUES (${p[0] ?? ''}, 1, ${p[1] ?? ''})
+             ON CONFLICT (fund_id) DO UPDATE SET awards = ${t}.awards + 1, largest = max_of`.replace(
+              'max_of',
+              sql.dialect === 'postgres'
+                ? `GREATEST(${t}.largest, excluded.largest)`
+                : `max(${t}.largest, excluded.largest)`,
+            ),
+            [fundId, amount * version],
+          )
+        },
+      })
+      const read = (runner: ProjectionRunner) =>
+        runner.sql('awards-sql', (sql, table) =>
+          sql.query<{ fund_id: string; awards: number | string; largest: number | string }>(
+            `SELECT fund_id, awards, largest FROM ${table('fund-counts')} ORDER BY fund_id`,
+          ),
+        )
+      const v1 = await running(store, [awardsBySql(1)])
+      await v1.waitUntilCaughtUp()
+      assert.deepEqual(
+        (await read(v1)).map((r) => [r.fund_id, Number(r.awards), Number(r.largest)]),
+        [
+          ['fund-a', 6, 600],
+          ['fund-b', 3, 900],
+        ],
+      )
+      await v1.stop()
+      const v2 = await running(store, [awardsBySql(2)])
+      try {
+        await v2.waitUntilCaughtUp()
+        await untilStatus(v2, 'awards-sql', (s) => s.stage === 'active')
+        assert.deepEqual(
+          (await read(v2)).map((r) => [r.fund_id, Number(r.largest)]),
+          [
+            ['fund-a', 1200],
+            ['fund-b', 1800],
+          ],
+        )
+        const leftovers = await v2.sql('awards-sql', (sql) =>
+          sql.query<{ name: string }>(
+            sql.dialect === 'postgres'
+              ? "SELECT tablename AS name FROM pg_tables WHERE left(tablename, 18) = 'rm_awards_sql_v1__'"
+              : "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 18) = 'rm_awards_sql_v1__'",
+          ),
+        )
+        assert.deepEqual(leftovers, [], 'version 1 tables are dropped once version 2 serves')
+      } finally {
+        await v2.stop()
       }
     },
   },

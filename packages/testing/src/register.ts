@@ -41,6 +41,8 @@ export interface ProjectionContractOptions {
   readonly inline?: boolean
   /** The factory's subjects can `reopen` (default false). */
   readonly durable?: boolean
+  /** Read models live in a database with SQL (default false). */
+  readonly sql?: boolean
 }
 
 /**
@@ -58,6 +60,7 @@ export const projectionContract = (
   for (const contractCase of projectionContractCases) {
     if (contractCase.inline === true && options.inline === false) continue
     if (contractCase.durable === true && options.durable !== true) continue
+    if (contractCase.sql === true && options.sql !== true) continue
     register(`${name} · projections: ${contractCase.title}`, async (t) => {
       await runProjectionCase(factory, contractCase)
       t.pass()
