@@ -132,13 +132,27 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
     return undefined
   }
 
-  /** Forgets everything written after the log had `length` events: an inline projection refused them. */
-  const truncate = (length: number): void => {
-    for (const event of log.splice(length)) {
-      streams.get(event.streamId)?.pop()
-      if (streams.get(event.streamId)?.length === 0) streams.delete(event.streamId)
-      byEventId.delete(event.eventId)
-    }
+  /** The events `write` would record for `appends`, without recording them. */
+  const preview = (appends: ReadonlyArray<CheckedAppend>, recordedAt: string): RecordedEvent[] => {
+    const revisions = new Map<string, number>()
+    let position = log.length
+    return appends.flatMap((append) =>
+      append.events.map(({ event, data, metadata }) => {
+        const revision = (revisions.get(append.streamId) ?? lastRevision(append.streamId)) + 1
+        revisions.set(append.streamId, revision)
+        return deepFreeze({
+          eventId: event.eventId,
+          streamId: append.streamId,
+          revision,
+          position: ++position,
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          data: JSON.parse(data) as JsonValue,
+          metadata: JSON.parse(metadata) as EventMetadata,
+          recordedAt,
+        })
+      }),
+    )
   }
 
   /** Checks and writes a set of appends in one step: all or nothing. */
@@ -154,8 +168,9 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
       commits.next()
       return results
     }
-    // Inline projections run inside the read models' transaction, with the events written
-    // provisionally: if a projection throws, both are undone. Appends wait their turn meanwhile.
+    // Inline projections see the events as they will be recorded, inside the read models'
+    // transaction, before anything is written: readers never see events a projection may yet refuse.
+    // Appends wait their turn meanwhile.
     inFlight++
     try {
       return await exclusive(async () => {
@@ -163,16 +178,10 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
         if (retried !== undefined) return retried
         const handler = readModels.inlineHandler()
         const recordedAt = clock.now().toISOString()
-        const before = log.length
+        const pending = preview(appends, recordedAt)
         const results = await readModels.transaction(async (tx) => {
-          const written = appends.map((append) => write(append, recordedAt))
-          try {
-            await handler?.(log.slice(before), tx)
-          } catch (error) {
-            truncate(before)
-            throw error
-          }
-          return written
+          await handler?.(pending, tx)
+          return appends.map((append) => write(append, recordedAt))
         })
         commits.next()
         return results

@@ -28,6 +28,7 @@ import type {
   ProjectionCheckpoint,
   ProjectionStage,
   ReadCollection,
+  ReadModelReader,
   ReadModelStorage,
   ReadModelTransaction,
   SqlHandle,
@@ -688,8 +689,10 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     head = Math.max(head, goal)
     for (const worker of workers.values()) wake(worker)
     if (statuses.length === 0) return goal
+    // A new version counts as caught up once it also serves: queries after this read it.
     const done = (list: ReadonlyArray<ProjectionStatus>): boolean =>
-      list.every((s) => s.position >= goal) || list.some((s) => s.state === 'halted' || s.state === 'stopped')
+      list.every((s) => s.position >= goal && s.stage === 'active') ||
+      list.some((s) => s.state === 'halted' || s.state === 'stopped')
     let result: ReadonlyArray<ProjectionStatus>
     try {
       result = await firstValueFrom(status$.pipe(rxFilter(done), rxTimeout(timeoutMs)))
@@ -717,8 +720,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
   }
 
   /** The version queries should read: the active one, else this runner's. */
-  const activeVersion = async (name: string): Promise<number> => {
-    const kept = await storage.read((r) => r.checkpoints(name))
+  const activeVersion = async (name: string, reader: ReadModelReader): Promise<number> => {
+    const kept = await reader.checkpoints(name)
     const active = kept.find((c) => c.stage === 'active')
     if (active !== undefined) return active.version
     const worker = workers.get(name)
@@ -731,9 +734,10 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     collection: CollectionDefinition<Doc, K>,
   ): ReadCollection<Doc, K> => {
     const name = typeof projection === 'string' ? projection : projection.name
+    // The serving version is looked up in the same read as the documents: a swap cannot fall between.
     const run = <A>(work: (c: ReadCollection<Doc, K>) => Promise<A>): Promise<A> =>
-      activeVersion(name).then((version) =>
-        storage.read((reader) => work(readCollection(reader, { name, version }, collection))),
+      storage.read(async (reader) =>
+        work(readCollection(reader, { name, version: await activeVersion(name, reader) }, collection)),
       )
     return {
       get: (id) => run((c) => c.get(id)),
@@ -747,8 +751,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     work: (handle: SqlHandle, table: (local: string) => string) => Promise<A>,
   ): Promise<A> => {
     const name = typeof projection === 'string' ? projection : projection.name
-    const version = await activeVersion(name)
     return storage.read(async (reader) => {
+      const version = await activeVersion(name, reader)
       if (reader.sql === undefined)
         throw new InvalidArgumentError('sql', `the ${storage.dialect} read-model store has no SQL`)
       return work(reader.sql, (local) => {

@@ -1,0 +1,316 @@
+// Rebuilding read models from a SQLite ledger: four document-store projections with io-ts decoding,
+// against the bare scan of the same rows with JSON.parse, in one run. Target (issue: projections):
+// the rebuild takes at most 2× the bare scan, and its peak memory does not grow with the log.
+//
+// For each log size the ledger is written by one process (through the store, 1000 events per
+// transaction), then measured by a fresh one, so the writer's memory does not count:
+//   bare   better-sqlite3 iterating `SELECT … FROM events JOIN streams ORDER BY position` and
+//          JSON.parse of each row's data and metadata: the least any rebuild must do
+//   ours   createProjectionRunner over the store with four projections (defineProjection, io-ts
+//          codecs), from an empty read model to the head, batches of 1000 events
+// Peak memory is the measuring process's VmHWM (resident high-water mark) after the rebuild.
+//
+// Setup, once:  npm run build
+// Run:          node bench/projections.mjs            (100k and 1M events; about 3 minutes)
+//               node bench/projections.mjs 20000      (one size)
+import { spawnSync } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
+
+const require = createRequire(import.meta.url)
+const here = fileURLToPath(import.meta.url)
+
+// --- the log: grant applications, awards, withdrawals and volunteer hours ---
+
+const WARDS = ['E05013050', 'E05013051', 'E05011563', 'E05015426', 'E05015436', 'E05011268', 'E05011295', 'E05010806']
+const FUNDS = ['community-resilience-2026', 'warm-spaces-2026', 'food-security-2026', 'youth-activities-2026']
+const META = (n) => ({
+  actor: { id: `officer-${n % 40}`, organisation: 'GB-LAE-CAM', role: 'grants-officer' },
+  correlationId: `c0ffee00-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  causationId: `c0ffee00-0000-4000-8000-${String(n).padStart(12, '0')}`,
+  occurredAt: '2026-04-01T10:15:00.000Z',
+  tenant: 'GB-LAE-CAM',
+})
+
+/** Event `n` of the log, with its stream: every ten, three submitted, three awarded, one withdrawn, three hours. */
+const eventAt = (n) => {
+  const k = n % 10
+  const app = Math.floor(n / 10) * 3 + (k % 3)
+  const event = (type, data) => ({ eventId: randomUUID(), type, schemaVersion: 1, data, metadata: META(n) })
+  if (k < 3)
+    return {
+      streamId: `grants.application-${app}`,
+      event: event('grants.ApplicationSubmitted', {
+        applicationId: `application-${app}`,
+        fundId: FUNDS[app % FUNDS.length],
+        applicant: { orgId: `GB-CHC-${1_100_000 + (app % 5_000)}`, name: `Community group ${app % 5_000}` },
+        requested: { amount: 1_000_000 + (app % 997) * 100, currency: 'GBP' },
+        ward: { code: WARDS[app % WARDS.length], type: 'ward', vintage: '2025' },
+        title: 'Repair café and warm space at the village hall, two evenings a week through the winter',
+        submittedOn: '2026-03-14',
+      }),
+    }
+  if (k < 6)
+    return {
+      streamId: `grants.application-${app}`,
+      event: event('grants.GrantAwarded', {
+        applicationId: `application-${app}`,
+        fundId: FUNDS[app % FUNDS.length],
+        amount: { amount: 900_000 + (app % 991) * 100, currency: 'GBP' },
+        ward: { code: WARDS[app % WARDS.length], type: 'ward', vintage: '2025' },
+        conditions: ['Quarterly monitoring returns', 'Acknowledge the council in publicity'],
+        awardedOn: '2026-04-01',
+      }),
+    }
+  if (k === 6)
+    return {
+      streamId: `grants.application-${app}`,
+      event: event('grants.GrantWithdrawn', { applicationId: `application-${app}`, reason: 'The group merged' }),
+    }
+  const volunteer = n % 3_000
+  return {
+    streamId: `volunteers.timesheet-${volunteer}-${Math.floor(n / 30_000)}`,
+    event: event('volunteers.HoursLogged', {
+      volunteerId: `volunteer-${volunteer}`,
+      placementId: `placement-${volunteer % 700}`,
+      date: `2026-${String(1 + (Math.floor(n / 1_000) % 12)).padStart(2, '0')}-${String(1 + (n % 28)).padStart(2, '0')}`,
+      hours: 1 + (n % 6),
+      ward: { code: WARDS[n % WARDS.length], type: 'ward', vintage: '2025' },
+    }),
+  }
+}
+
+// --- the projections: what a grants and volunteering dashboard keeps ---
+
+const projectionsModule = () => {
+  const t = require('io-ts')
+  const core = require('../packages/core/dist/index.js')
+  const { AreaRef, IsoDate, Money, NonEmptyString, defineCollection, defineEvent, defineProjection } = core
+  const Org = t.type({ orgId: NonEmptyString, name: NonEmptyString })
+  const Submitted = defineEvent({
+    type: 'grants.ApplicationSubmitted',
+    codec: t.type({
+      applicationId: NonEmptyString,
+      fundId: NonEmptyString,
+      applicant: Org,
+      requested: Money,
+      ward: AreaRef,
+      title: t.string,
+      submittedOn: IsoDate,
+    }),
+  })
+  const Awarded = defineEvent({
+    type: 'grants.GrantAwarded',
+    codec: t.type({
+      applicationId: NonEmptyString,
+      fundId: NonEmptyString,
+      amount: Money,
+      ward: AreaRef,
+      conditions: t.array(t.string),
+      awardedOn: IsoDate,
+    }),
+  })
+  const Withdrawn = defineEvent({
+    type: 'grants.GrantWithdrawn',
+    codec: t.type({ applicationId: NonEmptyString, reason: t.string }),
+  })
+  const Hours = defineEvent({
+    type: 'volunteers.HoursLogged',
+    codec: t.type({
+      volunteerId: NonEmptyString,
+      placementId: NonEmptyString,
+      date: IsoDate,
+      hours: t.number,
+      ward: AreaRef,
+    }),
+  })
+  const funds = defineCollection('fund-totals')
+  const wards = defineCollection('ward-totals')
+  const applications = defineCollection('applications', { indexes: ['fundId', 'status'] })
+  const hours = defineCollection('hours-by-month', { indexes: ['month'] })
+  const add = async (collection, id, seed, change) => {
+    const before = (await collection.get(id)) ?? seed
+    await collection.put(id, change(before))
+  }
+  return [
+    defineProjection({
+      name: 'fund-totals',
+      version: 1,
+      events: [Awarded, Withdrawn, Submitted],
+      collections: [funds],
+      apply: async (e, ctx) => {
+        const c = ctx.collection(funds)
+        if (e.type === 'grants.ApplicationSubmitted')
+          await add(c, e.data.fundId, { applied: 0, awarded: 0, pence: 0 }, (d) => ({ ...d, applied: d.applied + 1 }))
+        else if (e.type === 'grants.GrantAwarded')
+          await add(c, e.data.fundId, { applied: 0, awarded: 0, pence: 0 }, (d) => ({
+            ...d,
+            awarded: d.awarded + 1,
+            pence: d.pence + e.data.amount.amount,
+          }))
+      },
+    }),
+    defineProjection({
+      name: 'ward-totals',
+      version: 1,
+      events: [Awarded, Hours],
+      collections: [wards],
+      apply: async (e, ctx) => {
+        const c = ctx.collection(wards)
+        await add(c, e.data.ward.code, { grants: 0, pence: 0, hours: 0 }, (d) =>
+          e.type === 'grants.GrantAwarded'
+            ? { ...d, grants: d.grants + 1, pence: d.pence + e.data.amount.amount }
+            : { ...d, hours: d.hours + e.data.hours },
+        )
+      },
+    }),
+    defineProjection({
+      name: 'applications',
+      version: 1,
+      events: [Submitted, Awarded, Withdrawn],
+      collections: [applications],
+      apply: async (e, ctx) => {
+        const c = ctx.collection(applications)
+        const id = e.data.applicationId
+        if (e.type === 'grants.ApplicationSubmitted')
+          await c.put(id, {
+            fundId: e.data.fundId,
+            applicant: e.data.applicant.name,
+            requested: e.data.requested.amount,
+            status: 'submitted',
+          })
+        else
+          await add(c, id, { fundId: '', status: 'unknown' }, (d) =>
+            e.type === 'grants.GrantAwarded'
+              ? { ...d, status: 'awarded', awarded: e.data.amount.amount }
+              : { ...d, status: 'withdrawn' },
+          )
+      },
+    }),
+    defineProjection({
+      name: 'hours-by-month',
+      version: 1,
+      events: [Hours],
+      collections: [hours],
+      apply: async (e, ctx) => {
+        const month = e.data.date.slice(0, 7)
+        await add(ctx.collection(hours), `${e.data.volunteerId}/${month}`, { month, hours: 0, entries: 0 }, (d) => ({
+          ...d,
+          hours: d.hours + e.data.hours,
+          entries: d.entries + 1,
+        }))
+      },
+    }),
+  ]
+}
+
+// --- the child processes ---
+
+const populate = async (path, total) => {
+  const { openSqliteEventStore } = require('../packages/store-sqlite/dist/index.js')
+  const store = await openSqliteEventStore({ path, synchronous: 'NORMAL' })
+  for (let from = 0; from < total; from += 1_000) {
+    const byStream = new Map()
+    for (let n = from; n < Math.min(total, from + 1_000); n++) {
+      const { streamId, event } = eventAt(n)
+      const events = byStream.get(streamId) ?? []
+      events.push(event)
+      byStream.set(streamId, events)
+    }
+    await store.appendMulti([...byStream].map(([streamId, events]) => ({ streamId, events, expectedRevision: 'any' })))
+  }
+  await store.close()
+}
+
+const bareScan = (path) => {
+  const Database = require(
+    createRequire(require.resolve('../packages/store-sqlite/dist/index.js')).resolve('better-sqlite3'),
+  )
+  const db = new Database(path, { readonly: true })
+  const started = performance.now()
+  let rows = 0
+  let check = 0
+  for (const row of db
+    .prepare(
+      'SELECT e.position, e.revision, e.event_id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at, s.name FROM events e JOIN streams s ON s.id = e.stream ORDER BY e.position',
+    )
+    .iterate()) {
+    const data = JSON.parse(row.data)
+    const metadata = JSON.parse(row.metadata)
+    check += data === null || metadata === null ? 0 : 1
+    rows++
+  }
+  db.close()
+  if (check !== rows) throw new Error('the scan lost rows')
+  return { ms: performance.now() - started, rows }
+}
+
+const rebuild = async (path) => {
+  const { openSqliteEventStore } = require('../packages/store-sqlite/dist/index.js')
+  const { createProjectionRunner } = require('../packages/core/dist/index.js')
+  const store = await openSqliteEventStore({ path })
+  const runner = createProjectionRunner({ store, projections: projectionsModule(), batchSize: 1_000 })
+  const started = performance.now()
+  await runner.start()
+  const head = await runner.waitUntilCaughtUp({ timeoutMs: 3_600_000 })
+  const ms = performance.now() - started
+  const funds = await runner.query('fund-totals', { name: 'fund-totals', indexes: [] }).find()
+  await runner.stop()
+  await store.close()
+  return { ms, head, funds: funds.length }
+}
+
+const peakRssMb = () => {
+  const line = readFileSync('/proc/self/status', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmHWM:'))
+  return Number(line?.split(/\s+/)[1] ?? 0) / 1024
+}
+
+const child = async (mode, path, total) => {
+  if (mode === 'populate') return populate(path, Number(total))
+  const bare1 = bareScan(path)
+  const ours = await rebuild(path)
+  const peak = peakRssMb()
+  const bare2 = bareScan(path)
+  process.stdout.write(`${JSON.stringify({ bare: Math.min(bare1.ms, bare2.ms), rows: bare1.rows, ours, peak })}\n`)
+}
+
+// --- the parent ---
+
+const run = (args) => {
+  const result = spawnSync(process.execPath, ['--max-old-space-size=8192', here, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  if (result.status !== 0) throw new Error(`child ${args.join(' ')} failed`)
+  return result.stdout
+}
+
+const main = () => {
+  const sizes = process.argv[2] === undefined ? [100_000, 1_000_000] : [Number(process.argv[2])]
+  console.log('rebuild of four document-store projections (io-ts decoding) vs bare scan + JSON.parse, SQLite')
+  console.log('events     bare scan   rebuild    ratio   rebuild events/s   peak RSS')
+  for (const size of sizes) {
+    const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-bench-projections-'))
+    try {
+      const path = join(dir, 'ledger.db')
+      run(['--child', 'populate', path, String(size)])
+      const r = JSON.parse(run(['--child', 'measure', path]))
+      if (r.ours.head !== r.rows) throw new Error(`rebuilt to ${r.ours.head} of ${r.rows} events`)
+      console.log(
+        `${String(size).padStart(9)}  ${(r.bare / 1000).toFixed(2).padStart(8)} s  ${(r.ours.ms / 1000).toFixed(2).padStart(7)} s  ${(r.ours.ms / r.bare).toFixed(2).padStart(6)}×  ${Math.round(r.rows / (r.ours.ms / 1000)).toLocaleString('en-GB').padStart(16)}   ${r.peak.toFixed(0).padStart(5)} MB`,
+      )
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+if (process.argv[2] === '--child') await child(process.argv[3], process.argv[4], process.argv[5])
+else main()

@@ -1,0 +1,27 @@
+/**
+ * The events this read model reads. In a council's app they come from the grants context; the
+ * example defines the two it needs so it stands alone.
+ */
+import * as t from 'io-ts'
+import { AreaRef, Money, NonEmptyString, defineEvent } from '@civic-ledger/core'
+
+/** A grant was awarded to an organisation for work in one ward. */
+export const GrantAwarded = defineEvent({
+  type: 'grants.GrantAwarded',
+  codec: t.readonly(
+    t.type({
+      grantId: NonEmptyString,
+      fundId: NonEmptyString,
+      recipient: t.readonly(t.type({ orgId: NonEmptyString, name: NonEmptyString })),
+      amount: Money,
+      ward: AreaRef,
+      district: NonEmptyString,
+    }),
+  ),
+})
+
+/** An award was withdrawn before payment. */
+export const GrantWithdrawn = defineEvent({
+  type: 'grants.GrantWithdrawn',
+  codec: t.readonly(t.type({ grantId: NonEmptyString, reason: t.string })),
+})
