@@ -304,7 +304,11 @@ const main = () => {
       const r = JSON.parse(run(['--child', 'measure', path]))
       if (r.ours.head !== r.rows) throw new Error(`rebuilt to ${r.ours.head} of ${r.rows} events`)
       console.log(
-        `${String(size).padStart(9)}  ${(r.bare / 1000).toFixed(2).padStart(8)} s  ${(r.ours.ms / 1000).toFixed(2).padStart(7)} s  ${(r.ours.ms / r.bare).toFixed(2).padStart(6)}×  ${Math.round(r.rows / (r.ours.ms / 1000)).toLocaleString('en-GB').padStart(16)}   ${r.peak.toFixed(0).padStart(5)} MB`,
+        `${String(size).padStart(9)}  ${(r.bare / 1000).toFixed(2).padStart(8)} s  ${(r.ours.ms / 1000).toFixed(2).padStart(7)} s  ${(r.ours.ms / r.bare).toFixed(2).padStart(6)}×  ${Math.round(
+          r.rows / (r.ours.ms / 1000),
+        )
+          .toLocaleString('en-GB')
+          .padStart(16)}   ${r.peak.toFixed(0).padStart(5)} MB`,
       )
     } finally {
       rmSync(dir, { recursive: true, force: true })
