@@ -137,7 +137,7 @@ const projectionsModule = () => {
     const before = (await collection.get(id)) ?? seed
     await collection.put(id, change(before))
   }
-  return [
+  const all = [
     defineProjection({
       name: 'fund-totals',
       version: 1,
@@ -207,6 +207,8 @@ const projectionsModule = () => {
       },
     }),
   ]
+  // CIVIC_LEDGER_BENCH_NOOP=1: the same projections with an empty apply, to see the runner's own cost.
+  return process.env['CIVIC_LEDGER_BENCH_NOOP'] === '1' ? all.map((p) => ({ ...p, apply: () => undefined })) : all
 }
 
 // --- the child processes ---

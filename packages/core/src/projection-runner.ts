@@ -18,6 +18,7 @@ import type { Clock } from './clock'
 import { systemClock } from './clock'
 import type { RecordedEvent } from './envelope'
 import { InvalidArgumentError, ProjectionFailedError, isEventStoreError } from './errors'
+import { deepFreeze } from './json'
 import type { EventStore } from './event-store'
 import { createMemoryReadModelStorage } from './memory-read-models'
 import type { AnyProjection, FailurePolicy, ProjectedEvent } from './projection'
@@ -483,23 +484,45 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     }
   }
 
-  /** Reads the next batch for `worker`: handled events after its checkpoint, up to `end`. */
+  /**
+   * Pages of the log, `batchSize` positions each, read once for every worker that needs the same
+   * range: projections catching up together (a rebuild, a first start) share one read and one
+   * parse. Only the types some projection handles are read. A few pages are kept, so memory does
+   * not grow with the log.
+   */
+  const pages = new Map<number, Promise<{ readonly to: number; readonly events: ReadonlyArray<RecordedEvent> }>>()
+  const allTypes = [...new Set(projections.flatMap((p) => p.handles))]
+  const readPage = (from: number, end: number) => {
+    const cached = pages.get(from)
+    if (cached !== undefined) return cached
+    const to = Math.min(end, from + batchSize - 1)
+    const page = (async () => {
+      const events: RecordedEvent[] = []
+      // Frozen: every projection sees the same objects, and none may change them for the others.
+      for await (const event of store.readAll({ fromPosition: from, toPosition: to, filter: { types: allTypes } }))
+        events.push(deepFreeze(event))
+      return { to, events }
+    })()
+    pages.set(from, page)
+    page.catch(() => pages.delete(from))
+    for (const key of pages.keys()) {
+      if (pages.size <= 2 * workers.size + 2) break
+      pages.delete(key)
+    }
+    return page
+  }
+
+  /** Reads the next batch for `worker`: the events it handles after its checkpoint, up to `end`. */
   const readBatch = async (
     worker: Worker,
     end: number,
   ): Promise<{ readonly events: ReadonlyArray<RecordedEvent>; readonly to: number }> => {
-    const events: RecordedEvent[] = []
-    for await (const event of store.readAll({
-      fromPosition: worker.position + 1,
-      toPosition: end,
-      filter: { types: [...worker.handles] },
-      maxCount: batchSize,
-    })) {
-      if (untilTime === undefined || Date.parse(event.recordedAt) <= untilTime) events.push(event)
-      if (events.length >= batchSize) break
-    }
-    const last = events[events.length - 1]
-    return { events, to: events.length >= batchSize && last !== undefined ? last.position : end }
+    const page = await readPage(worker.position + 1, end)
+    const events = page.events.filter(
+      (event) =>
+        worker.handles.has(event.type) && (untilTime === undefined || Date.parse(event.recordedAt) <= untilTime),
+    )
+    return { events, to: page.to }
   }
 
   /** A building version that has caught up takes over: older versions and their tables go. */

@@ -11,7 +11,7 @@ import { InvalidArgumentError } from './errors'
 import type { Either } from 'fp-ts/Either'
 import type { AnyEventDefinition, DomainEvent, EventDecodeFailure, EventsOf } from './event'
 import { eventCatalog } from './event'
-import { findNonJson } from './json'
+import { deepFreeze, findNonJson } from './json'
 import type {
   AnyCollectionDefinition,
   Collection,
@@ -133,6 +133,8 @@ export const projectedEvent = (projection: Pick<AnyProjection, 'events'>, event:
   if (catalog === undefined) return event
   const decoded = catalog.decode(event)
   if (decoded._tag === 'Left') throw new Error(`the event does not decode: ${decoded.left.message}`)
+  // A codec that decodes to its input (the usual case) leaves the recorded event as it is.
+  if (decoded.right.data === event.data && decoded.right.type === event.type) return event
   return { ...event, type: decoded.right.type, data: decoded.right.data }
 }
 
@@ -260,28 +262,31 @@ const conditions = (where: object | undefined, definition: AnyCollectionDefiniti
     })
 }
 
+/** A document held until the batch is written: the frozen value, or null for a delete. */
+type Held = Map<string, object | null>
+
 /** Reads of one collection through a transaction, shared by projections and host queries. */
 const reader = <Doc extends object, K extends keyof Doc & string>(
-  tx: () => ReadModelReader,
+  tx: ReadModelReader,
   table: string,
   definition: CollectionDefinition<Doc, K>,
   beforeFind: () => Promise<void>,
-  pending: () => Map<string, string | null> | undefined,
+  held: Held | undefined,
 ): ReadCollection<Doc, K> => {
   const d: AnyCollectionDefinition = definition
   const entries = async (where?: object, options?: FindOptions) => {
     const conds = conditions(where, d)
     const o = checkLimit(options, d.name)
     await beforeFind()
-    const rows = await tx().findDocuments(table, conds, o)
+    const rows = await tx.findDocuments(table, conds, o)
     return rows.map(([id, doc]) => ({ id, doc: doc as Doc }))
   }
   return {
     get: async (id) => {
       checkId(id, d.name)
-      const held = pending()?.get(id)
-      if (held !== undefined) return held === null ? undefined : (JSON.parse(held) as Doc)
-      return (await tx().getDocument(table, id)) as Doc | undefined
+      const kept = held?.get(id)
+      if (kept !== undefined) return kept === null ? undefined : (kept as Doc)
+      return (await tx.getDocument(table, id)) as Doc | undefined
     },
     find: async (where, options) => (await entries(where, options)).map((e) => e.doc),
     entries,
@@ -290,8 +295,9 @@ const reader = <Doc extends object, K extends keyof Doc & string>(
 
 /**
  * The context for one projection version in one transaction. Puts and deletes are held per
- * collection (the last write of an id wins) and written by `flush`, before any `find` and at the
- * end of the batch: one statement per collection instead of one per event.
+ * collection (the last write of an id wins; a document put is frozen, and is what a later `get`
+ * returns) and written by `flush`, before any `find` and at the end of the batch: one statement per
+ * collection, and one `JSON.stringify` per document, however many events touched it.
  */
 export interface BatchContext extends ProjectionContext {
   /** Writes what is held. */
@@ -305,16 +311,17 @@ export const projectionContext = (
   tx: ReadModelTransaction,
 ): BatchContext => {
   const declared = new Map((projection.collections ?? []).map((c) => [c.name, c]))
-  const held = new Map<string, Map<string, string | null>>()
+  const held = new Map<string, Held>()
+  const collections = new Map<string, Collection<object, never>>()
   const flushTable = async (table: string): Promise<void> => {
     const writes = held.get(table)
     if (writes === undefined || writes.size === 0) return
-    held.delete(table)
+    held.set(table, new Map())
     const puts: Array<readonly [string, string]> = []
     const deletes: string[] = []
-    for (const [id, json] of writes)
-      if (json === null) deletes.push(id)
-      else puts.push([id, json])
+    for (const [id, doc] of writes)
+      if (doc === null) deletes.push(id)
+      else puts.push([id, JSON.stringify(doc)])
     await tx.writeDocuments(table, puts, deletes)
   }
   const raw = tx.sql
@@ -331,44 +338,55 @@ export const projectionContext = (
             return tableName(projection.name, projection.version, local)
           },
         }
+  const makeCollection = (name: string, definition: AnyCollectionDefinition): Collection<object, never> => {
+    const table = tableName(projection.name, projection.version, name)
+    const writes: Held = new Map()
+    held.set(table, writes)
+    const current = (): Held => held.get(table) ?? writes
+    const read = reader(
+      tx,
+      table,
+      definition as CollectionDefinition<object, never>,
+      () => flushTable(table),
+      undefined,
+    )
+    return {
+      get: async (id) => {
+        checkId(id, name)
+        const kept = current().get(id)
+        if (kept !== undefined) return kept === null ? undefined : kept
+        return tx.getDocument(table, id)
+      },
+      find: read.find,
+      entries: read.entries,
+      put: async (id, doc) => {
+        checkId(id, name)
+        const problem = isObject(doc) && !Array.isArray(doc) ? findNonJson(doc, 'doc') : 'must be an object'
+        if (problem !== undefined) throw new InvalidArgumentError(`${name}.${id}`, problem)
+        current().set(id, deepFreeze(doc))
+      },
+      delete: async (id) => {
+        current().set(checkId(id, name), null)
+      },
+    }
+  }
   return {
     sql,
     collection: <Doc extends object, K extends keyof Doc & string>(
       definition: CollectionDefinition<Doc, K>,
     ): Collection<Doc, K> => {
       const name = (definition as { readonly name?: unknown } | undefined)?.name
-      if (typeof name !== 'string' || declared.get(name) === undefined)
+      const found = typeof name === 'string' ? collections.get(name) : undefined
+      if (found !== undefined) return found as unknown as Collection<Doc, K>
+      const declaration = typeof name === 'string' ? declared.get(name) : undefined
+      if (typeof name !== 'string' || declaration === undefined)
         throw new InvalidArgumentError(
           'collection',
           `${String(name)} is not a collection projection ${projection.name} declared`,
         )
-      const table = tableName(projection.name, projection.version, name)
-      const writes = (): Map<string, string | null> => {
-        let w = held.get(table)
-        if (w === undefined) {
-          w = new Map()
-          held.set(table, w)
-        }
-        return w
-      }
-      return {
-        ...reader(
-          () => tx,
-          table,
-          definition,
-          () => flushTable(table),
-          () => held.get(table),
-        ),
-        put: async (id, doc) => {
-          checkId(id, name)
-          const problem = isObject(doc) && !Array.isArray(doc) ? findNonJson(doc, 'doc') : 'must be an object'
-          if (problem !== undefined) throw new InvalidArgumentError(`${name}.${id}`, problem)
-          writes().set(id, JSON.stringify(doc))
-        },
-        delete: async (id) => {
-          writes().set(checkId(id, name), null)
-        },
-      }
+      const made = makeCollection(name, declaration)
+      collections.set(name, made)
+      return made as unknown as Collection<Doc, K>
     },
     flush: async () => {
       for (const table of [...held.keys()]) await flushTable(table)
@@ -386,10 +404,4 @@ export const readCollection = <Doc extends object, K extends keyof Doc & string>
   projection: { readonly name: string; readonly version: number },
   definition: CollectionDefinition<Doc, K>,
 ): ReadCollection<Doc, K> =>
-  reader(
-    () => tx,
-    tableName(projection.name, projection.version, definition.name),
-    definition,
-    async () => undefined,
-    () => undefined,
-  )
+  reader(tx, tableName(projection.name, projection.version, definition.name), definition, async () => undefined, undefined)

@@ -252,6 +252,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
   const writerTurns = createMutex()
   const readerTurns = createMutex()
   const readModelTx = writerTransaction(db)
+  const durable = options.synchronous !== 'NORMAL'
   const readModelReader = readerOf(reader)
 
   // --- statements ---
@@ -739,17 +740,25 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
 
     readModels: {
       dialect: 'sqlite',
+      // Read models are derived from events already committed with the store's durability: a power
+      // cut can only lose their last batches, which are then processed again. So their commits skip
+      // the fsync that synchronous=FULL would add, and stay atomic and crash-safe (WAL, NORMAL).
       transaction: (work) =>
         holdingWriter(async () => {
           ensureOpen()
-          begin.run()
+          if (durable) db.pragma('synchronous = NORMAL')
           try {
-            const result = await work(readModelTx)
-            commit.run()
-            return result
-          } catch (error) {
-            rollbackQuietly()
-            throw error
+            begin.run()
+            try {
+              const result = await work(readModelTx)
+              commit.run()
+              return result
+            } catch (error) {
+              rollbackQuietly()
+              throw error
+            }
+          } finally {
+            if (durable) db.pragma('synchronous = FULL')
           }
         }),
       read: (work) =>
