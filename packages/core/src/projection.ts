@@ -357,8 +357,8 @@ export const projectionContext = (
         if (kept !== undefined) return kept === null ? undefined : kept
         return tx.getDocument(table, id)
       },
-      find: read.find,
-      entries: read.entries,
+      find: (where, options) => read.find(where, options),
+      entries: (where, options) => read.entries(where, options),
       put: async (id, doc) => {
         checkId(id, name)
         const problem = isObject(doc) && !Array.isArray(doc) ? findNonJson(doc, 'doc') : 'must be an object'
@@ -404,4 +404,10 @@ export const readCollection = <Doc extends object, K extends keyof Doc & string>
   projection: { readonly name: string; readonly version: number },
   definition: CollectionDefinition<Doc, K>,
 ): ReadCollection<Doc, K> =>
-  reader(tx, tableName(projection.name, projection.version, definition.name), definition, async () => undefined, undefined)
+  reader(
+    tx,
+    tableName(projection.name, projection.version, definition.name),
+    definition,
+    async () => undefined,
+    undefined,
+  )
