@@ -1,0 +1,27 @@
+/**
+ * Who may do what with geography. Geography officers import releases and the PCN reference, define
+ * schemes, run assignments and override LSOAs; only an area data steward publishes or supersedes a
+ * scheme, because every report then names that version. Everything else is denied.
+ */
+import type { Policy } from '@civic-ledger/core'
+import { rolePolicy } from '@civic-ledger/core'
+
+export const GEOGRAPHY_OFFICER = 'geography-officer'
+export const AREA_DATA_STEWARD = 'area-data-steward'
+
+export const areasPolicy: Policy = rolePolicy({
+  'areas.release': { ImportRelease: [GEOGRAPHY_OFFICER] },
+  'areas.pcn-reference': {
+    ImportPcnReference: [GEOGRAPHY_OFFICER],
+    OpenPcn: [GEOGRAPHY_OFFICER],
+    ClosePcn: [GEOGRAPHY_OFFICER],
+    MovePractice: [GEOGRAPHY_OFFICER],
+  },
+  'areas.sda-scheme': {
+    DefineScheme: [GEOGRAPHY_OFFICER, AREA_DATA_STEWARD],
+    RunAssignment: [GEOGRAPHY_OFFICER, AREA_DATA_STEWARD],
+    OverrideLsoa: [GEOGRAPHY_OFFICER, AREA_DATA_STEWARD],
+    PublishScheme: [AREA_DATA_STEWARD],
+    SupersedeScheme: [AREA_DATA_STEWARD],
+  },
+})

@@ -1,0 +1,279 @@
+/**
+ * The real Cambridgeshire and Peterborough reference data shipped in `data/`, turned into
+ * `ImportRelease` commands — one per published product — and a PCN reference import. Every row is
+ * read from the files as published; a row that cannot be read is an error naming its file and line.
+ *
+ * Source: Office for National Statistics licensed under the Open Government Licence v3.0. Contains
+ * OS data © Crown copyright and database right. GP practice → PCN lookup: southwest-analytics
+ * practice_pcn_catchment (BSD-3), from NHS England and ONS data (OGL v3).
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { AreaType, LookupMethod } from './codes'
+import type { CsvRow } from './csv'
+import { CsvError, parseCsv } from './csv'
+import type { ImportReleaseInput, SourceInput } from './release'
+
+/** Where the package's copies of the reference files are. */
+export const DATA_DIR = join(__dirname, '..', 'data')
+
+const ONS = (file: string, note?: string): SourceInput => ({
+  name: `Office for National Statistics (${file})`,
+  licence: 'Open Government Licence v3.0; contains OS data © Crown copyright and database right',
+  ...(note === undefined ? {} : { note }),
+})
+
+/** Reads one of the shipped files, requiring `columns`; errors name the file and line. */
+export const readDataFile = (file: string, columns: ReadonlyArray<string>): ReadonlyArray<CsvRow> => {
+  try {
+    return parseCsv(readFileSync(join(DATA_DIR, file), 'utf8'), columns)
+  } catch (error) {
+    if (error instanceof CsvError) throw new CsvError(error.line, `${file}: ${error.problem}`)
+    throw error
+  }
+}
+
+const field = (row: CsvRow, name: string): string => row.fields[name] ?? ''
+
+/** Collects the distinct areas of one kind from rows, and the distinct pairs between two kinds. */
+class ReleaseBuilder {
+  private readonly sets = new Map<string, { type: AreaType; vintage: string; areas: Map<string, string> }>()
+  private readonly lookups = new Map<
+    string,
+    {
+      from: { type: AreaType; vintage: string }
+      to: { type: AreaType; vintage: string }
+      method: LookupMethod
+      pairs: Map<string, [string, string]>
+    }
+  >()
+
+  area(type: AreaType, vintage: string, code: string, name: string): this {
+    const key = `${type}@${vintage}`
+    let set = this.sets.get(key)
+    if (set === undefined) {
+      set = { type, vintage, areas: new Map() }
+      this.sets.set(key, set)
+    }
+    if (!set.areas.has(code)) set.areas.set(code, name)
+    return this
+  }
+
+  link(
+    from: { type: AreaType; vintage: string; code: string },
+    to: { type: AreaType; vintage: string; code: string },
+    method: LookupMethod,
+  ): this {
+    const key = `${from.type}@${from.vintage}>${to.type}@${to.vintage}`
+    let lookup = this.lookups.get(key)
+    if (lookup === undefined) {
+      lookup = {
+        from: { type: from.type, vintage: from.vintage },
+        to: { type: to.type, vintage: to.vintage },
+        method,
+        pairs: new Map(),
+      }
+      this.lookups.set(key, lookup)
+    }
+    lookup.pairs.set(`${from.code}>${to.code}`, [from.code, to.code])
+    return this
+  }
+
+  command(header: Pick<ImportReleaseInput, 'releaseId' | 'title' | 'publisher' | 'source'>): ImportReleaseInput {
+    return {
+      type: 'ImportRelease',
+      ...header,
+      areaSets: [...this.sets.values()].map((s) => ({
+        type: s.type,
+        vintage: s.vintage,
+        areas: [...s.areas].map(([code, name]) => ({ code, name })),
+      })),
+      lookups: [...this.lookups.values()].map((l) => ({
+        from: l.from,
+        to: l.to,
+        method: l.method,
+        pairs: [...l.pairs.values()],
+      })),
+    }
+  }
+}
+
+/** LSOA 2011 → ward (December 2019) → district: 487 LSOAs, best-fit. */
+export const lsoa2011WardRelease = (): ImportReleaseInput => {
+  const file = 'cambs_pboro_lsoa11_to_ward19_to_lad19.csv'
+  const b = new ReleaseBuilder()
+  for (const row of readDataFile(file, ['LSOA11CD', 'LSOA11NM', 'WD19CD', 'WD19NM', 'LAD19CD', 'LAD19NM'])) {
+    const lsoa = { type: 'lsoa' as const, vintage: '2011', code: field(row, 'LSOA11CD') }
+    const ward = { type: 'ward' as const, vintage: '2019-12', code: field(row, 'WD19CD') }
+    const district = { type: 'district' as const, vintage: '2019', code: field(row, 'LAD19CD') }
+    b.area('lsoa', '2011', lsoa.code, field(row, 'LSOA11NM'))
+      .area('ward', '2019-12', ward.code, field(row, 'WD19NM'))
+      .area('district', '2019', district.code, field(row, 'LAD19NM'))
+      .link(lsoa, ward, 'best-fit')
+      .link(ward, district, 'exact')
+  }
+  return b.command({
+    releaseId: 'ons-lsoa11-ward19-lad19',
+    title: 'LSOA (2011) to ward (December 2019) to local authority district: best-fit lookup',
+    publisher: 'ONS',
+    source: ONS(file),
+  })
+}
+
+/** Ward → district → county → county electoral division (May 2019): a ward may sit in two divisions. */
+export const wardDivisionRelease = (): ImportReleaseInput => {
+  const file = 'cambs_ward19_to_lad19_to_cty19_to_ced19.csv'
+  const b = new ReleaseBuilder()
+  const columns = ['WD19CD', 'WD19NM', 'LAD19CD', 'LAD19NM', 'CTY19CD', 'CTY19NM', 'CED19CD', 'CED19NM']
+  for (const row of readDataFile(file, columns)) {
+    const ward = { type: 'ward' as const, vintage: '2019-05', code: field(row, 'WD19CD') }
+    const division = { type: 'county-division' as const, vintage: '2019', code: field(row, 'CED19CD') }
+    const district = { type: 'district' as const, vintage: '2019', code: field(row, 'LAD19CD') }
+    const county = { type: 'county' as const, vintage: '2019', code: field(row, 'CTY19CD') }
+    b.area('ward', '2019-05', ward.code, field(row, 'WD19NM'))
+      .area('county-division', '2019', division.code, field(row, 'CED19NM'))
+      .area('district', '2019', district.code, field(row, 'LAD19NM'))
+      .area('county', '2019', county.code, field(row, 'CTY19NM'))
+      .link(ward, division, 'exact')
+      .link(ward, district, 'exact')
+      .link(division, county, 'exact')
+  }
+  return b.command({
+    releaseId: 'ons-ward19-ced19',
+    title: 'Ward to local authority district to county to county electoral division (May 2019)',
+    publisher: 'ONS',
+    source: ONS(file),
+  })
+}
+
+/** Parish → ward → district (December 2019): 264 parishes; a parish may span wards; Cambridge has none. */
+export const parishRelease = (): ImportReleaseInput => {
+  const file = 'cambs_pboro_parish19_to_ward19_to_lad19.csv'
+  const b = new ReleaseBuilder()
+  for (const row of readDataFile(file, ['PAR19CD', 'PAR19NM', 'WD19CD', 'WD19NM', 'LAD19CD', 'LAD19NM'])) {
+    const parish = { type: 'parish' as const, vintage: '2019-12', code: field(row, 'PAR19CD') }
+    const ward = { type: 'ward' as const, vintage: '2019-12', code: field(row, 'WD19CD') }
+    const district = { type: 'district' as const, vintage: '2019', code: field(row, 'LAD19CD') }
+    b.area('parish', '2019-12', parish.code, field(row, 'PAR19NM'))
+      .area('ward', '2019-12', ward.code, field(row, 'WD19NM'))
+      .area('district', '2019', district.code, field(row, 'LAD19NM'))
+      .link(parish, ward, 'exact')
+      .link(ward, district, 'exact')
+  }
+  return b.command({
+    releaseId: 'ons-parish19-ward19-lad19',
+    title: 'Parish to ward to local authority district (December 2019)',
+    publisher: 'ONS',
+    source: ONS(file),
+  })
+}
+
+/**
+ * LSOA 2021 → ward 2025 by centroid (derived), with the 120 wards of 2025 and their districts, and
+ * MSOA 2021 names.
+ */
+export const lsoa2021Ward2025Release = (): ImportReleaseInput => {
+  const b = new ReleaseBuilder()
+  const wardsFile = 'cambs_pboro_wards2025.csv'
+  for (const row of readDataFile(wardsFile, ['WD25CD', 'WD25NM', 'LAD25CD'])) {
+    const ward = { type: 'ward' as const, vintage: '2025', code: field(row, 'WD25CD') }
+    const district = { type: 'district' as const, vintage: '2025', code: field(row, 'LAD25CD') }
+    b.area('ward', '2025', ward.code, field(row, 'WD25NM')).link(ward, district, 'exact')
+  }
+  const file = 'cambs_pboro_lsoa21_with_ward25_by_centroid.csv'
+  for (const row of readDataFile(file, ['LSOA21CD', 'LSOA21NM', 'LADCD', 'LADNM', 'WD25CD_by_centroid'])) {
+    const lsoa = { type: 'lsoa' as const, vintage: '2021', code: field(row, 'LSOA21CD') }
+    const district = { type: 'district' as const, vintage: '2025', code: field(row, 'LADCD') }
+    b.area('lsoa', '2021', lsoa.code, field(row, 'LSOA21NM'))
+      .area('district', '2025', district.code, field(row, 'LADNM'))
+      .link(lsoa, { type: 'ward', vintage: '2025', code: field(row, 'WD25CD_by_centroid') }, 'derived')
+      .link(lsoa, district, 'exact')
+  }
+  return b.command({
+    releaseId: 'derived-lsoa21-ward25-by-centroid',
+    title: 'LSOA (2021) to ward (2025) by the ward containing each LSOA centroid, with the 2025 wards',
+    publisher: 'Derived from ONS boundaries',
+    source: ONS(
+      `${wardsFile}, ${file}`,
+      'derived: the 2025 ward containing each LSOA centroid; agrees with ONS best-fit for 293 of 315 comparable LSOAs',
+    ),
+  })
+}
+
+/** Every release the shipped data holds, in the order a ledger should import them. */
+export const referenceReleases = (): ReadonlyArray<ImportReleaseInput> => [
+  lsoa2011WardRelease(),
+  wardDivisionRelease(),
+  parishRelease(),
+  lsoa2021Ward2025Release(),
+]
+
+// --- practices and PCNs ---
+
+export interface PracticeRow {
+  readonly code: string
+  readonly name: string
+  readonly postcode: string
+  readonly lat: number
+  readonly lng: number
+  readonly lsoa2011: string
+  readonly lsoa2021: string
+  readonly pcn: string
+  readonly pcnName: string
+  readonly subIcb: string
+}
+
+/** The 87 practices of sub-ICB 06H with their location, LSOAs and PCN (about March 2024). */
+export const practiceRows = (): ReadonlyArray<PracticeRow> =>
+  readDataFile('cambs_pboro_gp_practice_to_pcn_lookup_2024.csv', [
+    'PRAC_CODE',
+    'PRAC_NAME',
+    'PRAC_LAT',
+    'PRAC_LNG',
+    'PRAC_LSOA11',
+    'PRAC_LSOA21',
+    'PCN_CODE',
+    'PCN_NAME',
+    'ONS_LOC_CODE',
+  ]).map((row) => {
+    const lat = Number(field(row, 'PRAC_LAT'))
+    const lng = Number(field(row, 'PRAC_LNG'))
+    if (!Number.isFinite(lat) || !Number.isFinite(lng))
+      throw new CsvError(row.line, `practice ${field(row, 'PRAC_CODE')} has no usable location`)
+    return {
+      code: field(row, 'PRAC_CODE'),
+      name: field(row, 'PRAC_NAME'),
+      postcode: field(row, 'PRAC_POSTCODE'),
+      lat,
+      lng,
+      lsoa2011: field(row, 'PRAC_LSOA11'),
+      lsoa2021: field(row, 'PRAC_LSOA21'),
+      pcn: field(row, 'PCN_CODE'),
+      pcnName: field(row, 'PCN_NAME'),
+      subIcb: field(row, 'ONS_LOC_CODE'),
+    }
+  })
+
+export interface LsoaCentroid {
+  readonly code: string
+  readonly name: string
+  readonly district: string
+  readonly lat: number
+  readonly lng: number
+}
+
+/** The 516 LSOAs of 2021 with their centroids (derived from ONS boundaries). */
+export const lsoa2021Centroids = (): ReadonlyArray<LsoaCentroid> =>
+  readDataFile('cambs_pboro_lsoa21_with_ward25_by_centroid.csv', [
+    'LSOA21CD',
+    'LSOA21NM',
+    'LADCD',
+    'centroid_lat',
+    'centroid_lon',
+  ]).map((row) => ({
+    code: field(row, 'LSOA21CD'),
+    name: field(row, 'LSOA21NM'),
+    district: field(row, 'LADCD'),
+    lat: Number(field(row, 'centroid_lat')),
+    lng: Number(field(row, 'centroid_lon')),
+  }))

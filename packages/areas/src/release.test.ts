@@ -1,0 +1,227 @@
+/**
+ * Codes, CSV reading and the GeographyRelease rules, on the real reference data and on hand-made
+ * releases: what loads, what is refused and why, and that a release never changes.
+ */
+import test from 'ava'
+import fc from 'fast-check'
+import { deciderSpec } from '@civic-ledger/testing'
+import { AREA_TYPES, codeProblem, typeOfCode } from './codes'
+import { CsvError, parseCsv } from './csv'
+import {
+  lsoa2011WardRelease,
+  lsoa2021Ward2025Release,
+  parishRelease,
+  practiceRows,
+  referenceReleases,
+  wardDivisionRelease,
+} from './reference-data'
+import type { ImportReleaseInput } from './release'
+import { ImportRelease, geographyReleases, releaseProblems } from './release'
+import { decoded } from './test-helpers'
+
+const spec = deciderSpec(geographyReleases.decider)
+const importOf = (input: ImportReleaseInput) => decoded(ImportRelease, input)
+
+// --- codes ---
+
+test('codes: a GSS code must be nine characters and its prefix must match the kind of area', (t) => {
+  t.is(codeProblem('E01015589', 'lsoa'), undefined)
+  t.is(codeProblem('E07000008', 'district'), undefined)
+  t.is(codeProblem('E06000031', 'district'), undefined)
+  t.is(codeProblem('E58000059', 'county-division'), undefined)
+  t.is(codeProblem('U88254', 'pcn'), undefined)
+  t.is(codeProblem('D81001', 'practice'), undefined)
+  t.regex(codeProblem('E0101558', 'lsoa') ?? '', /"E0101558" is not a GSS code/)
+  t.regex(codeProblem('e01015589', 'lsoa') ?? '', /not a GSS code/)
+  t.regex(codeProblem('E05010805', 'lsoa') ?? '', /E05010805 has prefix E05, which is not a lsoa code \(E01, W01\)/)
+  t.regex(codeProblem('E01015589', 'ward') ?? '', /prefix E01, which is not a ward code/)
+  t.regex(codeProblem('U8825', 'pcn') ?? '', /not a PCN code/)
+  t.regex(codeProblem('81001', 'practice') ?? '', /not a GP practice ODS code/)
+  t.regex(codeProblem(42, 'ward') ?? '', /must be a string/)
+})
+
+test('codes: every well-formed code is accepted for the kind its prefix names, and only that kind', (t) => {
+  const gssTypes = (Object.keys(AREA_TYPES) as Array<keyof typeof AREA_TYPES>).filter(
+    (k) => k !== 'pcn' && k !== 'practice',
+  )
+  fc.assert(
+    fc.property(fc.constantFrom(...gssTypes), fc.integer({ min: 0, max: 99_999_999 }), (type, n) => {
+      const prefix = AREA_TYPES[type][0] as string
+      const code = `${prefix}${String(n)
+        .padStart(8, '0')
+        .slice(prefix.length - 1)}`
+      return codeProblem(code, type) === undefined && typeOfCode(code) === type
+    }),
+  )
+  t.pass()
+})
+
+// --- CSV ---
+
+test('csv: quoted fields with commas and doubled quotes, CRLF, and a BOM are read as written', (t) => {
+  const rows = parseCsv('\ufeffA,B\r\n1,"ORCHARD SURGERY,MELBOURN"\r\n2,"say ""hi"""\r\n', ['A', 'B'])
+  t.deepEqual(
+    rows.map((r) => [r.line, r.fields['A'], r.fields['B']]),
+    [
+      [2, '1', 'ORCHARD SURGERY,MELBOURN'],
+      [3, '2', 'say "hi"'],
+    ],
+  )
+})
+
+test('csv: a missing column, a short row and an unclosed quote are errors naming the line', (t) => {
+  t.throws(() => parseCsv('A,B\n1,2\n', ['A', 'C']), { instanceOf: CsvError, message: /line 1: the header lacks C/ })
+  t.throws(() => parseCsv('A,B\n1,2\n3\n'), { message: /line 3: has 1 fields where the header has 2/ })
+  t.throws(() => parseCsv('A,B\n1,"2\n'), { message: /line 2: a quoted field is not closed/ })
+})
+
+// --- the real data ---
+
+test('the reference data loads: 487 LSOA-2011, 516 LSOA-2021, 120 wards, 264 parishes, 59 divisions, 22 PCNs, 87 practices', (t) => {
+  const count = (release: ImportReleaseInput, type: string, vintage: string): number =>
+    release.areaSets.find((s) => s.type === type && s.vintage === vintage)?.areas.length ?? 0
+  t.is(count(lsoa2011WardRelease(), 'lsoa', '2011'), 487)
+  t.is(count(lsoa2021Ward2025Release(), 'lsoa', '2021'), 516)
+  t.is(count(lsoa2021Ward2025Release(), 'ward', '2025'), 120)
+  t.is(count(parishRelease(), 'parish', '2019-12'), 264)
+  t.is(count(wardDivisionRelease(), 'county-division', '2019'), 59)
+  const practices = practiceRows()
+  t.is(practices.length, 87)
+  t.is(new Set(practices.map((p) => p.pcn)).size, 22)
+  for (const release of referenceReleases()) t.deepEqual(releaseProblems(importOf(release)), [], release.releaseId)
+})
+
+test('the reference data keeps many-to-many lookups as published, and Cambridge has no parishes', (t) => {
+  const divisions = wardDivisionRelease().lookups.find((l) => l.to.type === 'county-division')
+  const perWard = new Map<string, number>()
+  for (const [ward] of divisions?.pairs ?? []) perWard.set(ward, (perWard.get(ward) ?? 0) + 1)
+  t.true(
+    [...perWard.values()].some((n) => n > 1),
+    'some wards sit in two divisions',
+  )
+  const parishes = parishRelease().lookups.find((l) => l.from.type === 'parish')
+  const perParish = new Map<string, number>()
+  for (const [parish] of parishes?.pairs ?? []) perParish.set(parish, (perParish.get(parish) ?? 0) + 1)
+  t.true(
+    [...perParish.values()].some((n) => n > 1),
+    'some parishes span wards',
+  )
+  const cambridgeWards = new Set(
+    lsoa2011WardRelease()
+      .lookups.find((l) => l.from.type === 'ward')
+      ?.pairs.filter(([, district]) => district === 'E07000008')
+      .map(([ward]) => ward),
+  )
+  t.true(cambridgeWards.size > 0)
+  t.false(parishes?.pairs.some(([, ward]) => cambridgeWards.has(ward)) ?? true)
+})
+
+// --- the release rules ---
+
+const small = (overrides: Partial<ImportReleaseInput> = {}): ImportReleaseInput => ({
+  type: 'ImportRelease',
+  releaseId: 'test-release',
+  title: 'A small release',
+  publisher: 'ONS',
+  source: { name: 'hand-made', licence: 'OGL v3' },
+  areaSets: [
+    { type: 'lsoa', vintage: '2021', areas: [{ code: 'E01015589', name: 'Peterborough 004A' }] },
+    { type: 'ward', vintage: '2025', areas: [{ code: 'E05010805', name: 'Barnack' }] },
+  ],
+  lookups: [
+    {
+      from: { type: 'lsoa', vintage: '2021' },
+      to: { type: 'ward', vintage: '2025' },
+      method: 'best-fit',
+      pairs: [['E01015589', 'E05010805']],
+    },
+  ],
+  ...overrides,
+})
+
+test('a release is imported as one header, one event per area set and one per lookup', (t) => {
+  const events = geographyReleases.decider.decide(importOf(small()), geographyReleases.decider.initialState)
+  t.true(events._tag === 'Right')
+  if (events._tag === 'Right')
+    t.deepEqual(
+      events.right.map((e) => e.type),
+      ['areas.ReleaseImported', 'areas.AreasRecorded', 'areas.AreasRecorded', 'areas.LookupRecorded'],
+    )
+})
+
+test('a release never changes: importing the same release again is refused', (t) => {
+  const first = geographyReleases.decider.decide(importOf(small()), geographyReleases.decider.initialState)
+  if (first._tag === 'Left') return t.fail(first.left.message)
+  const error = spec(t).given(first.right).when(importOf(small())).thenRejects('release-exists')
+  t.regex(error?.message ?? '', /import a correction as a new release/)
+})
+
+test('bad releases are refused naming the code: malformed, wrong prefix, a lookup naming an area not in the release', (t) => {
+  const when = (input: ImportReleaseInput) => spec(t).given([]).when(importOf(input))
+  const malformed = small({
+    areaSets: [{ type: 'lsoa', vintage: '2021', areas: [{ code: 'E0101558X', name: 'x' }] }],
+    lookups: [],
+  })
+  t.regex(
+    when(malformed).thenRejects('invalid-release')?.message ?? '',
+    /areaSets\[0\].areas\[0\]: "E0101558X" is not a GSS code/,
+  )
+  const wrongPrefix = small({
+    areaSets: [{ type: 'ward', vintage: '2025', areas: [{ code: 'E01015589', name: 'x' }] }],
+    lookups: [],
+  })
+  t.regex(
+    when(wrongPrefix).thenRejects('invalid-release')?.message ?? '',
+    /E01015589 has prefix E01, which is not a ward code/,
+  )
+  const unknownArea = small({
+    lookups: [
+      {
+        from: { type: 'lsoa', vintage: '2021' },
+        to: { type: 'ward', vintage: '2025' },
+        method: 'best-fit',
+        pairs: [['E01015590', 'E05010805']],
+      },
+    ],
+  })
+  t.regex(
+    when(unknownArea).thenRejects('invalid-release')?.message ?? '',
+    /lookups\[0\].pairs\[0\]: E01015590 is not a lsoa 2021 of this release/,
+  )
+  const unknownSet = small({
+    lookups: [
+      { from: { type: 'lsoa', vintage: '2011' }, to: { type: 'ward', vintage: '2025' }, method: 'exact', pairs: [] },
+    ],
+  })
+  t.regex(
+    when(unknownSet).thenRejects('invalid-release')?.message ?? '',
+    /lsoa 2011 is not an area set of this release/,
+  )
+  const twice = small({
+    areaSets: [
+      {
+        type: 'lsoa',
+        vintage: '2021',
+        areas: [
+          { code: 'E01015589', name: 'a' },
+          { code: 'E01015589', name: 'a' },
+        ],
+      },
+    ],
+    lookups: [],
+  })
+  t.regex(when(twice).thenRejects('invalid-release')?.message ?? '', /E01015589 is listed twice/)
+  t.regex(
+    when(small({ corrects: 'test-release' })).thenRejects('invalid-release')?.message ?? '',
+    /cannot correct itself/,
+  )
+})
+
+test('commands that do not decode never reach the decider: a bad vintage, an unknown kind of area', (t) => {
+  t.throws(() => importOf({ ...small(), areaSets: [{ type: 'lsoa', vintage: '21', areas: [] }] } as never), {
+    message: /Vintage/,
+  })
+  t.throws(() => importOf({ ...small(), areaSets: [{ type: 'hamlet', vintage: '2021', areas: [] }] } as never), {
+    message: /hamlet/,
+  })
+})
