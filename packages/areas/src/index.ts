@@ -62,3 +62,26 @@ export {
 } from './reference-data'
 export type { LsoaCentroid, PracticeRow } from './reference-data'
 export { AREA_DATA_STEWARD, GEOGRAPHY_OFFICER, areasPolicy } from './policy'
+export {
+  areaDocs,
+  areaLookups,
+  areaRegistry,
+  areasPlugin,
+  createAreaQueries,
+  linkDocs,
+  releaseDocs,
+  schemeLsoaDocs,
+  schemeVersionDocs,
+  serviceDeliveryAreas,
+} from './read-models'
+export type {
+  AreaDoc,
+  AreaQueries,
+  Containment,
+  LinkDoc,
+  ReleaseDoc,
+  SchemeLsoaDoc,
+  SchemeVersionDoc,
+} from './read-models'
+export { AreasSetupError, importReferenceData, publishModelledScheme, referencePcnImport } from './ledger-setup'
+export type { Actor } from './ledger-setup'

@@ -1,0 +1,79 @@
+/**
+ * The areas read models over a ledger holding the real reference data and a published scheme: which
+ * areas contain an LSOA (with the method and source of each answer, and the scheme version in force
+ * on a date), and which LSOAs make up an area.
+ */
+import test from 'ava'
+import type { Ledger } from '@civic-ledger/core'
+import { createLedger } from '@civic-ledger/core'
+import { importReferenceData, publishModelledScheme } from './ledger-setup'
+import { AREA_DATA_STEWARD, GEOGRAPHY_OFFICER, areasPolicy } from './policy'
+import type { AreaQueries } from './read-models'
+import { areasPlugin, createAreaQueries, schemeLsoaDocs, serviceDeliveryAreas } from './read-models'
+
+const officer = { id: 'geo-1', organisation: 'GB-LAE-CAM', role: GEOGRAPHY_OFFICER }
+const steward = { id: 'steward-1', organisation: 'GB-LAE-CAM', role: AREA_DATA_STEWARD }
+
+let ledger: Ledger
+let queries: AreaQueries
+
+test.before(async () => {
+  ledger = await createLedger({ policy: areasPolicy, plugins: [areasPlugin], events: areasPlugin.events })
+  await importReferenceData(ledger, officer)
+  await publishModelledScheme(ledger, officer, steward)
+  await ledger.projections.waitUntilCaughtUp()
+  queries = createAreaQueries(ledger.projections)
+})
+
+test.after.always(() => ledger.close())
+
+test('an LSOA of 2021 is in a 2025 ward (derived by centroid), its district, and a service delivery area', async (t) => {
+  const found = await queries.areasContaining('E01015589', { lsoaVintage: '2021' })
+  t.deepEqual(
+    found.filter((c) => c.type === 'ward').map((c) => [c.code, c.vintage, c.method]),
+    [['E05010805', '2025', 'derived']],
+  )
+  t.true(found.some((c) => c.type === 'district' && c.code === 'E06000031' && c.method === 'exact'))
+  const sda = found.filter((c) => c.type === 'service-delivery-area')
+  t.is(sda.length, 1)
+  t.regex(sda[0]?.code ?? '', /^U\d{5}$/)
+  t.is(sda[0]?.via, 'scheme cambs-pboro-sda version 1')
+  t.is(sda[0]?.method, 'dominant-lsoa')
+})
+
+test('an LSOA of 2011 is in a ward by best-fit, and through that ward in a county division, marked best-fit', async (t) => {
+  const found = await queries.areasContaining('E01017994', { lsoaVintage: '2011' })
+  const ward = found.find((c) => c.type === 'ward')
+  t.is(ward?.method, 'best-fit')
+  const divisions = found.filter((c) => c.type === 'county-division')
+  t.true(divisions.length >= 1)
+  t.true(divisions.every((d) => d.method === 'best-fit' && d.via.includes('then ons-ward19-ced19')))
+})
+
+test('the LSOAs of a ward, and of every service delivery area: together, each LSOA of 2021 once', async (t) => {
+  const inWard = await queries.lsoasOf('E05010805')
+  t.true(inWard.includes('E01015589'))
+  const [sda] = (await queries.areasContaining('E01015589')).filter((c) => c.type === 'service-delivery-area')
+  const members = await queries.lsoasOf(sda?.code ?? '', { scheme: { schemeId: 'cambs-pboro-sda' } })
+  t.true(members.includes('E01015589'))
+  t.deepEqual(await queries.area('U88254'), [], 'PCNs are in the PCN reference, not in a boundary release')
+  const areas = new Set(
+    (await ledger.projections.query(serviceDeliveryAreas, schemeLsoaDocs).find({ schemeId: 'cambs-pboro-sda' })).map(
+      (d) => d.area ?? '',
+    ),
+  )
+  t.is(areas.size, 22)
+  const all: string[] = []
+  for (const area of areas)
+    all.push(...(await queries.lsoasOf(area, { scheme: { schemeId: 'cambs-pboro-sda', version: 1 } })))
+  t.is(all.length, 516)
+  t.is(new Set(all).size, 516)
+})
+
+test('before the scheme was published no version was in force; the version list says what it was built from', async (t) => {
+  const before = await queries.areasContaining('E01015589', { asOf: '2020-01-01' })
+  t.false(before.some((c) => c.type === 'service-delivery-area'))
+  const [v1] = await queries.schemeVersions('cambs-pboro-sda')
+  t.like(v1, { version: 1, status: 'published', modelled: true })
+  t.regex(v1?.extract ?? '', /not NHS data/)
+})
