@@ -63,7 +63,20 @@ export {
 export type { LsoaCentroid, PracticeRow } from './reference-data'
 export { AREA_DATA_STEWARD, GEOGRAPHY_OFFICER, areasPolicy } from './policy'
 export {
+  Aggregation,
+  IndicatorDefined,
+  IndicatorValuesRecorded,
+  ProfileCommand,
+  aggregateIndicator,
+  areaProfiles,
+  profileEvents,
+} from './profile'
+export type { AggregatedValue, ProfileCommandInput, ProfileEvent, ProfileState } from './profile'
+export {
   areaDocs,
+  areaProfileValues,
+  indicatorDocs,
+  indicatorValueDocs,
   areaLookups,
   areaRegistry,
   areasPlugin,
@@ -75,6 +88,8 @@ export {
   serviceDeliveryAreas,
 } from './read-models'
 export type {
+  IndicatorDoc,
+  IndicatorValueDoc,
   AreaDoc,
   AreaQueries,
   Containment,

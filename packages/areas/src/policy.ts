@@ -17,6 +17,7 @@ export const areasPolicy: Policy = rolePolicy({
     ClosePcn: [GEOGRAPHY_OFFICER],
     MovePractice: [GEOGRAPHY_OFFICER],
   },
+  'areas.indicator': { DefineIndicator: [GEOGRAPHY_OFFICER], RecordIndicatorValues: [GEOGRAPHY_OFFICER] },
   'areas.sda-scheme': {
     DefineScheme: [GEOGRAPHY_OFFICER, AREA_DATA_STEWARD],
     RunAssignment: [GEOGRAPHY_OFFICER, AREA_DATA_STEWARD],

@@ -7,6 +7,8 @@ import test from 'ava'
 import type { Ledger } from '@civic-ledger/core'
 import { createLedger } from '@civic-ledger/core'
 import { importReferenceData, publishModelledScheme } from './ledger-setup'
+import { areaProfiles } from './profile'
+import { lsoa2021Centroids } from './reference-data'
 import { AREA_DATA_STEWARD, GEOGRAPHY_OFFICER, areasPolicy } from './policy'
 import type { AreaQueries } from './read-models'
 import { areasPlugin, createAreaQueries, schemeLsoaDocs, serviceDeliveryAreas } from './read-models'
@@ -68,6 +70,49 @@ test('the LSOAs of a ward, and of every service delivery area: together, each LS
     all.push(...(await queries.lsoasOf(area, { scheme: { schemeId: 'cambs-pboro-sda', version: 1 } })))
   t.is(all.length, 516)
   t.is(new Set(all).size, 516)
+})
+
+test('an indicator is aggregated to 2025 wards through the derived lookup, and to the scheme’s areas', async (t) => {
+  // Hand-made values for the arithmetic: 1 per LSOA, so a ward's sum is its number of LSOAs.
+  const lsoas = (await queries.lsoasOf('E05010805')).filter((l) => l.startsWith('E01'))
+  const officerContext = { actor: officer }
+  const define = await ledger.execute(
+    areaProfiles,
+    { type: 'DefineIndicator', indicatorId: 'lsoa-count', name: 'LSOAs', unit: 'count', aggregation: 'sum' },
+    officerContext,
+  )()
+  t.true(define._tag === 'Right')
+  const all = lsoa2021Centroids().map((l) => ({ lsoa: l.code, value: 1, population: 1650 }))
+  const recorded = await ledger.execute(
+    areaProfiles,
+    {
+      type: 'RecordIndicatorValues',
+      indicatorId: 'lsoa-count',
+      period: '2021',
+      lsoaVintage: '2021',
+      source: { name: 'hand-made', licence: 'none' },
+      values: all,
+    },
+    officerContext,
+  )()
+  t.true(recorded._tag === 'Right')
+  await ledger.projections.waitUntilCaughtUp()
+  const byWard = await queries.profile('lsoa-count', '2021', { type: 'ward', vintage: '2025' })
+  t.deepEqual(byWard.methods, ['derived'])
+  t.is(byWard.areas.length, 120)
+  t.is(
+    byWard.areas.reduce((s, a) => s + (a.value ?? 0), 0),
+    516,
+  )
+  const barnack = byWard.areas.find((a) => a.area === 'E05010805')
+  t.true((barnack?.value ?? 0) >= 1 && (barnack?.lsoasInArea ?? 0) <= lsoas.length)
+  const bySda = await queries.profile('lsoa-count', '2021', { scheme: { schemeId: 'cambs-pboro-sda' } })
+  t.is(bySda.groupedBy, 'scheme cambs-pboro-sda version 1')
+  t.is(bySda.areas.length, 22)
+  t.is(
+    bySda.areas.reduce((s, a) => s + (a.value ?? 0), 0),
+    516,
+  )
 })
 
 test('before the scheme was published no version was in force; the version list says what it was built from', async (t) => {

@@ -9,6 +9,8 @@ import { defineCollection, definePlugin, defineProjection } from '@civic-ledger/
 import type { AreaType } from './codes'
 import { AreasRecorded, LookupRecorded, ReleaseImported } from './release'
 import { AssignmentRun, LsoaOverridden, SchemeDefined, SchemePublished, SchemeSuperseded } from './scheme'
+import type { AggregatedValue, Aggregation } from './profile'
+import { IndicatorDefined, IndicatorValuesRecorded, aggregateIndicator } from './profile'
 
 // --- documents ---
 
@@ -225,6 +227,55 @@ export const serviceDeliveryAreas = defineProjection({
   },
 })
 
+export interface IndicatorDoc {
+  readonly indicatorId: string
+  readonly name: string
+  readonly unit: string
+  readonly aggregation: Aggregation
+}
+
+export interface IndicatorValueDoc {
+  readonly indicatorId: string
+  readonly key: string
+  readonly period: string
+  readonly lsoaVintage: string
+  readonly lsoa: string
+  readonly value: number
+  readonly population: number | null
+  readonly source: string
+}
+
+export const indicatorDocs = defineCollection<IndicatorDoc>('indicators')
+export const indicatorValueDocs = defineCollection<IndicatorValueDoc, 'key'>('indicator-values', { indexes: ['key'] })
+
+/** Indicator values per LSOA and period. */
+export const areaProfileValues = defineProjection({
+  name: 'area-profiles',
+  version: 1,
+  events: [IndicatorDefined, IndicatorValuesRecorded],
+  collections: [indicatorDocs, indicatorValueDocs],
+  apply: async (event, ctx) => {
+    if (event.type === 'areas.IndicatorDefined') {
+      const { indicatorId, name, unit, aggregation } = event.data
+      await ctx.collection(indicatorDocs).put(indicatorId, { indicatorId, name, unit, aggregation })
+      return
+    }
+    const d = event.data
+    const values = ctx.collection(indicatorValueDocs)
+    for (const v of d.values)
+      await values.put(`${d.indicatorId}@${d.period}:${v.lsoa}`, {
+        indicatorId: d.indicatorId,
+        key: `${d.indicatorId}@${d.period}`,
+        period: d.period,
+        lsoaVintage: d.lsoaVintage,
+        lsoa: v.lsoa,
+        value: v.value,
+        population: v.population ?? null,
+        source: d.source.name,
+      })
+  },
+})
+
 /** The areas context's read models as one plug-in. */
 export const areasPlugin = definePlugin({
   name: 'areas',
@@ -237,8 +288,10 @@ export const areasPlugin = definePlugin({
     LsoaOverridden,
     SchemePublished,
     SchemeSuperseded,
+    IndicatorDefined,
+    IndicatorValuesRecorded,
   ],
-  projections: [areaRegistry, areaLookups, serviceDeliveryAreas],
+  projections: [areaRegistry, areaLookups, serviceDeliveryAreas, areaProfileValues],
 })
 
 // --- queries ---
@@ -277,6 +330,22 @@ export interface AreaQueries {
   ): Promise<ReadonlyArray<string>>
   /** A scheme's versions, newest first. */
   schemeVersions(schemeId: string): Promise<ReadonlyArray<SchemeVersionDoc>>
+  /**
+   * An indicator for a period, aggregated to areas: of a kind through the lookups from the values'
+   * LSOA vintage (`{ type, vintage }`), or to a scheme's service delivery areas. Says how.
+   */
+  profile(
+    indicatorId: string,
+    period: string,
+    groupBy:
+      | { readonly type: AreaType; readonly vintage?: string }
+      | { readonly scheme: { readonly schemeId: string; readonly version?: number }; readonly asOf?: string },
+  ): Promise<{
+    readonly indicator: IndicatorDoc | undefined
+    readonly groupedBy: string
+    readonly methods: ReadonlyArray<string>
+    readonly areas: ReadonlyArray<AggregatedValue>
+  }>
 }
 
 const weakest = (a: LinkDoc['method'], b: LinkDoc['method']): LinkDoc['method'] =>
@@ -287,6 +356,8 @@ export const createAreaQueries = (runner: Pick<ProjectionRunner, 'query'>): Area
   const links = runner.query(areaLookups, linkDocs)
   const versions = runner.query(serviceDeliveryAreas, schemeVersionDocs)
   const lsoaDocs = runner.query(serviceDeliveryAreas, schemeLsoaDocs)
+  const indicators = runner.query(areaProfileValues, indicatorDocs)
+  const indicatorValues = runner.query(areaProfileValues, indicatorValueDocs)
 
   const schemeVersions = async (schemeId: string): Promise<ReadonlyArray<SchemeVersionDoc>> =>
     (await versions.find({ schemeId })).filter((v) => v.version > 0).sort((a, b) => b.version - a.version)
@@ -367,5 +438,48 @@ export const createAreaQueries = (runner: Pick<ProjectionRunner, 'query'>): Area
       ].sort()
     },
     schemeVersions,
+    profile: async (indicatorId, period, groupBy) => {
+      const indicator = await indicators.get(indicatorId)
+      const values = await indicatorValues.find({ key: `${indicatorId}@${period}` })
+      const vintage = values[0]?.lsoaVintage
+      const aggregation = indicator?.aggregation ?? 'sum'
+      let grouping: Array<readonly [string, string]>
+      let groupedBy: string
+      let methods: string[]
+      if ('scheme' in groupBy) {
+        const { schemeId } = groupBy.scheme
+        const version = await versionOf(schemeId, groupBy.scheme.version, groupBy.asOf)
+        const docs = (await lsoaDocs.find({ schemeId })).filter((d) => d.version === version && d.area !== null)
+        grouping = docs.map((d) => [d.lsoa, d.area ?? ''] as const)
+        groupedBy =
+          version === undefined ? `scheme ${schemeId}: no version in force` : `scheme ${schemeId} version ${version}`
+        methods = [...new Set(docs.map((d) => (d.override === null ? 'dominant-lsoa' : 'override')))].sort()
+      } else {
+        const matching = (await links.find()).filter(
+          (l) =>
+            l.fromType === 'lsoa' &&
+            l.fromVintage === vintage &&
+            l.toType === groupBy.type &&
+            (groupBy.vintage === undefined || l.toVintage === groupBy.vintage),
+        )
+        grouping = matching.map((l) => [l.fromCode, l.toCode] as const)
+        groupedBy = `${groupBy.type} via ${[...new Set(matching.map((l) => l.releaseId))].join(', ') || 'no lookup'}`
+        methods = [...new Set(matching.map((l) => l.method))].sort()
+      }
+      return {
+        indicator,
+        groupedBy,
+        methods,
+        areas: aggregateIndicator(
+          values.map((v) => ({
+            lsoa: v.lsoa,
+            value: v.value,
+            ...(v.population === null ? {} : { population: v.population }),
+          })),
+          grouping,
+          aggregation,
+        ),
+      }
+    },
   }
 }
