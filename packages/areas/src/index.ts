@@ -51,6 +51,9 @@ export { extractDate, formatRegistrationExtract, modelRegistrations, parseRegist
 export type { ModelOptions, RegistrationExtract } from './registrations'
 export {
   DATA_DIR,
+  districtHierarchyRelease,
+  lsoa2011HealthRelease,
+  msoaRelease,
   lsoa2011WardRelease,
   lsoa2021Centroids,
   lsoa2021Ward2025Release,

@@ -200,12 +200,103 @@ export const lsoa2021Ward2025Release = (): ImportReleaseInput => {
   })
 }
 
+/** LSOA 2011 → CCG (2017, now sub-ICB, E38) → STP (2017, now ICB, E54): the health geography. */
+export const lsoa2011HealthRelease = (): ImportReleaseInput => {
+  const file = 'cambs_pboro_lsoa11_to_ccg17_to_stp17.csv'
+  const b = new ReleaseBuilder()
+  for (const row of readDataFile(file, ['LSOA11CD', 'LSOA11NM', 'CCG17CD', 'CCG17NM', 'STP17CD', 'STP17NM'])) {
+    const lsoa = { type: 'lsoa' as const, vintage: '2011', code: field(row, 'LSOA11CD') }
+    const subIcb = { type: 'sub-icb' as const, vintage: '2017', code: field(row, 'CCG17CD') }
+    const icb = { type: 'icb' as const, vintage: '2017', code: field(row, 'STP17CD') }
+    b.area('lsoa', '2011', lsoa.code, field(row, 'LSOA11NM'))
+      .area('sub-icb', '2017', subIcb.code, field(row, 'CCG17NM'))
+      .area('icb', '2017', icb.code, field(row, 'STP17NM'))
+      .link(lsoa, subIcb, 'exact')
+      .link(subIcb, icb, 'exact')
+  }
+  return b.command({
+    releaseId: 'ons-lsoa11-ccg17-stp17',
+    title: 'LSOA (2011) to clinical commissioning group to sustainability and transformation partnership (2017)',
+    publisher: 'ONS',
+    source: ONS(file),
+  })
+}
+
+/** District → county (upper tier) → combined authority → region. */
+export const districtHierarchyRelease = (): ImportReleaseInput => {
+  const file = 'cambs_pboro_lad_hierarchy.csv'
+  const b = new ReleaseBuilder()
+  for (const row of readDataFile(file, [
+    'LADCD',
+    'LADNM',
+    'UTLACD',
+    'UTLANM',
+    'CAUTHCD',
+    'CAUTHNM',
+    'RGNCD',
+    'RGNNM',
+  ])) {
+    const district = { type: 'district' as const, vintage: '2025', code: field(row, 'LADCD') }
+    const authority = { type: 'combined-authority' as const, vintage: '2025', code: field(row, 'CAUTHCD') }
+    const region = { type: 'region' as const, vintage: '2025', code: field(row, 'RGNCD') }
+    b.area('district', '2025', district.code, field(row, 'LADNM'))
+      .area('combined-authority', '2025', authority.code, field(row, 'CAUTHNM'))
+      .area('region', '2025', region.code, field(row, 'RGNNM'))
+      .link(district, authority, 'exact')
+      .link(district, region, 'exact')
+    // A unitary authority is its own upper tier: only a county above a district is recorded.
+    if (field(row, 'UTLACD') !== field(row, 'LADCD')) {
+      const county = { type: 'county' as const, vintage: '2025', code: field(row, 'UTLACD') }
+      b.area('county', '2025', county.code, field(row, 'UTLANM')).link(district, county, 'exact')
+    }
+  }
+  return b.command({
+    releaseId: 'ons-lad-hierarchy',
+    title: 'Local authority district to upper tier, combined authority and region',
+    publisher: 'ONS',
+    source: ONS(file),
+  })
+}
+
+/**
+ * The 77 MSOAs of 2011 and 2021 (most are both; a few were split or merged in 2021) with their House
+ * of Commons Library names, and their districts.
+ */
+export const msoaRelease = (): ImportReleaseInput => {
+  const file = 'cambs_pboro_msoa_names.csv'
+  const b = new ReleaseBuilder()
+  for (const row of readDataFile(file, ['MSOAHCLNM', 'LADCD_ACTIVE', 'LADNM_ACTIVE', 'MSOA11CD', 'MSOA21CD'])) {
+    const district = { type: 'district' as const, vintage: '2025', code: field(row, 'LADCD_ACTIVE') }
+    b.area('district', '2025', district.code, field(row, 'LADNM_ACTIVE'))
+    for (const [vintage, column] of [
+      ['2011', 'MSOA11CD'],
+      ['2021', 'MSOA21CD'],
+    ] as const) {
+      const code = field(row, column)
+      if (code === '') continue
+      b.area('msoa', vintage, code, field(row, 'MSOAHCLNM')).link({ type: 'msoa', vintage, code }, district, 'exact')
+    }
+  }
+  return b.command({
+    releaseId: 'hocl-msoa-names',
+    title: 'MSOAs (2011 and 2021) with House of Commons Library names',
+    publisher: 'ONS and House of Commons Library',
+    source: {
+      name: 'House of Commons Library MSOA names, via drkane/geo-lookups msoa_la.csv',
+      licence: 'Open Government Licence v3.0',
+    },
+  })
+}
+
 /** Every release the shipped data holds, in the order a ledger should import them. */
 export const referenceReleases = (): ReadonlyArray<ImportReleaseInput> => [
   lsoa2011WardRelease(),
   wardDivisionRelease(),
   parishRelease(),
   lsoa2021Ward2025Release(),
+  lsoa2011HealthRelease(),
+  districtHierarchyRelease(),
+  msoaRelease(),
 ]
 
 // --- practices and PCNs ---

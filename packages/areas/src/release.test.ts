@@ -8,6 +8,9 @@ import { deciderSpec } from '@civic-ledger/testing'
 import { AREA_TYPES, codeProblem, typeOfCode } from './codes'
 import { CsvError, parseCsv } from './csv'
 import {
+  districtHierarchyRelease,
+  lsoa2011HealthRelease,
+  msoaRelease,
   lsoa2011WardRelease,
   lsoa2021Ward2025Release,
   parishRelease,
@@ -88,7 +91,22 @@ test('the reference data loads: 487 LSOA-2011, 516 LSOA-2021, 120 wards, 264 par
   const practices = practiceRows()
   t.is(practices.length, 87)
   t.is(new Set(practices.map((p) => p.pcn)).size, 22)
-  for (const release of referenceReleases()) t.deepEqual(releaseProblems(importOf(release)), [], release.releaseId)
+  t.is(count(lsoa2011HealthRelease(), 'sub-icb', '2017'), 1)
+  t.is(count(lsoa2011HealthRelease(), 'icb', '2017'), 1)
+  t.is(
+    new Set([
+      ...msoaRelease()
+        .areaSets.filter((s) => s.type === 'msoa')
+        .flatMap((s) => s.areas.map((a) => a.code)),
+    ]).size,
+    77,
+  )
+  const hierarchy = districtHierarchyRelease().lookups.find((l) => l.to.type === 'county')
+  t.is(hierarchy?.pairs.length, 5, 'the five county districts have a county above them')
+  t.false(hierarchy?.pairs.some(([district]) => district === 'E06000031') ?? true, 'Peterborough is unitary')
+  const releases = referenceReleases()
+  t.is(releases.length, 7)
+  for (const release of releases) t.deepEqual(releaseProblems(importOf(release)), [], release.releaseId)
 })
 
 test('the reference data keeps many-to-many lookups as published, and Cambridge has no parishes', (t) => {
