@@ -9,6 +9,7 @@ import { fold } from '@civic-ledger/core'
 import { deciderSpec } from '@civic-ledger/testing'
 import type { PcnCommandInput, PcnEvent } from './pcn'
 import { PcnCommand, pcnOn, pcnReferences } from './pcn'
+import { referencePcnImport } from './ledger-setup'
 import { lsoa2021Centroids, practiceRows } from './reference-data'
 import { extractDate, formatRegistrationExtract, modelRegistrations, parseRegistrationExtract } from './registrations'
 import { decoded } from './test-helpers'
@@ -17,28 +18,7 @@ const decider = pcnReferences.decider
 const spec = deciderSpec(decider)
 const command = (input: PcnCommandInput) => decoded(PcnCommand, input)
 
-const importReal = (): PcnCommandInput => {
-  const practices = practiceRows()
-  const pcns = new Map(practices.map((p) => [p.pcn, p.pcnName]))
-  return {
-    type: 'ImportPcnReference',
-    referenceId: '06H-2024-03',
-    subIcb: 'E38000260',
-    asOf: '2024-03-01',
-    source: {
-      name: 'southwest-analytics practice_pcn_catchment output/lookup.csv',
-      licence: 'BSD-3; NHS England and ONS data, OGL v3',
-    },
-    pcns: [...pcns].map(([code, name]) => ({ code, name })),
-    practices: practices.map((p) => ({
-      code: p.code,
-      name: p.name,
-      pcn: p.pcn,
-      lsoa2011: p.lsoa2011,
-      lsoa2021: p.lsoa2021,
-    })),
-  }
-}
+const importReal = referencePcnImport
 
 const decide = (history: PcnEvent[], input: PcnCommandInput): PcnEvent[] => {
   const decision = decider.decide(command(input), fold(decider, history))
