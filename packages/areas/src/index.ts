@@ -47,7 +47,13 @@ export {
   serviceDeliveryAreaSchemes,
 } from './scheme'
 export type { SchemeCommandInput, SchemeEvent, SchemeState, SchemeVersion } from './scheme'
-export { extractDate, formatRegistrationExtract, modelRegistrations, parseRegistrationExtract } from './registrations'
+export {
+  assignmentFromExtract,
+  extractDate,
+  formatRegistrationExtract,
+  modelRegistrations,
+  parseRegistrationExtract,
+} from './registrations'
 export type { ModelOptions, RegistrationExtract } from './registrations'
 export {
   DATA_DIR,
@@ -101,5 +107,11 @@ export type {
   SchemeLsoaDoc,
   SchemeVersionDoc,
 } from './read-models'
-export { AreasSetupError, importReferenceData, publishModelledScheme, referencePcnImport } from './ledger-setup'
+export {
+  AreasSetupError,
+  MODELLED_EXTRACT_FILE,
+  importReferenceData,
+  publishModelledScheme,
+  referencePcnImport,
+} from './ledger-setup'
 export type { Actor } from './ledger-setup'

@@ -4,14 +4,16 @@
  * the example ledger and the tests; each step is an ordinary command through the ledger, so the
  * policy, the deciders and the store's checks all apply.
  */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { isLeft } from 'fp-ts/Either'
 import type { Aggregate, Command, CommandError, DomainEvent, Ledger } from '@civic-ledger/core'
+import { loadAggregate } from '@civic-ledger/core'
 import type { PcnCommandInput } from './pcn'
 import { pcnReferences } from './pcn'
-import { lsoa2021Centroids, practiceRows, referenceReleases } from './reference-data'
-import { modelRegistrations } from './registrations'
+import { DATA_DIR, lsoa2021Centroids, practiceRows, referenceReleases } from './reference-data'
+import { assignmentFromExtract } from './registrations'
 import { geographyReleases } from './release'
-import type { SchemeCommandInput } from './scheme'
 import { serviceDeliveryAreaSchemes } from './scheme'
 
 export interface Actor {
@@ -75,9 +77,14 @@ export const importReferenceData = async (ledger: Ledger, actor: Actor): Promise
   await send(ledger, pcnReferences, 'PCN reference', referencePcnImport(), actor)
 }
 
+/** The modelled registration extract shipped in `data/` (not NHS data: see `data/README.md`). */
+export const MODELLED_EXTRACT_FILE = 'modelled_gp_registrations_lsoa21_2024-03.csv'
+
 /**
- * Defines, runs and (as `steward`) publishes a scheme for all 516 LSOAs of 2021 from a modelled
- * extract: the counts are modelled from real locations, not NHS data, and the scheme says so.
+ * Defines, runs and (as `steward`) publishes a scheme for all 516 LSOAs of 2021 from the shipped
+ * modelled extract, read in NHS England's layout, with each practice's PCN taken from the PCN
+ * reference recorded in the ledger on the extract's date. The counts are modelled from real
+ * locations, not NHS data, and the scheme says so.
  */
 export const publishModelledScheme = async (
   ledger: Ledger,
@@ -86,9 +93,21 @@ export const publishModelledScheme = async (
   schemeId = 'cambs-pboro-sda',
 ): Promise<void> => {
   const lsoas = lsoa2021Centroids()
-  const practices = practiceRows()
-  const extract = modelRegistrations(lsoas, practices, '2024-03-01')
-  const commands: Array<[string, SchemeCommandInput, Actor]> = [
+  const referenceId = '06H-2024-03'
+  const loaded = await loadAggregate(ledger.store, pcnReferences, `areas.pcn-reference-${referenceId}`)
+  if (isLeft(loaded)) throw loaded.left
+  const run = assignmentFromExtract(readFileSync(join(DATA_DIR, MODELLED_EXTRACT_FILE), 'utf8'), {
+    schemeId,
+    referenceId,
+    reference: loaded.right.state,
+    source: {
+      name: 'modelled from ONS LSOA centroids and NHS practice locations (not NHS registration data)',
+      licence: 'inputs: OGL v3',
+    },
+    modelled: true,
+  })
+  if (isLeft(run)) throw new Error(`${MODELLED_EXTRACT_FILE}: ${run.left.join('; ')}`)
+  const commands: Array<[string, unknown, Actor]> = [
     [
       'define the scheme',
       {
@@ -100,26 +119,7 @@ export const publishModelledScheme = async (
       },
       officer,
     ],
-    [
-      'run the assignment',
-      {
-        type: 'RunAssignment',
-        schemeId,
-        pcnReference: '06H-2024-03',
-        memberships: practices.map((p) => ({ practice: p.code, pcn: p.pcn })),
-        extract: {
-          publication: extract.publication,
-          extractDate: extract.extractDate,
-          source: {
-            name: 'modelled from ONS LSOA centroids and NHS practice locations (not NHS registration data)',
-            licence: 'inputs: OGL v3',
-          },
-          modelled: true,
-          rows: extract.rows,
-        },
-      },
-      officer,
-    ],
+    ['run the assignment', run.right, officer],
     ['publish', { type: 'PublishScheme', schemeId, version: 1 }, steward],
   ]
   for (const [step, command, actor] of commands) await send(ledger, serviceDeliveryAreaSchemes, step, command, actor)

@@ -3,15 +3,23 @@
  * PCN, a PCN closing — with the membership in force on any date; and NHS registration extracts read
  * in NHS England's layout, or modelled.
  */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import test from 'ava'
 import { isLeft, isRight } from 'fp-ts/Either'
 import { fold } from '@civic-ledger/core'
 import { deciderSpec } from '@civic-ledger/testing'
 import type { PcnCommandInput, PcnEvent } from './pcn'
 import { PcnCommand, pcnOn, pcnReferences } from './pcn'
-import { referencePcnImport } from './ledger-setup'
-import { lsoa2021Centroids, practiceRows } from './reference-data'
-import { extractDate, formatRegistrationExtract, modelRegistrations, parseRegistrationExtract } from './registrations'
+import { MODELLED_EXTRACT_FILE, referencePcnImport } from './ledger-setup'
+import { DATA_DIR, lsoa2021Centroids, practiceRows } from './reference-data'
+import {
+  assignmentFromExtract,
+  extractDate,
+  formatRegistrationExtract,
+  modelRegistrations,
+  parseRegistrationExtract,
+} from './registrations'
 import { decoded } from './test-helpers'
 
 const decider = pcnReferences.decider
@@ -169,4 +177,43 @@ test('a modelled extract gives each LSOA its residents over its nearest practice
     again.right.rows.map(({ practice, lsoa, patients }) => ({ practice, lsoa, patients })),
     extract.rows,
   )
+})
+
+test('the modelled extract shipped in data/ is exactly what the model makes, and says it is not NHS data', (t) => {
+  const practices = practiceRows()
+  const made = formatRegistrationExtract(
+    modelRegistrations(lsoa2021Centroids(), practices, '2024-03-01'),
+    new Map(practices.map((p) => [p.code, p.name])),
+  )
+  const shipped = readFileSync(join(DATA_DIR, MODELLED_EXTRACT_FILE), 'utf8')
+  t.is(shipped, made)
+  t.true(shipped.split('\n')[1]?.startsWith('"Modelled registrations (not NHS data)'))
+})
+
+test('a RunAssignment command is built from an extract file with the PCN each practice was in on its date', (t) => {
+  const history = decide(decide([], importReal()), {
+    type: 'MovePractice',
+    referenceId: '06H-2024-03',
+    practice: 'D81001',
+    to: 'U24388',
+    on: '2024-10-01',
+  })
+  const reference = fold(decider, history)
+  const header = 'PUBLICATION,EXTRACT_DATE,PRACTICE_CODE,PRACTICE_NAME,LSOA_CODE,SEX,NUMBER_OF_PATIENTS'
+  const options = {
+    schemeId: 'test-scheme',
+    referenceId: '06H-2024-03',
+    reference,
+    source: { name: 'hand-made', licence: 'none' },
+    modelled: true,
+  }
+  const membershipOf = (date: string) => {
+    const built = assignmentFromExtract(`${header}\nP,${date},D81001,X,E01018005,ALL,10\n`, options)
+    if (isLeft(built) || built.right.type !== 'RunAssignment') return undefined
+    return built.right.memberships.find((m) => m.practice === 'D81001')?.pcn
+  }
+  t.is(membershipOf('2024-09-01'), 'U88254')
+  t.is(membershipOf('2024-11-01'), 'U24388')
+  const bad = assignmentFromExtract(`${header}\nP,2024-09-01,D81001,X,E01018005,ALL,-1\n`, options)
+  t.deepEqual(isLeft(bad) ? bad.left : [], ['line 2: NUMBER_OF_PATIENTS "-1" is not a whole number ≥ 0'])
 })
