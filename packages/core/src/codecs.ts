@@ -70,6 +70,20 @@ export interface IsoDateBrand {
 export const IsoDate = t.brand(t.string, (s): s is t.Branded<string, IsoDateBrand> => isIsoDate(s), 'IsoDate')
 export type IsoDate = t.TypeOf<typeof IsoDate>
 
+/**
+ * The same day `months` calendar months later; when that month is shorter, its last day (so one
+ * month from 31 January is 28 or 29 February), as the ICO counts a one-month deadline.
+ */
+export const addMonths = (date: IsoDate, months: number): IsoDate => {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number]
+  const total = y * 12 + (m - 1) + months
+  const year = Math.floor(total / 12)
+  const month = (total % 12) + 1
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate()
+  const day = Math.min(d, last)
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}` as IsoDate
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** True when `s` is a UUID in its canonical 8-4-4-4-12 hexadecimal form. */

@@ -31,6 +31,8 @@ import type { AppendResult, EventStore } from './event-store'
 import { Actor } from './metadata'
 import type { EventMetadata } from './metadata'
 import type { Policy } from './policy'
+import type { Privacy } from './privacy'
+import { SubjectErasedError, hasPersonalData } from './privacy'
 
 // --- model ---
 
@@ -78,6 +80,8 @@ export interface CommandHandlerOptions {
   readonly maxStoreRetries?: number
   /** The base of the jittered backoff between attempts, in milliseconds (default 2). */
   readonly backoffMs?: number
+  /** Encrypts personal fields on write and decrypts them on load; without it, events must have none. */
+  readonly privacy?: Privacy
 }
 
 /** Sends one command to an aggregate. */
@@ -107,7 +111,7 @@ export const loadAggregate = async <C extends Command, E extends DomainEvent, S>
   store: EventStore,
   aggregate: Aggregate<C, E, S>,
   stream: string,
-  options: { readonly until?: number } = {},
+  options: { readonly until?: number; readonly privacy?: Privacy } = {},
 ): Promise<E.Either<CorruptEventError, LoadedAggregate<S>>> => {
   let state = aggregate.decider.initialState
   let revision = -1
@@ -130,7 +134,15 @@ export const loadAggregate = async <C extends Command, E extends DomainEvent, S>
     ...(revision >= 0 ? { fromRevision: revision + 1 } : {}),
     ...(options.until === undefined ? {} : { until: options.until }),
   })
-  for await (const recorded of read) {
+  for await (const stored of read) {
+    let recorded = stored
+    if (options.privacy !== undefined)
+      try {
+        recorded = await options.privacy.open(stored)
+      } catch (error) {
+        if (error instanceof CorruptEventError) return E.left(error)
+        throw error
+      }
     const decoded = aggregate.events.decode(recorded)
     if (E.isLeft(decoded))
       return E.left(
@@ -155,6 +167,8 @@ const maybeSnapshot = async <C extends Command, E extends DomainEvent, S>(
 ): Promise<void> => {
   const policy = aggregate.snapshot
   if (policy === undefined || store.snapshots === undefined) return
+  // A snapshot would keep personal data in plain text, out of reach of erasure.
+  if (aggregate.events.definitions.some(hasPersonalData)) return
   if (loaded.revision - loaded.snapshotRevision < policy.every) return
   try {
     await store.snapshots.writeSnapshot({
@@ -236,7 +250,12 @@ export const createCommandHandler =
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
         let loaded: E.Either<CorruptEventError, LoadedAggregate<S>>
         try {
-          loaded = await loadAggregate(options.store, aggregate, stream)
+          loaded = await loadAggregate(
+            options.store,
+            aggregate,
+            stream,
+            options.privacy === undefined ? {} : { privacy: options.privacy },
+          )
         } catch (error) {
           if (error instanceof CorruptEventError) return E.left(unreadable(error))
           // Store failures become values; anything else (an evolve that throws) is a bug: let it surface.
@@ -291,6 +310,31 @@ export const createCommandHandler =
               `the decision could not be encoded: ${error instanceof Error ? error.message : String(error)}`,
             ]),
           )
+        }
+
+        // Personal fields are encrypted with their subject's key before anything leaves this process.
+        const definitionOf = (type: string) => aggregate.events.definitions.find((d) => d.type === type)
+        const personalIn = newEvents.some((e) => {
+          const definition = definitionOf(e.type)
+          return definition !== undefined && hasPersonalData(definition)
+        })
+        if (personalIn) {
+          const privacy = options.privacy
+          if (privacy === undefined)
+            return E.left(invalidCommand(['events with personal fields need a key store; createLedger provides one']))
+          try {
+            const sealed: NewEvent[] = []
+            for (const e of newEvents) {
+              const definition = definitionOf(e.type)
+              sealed.push(definition === undefined ? e : { ...e, data: await privacy.seal(definition, e.data) })
+            }
+            newEvents = sealed
+          } catch (error) {
+            if (error instanceof SubjectErasedError) return E.left(rejected('subject-erased', error.message))
+            if (error instanceof InvalidArgumentError) return E.left(invalidCommand([error.message]))
+            if (isEventStoreError(error)) return E.left(storeFailure(error))
+            throw error
+          }
         }
 
         const expectedRevision = revision < 0 ? 'noStream' : revision

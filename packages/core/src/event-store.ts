@@ -6,6 +6,7 @@
  */
 import type { Observable } from 'rxjs'
 import type { NewEvent, RecordedEvent } from './envelope'
+import type { KeyStore } from './privacy'
 import type { ReadModelStorage } from './read-model'
 import type { SnapshotStore } from './snapshot'
 
@@ -110,4 +111,11 @@ export interface EventStore {
   readonly snapshots?: SnapshotStore
   /** Read-model storage in the store's own database, for stores that have it (inline projections need it). */
   readonly readModels?: ReadModelStorage
+  /** Subjects' encryption keys, kept in the store's own database, for stores that keep them. */
+  readonly keyStore?: KeyStore
+  /**
+   * Makes data the store has deleted unrecoverable from its files (e.g. rewrites the write-ahead
+   * log); called after an erasure.
+   */
+  purge?(): Promise<void>
 }

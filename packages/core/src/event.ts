@@ -8,6 +8,7 @@ import * as t from 'io-ts'
 import { describeErrors } from './codecs'
 import type { RecordedEvent } from './envelope'
 import type { JsonValue } from './json'
+import { personalPaths } from './privacy'
 import { isEventTypeName } from './stream-id'
 
 // --- model ---
@@ -36,6 +37,8 @@ export interface EventDefinition<Type extends string, Data, Encoded = Data> {
   readonly create: (data: Data) => DomainEvent<Type, Data>
   /** Narrows a domain event to this type. */
   readonly is: (event: DomainEvent) => event is DomainEvent<Type, Data>
+  /** The top-level field naming the data subject, for events with `personal` fields. */
+  readonly subject?: string
 }
 
 /** What a catalog needs of any event definition, whatever its data type. */
@@ -48,6 +51,7 @@ export interface AnyEventDefinition {
     readonly is: (input: unknown) => boolean
     readonly encode: (value: never) => unknown
   }
+  readonly subject?: string
 }
 
 /** The domain event an event definition describes. */
@@ -85,6 +89,8 @@ export const defineEvent = <Type extends string, Data, Encoded>(definition: {
   readonly version?: number
   readonly codec: t.Type<Data, Encoded, unknown>
   readonly upcasters?: ReadonlyArray<Upcaster>
+  /** For events with `personal` fields: the top-level field holding the data subject's id. */
+  readonly subject?: string
 }): EventDefinition<Type, Data, Encoded> => {
   const version = definition.version ?? 1
   const upcasters = [...(definition.upcasters ?? [])].sort((a, b) => a.from - b.from)
@@ -103,11 +109,22 @@ export const defineEvent = <Type extends string, Data, Encoded>(definition: {
       `${definition.type}: version ${version} needs ${version - 1} upcasters, got ${upcasters.length}`,
     )
   const type = definition.type
+  const personalFields = personalPaths(definition.codec)
+  if (personalFields.length > 0 && definition.subject === undefined)
+    throw new TypeError(
+      `${type}: it has personal fields (${personalFields.map((p) => p.join('.')).join(', ')}), so it must name its data subject: subject: '<field>'`,
+    )
+  if (
+    definition.subject !== undefined &&
+    personalPaths((definition.codec as { props?: Record<string, unknown> }).props?.[definition.subject]).length > 0
+  )
+    throw new TypeError(`${type}: the subject field ${definition.subject} cannot itself be personal`)
   return {
     type,
     version,
     codec: definition.codec,
     upcasters,
+    ...(definition.subject === undefined ? {} : { subject: definition.subject }),
     create: (data) => ({ type, data }),
     is: (event): event is DomainEvent<Type, Data> => event.type === type,
   }

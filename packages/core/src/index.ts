@@ -14,6 +14,7 @@ export {
   NonEmptyString,
   Pence,
   Uuid,
+  addMonths,
   describeErrors,
   isIsoDate,
   isIsoDateTime,
@@ -186,4 +187,31 @@ export type { Token } from './tokens'
 export { connectionScheme, memoryStoreProvider, openEventStore, registerStoreProvider } from './store-registry'
 export type { StoreProvider } from './store-registry'
 export { createLedger } from './ledger'
-export type { Ledger, LedgerOptions } from './ledger'
+export type { Ledger, LedgerOptions, LedgerPrivacy } from './ledger'
+
+// --- privacy ---
+export {
+  PersonalType,
+  SubjectErasedError,
+  createMemoryKeyStore,
+  createPrivacy,
+  erased,
+  hasPersonalData,
+  isErased,
+  personal,
+  personalPaths,
+  sealedSubjects,
+} from './privacy'
+export type { Erased, ErasedJson, KeyStore, PersonalPath, Privacy } from './privacy'
+export {
+  ErasureCommand,
+  ErasureRefused,
+  ErasureRequested,
+  Exemption,
+  SubjectErased,
+  dataSubjects,
+  erasureEvents,
+  erasureRequestDocs,
+  erasureRequests,
+} from './erasure'
+export type { ErasureEvent, ErasureRequestDoc, ErasureState } from './erasure'

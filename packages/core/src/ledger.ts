@@ -29,6 +29,10 @@ import { openEventStore } from './store-registry'
 import type { Token } from './tokens'
 import { Tokens } from './tokens'
 import type * as TE from 'fp-ts/TaskEither'
+import * as E from 'fp-ts/Either'
+import { dataSubjects } from './erasure'
+import type { KeyStore } from './privacy'
+import { createMemoryKeyStore, createPrivacy } from './privacy'
 
 export interface LedgerOptions {
   /** A connection string (`memory:`, `sqlite:./ledger.db`, …) or a store already opened. Default `memory:`. */
@@ -49,6 +53,8 @@ export interface LedgerOptions {
   readonly readModels?: ReadModelStorage
   /** Where projections report failures (default: console.warn, once per failure, never per retry). */
   readonly logger?: ProjectionLogger
+  /** Subjects' keys for personal data. Default: the store's own (`store.keyStore`), else memory. */
+  readonly keyStore?: KeyStore
   /** Store providers for this ledger only, beside those registered globally. */
   readonly storeProviders?: ReadonlyArray<StoreProvider>
   /** Passed to the command handler. */
@@ -73,8 +79,24 @@ export interface Ledger {
   readonly projections: ProjectionRunner
   /** Resolves a token from this ledger's container. */
   resolve<T>(token: Token<T>): T
+  /** Personal data: the key store, and erasure of a data subject. */
+  readonly privacy: LedgerPrivacy
   /** Stops the projections and closes the store (if the ledger opened it). */
   close(): Promise<void>
+}
+
+export interface LedgerPrivacy {
+  readonly keys: KeyStore
+  /**
+   * Erases a data subject: records `privacy.SubjectErased` (with no personal data), deletes the
+   * subject's key, waits for every projection to remove or anonymise the subject's rows, and asks
+   * the store to purge what it deleted. Erasing twice is harmless.
+   */
+  erase(
+    subject: string,
+    reason: string,
+    context: unknown,
+  ): Promise<E.Either<CommandError, { readonly recorded: boolean }>>
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
@@ -134,6 +156,8 @@ export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger>
       ? options.store
       : await openEventStore(options.store ?? 'memory:', { clock }, options.storeProviders)
 
+  const keys = options.keyStore ?? store.keyStore ?? createMemoryKeyStore()
+  const privacy = createPrivacy(keys)
   const container = (options.container ?? rootContainer).createChildContainer()
   container.register(Tokens.EventStore, { useValue: store })
   container.register(Tokens.Policy, { useValue: policy })
@@ -151,6 +175,7 @@ export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger>
       store,
       projections: all,
       clock,
+      privacy,
       ...(definitions.length === 0 ? {} : { knownEventTypes: definitions.map((d) => d.type) }),
       ...(options.readModels === undefined ? {} : { storage: options.readModels }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
@@ -163,12 +188,14 @@ export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger>
   for (const projection of [...(options.projections ?? []), ...plugins.flatMap((p) => p.projections)])
     container.register(Tokens.Projection, { useValue: projection })
   container.register(Tokens.ProjectionRunner, { useValue: projections })
+  container.register(Tokens.KeyStore, { useValue: keys })
 
   const handle = createCommandHandler({
     store,
     policy,
     clock,
     ids,
+    privacy,
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
   })
   const resolve = <T>(token: Token<T>): T => container.resolve<T>(token)
@@ -180,6 +207,17 @@ export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger>
     execute: (aggregate, command, context) => handle(aggregate)(command, context),
     handler: (aggregate) => handle(aggregate),
     projections,
+    privacy: {
+      keys,
+      erase: async (subject, reason, context) => {
+        const result = await handle(dataSubjects)({ type: 'EraseSubject', subject, reason }, context)()
+        if (E.isLeft(result)) return result
+        await keys.erase(subject)
+        await projections.waitUntilCaughtUp()
+        await store.purge?.()
+        return E.right({ recorded: result.right.appended !== null })
+      },
+    },
     resolve,
     close: async () => {
       await projections.stop()

@@ -21,8 +21,13 @@ import { InvalidArgumentError, ProjectionFailedError, isEventStoreError } from '
 import { deepFreeze } from './json'
 import type { EventStore } from './event-store'
 import { createMemoryReadModelStorage } from './memory-read-models'
-import type { AnyProjection, FailurePolicy, ProjectedEvent } from './projection'
+import type { AnyProjection, FailurePolicy } from './projection'
+import type { ProjectionContext } from './projection'
 import { checkProjection, projectedEvent, projectionContext, readCollection } from './projection'
+import type { Privacy } from './privacy'
+
+/** The event every projection with an `erase` hook receives. */
+const SUBJECT_ERASED = 'privacy.SubjectErased'
 import type {
   CollectionDefinition,
   ParkedEvent,
@@ -116,6 +121,8 @@ export interface ProjectionRunnerOptions {
   readonly logger?: ProjectionLogger
   /** Stop at this point instead of following the log: for replays (auditors' time travel). */
   readonly until?: { readonly position?: number; readonly recordedAt?: string }
+  /** Decrypts personal fields for projections that decode their events; erased subjects read as `Erased`. */
+  readonly privacy?: Privacy
 }
 
 /** What `retryParked` did. */
@@ -273,7 +280,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
           projection,
           mode,
           policy: projection.onFailure ?? { kind: 'halt' },
-          handles: new Set(projection.handles),
+          handles: new Set([...projection.handles, ...(projection.erase === undefined ? [] : [SUBJECT_ERASED])]),
           status: new BehaviorSubject(initial),
           position: 0,
           stage: 'active',
@@ -311,7 +318,18 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
 
   // --- applying events ---
 
-  const decode = (worker: Worker, event: RecordedEvent): ProjectedEvent => projectedEvent(worker.projection, event)
+  const privacy = options.privacy
+  /** Applies one event: `erase` for a subject's erasure, `apply` for a handled type. */
+  const applyOne = async (worker: Worker, event: RecordedEvent, ctx: ProjectionContext): Promise<void> => {
+    const projection = worker.projection
+    if (event.type === SUBJECT_ERASED && projection.erase !== undefined) {
+      const subject = (event.data as { subject?: unknown } | null)?.subject
+      if (typeof subject === 'string') await projection.erase(subject, ctx)
+      if (!projection.handles.includes(SUBJECT_ERASED)) return
+    }
+    const opened = privacy !== undefined && projection.events !== undefined ? await privacy.open(event) : event
+    await projection.apply(projectedEvent(projection, opened), ctx)
+  }
 
   const failureOf = (event: RecordedEvent, error: unknown): ProjectionFailure => ({
     position: event.position,
@@ -366,7 +384,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
           continue
         }
         try {
-          await worker.projection.apply(decode(worker, event), ctx)
+          await applyOne(worker, event, ctx)
         } catch (error) {
           throw new EventFailed(i, error)
         }
@@ -491,7 +509,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
    * not grow with the log.
    */
   const pages = new Map<number, Promise<{ readonly to: number; readonly events: ReadonlyArray<RecordedEvent> }>>()
-  const allTypes = [...new Set(projections.flatMap((p) => p.handles))]
+  const allTypes = [...new Set([...workers.values()].flatMap((w) => [...w.handles]))]
   const readPage = (from: number, end: number) => {
     const cached = pages.get(from)
     if (cached !== undefined) return cached
@@ -608,7 +626,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
           continue
         }
         try {
-          await worker.projection.apply(decode(worker, event), ctx)
+          await applyOne(worker, event, ctx)
         } catch (error) {
           throw new ProjectionFailedError(name, event.type, event.streamId, messageOf(error), { cause: error })
         }
@@ -672,7 +690,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     if (inlineWorkers.length > 0) storage.setInlineHandler?.(applyInline)
     head = await store.headPosition()
     if (live && workers.size > 0) {
-      const types = [...new Set(projections.flatMap((p) => p.handles))]
+      const types = allTypes
       liveFeed = store.subscribe({ fromPosition: head + 1, filter: { types } }).subscribe({
         next: (event) => {
           head = Math.max(head, event.position)
@@ -806,7 +824,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
         await storage.transaction(async (tx) => {
           await tx.lockCheckpoint(name, version)
           const ctx = projectionContext(worker.projection, tx)
-          for (const event of events) await worker.projection.apply(decode(worker, event), ctx)
+          for (const event of events) await applyOne(worker, event, ctx)
           await ctx.flush()
           await tx.unpark(
             name,

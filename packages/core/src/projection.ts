@@ -11,6 +11,7 @@ import { InvalidArgumentError } from './errors'
 import type { Either } from 'fp-ts/Either'
 import type { AnyEventDefinition, DomainEvent, EventDecodeFailure, EventsOf } from './event'
 import { eventCatalog } from './event'
+import { hasPersonalData } from './privacy'
 import { deepFreeze, findNonJson } from './json'
 import type {
   AnyCollectionDefinition,
@@ -95,6 +96,11 @@ export interface Projection<E extends DomainEvent = DomainEvent> {
   readonly setup?: (ctx: ProjectionContext) => Promise<void> | void
   /** Pure with respect to anything outside `ctx`: the same events give the same read model. */
   apply(event: ProjectedEvent<E>, ctx: ProjectionContext): Promise<void> | void
+  /**
+   * Removes or anonymises a data subject's rows when the subject is erased (`privacy.SubjectErased`).
+   * Required of a projection whose events carry personal fields.
+   */
+  erase?(subject: string, ctx: ProjectionContext): Promise<void> | void
 }
 
 /**
@@ -115,6 +121,7 @@ export const defineProjection = <Ds extends ReadonlyArray<AnyEventDefinition>>(d
   readonly onFailure?: FailurePolicy
   readonly setup?: (ctx: ProjectionContext) => Promise<void> | void
   readonly apply: (event: ProjectedEvent<EventsOf<Ds>>, ctx: ProjectionContext) => Promise<void> | void
+  readonly erase?: (subject: string, ctx: ProjectionContext) => Promise<void> | void
 }): Projection<EventsOf<Ds>> => {
   const { events, ...rest } = definition
   const catalog = eventCatalog(...events)
@@ -213,6 +220,18 @@ export const checkProjection = (value: unknown, argument = 'projection'): AnyPro
     throw new InvalidArgumentError(`${at}.mode`, `must be async or inline, got ${JSON.stringify(mode)}`)
   checkFailurePolicy(onFailure, `${at}.onFailure`)
   if (typeof apply !== 'function') throw new InvalidArgumentError(`${at}.apply`, 'must be a function')
+  const erase = value['erase']
+  if (erase !== undefined && typeof erase !== 'function')
+    throw new InvalidArgumentError(`${at}.erase`, 'must be a function when given')
+  const personalTypes =
+    isObject(events) && Array.isArray(events['definitions'])
+      ? (events['definitions'] as ReadonlyArray<AnyEventDefinition>).filter(hasPersonalData).map((d) => d.type)
+      : []
+  if (personalTypes.length > 0 && erase === undefined)
+    throw new InvalidArgumentError(
+      `${at}.erase`,
+      `it reads personal data (${personalTypes.join(', ')}), so it must say how to erase a subject's rows`,
+    )
   if (setup !== undefined && typeof setup !== 'function')
     throw new InvalidArgumentError(`${at}.setup`, 'must be a function when given')
   return value as unknown as AnyProjection

@@ -5,6 +5,7 @@
 import type { Clock, IdGenerator } from './clock'
 import type { EventStore } from './event-store'
 import type { Policy } from './policy'
+import type { KeyStore } from './privacy'
 import type { AnyProjection } from './projection'
 import type { ProjectionRunner } from './projection-runner'
 
@@ -22,4 +23,5 @@ export const Tokens = {
   Projection: token<AnyProjection>('Projection'),
   /** The ledger's projection runner. */
   ProjectionRunner: token<ProjectionRunner>('ProjectionRunner'),
+  KeyStore: token<KeyStore>('KeyStore'),
 } as const

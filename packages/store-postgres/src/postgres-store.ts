@@ -28,6 +28,7 @@ import {
   InvalidArgumentError,
   ProjectionFailedError,
   StoreUnavailableError,
+  SubjectErasedError,
   WrongExpectedRevisionError,
   acknowledgeRetry,
   batchUpToHead,
@@ -45,6 +46,7 @@ import {
   revisionMatches,
   streamPageCursor,
 } from '@civic-ledger/core'
+import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import type { Pool, PoolClient, QueryResultRow } from 'pg'
 import { Observable, Subject, interval, map, merge, share } from 'rxjs'
@@ -118,6 +120,12 @@ const DEFAULT_BATCH_SIZE = 1_000
 
 const unavailable = (what: string, cause: unknown): StoreUnavailableError =>
   new StoreUnavailableError(`${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
+
+const checkSubjectId = (subject: unknown): string => {
+  if (typeof subject !== 'string' || subject.length === 0 || subject.length > 200)
+    throw new InvalidArgumentError('subject', 'a data subject id must be a string of 1 to 200 characters')
+  return subject
+}
 
 const pgCode = (error: unknown): string | undefined =>
   typeof error === 'object' && error !== null ? (error as { code?: string }).code : undefined
@@ -648,6 +656,64 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
     headPosition: async () => {
       ensureOpen()
       return head()
+    },
+
+    keyStore: {
+      keyFor: async (subject) => {
+        ensureOpen()
+        checkSubjectId(subject)
+        const candidate = randomBytes(32)
+        // One statement: refuses an erased subject, keeps the first key made, returns the kept one.
+        const rows = await query<{ key: Buffer | null; erased: boolean }>(
+          `WITH gone AS (SELECT 1 FROM ${s}.privacy_erased WHERE subject = $1),
+                made AS (INSERT INTO ${s}.privacy_keys (subject, key, created_at)
+                         SELECT $1, $2, now() WHERE NOT EXISTS (SELECT 1 FROM gone)
+                         ON CONFLICT (subject) DO NOTHING RETURNING key)
+           SELECT coalesce((SELECT key FROM made), (SELECT key FROM ${s}.privacy_keys WHERE subject = $1)) AS key,
+                  EXISTS (SELECT 1 FROM gone) AS erased`,
+          [subject, candidate],
+        )
+        const row = rows[0]
+        if (row?.erased === true) throw new SubjectErasedError(subject)
+        if (row?.key === null || row?.key === undefined) throw new StoreUnavailableError('the key was not kept')
+        return row.key
+      },
+      find: async (subject) => {
+        ensureOpen()
+        const rows = await query<{ key: Buffer }>(`SELECT key FROM ${s}.privacy_keys WHERE subject = $1`, [
+          checkSubjectId(subject),
+        ])
+        return rows[0]?.key
+      },
+      erase: async (subject) => {
+        ensureOpen()
+        checkSubjectId(subject)
+        const rows = await query<{ fresh: boolean }>(
+          `WITH dropped AS (DELETE FROM ${s}.privacy_keys WHERE subject = $1),
+                marked AS (INSERT INTO ${s}.privacy_erased (subject, erased_at) VALUES ($1, now())
+                           ON CONFLICT (subject) DO NOTHING RETURNING 1)
+           SELECT EXISTS (SELECT 1 FROM marked) AS fresh`,
+          [subject],
+        )
+        return rows[0]?.fresh === true
+      },
+      isErased: async (subject) => {
+        ensureOpen()
+        const rows = await query(`SELECT 1 FROM ${s}.privacy_erased WHERE subject = $1`, [checkSubjectId(subject)])
+        return rows.length > 0
+      },
+    },
+
+    // Deleted rows stay in the table files until rewritten: rewrite the key table and the read
+    // models, so an erased subject's key and rows are gone from the files this schema owns. (The
+    // server's own write-ahead log and backups are the database administrator's to manage.)
+    purge: async () => {
+      ensureOpen()
+      const tables = await query<{ tablename: string }>(
+        "SELECT tablename FROM pg_tables WHERE schemaname = $1 AND (tablename LIKE 'rm\\_%' OR tablename IN ('privacy_keys', 'projection_parked'))",
+        [schema],
+      )
+      for (const { tablename } of tables) await query(`VACUUM FULL ${s}."${tablename}"`)
     },
 
     snapshots: {

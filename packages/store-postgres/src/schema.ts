@@ -146,6 +146,14 @@ const MIGRATIONS: ReadonlyArray<Migration> = [
       );
     `,
   },
+  {
+    // Subjects' keys for personal data, and the subjects erased (so no new key is ever made for them).
+    version: 3,
+    sql: (s) => `
+      CREATE TABLE "${s}".privacy_keys (subject text PRIMARY KEY, key bytea NOT NULL, created_at timestamptz NOT NULL);
+      CREATE TABLE "${s}".privacy_erased (subject text PRIMARY KEY, erased_at timestamptz NOT NULL);
+    `,
+  },
 ]
 
 /** The schema version this release writes. */

@@ -96,6 +96,21 @@ const MIGRATIONS: ReadonlyArray<Migration> = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    // Subjects' keys for personal data, and the subjects erased (so no new key is ever made for them).
+    version: 3,
+    sql: `
+      CREATE TABLE privacy_keys (
+        subject TEXT PRIMARY KEY NOT NULL,
+        key BLOB NOT NULL,
+        created_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TABLE privacy_erased (
+        subject TEXT PRIMARY KEY NOT NULL,
+        erased_at TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `,
+  },
 ]
 
 /** The schema version this release writes. */

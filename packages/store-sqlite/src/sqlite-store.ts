@@ -29,7 +29,9 @@ import type {
 import {
   DEFAULT_LIMITS,
   EventIdConflictError,
+  InvalidArgumentError,
   StoreUnavailableError,
+  SubjectErasedError,
   WrongExpectedRevisionError,
   acknowledgeRetry,
   batchUpToHead,
@@ -52,6 +54,7 @@ import {
 } from '@civic-ledger/core'
 import type { Observable } from 'rxjs'
 import { Subject, interval, map, merge, share, filter as keep } from 'rxjs'
+import { randomBytes } from 'node:crypto'
 import { readerOf, writerTransaction } from './read-models'
 import { LedgerFileError, checkLedgerIdentity, checkLedgerPath, migrate } from './schema'
 
@@ -179,6 +182,12 @@ const isUniqueEventIdViolation = (error: unknown): boolean =>
   (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE' &&
   error.message.includes('events.event_id')
 
+const checkSubjectId = (subject: unknown): string => {
+  if (typeof subject !== 'string' || subject.length === 0 || subject.length > 200)
+    throw new InvalidArgumentError('subject', 'a data subject id must be a string of 1 to 200 characters')
+  return subject
+}
+
 const unavailable = (what: string, cause: unknown): StoreUnavailableError =>
   new StoreUnavailableError(`${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
 
@@ -217,6 +226,8 @@ export const openSqliteEventStore = async (options: SqliteEventStoreOptions): Pr
     db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`)
     // The store assigns stream keys itself; a foreign-key lookup per inserted event buys nothing.
     db.pragma('foreign_keys = OFF')
+    // Deleted content (an erased subject's key, read-model rows) is overwritten, not left in free pages.
+    db.pragma('secure_delete = ON')
     migrate(db)
   } catch (error) {
     db.close()
@@ -282,6 +293,19 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
      ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision, snapshot_version = excluded.snapshot_version,
        state = excluded.state, tenant = excluded.tenant, taken_at = excluded.taken_at
      WHERE excluded.revision >= snapshots.revision`,
+  )
+  const selectKey = db.prepare<[string], { key: Buffer }>('SELECT key FROM privacy_keys WHERE subject = ?')
+  const readKey = reader.prepare<[string], { key: Buffer }>('SELECT key FROM privacy_keys WHERE subject = ?')
+  const selectErased = db.prepare<[string], { subject: string }>('SELECT subject FROM privacy_erased WHERE subject = ?')
+  const readErased = reader.prepare<[string], { subject: string }>(
+    'SELECT subject FROM privacy_erased WHERE subject = ?',
+  )
+  const insertKey = db.prepare<[string, Buffer, string]>(
+    'INSERT INTO privacy_keys (subject, key, created_at) VALUES (?, ?, ?)',
+  )
+  const deleteKey = db.prepare<[string]>('DELETE FROM privacy_keys WHERE subject = ?')
+  const insertErased = db.prepare<[string, string]>(
+    'INSERT OR IGNORE INTO privacy_erased (subject, erased_at) VALUES (?, ?)',
   )
   const headStatement = reader.prepare<[], { head: number | null }>('SELECT max(position) AS head FROM events')
   const begin = db.prepare('BEGIN IMMEDIATE')
@@ -775,6 +799,57 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
         inline = handler
       },
     },
+
+    keyStore: {
+      keyFor: (subject) =>
+        holdingWriter(async () => {
+          ensureOpen()
+          const found = selectKey.get(checkSubjectId(subject))
+          if (found !== undefined) return found.key
+          if (selectErased.get(subject) !== undefined) throw new SubjectErasedError(subject)
+          const key = randomBytes(32)
+          begin.run()
+          try {
+            insertKey.run(subject, key, clock.now().toISOString())
+            commit.run()
+          } catch (cause) {
+            rollbackQuietly()
+            throw unavailable('the key was not kept', cause)
+          }
+          return key
+        }),
+      find: async (subject) => {
+        ensureOpen()
+        return readKey.get(checkSubjectId(subject))?.key
+      },
+      erase: (subject) =>
+        holdingWriter(async () => {
+          ensureOpen()
+          checkSubjectId(subject)
+          begin.run()
+          try {
+            deleteKey.run(subject)
+            const fresh = insertErased.run(subject, clock.now().toISOString()).changes > 0
+            commit.run()
+            return fresh
+          } catch (cause) {
+            rollbackQuietly()
+            throw unavailable('the key was not erased', cause)
+          }
+        }),
+      isErased: async (subject) => {
+        ensureOpen()
+        return readErased.get(checkSubjectId(subject)) !== undefined
+      },
+    },
+
+    // The write-ahead log still holds old versions of pages (an erased key, read-model rows before
+    // erasure): checkpoint everything into the file, where deleted content is zeroed, and empty it.
+    purge: () =>
+      holdingWriter(async () => {
+        ensureOpen()
+        db.pragma('wal_checkpoint(TRUNCATE)')
+      }),
 
     snapshots: {
       readSnapshot: async (streamId) => {
