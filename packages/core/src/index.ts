@@ -201,6 +201,7 @@ export {
   personal,
   personalPaths,
   sealedSubjects,
+  subjectAndOwners,
 } from './privacy'
 export type { Erased, ErasedJson, KeyStore, PersonalPath, Privacy } from './privacy'
 export {

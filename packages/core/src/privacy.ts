@@ -88,13 +88,22 @@ export const personalPaths = (codec: unknown, at: PersonalPath = []): ReadonlyAr
 
 // --- the key store port ---
 
-/** Where subjects' keys are kept. */
+/**
+ * A subject and the subjects it is part of: `v-1.dbs-3` (a part of `v-1`, keyed on its own so it can
+ * be erased alone) → `['v-1.dbs-3', 'v-1']`. Erasing a subject erases its parts too.
+ */
+export const subjectAndOwners = (subject: string): ReadonlyArray<string> => {
+  const parts = subject.split('.')
+  return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'))
+}
+
+/** Where subjects' keys are kept. A `.` separates a subject from its parts (`v-1.dbs-3`). */
 export interface KeyStore {
   /** The subject's key, made if it has none. Rejects with `SubjectErasedError` for an erased subject. */
   keyFor(subject: string): Promise<Buffer>
   /** The subject's key, or undefined if it has none (never had one, or was erased). */
   find(subject: string): Promise<Buffer | undefined>
-  /** Deletes the subject's key for good. Resolves false if it was already erased. */
+  /** Deletes the subject's key, and its parts' keys, for good. Resolves false if it was already erased. */
   erase(subject: string): Promise<boolean>
   isErased(subject: string): Promise<boolean>
 }
@@ -117,10 +126,11 @@ const checkSubject = (subject: unknown): string => {
 export const createMemoryKeyStore = (): KeyStore => {
   const keys = new Map<string, Buffer>()
   const gone = new Set<string>()
+  const isGone = (subject: string): boolean => subjectAndOwners(subject).some((s) => gone.has(s))
   return {
     keyFor: async (subject) => {
       checkSubject(subject)
-      if (gone.has(subject)) throw new SubjectErasedError(subject)
+      if (isGone(subject)) throw new SubjectErasedError(subject)
       let key = keys.get(subject)
       if (key === undefined) {
         key = randomBytes(32)
@@ -131,14 +141,16 @@ export const createMemoryKeyStore = (): KeyStore => {
     find: async (subject) => keys.get(checkSubject(subject)),
     erase: async (subject) => {
       checkSubject(subject)
-      const key = keys.get(subject)
-      key?.fill(0)
-      keys.delete(subject)
-      if (gone.has(subject)) return false
+      for (const [held, key] of [...keys])
+        if (held === subject || held.startsWith(`${subject}.`)) {
+          key.fill(0)
+          keys.delete(held)
+        }
+      if (isGone(subject)) return false
       gone.add(subject)
       return true
     },
-    isErased: async (subject) => gone.has(checkSubject(subject)),
+    isErased: async (subject) => isGone(checkSubject(subject)),
   }
 }
 

@@ -78,7 +78,24 @@ if (postgresAvailable('postgres erasure')) {
     t.true((await scan(schema, target.name)).length > 0, 'before erasure the name is in the read model')
     t.deepEqual(await scan(schema, target.email), [], 'the events hold only ciphertext')
 
+    // A transaction older than the erasure can still see the rows it deletes, so the purge must wait
+    // for it: hold one open for half a second.
+    const older = new pg.Client({ connectionString: PG_URL })
+    await older.connect()
+    await older.query('BEGIN ISOLATION LEVEL REPEATABLE READ')
+    await older.query(`SELECT count(*) FROM "${schema}".events`)
+    const released = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        void older
+          .query('COMMIT')
+          .then(() => older.end())
+          .then(resolve)
+      }, 500),
+    )
+    const started = Date.now()
     t.deepEqual(await ledger.privacy.erase('v-7', 'the volunteer asked', { actor }), E.right({ recorded: true }))
+    t.true(Date.now() - started >= 450, 'the purge waited for the older transaction')
+    await released
     for (const [field, text] of Object.entries(target))
       t.deepEqual(await scan(schema, text), [], `nothing of the schema holds the erased volunteer's ${field}`)
     t.true((await scan(schema, other.name)).length > 0, 'another volunteer is untouched')

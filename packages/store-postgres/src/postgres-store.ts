@@ -30,6 +30,7 @@ import {
   StoreUnavailableError,
   SubjectErasedError,
   WrongExpectedRevisionError,
+  subjectAndOwners,
   acknowledgeRetry,
   batchUpToHead,
   catchUpSubscription,
@@ -665,13 +666,13 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
         const candidate = randomBytes(32)
         // One statement: refuses an erased subject, keeps the first key made, returns the kept one.
         const rows = await query<{ key: Buffer | null; erased: boolean }>(
-          `WITH gone AS (SELECT 1 FROM ${s}.privacy_erased WHERE subject = $1),
+          `WITH gone AS (SELECT 1 FROM ${s}.privacy_erased WHERE subject = ANY($3::text[])),
                 made AS (INSERT INTO ${s}.privacy_keys (subject, key, created_at)
                          SELECT $1, $2, now() WHERE NOT EXISTS (SELECT 1 FROM gone)
                          ON CONFLICT (subject) DO NOTHING RETURNING key)
            SELECT coalesce((SELECT key FROM made), (SELECT key FROM ${s}.privacy_keys WHERE subject = $1)) AS key,
                   EXISTS (SELECT 1 FROM gone) AS erased`,
-          [subject, candidate],
+          [subject, candidate, subjectAndOwners(subject)],
         )
         const row = rows[0]
         if (row?.erased === true) throw new SubjectErasedError(subject)
@@ -689,17 +690,20 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
         ensureOpen()
         checkSubjectId(subject)
         const rows = await query<{ fresh: boolean }>(
-          `WITH dropped AS (DELETE FROM ${s}.privacy_keys WHERE subject = $1),
+          `WITH dropped AS (DELETE FROM ${s}.privacy_keys WHERE subject = $1 OR left(subject, $3) = $4),
+                before AS (SELECT 1 FROM ${s}.privacy_erased WHERE subject = ANY($2::text[])),
                 marked AS (INSERT INTO ${s}.privacy_erased (subject, erased_at) VALUES ($1, now())
                            ON CONFLICT (subject) DO NOTHING RETURNING 1)
-           SELECT EXISTS (SELECT 1 FROM marked) AS fresh`,
-          [subject],
+           SELECT NOT EXISTS (SELECT 1 FROM before) AS fresh`,
+          [subject, subjectAndOwners(subject), subject.length + 1, `${subject}.`],
         )
         return rows[0]?.fresh === true
       },
       isErased: async (subject) => {
         ensureOpen()
-        const rows = await query(`SELECT 1 FROM ${s}.privacy_erased WHERE subject = $1`, [checkSubjectId(subject)])
+        const rows = await query(`SELECT 1 FROM ${s}.privacy_erased WHERE subject = ANY($1::text[])`, [
+          subjectAndOwners(checkSubjectId(subject)),
+        ])
         return rows.length > 0
       },
     },
@@ -709,6 +713,20 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
     // server's own write-ahead log and backups are the database administrator's to manage.)
     purge: async () => {
       ensureOpen()
+      // A deleted row survives VACUUM while any transaction older than the deletion may still see
+      // it. Wait (up to a minute) until every such transaction in this database has ended.
+      const [mark] = await query<{ xid: string }>('SELECT pg_current_xact_id()::xid::text AS xid')
+      const until = Date.now() + 60_000
+      while (mark !== undefined && Date.now() < until) {
+        const [waiting] = await query<{ older: number }>(
+          `SELECT count(*)::int AS older FROM pg_stat_activity
+           WHERE datname = current_database() AND pid <> pg_backend_pid()
+             AND backend_xmin IS NOT NULL AND age(backend_xmin) >= age($1::xid)`,
+          [mark.xid],
+        )
+        if ((waiting?.older ?? 0) === 0) break
+        await new Promise((resolve) => setTimeout(resolve, 50))
+      }
       const tables = await query<{ tablename: string }>(
         "SELECT tablename FROM pg_tables WHERE schemaname = $1 AND (tablename LIKE 'rm\\_%' OR tablename IN ('privacy_keys', 'projection_parked'))",
         [schema],

@@ -33,6 +33,7 @@ import {
   StoreUnavailableError,
   SubjectErasedError,
   WrongExpectedRevisionError,
+  subjectAndOwners,
   acknowledgeRetry,
   batchUpToHead,
   catchUpSubscription,
@@ -303,7 +304,9 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
   const insertKey = db.prepare<[string, Buffer, string]>(
     'INSERT INTO privacy_keys (subject, key, created_at) VALUES (?, ?, ?)',
   )
-  const deleteKey = db.prepare<[string]>('DELETE FROM privacy_keys WHERE subject = ?')
+  const deleteKey = db.prepare<[string, number, string]>(
+    'DELETE FROM privacy_keys WHERE subject = ? OR substr(subject, 1, ?) = ?',
+  )
   const insertErased = db.prepare<[string, string]>(
     'INSERT OR IGNORE INTO privacy_erased (subject, erased_at) VALUES (?, ?)',
   )
@@ -804,9 +807,10 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
       keyFor: (subject) =>
         holdingWriter(async () => {
           ensureOpen()
-          const found = selectKey.get(checkSubjectId(subject))
+          if (subjectAndOwners(checkSubjectId(subject)).some((s) => selectErased.get(s) !== undefined))
+            throw new SubjectErasedError(subject)
+          const found = selectKey.get(subject)
           if (found !== undefined) return found.key
-          if (selectErased.get(subject) !== undefined) throw new SubjectErasedError(subject)
           const key = randomBytes(32)
           begin.run()
           try {
@@ -828,8 +832,10 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
           checkSubjectId(subject)
           begin.run()
           try {
-            deleteKey.run(subject)
-            const fresh = insertErased.run(subject, clock.now().toISOString()).changes > 0
+            deleteKey.run(subject, subject.length + 1, `${subject}.`)
+            const already = subjectAndOwners(subject).some((s) => selectErased.get(s) !== undefined)
+            insertErased.run(subject, clock.now().toISOString())
+            const fresh = !already
             commit.run()
             return fresh
           } catch (cause) {
@@ -839,7 +845,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
         }),
       isErased: async (subject) => {
         ensureOpen()
-        return readErased.get(checkSubjectId(subject)) !== undefined
+        return subjectAndOwners(checkSubjectId(subject)).some((s) => readErased.get(s) !== undefined)
       },
     },
 

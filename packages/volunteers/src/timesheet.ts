@@ -1,0 +1,204 @@
+/**
+ * Timesheet: the hours of one placement, day by day. An entry is more than 0 and at most 24 hours,
+ * not in the future, inside the placement's dates, and records the delivery area where the work was
+ * done. Entries are verified or rejected by a coordinator; a mistake is corrected by appending a
+ * correction, never by changing the entry.
+ */
+import * as t from 'io-ts'
+import type { EventsOf } from '@civic-ledger/core'
+import {
+  AreaRef,
+  IsoDate,
+  NonEmptyString,
+  accept,
+  defineAggregate,
+  defineEvent,
+  eventCatalog,
+  reject,
+} from '@civic-ledger/core'
+
+const Id = NonEmptyString
+
+const Placement = t.readonly(
+  t.intersection([
+    t.type({ placementId: Id, volunteerId: Id, roleId: Id, area: AreaRef, startsOn: IsoDate }),
+    t.partial({ endedOn: IsoDate }),
+  ]),
+)
+
+export const HoursLogged = defineEvent({
+  type: 'volunteers.HoursLogged',
+  codec: t.readonly(
+    t.type({
+      placementId: Id,
+      volunteerId: Id,
+      roleId: Id,
+      entryId: Id,
+      date: IsoDate,
+      hours: t.number,
+      area: AreaRef,
+    }),
+  ),
+})
+export const HoursVerified = defineEvent({
+  type: 'volunteers.HoursVerified',
+  codec: t.readonly(t.type({ placementId: Id, entryId: Id, on: IsoDate })),
+})
+export const HoursRejected = defineEvent({
+  type: 'volunteers.HoursRejected',
+  codec: t.readonly(t.type({ placementId: Id, entryId: Id, on: IsoDate, reason: NonEmptyString })),
+})
+export const HoursCorrected = defineEvent({
+  type: 'volunteers.HoursCorrected',
+  codec: t.readonly(t.type({ placementId: Id, entryId: Id, hours: t.number, on: IsoDate, reason: NonEmptyString })),
+})
+
+const definitions = [HoursLogged, HoursVerified, HoursRejected, HoursCorrected] as const
+export const timesheetEvents = eventCatalog(...definitions)
+export type TimesheetEvent = EventsOf<typeof definitions>
+
+export const TimesheetCommand = t.union([
+  t.readonly(
+    t.type({
+      type: t.literal('LogHours'),
+      placementId: Id,
+      placement: Placement,
+      entryId: Id,
+      date: IsoDate,
+      hours: t.number,
+      area: AreaRef,
+      on: IsoDate,
+    }),
+  ),
+  t.readonly(t.type({ type: t.literal('VerifyHours'), placementId: Id, entryId: Id, on: IsoDate })),
+  t.readonly(
+    t.type({ type: t.literal('RejectHours'), placementId: Id, entryId: Id, on: IsoDate, reason: NonEmptyString }),
+  ),
+  t.readonly(
+    t.type({
+      type: t.literal('CorrectHours'),
+      placementId: Id,
+      entryId: Id,
+      hours: t.number,
+      on: IsoDate,
+      reason: NonEmptyString,
+    }),
+  ),
+])
+export type TimesheetCommand = t.TypeOf<typeof TimesheetCommand>
+export type TimesheetCommandInput = t.OutputOf<typeof TimesheetCommand>
+
+export interface Entry {
+  readonly entryId: string
+  readonly date: string
+  readonly hours: number
+  readonly status: 'logged' | 'verified' | 'rejected'
+}
+
+export interface TimesheetState {
+  readonly entries: Readonly<Record<string, Entry>>
+}
+
+/** Why `hours` cannot be recorded for a day, or undefined. */
+export const hoursProblem = (hours: number): string | undefined =>
+  Number.isFinite(hours) && hours > 0 && hours <= 24
+    ? undefined
+    : `hours must be more than 0 and at most 24, got ${hours}`
+
+export const timesheets = defineAggregate({
+  context: 'volunteers',
+  name: 'timesheet',
+  commands: TimesheetCommand,
+  events: timesheetEvents,
+  id: (c) => c.placementId,
+  decider: {
+    initialState: { entries: {} },
+    evolve: (s: TimesheetState, e: TimesheetEvent): TimesheetState => {
+      const entry = s.entries[e.data.entryId]
+      switch (e.type) {
+        case 'volunteers.HoursLogged':
+          return {
+            entries: {
+              ...s.entries,
+              [e.data.entryId]: { entryId: e.data.entryId, date: e.data.date, hours: e.data.hours, status: 'logged' },
+            },
+          }
+        case 'volunteers.HoursVerified':
+          return entry === undefined
+            ? s
+            : { entries: { ...s.entries, [entry.entryId]: { ...entry, status: 'verified' } } }
+        case 'volunteers.HoursRejected':
+          return entry === undefined
+            ? s
+            : { entries: { ...s.entries, [entry.entryId]: { ...entry, status: 'rejected' } } }
+        case 'volunteers.HoursCorrected':
+          return entry === undefined
+            ? s
+            : { entries: { ...s.entries, [entry.entryId]: { ...entry, hours: e.data.hours, status: 'logged' } } }
+      }
+    },
+    decide: (c: TimesheetCommand, s: TimesheetState) => {
+      const entry = s.entries[c.entryId]
+      switch (c.type) {
+        case 'LogHours': {
+          if (entry !== undefined) return reject('entry-exists', `entry ${c.entryId} is recorded already`)
+          const problem = hoursProblem(c.hours)
+          if (problem !== undefined) return reject('invalid-hours', problem)
+          if (c.date > c.on) return reject('future-date', `hours cannot be logged for ${c.date}, after today (${c.on})`)
+          const p = c.placement
+          if (p.placementId !== c.placementId)
+            return reject('wrong-placement', 'the placement given is not this timesheet’s')
+          if (c.date < p.startsOn || (p.endedOn !== undefined && c.date >= p.endedOn))
+            return reject(
+              'outside-placement',
+              `${c.date} is outside the placement (${p.startsOn} to ${p.endedOn ?? 'now'})`,
+            )
+          const sameDay = Object.values(s.entries)
+            .filter((e) => e.date === c.date && e.status !== 'rejected')
+            .reduce((sum, e) => sum + e.hours, 0)
+          if (sameDay + c.hours > 24)
+            return reject('invalid-hours', `${c.date} would have ${sameDay + c.hours} hours in all, more than 24`)
+          return accept<TimesheetEvent>(
+            HoursLogged.create({
+              placementId: c.placementId,
+              volunteerId: p.volunteerId,
+              roleId: p.roleId,
+              entryId: c.entryId,
+              date: c.date,
+              hours: c.hours,
+              area: c.area,
+            }),
+          )
+        }
+        case 'VerifyHours':
+          if (entry?.status !== 'logged')
+            return reject('not-pending', `entry ${c.entryId} is not awaiting verification`)
+          return accept<TimesheetEvent>(
+            HoursVerified.create({ placementId: c.placementId, entryId: c.entryId, on: c.on }),
+          )
+        case 'RejectHours':
+          if (entry?.status !== 'logged')
+            return reject('not-pending', `entry ${c.entryId} is not awaiting verification`)
+          return accept<TimesheetEvent>(
+            HoursRejected.create({ placementId: c.placementId, entryId: c.entryId, on: c.on, reason: c.reason }),
+          )
+        case 'CorrectHours': {
+          if (entry === undefined) return reject('unknown-entry', `no entry ${c.entryId}`)
+          if (entry.status === 'verified')
+            return reject('verified', `entry ${c.entryId} is verified; log a new entry for the difference instead`)
+          const problem = hoursProblem(c.hours)
+          if (problem !== undefined) return reject('invalid-hours', problem)
+          return accept<TimesheetEvent>(
+            HoursCorrected.create({
+              placementId: c.placementId,
+              entryId: c.entryId,
+              hours: c.hours,
+              on: c.on,
+              reason: c.reason,
+            }),
+          )
+        }
+      }
+    },
+  },
+})
