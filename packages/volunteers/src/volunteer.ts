@@ -300,11 +300,7 @@ export const placementProblems = (
   if (state.status !== 'approved')
     problems.push(`the volunteer is ${state.status === 'none' ? 'unknown' : state.status}, not approved`)
   if (state.suspended) problems.push('the volunteer is suspended')
-  const dbs = dbsProblem(
-    state.dbs.filter((c) => c.clear),
-    role.dbsLevel,
-    startsOn,
-  )
+  const dbs = dbsProblem(state.dbs, role.dbsLevel, startsOn)
   if (dbs !== undefined) problems.push(dbs)
   const gaps = trainingGaps(state.training, role.training, startsOn)
   if (gaps.length > 0) problems.push(`training not current on ${startsOn}: ${gaps.join(', ')}`)

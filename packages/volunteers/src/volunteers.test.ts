@@ -1,0 +1,430 @@
+/**
+ * The volunteers context's rules, with given/when/then and through a ledger: roles, applications,
+ * references and guardian consent, DBS checks (and their six-month purge), training, placements that
+ * are refused unless every safeguarding rule holds, timesheets and time credits. And a check over
+ * every event codec that no field that looks personal is stored without `personal`.
+ */
+import test from 'ava'
+import * as E from 'fp-ts/Either'
+import { createLedger, fold, hasPersonalData, isErased, personalPaths } from '@civic-ledger/core'
+import type { AnyEventDefinition } from '@civic-ledger/core'
+import { deciderSpec } from '@civic-ledger/testing'
+import { CreditCommand, creditEvents, timeCredits } from './credits'
+import { RoleCommand, volunteerRoles } from './role'
+import { TimesheetCommand, timesheetEvents, timesheets } from './timesheet'
+import type { VolunteerCommandInput, VolunteerEvent } from './volunteer'
+import { VolunteerCommand, purgeDbsDetails, volunteerEvents, volunteers } from './volunteer'
+import { roleEvents } from './role'
+import { allowAll } from '@civic-ledger/core'
+
+const decode = <A>(codec: { decode: (u: unknown) => E.Either<unknown, A> }, input: unknown): A => {
+  const r = codec.decode(input)
+  if (E.isLeft(r)) throw new Error(`does not decode: ${JSON.stringify(input)}`)
+  return r.right
+}
+const spec = deciderSpec(volunteers.decider)
+const cmd = (input: VolunteerCommandInput) => decode(VolunteerCommand, input)
+const history = (...inputs: VolunteerCommandInput[]): VolunteerEvent[] => {
+  const events: VolunteerEvent[] = []
+  for (const input of inputs) {
+    const d = volunteers.decider.decide(cmd(input), fold(volunteers.decider, events))
+    if (E.isLeft(d)) throw new Error(`${input.type}: ${d.left.message}`)
+    events.push(...d.right)
+  }
+  return events
+}
+
+const ID = 'v-1'
+const apply = (dateOfBirth = '1990-05-17'): VolunteerCommandInput => ({
+  type: 'Apply',
+  volunteerId: ID,
+  on: '2026-01-05',
+  name: 'Alex Example',
+  email: 'alex@example.org',
+  phone: '07700 900000',
+  dateOfBirth,
+  homeLsoa: 'E01015589',
+})
+const reference: VolunteerCommandInput = {
+  type: 'RecordReference',
+  volunteerId: ID,
+  on: '2026-01-10',
+  refereeName: 'Sam Referee',
+  outcome: 'satisfactory',
+}
+const approve: VolunteerCommandInput = { type: 'Approve', volunteerId: ID, on: '2026-01-12' }
+const dbs = (level = 'enhanced', issuedOn = '2026-01-15', extra: Partial<Record<string, unknown>> = {}) =>
+  ({
+    type: 'RecordDbsCheck',
+    volunteerId: ID,
+    on: '2026-01-20',
+    checkId: 'c1',
+    certificateNumber: '001234567890',
+    level,
+    issuedOn,
+    clear: true,
+    updateService: false,
+    decision: 'accepted',
+    ...extra,
+  }) as VolunteerCommandInput
+const training = (course: string, expiresOn = '2027-01-20'): VolunteerCommandInput => ({
+  type: 'CompleteTraining',
+  volunteerId: ID,
+  on: '2026-01-20',
+  course,
+  completedOn: '2026-01-20',
+  expiresOn,
+})
+const role = {
+  roleId: 'school-mentor',
+  organisation: 'GB-LAE-CAM',
+  regulatedActivity: 'children',
+  dbsLevel: 'enhanced-barred',
+  minimumAge: 18,
+  training: ['safeguarding-children'],
+} as const
+const place = (startsOn = '2026-02-01', r: Record<string, unknown> = role): VolunteerCommandInput => ({
+  type: 'Place',
+  volunteerId: ID,
+  on: '2026-01-25',
+  placementId: 'p1',
+  role: r as never,
+  area: { code: 'E05010805', type: 'ward', vintage: '2025' },
+  startsOn,
+})
+const ready = (...extra: VolunteerCommandInput[]) =>
+  history(apply(), reference, approve, dbs('enhanced-barred'), training('safeguarding-children'), ...extra)
+
+// --- roles ---
+
+test('a role in regulated activity must need an enhanced check; ages and course validity are checked', (t) => {
+  const define = (over: Record<string, unknown>) =>
+    decode(RoleCommand, {
+      type: 'DefineRole',
+      roleId: 'health-walk-leader',
+      title: 'Health walk leader',
+      organisation: 'GB-LAE-CAM',
+      regulatedActivity: 'none',
+      dbsLevel: 'basic',
+      minimumAge: 16,
+      training: [{ course: 'walk-leader', validForMonths: 36 }],
+      supervision: 'monthly with the coordinator',
+      ...over,
+    })
+  const { type: _type, ...definition } = define({})
+  deciderSpec(volunteerRoles.decider)(t).given([]).when(define({})).thenState({ status: 'open', role: definition })
+  const error = deciderSpec(volunteerRoles.decider)(t)
+    .given([])
+    .when(define({ regulatedActivity: 'children', minimumAge: 120, training: [{ course: 'x', validForMonths: 0 }] }))
+    .thenRejects('invalid-role')
+  t.regex(error?.message ?? '', /needs an enhanced DBS check, not basic/)
+  t.regex(error?.message ?? '', /minimumAge/)
+  t.regex(error?.message ?? '', /validForMonths/)
+})
+
+// --- applications ---
+
+test('approval needs a satisfactory reference, and a guardian’s consent under 18', (t) => {
+  spec(t).given(history(apply())).when(cmd(approve)).thenRejects('no-reference')
+  spec(t)
+    .given(history(apply('2010-03-01'), reference))
+    .when(cmd(approve))
+    .thenRejects('guardian-consent-needed')
+  const consent: VolunteerCommandInput = {
+    type: 'RecordGuardianConsent',
+    volunteerId: ID,
+    on: '2026-01-11',
+    guardianName: 'Pat Guardian',
+  }
+  t.notThrows(() => history(apply('2010-03-01'), reference, consent, approve))
+  spec(t).given([]).when(cmd(reference)).thenRejects('no-application')
+  spec(t).given(history(apply())).when(cmd(apply())).thenRejects('already-applied')
+  spec(t)
+    .given([])
+    .when(cmd(apply('2030-01-01')))
+    .thenRejects('future-date')
+})
+
+// --- placements ---
+
+test('a placement is made when every safeguarding rule holds', (t) => {
+  const events = ready(place())
+  t.is(events[events.length - 1]?.type, 'volunteers.VolunteerPlaced')
+})
+
+test('placements are refused without a valid DBS check at the required level, naming why', (t) => {
+  const refuse = (events: VolunteerEvent[], pattern: RegExp, command = place()) =>
+    t.regex(spec(t).given(events).when(cmd(command)).thenRejects('safeguarding')?.message ?? '', pattern)
+  refuse(history(apply(), reference, approve, training('safeguarding-children')), /no DBS check is recorded/)
+  refuse(
+    history(apply(), reference, approve, dbs('standard'), training('safeguarding-children')),
+    /no accepted DBS check at enhanced-barred level/,
+  )
+  refuse(
+    history(apply(), reference, approve, dbs('enhanced-barred', '2022-01-01'), training('safeguarding-children')),
+    /current on 2026-02-01/,
+  )
+  refuse(
+    history(
+      apply(),
+      reference,
+      approve,
+      dbs('enhanced-barred', '2026-01-15', { clear: false, decision: 'declined' }),
+      training('safeguarding-children'),
+    ),
+    /no accepted DBS check/,
+  )
+  refuse(
+    history(apply(), reference, approve, dbs('enhanced-barred'), training('safeguarding-children', '2026-01-31')),
+    /training not current on 2026-02-01: safeguarding-children/,
+  )
+  refuse(history(apply(), reference, approve, dbs('enhanced-barred')), /training not current/)
+})
+
+test('an old certificate still counts with the update service; placements refused when under age or suspended', (t) => {
+  const updated = history(
+    apply(),
+    reference,
+    approve,
+    dbs('enhanced-barred', '2021-06-01', { updateService: true }),
+    training('safeguarding-children'),
+  )
+  t.is(volunteers.decider.decide(cmd(place()), fold(volunteers.decider, updated))._tag, 'Right')
+  const consent: VolunteerCommandInput = {
+    type: 'RecordGuardianConsent',
+    volunteerId: ID,
+    on: '2026-01-11',
+    guardianName: 'Pat Guardian',
+  }
+  const young = history(
+    apply('2009-06-01'),
+    reference,
+    consent,
+    approve,
+    dbs('enhanced-barred'),
+    training('safeguarding-children'),
+  )
+  t.regex(
+    spec(t).given(young).when(cmd(place())).thenRejects('safeguarding')?.message ?? '',
+    /the volunteer is 16; the role needs 18 or over/,
+  )
+  const suspended = ready({ type: 'Suspend', volunteerId: ID, on: '2026-01-22', reason: 'a concern was raised' })
+  t.regex(spec(t).given(suspended).when(cmd(place())).thenRejects('safeguarding')?.message ?? '', /suspended/)
+  const reinstated = ready(
+    { type: 'Suspend', volunteerId: ID, on: '2026-01-22', reason: 'a concern was raised' },
+    { type: 'Reinstate', volunteerId: ID, on: '2026-01-24' },
+  )
+  t.is(volunteers.decider.decide(cmd(place()), fold(volunteers.decider, reinstated))._tag, 'Right')
+})
+
+test('a check that is not clear cannot simply be accepted, and DBS details are kept six months, then purged', (t) => {
+  spec(t)
+    .given(history(apply()))
+    .when(cmd(dbs('enhanced', '2026-01-15', { clear: false })))
+    .thenRejects('decision-needs-reason')
+  const recorded = history(apply(), dbs())
+  const purge = (on: string) => cmd({ type: 'PurgeDbsDetails', volunteerId: ID, on, checkId: 'c1' })
+  t.regex(
+    spec(t).given(recorded).when(purge('2026-07-19')).thenRejects('too-early')?.message ?? '',
+    /kept until 2026-07-20/,
+  )
+  spec(t)
+    .given(recorded)
+    .when(purge('2026-07-20'))
+    .then([
+      {
+        type: 'volunteers.DbsDetailsPurged',
+        data: {
+          volunteerId: ID as never,
+          checkId: 'c1' as never,
+          detailsSubject: 'v-1.dbs-c1' as never,
+          on: '2026-07-20' as never,
+        },
+      },
+    ])
+})
+
+// --- through a ledger: encryption, purge, erasure ---
+
+test('through a ledger: personal fields are encrypted, DBS details purge to Erased, and erasing the volunteer takes them too', async (t) => {
+  const ledger = await createLedger({ policy: allowAll })
+  t.teardown(() => ledger.close())
+  const actor = { actor: { id: 'coordinator-1', organisation: 'GB-LAE-CAM', role: 'volunteer-coordinator' } }
+  for (const input of [
+    apply(),
+    reference,
+    approve,
+    dbs('enhanced-barred'),
+    training('safeguarding-children'),
+    place(),
+  ]) {
+    const r = await ledger.execute(volunteers, input, actor)()
+    if (E.isLeft(r)) return t.fail(`${input.type}: ${r.left.message}`)
+  }
+  const stored: string[] = []
+  for await (const e of ledger.store.readAll()) stored.push(JSON.stringify(e.data))
+  for (const secret of [
+    'Alex Example',
+    'alex@example.org',
+    '07700 900000',
+    '1990-05-17',
+    'Sam Referee',
+    '001234567890',
+    'E01015589',
+  ])
+    t.false(stored.join('\n').includes(secret), `${secret} is stored encrypted`)
+  t.true(stored.join('\n').includes('enhanced-barred'), 'what is not personal is stored as is')
+
+  const early = await purgeDbsDetails(ledger, { volunteerId: ID, checkId: 'c1', on: '2026-03-01' }, actor)
+  t.true(E.isLeft(early))
+  t.true(E.isRight(await purgeDbsDetails(ledger, { volunteerId: ID, checkId: 'c1', on: '2026-08-01' }, actor)))
+  t.true(await ledger.privacy.keys.isErased('v-1.dbs-c1'))
+  t.false(await ledger.privacy.keys.isErased(ID), 'the volunteer is not erased by the purge')
+
+  await ledger.execute(
+    volunteers,
+    { type: 'RecordDbsCheck', ...(dbs() as object), checkId: 'c2', on: '2026-08-02' },
+    actor,
+  )()
+  t.deepEqual(await ledger.privacy.erase(ID, 'the volunteer asked', actor), E.right({ recorded: true }))
+  t.true(await ledger.privacy.keys.isErased('v-1.dbs-c2'), 'a part of the volunteer goes with them')
+  const after = await ledger.execute(
+    volunteers,
+    { type: 'Suspend', volunteerId: ID, on: '2026-08-03', reason: 'test' },
+    actor,
+  )()
+  t.true(E.isRight(after), 'the aggregate still loads and takes commands without personal data')
+  if (E.isRight(after)) t.true(isErased(after.right.state.dateOfBirth))
+})
+
+// --- timesheets and credits ---
+
+const placement = {
+  placementId: 'p1',
+  volunteerId: ID,
+  roleId: 'school-mentor',
+  area: { code: 'E05010805', type: 'ward', vintage: '2025' },
+  startsOn: '2026-02-01',
+}
+const log = (entryId: string, date: string, hours: number, on = '2026-03-01') =>
+  decode(TimesheetCommand, {
+    type: 'LogHours',
+    placementId: 'p1',
+    placement,
+    entryId,
+    date,
+    hours,
+    area: placement.area,
+    on,
+  })
+const sheet = deciderSpec(timesheets.decider)
+
+test('hours are more than 0 and at most 24 a day, not in the future, inside the placement', (t) => {
+  sheet(t)
+    .given([])
+    .when(log('e1', '2026-02-10', 0))
+    .thenRejects('invalid-hours')
+  sheet(t)
+    .given([])
+    .when(log('e1', '2026-02-10', 24.5))
+    .thenRejects('invalid-hours')
+  sheet(t)
+    .given([])
+    .when(log('e1', '2026-03-05', 2))
+    .thenRejects('future-date')
+  sheet(t)
+    .given([])
+    .when(log('e1', '2026-01-20', 2))
+    .thenRejects('outside-placement')
+  const first = timesheets.decider.decide(log('e1', '2026-02-10', 20), timesheets.decider.initialState)
+  if (E.isLeft(first)) return t.fail()
+  sheet(t)
+    .given([...first.right])
+    .when(log('e2', '2026-02-10', 5))
+    .thenRejects('invalid-hours')
+  sheet(t)
+    .given([...first.right])
+    .when(log('e1', '2026-02-11', 5))
+    .thenRejects('entry-exists')
+  const verified = [
+    ...first.right,
+    ...(
+      timesheets.decider.decide(
+        decode(TimesheetCommand, { type: 'VerifyHours', placementId: 'p1', entryId: 'e1', on: '2026-03-01' }),
+        fold(timesheets.decider, first.right),
+      ) as E.Right<never[]>
+    ).right,
+  ]
+  sheet(t)
+    .given(verified)
+    .when(
+      decode(TimesheetCommand, {
+        type: 'CorrectHours',
+        placementId: 'p1',
+        entryId: 'e1',
+        hours: 3,
+        on: '2026-03-02',
+        reason: 'typo',
+      }),
+    )
+    .thenRejects('verified')
+  t.truthy(timesheetEvents)
+})
+
+test('credits are earned once per verified entry; spending or adjusting below zero is refused', (t) => {
+  const c = (input: Record<string, unknown>) => decode(CreditCommand, { accountId: 'a-1', on: '2026-03-01', ...input })
+  const credits = deciderSpec(timeCredits.decider)
+  const earned = timeCredits.decider.decide(
+    c({ type: 'EarnCredits', entryId: 'e1', verifiedHours: 3.5 }),
+    timeCredits.decider.initialState,
+  )
+  if (E.isLeft(earned)) return t.fail()
+  t.like(earned.right[0]?.data, { credits: 3 })
+  credits(t)
+    .given([...earned.right])
+    .when(c({ type: 'EarnCredits', entryId: 'e1', verifiedHours: 3.5 }))
+    .then([])
+  credits(t)
+    .given([...earned.right])
+    .when(c({ type: 'SpendCredits', credits: 4, at: 'Ramsey leisure centre' }))
+    .thenRejects('insufficient-credits')
+  credits(t)
+    .given([...earned.right])
+    .when(c({ type: 'AdjustCredits', credits: -4, reason: 'x' }))
+    .thenRejects('insufficient-credits')
+  credits(t)
+    .given([...earned.right])
+    .when(c({ type: 'GiftCredits', credits: 2, to: { kind: 'pot', id: 'ramsey-community-pot' } }))
+    .thenState({ balance: 1, earnedFrom: ['e1'] })
+  t.truthy(creditEvents)
+})
+
+// --- personal data is marked everywhere ---
+
+const PERSONAL_FIELD =
+  /^(name|email|phone|dateOfBirth|homeLsoa|address|postcode|refereeName|guardianName|certificateNumber)$/
+
+test('every event field that holds personal data is marked personal, in every codec of the context', (t) => {
+  const all: ReadonlyArray<AnyEventDefinition> = [
+    ...volunteerEvents.definitions,
+    ...roleEvents.definitions,
+    ...timesheetEvents.definitions,
+    ...creditEvents.definitions,
+  ]
+  const unmarked: string[] = []
+  const walk = (codec: unknown, path: string[], definition: AnyEventDefinition): void => {
+    const c = codec as { _tag?: string; props?: Record<string, unknown>; types?: unknown[]; type?: unknown }
+    if (c._tag === 'PersonalType') return
+    if (c.props !== undefined)
+      for (const [key, inner] of Object.entries(c.props)) {
+        if (PERSONAL_FIELD.test(key) && personalPaths(inner).length === 0)
+          unmarked.push(`${definition.type}: ${[...path, key].join('.')}`)
+        walk(inner, [...path, key], definition)
+      }
+    for (const inner of c.types ?? []) walk(inner, path, definition)
+    if (c.type !== undefined) walk(c.type, path, definition)
+  }
+  for (const definition of all) walk(definition.codec, [], definition)
+  t.deepEqual(unmarked, [])
+  t.true(all.filter(hasPersonalData).length >= 4, 'the check looked at events that have personal data')
+})
