@@ -59,3 +59,26 @@ export {
   timeCredits,
 } from './credits'
 export type { CreditCommandInput, CreditEvent, CreditState } from './credits'
+export {
+  SMALL_COUNT,
+  activeDocs,
+  activeVolunteers,
+  balanceDocs,
+  complianceDocs,
+  createVolunteerQueries,
+  entryDocs,
+  hoursBuckets,
+  safeguardingCompliance,
+  timeCreditBalances,
+  volunteerHours,
+  volunteersPlugin,
+} from './read-models'
+export type {
+  ActiveDoc,
+  BalanceDoc,
+  ComplianceDoc,
+  ComplianceReport,
+  EntryDoc,
+  HoursBucketDoc,
+  PublicHoursRow,
+} from './read-models'

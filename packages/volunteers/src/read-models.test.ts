@@ -1,0 +1,210 @@
+/**
+ * The volunteers read models through a ledger: hours by delivery area, role and month with small
+ * counts suppressed, active volunteers, safeguarding and training compliance on a day, and balances.
+ */
+import test from 'ava'
+import * as E from 'fp-ts/Either'
+import type { Aggregate, Command, DomainEvent, Ledger } from '@civic-ledger/core'
+import { allowAll, createLedger } from '@civic-ledger/core'
+import { timeCredits } from './credits'
+import { createVolunteerQueries, volunteersPlugin } from './read-models'
+import { timesheets } from './timesheet'
+import { volunteers } from './volunteer'
+
+const context = { actor: { id: 'coordinator-1', organisation: 'GB-LAE-CAM', role: 'volunteer-coordinator' } }
+const ward = (code: string) => ({ code, type: 'ward', vintage: '2025' })
+const role = {
+  roleId: 'health-walk-leader',
+  organisation: 'GB-LAE-CAM',
+  regulatedActivity: 'none',
+  dbsLevel: 'basic',
+  minimumAge: 16,
+  training: ['walk-leader'],
+}
+
+const send = async <C extends Command, E2 extends DomainEvent, S>(
+  ledger: Ledger,
+  aggregate: Aggregate<C, E2, S>,
+  command: Record<string, unknown>,
+): Promise<void> => {
+  const result = await ledger.execute(aggregate, command, context)()
+  if (E.isLeft(result)) throw new Error(`${String(command['type'])}: ${result.left.message}`)
+}
+
+/** A volunteer taken from application to a placement in `area`, with training expiring on `trainingUntil`. */
+const placeVolunteer = async (ledger: Ledger, n: number, area: string, trainingUntil = '2027-01-20') => {
+  const volunteerId = `v-${n}`
+  const on = '2026-01-20'
+  await send(ledger, volunteers, {
+    type: 'Apply',
+    volunteerId,
+    on: '2026-01-05',
+    name: `Walker ${n}`,
+    email: `walker${n}@example.org`,
+    phone: '07700 900000',
+    dateOfBirth: '1980-01-01',
+    homeLsoa: 'E01015589',
+  })
+  await send(ledger, volunteers, {
+    type: 'RecordReference',
+    volunteerId,
+    on,
+    refereeName: 'Ref',
+    outcome: 'satisfactory',
+  })
+  await send(ledger, volunteers, { type: 'Approve', volunteerId, on })
+  await send(ledger, volunteers, {
+    type: 'RecordDbsCheck',
+    volunteerId,
+    on,
+    checkId: 'c1',
+    certificateNumber: `00${n}`,
+    level: 'basic',
+    issuedOn: '2024-03-01',
+    clear: true,
+    updateService: false,
+    decision: 'accepted',
+  })
+  await send(ledger, volunteers, {
+    type: 'CompleteTraining',
+    volunteerId,
+    on,
+    course: 'walk-leader',
+    completedOn: on,
+    expiresOn: trainingUntil,
+  })
+  await send(ledger, volunteers, {
+    type: 'Place',
+    volunteerId,
+    on,
+    placementId: `p-${n}`,
+    role,
+    area: ward(area),
+    startsOn: '2026-02-01',
+  })
+  return {
+    volunteerId,
+    placement: { placementId: `p-${n}`, volunteerId, roleId: role.roleId, area: ward(area), startsOn: '2026-02-01' },
+  }
+}
+
+const logAndVerify = async (
+  ledger: Ledger,
+  placement: Record<string, unknown> & { placementId: string },
+  entryId: string,
+  hours: number,
+) => {
+  await send(ledger, timesheets, {
+    type: 'LogHours',
+    placementId: placement.placementId,
+    placement,
+    entryId,
+    date: '2026-03-10',
+    hours,
+    area: placement['area'],
+    on: '2026-03-11',
+  })
+  await send(ledger, timesheets, { type: 'VerifyHours', placementId: placement.placementId, entryId, on: '2026-03-12' })
+}
+
+test('hours by area, role and month are published only where at least five people worked them', async (t) => {
+  const ledger = await createLedger({ policy: allowAll, plugins: [volunteersPlugin] })
+  t.teardown(() => ledger.close())
+  for (let n = 1; n <= 6; n++) {
+    const { placement } = await placeVolunteer(ledger, n, 'E05010805')
+    await logAndVerify(ledger, placement, 'e1', 2)
+  }
+  for (let n = 7; n <= 8; n++) {
+    const { placement } = await placeVolunteer(ledger, n, 'E05010806', n === 8 ? '2026-03-20' : '2027-01-20')
+    await logAndVerify(ledger, placement, 'e1', 3)
+  }
+  // One entry logged but not verified: it does not count.
+  const { placement } = await placeVolunteer(ledger, 9, 'E05010805')
+  await send(ledger, timesheets, {
+    type: 'LogHours',
+    placementId: placement.placementId,
+    placement,
+    entryId: 'e1',
+    date: '2026-03-10',
+    hours: 5,
+    area: placement.area,
+    on: '2026-03-11',
+  })
+  await send(ledger, volunteers, {
+    type: 'Suspend',
+    volunteerId: 'v-9',
+    on: '2026-03-12',
+    reason: 'a concern was raised',
+  })
+  await send(ledger, timeCredits, {
+    type: 'EarnCredits',
+    accountId: 'v-1',
+    entryId: 'p-1/e1',
+    verifiedHours: 2,
+    on: '2026-03-12',
+  })
+  await send(ledger, timeCredits, {
+    type: 'SpendCredits',
+    accountId: 'v-1',
+    credits: 1,
+    on: '2026-03-13',
+    at: 'Ramsey leisure centre',
+  })
+  await ledger.projections.waitUntilCaughtUp()
+
+  const queries = createVolunteerQueries(ledger.projections)
+  t.deepEqual(await queries.publicHours('2026-03'), [
+    {
+      area: 'E05010805',
+      roleId: 'health-walk-leader',
+      month: '2026-03',
+      volunteers: 6,
+      verifiedHours: 12,
+      suppressed: false,
+    },
+    {
+      area: 'E05010806',
+      roleId: 'health-walk-leader',
+      month: '2026-03',
+      volunteers: null,
+      verifiedHours: null,
+      suppressed: true,
+    },
+  ])
+  t.is(await queries.activeVolunteers(), 8, 'nine placed, one suspended')
+  t.is(await queries.balance('v-1'), 1)
+
+  const report = await queries.compliance('2026-03-01')
+  t.deepEqual(
+    report.expiring[30].map((e) => [e.volunteerId, e.what, e.on]),
+    [['v-8', 'training: walk-leader', '2026-03-20']],
+  )
+  t.deepEqual(report.expiring[7], [])
+  t.is(report.expiring[60].length, 1)
+  const later = await queries.compliance('2027-03-05')
+  t.true(later.expired.some((e) => e.volunteerId === 'v-1' && e.what === 'DBS check' && e.on === '2027-03-01'))
+  t.true(later.expired.some((e) => e.what === 'training: walk-leader'))
+})
+
+test('an application not decided within 28 days is overdue; erasure removes the volunteer from compliance', async (t) => {
+  const ledger = await createLedger({ policy: allowAll, plugins: [volunteersPlugin] })
+  t.teardown(() => ledger.close())
+  await send(ledger, volunteers, {
+    type: 'Apply',
+    volunteerId: 'v-20',
+    on: '2026-01-05',
+    name: 'Late Applicant',
+    email: 'late@example.org',
+    phone: '07700 900001',
+    dateOfBirth: '1985-02-02',
+    homeLsoa: 'E01015590',
+  })
+  await ledger.projections.waitUntilCaughtUp()
+  const queries = createVolunteerQueries(ledger.projections)
+  t.deepEqual((await queries.compliance('2026-02-01')).applicationsOverdue, [])
+  t.deepEqual((await queries.compliance('2026-02-03')).applicationsOverdue, [
+    { volunteerId: 'v-20', appliedOn: '2026-01-05' },
+  ])
+  await ledger.privacy.erase('v-20', 'the applicant withdrew and asked', context)
+  t.deepEqual((await queries.compliance('2026-02-03')).applicationsOverdue, [])
+})
