@@ -237,3 +237,22 @@ test('an erasure request has a one-month deadline, and can be refused with a sta
   t.is(String(addMonths('2026-12-15' as IsoDate, 1)), '2027-01-15')
   await ledger.close()
 })
+
+test('keys appear in no stored event, read model or error message', async (t) => {
+  const ledger = await setup()
+  const key = await ledger.privacy.keys.find('v-1')
+  if (key === undefined) return t.fail('v-1 has a key')
+  const forms = [key.toString('base64'), key.toString('hex'), key.toString('latin1')]
+  const stored = await storedText(ledger)
+  const readModel = JSON.stringify(await ledger.projections.query(rosterProjection, roster).find())
+  await ledger.privacy.erase('v-1', 'the volunteer asked', { actor })
+  const refused = await ledger.execute(volunteers, apply('v-1', 'Ada Lovelace'), { actor })()
+  const message = E.isLeft(refused) ? refused.left.message : ''
+  for (const form of forms) {
+    t.false(stored.includes(form))
+    t.false(readModel.includes(form))
+    t.false(message.includes(form))
+  }
+  t.is(await ledger.privacy.keys.find('v-1'), undefined)
+  await ledger.close()
+})
