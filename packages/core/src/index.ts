@@ -216,3 +216,7 @@ export {
   erasureRequests,
 } from './erasure'
 export type { ErasureEvent, ErasureRequestDoc, ErasureState } from './erasure'
+
+// --- audit ---
+export { correlationHistory, diff, loadAggregateAsOf, streamHistory } from './audit'
+export type { AsOf, Change, HistoryEntry } from './audit'
