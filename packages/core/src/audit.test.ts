@@ -35,7 +35,7 @@ const sheets = defineAggregate({
   events: eventCatalog(HoursRecorded),
   id: (c) => c.volunteerId,
   decider: {
-    initialState: { total: 0, entries: 0, lastNote: null } as State,
+    initialState: { total: 0, entries: 0, lastNote: null },
     evolve: (s: State, e: Event): State => ({
       total: s.total + e.data.hours,
       entries: s.entries + 1,
