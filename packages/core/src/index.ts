@@ -220,3 +220,4 @@ export type { ErasureEvent, ErasureRequestDoc, ErasureState } from './erasure'
 // --- audit ---
 export { correlationHistory, diff, loadAggregateAsOf, streamHistory } from './audit'
 export type { AsOf, Change, HistoryEntry } from './audit'
+export { canonicalJson } from './canonical'
