@@ -113,6 +113,7 @@ export {
   checkStreamId,
   checkSubscribeOptions,
   matchesFilter,
+  recordedEvents,
   revisionMatches,
 } from './validation'
 export type { CheckedEvent, CheckedStreamAppend, StoreLimits, StoredEventLocation } from './validation'
@@ -193,6 +194,7 @@ export type { Ledger, LedgerOptions, LedgerPrivacy } from './ledger'
 export {
   PersonalType,
   SubjectErasedError,
+  checkSubject,
   createMemoryKeyStore,
   createPrivacy,
   erased,

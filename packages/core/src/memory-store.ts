@@ -37,6 +37,7 @@ import {
   checkStreamId,
   checkSubscribeOptions,
   matchesFilter,
+  recordedEvents,
   revisionMatches,
 } from './validation'
 
@@ -134,25 +135,13 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
 
   /** The events `write` would record for `appends`, without recording them. */
   const preview = (appends: ReadonlyArray<CheckedAppend>, recordedAt: string): RecordedEvent[] => {
-    const revisions = new Map<string, number>()
-    let position = log.length
-    return appends.flatMap((append) =>
-      append.events.map(({ event, data, metadata }) => {
-        const revision = (revisions.get(append.streamId) ?? lastRevision(append.streamId)) + 1
-        revisions.set(append.streamId, revision)
-        return deepFreeze({
-          eventId: event.eventId,
-          streamId: append.streamId,
-          revision,
-          position: ++position,
-          type: event.type,
-          schemaVersion: event.schemaVersion,
-          data: JSON.parse(data) as JsonValue,
-          metadata: JSON.parse(metadata) as EventMetadata,
-          recordedAt,
-        })
-      }),
-    )
+    // A batch names each stream once, so each part starts just after its stream's last revision.
+    let position = log.length + 1
+    return appends.flatMap((append) => {
+      const events = recordedEvents(append, { revision: lastRevision(append.streamId) + 1, position }, recordedAt)
+      position += events.length
+      return events.map(deepFreeze)
+    })
   }
 
   /** Checks and writes a set of appends in one step: all or nothing. */

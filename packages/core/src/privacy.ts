@@ -116,7 +116,8 @@ export class SubjectErasedError extends Error {
   }
 }
 
-const checkSubject = (subject: unknown): string => {
+/** Refuses a malformed data subject id with an `InvalidArgumentError`; returns it otherwise. */
+export const checkSubject = (subject: unknown): string => {
   if (typeof subject !== 'string' || subject.length === 0 || subject.length > 200)
     throw new InvalidArgumentError('subject', 'a data subject id must be a string of 1 to 200 characters')
   return subject

@@ -290,7 +290,6 @@ const reader = <Doc extends object, K extends keyof Doc & string>(
   table: string,
   definition: CollectionDefinition<Doc, K>,
   beforeFind: () => Promise<void>,
-  held: Held | undefined,
 ): ReadCollection<Doc, K> => {
   const d: AnyCollectionDefinition = definition
   const entries = async (where?: object, options?: FindOptions) => {
@@ -303,8 +302,6 @@ const reader = <Doc extends object, K extends keyof Doc & string>(
   return {
     get: async (id) => {
       checkId(id, d.name)
-      const kept = held?.get(id)
-      if (kept !== undefined) return kept === null ? undefined : (kept as Doc)
       return (await tx.getDocument(table, id)) as Doc | undefined
     },
     find: async (where, options) => (await entries(where, options)).map((e) => e.doc),
@@ -335,12 +332,12 @@ export const projectionContext = (
   const flushTable = async (table: string): Promise<void> => {
     const writes = held.get(table)
     if (writes === undefined || writes.size === 0) return
-    held.set(table, new Map())
     const puts: Array<readonly [string, string]> = []
     const deletes: string[] = []
     for (const [id, doc] of writes)
       if (doc === null) deletes.push(id)
       else puts.push([id, JSON.stringify(doc)])
+    writes.clear()
     await tx.writeDocuments(table, puts, deletes)
   }
   const raw = tx.sql
@@ -361,20 +358,11 @@ export const projectionContext = (
     const table = tableName(projection.name, projection.version, name)
     const writes: Held = new Map()
     held.set(table, writes)
-    const current = (): Held => held.get(table) ?? writes
-    const read = reader(
-      tx,
-      table,
-      definition as CollectionDefinition<object, never>,
-      () => flushTable(table),
-      undefined,
-    )
+    const read = reader(tx, table, definition as CollectionDefinition<object, never>, () => flushTable(table))
     return {
       get: async (id) => {
-        checkId(id, name)
-        const kept = current().get(id)
-        if (kept !== undefined) return kept === null ? undefined : kept
-        return tx.getDocument(table, id)
+        const kept = writes.get(id)
+        return kept === undefined ? read.get(id) : (kept ?? undefined)
       },
       find: (where, options) => read.find(where, options),
       entries: (where, options) => read.entries(where, options),
@@ -382,10 +370,10 @@ export const projectionContext = (
         checkId(id, name)
         const problem = isObject(doc) && !Array.isArray(doc) ? findNonJson(doc, 'doc') : 'must be an object'
         if (problem !== undefined) throw new InvalidArgumentError(`${name}.${id}`, problem)
-        current().set(id, deepFreeze(doc))
+        writes.set(id, deepFreeze(doc))
       },
       delete: async (id) => {
-        current().set(checkId(id, name), null)
+        writes.set(checkId(id, name), null)
       },
     }
   }
@@ -423,10 +411,4 @@ export const readCollection = <Doc extends object, K extends keyof Doc & string>
   projection: { readonly name: string; readonly version: number },
   definition: CollectionDefinition<Doc, K>,
 ): ReadCollection<Doc, K> =>
-  reader(
-    tx,
-    tableName(projection.name, projection.version, definition.name),
-    definition,
-    async () => undefined,
-    undefined,
-  )
+  reader(tx, tableName(projection.name, projection.version, definition.name), definition, async () => undefined)

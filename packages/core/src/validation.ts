@@ -3,7 +3,7 @@
  * error, before anything is written.
  */
 import { describeErrors, isUuid } from './codecs'
-import type { NewEvent } from './envelope'
+import type { NewEvent, RecordedEvent } from './envelope'
 import { EventIdConflictError, InvalidArgumentError, LimitExceededError } from './errors'
 import type {
   AppendResult,
@@ -14,6 +14,7 @@ import type {
   StreamAppend,
   SubscribeOptions,
 } from './event-store'
+import type { JsonValue } from './json'
 import { findNonJson } from './json'
 import { EventMetadata } from './metadata'
 import { isEventTypeName, streamIdProblem } from './stream-id'
@@ -148,6 +149,27 @@ export const checkStreamAppend = (
   ),
   events: checkNewEvents(events, 'events', limits),
 })
+
+/**
+ * The events of a checked append as they are recorded from `first` (revision and position) on,
+ * consecutively: what a store hands to inline projections before the append commits.
+ */
+export const recordedEvents = (
+  append: CheckedStreamAppend,
+  first: { readonly revision: number; readonly position: number },
+  recordedAt: string,
+): RecordedEvent[] =>
+  append.events.map(({ event, data, metadata }, i) => ({
+    eventId: event.eventId,
+    streamId: append.streamId,
+    revision: first.revision + i,
+    position: first.position + i,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data: JSON.parse(data) as JsonValue,
+    metadata: JSON.parse(metadata) as EventMetadata,
+    recordedAt,
+  }))
 
 /** Checks a multi-stream append: at least one stream, no stream twice, each part well formed. */
 export const checkStreamAppends = (appends: unknown, limits: StoreLimits): ReadonlyArray<CheckedStreamAppend> => {

@@ -29,6 +29,7 @@ import {
   ProjectionFailedError,
   StoreUnavailableError,
   SubjectErasedError,
+  checkSubject,
   WrongExpectedRevisionError,
   subjectAndOwners,
   acknowledgeRetry,
@@ -44,6 +45,7 @@ import {
   checkSubscribeOptions,
   isEventStoreError,
   logPageCursor,
+  recordedEvents,
   revisionMatches,
   streamPageCursor,
 } from '@civic-ledger/core'
@@ -121,12 +123,6 @@ const DEFAULT_BATCH_SIZE = 1_000
 
 const unavailable = (what: string, cause: unknown): StoreUnavailableError =>
   new StoreUnavailableError(`${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
-
-const checkSubjectId = (subject: unknown): string => {
-  if (typeof subject !== 'string' || subject.length === 0 || subject.length > 200)
-    throw new InvalidArgumentError('subject', 'a data subject id must be a string of 1 to 200 characters')
-  return subject
-}
 
 const pgCode = (error: unknown): string | undefined =>
   typeof error === 'object' && error !== null ? (error as { code?: string }).code : undefined
@@ -391,33 +387,21 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
     const results: AppendResult[] = []
     try {
       await beginIn(client, schema)
-      const events: RecordedEvent[] = []
-      for (const append of appends) {
-        const result = await runAppend(client, append)
-        results.push(result)
-        append.events.forEach(({ event, data, metadata }, i) =>
-          events.push({
-            eventId: event.eventId,
-            streamId: append.streamId,
-            revision: result.firstRevision + i,
-            position: result.firstPosition + i,
-            type: event.type,
-            schemaVersion: event.schemaVersion,
-            data: JSON.parse(data) as JsonValue,
-            metadata: JSON.parse(metadata) as RecordedEvent['metadata'],
-            recordedAt: '',
-          }),
-        )
-      }
+      for (const append of appends) results.push(await runAppend(client, append))
       const first = results[0]?.firstPosition ?? 0
       const stamp = await client.query<{ recorded_at: Date }>('SELECT recorded_at FROM events WHERE position = $1', [
         first,
       ])
       const recordedAt = stamp.rows[0]?.recorded_at.toISOString() ?? ''
-      await handler(
-        events.map((e) => ({ ...e, recordedAt })).sort((a, b) => a.position - b.position),
-        transactionOn(client, schema),
-      )
+      const events = appends
+        .flatMap((append, a) => {
+          const result = results[a]
+          return result === undefined
+            ? []
+            : recordedEvents(append, { revision: result.firstRevision, position: result.firstPosition }, recordedAt)
+        })
+        .sort((x, y) => x.position - y.position)
+      await handler(events, transactionOn(client, schema))
       await client.query('COMMIT')
     } catch (error) {
       failure = error
@@ -662,7 +646,7 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
     keyStore: {
       keyFor: async (subject) => {
         ensureOpen()
-        checkSubjectId(subject)
+        checkSubject(subject)
         const candidate = randomBytes(32)
         // One statement: refuses an erased subject, keeps the first key made, returns the kept one.
         const rows = await query<{ key: Buffer | null; erased: boolean }>(
@@ -682,13 +666,13 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
       find: async (subject) => {
         ensureOpen()
         const rows = await query<{ key: Buffer }>(`SELECT key FROM ${s}.privacy_keys WHERE subject = $1`, [
-          checkSubjectId(subject),
+          checkSubject(subject),
         ])
         return rows[0]?.key
       },
       erase: async (subject) => {
         ensureOpen()
-        checkSubjectId(subject)
+        checkSubject(subject)
         const rows = await query<{ fresh: boolean }>(
           `WITH dropped AS (DELETE FROM ${s}.privacy_keys WHERE subject = $1 OR left(subject, $3) = $4),
                 before AS (SELECT 1 FROM ${s}.privacy_erased WHERE subject = ANY($2::text[])),
@@ -702,7 +686,7 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
       isErased: async (subject) => {
         ensureOpen()
         const rows = await query(`SELECT 1 FROM ${s}.privacy_erased WHERE subject = ANY($1::text[])`, [
-          subjectAndOwners(checkSubjectId(subject)),
+          subjectAndOwners(checkSubject(subject)),
         ])
         return rows.length > 0
       },

@@ -29,9 +29,9 @@ import type {
 import {
   DEFAULT_LIMITS,
   EventIdConflictError,
-  InvalidArgumentError,
   StoreUnavailableError,
   SubjectErasedError,
+  checkSubject,
   WrongExpectedRevisionError,
   subjectAndOwners,
   acknowledgeRetry,
@@ -49,6 +49,7 @@ import {
   deepFreeze,
   isEventStoreError,
   logPageCursor,
+  recordedEvents,
   revisionMatches,
   streamPageCursor,
   systemClock,
@@ -182,12 +183,6 @@ const isUniqueEventIdViolation = (error: unknown): boolean =>
   error instanceof Error &&
   (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE' &&
   error.message.includes('events.event_id')
-
-const checkSubjectId = (subject: unknown): string => {
-  if (typeof subject !== 'string' || subject.length === 0 || subject.length > 200)
-    throw new InvalidArgumentError('subject', 'a data subject id must be a string of 1 to 200 characters')
-  return subject
-}
 
 const unavailable = (what: string, cause: unknown): StoreUnavailableError =>
   new StoreUnavailableError(`${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
@@ -470,26 +465,33 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
   }
 
   /** The events one caller's write recorded, as an inline projection sees them. */
-  const recordedOf = (write: PendingWrite, results: ReadonlyArray<AppendResult>): RecordedEvent[] => {
-    const events: RecordedEvent[] = []
-    write.appends.forEach((append, a) => {
-      const result = results[a]
-      if (result === undefined || result.alreadyStored) return
-      append.events.forEach(({ event, data, metadata }, i) => {
-        events.push({
-          eventId: event.eventId,
-          streamId: append.streamId,
-          revision: result.firstRevision + i,
-          position: result.firstPosition + i,
-          type: event.type,
-          schemaVersion: event.schemaVersion,
-          data: JSON.parse(data) as JsonValue,
-          metadata: JSON.parse(metadata) as RecordedEvent['metadata'],
-          recordedAt: '',
-        })
+  const recordedOf = (write: PendingWrite, results: ReadonlyArray<AppendResult>, recordedAt: string): RecordedEvent[] =>
+    write.appends
+      .flatMap((append, a) => {
+        const result = results[a]
+        return result === undefined || result.alreadyStored
+          ? []
+          : recordedEvents(append, { revision: result.firstRevision, position: result.firstPosition }, recordedAt)
       })
+      .sort((x, y) => x.position - y.position)
+
+  /** Commits a group's transaction, then gives each caller its own outcome; a failed commit fails them all. */
+  const commitGroup = (group: ReadonlyArray<PendingWrite>, outcomes: ReadonlyArray<Outcome>): void => {
+    try {
+      commit.run()
+    } catch (cause) {
+      rollbackQuietly()
+      for (const write of group) write.reject(unavailable('the commit failed and nothing was written', cause))
+      return
+    }
+    transactions++
+    appendsCommitted += group.length
+    let wrote = false
+    group.forEach((write, i) => {
+      wrote =
+        settle(write, outcomes[i] ?? { error: new StoreUnavailableError('the append produced no outcome') }) || wrote
     })
-    return events.sort((x, y) => x.position - y.position)
+    if (wrote) localCommits.next()
   }
 
   /**
@@ -517,7 +519,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
           rollbackTo.run()
           results = classifyTaken(write)
         }
-        const events = recordedOf(write, results).map((e) => ({ ...e, recordedAt }))
+        const events = recordedOf(write, results, recordedAt)
         if (events.length > 0) await handler(events, readModelTx)
         release.run()
         outcomes.push({ results })
@@ -527,21 +529,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
         outcomes.push({ error })
       }
     }
-    try {
-      commit.run()
-    } catch (cause) {
-      rollbackQuietly()
-      for (const write of group) write.reject(unavailable('the commit failed and nothing was written', cause))
-      return
-    }
-    transactions++
-    appendsCommitted += group.length
-    let wrote = false
-    group.forEach((write, i) => {
-      wrote =
-        settle(write, outcomes[i] ?? { error: new StoreUnavailableError('the append produced no outcome') }) || wrote
-    })
-    if (wrote) localCommits.next()
+    commitGroup(group, outcomes)
   }
 
   /** Runs `work` holding the writer: group commits wait until it is done. */
@@ -595,21 +583,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
         outcomes.push({ error })
       }
     }
-    try {
-      commit.run()
-    } catch (cause) {
-      rollbackQuietly()
-      for (const write of group) write.reject(unavailable('the commit failed and nothing was written', cause))
-      return
-    }
-    transactions++
-    appendsCommitted += group.length
-    let wrote = false
-    group.forEach((write, i) => {
-      wrote =
-        settle(write, outcomes[i] ?? { error: new StoreUnavailableError('the append produced no outcome') }) || wrote
-    })
-    if (wrote) localCommits.next()
+    commitGroup(group, outcomes)
   }
 
   const schedule = (): void => {
@@ -807,7 +781,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
       keyFor: (subject) =>
         holdingWriter(async () => {
           ensureOpen()
-          if (subjectAndOwners(checkSubjectId(subject)).some((s) => selectErased.get(s) !== undefined))
+          if (subjectAndOwners(checkSubject(subject)).some((s) => selectErased.get(s) !== undefined))
             throw new SubjectErasedError(subject)
           const found = selectKey.get(subject)
           if (found !== undefined) return found.key
@@ -824,12 +798,12 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
         }),
       find: async (subject) => {
         ensureOpen()
-        return readKey.get(checkSubjectId(subject))?.key
+        return readKey.get(checkSubject(subject))?.key
       },
       erase: (subject) =>
         holdingWriter(async () => {
           ensureOpen()
-          checkSubjectId(subject)
+          checkSubject(subject)
           begin.run()
           try {
             deleteKey.run(subject, subject.length + 1, `${subject}.`)
@@ -845,7 +819,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
         }),
       isErased: async (subject) => {
         ensureOpen()
-        return subjectAndOwners(checkSubjectId(subject)).some((s) => readErased.get(s) !== undefined)
+        return subjectAndOwners(checkSubject(subject)).some((s) => readErased.get(s) !== undefined)
       },
     },
 

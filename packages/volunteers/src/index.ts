@@ -2,7 +2,7 @@
  * `@civic-ledger/volunteers`: roles, volunteers, safeguarding, placements, hours and time credits,
  * with personal data encrypted per person and erasable.
  */
-export { DBS_RENEWAL_MONTHS, DbsLevel, ageOn, dbsProblem, levelCovers, monthsAfter, trainingGaps } from './safeguarding'
+export { DBS_RENEWAL_MONTHS, DbsLevel, ageOn, dbsProblem, levelCovers, trainingGaps } from './safeguarding'
 export type { DbsCheckRecord, TrainingRecord } from './safeguarding'
 export {
   RegulatedActivity,

@@ -5,9 +5,9 @@
  * count of fewer than five people.
  */
 import type { ProjectionRunner } from '@civic-ledger/core'
-import { defineCollection, definePlugin, defineProjection } from '@civic-ledger/core'
 import { CreditsAdjusted, CreditsEarned, CreditsGifted, CreditsSpent } from './credits'
-import { DBS_RENEWAL_MONTHS, monthsAfter } from './safeguarding'
+import { addMonths, defineCollection, definePlugin, defineProjection } from '@civic-ledger/core'
+import { DBS_RENEWAL_MONTHS } from './safeguarding'
 import { HoursCorrected, HoursLogged, HoursRejected, HoursVerified } from './timesheet'
 import {
   DbsCheckRecorded,
@@ -182,7 +182,7 @@ export const safeguardingCompliance = defineProjection({
         return
       case 'volunteers.DbsCheckRecorded': {
         if (e.data.decision !== 'accepted') return
-        const until = e.data.updateService ? null : monthsAfter(e.data.issuedOn, DBS_RENEWAL_MONTHS)
+        const until = e.data.updateService ? null : addMonths(e.data.issuedOn, DBS_RENEWAL_MONTHS)
         const best =
           !before.hasDbs || until === null || (before.dbsValidUntil !== null && until > before.dbsValidUntil)
             ? until

@@ -4,6 +4,8 @@
  * so do the compliance read models, so "valid" means one thing everywhere.
  */
 import * as t from 'io-ts'
+import type { IsoDate } from '@civic-ledger/core'
+import { addMonths } from '@civic-ledger/core'
 
 /** DBS check levels, weakest first. `enhanced-barred` is enhanced with a check of the barred lists. */
 export const DbsLevel = t.keyof(
@@ -25,27 +27,17 @@ export const ageOn = (dateOfBirth: string, day: string): number => {
   return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0)
 }
 
-/** The day `months` calendar months after `day` (the last day of a shorter month). */
-export const monthsAfter = (day: string, months: number): string => {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number]
-  const total = y * 12 + (m - 1) + months
-  const year = Math.floor(total / 12)
-  const month = (total % 12) + 1
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate()
-  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(Math.min(d, last)).padStart(2, '0')}`
-}
-
 /** How long a DBS certificate is relied on without the update service: the council's rule, 3 years. */
 export const DBS_RENEWAL_MONTHS = 36
 
 export interface DbsCheckRecord {
   readonly checkId: string
   readonly level: DbsLevel
-  readonly issuedOn: string
+  readonly issuedOn: IsoDate
   readonly clear: boolean
   readonly updateService: boolean
   readonly decision: 'accepted' | 'declined'
-  readonly decidedOn: string
+  readonly decidedOn: IsoDate
 }
 
 /**
@@ -64,7 +56,7 @@ export const dbsProblem = (
       c.decision === 'accepted' &&
       levelCovers(c.level, required) &&
       c.issuedOn <= day &&
-      (c.updateService || day < monthsAfter(c.issuedOn, DBS_RENEWAL_MONTHS)),
+      (c.updateService || day < addMonths(c.issuedOn, DBS_RENEWAL_MONTHS)),
   )
   if (valid) return undefined
   return checks.length === 0

@@ -13,6 +13,7 @@ import type { Either } from 'fp-ts/Either'
 import type { AreaRef, CommandError, Erased, EventsOf, Ledger } from '@civic-ledger/core'
 import {
   AreaRef as AreaRefCodec,
+  addMonths,
   IsoDate,
   NonEmptyString,
   accept,
@@ -25,7 +26,7 @@ import {
 } from '@civic-ledger/core'
 import { RegulatedActivity } from './role'
 import type { DbsCheckRecord, TrainingRecord } from './safeguarding'
-import { DbsLevel, ageOn, dbsProblem, monthsAfter, trainingGaps } from './safeguarding'
+import { DbsLevel, ageOn, dbsProblem, trainingGaps } from './safeguarding'
 
 /** How long DBS details are kept after the decision. */
 export const DBS_DETAILS_MONTHS = 6
@@ -400,7 +401,7 @@ export const volunteers = defineAggregate({
           const check = s.dbs.find((d) => d.checkId === c.checkId)
           if (check === undefined) return reject('unknown-check', `no DBS check ${c.checkId} is recorded`)
           if (check.purged) return accept<VolunteerEvent>()
-          const due = monthsAfter(check.decidedOn, DBS_DETAILS_MONTHS)
+          const due = addMonths(check.decidedOn, DBS_DETAILS_MONTHS)
           if (on < due) return reject('too-early', `DBS details are kept until ${due}, six months after the decision`)
           return accept<VolunteerEvent>(
             DbsDetailsPurged.create({
