@@ -22,6 +22,7 @@ import { performance } from 'node:perf_hooks'
 
 const require = createRequire(import.meta.url)
 const { openSqliteEventStore } = require('../packages/store-sqlite/dist/index.js')
+const { GENESIS_HASH, canonicalJson, chainHash } = require('../packages/core/dist/index.js')
 const requireFromStore = createRequire(require.resolve('../packages/store-sqlite/dist/index.js'))
 const StoreDriver = requireFromStore('better-sqlite3') // the copy our store loads
 const BareDriver = require('better-sqlite3') // bench/node_modules: the bare contender
@@ -97,8 +98,12 @@ const ours = {
 const EVENT_COLUMNS =
   'e.position, e.revision, e.event_id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at, s.name AS stream_name'
 
-const bare = {
-  name: 'bare',
+// bare: our SQL, hash chain included (data and metadata as canonical JSON, each event's position
+// taken as the head + 1 and its hash computed before the insert, the stream's head hash updated).
+// bare-nochain: the same without the chain (JSON.stringify, positions by rowid, no hashes): bare
+// over bare-nochain is what the chain adds to an append.
+const bareContender = (name, chained) => ({
+  name,
   open: async (path) => {
     const db = new BareDriver(path)
     db.pragma('busy_timeout = 5000')
@@ -111,12 +116,19 @@ const bare = {
     const begin = db.prepare('BEGIN IMMEDIATE')
     const commit = db.prepare('COMMIT')
     const rollback = db.prepare('ROLLBACK')
-    const selectStream = db.prepare('SELECT id, revision FROM streams WHERE name = ?')
+    const selectStream = db.prepare('SELECT id, revision, head_hash FROM streams WHERE name = ?')
     const insertStream = db.prepare('INSERT INTO streams (name, revision) VALUES (?, -1)')
-    const updateStream = db.prepare('UPDATE streams SET revision = ? WHERE id = ?')
-    const insertEvent = db.prepare(
-      'INSERT INTO events (stream, revision, event_id, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    )
+    const updateStream = chained
+      ? db.prepare('UPDATE streams SET revision = ?, head_hash = ? WHERE id = ?')
+      : db.prepare('UPDATE streams SET revision = ? WHERE id = ?')
+    const insertEvent = chained
+      ? db.prepare(
+          'INSERT INTO events (position, stream, revision, event_id, type, schema_version, data, metadata, recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+      : db.prepare(
+          'INSERT INTO events (stream, revision, event_id, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+    const head = db.prepare('SELECT max(position) AS head FROM events')
     const page = db.prepare(
       `SELECT ${EVENT_COLUMNS} FROM events e JOIN streams s ON s.id = e.stream WHERE e.stream = ? AND e.revision BETWEEN ? AND ? AND e.position <= ? ORDER BY e.revision ASC LIMIT ?`,
     )
@@ -133,23 +145,61 @@ const bare = {
           let revision = actual
           let first = 0
           let last = 0
-          for (const e of events) {
-            revision++
-            last = Number(
+          if (chained) {
+            let prev = row?.head_hash?.toString('hex') ?? GENESIS_HASH
+            let bytes = null
+            let position = head.get().head ?? 0
+            for (const e of events) {
+              revision++
+              position++
+              const fields = {
+                eventId: e.eventId,
+                streamId: stream,
+                revision,
+                position,
+                type: e.type,
+                schemaVersion: e.schemaVersion,
+                data: canonicalJson(e.data),
+                metadata: canonicalJson(e.metadata),
+                recordedAt,
+              }
+              prev = chainHash(prev, fields)
+              bytes = Buffer.from(prev, 'hex')
               insertEvent.run(
+                position,
                 key,
                 revision,
                 e.eventId,
                 e.type,
                 e.schemaVersion,
-                JSON.stringify(e.data),
-                JSON.stringify(e.metadata),
+                fields.data,
+                fields.metadata,
                 recordedAt,
-              ).lastInsertRowid,
-            )
-            if (first === 0) first = last
+                bytes,
+              )
+              if (first === 0) first = position
+              last = position
+            }
+            updateStream.run(revision, bytes, key)
+          } else {
+            for (const e of events) {
+              revision++
+              last = Number(
+                insertEvent.run(
+                  key,
+                  revision,
+                  e.eventId,
+                  e.type,
+                  e.schemaVersion,
+                  JSON.stringify(e.data),
+                  JSON.stringify(e.metadata),
+                  recordedAt,
+                ).lastInsertRowid,
+              )
+              if (first === 0) first = last
+            }
+            updateStream.run(revision, key)
           }
-          updateStream.run(revision, key)
           commit.run()
           return { firstRevision: actual + 1, lastRevision: revision, firstPosition: first, lastPosition: last }
         } catch (error) {
@@ -177,7 +227,9 @@ const bare = {
       close: async () => db.close(),
     }
   },
-}
+})
+const bare = bareContender('bare', true)
+const bareNoChain = bareContender('bare-nochain', false)
 
 // Emmett's event shape: { type, data, metadata }; it assigns its own message ids. Its streams count
 // events (version 0 = no stream), which is `before` here.
@@ -335,6 +387,7 @@ const results = []
 const log = (line) => process.stderr.write(`${line}\n`)
 const started = performance.now()
 const allFour = [ours, bare, emmettStore, emmettConnection]
+const appendContenders = [ours, bare, bareNoChain, emmettStore, emmettConnection]
 // For profiling one part: BENCH_CASES=single,ten,read,big,concurrent  BENCH_CONTENDERS=ours,bare,...
 const onlyCases = process.env.BENCH_CASES?.split(',')
 const onlyContenders = process.env.BENCH_CONTENDERS?.split(',')
@@ -393,7 +446,7 @@ if (selected('single')) {
   log('1/5 single-event appends')
   const go = sequentialAppends(1, SINGLE.streams)
   results.push(
-    ...(await runCase('append 1 event (FULL)', allFour, {
+    ...(await runCase('append 1 event (FULL)', appendContenders, {
       warmup: (api, s) => go(api, s, SINGLE.warmup),
       rounds: SINGLE.rounds,
       round: (api, s) => go(api, s, SINGLE.ops),
@@ -406,7 +459,7 @@ if (selected('ten')) {
   log('2/5 10-event appends')
   const go = sequentialAppends(TEN.size, TEN.streams)
   results.push(
-    ...(await runCase('append 10 events (FULL)', allFour, {
+    ...(await runCase('append 10 events (FULL)', appendContenders, {
       warmup: (api, s) => go(api, s, TEN.warmup),
       rounds: TEN.rounds,
       round: (api, s) => go(api, s, TEN.ops),
@@ -446,7 +499,7 @@ if (selected('big')) {
     return ops
   }
   results.push(
-    ...(await runCase('append 1000 events in one tx', allFour, {
+    ...(await runCase('append 1000 events in one tx', appendContenders, {
       warmup: (api, s) => go(api, s, BIG.warmup),
       rounds: BIG.rounds,
       round: (api, s) => go(api, s, BIG.ops),
@@ -566,6 +619,9 @@ const targets = [
   ['1 event: ours / emmett', ratio('append 1 event (FULL)', 'ours', 'emmett'), 5, '×'],
   ['1 event: ours / emmett-conn', ratio('append 1 event (FULL)', 'ours', 'emmett-conn'), 5, '×'],
   ['1 event: ours / bare', ratio('append 1 event (FULL)', 'ours', 'bare'), 0.85, '%'],
+  ['1 event: chain cost (bare-nochain / bare)', ratio('append 1 event (FULL)', 'bare-nochain', 'bare'), undefined, '×'],
+  ['10 events: chain cost', ratio('append 10 events (FULL)', 'bare-nochain', 'bare'), undefined, '×'],
+  ['1000-event tx: chain cost', ratio('append 1000 events in one tx', 'bare-nochain', 'bare'), undefined, '×'],
   ['10 events: ours / emmett', ratio('append 10 events (FULL)', 'ours', 'emmett'), 3, '×'],
   ['10 events: ours / emmett-conn', ratio('append 10 events (FULL)', 'ours', 'emmett-conn'), 3, '×'],
   ['10 events: ours / bare', ratio('append 10 events (FULL)', 'ours', 'bare'), undefined, '%'],

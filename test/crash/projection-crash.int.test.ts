@@ -10,21 +10,19 @@
  * CI=true). `CIVIC_LEDGER_PROJECTION_CRASH_ROUNDS` sets the rounds per store and mode (default 4).
  */
 import { spawn } from 'node:child_process'
-import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import test from 'ava'
-import pg from 'pg'
 import '@civic-ledger/store-postgres'
 import '@civic-ledger/store-sqlite'
 import type { EventStore } from '@civic-ledger/core'
 import { createProjectionRunner, openEventStore, systemClock } from '@civic-ledger/core'
+import { PG_URL, dropSchema, freshSchema, requirePostgres } from '../postgres'
 import { counted, tally, total } from './tally'
 
 const CHILD = join(__dirname, 'projection-child.js')
 const ROUNDS = Math.max(1, Number.parseInt(process.env['CIVIC_LEDGER_PROJECTION_CRASH_ROUNDS'] ?? '', 10) || 4)
-const PG_URL = process.env['CIVIC_LEDGER_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 const META = {
   actor: { id: 'officer-1', organisation: 'GB-LAE-CAM', role: 'grants-officer' },
@@ -147,34 +145,9 @@ crashCases('sqlite', async () => {
   return { url: `sqlite:${join(dir, 'ledger.db')}`, dispose: async () => rmSync(dir, { recursive: true, force: true }) }
 })
 
-const postgresReachable = async (): Promise<string | undefined> => {
-  const client = new pg.Client({ connectionString: PG_URL })
-  try {
-    await client.connect()
-    await client.end()
-    return undefined
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error)
-  }
-}
-
 crashCases('postgres', async () => {
-  const unreachable = await postgresReachable()
-  if (unreachable !== undefined) {
-    const message = `PostgreSQL at ${PG_URL} is unreachable (${unreachable}): the projection crash test cannot run`
-    if (process.env['CI'] === 'true') throw new Error(message)
-    console.warn(`\n*** ${message} ***\n`)
-    throw new Error(message)
-  }
-  const schema = `cl_test_${randomBytes(5).toString('hex')}`
+  await requirePostgres('projection crash test')
+  const schema = freshSchema()
   const url = `${PG_URL}${PG_URL.includes('?') ? '&' : '?'}schema=${schema}`
-  return {
-    url,
-    dispose: async () => {
-      const client = new pg.Client({ connectionString: PG_URL })
-      await client.connect()
-      await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
-      await client.end()
-    },
-  }
+  return { url, dispose: () => dropSchema(schema).then(() => undefined) }
 })

@@ -593,6 +593,9 @@ const wrapStore = (inner: EventStore, appendToStream: EventStore['appendToStream
   readStream: (streamId, options) => inner.readStream(streamId, options),
   readAll: (options) => inner.readAll(options),
   subscribe: (options) => inner.subscribe(options),
+  readStored: (options) => inner.readStored(options),
+  streamHeads: (position) => inner.streamHeads(position),
+  importStored: (events) => inner.importStored(events),
   headPosition: () => inner.headPosition(),
   close: () => inner.close(),
 })

@@ -5,6 +5,7 @@
  * Operations reject with an `EventStoreError`; arguments are checked before anything is written.
  */
 import type { Observable } from 'rxjs'
+import type { StoredEvent } from './chain'
 import type { NewEvent, RecordedEvent } from './envelope'
 import type { KeyStore } from './privacy'
 import type { ReadModelStorage } from './read-model'
@@ -87,6 +88,22 @@ export interface SubscribeOptions {
   readonly batchSize?: number
 }
 
+export interface ReadStoredOptions {
+  /** The first position to return (inclusive); defaults to 1. */
+  readonly fromPosition?: number
+  /** The last position to return (inclusive); defaults to the head. */
+  readonly toPosition?: number
+  /** How many events a store fetches at a time; a tuning knob that never changes the result. */
+  readonly batchSize?: number
+}
+
+/** A stream's last event at some position: what a seal's Merkle tree is built from. */
+export interface StreamHead {
+  readonly streamId: string
+  readonly revision: number
+  readonly hash: string
+}
+
 // --- the port ---
 
 export interface EventStore {
@@ -103,6 +120,20 @@ export interface EventStore {
    * committed after, as it commits. Never skips, never repeats.
    */
   subscribe(options?: SubscribeOptions): Observable<RecordedEvent>
+  /**
+   * Reads the log forwards exactly as stored: data and metadata as their stored canonical JSON text,
+   * with each event's chain hash. What verification and export read.
+   */
+  readStored(options?: ReadStoredOptions): AsyncIterable<StoredEvent>
+  /** Every stream's last event at or below `position`, in no particular order. */
+  streamHeads(position: number): AsyncIterable<StreamHead>
+  /**
+   * Writes events exactly as they were recorded elsewhere (an import), all or nothing: positions
+   * must continue this log without a gap, revisions must continue each stream, and each hash must be
+   * the one the chain gives. Otherwise rejects with an `InvalidArgumentError` naming the first event
+   * that does not fit, and writes nothing.
+   */
+  importStored(events: ReadonlyArray<StoredEvent>): Promise<void>
   /** The position of the last committed event, or 0 for an empty ledger. */
   headPosition(): Promise<number>
   /** Releases connections and completes live subscriptions. */

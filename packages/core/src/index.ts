@@ -90,8 +90,10 @@ export type {
   EventStore,
   ExpectedRevision,
   ReadAllOptions,
+  ReadStoredOptions,
   ReadStreamOptions,
   StreamAppend,
+  StreamHead,
   SubscribeOptions,
 } from './event-store'
 export { createMemoryEventStore } from './memory-store'
@@ -109,9 +111,11 @@ export {
   checkReadAllOptions,
   checkReadStreamOptions,
   checkStreamAppend,
+  checkStoredEvents,
   checkStreamAppends,
   checkStreamId,
   checkSubscribeOptions,
+  continueChains,
   matchesFilter,
   recordedEvents,
   revisionMatches,
@@ -188,7 +192,7 @@ export type { Token } from './tokens'
 export { connectionScheme, memoryStoreProvider, openEventStore, registerStoreProvider } from './store-registry'
 export type { StoreProvider } from './store-registry'
 export { createLedger } from './ledger'
-export type { Ledger, LedgerOptions, LedgerPrivacy } from './ledger'
+export type { Ledger, LedgerAudit, LedgerOptions, LedgerPrivacy } from './ledger'
 
 // --- privacy ---
 export {
@@ -223,3 +227,25 @@ export type { ErasureEvent, ErasureRequestDoc, ErasureState } from './erasure'
 export { correlationHistory, diff, loadAggregateAsOf, streamHistory } from './audit'
 export type { AsOf, Change, HistoryEntry } from './audit'
 export { canonicalJson } from './canonical'
+export type { ChainedFields, StoredEvent } from './chain'
+export { CHAIN_ENCODING, GENESIS_HASH, canonicalEnvelope, chainHash, isChainHash, toRecorded } from './chain'
+export {
+  LEDGER_SEALED,
+  SEAL_ENCODING,
+  SEALS_STREAM,
+  Seal,
+  SealSignature,
+  computeSeal,
+  keyIdOf,
+  merkleRoot,
+  merkleTreeHash,
+  parseSealFile,
+  sealFileText,
+  sealLedger,
+  signatureProblem,
+} from './seal'
+export type { SealOptions, Sealed } from './seal'
+export { verifyLedger } from './verify'
+export type { SealSource, VerifyFailure, VerifyOptions, VerifyProblem, VerifyReport } from './verify'
+export { EXPORT_FORMAT, ExportHeader, exportLedger, exportLines, importLedger } from './ledger-export'
+export type { ExportOptions, ExportSource, ExportSummary, ImportOptions, ImportSummary } from './ledger-export'

@@ -31,7 +31,13 @@ import { Tokens } from './tokens'
 import type * as TE from 'fp-ts/TaskEither'
 import * as E from 'fp-ts/Either'
 import { dataSubjects } from './erasure'
+import type { ExportOptions, ExportSummary } from './ledger-export'
+import { exportLedger } from './ledger-export'
 import type { KeyStore } from './privacy'
+import type { SealOptions, Sealed } from './seal'
+import { sealLedger } from './seal'
+import type { VerifyOptions, VerifyReport } from './verify'
+import { verifyLedger } from './verify'
 import { createMemoryKeyStore, createPrivacy } from './privacy'
 
 export interface LedgerOptions {
@@ -81,8 +87,25 @@ export interface Ledger {
   resolve<T>(token: Token<T>): T
   /** Personal data: the key store, and erasure of a data subject. */
   readonly privacy: LedgerPrivacy
+  /** Tamper evidence: seals, verification and portable exports. */
+  readonly audit: LedgerAudit
   /** Stops the projections and closes the store (if the ledger opened it). */
   close(): Promise<void>
+}
+
+export interface LedgerAudit {
+  /** Seals the ledger at its head; keep the returned seal file away from the ledger's storage. */
+  seal(options: Omit<SealOptions, 'clock'>): Promise<Sealed>
+  /** Recomputes every chain and seal, checks the seal files given, and names the first failure. */
+  verify(options?: VerifyOptions): Promise<VerifyReport>
+  /**
+   * Exports the ledger (or a range) to an NDJSON file with its closing seal. `disclose: true`
+   * decrypts personal fields with this ledger's keys; such an export cannot be imported.
+   */
+  export(
+    path: string,
+    options?: Omit<ExportOptions, 'disclose' | 'clock'> & { readonly disclose?: boolean },
+  ): Promise<ExportSummary>
 }
 
 export interface LedgerPrivacy {
@@ -217,6 +240,12 @@ export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger>
         await store.purge?.()
         return E.right({ recorded: result.right.appended !== null })
       },
+    },
+    audit: {
+      seal: (sealOptions) => sealLedger(store, { ...sealOptions, clock }),
+      verify: (verifyOptions) => verifyLedger(store, verifyOptions),
+      export: (path, { disclose, ...exportOptions } = {}) =>
+        exportLedger(store, path, { ...exportOptions, clock, ...(disclose === true ? { disclose: privacy } : {}) }),
     },
     resolve,
     close: async () => {

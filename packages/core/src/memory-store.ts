@@ -5,6 +5,8 @@
  * the writer nor a reader can change history by mutating an object.
  */
 import { Subject } from 'rxjs'
+import type { StoredEvent } from './chain'
+import { GENESIS_HASH, chainHash, toRecorded } from './chain'
 import type { Clock } from './clock'
 import { systemClock } from './clock'
 import type { NewEvent, RecordedEvent } from './envelope'
@@ -17,13 +19,13 @@ import type {
   AppendResult,
   EventStore,
   ReadAllOptions,
+  ReadStoredOptions,
   ReadStreamOptions,
   StreamAppend,
+  StreamHead,
   SubscribeOptions,
 } from './event-store'
 import { deepFreeze } from './json'
-import type { JsonValue } from './json'
-import type { EventMetadata } from './metadata'
 import { catchUpSubscription } from './subscription'
 import type { MemoryReadModelStorage } from './memory-read-models'
 import { createMemoryReadModelStorage, createMutex } from './memory-read-models'
@@ -32,9 +34,11 @@ import {
   DEFAULT_LIMITS,
   checkReadAllOptions,
   checkReadStreamOptions,
+  checkStoredEvents,
   checkStreamAppend,
   checkStreamAppends,
   checkStreamId,
+  continueChains,
   checkSubscribeOptions,
   matchesFilter,
   recordedEvents,
@@ -57,6 +61,9 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
   const clock = options.clock ?? systemClock
   const limits: StoreLimits = { ...DEFAULT_LIMITS, ...options.limits }
   const log: RecordedEvent[] = []
+  /** The log as stored (canonical text and chain hash), in position order beside `log`. */
+  const stored: StoredEvent[] = []
+  const heads = new Map<string, StreamHead>()
   const streams = new Map<string, RecordedEvent[]>()
   const byEventId = new Map<string, RecordedEvent>()
   const commits = new Subject<void>()
@@ -81,37 +88,45 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
     )
 
   const write = (append: CheckedAppend, recordedAt: string): AppendResult => {
-    let stream = streams.get(append.streamId)
-    if (stream === undefined) {
-      stream = []
-      streams.set(append.streamId, stream)
-    }
-    const firstRevision = stream.length
+    const firstRevision = lastRevision(append.streamId) + 1
     const firstPosition = log.length + 1
     for (const { event, data, metadata } of append.events) {
-      const recorded: RecordedEvent = deepFreeze({
+      const fields = {
         eventId: event.eventId,
         streamId: append.streamId,
-        revision: stream.length,
+        revision: lastRevision(append.streamId) + 1,
         position: log.length + 1,
         type: event.type,
         schemaVersion: event.schemaVersion,
-        data: JSON.parse(data) as JsonValue,
-        metadata: JSON.parse(metadata) as EventMetadata,
+        data,
+        metadata,
         recordedAt,
-      })
-      stream.push(recorded)
-      log.push(recorded)
-      byEventId.set(recorded.eventId, recorded)
+      }
+      record({ ...fields, hash: chainHash(heads.get(append.streamId)?.hash ?? GENESIS_HASH, fields) })
     }
     return {
       streamId: append.streamId,
       firstRevision,
-      lastRevision: stream.length - 1,
+      lastRevision: lastRevision(append.streamId),
       firstPosition,
       lastPosition: log.length,
       alreadyStored: false,
     }
+  }
+
+  /** Adds one stored event to the log, its stream and its stream's head. */
+  const record = (event: StoredEvent): void => {
+    const recorded = deepFreeze(toRecorded(event))
+    let stream = streams.get(event.streamId)
+    if (stream === undefined) {
+      stream = []
+      streams.set(event.streamId, stream)
+    }
+    stream.push(recorded)
+    log.push(recorded)
+    stored.push(Object.freeze({ ...event }))
+    byEventId.set(recorded.eventId, recorded)
+    heads.set(event.streamId, { streamId: event.streamId, revision: event.revision, hash: event.hash })
   }
 
   /** Checks a set of appends: the original results for a retry, or undefined when they may be written. */
@@ -268,6 +283,43 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
       })
     },
 
+    readStored: (options?: ReadStoredOptions) => {
+      ensureOpen()
+      const o = checkReadAllOptions(options)
+      const from = Math.max(o.fromPosition ?? 1, 1)
+      const to = Math.min(o.toPosition ?? stored.length, stored.length)
+      return iterate(stored.slice(from - 1, Math.max(from - 1, to)))
+    },
+
+    streamHeads: (position: number) => {
+      ensureOpen()
+      const at = new Map<string, StreamHead>()
+      for (const event of stored.slice(0, Math.max(0, position)))
+        at.set(event.streamId, { streamId: event.streamId, revision: event.revision, hash: event.hash })
+      return iterate([...at.values()])
+    },
+
+    importStored: (events: ReadonlyArray<StoredEvent>) => {
+      ensureOpen()
+      inFlight++
+      return exclusive(async () => {
+        await Promise.resolve()
+        const checked = checkStoredEvents(events, log.length, limits)
+        const taken = checked.find((e) => byEventId.has(e.eventId))
+        if (taken !== undefined) throw new EventIdConflictError(taken.eventId, 'is already stored')
+        continueChains(checked, heads)
+        const pending = checked.map((event) => deepFreeze(toRecorded(event)))
+        const handler = readModels.inlineHandler()
+        await readModels.transaction(async (tx) => {
+          await handler?.(pending, tx)
+          for (const event of checked) record(event)
+        })
+        commits.next()
+      }).finally(() => {
+        inFlight--
+      })
+    },
+
     headPosition: async () => {
       ensureOpen()
       return log.length
@@ -296,6 +348,6 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
   }
 }
 
-async function* iterate(events: ReadonlyArray<RecordedEvent>): AsyncIterable<RecordedEvent> {
+async function* iterate<A>(events: ReadonlyArray<A>): AsyncIterable<A> {
   for (const event of events) yield event
 }

@@ -2,6 +2,9 @@
  * Argument checks shared by every store, so each refuses the same bad input with the same typed
  * error, before anything is written.
  */
+import { canonicalJson } from './canonical'
+import type { StoredEvent } from './chain'
+import { GENESIS_HASH, chainHash, isChainHash } from './chain'
 import { describeErrors, isUuid } from './codecs'
 import type { NewEvent, RecordedEvent } from './envelope'
 import { EventIdConflictError, InvalidArgumentError, LimitExceededError } from './errors'
@@ -12,6 +15,7 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   StreamAppend,
+  StreamHead,
   SubscribeOptions,
 } from './event-store'
 import type { JsonValue } from './json'
@@ -55,8 +59,8 @@ const describe = (value: unknown): string =>
   typeof value === 'string' ? JSON.stringify(value) : typeof value === 'number' ? String(value) : typeof value
 
 /**
- * Checks one batch of new events and returns the serialised `data` and `metadata` of each (stores
- * that write JSON use them directly; the memory store parses them back into frozen copies).
+ * Checks one batch of new events and returns the `data` and `metadata` of each as canonical JSON
+ * (RFC 8785), the form every store keeps and the hash chain covers.
  * Event ids must be unique within `seen`, which spans a multi-stream batch.
  */
 export const checkNewEvents = (
@@ -108,9 +112,9 @@ export const checkNewEvents = (
       const metadataProblem = findNonJson(event.metadata, at('.metadata'))
       if (metadataProblem !== undefined) throw new InvalidArgumentError(at('.metadata'), metadataProblem)
       checkedMetadata = event.metadata
-      metadataJson = JSON.stringify(event.metadata)
+      metadataJson = canonicalJson(event.metadata)
     }
-    const data = JSON.stringify(event.data)
+    const data = canonicalJson(event.data)
     const size = data.length + metadataJson.length
     if (size > limits.maxEventSize)
       throw new LimitExceededError(`${at()} size in characters`, limits.maxEventSize, size)
@@ -308,4 +312,99 @@ export const acknowledgeRetry = (
     lastPosition: last.position,
     alreadyStored: true,
   }
+}
+
+// --- imports ---
+
+const RECORDED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
+
+/** True when `text` is JSON written canonically (RFC 8785), as stores keep data and metadata. */
+const isCanonicalText = (text: string): boolean => {
+  try {
+    return canonicalJson(JSON.parse(text)) === text
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Checks a batch of events to import (`importStored`): each well formed, data and metadata canonical
+ * JSON, ids unique, and positions continuing the log from `head` without a gap. The chain itself is
+ * checked against the store's stream heads by `continueChains`.
+ */
+export const checkStoredEvents = (events: unknown, head: number, limits: StoreLimits): ReadonlyArray<StoredEvent> => {
+  if (!Array.isArray(events))
+    throw new InvalidArgumentError('events', `must be an array of stored events, got ${describe(events)}`)
+  if (events.length === 0) throw new InvalidArgumentError('events', 'must hold at least one event')
+  if (events.length > limits.maxBatchEvents)
+    throw new LimitExceededError('events in one import', limits.maxBatchEvents, events.length)
+  const seen = new Set<string>()
+  return events.map((candidate: unknown, i) => {
+    const at = (field = ''): string => `events[${i}]${field}`
+    if (typeof candidate !== 'object' || candidate === null)
+      throw new InvalidArgumentError(at(), `must be a stored event, got ${describe(candidate)}`)
+    const e = candidate as Partial<Record<keyof StoredEvent, unknown>>
+    if (typeof e.eventId !== 'string' || !isUuid(e.eventId) || e.eventId !== e.eventId.toLowerCase())
+      throw new InvalidArgumentError(at('.eventId'), `must be a lower-case UUID, got ${describe(e.eventId)}`)
+    if (seen.has(e.eventId)) throw new InvalidArgumentError(at('.eventId'), `${e.eventId} appears more than once`)
+    seen.add(e.eventId)
+    const streamProblem = streamIdProblem(e.streamId)
+    if (streamProblem !== undefined) throw new InvalidArgumentError(at('.streamId'), streamProblem)
+    if (!isEventTypeName(e.type))
+      throw new InvalidArgumentError(at('.type'), `must be <context>.<PastTenseVerbPhrase>, got ${describe(e.type)}`)
+    if (!isNonNegativeInteger(e.schemaVersion) || e.schemaVersion < 1)
+      throw new InvalidArgumentError(
+        at('.schemaVersion'),
+        `must be a whole number ≥ 1, got ${describe(e.schemaVersion)}`,
+      )
+    if (!isNonNegativeInteger(e.revision))
+      throw new InvalidArgumentError(at('.revision'), `must be a whole number ≥ 0, got ${describe(e.revision)}`)
+    if (e.position !== head + 1 + i)
+      throw new InvalidArgumentError(
+        at('.position'),
+        `must be ${head + 1 + i} (the log continues from position ${head}), got ${describe(e.position)}`,
+      )
+    if (typeof e.data !== 'string' || !isCanonicalText(e.data))
+      throw new InvalidArgumentError(at('.data'), 'must be the canonical (RFC 8785) JSON text of the data')
+    if (typeof e.metadata !== 'string' || !isCanonicalText(e.metadata) || !EventMetadata.is(JSON.parse(e.metadata)))
+      throw new InvalidArgumentError(at('.metadata'), 'must be the canonical (RFC 8785) JSON text of valid metadata')
+    if (e.data.length + e.metadata.length > limits.maxEventSize)
+      throw new LimitExceededError(`${at()} size in characters`, limits.maxEventSize, e.data.length + e.metadata.length)
+    if (typeof e.recordedAt !== 'string' || !RECORDED_AT.test(e.recordedAt) || Number.isNaN(Date.parse(e.recordedAt)))
+      throw new InvalidArgumentError(
+        at('.recordedAt'),
+        `must be a UTC time such as 2024-03-01T09:30:00.000Z, got ${describe(e.recordedAt)}`,
+      )
+    if (!isChainHash(e.hash)) throw new InvalidArgumentError(at('.hash'), 'must be 64 lower-case hex digits')
+    return candidate as StoredEvent
+  })
+}
+
+/**
+ * Walks imported events along their streams' chains, starting from `heads` (each stream's last
+ * stored event; a stream not in it has none): every revision must follow its stream's last and every
+ * hash must be what the chain gives. Returns each touched stream's new head.
+ */
+export const continueChains = (
+  events: ReadonlyArray<StoredEvent>,
+  heads: ReadonlyMap<string, StreamHead>,
+): ReadonlyMap<string, StreamHead> => {
+  const next = new Map<string, StreamHead>()
+  events.forEach((event, i) => {
+    const prev = next.get(event.streamId) ?? heads.get(event.streamId)
+    const expected = (prev?.revision ?? -1) + 1
+    if (event.revision !== expected)
+      throw new InvalidArgumentError(
+        `events[${i}].revision`,
+        `stream ${event.streamId} is at revision ${expected - 1}, so the next event must be revision ${expected}, got ${event.revision}`,
+      )
+    const computed = chainHash(prev?.hash ?? GENESIS_HASH, event)
+    if (computed !== event.hash)
+      throw new InvalidArgumentError(
+        `events[${i}].hash`,
+        `is not the chain's hash of ${event.streamId}@${event.revision} (computed ${computed}): the event or its chain was altered`,
+      )
+    next.set(event.streamId, { streamId: event.streamId, revision: event.revision, hash: computed })
+  })
+  return next
 }

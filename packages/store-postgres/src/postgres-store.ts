@@ -16,10 +16,13 @@ import type {
   NewEvent,
   PageRequest,
   ReadAllOptions,
+  ReadStoredOptions,
   ReadStreamOptions,
   RecordedEvent,
   StoreLimits,
+  StoredEvent,
   StreamAppend,
+  StreamHead,
   SubscribeOptions,
 } from '@civic-ledger/core'
 import {
@@ -40,21 +43,24 @@ import {
   checkSnapshot,
   checkSnapshotRevision,
   checkStreamAppend,
+  checkStoredEvents,
   checkStreamAppends,
   checkStreamId,
   checkSubscribeOptions,
+  continueChains,
   isEventStoreError,
   logPageCursor,
   recordedEvents,
   revisionMatches,
   streamPageCursor,
+  toRecorded as storedToRecorded,
 } from '@civic-ledger/core'
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
 import type { Pool, PoolClient, QueryResultRow } from 'pg'
 import { Observable, Subject, interval, map, merge, share } from 'rxjs'
 import { begin as beginIn, postgresReadModels, transactionOn } from './read-models'
-import { PostgresLedgerError, channelOf, isSchemaName, migrate } from './schema'
+import { PostgresLedgerError, appendLockKey, channelOf, isSchemaName, isoTimeSql, migrate } from './schema'
 
 // --- options ---
 
@@ -121,6 +127,36 @@ const typeParsers = {
 
 const DEFAULT_BATCH_SIZE = 1_000
 
+/** The page size of `readStored`: it is read whole (verification, export), so pages are large. */
+const STORED_BATCH_SIZE = 5_000
+
+/** The fields of a `readStored` row, as text, in this order. */
+type StoredFields = [
+  position: string,
+  streamId: string,
+  revision: string,
+  eventId: string,
+  type: string,
+  schemaVersion: string,
+  data: string,
+  metadata: string,
+  recordedAt: string,
+  hash: string,
+]
+
+const fromStoredFields = (f: StoredFields): StoredEvent => ({
+  eventId: f[3],
+  streamId: f[1],
+  revision: parseBigint(f[2]),
+  position: parseBigint(f[0]),
+  type: f[4],
+  schemaVersion: Number(f[5]),
+  data: f[6],
+  metadata: f[7],
+  recordedAt: f[8],
+  hash: f[9],
+})
+
 const unavailable = (what: string, cause: unknown): StoreUnavailableError =>
   new StoreUnavailableError(`${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
 
@@ -139,12 +175,13 @@ const isConnectionLost = (error: unknown): boolean => {
 }
 
 /** An async iterable over pages fetched one query at a time; `nextPage` returns `undefined` when done. */
-const paged = (nextPage: () => Promise<ReadonlyArray<RecordedEvent> | undefined>): AsyncIterable<RecordedEvent> => ({
+const paged = <A>(nextPage: () => Promise<ReadonlyArray<A> | undefined>): AsyncIterable<A> => ({
   async *[Symbol.asyncIterator]() {
     for (;;) {
       const page = await nextPage()
       if (page === undefined) return
-      yield* page
+      // Not `yield*`: delegating costs an extra await per event.
+      for (const event of page) yield event
     }
   },
 })
@@ -245,16 +282,21 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
    * server restarted, a backend was terminated) is run again, up to once per pooled connection:
    * reads are safe to repeat, and a pool can hold several connections that died while idle.
    */
-  const query = async <R extends QueryResultRow>(sql: string, params: ReadonlyArray<unknown> = []): Promise<R[]> => {
+  const retried = async <A>(read: () => Promise<A>): Promise<A> => {
     for (let attempt = 0; ; attempt++) {
       try {
-        return (await pool.query<R>(sql, params as unknown[])).rows
+        return await read()
       } catch (error) {
         if (attempt < poolSize && isConnectionLost(error)) continue
         throw isEventStoreError(error) ? error : unavailable('the query failed', error)
       }
     }
   }
+  const query = <R extends QueryResultRow>(sql: string, params: ReadonlyArray<unknown> = []): Promise<R[]> =>
+    retried(async () => (await pool.query<R>(sql, params as unknown[])).rows)
+  /** The same, with each row as an array: no object is built per row, for the reads that return many. */
+  const queryArrays = <R extends unknown[]>(sql: string, params: ReadonlyArray<unknown> = []): Promise<R[]> =>
+    retried(async () => (await pool.query<R>({ text: sql, values: params as unknown[], rowMode: 'array' })).rows)
 
   // --- writing ---
 
@@ -388,17 +430,22 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
     try {
       await beginIn(client, schema)
       for (const append of appends) results.push(await runAppend(client, append))
-      const first = results[0]?.firstPosition ?? 0
-      const stamp = await client.query<{ recorded_at: Date }>('SELECT recorded_at FROM events WHERE position = $1', [
-        first,
-      ])
-      const recordedAt = stamp.rows[0]?.recorded_at.toISOString() ?? ''
+      // Each stream's part was stamped by its own call (to the millisecond): read the times back.
+      const { rows: stamps } = await client.query<{ position: number; recorded_at: string }>(
+        `SELECT position, ${isoTimeSql('recorded_at')} AS recorded_at FROM events WHERE position = ANY($1::bigint[])`,
+        [results.map((r) => r.firstPosition)],
+      )
+      const recordedAt = new Map(stamps.map((r) => [r.position, r.recorded_at]))
       const events = appends
         .flatMap((append, a) => {
           const result = results[a]
           return result === undefined
             ? []
-            : recordedEvents(append, { revision: result.firstRevision, position: result.firstPosition }, recordedAt)
+            : recordedEvents(
+                append,
+                { revision: result.firstRevision, position: result.firstPosition },
+                recordedAt.get(result.firstPosition) ?? '',
+              )
         })
         .sort((x, y) => x.position - y.position)
       await handler(events, transactionOn(client, schema))
@@ -491,36 +538,42 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
   }
 
   /**
-   * Reads the whole log forwards with the next page already on its way: positions are gap-free, so
-   * page k is exactly the range [from + k·size, from + (k+1)·size − 1], and the server can produce
-   * it on a second connection while this one's rows are being turned into events. A page shorter
-   * than its range has reached the head.
+   * Reads the whole log forwards with the next pages already on their way: positions are gap-free,
+   * so page k is exactly the range [from + k·size, from + (k+1)·size − 1], and the server can
+   * produce the next `depth` pages on other connections while this one's rows are being turned into
+   * events. A page shorter than its range has reached the head: the pages fetched beyond it are
+   * dropped, so what is returned is a gap-free prefix of the log even while writers append.
    */
-  const readAhead = (from: number, to: number, size: number, maxCount: number): AsyncIterable<RecordedEvent> => {
+  const readAhead = <A>(
+    from: number,
+    to: number,
+    size: number,
+    maxCount: number,
+    readRange: (low: number, high: number) => Promise<ReadonlyArray<A>>,
+    depth = 1,
+  ): AsyncIterable<A> => {
     const last = Math.min(to, from + maxCount - 1)
-    const fetchRange = (start: number): Promise<ReadonlyArray<RecordedEvent>> | undefined => {
-      if (start > last) return undefined
-      const page = readAllPage(
-        { low: start, high: Math.min(start + size - 1, last), backwards: false, limit: size },
-        undefined,
-      )
-      // A reader that stops early leaves the page fetched ahead unread: its failure is no one's error.
-      page.catch(() => undefined)
-      return page
-    }
+    const pending: Array<{ readonly page: Promise<ReadonlyArray<A>>; readonly length: number }> = []
     let start = from
-    let next = fetchRange(start)
+    const fetchNext = (): void => {
+      if (start > last) return
+      const high = Math.min(start + size - 1, last)
+      const page = readRange(start, high)
+      // A reader that stops early leaves the pages fetched ahead unread: their failure is no one's error.
+      page.catch(() => undefined)
+      pending.push({ page, length: high - start + 1 })
+      start = high + 1
+    }
+    fetchNext()
     return paged(async () => {
-      const current = next
+      const current = pending.shift()
       if (current === undefined) return undefined
       ensureOpen()
-      const rangeEnd = Math.min(start + size - 1, last)
-      start += size
-      next = fetchRange(start)
-      const page = await current
-      if (page.length < rangeEnd - (start - size) + 1) {
-        // The head was inside this range: nothing lies beyond it, so the page fetched ahead is empty.
-        next = undefined
+      while (pending.length < depth && start <= last) fetchNext()
+      const page = await current.page
+      if (page.length < current.length) {
+        pending.length = 0
+        start = last + 1
       }
       return page
     })
@@ -528,6 +581,147 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
 
   const head = async (): Promise<number> =>
     (await query<{ head: number }>(`SELECT coalesce(max(position), 0)::bigint AS head FROM ${s}.events`))[0]?.head ?? 0
+
+  // --- the chain ---
+
+  // Each row comes as one tab-separated text, split here: several times cheaper to receive than ten
+  // columns. Canonical JSON holds no raw tab (JSON escapes it in strings, and canonical text has no
+  // whitespace), nor do names, ids, times or hashes; a page with a row that does not split into ten
+  // fields (its text was not written by this store) is read again column by column.
+  const STORED_FROM = `FROM ${s}.events e JOIN ${s}.streams s ON s.id = e.stream
+    WHERE e.position BETWEEN $1 AND $2 ORDER BY e.position`
+  const STORED_LINES_SQL = `SELECT concat_ws(E'\\t', e.position, s.name, e.revision, e.event_id, e.type, e.schema_version,
+      e.data, e.metadata, ${isoTimeSql('e.recorded_at')}, encode(e.hash, 'hex')) ${STORED_FROM}`
+  const STORED_COLUMNS_SQL = `SELECT e.position::text, s.name, e.revision::text, e.event_id::text, e.type,
+      e.schema_version::text, e.data::text, e.metadata::text, ${isoTimeSql('e.recorded_at')}, encode(e.hash, 'hex')
+    ${STORED_FROM}`
+
+  /** Positions `low..high` exactly as stored: data and metadata as text, the time as the chain writes it. */
+  const readStoredPage = async (low: number, high: number): Promise<ReadonlyArray<StoredEvent>> => {
+    const lines = await queryArrays<[string]>(STORED_LINES_SQL, [low, high])
+    const events: StoredEvent[] = []
+    for (const [line] of lines) {
+      const fields = line.split('\t')
+      if (fields.length !== 10) {
+        const rows = await queryArrays<StoredFields>(STORED_COLUMNS_SQL, [low, high])
+        return rows.map(fromStoredFields)
+      }
+      events.push(fromStoredFields(fields as StoredFields))
+    }
+    return events
+  }
+
+  /**
+   * Every stream's last event at or below $1, in one statement (one snapshot). A stream no event
+   * after $1 touched is at its head, kept in `streams`; only the streams touched later are looked
+   * up, each by its (stream, revision) index from the top down. At the head, nothing was touched.
+   */
+  const STREAM_HEADS_SQL = `WITH touched AS (SELECT DISTINCT stream FROM ${s}.events WHERE position > $1)
+    SELECT s.name, s.revision, encode(s.head_hash, 'hex') FROM ${s}.streams s
+    WHERE s.revision >= 0 AND NOT EXISTS (SELECT 1 FROM touched t WHERE t.stream = s.id)
+    UNION ALL
+    SELECT s.name, e.revision, encode(e.hash, 'hex')
+    FROM touched t JOIN ${s}.streams s ON s.id = t.stream
+    CROSS JOIN LATERAL (
+      SELECT x.revision, x.hash FROM ${s}.events x WHERE x.stream = t.stream AND x.position <= $1
+      ORDER BY x.revision DESC LIMIT 1
+    ) e`
+
+  /**
+   * Writes imported events in one transaction under the append lock: the log's head read and the
+   * events checked against it (positions, canonical text, ids not yet stored, each stream's chain),
+   * then rows and stream heads written as given, and inline projections run on the same
+   * transaction. Any failure rolls back everything.
+   */
+  const importEvents = async (events: ReadonlyArray<StoredEvent>): Promise<void> => {
+    let client: PoolClient
+    try {
+      client = await pool.connect()
+    } catch (error) {
+      throw unavailable('could not connect', error)
+    }
+    let failure: unknown
+    try {
+      await beginIn(client, schema)
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [appendLockKey(schema)])
+      const { rows: logHead } = await client.query<{ head: number }>(
+        'SELECT coalesce(max(position), 0)::bigint AS head FROM events',
+      )
+      const checked = checkStoredEvents(events, logHead[0]?.head ?? 0, limits)
+      const { rows: taken } = await client.query<{ event_id: string }>(
+        'SELECT event_id::text AS event_id FROM events WHERE event_id = ANY($1::uuid[])',
+        [checked.map((e) => e.eventId)],
+      )
+      if (taken.length > 0) {
+        const stored = new Set(taken.map((r) => r.event_id))
+        const first = checked.find((e) => stored.has(e.eventId))
+        throw new EventIdConflictError(first?.eventId ?? taken[0]?.event_id ?? '', 'is already stored')
+      }
+      const { rows: current } = await client.query<{ name: string; revision: number; hash: string | null }>(
+        "SELECT name, revision, encode(head_hash, 'hex') AS hash FROM streams WHERE name = ANY($1::text[])",
+        [[...new Set(checked.map((e) => e.streamId))]],
+      )
+      const next = continueChains(
+        checked,
+        new Map(
+          current.flatMap((r): Array<[string, StreamHead]> =>
+            r.hash === null ? [] : [[r.name, { streamId: r.name, revision: r.revision, hash: r.hash }]],
+          ),
+        ),
+      )
+      const touched = [...next.values()]
+      const { rows: streamIds } = await client.query<{ id: number; name: string }>(
+        `INSERT INTO streams (name, revision, head_hash)
+           SELECT u.name, u.revision, decode(u.hash, 'hex')
+           FROM unnest($1::text[], $2::bigint[], $3::text[]) AS u (name, revision, hash)
+         ON CONFLICT (name) DO UPDATE SET revision = excluded.revision, head_hash = excluded.head_hash
+         RETURNING id, name`,
+        [touched.map((h) => h.streamId), touched.map((h) => h.revision), touched.map((h) => h.hash)],
+      )
+      const idOf = new Map(streamIds.map((r) => [r.name, r.id]))
+      await client.query(
+        `INSERT INTO events
+             (position, stream, revision, event_id, type, schema_version, data, metadata, recorded_at, hash)
+           SELECT u.position, u.stream, u.revision, u.event_id, u.type, u.schema_version, u.data::json, u.metadata::json,
+                  u.recorded_at::timestamptz, decode(u.hash, 'hex')
+           FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::uuid[], $5::text[], $6::integer[], $7::text[],
+                       $8::text[], $9::text[], $10::text[])
+             AS u (position, stream, revision, event_id, type, schema_version, data, metadata, recorded_at, hash)`,
+        [
+          checked.map((e) => e.position),
+          checked.map((e) => idOf.get(e.streamId)),
+          checked.map((e) => e.revision),
+          checked.map((e) => e.eventId),
+          checked.map((e) => e.type),
+          checked.map((e) => e.schemaVersion),
+          checked.map((e) => e.data),
+          checked.map((e) => e.metadata),
+          checked.map((e) => e.recordedAt),
+          checked.map((e) => e.hash),
+        ],
+      )
+      await client.query('SELECT pg_notify($1, $2)', [
+        channelOf(schema),
+        String(checked[checked.length - 1]?.position ?? 0),
+      ])
+      if (inline !== undefined) await inline(checked.map(storedToRecorded), transactionOn(client, schema))
+      await client.query('COMMIT')
+    } catch (error) {
+      failure = error
+      await client.query('ROLLBACK').catch(() => undefined)
+    } finally {
+      client.release(failure !== undefined && pgCode(failure) === undefined && !isEventStoreError(failure))
+    }
+    if (failure === undefined) {
+      localCommits.next()
+      return
+    }
+    if (isEventStoreError(failure)) throw failure
+    // A data exception (class 22): a value PostgreSQL cannot hold, such as a time outside its range.
+    if (pgCode(failure)?.startsWith('22') === true)
+      throw new InvalidArgumentError('events', `cannot be stored: ${(failure as Error).message}`)
+    throw unavailable('the import failed and nothing is known to have been written', failure)
+  }
 
   // Commits of other app instances arrive as notifications; a slow poll covers a dropped listener.
   const notifications = new Observable<void>((subscriber) => {
@@ -605,6 +799,7 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
           o.toPosition ?? Number.MAX_SAFE_INTEGER,
           o.batchSize ?? DEFAULT_BATCH_SIZE,
           o.maxCount ?? Number.MAX_SAFE_INTEGER,
+          (low, high) => readAllPage({ low, high, backwards: false, limit: high - low + 1 }, undefined),
         )
       const cursor = logPageCursor(o, DEFAULT_BATCH_SIZE)
       return paged(async () => {
@@ -636,6 +831,38 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
           return batchUpToHead(page, fromPosition, headNow, batchSize)
         },
       })
+    },
+
+    readStored: (readOptions?: ReadStoredOptions) => {
+      ensureOpen()
+      const o = checkReadAllOptions(readOptions)
+      return readAhead(
+        Math.max(o.fromPosition ?? 1, 1),
+        o.toPosition ?? Number.MAX_SAFE_INTEGER,
+        o.batchSize ?? STORED_BATCH_SIZE,
+        Number.MAX_SAFE_INTEGER,
+        readStoredPage,
+        2,
+      )
+    },
+
+    streamHeads: (position: number) => {
+      ensureOpen()
+      if (typeof position !== 'number' || Number.isNaN(position))
+        throw new InvalidArgumentError('position', `must be a position, got ${String(position)}`)
+      const at = Math.min(Math.max(Math.floor(position), 0), Number.MAX_SAFE_INTEGER)
+      return {
+        async *[Symbol.asyncIterator]() {
+          ensureOpen()
+          for (const [streamId, revision, hash] of await queryArrays<[string, number, string]>(STREAM_HEADS_SQL, [at]))
+            yield { streamId, revision, hash }
+        },
+      }
+    },
+
+    importStored: async (events: ReadonlyArray<StoredEvent>) => {
+      ensureOpen()
+      await importEvents(events)
     },
 
     headPosition: async () => {

@@ -10,7 +10,8 @@
  * `position > last` is safe, which it is not when positions come from a sequence handed out before
  * commit.
  */
-import type { PoolClient } from 'pg'
+import { GENESIS_HASH, canonicalJson, chainHash } from '@civic-ledger/core'
+import type { ClientBase } from 'pg'
 
 // --- names ---
 
@@ -21,6 +22,16 @@ export const isSchemaName = (name: unknown): name is string => typeof name === '
 
 /** The channel live subscriptions listen on. */
 export const channelOf = (schema: string): string => `civic_ledger_${schema}`
+
+/** The key of the transaction-scoped advisory lock every write to the log takes (`hashtext` of it). */
+export const appendLockKey = (schema: string): string => `civic-ledger:${schema}`
+
+/**
+ * SQL giving a `timestamptz` expression's text as a chain envelope and `toISOString` write it:
+ * `2024-03-01T09:30:00.000Z`. Recorded times are stored truncated to milliseconds.
+ */
+export const isoTimeSql = (expression: string): string =>
+  `to_char(${expression} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
 
 // --- errors ---
 
@@ -50,6 +61,166 @@ export class PostgresLedgerError extends Error {
 interface Migration {
   readonly version: number
   readonly sql: (schema: string) => string
+  /** Work in JavaScript after the SQL, in the same transaction (a backfill). */
+  readonly run?: (client: ClientBase, schema: string) => Promise<void>
+}
+
+/**
+ * The function every append goes through, one round trip: under the ledger's advisory lock it checks
+ * the expected revision, takes the next positions, and chains each event to the one before it in its
+ * stream. The envelope is built here exactly as core's `canonicalEnvelope` writes it — data and
+ * metadata are the canonical JSON text the client sent, spliced in as stored; the other members are
+ * JSON strings and integers — so `hash = sha256(prev ‖ envelope)` is the hash `chainHash` gives.
+ * The hashes are computed in a loop (each needs the one before), then every row is written by one
+ * INSERT from the arrays the loop built.
+ */
+const appendFunction = (s: string): string => `
+  CREATE OR REPLACE FUNCTION "${s}".append_events(
+    p_stream text, p_expected text, p_ids uuid[], p_types text[], p_versions integer[], p_data json, p_metadata json
+  ) RETURNS TABLE (first_revision bigint, last_revision bigint, first_position bigint, last_position bigint)
+  LANGUAGE plpgsql AS $fn$
+  DECLARE
+    v_stream bigint;
+    v_revision bigint := -1;
+    v_prev text;
+    v_head bigint;
+    v_count integer := cardinality(p_ids);
+    v_now timestamptz := date_trunc('milliseconds', clock_timestamp());
+    v_recorded_at text;
+    v_stream_id text := to_json(p_stream)::text;
+    v_hash bytea;
+    v_hashes bytea[] := '{}';
+    v_data json[] := '{}';
+    v_metadata json[] := '{}';
+    r record;
+  BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('${appendLockKey(s)}'));
+    SELECT id, revision, encode(head_hash, 'hex') INTO v_stream, v_revision, v_prev
+      FROM "${s}".streams WHERE name = p_stream;
+    IF v_stream IS NULL THEN v_revision := -1; END IF;
+    IF NOT (p_expected = 'any'
+        OR (p_expected = 'noStream' AND v_revision = -1)
+        OR (p_expected = 'streamExists' AND v_revision >= 0)
+        OR (p_expected ~ '^[0-9]+$' AND p_expected::bigint = v_revision)) THEN
+      RAISE EXCEPTION 'wrong expected revision' USING ERRCODE = 'CL001', DETAIL = v_revision::text;
+    END IF;
+    IF v_stream IS NULL THEN
+      INSERT INTO "${s}".streams (name, revision) VALUES (p_stream, -1) RETURNING id INTO v_stream;
+    END IF;
+    v_prev := coalesce(v_prev, repeat('0', 64));
+    SELECT coalesce(max(position), 0) INTO v_head FROM "${s}".events;
+    v_recorded_at := to_json(${isoTimeSql('v_now')})::text;
+    FOR r IN
+      SELECT d.i::integer AS i, d.value AS data, m.value AS metadata
+      FROM json_array_elements(p_data) WITH ORDINALITY AS d (value, i)
+      JOIN json_array_elements(p_metadata) WITH ORDINALITY AS m (value, i) ON m.i = d.i
+      ORDER BY d.i
+    LOOP
+      v_hash := sha256(convert_to(
+        v_prev
+        || '{"data":' || r.data::text
+        || ',"eventId":' || to_json(p_ids[r.i]::text)::text
+        || ',"metadata":' || r.metadata::text
+        || ',"position":' || (v_head + r.i)::text
+        || ',"recordedAt":' || v_recorded_at
+        || ',"revision":' || (v_revision + r.i)::text
+        || ',"schemaVersion":' || p_versions[r.i]::text
+        || ',"streamId":' || v_stream_id
+        || ',"type":' || to_json(p_types[r.i])::text
+        || '}', 'UTF8'));
+      v_hashes[r.i] := v_hash;
+      v_data[r.i] := r.data;
+      v_metadata[r.i] := r.metadata;
+      v_prev := encode(v_hash, 'hex');
+    END LOOP;
+    INSERT INTO "${s}".events
+        (position, stream, revision, event_id, type, schema_version, data, metadata, recorded_at, hash)
+      SELECT v_head + u.i, v_stream, v_revision + u.i, u.event_id, u.type, u.schema_version, u.data, u.metadata, v_now, u.hash
+      FROM unnest(p_ids, p_types, p_versions, v_data, v_metadata, v_hashes)
+        WITH ORDINALITY AS u (event_id, type, schema_version, data, metadata, hash, i);
+    UPDATE "${s}".streams SET revision = v_revision + v_count, head_hash = v_hash WHERE id = v_stream;
+    PERFORM pg_notify('${channelOf(s)}', (v_head + v_count)::text);
+    RETURN QUERY SELECT v_revision + 1, v_revision + v_count, v_head + 1, v_head + v_count;
+  END
+  $fn$;
+`
+
+/** Events read per page by the chain's backfill. */
+const BACKFILL_PAGE = 5_000
+
+interface BackfillRow {
+  readonly position: number | string
+  readonly stream: number | string
+  readonly stream_name: string
+  readonly revision: number | string
+  readonly event_id: string
+  readonly type: string
+  readonly schema_version: number
+  readonly data: string
+  readonly metadata: string
+  readonly recorded_at: string
+}
+
+/**
+ * Chains the events an older release wrote: each stream in revision order (its position order), a
+ * page at a time, rewriting data and metadata as canonical JSON and writing each event's hash, then
+ * each stream's last hash. Times are read as `readStored` writes them (they were truncated to the
+ * millisecond first).
+ */
+const backfillChain = async (client: ClientBase, schema: string): Promise<void> => {
+  const s = `"${schema}"`
+  let after: readonly [number, number] = [0, -1]
+  let stream: number | undefined
+  let prev = GENESIS_HASH
+  for (;;) {
+    const { rows } = await client.query<BackfillRow>(
+      `SELECT e.position, e.stream, s.name AS stream_name, e.revision, e.event_id::text AS event_id, e.type,
+              e.schema_version, e.data::text AS data, e.metadata::text AS metadata,
+              ${isoTimeSql('e.recorded_at')} AS recorded_at
+       FROM ${s}.events e JOIN ${s}.streams s ON s.id = e.stream
+       WHERE (e.stream, e.revision) > ($1, $2) ORDER BY e.stream, e.revision LIMIT $3`,
+      [after[0], after[1], BACKFILL_PAGE],
+    )
+    if (rows.length === 0) break
+    const positions: number[] = []
+    const data: string[] = []
+    const metadata: string[] = []
+    const hashes: string[] = []
+    for (const row of rows) {
+      const streamKey = Number(row.stream)
+      if (streamKey !== stream) {
+        stream = streamKey
+        prev = GENESIS_HASH
+      }
+      const fields = {
+        eventId: row.event_id,
+        streamId: row.stream_name,
+        revision: Number(row.revision),
+        position: Number(row.position),
+        type: row.type,
+        schemaVersion: row.schema_version,
+        data: canonicalJson(JSON.parse(row.data)),
+        metadata: canonicalJson(JSON.parse(row.metadata)),
+        recordedAt: row.recorded_at,
+      }
+      prev = chainHash(prev, fields)
+      positions.push(fields.position)
+      data.push(fields.data)
+      metadata.push(fields.metadata)
+      hashes.push(prev)
+      after = [streamKey, fields.revision]
+    }
+    await client.query(
+      `UPDATE ${s}.events e SET data = u.data::json, metadata = u.metadata::json, hash = decode(u.hash, 'hex')
+       FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[]) AS u (position, data, metadata, hash)
+       WHERE e.position = u.position`,
+      [positions, data, metadata, hashes],
+    )
+    if (rows.length < BACKFILL_PAGE) break
+  }
+  await client.query(
+    `UPDATE ${s}.streams s SET head_hash = e.hash FROM ${s}.events e WHERE e.stream = s.id AND e.revision = s.revision`,
+  )
 }
 
 const MIGRATIONS: ReadonlyArray<Migration> = [
@@ -95,7 +266,7 @@ const MIGRATIONS: ReadonlyArray<Migration> = [
         v_count integer := cardinality(p_ids);
         v_now timestamptz := clock_timestamp();
       BEGIN
-        PERFORM pg_advisory_xact_lock(hashtext('civic-ledger:${s}'));
+        PERFORM pg_advisory_xact_lock(hashtext('${appendLockKey(s)}'));
         SELECT id, revision INTO v_stream, v_revision FROM "${s}".streams WHERE name = p_stream;
         IF v_stream IS NULL THEN v_revision := -1; END IF;
         IF NOT (p_expected = 'any'
@@ -154,6 +325,23 @@ const MIGRATIONS: ReadonlyArray<Migration> = [
       CREATE TABLE "${s}".privacy_erased (subject text PRIMARY KEY, erased_at timestamptz NOT NULL);
     `,
   },
+  {
+    // The audit hash chain (core's chain.ts): each event's hash, each stream's last hash. Recorded
+    // times are kept to the millisecond, the precision the chain's envelope writes.
+    version: 4,
+    sql: (s) => `
+      ALTER TABLE "${s}".events ADD COLUMN hash bytea CONSTRAINT events_hash_sha256 CHECK (octet_length(hash) = 32);
+      ALTER TABLE "${s}".streams ADD COLUMN head_hash bytea
+        CONSTRAINT streams_head_hash_sha256 CHECK (octet_length(head_hash) = 32);
+      UPDATE "${s}".events SET recorded_at = date_trunc('milliseconds', recorded_at)
+        WHERE recorded_at <> date_trunc('milliseconds', recorded_at);
+      ${appendFunction(s)}
+    `,
+    run: async (client, schema) => {
+      await backfillChain(client, schema)
+      await client.query(`ALTER TABLE "${schema}".events ALTER COLUMN hash SET NOT NULL`)
+    },
+  },
 ]
 
 /** The schema version this release writes. */
@@ -161,9 +349,10 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0
 
 /**
  * Creates the schema or brings it up to date, in one transaction under a lock, so several app
- * instances starting together migrate once. Refuses a schema written by a newer release.
+ * instances starting together migrate once. Refuses a schema written by a newer release. `target`
+ * stops at an earlier version (tests build an older release's ledger with it).
  */
-export const migrate = async (client: PoolClient, schema: string): Promise<void> => {
+export const migrate = async (client: ClientBase, schema: string, target = SCHEMA_VERSION): Promise<void> => {
   await client.query('BEGIN')
   try {
     await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`civic-ledger-migrate:${schema}`])
@@ -179,13 +368,14 @@ export const migrate = async (client: PoolClient, schema: string): Promise<void>
         `schema ${schema} was written by a newer release (version ${current}; this release knows up to ${SCHEMA_VERSION}); upgrade @civic-ledger/store-postgres`,
       )
     for (const migration of MIGRATIONS) {
-      if (migration.version <= current) continue
+      if (migration.version <= current || migration.version > target) continue
       await client.query(migration.sql(schema))
+      await migration.run?.(client, schema)
     }
     await client.query(
       `INSERT INTO "${schema}".ledger_meta (key, value) VALUES ('schema_version', $1)
        ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-      [String(Math.max(current, SCHEMA_VERSION))],
+      [String(Math.max(current, target))],
     )
     await client.query('COMMIT')
   } catch (error) {

@@ -20,7 +20,7 @@ import { join } from 'node:path'
 import test from 'ava'
 import type { ExecutionContext } from 'ava'
 import BetterSqlite3 from 'better-sqlite3'
-import { InvalidArgumentError, createLedger } from '@civic-ledger/core'
+import { InvalidArgumentError, createLedger, verifyLedger } from '@civic-ledger/core'
 import { collect, testEvent, testEvents } from '@civic-ledger/testing'
 import { APPLICATION_ID, LedgerFileError, SCHEMA_VERSION, parseSqliteConnection, sqliteStoreProvider } from './index'
 import type { LedgerFileProblem } from './index'
@@ -352,4 +352,31 @@ test('createLedger refuses a file that is not a ledger with LedgerFileError, unc
   const error = await t.throwsAsync(createLedger({ store: `sqlite:${path}` }), { instanceOf: LedgerFileError })
   t.is(error?.problem, 'not-a-ledger')
   t.deepEqual(fileState(path, dir), before)
+})
+
+test('a ledger written before the hash chain is migrated: data made canonical, every chain computed', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'ledger.db')
+  const first = await openSqliteEventStore({ path })
+  await first.appendToStream('grants.fund-1', [testEvent({ name: 'Fenland fund', amount: 5000 })], {
+    expectedRevision: 'noStream',
+  })
+  await first.appendToStream('grants.fund-2', testEvents(2), { expectedRevision: 'noStream' })
+  await first.appendToStream('grants.fund-1', testEvents(2), { expectedRevision: 0 })
+  await first.close()
+  // As a schema-3 file held it: no hash columns, data in the writer's own member order.
+  const db = new BetterSqlite3(path)
+  db.prepare('UPDATE events SET data = ? WHERE position = 1').run('{"name":"Fenland fund","amount":5000}')
+  db.exec('ALTER TABLE events DROP COLUMN hash; ALTER TABLE streams DROP COLUMN head_hash; PRAGMA user_version = 3')
+  db.close()
+
+  const reopened = await openSqliteEventStore({ path })
+  t.teardown(() => reopened.close())
+  const stored = await collect(() => reopened.readStored())
+  t.is(stored[0]?.data, '{"amount":5000,"name":"Fenland fund"}')
+  const report = await verifyLedger(reopened)
+  t.deepEqual(report, { ok: true, events: 5, streams: 2, ledgerSeals: 0, sealFiles: 0 })
+  // Appends after the migration continue the migrated chains.
+  await reopened.appendToStream('grants.fund-2', testEvents(1), { expectedRevision: 1 })
+  t.true((await verifyLedger(reopened)).ok)
 })

@@ -6,6 +6,7 @@
 import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { Database } from 'better-sqlite3'
+import { GENESIS_HASH, canonicalJson, chainHash } from '@civic-ledger/core'
 
 // --- model ---
 
@@ -32,6 +33,61 @@ export class LedgerFileError extends Error {
 interface Migration {
   readonly version: number
   readonly sql: string
+  /** Work SQL alone cannot do, run after `sql` in the same transaction. */
+  readonly run?: (db: Database) => void
+}
+
+/**
+ * Brings events written before the hash chain into it: data and metadata rewritten as canonical
+ * JSON, and every stream's chain computed in position order. Reads a page at a time.
+ */
+const chainExistingEvents = (db: Database): void => {
+  const page = db.prepare<
+    [number],
+    {
+      position: number
+      revision: number
+      event_id: string
+      type: string
+      schema_version: number
+      data: string
+      metadata: string
+      recorded_at: string
+      stream: number
+      name: string
+    }
+  >(
+    `SELECT e.position, e.revision, e.event_id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at, e.stream, s.name
+     FROM events e JOIN streams s ON s.id = e.stream WHERE e.position > ? ORDER BY e.position LIMIT 1000`,
+  )
+  const update = db.prepare<[string, string, Buffer, number]>(
+    'UPDATE events SET data = ?, metadata = ?, hash = ? WHERE position = ?',
+  )
+  const setHead = db.prepare<[Buffer, number]>('UPDATE streams SET head_hash = ? WHERE id = ?')
+  const heads = new Map<number, string>()
+  for (let after = 0; ;) {
+    const rows = page.all(after)
+    if (rows.length === 0) break
+    for (const row of rows) {
+      const data = canonicalJson(JSON.parse(row.data))
+      const metadata = canonicalJson(JSON.parse(row.metadata))
+      const hash = chainHash(heads.get(row.stream) ?? GENESIS_HASH, {
+        eventId: row.event_id,
+        streamId: row.name,
+        revision: row.revision,
+        position: row.position,
+        type: row.type,
+        schemaVersion: row.schema_version,
+        data,
+        metadata,
+        recordedAt: row.recorded_at,
+      })
+      heads.set(row.stream, hash)
+      update.run(data, metadata, Buffer.from(hash, 'hex'), row.position)
+      after = row.position
+    }
+  }
+  for (const [stream, hash] of heads) setHead.run(Buffer.from(hash, 'hex'), stream)
 }
 
 // Stream names map to integer ids so the (stream, revision) index is on integers; `position` is the
@@ -110,6 +166,16 @@ const MIGRATIONS: ReadonlyArray<Migration> = [
         erased_at TEXT NOT NULL
       ) WITHOUT ROWID;
     `,
+  },
+  {
+    // The hash chain (encoding civic-ledger-chain/1): each event's hash, and each stream's last
+    // hash so an append need not look it up among the events.
+    version: 4,
+    sql: `
+      ALTER TABLE events ADD COLUMN hash BLOB;
+      ALTER TABLE streams ADD COLUMN head_hash BLOB;
+    `,
+    run: chainExistingEvents,
   },
 ]
 
@@ -196,6 +262,7 @@ export const migrate = (db: Database): void => {
     for (const migration of MIGRATIONS) {
       if (migration.version <= current) continue
       db.exec(migration.sql)
+      migration.run?.(db)
       db.pragma(`user_version = ${migration.version}`)
     }
     db.pragma(`application_id = ${APPLICATION_ID}`)

@@ -19,8 +19,11 @@ import type {
   NewEvent,
   PageRequest,
   ReadAllOptions,
+  ReadStoredOptions,
   ReadStreamOptions,
   RecordedEvent,
+  StoredEvent,
+  StreamHead,
   StoreLimits,
   StoredEventLocation,
   StreamAppend,
@@ -29,6 +32,11 @@ import type {
 import {
   DEFAULT_LIMITS,
   EventIdConflictError,
+  GENESIS_HASH,
+  chainHash,
+  checkStoredEvents,
+  continueChains,
+  toRecorded as storedToRecorded,
   StoreUnavailableError,
   SubjectErasedError,
   checkSubject,
@@ -94,6 +102,25 @@ interface EventRow {
   readonly stream_name: string
 }
 
+/** An event row with its chain hash, as `readStored` reads it. */
+interface StoredRow extends EventRow {
+  readonly hash: Buffer | null
+}
+
+const toStored = (row: StoredRow): StoredEvent => ({
+  eventId: row.event_id,
+  streamId: row.stream_name,
+  revision: row.revision,
+  position: row.position,
+  type: row.type,
+  schemaVersion: row.schema_version,
+  data: row.data,
+  metadata: row.metadata,
+  recordedAt: row.recorded_at,
+  // A missing hash reads as empty, which no chain hash equals: verify names the event.
+  hash: row.hash === null ? '' : row.hash.toString('hex'),
+})
+
 const EVENT_COLUMNS =
   'e.position, e.revision, e.event_id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at, s.name AS stream_name'
 
@@ -128,9 +155,9 @@ const toRecorded = (rows: ReadonlyArray<EventRow>): ReadonlyArray<RecordedEvent>
  * An async iterable over pages fetched synchronously: a hand-written iterator costs a resolved
  * promise per event, not a generator's machinery. `nextPage` returns `undefined` when done.
  */
-const paged = (nextPage: () => ReadonlyArray<RecordedEvent> | undefined): AsyncIterable<RecordedEvent> => ({
+const paged = <A>(nextPage: () => ReadonlyArray<A> | undefined): AsyncIterable<A> => ({
   [Symbol.asyncIterator]: () => {
-    let page: ReadonlyArray<RecordedEvent> = []
+    let page: ReadonlyArray<A> = []
     let i = 0
     let done = false
     return {
@@ -162,6 +189,8 @@ const paged = (nextPage: () => ReadonlyArray<RecordedEvent> | undefined): AsyncI
 })
 
 const DEFAULT_BATCH_SIZE = 500
+/** Reading the log as stored (verify, export) goes page by page through the whole of it. */
+const STORED_BATCH_SIZE = 2_000
 
 /** An append waiting for the next group commit. */
 interface PendingWrite {
@@ -263,17 +292,21 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
   const readModelReader = readerOf(reader)
 
   // --- statements ---
-  const selectStream = db.prepare<[string], { id: number; revision: number }>(
-    'SELECT id, revision FROM streams WHERE name = ?',
+  const selectStream = db.prepare<[string], { id: number; revision: number; head_hash: Buffer | null }>(
+    'SELECT id, revision, head_hash FROM streams WHERE name = ?',
   )
   const selectStreamForRead = reader.prepare<[string], { id: number; revision: number }>(
     'SELECT id, revision FROM streams WHERE name = ?',
   )
   const insertStream = db.prepare<[string]>('INSERT INTO streams (name, revision) VALUES (?, -1)')
-  const updateStream = db.prepare<[number, number]>('UPDATE streams SET revision = ? WHERE id = ?')
-  const insertEvent = db.prepare<[number, number, string, string, number, string, string, string]>(
-    'INSERT INTO events (stream, revision, event_id, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  const updateStream = db.prepare<[number, Buffer, number]>(
+    'UPDATE streams SET revision = ?, head_hash = ? WHERE id = ?',
   )
+  const insertEvent = db.prepare<[number, number, number, string, string, number, string, string, string, Buffer]>(
+    'INSERT INTO events (position, stream, revision, event_id, type, schema_version, data, metadata, recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+  )
+  // The writer's own view of the head: inside a write it includes the transaction's own events.
+  const writerHead = db.prepare<[], { head: number | null }>('SELECT max(position) AS head FROM events')
   const findEvent = db.prepare<[string], { position: number; revision: number; type: string; stream_name: string }>(
     'SELECT e.position, e.revision, e.type, s.name AS stream_name FROM events e JOIN streams s ON s.id = e.stream WHERE e.event_id = ?',
   )
@@ -304,6 +337,16 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
   )
   const insertErased = db.prepare<[string, string]>(
     'INSERT OR IGNORE INTO privacy_erased (subject, erased_at) VALUES (?, ?)',
+  )
+  const selectStored = reader.prepare<[number, number, number], StoredRow>(
+    `SELECT ${EVENT_COLUMNS}, e.hash FROM events e JOIN streams s ON s.id = e.stream WHERE e.position BETWEEN ? AND ? ORDER BY e.position LIMIT ?`,
+  )
+  const selectHeads = reader.prepare<[number], { stream_name: string; revision: number; hash: Buffer | null }>(
+    `SELECT s.name AS stream_name, e.revision, e.hash FROM streams s JOIN events e ON e.stream = s.id
+       AND e.revision = (SELECT max(x.revision) FROM events x WHERE x.stream = s.id AND x.position <= ?)`,
+  )
+  const selectCurrentHeads = reader.prepare<[], { stream_name: string; revision: number; hash: Buffer | null }>(
+    'SELECT name AS stream_name, revision, head_hash AS hash FROM streams WHERE revision >= 0',
   )
   const headStatement = reader.prepare<[], { head: number | null }>('SELECT max(position) AS head FROM events')
   const begin = db.prepare('BEGIN IMMEDIATE')
@@ -344,37 +387,53 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
       throw new WrongExpectedRevisionError(append.streamId, append.expectedRevision, actual)
     }
     const streamKey = stream?.id ?? Number(insertStream.run(append.streamId).lastInsertRowid)
+    // One writer at a time: the next position is the head plus one, known before the insert, so
+    // each event's hash (which covers its position) is written with it.
+    const firstPosition = (writerHead.get()?.head ?? 0) + 1
     let revision = actual
-    let firstPosition = 0
-    let lastPosition = 0
+    let position = firstPosition - 1
+    let prev = stream?.head_hash?.toString('hex') ?? GENESIS_HASH
+    let prevBytes = stream?.head_hash ?? null
     for (const { event, data, metadata } of append.events) {
       revision++
+      position++
+      prev = chainHash(prev, {
+        eventId: event.eventId,
+        streamId: append.streamId,
+        revision,
+        position,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        data,
+        metadata,
+        recordedAt,
+      })
+      prevBytes = Buffer.from(prev, 'hex')
       try {
-        lastPosition = Number(
-          insertEvent.run(
-            streamKey,
-            revision,
-            event.eventId,
-            event.type,
-            event.schemaVersion,
-            data,
-            metadata,
-            recordedAt,
-          ).lastInsertRowid,
+        insertEvent.run(
+          position,
+          streamKey,
+          revision,
+          event.eventId,
+          event.type,
+          event.schemaVersion,
+          data,
+          metadata,
+          recordedAt,
+          prevBytes,
         )
       } catch (error) {
         if (isUniqueEventIdViolation(error)) throw new EventIdTaken()
         throw error
       }
-      if (firstPosition === 0) firstPosition = lastPosition
     }
-    updateStream.run(revision, streamKey)
+    if (prevBytes !== null) updateStream.run(revision, prevBytes, streamKey)
     return {
       streamId: append.streamId,
       firstRevision: actual + 1,
       lastRevision: revision,
       firstPosition,
-      lastPosition,
+      lastPosition: position,
       alreadyStored: false,
     }
   }
@@ -733,6 +792,91 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
         },
       })
     },
+
+    readStored: (readOptions?: ReadStoredOptions) => {
+      ensureOpen()
+      const o = checkReadAllOptions(readOptions)
+      const cursor = logPageCursor({ ...o, direction: 'forwards' }, o.batchSize ?? STORED_BATCH_SIZE)
+      return paged(() => {
+        const page = cursor.next()
+        if (page === undefined) return undefined
+        if (closed) throw new StoreUnavailableError(`the ledger ${options.path} is closed`)
+        const rows = selectStored.all(page.low, page.high, page.limit)
+        cursor.advance(rows.length, rows[rows.length - 1]?.position)
+        return rows.map(toStored)
+      })
+    },
+
+    streamHeads: (position: number) => {
+      ensureOpen()
+      checkReadAllOptions({ toPosition: position })
+      // At the head, each stream's row holds its head (written in the same transaction as its
+      // events); earlier, each stream's last event at or before the position is looked up.
+      const headsAt = reader.transaction(() =>
+        position >= head() ? selectCurrentHeads.all() : selectHeads.all(position),
+      )
+      let done = false
+      return paged(() => {
+        if (done) return undefined
+        done = true
+        return headsAt().map((row) => ({
+          streamId: row.stream_name,
+          revision: row.revision,
+          hash: row.hash === null ? '' : row.hash.toString('hex'),
+        }))
+      })
+    },
+
+    importStored: (events: ReadonlyArray<StoredEvent>) =>
+      holdingWriter(async () => {
+        ensureOpen()
+        begin.run()
+        try {
+          const checked = checkStoredEvents(events, writerHead.get()?.head ?? 0, limits)
+          const heads = new Map<string, StreamHead>()
+          const keys = new Map<string, number>()
+          for (const event of checked) {
+            if (keys.has(event.streamId)) continue
+            const stream = selectStream.get(event.streamId)
+            keys.set(event.streamId, stream?.id ?? Number(insertStream.run(event.streamId).lastInsertRowid))
+            if (stream !== undefined && stream.revision >= 0)
+              heads.set(event.streamId, {
+                streamId: event.streamId,
+                revision: stream.revision,
+                hash: stream.head_hash?.toString('hex') ?? '',
+              })
+          }
+          const next = continueChains(checked, heads)
+          for (const event of checked) {
+            try {
+              insertEvent.run(
+                event.position,
+                keys.get(event.streamId) ?? 0,
+                event.revision,
+                event.eventId,
+                event.type,
+                event.schemaVersion,
+                event.data,
+                event.metadata,
+                event.recordedAt,
+                Buffer.from(event.hash, 'hex'),
+              )
+            } catch (error) {
+              if (isUniqueEventIdViolation(error)) throw new EventIdConflictError(event.eventId, 'is already stored')
+              throw error
+            }
+          }
+          for (const [streamId, h] of next)
+            updateStream.run(h.revision, Buffer.from(h.hash, 'hex'), keys.get(streamId) ?? 0)
+          if (inline !== undefined) await inline(checked.map(storedToRecorded), readModelTx)
+          commit.run()
+        } catch (error) {
+          rollbackQuietly()
+          throw isEventStoreError(error) ? error : unavailable('the import failed and nothing was written', error)
+        }
+        transactions++
+        localCommits.next()
+      }),
 
     headPosition: async () => {
       ensureOpen()

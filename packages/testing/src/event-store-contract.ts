@@ -6,8 +6,11 @@
  */
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import type { EventStore, NewEvent, RecordedEvent } from '@civic-ledger/core'
+import type { EventStore, NewEvent, RecordedEvent, StoredEvent } from '@civic-ledger/core'
 import {
+  GENESIS_HASH,
+  canonicalJson,
+  chainHash,
   EventIdConflictError,
   InvalidArgumentError,
   LimitExceededError,
@@ -42,6 +45,7 @@ export type Guarantee =
   | 'bad arguments'
   | 'durability'
   | 'snapshots'
+  | 'hash chain'
 
 export interface ContractCase {
   readonly guarantee: Guarantee
@@ -72,6 +76,7 @@ const rejectsWith = async (
   action: () => Promise<unknown>,
   kind: new (...args: never[]) => Error,
   mentions?: RegExp,
+  what = 'the call',
 ): Promise<void> => {
   let thrown: unknown
   try {
@@ -79,9 +84,9 @@ const rejectsWith = async (
   } catch (error) {
     thrown = error
   }
-  assert.ok(thrown !== undefined, `expected a ${kind.name}, but the call succeeded`)
-  assert.ok(thrown instanceof kind, `expected a ${kind.name}, got ${show(thrown)}`)
-  if (mentions !== undefined) assert.match(thrown.message, mentions)
+  assert.ok(thrown !== undefined, `${what}: expected a ${kind.name}, but the call succeeded`)
+  assert.ok(thrown instanceof kind, `${what}: expected a ${kind.name}, got ${show(thrown)}`)
+  if (mentions !== undefined) assert.match(thrown.message, mentions, what)
 }
 
 const assertUntouched = async (store: EventStore, before: number): Promise<void> => {
@@ -800,6 +805,149 @@ check(
     } finally {
       await reopened.close()
     }
+  },
+)
+
+// --- hash chain ---
+
+/** Checks that stored events chain along their streams, each hash being the chain's own. */
+const assertChained = (stored: ReadonlyArray<StoredEvent>): void => {
+  const heads = new Map<string, string>()
+  for (const e of stored) {
+    const expected = chainHash(heads.get(e.streamId) ?? GENESIS_HASH, e)
+    assert.equal(e.hash, expected, `${e.streamId}@${e.revision}: the stored hash is not the chain's`)
+    heads.set(e.streamId, e.hash)
+  }
+}
+
+/** A stream of events recorded elsewhere, with their chain, ready to import from `position + 1`. */
+const recordedElsewhere = (
+  streamId: string,
+  count: number,
+  from: { readonly position: number; readonly revision?: number; readonly prev?: string },
+): StoredEvent[] => {
+  const out: StoredEvent[] = []
+  let prev = from.prev ?? GENESIS_HASH
+  for (let i = 0; i < count; i++) {
+    const fields = {
+      eventId: randomUUID(),
+      streamId,
+      revision: (from.revision ?? 0) + i,
+      position: from.position + 1 + i,
+      type: 'test.SomethingImported',
+      schemaVersion: 1,
+      data: canonicalJson({ n: i, note: 'recorded elsewhere', nested: { z: 1, a: [true, null] } }),
+      metadata: canonicalJson(testMetadata()),
+      recordedAt: `2025-01-0${1 + (i % 9)}T10:00:00.000Z`,
+    }
+    prev = chainHash(prev, fields)
+    out.push({ ...fields, hash: prev })
+  }
+  return out
+}
+
+check(
+  'hash chain',
+  'stores data and metadata as canonical JSON, each event hashed along its stream',
+  async ({ store }) => {
+    await store.appendToStream(S('a'), [testEvent({ z: 1, a: { y: 2, b: [3, 'x'] } })], {
+      expectedRevision: 'noStream',
+    })
+    await store.appendMulti([
+      { streamId: S('b'), events: testEvents(2), expectedRevision: 'noStream' },
+      { streamId: S('a'), events: testEvents(3), expectedRevision: 0 },
+    ])
+    await store.appendToStream(S('b'), testEvents(1), { expectedRevision: 1 })
+    const stored = await collect(() => store.readStored())
+    const read = await readAll(store)
+    assert.deepEqual(
+      stored.map((e) => e.position),
+      read.map((e) => e.position),
+    )
+    stored.forEach((e, i) => {
+      const r = read[i]
+      assert.ok(r !== undefined)
+      assert.equal(e.data, canonicalJson(r.data), `position ${e.position}: data is not stored canonically`)
+      assert.equal(e.metadata, canonicalJson(r.metadata), `position ${e.position}: metadata is not stored canonically`)
+      assert.deepEqual(
+        [e.eventId, e.streamId, e.revision, e.type, e.recordedAt],
+        [r.eventId, r.streamId, r.revision, r.type, r.recordedAt],
+      )
+    })
+    assert.equal(stored[0]?.data, '{"a":{"b":[3,"x"],"y":2},"z":1}')
+    assertChained(stored)
+    const middle = await collect(() => store.readStored({ fromPosition: 3, toPosition: 5 }))
+    assert.deepEqual(
+      middle.map((e) => e.position),
+      [3, 4, 5],
+    )
+  },
+)
+
+check('hash chain', "gives every stream's head at the head and at an earlier position", async ({ store }) => {
+  await store.appendToStream(S('a'), testEvents(2), { expectedRevision: 'noStream' })
+  await store.appendToStream(S('b'), testEvents(1), { expectedRevision: 'noStream' })
+  await store.appendToStream(S('a'), testEvents(1), { expectedRevision: 1 })
+  const stored = await collect(() => store.readStored())
+  const headsAt = async (position: number): Promise<ReadonlyArray<readonly [string, number, string]>> =>
+    (await collect(() => store.streamHeads(position)))
+      .map((h) => [h.streamId, h.revision, h.hash] as const)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+  const hashAt = (position: number): string => stored[position - 1]?.hash ?? ''
+  assert.deepEqual(await headsAt(4), [
+    [S('a'), 2, hashAt(4)],
+    [S('b'), 0, hashAt(3)],
+  ])
+  assert.deepEqual(await headsAt(2), [[S('a'), 1, hashAt(2)]])
+  assert.deepEqual(await headsAt(0), [])
+})
+
+check(
+  'hash chain',
+  'imports events exactly as recorded elsewhere, and appends continue their chains',
+  async ({ store }) => {
+    const imported = recordedElsewhere(S('a'), 3, { position: 0 })
+    await store.importStored(imported)
+    assert.deepEqual(await collect(() => store.readStored()), imported)
+    const [first] = await readStream(store, S('a'))
+    assert.deepEqual(first?.data, { n: 0, note: 'recorded elsewhere', nested: { z: 1, a: [true, null] } })
+    assert.equal(first?.recordedAt, '2025-01-01T10:00:00.000Z')
+    await store.appendToStream(S('a'), testEvents(1), { expectedRevision: 2 })
+    const more = recordedElsewhere(S('b'), 2, { position: 4 })
+    await store.importStored(more)
+    assert.equal(await store.headPosition(), 6)
+    assertChained(await collect(() => store.readStored()))
+  },
+)
+
+check(
+  'hash chain',
+  'refuses an import that does not fit the log or its chain, and writes nothing',
+  async ({ store }) => {
+    await store.appendToStream(S('a'), testEvents(2), { expectedRevision: 'noStream' })
+    const [head] = await collect(() => store.streamHeads(2))
+    const good = recordedElsewhere(S('a'), 2, { position: 2, revision: 2, prev: head?.hash ?? '' })
+    const [g0, g1] = good
+    assert.ok(g0 !== undefined && g1 !== undefined)
+    const refusals: ReadonlyArray<readonly [string, ReadonlyArray<StoredEvent>, RegExp]> = [
+      ['a wrong hash', [g0, { ...g1, hash: GENESIS_HASH }], /events\[1\]\.hash/],
+      ['an altered payload', [g0, { ...g1, data: '{"n":99}' }], /events\[1\]\.hash/],
+      ['a gap in positions', [g0, { ...g1, position: 5 }], /events\[1\]\.position/],
+      ['a position already taken', recordedElsewhere(S('c'), 1, { position: 1 }), /events\[0\]\.position/],
+      ['a revision that skips', [{ ...g0, revision: 3 }], /events\[0\]\.revision/],
+      ['non-canonical data', [{ ...g0, data: '{ "n": 0 }' }], /events\[0\]\.data/],
+      ['a chain started afresh', recordedElsewhere(S('a'), 1, { position: 2, revision: 2 }), /events\[0\]\.hash/],
+    ]
+    for (const [what, events, problem] of refusals)
+      await rejectsWith(() => store.importStored(events), InvalidArgumentError, problem, what)
+    const stored = (await collect(() => store.readStored()))[0]
+    assert.ok(stored !== undefined)
+    const withStoredId = recordedElsewhere(S('d'), 1, { position: 2 }).map((e) => ({ ...e, eventId: stored.eventId }))
+    const fixed = withStoredId.map((e) => ({ ...e, hash: chainHash(GENESIS_HASH, e) }))
+    await rejectsWith(() => store.importStored(fixed), EventIdConflictError, /already stored/, 'an id already stored')
+    assert.equal(await store.headPosition(), 2, 'a refused import wrote events')
+    await store.importStored(good)
+    assert.equal(await store.headPosition(), 4)
   },
 )
 

@@ -1,0 +1,71 @@
+/**
+ * The hash chain (DESIGN §6): every event's hash covers the hash of the event before it in its
+ * stream and the event exactly as stored, so changing, inserting, removing or reordering a stored
+ * event breaks every hash after it.
+ *
+ * Encoding `civic-ledger-chain/1`:
+ * - the canonical envelope is the RFC 8785 JSON of `{ data, eventId, metadata, position, recordedAt,
+ *   revision, schemaVersion, streamId, type }`, with `data` and `metadata` as stored (personal fields
+ *   are ciphertext, so erasing a subject's key changes no hash);
+ * - `hash = SHA-256(UTF-8(prev ‖ envelope))`, where `prev` is the previous event's hash in the
+ *   stream as 64 lower-case hex digits, or 64 zeros for a stream's first event;
+ * - hashes are written as 64 lower-case hex digits.
+ */
+import { hash } from 'node:crypto'
+import { canonicalJson } from './canonical'
+import type { RecordedEvent } from './envelope'
+import type { JsonValue } from './json'
+import type { EventMetadata } from './metadata'
+
+/** The name and version of the chain's encoding; seals and exports say which one they use. */
+export const CHAIN_ENCODING = 'civic-ledger-chain/1'
+
+/** The `prev` of a stream's first event. */
+export const GENESIS_HASH = '0'.repeat(64)
+
+/** An event exactly as the store holds it: `data` and `metadata` are its stored canonical JSON text. */
+export interface StoredEvent {
+  readonly eventId: string
+  readonly streamId: string
+  readonly revision: number
+  readonly position: number
+  readonly type: string
+  readonly schemaVersion: number
+  /** Canonical JSON text, as stored (personal fields encrypted). */
+  readonly data: string
+  /** Canonical JSON text, as stored. */
+  readonly metadata: string
+  readonly recordedAt: string
+  /** 64 lower-case hex digits. */
+  readonly hash: string
+}
+
+/** The fields of a stored event that the chain covers. */
+export type ChainedFields = Omit<StoredEvent, 'hash'>
+
+/**
+ * The canonical envelope: RFC 8785 JSON of the event as stored. `data` and `metadata` are spliced
+ * in as they are (they are stored canonical); the other members are strings and integers.
+ */
+export const canonicalEnvelope = (event: ChainedFields): string =>
+  `{"data":${event.data},"eventId":${canonicalJson(event.eventId)},"metadata":${event.metadata},"position":${event.position},"recordedAt":${canonicalJson(event.recordedAt)},"revision":${event.revision},"schemaVersion":${event.schemaVersion},"streamId":${canonicalJson(event.streamId)},"type":${canonicalJson(event.type)}}`
+
+/** The hash of `event`, following `prev` (the stream's previous hash, or `GENESIS_HASH`). */
+export const chainHash = (prev: string, event: ChainedFields): string =>
+  hash('sha256', prev + canonicalEnvelope(event), 'hex')
+
+/** True when `text` is a hash as the chain writes it. */
+export const isChainHash = (text: unknown): text is string => typeof text === 'string' && /^[0-9a-f]{64}$/.test(text)
+
+/** The recorded event a reader sees for a stored one: data and metadata parsed. */
+export const toRecorded = (event: StoredEvent): RecordedEvent => ({
+  eventId: event.eventId,
+  streamId: event.streamId,
+  revision: event.revision,
+  position: event.position,
+  type: event.type,
+  schemaVersion: event.schemaVersion,
+  data: JSON.parse(event.data) as JsonValue,
+  metadata: JSON.parse(event.metadata) as EventMetadata,
+  recordedAt: event.recordedAt,
+})

@@ -1,0 +1,279 @@
+/**
+ * Verify and export/import on the in-memory store. Stored events cannot be changed in memory, so
+ * tampering is shown through a view of the store whose stored log is altered as an attacker with
+ * write access would alter it; the same attacks on real SQLite files and PostgreSQL tables are in
+ * the cross-package audit tests.
+ */
+import { generateKeyPairSync } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import test from 'ava'
+import type { StoredEvent } from './chain'
+import { GENESIS_HASH, chainHash, toRecorded } from './chain'
+import { InvalidArgumentError } from './errors'
+import type { EventStore } from './event-store'
+import { exportLedger, exportLines, importLedger } from './ledger-export'
+import { createMemoryEventStore } from './memory-store'
+import type { EventMetadata } from './metadata'
+import { computeSeal, sealLedger } from './seal'
+import type { VerifyProblem } from './verify'
+import { verifyLedger } from './verify'
+import { createMemoryKeyStore, createPrivacy } from './privacy'
+
+const actor = { id: 'auditor-1', organisation: 'GB-LAE-CAM', role: 'auditor' } as EventMetadata['actor']
+const metadata = {
+  actor,
+  correlationId: 'c-1',
+  causationId: 'c-1',
+  occurredAt: '2026-04-01T09:00:00.000Z',
+} as EventMetadata
+
+let n = 0
+const uuid = (): string => `00000000-0000-4000-8000-${String(++n).padStart(12, '0')}`
+const event = (type: string, data: Record<string, unknown>) => ({
+  eventId: uuid(),
+  type,
+  schemaVersion: 1,
+  data: data as never,
+  metadata,
+})
+
+/** Three streams, interleaved, sealed once in the middle: 9 events and a seal. */
+const ledger = async (): Promise<{ store: EventStore; sealedAt: number }> => {
+  const store = createMemoryEventStore()
+  for (let i = 0; i < 3; i++)
+    for (const s of ['grants.fund-1', 'grants.application-7', 'volunteers.role-walk'])
+      await store.appendToStream(s, [event('test.ThingHappened', { i, s, amount: { pence: 1000 * i } })], {
+        expectedRevision: 'any',
+      })
+  const { seal } = await sealLedger(store, { actor })
+  await store.appendToStream('grants.fund-1', [event('test.ThingHappened', { after: true })], {
+    expectedRevision: 'any',
+  })
+  return { store, sealedAt: seal.position }
+}
+
+/** The store, with its stored log as `alter` makes it. */
+const tampered = (store: EventStore, alter: (log: StoredEvent[]) => StoredEvent[]): EventStore => ({
+  ...store,
+  readStored: (options) =>
+    (async function* () {
+      const log: StoredEvent[] = []
+      for await (const e of store.readStored(options)) log.push(e)
+      yield* alter(log)
+    })(),
+  readStream: (streamId) =>
+    (async function* () {
+      const log: StoredEvent[] = []
+      for await (const e of store.readStored()) log.push(e)
+      yield* alter(log)
+        .filter((e) => e.streamId === streamId)
+        .map(toRecorded)
+    })(),
+  headPosition: async () => {
+    const log: StoredEvent[] = []
+    for await (const e of store.readStored()) log.push(e)
+    return alter(log).length
+  },
+})
+
+/** Recomputes every hash of the log from its content: what an attacker who knows the scheme does. */
+const rehash = (log: StoredEvent[]): StoredEvent[] => {
+  const heads = new Map<string, string>()
+  return log.map((e) => {
+    const hash = chainHash(heads.get(e.streamId) ?? GENESIS_HASH, e)
+    heads.set(e.streamId, hash)
+    return { ...e, hash }
+  })
+}
+
+test('an untouched ledger verifies: every chain and the seal recorded in it', async (t) => {
+  const { store } = await ledger()
+  const report = await verifyLedger(store)
+  t.deepEqual(report, { ok: true, events: 11, streams: 4, ledgerSeals: 1, sealFiles: 0 })
+})
+
+test('an edited payload, edited metadata, a removed, an inserted or a reordered event is named', async (t) => {
+  const { store } = await ledger()
+  const cases: ReadonlyArray<readonly [string, (log: StoredEvent[]) => StoredEvent[], VerifyProblem, number]> = [
+    [
+      'payload',
+      (log) => log.map((e) => (e.position === 5 ? { ...e, data: e.data.replace('1000', '9000') } : e)),
+      'hash-mismatch',
+      5,
+    ],
+    [
+      'metadata',
+      (log) => log.map((e) => (e.position === 2 ? { ...e, metadata: e.metadata.replace('auditor-1', 'someone') } : e)),
+      'hash-mismatch',
+      2,
+    ],
+    ['removed', (log) => log.filter((e) => e.position !== 4), 'position-gap', 5],
+    [
+      'inserted',
+      (log) => [
+        ...log.slice(0, 3),
+        { ...(log[0] as StoredEvent), eventId: uuid(), position: 4, revision: 1 },
+        ...log.slice(3).map((e) => ({ ...e, position: e.position + 1 })),
+      ],
+      'hash-mismatch',
+      4,
+    ],
+    [
+      'reordered',
+      (log) => {
+        const out = [...log]
+        const [a, b] = [out[3] as StoredEvent, out[4] as StoredEvent]
+        out[3] = { ...b, position: 4 }
+        out[4] = { ...a, position: 5 }
+        return out
+      },
+      'hash-mismatch',
+      4,
+    ],
+  ]
+  for (const [what, alter, problem, position] of cases) {
+    const report = await verifyLedger(tampered(store, alter))
+    t.false(report.ok, what)
+    t.is(report.failure?.problem, problem, what)
+    t.is(report.failure?.event?.position, position, what)
+  }
+})
+
+test('an edit whose chain was rewritten, or a stream dropped and the log rehashed, fails the seal', async (t) => {
+  const { store, sealedAt } = await ledger()
+  const edited = await verifyLedger(
+    tampered(store, (log) =>
+      rehash(log.map((e) => (e.position === 5 ? { ...e, data: e.data.replace('1000', '9000') } : e))),
+    ),
+  )
+  t.is(edited.failure?.problem, 'seal-mismatch')
+  t.deepEqual(edited.failure?.seal, { position: sealedAt, source: { kind: 'ledger', position: sealedAt + 1 } })
+  t.deepEqual(edited.failure?.range, { after: 0, upTo: sealedAt })
+  const dropped = await verifyLedger(
+    tampered(store, (log) =>
+      rehash(
+        log
+          .filter((e) => e.streamId !== 'volunteers.role-walk')
+          .map((e, i) => ({ ...e, position: i + 1 }))
+          .map((e) =>
+            e.type === 'audit.LedgerSealed' ? { ...e, data: e.data.replace('"position":9', '"position":6') } : e,
+          ),
+      ),
+    ),
+  )
+  t.false(dropped.ok)
+  t.is(dropped.failure?.problem, 'seal-mismatch')
+})
+
+test('seal files: a kept file verifies; a forged, swapped or unsigned one, or a truncated ledger, is refused', async (t) => {
+  const council = generateKeyPairSync('ed25519')
+  const { store } = await ledger()
+  const kept = (await sealLedger(store, { actor, signingKey: council.privateKey })).seal
+  const ok = await verifyLedger(store, { sealFiles: [kept], trustedKeys: [council.publicKey] })
+  t.deepEqual({ ok: ok.ok, files: ok.sealFiles, ledgerSeals: ok.ledgerSeals }, { ok: true, files: 1, ledgerSeals: 2 })
+
+  const forged = { ...kept, root: 'f'.repeat(64) }
+  t.is(
+    (await verifyLedger(store, { sealFiles: [forged], trustedKeys: [council.publicKey] })).failure?.problem,
+    'bad-signature',
+  )
+  const { signature: _dropped, ...unsigned } = forged
+  t.is((await verifyLedger(store, { sealFiles: [unsigned] })).failure?.problem, 'seal-mismatch')
+  t.is(
+    (await verifyLedger(store, { sealFiles: [unsigned], trustedKeys: [council.publicKey] })).failure?.problem,
+    'bad-signature',
+    'with trusted keys an unsigned seal file is refused',
+  )
+  const { store: another } = await ledger()
+  const swapped = (await sealLedger(another, { actor, signingKey: council.privateKey })).seal
+  t.is(
+    (await verifyLedger(store, { sealFiles: [swapped], trustedKeys: [council.publicKey] })).failure?.problem,
+    'seal-mismatch',
+  )
+
+  const truncated = await verifyLedger(
+    tampered(store, (log) => log.slice(0, kept.position - 2)),
+    { sealFiles: [kept], trustedKeys: [council.publicKey] },
+  )
+  t.is(truncated.failure?.problem, 'truncated')
+  t.regex(truncated.failure?.message ?? '', /were removed/)
+})
+
+test('an export imports into an empty store with the same hashes, and verifies there', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-export-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const council = generateKeyPairSync('ed25519')
+  const { store } = await ledger()
+  const file = join(dir, 'ledger.ndjson')
+  const exported = await exportLedger(store, file, { signingKey: council.privateKey })
+  t.is(exported.events, 11)
+  t.is(exported.header.personalData, 'encrypted')
+  const target = createMemoryEventStore()
+  const imported = await importLedger(target, file, { trustedKeys: [council.publicKey] })
+  t.is(imported.events, 11)
+  const stored = async (s: EventStore): Promise<StoredEvent[]> => {
+    const out: StoredEvent[] = []
+    for await (const e of s.readStored()) out.push(e)
+    return out
+  }
+  t.deepEqual(await stored(target), await stored(store))
+  t.true((await verifyLedger(target, { sealFiles: [exported.seal], trustedKeys: [council.publicKey] })).ok)
+
+  // Two ranges, imported one after the other, make the same ledger.
+  const first = join(dir, 'first.ndjson')
+  const second = join(dir, 'second.ndjson')
+  await exportLedger(store, first, { toPosition: 6 })
+  await exportLedger(store, second, { fromPosition: 7 })
+  const pieced = createMemoryEventStore()
+  await t.throwsAsync(importLedger(pieced, second), {
+    instanceOf: InvalidArgumentError,
+    message: /needs to start at 1/,
+  })
+  await importLedger(pieced, first)
+  await importLedger(pieced, second)
+  t.deepEqual(await stored(pieced), await stored(store))
+})
+
+test('a truncated, edited or disclosed export is refused, and nothing is written', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-export-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const { store } = await ledger()
+  const file = join(dir, 'ledger.ndjson')
+  await exportLedger(store, file)
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n')
+  const variants: ReadonlyArray<readonly [string, ReadonlyArray<string>, RegExp]> = [
+    ['cut before the seal', lines.slice(0, -1), /without its closing seal/],
+    ['cut after an event, seal kept', [...lines.slice(0, 5), ...lines.slice(-1)], /ends at position|covers/],
+    ['an event edited', lines.map((l, i) => (i === 3 ? l.replace('"i":0', '"i":7') : l)), /line 4.*hash/],
+    ['events swapped', [lines[0] ?? '', lines[2] ?? '', lines[1] ?? '', ...lines.slice(3)], /line 2.*position/],
+    ['a line after the seal', [...lines, lines[1] ?? ''], /after its end/],
+    ['not an export', ['{"hello":"world"}'], /export header/],
+  ]
+  for (const [what, variant, problem] of variants) {
+    const path = join(dir, `${what}.ndjson`)
+    writeFileSync(path, `${variant.join('\n')}\n`)
+    const target = createMemoryEventStore()
+    await t.throwsAsync(importLedger(target, path), { instanceOf: InvalidArgumentError, message: problem }, what)
+    t.is(await target.headPosition(), 0, `${what}: something was written`)
+  }
+  const disclosed: string[] = []
+  for await (const line of exportLines(store, { disclose: createPrivacy(createMemoryKeyStore()) })) disclosed.push(line)
+  t.regex(disclosed[0] ?? '', /"personalData":"disclosed"/)
+  await t.throwsAsync(
+    importLedger(createMemoryEventStore(), () =>
+      (async function* () {
+        yield* disclosed
+      })(),
+    ),
+    { instanceOf: InvalidArgumentError, message: /disclosed.*cannot be imported/ },
+  )
+})
+
+test('a seal at the empty ledger is the RFC 6962 empty root and verifies', async (t) => {
+  const store = createMemoryEventStore()
+  const seal = await computeSeal(store, 0, '2026-04-01T09:00:00.000Z')
+  t.is(seal.root, 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')
+  t.true((await verifyLedger(store, { sealFiles: [] })).ok)
+})

@@ -1,0 +1,223 @@
+/**
+ * Verification (DESIGN §6): recompute every stream's chain and every seal from the stored events,
+ * check the seal files an auditor brings, and name the first thing that fails.
+ *
+ * It streams the log once, in position order, keeping only each stream's head: memory grows with
+ * the number of streams, not with the number of events.
+ */
+import type { KeyObject } from 'node:crypto'
+import * as E from 'fp-ts/Either'
+import { GENESIS_HASH, chainHash } from './chain'
+import type { EventStore, StreamHead } from './event-store'
+import type { Seal } from './seal'
+import { LEDGER_SEALED, SEALS_STREAM, Seal as SealCodec, merkleRoot, signatureProblem } from './seal'
+
+// --- model ---
+
+/** Why verification failed. */
+export type VerifyProblem =
+  /** An event's stored hash is not what its content and its stream's previous hash give: edited. */
+  | 'hash-mismatch'
+  /** A stream's revisions do not follow on: an event was removed, inserted or moved. */
+  | 'revision-gap'
+  /** The log's positions do not follow on: an event was removed, inserted or reordered. */
+  | 'position-gap'
+  /** A seal's Merkle root, event count or stream count differs from the recomputed one. */
+  | 'seal-mismatch'
+  /** A seal file covers more events than the ledger holds: events after it were removed. */
+  | 'truncated'
+  /** A seal's signature is missing, forged, or made by a key that is not trusted. */
+  | 'bad-signature'
+  /** An event in the seal stream is not a well-formed seal. */
+  | 'malformed-seal'
+
+/** Where a failing seal came from: the ledger's seal stream, or the seal files given (by index). */
+export type SealSource =
+  { readonly kind: 'ledger'; readonly position: number } | { readonly kind: 'file'; readonly index: number }
+
+export interface VerifyFailure {
+  readonly problem: VerifyProblem
+  readonly message: string
+  /** The first failing event, when the failure is an event's. */
+  readonly event?: { readonly streamId: string; readonly revision: number; readonly position: number }
+  /** The failing seal, when the failure is a seal's. */
+  readonly seal?: { readonly position: number; readonly source: SealSource }
+  /**
+   * For a seal that does not match: the positions it narrows the change to, after the last seal
+   * that did match (or the start) and up to this seal.
+   */
+  readonly range?: { readonly after: number; readonly upTo: number }
+}
+
+export interface VerifyReport {
+  readonly ok: boolean
+  /** Events whose chain was checked, and streams seen. */
+  readonly events: number
+  readonly streams: number
+  /** Seals recomputed: in the ledger, and seal files given. */
+  readonly ledgerSeals: number
+  readonly sealFiles: number
+  readonly failure?: VerifyFailure
+}
+
+export interface VerifyOptions {
+  /** Seal files kept elsewhere, read with `parseSealFile`: each must match the ledger. */
+  readonly sealFiles?: ReadonlyArray<Seal>
+  /** Ed25519 public keys trusted to sign seals: a signed seal must be signed by one of them. */
+  readonly trustedKeys?: ReadonlyArray<KeyObject>
+  /** Refuse seal files that are not signed by a trusted key (default: only when keys are given). */
+  readonly requireSignatures?: boolean
+}
+
+interface Checkpoint {
+  readonly seal: Seal
+  readonly source: SealSource
+}
+
+class Failed extends Error {
+  constructor(readonly failure: VerifyFailure) {
+    super(failure.message)
+  }
+}
+
+const fail = (failure: VerifyFailure): never => {
+  throw new Failed(failure)
+}
+
+// --- verifying ---
+
+/** The seals recorded in the ledger, read before the main pass so each is checked at its position. */
+const ledgerSeals = async (store: EventStore): Promise<ReadonlyArray<Checkpoint>> => {
+  const out: Checkpoint[] = []
+  for await (const event of store.readStream(SEALS_STREAM)) {
+    const decoded = SealCodec.decode(event.data)
+    if (event.type !== LEDGER_SEALED || E.isLeft(decoded) || decoded.right.position >= event.position)
+      fail({
+        problem: 'malformed-seal',
+        message: `${SEALS_STREAM}@${event.revision} (position ${event.position}) is not a well-formed seal of the events before it`,
+        event: { streamId: event.streamId, revision: event.revision, position: event.position },
+      })
+    else out.push({ seal: decoded.right, source: { kind: 'ledger', position: event.position } })
+  }
+  return out
+}
+
+const checkSignatures = (files: ReadonlyArray<Seal>, options: VerifyOptions): void => {
+  const keys = options.trustedKeys ?? []
+  const required = options.requireSignatures ?? keys.length > 0
+  files.forEach((seal, index) => {
+    if (seal.signature === undefined && !required) return
+    const problem = signatureProblem(seal, keys)
+    if (problem !== undefined)
+      fail({
+        problem: 'bad-signature',
+        message: `seal file ${index} (position ${seal.position}): ${problem}`,
+        seal: { position: seal.position, source: { kind: 'file', index } },
+      })
+  })
+}
+
+const describeSource = (source: SealSource): string =>
+  source.kind === 'ledger' ? `the seal recorded at position ${source.position}` : `seal file ${source.index}`
+
+/**
+ * Verifies the whole ledger: every chain, every seal in the ledger and every seal file given.
+ * Resolves with a report; `ok` is false and `failure` names the first problem when it fails.
+ */
+export const verifyLedger = async (store: EventStore, options: VerifyOptions = {}): Promise<VerifyReport> => {
+  const files = options.sealFiles ?? []
+  const heads = new Map<string, StreamHead>()
+  let events = 0
+  let checkedLedgerSeals = 0
+  let checkedFiles = 0
+  try {
+    checkSignatures(files, options)
+    const inLedger = await ledgerSeals(store)
+    const checkpoints = new Map<number, Checkpoint[]>()
+    for (const checkpoint of [
+      ...inLedger,
+      ...files.map((seal, index): Checkpoint => ({ seal, source: { kind: 'file', index } })),
+    ])
+      checkpoints.set(checkpoint.seal.position, [...(checkpoints.get(checkpoint.seal.position) ?? []), checkpoint])
+    const head = await store.headPosition()
+    files.forEach((seal, index) => {
+      if (seal.position > head)
+        fail({
+          problem: 'truncated',
+          message: `seal file ${index} covers ${seal.position} events, but the ledger ends at position ${head}: events after position ${head} were removed`,
+          seal: { position: seal.position, source: { kind: 'file', index } },
+        })
+    })
+    let lastGoodSeal = 0
+    const checkSealsAt = (position: number): void => {
+      const due = checkpoints.get(position)
+      if (due === undefined) return
+      const root = merkleRoot([...heads.values()])
+      for (const { seal, source } of due) {
+        if (seal.root !== root || seal.events !== position || seal.streams !== heads.size)
+          fail({
+            problem: 'seal-mismatch',
+            message: `${describeSource(source)} does not match the ledger at position ${position} (${
+              seal.root !== root
+                ? `root ${seal.root} sealed, ${root} now`
+                : `${seal.events} events and ${seal.streams} streams sealed, ${position} and ${heads.size} now`
+            }): an event at or before it was altered, added or removed and its chain rewritten`,
+            seal: { position, source },
+            range: { after: lastGoodSeal, upTo: position },
+          })
+        if (source.kind === 'ledger') checkedLedgerSeals++
+        else checkedFiles++
+      }
+      lastGoodSeal = position
+    }
+    checkSealsAt(0)
+    for await (const event of store.readStored()) {
+      const at = { streamId: event.streamId, revision: event.revision, position: event.position }
+      const name = `${event.streamId}@${event.revision} (position ${event.position})`
+      if (event.position !== events + 1)
+        fail({
+          problem: 'position-gap',
+          message: `${name} comes after position ${events}: events are missing, added or out of order`,
+          event: at,
+        })
+      const prev = heads.get(event.streamId)
+      const expected = (prev?.revision ?? -1) + 1
+      if (event.revision !== expected)
+        fail({
+          problem: 'revision-gap',
+          message: `${name}: the stream's previous event is revision ${expected - 1}, so this should be revision ${expected}: events are missing, added or moved`,
+          event: at,
+        })
+      const computed = chainHash(prev?.hash ?? GENESIS_HASH, event)
+      if (computed !== event.hash)
+        fail({
+          problem: 'hash-mismatch',
+          message: `${name}: the stored hash ${event.hash || '(none)'} is not ${computed}, the hash of the event as stored after its stream's previous one: its content, metadata or hash was altered`,
+          event: at,
+        })
+      heads.set(event.streamId, { streamId: event.streamId, revision: event.revision, hash: computed })
+      events++
+      checkSealsAt(events)
+    }
+    const beyond = [...checkpoints.keys()].filter((p) => p > events).sort((a, b) => a - b)[0]
+    if (beyond !== undefined) {
+      const source = checkpoints.get(beyond)?.[0]?.source ?? { kind: 'file', index: 0 }
+      fail({
+        problem: 'truncated',
+        message: `${describeSource(source)} covers ${beyond} events, but the ledger ends at position ${events}: events after position ${events} were removed`,
+        seal: { position: beyond, source },
+      })
+    }
+  } catch (error) {
+    if (!(error instanceof Failed)) throw error
+    return {
+      ok: false,
+      events,
+      streams: heads.size,
+      ledgerSeals: checkedLedgerSeals,
+      sealFiles: checkedFiles,
+      failure: error.failure,
+    }
+  }
+  return { ok: true, events, streams: heads.size, ledgerSeals: checkedLedgerSeals, sealFiles: checkedFiles }
+}
