@@ -41,6 +41,7 @@ const measure = async (path, dir) => {
   const verify = await timed(() => verifyLedger(store))
   if (!verify.result.ok) throw new Error(`verify failed: ${verify.result.failure?.message}`)
   const peak = peakRssMb()
+  const oneThread = await timed(() => verifyLedger(store, { threads: 0 }))
   const actor = { id: 'auditor-1', organisation: 'GB-LAE-CAM', role: 'auditor' }
   const seal = await timed(() => sealLedger(store, { actor }))
   const file = join(dir, 'ledger.ndjson')
@@ -55,6 +56,7 @@ const measure = async (path, dir) => {
     events: verify.result.events,
     streams: verify.result.streams,
     verifyMs: verify.ms,
+    oneThreadMs: oneThread.ms,
     peak,
     sealMs: seal.ms,
     exportMs: exported.ms,
@@ -63,8 +65,8 @@ const measure = async (path, dir) => {
   }
 }
 
-const child = async (mode, path, total) => {
-  if (mode === 'populate') return populate(path, Number(total))
+const child = async (mode, path, total, streams) => {
+  if (mode === 'populate') return populate(path, Number(total), Number(streams ?? 0))
   process.stdout.write(`${JSON.stringify(await measure(path, mode))}\n`)
 }
 
@@ -83,13 +85,18 @@ const main = () => {
   const sizes = process.argv[2] === undefined ? [100_000, 1_000_000] : [Number(process.argv[2])]
   console.log(`node ${process.version}; SQLite ledger, synchronous=FULL for the measured store`)
   console.log(
-    'events     streams   verify       verify ev/s   peak RSS   seal      export (MB)           import (verified after)',
+    'events     streams   verify       verify ev/s   (1 thread)   peak RSS   seal      export (MB)           import (verified after)',
   )
-  for (const size of sizes) {
+  // Two shapes of log: the generator's own (streams grow with the log) and 5,000 long streams
+  // (memory must then stay flat as the log grows, since verify keeps one head per stream).
+  for (const [size, streams] of sizes.flatMap((size) => [
+    [size, 0],
+    [size, 5_000],
+  ])) {
     const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-bench-audit-'))
     try {
       const path = join(dir, 'ledger.db')
-      run(['--child', 'populate', path, String(size)])
+      run(['--child', 'populate', path, String(size), String(streams)])
       const r = JSON.parse(run(['--child', dir, path]))
       if (r.events !== size) throw new Error(`verified ${r.events} of ${size} events`)
       console.log(
@@ -98,6 +105,7 @@ const main = () => {
           String(r.streams).padStart(9),
           `${(r.verifyMs / 1000).toFixed(2)} s`.padStart(8),
           rate(r.events, r.verifyMs).padStart(16),
+          rate(r.events, r.oneThreadMs).padStart(11),
           `${r.peak.toFixed(0)} MB`.padStart(9),
           `${(r.sealMs / 1000).toFixed(2)} s`.padStart(8),
           `${(r.exportMs / 1000).toFixed(2)} s (${(r.exportBytes / 1e6).toFixed(0)})`.padStart(18),
@@ -110,5 +118,5 @@ const main = () => {
   }
 }
 
-if (process.argv[2] === '--child') await child(process.argv[3], process.argv[4], process.argv[5])
+if (process.argv[2] === '--child') await child(process.argv[3], process.argv[4], process.argv[5], process.argv[6])
 else main()

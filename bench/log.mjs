@@ -63,14 +63,20 @@ export const eventAt = (n) => {
   }
 }
 
-/** Writes `total` events of the log to a new SQLite ledger at `path`, 1000 per transaction. */
-export const populate = async (path, total) => {
+/**
+ * Writes `total` events of the log to a new SQLite ledger at `path`, 1000 per transaction. With
+ * `streams`, the events go round that many long streams instead of the log's own (a third of its
+ * events start a new stream).
+ */
+export const populate = async (path, total, streams = 0) => {
   const { openSqliteEventStore } = require('../packages/store-sqlite/dist/index.js')
   const store = await openSqliteEventStore({ path, synchronous: 'NORMAL' })
   for (let from = 0; from < total; from += 1_000) {
     const byStream = new Map()
     for (let n = from; n < Math.min(total, from + 1_000); n++) {
-      const { streamId, event } = eventAt(n)
+      const at = eventAt(n)
+      const streamId = streams > 0 ? `ledger.stream-${n % streams}` : at.streamId
+      const event = at.event
       const events = byStream.get(streamId) ?? []
       events.push(event)
       byStream.set(streamId, events)

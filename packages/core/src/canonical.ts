@@ -46,8 +46,14 @@ export const canonicalJson = (value: unknown): string => {
         return `${out}]`
       }
       const record = value as Record<string, unknown>
-      // The default sort compares UTF-16 code units, which is RFC 8785's order.
-      const names = Object.keys(record).sort()
+      const names = Object.keys(record)
+      // Often already in order (small objects, codecs that list fields alphabetically): then no
+      // sort. The default sort compares UTF-16 code units, which is RFC 8785's order.
+      for (let i = 1; i < names.length; i++)
+        if ((names[i - 1] ?? '') > (names[i] ?? '')) {
+          names.sort()
+          break
+        }
       let out = '{'
       for (const name of names) {
         const member = record[name]

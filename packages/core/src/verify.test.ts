@@ -133,12 +133,13 @@ test('an edited payload, edited metadata, a removed, an inserted or a reordered 
       4,
     ],
   ]
-  for (const [what, alter, problem, position] of cases) {
-    const report = await verifyLedger(tampered(store, alter))
-    t.false(report.ok, what)
-    t.is(report.failure?.problem, problem, what)
-    t.is(report.failure?.event?.position, position, what)
-  }
+  for (const [what, alter, problem, position] of cases)
+    for (const threads of [0, 1] as const) {
+      const report = await verifyLedger(tampered(store, alter), { threads })
+      t.false(report.ok, what)
+      t.is(report.failure?.problem, problem, `${what}, threads: ${threads}`)
+      t.is(report.failure?.event?.position, position, `${what}, threads: ${threads}`)
+    }
 })
 
 test('an edit whose chain was rewritten, or a stream dropped and the log rehashed, fails the seal', async (t) => {
@@ -276,4 +277,30 @@ test('a seal at the empty ledger is the RFC 6962 empty root and verifies', async
   const seal = await computeSeal(store, 0, '2026-04-01T09:00:00.000Z')
   t.is(seal.root, 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855')
   t.true((await verifyLedger(store, { sealFiles: [] })).ok)
+})
+
+test('with many events, the worker thread and the calling thread name the same first failure', async (t) => {
+  const store = createMemoryEventStore()
+  for (let b = 0; b < 12; b++)
+    await store.appendMulti(
+      Array.from({ length: 5 }, (_, s) => ({
+        streamId: `grants.fund-${s}`,
+        events: Array.from({ length: 100 }, (_, i) => event('test.ThingHappened', { b, s, i })),
+        expectedRevision: 'any' as const,
+      })),
+    )
+  const { seal } = await sealLedger(store, { actor })
+  t.true((await verifyLedger(store, { sealFiles: [seal] })).ok)
+  // Two edits, far apart: the earlier one (in the third of the worker's batches) is the one named.
+  const alter = (log: StoredEvent[]): StoredEvent[] =>
+    log.map((e) => (e.position === 2_500 || e.position === 5_400 ? { ...e, data: e.data.replace('"i":', '"i":1') } : e))
+  const reports = [
+    await verifyLedger(tampered(store, alter), { threads: 0 }),
+    await verifyLedger(tampered(store, alter)),
+  ]
+  for (const report of reports) {
+    t.is(report.failure?.problem, 'hash-mismatch')
+    t.is(report.failure?.event?.position, 2_500)
+  }
+  t.deepEqual(reports[0], reports[1])
 })
