@@ -13,7 +13,7 @@
 //
 // Streaming the 1M-event log: the log is bulk-loaded (INSERT ... SELECT generate_series) into a schema
 // our store created, and copied into Emmett's messages table; ours reads it with readAll(), bare with
-// readAll's keyset-paged SQL, Emmett with readMessagesBatch({ after, batchSize }), the query its
+// readAll's SQL (each row as one tab-separated text), page after page, Emmett with readMessagesBatch({ after, batchSize }), the query its
 // consumer's batch puller runs (the puller also sleeps 50 ms between batches, left out here). Emmett
 // has no index on global_position, so each of its batches scans the whole table: it is given a time
 // budget instead of the whole log.
@@ -162,8 +162,11 @@ const bareOn = (schema) => {
   const streamSql = `SELECT ${COLUMNS} FROM ${s}.events e JOIN ${s}.streams s ON s.id = e.stream
            WHERE s.name = $1 AND e.revision BETWEEN $2 AND $3 AND e.position <= $4
            ORDER BY e.revision ASC LIMIT $5`
-  const allSql = `SELECT ${COLUMNS} FROM ${s}.events e JOIN ${s}.streams s ON s.id = e.stream
-       WHERE e.position BETWEEN $1 AND $2 ORDER BY e.position ASC LIMIT $3`
+  // readAll's SQL for the whole log: each row as one tab-separated text, split and parsed here.
+  const allSql = `SELECT concat_ws(E'\\t', e.position, s.name, e.revision, e.event_id, e.type, e.schema_version,
+      e.data, e.metadata, to_char(e.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), encode(e.hash, 'hex'))
+    FROM ${s}.events e JOIN ${s}.streams s ON s.id = e.stream
+    WHERE e.position BETWEEN $1 AND $2 ORDER BY e.position ASC LIMIT $3`
   return {
     prepare: (events) => events,
     append: async (stream, events, before) => {
@@ -192,13 +195,26 @@ const bareOn = (schema) => {
     readAll: async (from, to, onEvent) => {
       let n = 0
       for (;;) {
-        const { rows } = await pool.query(allSql, [from, to, LOG.batchSize])
-        for (const row of rows) {
-          onEvent(toRecorded(row))
+        const { rows } = await pool.query({ text: allSql, values: [from, to, LOG.batchSize], rowMode: 'array' })
+        let last = from - 1
+        for (const [line] of rows) {
+          const f = line.split('\t')
+          last = parseBigint(f[0])
+          onEvent({
+            eventId: f[3],
+            streamId: f[1],
+            revision: parseBigint(f[2]),
+            position: last,
+            type: f[4],
+            schemaVersion: Number(f[5]),
+            data: JSON.parse(f[6]),
+            metadata: JSON.parse(f[7]),
+            recordedAt: f[8],
+          })
           n++
         }
         if (rows.length < LOG.batchSize) return n
-        from = rows[rows.length - 1].position + 1
+        from = last + 1
       }
     },
     close: () => pool.end(),

@@ -793,13 +793,16 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
     readAll: (readOptions?: ReadAllOptions) => {
       ensureOpen()
       const o = checkReadAllOptions(readOptions)
+      // The whole log forwards (a rebuild, a replay, an export): rows as one text each, split and
+      // parsed here, with two pages on their way while one is turned into events.
       if (o.direction !== 'backwards' && o.filter === undefined)
         return readAhead(
           Math.max(o.fromPosition ?? 1, 1),
           o.toPosition ?? Number.MAX_SAFE_INTEGER,
           o.batchSize ?? DEFAULT_BATCH_SIZE,
           o.maxCount ?? Number.MAX_SAFE_INTEGER,
-          (low, high) => readAllPage({ low, high, backwards: false, limit: high - low + 1 }, undefined),
+          async (low, high) => (await readStoredPage(low, high)).map(storedToRecorded),
+          2,
         )
       const cursor = logPageCursor(o, DEFAULT_BATCH_SIZE)
       return paged(async () => {

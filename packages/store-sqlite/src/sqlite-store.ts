@@ -319,6 +319,13 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
   )
   // The writer's own view of the head: inside a write it includes the transaction's own events.
   const writerHead = db.prepare<[], { head: number | null }>('SELECT max(position) AS head FROM events')
+  /**
+   * The head as this transaction has left it, once known: later appends of the same group need not
+   * ask. Forgotten whenever a transaction starts (another process may have written since) and
+   * whenever a savepoint is rolled back.
+   */
+  let knownHead: number | undefined
+  const headForWrite = (): number => (knownHead ??= writerHead.get()?.head ?? 0)
   const findEvent = db.prepare<[string], { position: number; revision: number; type: string; stream_name: string }>(
     'SELECT e.position, e.revision, e.type, s.name AS stream_name FROM events e JOIN streams s ON s.id = e.stream WHERE e.event_id = ?',
   )
@@ -370,6 +377,15 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
   const release = db.prepare('RELEASE civic_ledger_append')
   const rollbackTo = db.prepare('ROLLBACK TO civic_ledger_append')
 
+  const beginWrite = (): void => {
+    begin.run()
+    knownHead = undefined
+  }
+  const undoAppend = (): void => {
+    rollbackTo.run()
+    knownHead = undefined
+  }
+
   const ensureOpen = (): void => {
     if (closed) throw new StoreUnavailableError(`the ledger ${options.path} is closed`)
   }
@@ -403,7 +419,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
     const streamKey = stream?.id ?? Number(insertStream.run(append.streamId).lastInsertRowid)
     // One writer at a time: the next position is the head plus one, known before the insert, so
     // each event's hash (which covers its position) is written with it.
-    const firstPosition = (writerHead.get()?.head ?? 0) + 1
+    const firstPosition = headForWrite() + 1
     let revision = actual
     let position = firstPosition - 1
     let prev = stream?.head_hash?.toString('hex') ?? GENESIS_HASH
@@ -442,6 +458,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
       }
     }
     if (prevBytes !== null) updateStream.run(revision, prevBytes, streamKey)
+    knownHead = position
     return {
       streamId: append.streamId,
       firstRevision: actual + 1,
@@ -485,7 +502,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
       release.run()
       return results
     } catch (error) {
-      rollbackTo.run()
+      undoAppend()
       release.run()
       if (!(error instanceof EventIdTaken)) throw error
     }
@@ -574,7 +591,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
    */
   const flushInline = async (group: ReadonlyArray<PendingWrite>, handler: InlineHandler): Promise<void> => {
     try {
-      begin.run()
+      beginWrite()
     } catch (cause) {
       for (const write of group) write.reject(unavailable('could not start a write', cause))
       return
@@ -589,7 +606,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
           results = writeAppends(write, recordedAt)
         } catch (error) {
           if (!(error instanceof EventIdTaken)) throw error
-          rollbackTo.run()
+          undoAppend()
           results = classifyTaken(write)
         }
         const events = recordedOf(write, results, recordedAt)
@@ -597,7 +614,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
         release.run()
         outcomes.push({ results })
       } catch (error) {
-        rollbackTo.run()
+        undoAppend()
         release.run()
         outcomes.push({ error })
       }
@@ -637,7 +654,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
       return
     }
     try {
-      begin.run()
+      beginWrite()
     } catch (cause) {
       for (const write of group) write.reject(unavailable('could not start a write', cause))
       return
@@ -662,7 +679,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
   const schedule = (): void => {
     if (flushScheduled) return
     flushScheduled = true
-    setImmediate(flush)
+    queueMicrotask(flush)
   }
 
   const enqueue = (appends: ReadonlyArray<CheckedStreamAppend>): Promise<ReadonlyArray<AppendResult>> =>
@@ -844,9 +861,9 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
     importStored: (events: ReadonlyArray<StoredEvent>) =>
       holdingWriter(async () => {
         ensureOpen()
-        begin.run()
+        beginWrite()
         try {
-          const checked = checkStoredEvents(events, writerHead.get()?.head ?? 0, limits)
+          const checked = checkStoredEvents(events, headForWrite(), limits)
           const heads = new Map<string, StreamHead>()
           const keys = new Map<string, number>()
           for (const event of checked) {
@@ -907,7 +924,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
           ensureOpen()
           if (durable) db.pragma('synchronous = NORMAL')
           try {
-            begin.run()
+            beginWrite()
             try {
               const result = await work(readModelTx)
               commit.run()
@@ -944,7 +961,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
           const found = selectKey.get(subject)
           if (found !== undefined) return found.key
           const key = randomBytes(32)
-          begin.run()
+          beginWrite()
           try {
             insertKey.run(subject, key, clock.now().toISOString())
             commit.run()
@@ -962,7 +979,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
         holdingWriter(async () => {
           ensureOpen()
           checkSubject(subject)
-          begin.run()
+          beginWrite()
           try {
             deleteKey.run(subject, subject.length + 1, `${subject}.`)
             const already = subjectAndOwners(subject).some((s) => selectErased.get(s) !== undefined)

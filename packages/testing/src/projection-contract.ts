@@ -23,7 +23,7 @@ import {
   defineCollection,
   replayProjections,
 } from '@civic-ledger/core'
-import { firstValueFrom, filter } from 'rxjs'
+import { firstValueFrom, filter, first, timeout } from 'rxjs'
 import type { ContractSubject, EventStoreFactory } from './event-store-contract'
 import { testMetadata } from './fixtures'
 
@@ -518,6 +518,13 @@ const cases: ProjectionContractCase[] = [
         await runner.waitUntilCaughtUp()
         await appendAwards(store, 4, 4)
         await runner.waitUntilCaughtUp()
+        // Caught up is about positions; the state turns live on the runner's next look at the head.
+        await firstValueFrom(
+          runner.status$.pipe(
+            first((list) => list.every((s) => s.state === 'live')),
+            timeout(5_000),
+          ),
+        )
         subscription.unsubscribe()
         const last = seen[seen.length - 1]
         assert.equal(last?.position, 4)
