@@ -129,9 +129,12 @@ const bareContender = (name, chained) => ({
           'INSERT INTO events (stream, revision, event_id, type, schema_version, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         )
     const head = db.prepare('SELECT max(position) AS head FROM events')
-    const page = db.prepare(
-      `SELECT ${EVENT_COLUMNS} FROM events e JOIN streams s ON s.id = e.stream WHERE e.stream = ? AND e.revision BETWEEN ? AND ? AND e.position <= ? ORDER BY e.revision ASC LIMIT ?`,
-    )
+    // Rows as arrays (raw mode), as our store reads them: cheaper than a row object each.
+    const page = db
+      .prepare(
+        `SELECT ${EVENT_COLUMNS} FROM events e JOIN streams s ON s.id = e.stream WHERE e.stream = ? AND e.revision BETWEEN ? AND ? AND e.position <= ? ORDER BY e.revision ASC LIMIT ?`,
+      )
+      .raw(true)
     return {
       prepare: (events) => events,
       append: async (stream, events, before) => {
@@ -212,15 +215,15 @@ const bareContender = (name, chained) => ({
         if (row === undefined) return 0
         const rows = page.all(row.id, 0, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, 500)
         const events = rows.map((r) => ({
-          eventId: r.event_id,
-          streamId: r.stream_name,
-          revision: r.revision,
-          position: r.position,
-          type: r.type,
-          schemaVersion: r.schema_version,
-          data: JSON.parse(r.data),
-          metadata: JSON.parse(r.metadata),
-          recordedAt: r.recorded_at,
+          eventId: r[2],
+          streamId: r[8],
+          revision: r[1],
+          position: r[0],
+          type: r[3],
+          schemaVersion: r[4],
+          data: JSON.parse(r[5]),
+          metadata: JSON.parse(r[6]),
+          recordedAt: r[7],
         }))
         return events.length
       },

@@ -90,23 +90,11 @@ export interface SqliteEventStoreOptions {
 
 // --- rows ---
 
-interface EventRow {
-  readonly position: number
-  readonly revision: number
-  readonly event_id: string
-  readonly type: string
-  readonly schema_version: number
-  readonly data: string
-  readonly metadata: string
-  readonly recorded_at: string
-  readonly stream_name: string
-}
-
 /**
- * An event row with its chain hash, as `readStored` reads it: a raw row (an array), which costs
- * less than a row object on a read of the whole log.
+ * An event row as the reads fetch it: a raw row (an array), which costs less than a row object on
+ * every event read. The columns are EVENT_COLUMNS, in order.
  */
-type StoredRow = readonly [
+type EventRow = readonly [
   position: number,
   revision: number,
   eventId: string,
@@ -116,8 +104,10 @@ type StoredRow = readonly [
   metadata: string,
   recordedAt: string,
   streamName: string,
-  hash: Buffer | null,
 ]
+
+/** An event row with its chain hash, as `readStored` reads it. */
+type StoredRow = readonly [...EventRow, hash: Buffer | null]
 
 const toStored = (row: StoredRow): StoredEvent => ({
   eventId: row[2],
@@ -139,26 +129,31 @@ const EVENT_COLUMNS =
 /**
  * Turns a page of rows into recorded events. Events written together share their metadata text, so
  * a run of equal metadata is parsed once and shared, frozen so that no reader can change it for
- * the others.
+ * the others. Metadata no other event shares is left unfrozen: it is the reader's own copy.
  */
 const toRecorded = (rows: ReadonlyArray<EventRow>): ReadonlyArray<RecordedEvent> => {
   let metadataText: string | undefined
   let metadata: RecordedEvent['metadata'] | undefined
+  let shared = false
   return rows.map((row) => {
-    if (row.metadata !== metadataText || metadata === undefined) {
-      metadataText = row.metadata
-      metadata = deepFreeze(JSON.parse(row.metadata) as RecordedEvent['metadata'])
+    if (row[6] !== metadataText || metadata === undefined) {
+      metadataText = row[6]
+      metadata = JSON.parse(row[6]) as RecordedEvent['metadata']
+      shared = false
+    } else if (!shared) {
+      deepFreeze(metadata)
+      shared = true
     }
     return {
-      eventId: row.event_id,
-      streamId: row.stream_name,
-      revision: row.revision,
-      position: row.position,
-      type: row.type,
-      schemaVersion: row.schema_version,
-      data: JSON.parse(row.data) as JsonValue,
+      eventId: row[2],
+      streamId: row[8],
+      revision: row[1],
+      position: row[0],
+      type: row[3],
+      schemaVersion: row[4],
+      data: JSON.parse(row[5]) as JsonValue,
       metadata,
-      recordedAt: row.recorded_at,
+      recordedAt: row[7],
     }
   })
 }
@@ -710,7 +705,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
   const cached = (sql: string): Statement<unknown[], EventRow> => {
     let statement = statements.get(sql)
     if (statement === undefined) {
-      statement = reader.prepare<unknown[], EventRow>(sql)
+      statement = reader.prepare<unknown[], EventRow>(sql).raw(true)
       statements.set(sql, statement)
     }
     return statement
@@ -781,7 +776,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
         if (stream === undefined || page === undefined) return undefined
         if (closed) throw new StoreUnavailableError(`the ledger ${options.path} is closed`)
         const rows = statement.all(stream.id, page.low, page.high, until, page.limit)
-        cursor.advance(rows.length, rows[rows.length - 1]?.revision)
+        cursor.advance(rows.length, rows[rows.length - 1]?.[1])
         return toRecorded(rows)
       })
     },
@@ -795,7 +790,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
         if (page === undefined) return undefined
         if (closed) throw new StoreUnavailableError(`the ledger ${options.path} is closed`)
         const rows = readAllPage(page, o.filter)
-        cursor.advance(rows.length, rows[rows.length - 1]?.position)
+        cursor.advance(rows.length, rows[rows.length - 1]?.[0])
         return toRecorded(rows)
       })
     },
