@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import test from 'ava'
 import BetterSqlite3 from 'better-sqlite3'
+import { CorruptEventError, verifyLedger } from '@civic-ledger/core'
 import { openSqliteEventStore } from '@civic-ledger/store-sqlite'
 import type { Storage, Subject } from './tampering'
 import { tamperingCases } from './tampering'
@@ -35,3 +36,44 @@ const sqliteSubject = async (): Promise<Subject> => {
 }
 
 tamperingCases(test, 'sqlite', sqliteSubject)
+
+test('sqlite: a damaged row (its data no longer JSON) is named by the reader and by verify', async (t) => {
+  const subject = await sqliteSubject()
+  t.teardown(() => subject.dispose())
+  const store = await subject.open()
+  for (let n = 0; n < 8; n++)
+    await store.appendToStream(
+      `grants.fund-${n % 3}`,
+      [
+        {
+          eventId: `7d1e2f30-4a5b-4c6d-9e8f-${String(n).padStart(12, '0')}`,
+          type: 'grants.FundTopped',
+          schemaVersion: 1,
+          data: { pence: 1000 * n },
+          metadata: {
+            actor: { id: 'officer-1', organisation: 'GB-LAE-CAM', role: 'grants-officer' },
+            correlationId: `c-${n}`,
+            causationId: `c-${n}`,
+            occurredAt: '2026-04-01T09:00:00.000Z',
+          } as never,
+        },
+      ],
+      { expectedRevision: 'any' },
+    )
+  await store.close()
+  const storage = await subject.storage()
+  await storage.run('UPDATE events SET data = ? WHERE position = ?', ['{"pence":60', 6])
+  await storage.close()
+  const reopened = await subject.open()
+  t.teardown(() => reopened.close())
+  const read = async (): Promise<number> => {
+    let n = 0
+    for await (const _ of reopened.readAll()) n++
+    return n
+  }
+  const error = await t.throwsAsync(read, { instanceOf: CorruptEventError })
+  t.like(error, { position: 6, streamId: 'grants.fund-2', revision: 1 })
+  t.regex(error?.message ?? '', /position 6.*data is not valid JSON/)
+  const report = await verifyLedger(reopened)
+  t.like(report.failure, { problem: 'hash-mismatch', event: { position: 6, streamId: 'grants.fund-2', revision: 1 } })
+})

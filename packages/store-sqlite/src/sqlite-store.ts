@@ -30,6 +30,7 @@ import type {
   SubscribeOptions,
 } from '@civic-ledger/core'
 import {
+  CorruptEventError,
   DEFAULT_LIMITS,
   EventIdConflictError,
   GENESIS_HASH,
@@ -138,7 +139,7 @@ const toRecorded = (rows: ReadonlyArray<EventRow>): ReadonlyArray<RecordedEvent>
   return rows.map((row) => {
     if (row[6] !== metadataText || metadata === undefined) {
       metadataText = row[6]
-      metadata = JSON.parse(row[6]) as RecordedEvent['metadata']
+      metadata = parseColumn(row, 6, 'metadata') as RecordedEvent['metadata']
       shared = false
     } else if (!shared) {
       deepFreeze(metadata)
@@ -151,11 +152,20 @@ const toRecorded = (rows: ReadonlyArray<EventRow>): ReadonlyArray<RecordedEvent>
       position: row[0],
       type: row[3],
       schemaVersion: row[4],
-      data: JSON.parse(row[5]) as JsonValue,
+      data: parseColumn(row, 5, 'data'),
       metadata,
       recordedAt: row[7],
     }
   })
+}
+
+/** A stored JSON column, parsed; a row whose text is not JSON (damaged on disk) is named. */
+const parseColumn = (row: EventRow, column: 5 | 6, name: string): JsonValue => {
+  try {
+    return JSON.parse(row[column]) as JsonValue
+  } catch {
+    throw new CorruptEventError(row[0], row[8], row[1], `its stored ${name} is not valid JSON`)
+  }
 }
 
 /**
