@@ -55,7 +55,7 @@ test('sqlite: a damaged row (its data no longer JSON) is named by the reader and
             correlationId: `c-${n}`,
             causationId: `c-${n}`,
             occurredAt: '2026-04-01T09:00:00.000Z',
-          } as never,
+          },
         },
       ],
       { expectedRevision: 'any' },
