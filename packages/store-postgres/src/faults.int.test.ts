@@ -7,7 +7,7 @@ import { Socket, createServer } from 'node:net'
 import type { Server } from 'node:net'
 import pg from 'pg'
 import type { NewEvent } from '@civic-ledger/core'
-import { StoreUnavailableError } from '@civic-ledger/core'
+import { StoreUnavailableError, verifyLedger } from '@civic-ledger/core'
 import { collect, testEvents } from '@civic-ledger/testing'
 import { openPostgresEventStore } from './postgres-store'
 import { PG_URL, dropSchema, freshSchema, postgresAvailable } from './test-database'
@@ -156,6 +156,8 @@ if (postgresAvailable('postgres faults')) {
       const lost = [...acknowledged].filter(([id, position]) => stored.get(id) !== position)
       t.deepEqual(lost, [], 'every acknowledged event at its acknowledged position')
       t.true(kills > 0, 'connections were killed')
+      const verified = await verifyLedger(store)
+      t.true(verified.ok, `no broken hash chain: ${verified.failure?.message ?? 'verify passed'}`)
       t.log(
         `${kills} connections killed, ${failures} failed sends resent, ${alreadyStored} resends found already stored, ${acknowledged.size} events acknowledged, ${all.length} stored, 0 lost, 0 duplicated`,
       )

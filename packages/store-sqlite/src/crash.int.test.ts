@@ -5,7 +5,8 @@
  * after its first acknowledgement, and kills it with SIGKILL. Every few rounds the next writer first
  * re-sends, with the same ids, attempts of the killed writer that were never acknowledged: each must
  * come back `alreadyStored` at its original positions if it had committed, or be written fresh if
- * not — never twice. Afterwards the file must pass `PRAGMA integrity_check`, hold every acknowledged
+ * not — never twice. Afterwards the file must pass `PRAGMA integrity_check` and `verify` (no broken
+ * hash chain), hold every acknowledged
  * event at the position the store returned, no id twice, positions 1..N and stream revisions 0..n
  * with no gap, no partial batch, and read the same through a reopened store.
  *
@@ -23,6 +24,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import test from 'ava'
 import BetterSqlite3 from 'better-sqlite3'
+import { verifyLedger } from '@civic-ledger/core'
 import { collect } from '@civic-ledger/testing'
 import type { AckLine, AttemptLine, ChildLine, GoMessage } from './child-protocol'
 import { lineReader, prng } from './child-protocol'
@@ -343,8 +345,15 @@ test(`SIGKILL of a writer mid-append, ${ROUNDS} times: nothing acknowledged is l
 
   // --- the file, through a reopened store: the global feed and every stream ---
   const store = await openSqliteEventStore({ path })
+  let chain = ''
   try {
     t.is(await store.headPosition(), rows.length, 'headPosition after restart')
+    // No kill may leave a chain broken: every hash written is the chain's, whatever was cut off.
+    const verified = await verifyLedger(store)
+    chain = verified.ok
+      ? `verify ok over ${verified.events} events`
+      : `verify FAILED: ${verified.failure?.message ?? ''}`
+    t.true(verified.ok, chain)
     const all = await collect(() => store.readAll())
     t.deepEqual(
       all.map((e) => `${e.position} ${e.eventId}`),
@@ -374,7 +383,7 @@ test(`SIGKILL of a writer mid-append, ${ROUNDS} times: nothing acknowledged is l
       `acknowledged events ${ackedIds.size} (${acks.length} acknowledgements), events found ${rows.length}, streams ${nextRevision.size}`,
       `unacknowledged attempts ${unackedTotal} (committed all the same: ${unackedCommitted})`,
       `re-sent unacknowledged attempts: ${retriedStored} found stored (alreadyStored, original positions), ${retriedFresh} written fresh`,
-      `duplicates ${duplicates}, lost ${lost}, misplaced ${misplaced}, integrity ${integrity}`,
+      `duplicates ${duplicates}, lost ${lost}, misplaced ${misplaced}, integrity ${integrity}, ${chain}`,
       `rounds took ${((roundsDone - started) / 1000).toFixed(1)} s, checks ${((Date.now() - roundsDone) / 1000).toFixed(1)} s`,
     ].join('\n'),
   )
