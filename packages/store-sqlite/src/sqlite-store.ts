@@ -367,9 +367,21 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
       `SELECT ${EVENT_COLUMNS}, e.hash FROM events e JOIN streams s ON s.id = e.stream WHERE e.position BETWEEN ? AND ? ORDER BY e.position LIMIT ?`,
     )
     .raw(true)
-  const selectHeads = reader.prepare<[number], { stream_name: string; revision: number; hash: Buffer | null }>(
-    `SELECT s.name AS stream_name, e.revision, e.hash FROM streams s JOIN events e ON e.stream = s.id
-       AND e.revision = (SELECT max(x.revision) FROM events x WHERE x.stream = s.id AND x.position <= ?)`,
+  // Streams no event after the position touched are at their head, kept in `streams`; only those
+  // touched later are looked up, each by its (stream, revision) index from the top down. The cost
+  // follows the events after the position, not the whole log.
+  const selectHeads = reader.prepare<
+    { readonly at: number },
+    { stream_name: string; revision: number; hash: Buffer | null }
+  >(
+    `WITH touched AS (SELECT DISTINCT stream FROM events WHERE position > @at)
+     SELECT name AS stream_name, revision, head_hash AS hash FROM streams
+       WHERE revision >= 0 AND id NOT IN (SELECT stream FROM touched)
+     UNION ALL
+     SELECT s.name, e.revision, e.hash FROM touched t JOIN streams s ON s.id = t.stream
+       JOIN events e ON e.stream = t.stream AND e.revision = (
+         SELECT x.revision FROM events x WHERE x.stream = t.stream AND x.position <= @at
+         ORDER BY x.revision DESC LIMIT 1)`,
   )
   const selectCurrentHeads = reader.prepare<[], { stream_name: string; revision: number; hash: Buffer | null }>(
     'SELECT name AS stream_name, revision, head_hash AS hash FROM streams WHERE revision >= 0',
@@ -849,7 +861,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
       // At the head, each stream's row holds its head (written in the same transaction as its
       // events); earlier, each stream's last event at or before the position is looked up.
       const headsAt = reader.transaction(() =>
-        position >= head() ? selectCurrentHeads.all() : selectHeads.all(position),
+        position >= head() ? selectCurrentHeads.all() : selectHeads.all({ at: position }),
       )
       let done = false
       return paged(() => {

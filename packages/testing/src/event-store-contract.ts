@@ -900,6 +900,23 @@ check('hash chain', "gives every stream's head at the head and at an earlier pos
   ])
   assert.deepEqual(await headsAt(2), [[S('a'), 1, hashAt(2)]])
   assert.deepEqual(await headsAt(0), [])
+  // At every position, interleaved streams of different lengths: the heads the log itself gives.
+  await store.appendMulti([
+    { streamId: S('c'), events: testEvents(3), expectedRevision: 'noStream' },
+    { streamId: S('b'), events: testEvents(2), expectedRevision: 0 },
+  ])
+  await store.appendToStream(S('a'), testEvents(2), { expectedRevision: 2 })
+  const log = await collect(() => store.readStored())
+  const fromLog = new Map<string, readonly [string, number, string]>()
+  for (let position = 0; position <= log.length + 1; position++) {
+    const e = log[position - 1]
+    if (e !== undefined) fromLog.set(e.streamId, [e.streamId, e.revision, e.hash])
+    assert.deepEqual(
+      await headsAt(position),
+      [...fromLog.values()].sort(([x], [y]) => (x < y ? -1 : 1)),
+      `heads at position ${position}`,
+    )
+  }
 })
 
 check(
