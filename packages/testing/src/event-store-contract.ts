@@ -14,6 +14,7 @@ import {
   EventIdConflictError,
   InvalidArgumentError,
   LimitExceededError,
+  ProjectionFailedError,
   WrongExpectedRevisionError,
 } from '@civic-ledger/core'
 import { firstValueFrom, take, tap, timeout, toArray } from 'rxjs'
@@ -965,6 +966,38 @@ check(
     assert.equal(await store.headPosition(), 2, 'a refused import wrote events')
     await store.importStored(good)
     assert.equal(await store.headPosition(), 4)
+  },
+)
+
+check(
+  'hash chain',
+  'hands imported events to inline projections in the import, and a failing one refuses it',
+  async ({ store }) => {
+    const setInline = store.readModels?.setInlineHandler
+    if (setInline === undefined) return // a store without inline projections has nothing to hand over
+    const seen: RecordedEvent[] = []
+    setInline(async (events) => {
+      seen.push(...events)
+    })
+    const first = recordedElsewhere(S('a'), 3, { position: 0 })
+    try {
+      await store.importStored(first)
+      assert.deepEqual(
+        seen.map((e) => [e.position, e.streamId, e.revision, e.eventId, e.recordedAt]),
+        first.map((e) => [e.position, e.streamId, e.revision, e.eventId, e.recordedAt]),
+      )
+      assert.deepEqual(seen[0]?.data, { n: 0, note: 'recorded elsewhere', nested: { z: 1, a: [true, null] } })
+      setInline(async (events) => {
+        throw new ProjectionFailedError('test', events[0]?.type ?? '', events[0]?.streamId ?? '', 'refused')
+      })
+      const second = recordedElsewhere(S('b'), 2, { position: 3 })
+      await rejectsWith(() => store.importStored(second), ProjectionFailedError, /refused/)
+      assert.equal(await store.headPosition(), 3, 'a refused import wrote events')
+    } finally {
+      setInline(undefined)
+    }
+    await store.importStored(recordedElsewhere(S('b'), 2, { position: 3 }))
+    assert.equal(await store.headPosition(), 5)
   },
 )
 
