@@ -23,19 +23,15 @@ export const CHAIN_ENCODING = 'civic-ledger-chain/1'
 /** The `prev` of a stream's first event. */
 export const GENESIS_HASH = '0'.repeat(64)
 
-/** An event exactly as the store holds it: `data` and `metadata` are its stored canonical JSON text. */
-export interface StoredEvent {
-  readonly eventId: string
-  readonly streamId: string
-  readonly revision: number
-  readonly position: number
-  readonly type: string
-  readonly schemaVersion: number
+/**
+ * An event exactly as the store holds it: a recorded event whose `data` and `metadata` are their
+ * stored canonical JSON text, with its chain hash.
+ */
+export interface StoredEvent extends Omit<RecordedEvent, 'data' | 'metadata'> {
   /** Canonical JSON text, as stored (personal fields encrypted). */
   readonly data: string
   /** Canonical JSON text, as stored. */
   readonly metadata: string
-  readonly recordedAt: string
   /** 64 lower-case hex digits. */
   readonly hash: string
 }

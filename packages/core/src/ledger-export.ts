@@ -23,15 +23,13 @@ import { InvalidArgumentError } from './errors'
 import type { EventStore, StreamHead } from './event-store'
 import type { Privacy } from './privacy'
 import type { Seal } from './seal'
-import { Seal as SealCodec, computeSeal, merkleRoot, signatureProblem } from './seal'
+import { Count, Seal as SealCodec, computeSeal, merkleRoot, signatureProblem } from './seal'
 import { DEFAULT_LIMITS, checkStoredEvents, continueChains } from './validation'
 
 // --- model ---
 
 /** The name and version of the export format. */
 export const EXPORT_FORMAT = 'civic-ledger-export/1'
-
-const Count = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'Count')
 
 /** The first line of an export. */
 export const ExportHeader = t.readonly(

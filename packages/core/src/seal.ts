@@ -12,7 +12,7 @@ import { createHash, createPublicKey, hash, sign, verify as verifySignature } fr
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 import { canonicalJson } from './canonical'
-import { CHAIN_ENCODING } from './chain'
+import { CHAIN_ENCODING, isChainHash } from './chain'
 import type { Clock } from './clock'
 import { systemClock } from './clock'
 import { describeErrors, isIsoDateTime, isUuid } from './codecs'
@@ -30,8 +30,9 @@ export const SEAL_ENCODING = 'civic-ledger-seal/1'
 export const SEALS_STREAM = 'audit.seals-ledger'
 export const LEDGER_SEALED = 'audit.LedgerSealed'
 
-const Hex64 = t.refinement(t.string, (s) => /^[0-9a-f]{64}$/.test(s), 'Hex64')
-const Count = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'Count')
+const Hex64 = t.refinement(t.string, isChainHash, 'Hex64')
+/** A whole number ≥ 0: a position or a count (seals and exports). */
+export const Count = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'Count')
 const Time = t.refinement(t.string, isIsoDateTime, 'IsoDateTime')
 
 /** An Ed25519 signature over the seal's canonical JSON without its `signature` member. */

@@ -318,12 +318,13 @@ export const acknowledgeRetry = (
 
 const RECORDED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 
-/** True when `text` is JSON written canonically (RFC 8785), as stores keep data and metadata. */
-const isCanonicalText = (text: string): boolean => {
+/** The value of `text` when it is JSON written canonically (RFC 8785), as stores keep data and metadata. */
+const parseCanonical = (text: string): { readonly value: unknown } | undefined => {
   try {
-    return canonicalJson(JSON.parse(text)) === text
+    const value: unknown = JSON.parse(text)
+    return canonicalJson(value) === text ? { value } : undefined
   } catch {
-    return false
+    return undefined
   }
 }
 
@@ -364,9 +365,10 @@ export const checkStoredEvents = (events: unknown, head: number, limits: StoreLi
         at('.position'),
         `must be ${head + 1 + i} (the log continues from position ${head}), got ${describe(e.position)}`,
       )
-    if (typeof e.data !== 'string' || !isCanonicalText(e.data))
+    if (typeof e.data !== 'string' || parseCanonical(e.data) === undefined)
       throw new InvalidArgumentError(at('.data'), 'must be the canonical (RFC 8785) JSON text of the data')
-    if (typeof e.metadata !== 'string' || !isCanonicalText(e.metadata) || !EventMetadata.is(JSON.parse(e.metadata)))
+    const metadata = typeof e.metadata === 'string' ? parseCanonical(e.metadata) : undefined
+    if (typeof e.metadata !== 'string' || metadata === undefined || !EventMetadata.is(metadata.value))
       throw new InvalidArgumentError(at('.metadata'), 'must be the canonical (RFC 8785) JSON text of valid metadata')
     if (e.data.length + e.metadata.length > limits.maxEventSize)
       throw new LimitExceededError(`${at()} size in characters`, limits.maxEventSize, e.data.length + e.metadata.length)

@@ -127,6 +127,14 @@ const checkSignatures = (files: ReadonlyArray<Seal>, options: VerifyOptions): vo
 const describeSource = (source: SealSource): string =>
   source.kind === 'ledger' ? `the seal recorded at position ${source.position}` : `seal file ${source.index}`
 
+/** A seal covers more than the ledger holds. */
+const truncated = (position: number, source: SealSource, end: number): never =>
+  fail({
+    problem: 'truncated',
+    message: `${describeSource(source)} covers ${position} events, but the ledger ends at position ${end}: events after position ${end} were removed`,
+    seal: { position, source },
+  })
+
 /**
  * Verifies the whole ledger: every chain, every seal in the ledger and every seal file given.
  * Resolves with a report; `ok` is false and `failure` names the first problem when it fails.
@@ -149,12 +157,7 @@ export const verifyLedger = async (store: EventStore, options: VerifyOptions = {
       checkpoints.set(checkpoint.seal.position, [...(checkpoints.get(checkpoint.seal.position) ?? []), checkpoint])
     const head = await store.headPosition()
     files.forEach((seal, index) => {
-      if (seal.position > head)
-        fail({
-          problem: 'truncated',
-          message: `seal file ${index} covers ${seal.position} events, but the ledger ends at position ${head}: events after position ${head} were removed`,
-          seal: { position: seal.position, source: { kind: 'file', index } },
-        })
+      if (seal.position > head) truncated(seal.position, { kind: 'file', index }, head)
     })
     /** Reports the earliest event whose hash failed, if any: it comes before anything found later. */
     const hashesChecked = async (): Promise<void> => {
@@ -225,12 +228,7 @@ export const verifyLedger = async (store: EventStore, options: VerifyOptions = {
     await hashesChecked()
     const beyond = [...checkpoints.keys()].filter((p) => p > events).sort((a, b) => a - b)[0]
     if (beyond !== undefined) {
-      const source = checkpoints.get(beyond)?.[0]?.source ?? { kind: 'file', index: 0 }
-      fail({
-        problem: 'truncated',
-        message: `${describeSource(source)} covers ${beyond} events, but the ledger ends at position ${events}: events after position ${events} were removed`,
-        seal: { position: beyond, source },
-      })
+      truncated(beyond, checkpoints.get(beyond)?.[0]?.source ?? { kind: 'file', index: 0 }, events)
     }
   } catch (error) {
     if (!(error instanceof Failed)) throw error

@@ -110,6 +110,9 @@ type EventRow = readonly [
 /** An event row with its chain hash, as `readStored` reads it. */
 type StoredRow = readonly [...EventRow, hash: Buffer | null]
 
+/** A stored hash as hex; a missing one reads as empty, which no chain hash equals (verify names it). */
+const hexOf = (hash: Buffer | null | undefined): string => hash?.toString('hex') ?? ''
+
 const toStored = (row: StoredRow): StoredEvent => ({
   eventId: row[2],
   streamId: row[8],
@@ -120,8 +123,7 @@ const toStored = (row: StoredRow): StoredEvent => ({
   data: row[5],
   metadata: row[6],
   recordedAt: row[7],
-  // A missing hash reads as empty, which no chain hash equals: verify names the event.
-  hash: row[9] === null ? '' : row[9].toString('hex'),
+  hash: hexOf(row[9]),
 })
 
 const EVENT_COLUMNS =
@@ -870,7 +872,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
         return headsAt().map((row) => ({
           streamId: row.stream_name,
           revision: row.revision,
-          hash: row.hash === null ? '' : row.hash.toString('hex'),
+          hash: hexOf(row.hash),
         }))
       })
     },
@@ -891,7 +893,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
               heads.set(event.streamId, {
                 streamId: event.streamId,
                 revision: stream.revision,
-                hash: stream.head_hash?.toString('hex') ?? '',
+                hash: hexOf(stream.head_hash),
               })
           }
           const next = continueChains(checked, heads)
