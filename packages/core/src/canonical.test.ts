@@ -49,3 +49,56 @@ test('property: member order never changes the canonical text, and it parses bac
     }),
   )
 })
+
+/** RFC 8785 written as plainly as possible: the oracle the fast path is checked against. */
+const reference = (value: unknown): string => {
+  if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`
+  if (typeof value === 'object' && value !== null)
+    return `{${Object.keys(value)
+      .filter((name) => (value as Record<string, unknown>)[name] !== undefined)
+      .sort()
+      .map((name) => `${JSON.stringify(name)}:${reference((value as Record<string, unknown>)[name])}`)
+      .join(',')}}`
+  return JSON.stringify(value)
+}
+
+test('property: the text equals a plain RFC 8785 writer, names that engines list first included', (t) => {
+  const name = fc.oneof(
+    fc.string(),
+    fc.constantFrom('0', '1', '2', '10', '01', '1a', '4294967294', '4294967295', '__proto__', 'constructor', '-1', ''),
+  )
+  const tie = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.jsonValue({ maxDepth: 2 }),
+      fc.array(tie('value'), { maxLength: 4 }),
+      fc.dictionary(name, tie('value'), { maxKeys: 6 }),
+    ),
+  }))
+  fc.assert(
+    fc.property(tie.value, (value) => {
+      // JSON.parse makes `__proto__` an own member, as it would be in a decoded payload.
+      const parsed = JSON.parse(JSON.stringify(value)) as unknown
+      t.is(canonicalJson(parsed), reference(parsed))
+    }),
+    { numRuns: 2_000 },
+  )
+})
+
+test('values JSON.stringify writes differently are written canonically or refused', (t) => {
+  t.is(
+    canonicalJson({ b: 1, 10: 'ten', 2: 'two', a: [1, { 9: null, x: 0 }] }),
+    '{"10":"ten","2":"two","a":[1,{"9":null,"x":0}],"b":1}',
+  )
+  t.is(canonicalJson({ z: 1, a: undefined, m: { k: undefined, j: 2 } }), '{"m":{"j":2},"z":1}')
+  t.is(canonicalJson(Object.assign(Object.create(null) as object, { b: 2, a: 1 })), '{"a":1,"b":2}')
+  t.throws(() => canonicalJson([1, undefined]), { message: /undefined cannot be written as JSON/ })
+  // eslint-disable-next-line no-sparse-arrays -- a hole is the case under test
+  t.throws(() => canonicalJson([1, , 3]), { message: /undefined cannot be written as JSON/ })
+  t.throws(() => canonicalJson({ a: { b: Infinity } }), { message: /Infinity cannot be written as JSON/ })
+  t.throws(() => canonicalJson({ f: () => 1 }), { message: /function cannot be written as JSON/ })
+  t.throws(() => canonicalJson({ n: 1n }), { message: /bigint cannot be written as JSON/ })
+  let deep: unknown = 'leaf'
+  for (let i = 0; i < 100; i++) deep = { [`k${i % 3}`]: deep, a: i }
+  t.is(canonicalJson(deep), reference(deep))
+})

@@ -12,7 +12,6 @@
  * - hashes are written as 64 lower-case hex digits.
  */
 import { hash } from 'node:crypto'
-import { canonicalJson } from './canonical'
 import type { RecordedEvent } from './envelope'
 import type { JsonValue } from './json'
 import type { EventMetadata } from './metadata'
@@ -44,7 +43,10 @@ export type ChainedFields = Omit<StoredEvent, 'hash'>
  * in as they are (they are stored canonical); the other members are strings and integers.
  */
 export const canonicalEnvelope = (event: ChainedFields): string =>
-  `{"data":${event.data},"eventId":${canonicalJson(event.eventId)},"metadata":${event.metadata},"position":${event.position},"recordedAt":${canonicalJson(event.recordedAt)},"revision":${event.revision},"schemaVersion":${event.schemaVersion},"streamId":${canonicalJson(event.streamId)},"type":${canonicalJson(event.type)}}`
+  `{"data":${event.data},"eventId":${quote(event.eventId)},"metadata":${event.metadata},"position":${event.position},"recordedAt":${quote(event.recordedAt)},"revision":${event.revision},"schemaVersion":${event.schemaVersion},"streamId":${quote(event.streamId)},"type":${quote(event.type)}}`
+
+/** A string member of the envelope: RFC 8785 writes strings exactly as `JSON.stringify` does. */
+const quote = (text: string): string => JSON.stringify(text)
 
 /** The hash of `event`, following `prev` (the stream's previous hash, or `GENESIS_HASH`). */
 export const chainHash = (prev: string, event: ChainedFields): string =>
