@@ -200,7 +200,7 @@ export const eventCatalog = <Ds extends ReadonlyArray<AnyEventDefinition>>(
     byType.set(d.type, d)
   }
   const plain = new Set(definitions.filter((d) => decodesToItself(d.codec)))
-  return {
+  const catalog: EventCatalog<EventsOf<Ds>> = {
     definitions,
     types: definitions.map((d) => d.type),
     encode: (event) => {
@@ -234,4 +234,17 @@ export const eventCatalog = <Ds extends ReadonlyArray<AnyEventDefinition>>(
       return E.right({ type: d.type, data: decoded.right } as EventsOf<Ds>)
     },
   }
+  catalogs.set(catalog, byType)
+  return catalog
 }
+
+/** Each catalog `eventCatalog` built, with its definitions by type. */
+const catalogs = new WeakMap<object, ReadonlyMap<string, AnyEventDefinition>>()
+
+/**
+ * The definitions by type of a catalog `eventCatalog` built, or `undefined` for anything else: two
+ * such catalogs decode an event of a definition they share to equal results, so readers of the
+ * same events can decode each once.
+ */
+export const catalogDefinitions = (events: unknown): ReadonlyMap<string, AnyEventDefinition> | undefined =>
+  typeof events === 'object' && events !== null ? catalogs.get(events) : undefined

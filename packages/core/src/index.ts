@@ -99,8 +99,8 @@ export type {
 export { createMemoryEventStore } from './memory-store'
 export type { MemoryEventStoreOptions } from './memory-store'
 export { batchUpToHead, catchUpSubscription } from './subscription'
-export { keyRangeCursor, logPageCursor, streamPageCursor } from './paging'
-export type { PageCursor, PageRequest } from './paging'
+export { keyRangeCursor, logPageCursor, pagedIterable, pagesOf, streamPageCursor } from './paging'
+export type { PageCursor, PageRequest, PagedIterable } from './paging'
 export type { CatchUpSubscriptionSource, SubscriptionBatch } from './subscription'
 export {
   DEFAULT_LIMITS,

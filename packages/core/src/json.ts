@@ -88,11 +88,28 @@ const walkObject = (value: object, keys: Array<string | number>, ancestors: obje
   return undefined
 }
 
-/** Deeply freezes a JSON value in place and returns it. */
+/**
+ * Deeply freezes a JSON value in place and returns it. A frozen object is taken to be frozen all
+ * the way down (this function freezes from the top), so it is not walked again.
+ */
 export const deepFreeze = <A>(value: A): A => {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    Object.freeze(value)
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key])
-  }
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) freezeObject(value)
   return value
+}
+
+const freezeObject = (value: object): void => {
+  Object.freeze(value)
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i]
+      if (typeof item === 'object' && item !== null && !Object.isFrozen(item)) freezeObject(item)
+    }
+    return
+  }
+  const members = value as Record<string, unknown>
+  const keys = Object.keys(members)
+  for (let i = 0; i < keys.length; i++) {
+    const member = members[keys[i] as string]
+    if (typeof member === 'object' && member !== null && !Object.isFrozen(member)) freezeObject(member)
+  }
 }

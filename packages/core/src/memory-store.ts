@@ -27,6 +27,8 @@ import type {
 } from './event-store'
 import { deepFreeze } from './json'
 import { catchUpSubscription } from './subscription'
+import type { PagedIterable } from './paging'
+import { pagedIterable } from './paging'
 import type { MemoryReadModelStorage } from './memory-read-models'
 import { createMemoryReadModelStorage, createMutex } from './memory-read-models'
 import type { CheckedStreamAppend, StoreLimits } from './validation'
@@ -348,6 +350,12 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
   }
 }
 
-async function* iterate<A>(events: ReadonlyArray<A>): AsyncIterable<A> {
-  for (const event of events) yield event
+/** The events of a read, already in hand: one page. */
+const iterate = <A>(events: ReadonlyArray<A>): PagedIterable<A> => {
+  let given = false
+  return pagedIterable(() => {
+    if (given) return undefined
+    given = true
+    return events
+  })
 }

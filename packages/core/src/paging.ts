@@ -4,6 +4,7 @@
  * for ends the walk.
  */
 import type { ReadAllOptions, ReadStreamOptions } from './event-store'
+import { isPromise } from './promise'
 
 /** One page to fetch: keys from `low` to `high` inclusive, read in `backwards` order, at most `limit`. */
 export interface PageRequest {
@@ -71,4 +72,121 @@ export const logPageCursor = (options: ReadAllOptions, defaultBatchSize: number)
     batchSize: options.batchSize ?? defaultBatchSize,
     maxCount: options.maxCount,
   })
+}
+
+// --- reading page by page ---
+
+/** Items a store reads a page at a time; `pages()` hands them over the same way. */
+export interface PagedIterable<A> extends AsyncIterable<A> {
+  /**
+   * The same items, a page per step: one promise a page rather than one an item, for readers that
+   * go through many items (a projection rebuild). Iterate either this or the items, once.
+   */
+  pages(): AsyncIterable<ReadonlyArray<A>>
+}
+
+type Page<A> = ReadonlyArray<A> | undefined
+
+const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined }
+
+/**
+ * An async iterable over the pages `nextPage` fetches, synchronously or not; `undefined` ends it.
+ * Item by item it costs a resolved promise an item, not a generator's machinery, and pages that
+ * are fetched synchronously wait for nothing. What `nextPage` throws ends the iteration,
+ * through `toError`.
+ */
+export const pagedIterable = <A>(
+  nextPage: () => Page<A> | Promise<Page<A>>,
+  toError: (error: unknown) => Error = (error) => (error instanceof Error ? error : new Error(String(error))),
+): PagedIterable<A> => {
+  let done = false
+  const fetch = (): Page<A> | Promise<Page<A>> => {
+    if (done) return undefined
+    try {
+      const page = nextPage()
+      if (!isPromise(page)) {
+        if (page === undefined) done = true
+        return page
+      }
+      return page.then(
+        (fetched) => {
+          if (fetched === undefined) done = true
+          return fetched
+        },
+        (error: unknown) => {
+          done = true
+          throw toError(error)
+        },
+      )
+    } catch (error) {
+      done = true
+      throw toError(error)
+    }
+  }
+  const finish = (): Promise<IteratorReturnResult<undefined>> => {
+    done = true
+    return Promise.resolve(DONE)
+  }
+  return {
+    [Symbol.asyncIterator]: () => {
+      let page: ReadonlyArray<A> = []
+      let i = 0
+      const next = (): Promise<IteratorResult<A, undefined>> => {
+        for (;;) {
+          if (i < page.length) return Promise.resolve({ done: false, value: page[i++] as A })
+          let fetched: Page<A> | Promise<Page<A>>
+          try {
+            fetched = fetch()
+          } catch (error) {
+            return Promise.reject(error instanceof Error ? error : toError(error))
+          }
+          if (isPromise(fetched))
+            return fetched.then((p) => {
+              if (p === undefined) return DONE
+              page = p
+              i = 0
+              return next()
+            })
+          if (fetched === undefined) return Promise.resolve(DONE)
+          page = fetched
+          i = 0
+        }
+      }
+      return { next, return: finish }
+    },
+    pages: () => ({
+      [Symbol.asyncIterator]: () => ({
+        next: async (): Promise<IteratorResult<ReadonlyArray<A>, undefined>> => {
+          for (;;) {
+            const page = await fetch()
+            if (page === undefined) return DONE
+            if (page.length > 0) return { done: false, value: page }
+          }
+        },
+        return: finish,
+      }),
+    }),
+  }
+}
+
+/**
+ * The pages of `items`: its own when it is a `PagedIterable`, else runs of up to `size` items. For
+ * readers of any store, whether or not it reads page by page.
+ */
+export const pagesOf = <A>(items: AsyncIterable<A>, size = 500): AsyncIterable<ReadonlyArray<A>> => {
+  const pages = (items as Partial<PagedIterable<A>>).pages
+  if (typeof pages === 'function') return pages.call(items)
+  return {
+    async *[Symbol.asyncIterator]() {
+      let run: A[] = []
+      for await (const item of items) {
+        run.push(item)
+        if (run.length >= size) {
+          yield run
+          run = []
+        }
+      }
+      if (run.length > 0) yield run
+    },
+  }
 }

@@ -11,6 +11,8 @@ import { container as rootContainer } from 'tsyringe'
 import { allowAll } from './policy'
 import { InvalidArgumentError } from './errors'
 import { defineEvent, upcaster } from './event'
+import { createMemoryKeyStore, createPrivacy, personal } from './privacy'
+import type { ProjectedEvent } from './projection'
 import { createLedger } from './ledger'
 import { createMemoryEventStore } from './memory-store'
 import { createMemoryReadModelStorage } from './memory-read-models'
@@ -186,6 +188,113 @@ test('defineProjection decodes and upcasts stored events before apply', async (t
   await runner.waitUntilCaughtUp()
   t.deepEqual(await runner.query(projection, minutes).get('v-1'), { minutes: 150 })
   await runner.stop()
+})
+
+/** Counts the values codecs below check, to see how often events are decoded. */
+const checked = { hours: 0, names: 0 }
+const countedHours = t.refinement(t.number, (n) => {
+  checked.hours++
+  return n >= 0
+})
+const CountedLogged = defineEvent({
+  type: 'volunteers.HoursLogged',
+  codec: t.type({ volunteerId: t.string, hours: countedHours }),
+})
+// An exact codec strips unknown fields, so its decode builds new data rather than checking it.
+const Placed = defineEvent({ type: 'volunteers.PlacedInRole', codec: t.exact(t.type({ volunteerId: t.string })) })
+const Registered = defineEvent({
+  type: 'volunteers.VolunteerRegistered',
+  codec: t.type({
+    volunteerId: t.string,
+    name: personal(
+      t.refinement(t.string, (n) => {
+        checked.names++
+        return n.length > 0
+      }),
+    ),
+  }),
+  subject: 'volunteerId',
+})
+
+test.serial(
+  'projections reading events by the same definition decode each event once and share it, frozen',
+  async (t) => {
+    checked.hours = 0
+    const Logged = CountedLogged
+    const seen = new Map<string, ProjectedEvent[]>()
+    const recorder = (name: string) =>
+      defineProjection({
+        name,
+        version: 1,
+        events: [Logged, Placed],
+        apply: (event) => {
+          seen.set(name, [...(seen.get(name) ?? []), event])
+        },
+      })
+    const store = createMemoryEventStore()
+    await store.appendToStream(
+      'volunteers.timesheet-1',
+      [
+        logged('v-1', 2),
+        logged('v-1', 3),
+        { ...logged('v-1', 0), type: Placed.type, data: { volunteerId: 'v-1', note: 'stripped' } },
+        logged('v-1', 4),
+      ],
+      { expectedRevision: 'noStream' },
+    )
+    const runner = createProjectionRunner({
+      store,
+      projections: [recorder('first'), recorder('second')],
+      logger: quiet,
+    })
+    await runner.start()
+    await runner.waitUntilCaughtUp()
+    await runner.stop()
+    t.is(checked.hours, 3, 'each HoursLogged checked once, not once per projection')
+    const [first, second] = [seen.get('first') ?? [], seen.get('second') ?? []]
+    t.is(first.length, 4)
+    first.forEach((event, i) => t.true(event === second[i], `event ${i} is the same object for both`))
+    const placed = first[2]
+    t.deepEqual(placed?.data, { volunteerId: 'v-1' })
+    t.true(Object.isFrozen(placed) && Object.isFrozen(placed?.data), 'decoded data that was built is frozen')
+    t.throws(() => {
+      ;(placed?.data as { volunteerId: string }).volunteerId = 'v-2'
+    })
+  },
+)
+
+test.serial('events with personal fields are opened and decoded by each projection itself', async (t) => {
+  checked.names = 0
+  const privacy = createPrivacy(createMemoryKeyStore())
+  const names = new Map<string, unknown[]>()
+  const reader = (projection: string) =>
+    defineProjection({
+      name: projection,
+      version: 1,
+      events: [Registered],
+      apply: (event) => {
+        names.set(projection, [...(names.get(projection) ?? []), event.data.name])
+      },
+      erase: () => undefined,
+    })
+  const store = createMemoryEventStore()
+  const data = await privacy.seal(Registered, { volunteerId: 'v-1', name: 'Ada Lovelace' })
+  await store.appendToStream(
+    'volunteers.volunteer-1',
+    [{ eventId: eventId(), type: Registered.type, schemaVersion: 1, data, metadata: metadata }],
+    { expectedRevision: 'noStream' },
+  )
+  const runner = createProjectionRunner({
+    store,
+    projections: [reader('one'), reader('two')],
+    logger: quiet,
+    privacy,
+  })
+  await runner.start()
+  await runner.waitUntilCaughtUp()
+  await runner.stop()
+  t.deepEqual([names.get('one'), names.get('two')], [['Ada Lovelace'], ['Ada Lovelace']])
+  t.is(checked.names, 2, 'one decode per projection')
 })
 
 test('an event that does not decode follows the failure policy: halt names its position and the problem', async (t) => {

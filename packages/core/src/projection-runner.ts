@@ -21,10 +21,15 @@ import { InvalidArgumentError, ProjectionFailedError, isEventStoreError } from '
 import { deepFreeze } from './json'
 import type { EventStore } from './event-store'
 import { createMemoryReadModelStorage } from './memory-read-models'
-import type { AnyProjection, FailurePolicy } from './projection'
+import type { AnyEventDefinition } from './event'
+import { catalogDefinitions } from './event'
+import type { AnyProjection, FailurePolicy, ProjectedEvent } from './projection'
 import type { ProjectionContext } from './projection'
 import { checkProjection, projectedEvent, projectionContext, readCollection } from './projection'
 import type { Privacy } from './privacy'
+import { hasPersonalData } from './privacy'
+import { pagesOf } from './paging'
+import { isPromise } from './promise'
 
 /** The event every projection with an `erase` hook receives. */
 const SUBJECT_ERASED = 'privacy.SubjectErased'
@@ -221,11 +226,39 @@ class EventFailed extends Error {
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
+/** Events decoded for the workers reading one page of the log, by the definition that decoded them. */
+type Decoded = Map<AnyEventDefinition, Map<RecordedEvent, ProjectedEvent | Promise<ProjectedEvent>>>
+
+/** A page of the log as the workers read it: events up to `to`, and what has been decoded of them. */
+interface LogPage {
+  readonly to: number
+  readonly events: ReadonlyArray<RecordedEvent>
+  readonly decoded: Decoded
+}
+
+/**
+ * The definitions a projection's events may be decoded by once for all projections: those of a
+ * catalog `eventCatalog` built, except the ones with personal fields, which each projection opens
+ * with the keys as they are when it reads them.
+ */
+const sharedDefinitions = (projection: AnyProjection): ReadonlyMap<string, AnyEventDefinition> | undefined => {
+  const byType = catalogDefinitions(projection.events)
+  return byType === undefined ? undefined : new Map([...byType].filter(([, d]) => !hasPersonalData(d)))
+}
+
+/** A shared decode's result, frozen: a decode that builds new data gives every projection the same. */
+const freezeDecoded =
+  (event: RecordedEvent) =>
+  (projected: ProjectedEvent): ProjectedEvent =>
+    projected === event ? projected : deepFreeze(projected)
+
 interface Worker {
   readonly projection: AnyProjection
   readonly mode: 'async' | 'inline'
   readonly policy: FailurePolicy
   readonly handles: ReadonlySet<string>
+  /** The definitions, by type, whose decoded events it may share with other workers. */
+  readonly shared: ReadonlyMap<string, AnyEventDefinition> | undefined
   readonly status: BehaviorSubject<ProjectionStatus>
   position: number
   stage: ProjectionStage
@@ -281,6 +314,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
           mode,
           policy: projection.onFailure ?? { kind: 'halt' },
           handles: new Set([...projection.handles, ...(projection.erase === undefined ? [] : [SUBJECT_ERASED])]),
+          shared: sharedDefinitions(projection),
           status: new BehaviorSubject(initial),
           position: 0,
           stage: 'active',
@@ -319,16 +353,56 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
   // --- applying events ---
 
   const privacy = options.privacy
-  /** Applies one event: `erase` for a subject's erasure, `apply` for a handled type. */
-  const applyOne = async (worker: Worker, event: RecordedEvent, ctx: ProjectionContext): Promise<void> => {
-    const projection = worker.projection
-    if (event.type === SUBJECT_ERASED && projection.erase !== undefined) {
-      const subject = (event.data as { subject?: unknown } | null)?.subject
-      if (typeof subject === 'string') await projection.erase(subject, ctx)
-      if (!projection.handles.includes(SUBJECT_ERASED)) return
+
+  /** The event as `projection` receives it: opened (personal fields decrypted) and decoded. */
+  const decodeFor = (projection: AnyProjection, event: RecordedEvent): ProjectedEvent | Promise<ProjectedEvent> =>
+    privacy !== undefined && projection.events !== undefined
+      ? privacy.open(event).then((opened) => projectedEvent(projection, opened))
+      : projectedEvent(projection, event)
+
+  /**
+   * The event as the worker's projection receives it, decoded once for every worker that reads it
+   * by the same definition (`decoded` is kept per page of the log): several projections reading the
+   * same events pay for one decode. What a shared decode builds is frozen, as the events are.
+   */
+  const projectedFor = (
+    worker: Worker,
+    event: RecordedEvent,
+    decoded: Decoded | undefined,
+  ): ProjectedEvent | Promise<ProjectedEvent> => {
+    const definition = decoded === undefined ? undefined : worker.shared?.get(event.type)
+    if (decoded === undefined || definition === undefined) return decodeFor(worker.projection, event)
+    let byEvent = decoded.get(definition)
+    if (byEvent === undefined) {
+      byEvent = new Map()
+      decoded.set(definition, byEvent)
     }
-    const opened = privacy !== undefined && projection.events !== undefined ? await privacy.open(event) : event
-    await projection.apply(projectedEvent(projection, opened), ctx)
+    let projected = byEvent.get(event)
+    if (projected === undefined) {
+      const made = decodeFor(worker.projection, event)
+      projected = isPromise(made) ? made.then(freezeDecoded(event)) : freezeDecoded(event)(made)
+      byEvent.set(event, projected)
+    }
+    return projected
+  }
+
+  /** Applies one event: `erase` for a subject's erasure, `apply` for a handled type. */
+  const applyOne = (
+    worker: Worker,
+    event: RecordedEvent,
+    ctx: ProjectionContext,
+    decoded: Decoded | undefined,
+  ): void | Promise<void> => {
+    const projection = worker.projection
+    if (event.type === SUBJECT_ERASED && projection.erase !== undefined) return applyErasure(projection, event, ctx)
+    const projected = projectedFor(worker, event, decoded)
+    return isPromise(projected) ? projected.then((p) => projection.apply(p, ctx)) : projection.apply(projected, ctx)
+  }
+
+  const applyErasure = async (projection: AnyProjection, event: RecordedEvent, ctx: ProjectionContext) => {
+    const subject = (event.data as { subject?: unknown } | null)?.subject
+    if (typeof subject === 'string') await projection.erase?.(subject, ctx)
+    if (projection.handles.includes(SUBJECT_ERASED)) await projection.apply(await decodeFor(projection, event), ctx)
   }
 
   const failureOf = (event: RecordedEvent, error: unknown): ProjectionFailure => ({
@@ -369,6 +443,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     events: ReadonlyArray<RecordedEvent>,
     from: number,
     to: number,
+    decoded?: Decoded,
   ): Promise<number> =>
     storage.transaction(async (tx) => {
       const checkpoint = await claim(tx, worker, from)
@@ -384,7 +459,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
           continue
         }
         try {
-          await applyOne(worker, event, ctx)
+          const applying = applyOne(worker, event, ctx, decoded)
+          if (isPromise(applying)) await applying
         } catch (error) {
           throw new EventFailed(i, error)
         }
@@ -434,10 +510,11 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     events: ReadonlyArray<RecordedEvent>,
     index: number,
     cause: unknown,
+    decoded: Decoded | undefined,
   ): Promise<void> => {
     const event = events[index] as RecordedEvent
     if (index > 0) {
-      await processBatch(worker, events.slice(0, index), worker.position, event.position - 1)
+      await processBatch(worker, events.slice(0, index), worker.position, event.position - 1, decoded)
       if (worker.position !== event.position - 1) return
     }
     const policy = worker.policy
@@ -490,14 +567,15 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     events: ReadonlyArray<RecordedEvent>,
     from: number,
     to: number,
+    decoded: Decoded | undefined,
   ): Promise<void> => {
     try {
-      const parked = await applyBatch(worker, events, from, to)
+      const parked = await applyBatch(worker, events, from, to, decoded)
       worker.position = to
       update(worker, { parked, ...(worker.status.value.state === 'retrying' ? { state: 'catching-up' } : {}) })
     } catch (error) {
       if (error instanceof CheckpointMoved) return resync(worker, error)
-      if (error instanceof EventFailed) return handleFailure(worker, events, error.index, error.reason)
+      if (error instanceof EventFailed) return handleFailure(worker, events, error.index, error.reason, decoded)
       throw error
     }
   }
@@ -508,18 +586,18 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
    * parse. Only the types some projection handles are read. A few pages are kept, so memory does
    * not grow with the log.
    */
-  const pages = new Map<number, Promise<{ readonly to: number; readonly events: ReadonlyArray<RecordedEvent> }>>()
+  const pages = new Map<number, Promise<LogPage>>()
   const allTypes = [...new Set([...workers.values()].flatMap((w) => [...w.handles]))]
   const readPage = (from: number, end: number) => {
     const cached = pages.get(from)
     if (cached !== undefined) return cached
     const to = Math.min(end, from + batchSize - 1)
-    const page = (async () => {
+    const page = (async (): Promise<LogPage> => {
       const events: RecordedEvent[] = []
+      const read = store.readAll({ fromPosition: from, toPosition: to, batchSize, filter: { types: allTypes } })
       // Frozen: every projection sees the same objects, and none may change them for the others.
-      for await (const event of store.readAll({ fromPosition: from, toPosition: to, filter: { types: allTypes } }))
-        events.push(deepFreeze(event))
-      return { to, events }
+      for await (const run of pagesOf(read, batchSize)) for (const event of run) events.push(deepFreeze(event))
+      return { to, events, decoded: new Map() }
     })()
     pages.set(from, page)
     page.catch(() => pages.delete(from))
@@ -531,16 +609,13 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
   }
 
   /** Reads the next batch for `worker`: the events it handles after its checkpoint, up to `end`. */
-  const readBatch = async (
-    worker: Worker,
-    end: number,
-  ): Promise<{ readonly events: ReadonlyArray<RecordedEvent>; readonly to: number }> => {
+  const readBatch = async (worker: Worker, end: number): Promise<LogPage> => {
     const page = await readPage(worker.position + 1, end)
     const events = page.events.filter(
       (event) =>
         worker.handles.has(event.type) && (untilTime === undefined || Date.parse(event.recordedAt) <= untilTime),
     )
-    return { events, to: page.to }
+    return { events, to: page.to, decoded: page.decoded }
   }
 
   /** A building version that has caught up takes over: older versions and their tables go. */
@@ -585,8 +660,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
           continue
         }
         if (worker.status.value.state !== 'catching-up') update(worker, { state: 'catching-up' })
-        const { events, to } = await readBatch(worker, end)
-        await processBatch(worker, events, worker.position, to)
+        const { events, to, decoded } = await readBatch(worker, end)
+        await processBatch(worker, events, worker.position, to, decoded)
         transientDelay = 100
       } catch (error) {
         if (!running) return
@@ -612,6 +687,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     const first = events[0]
     const last = events[events.length - 1]
     if (first === undefined || last === undefined) return
+    const decoded: Decoded = new Map()
     for (const worker of inlineWorkers) {
       const { name, version } = worker.projection
       const checkpoint = await tx.lockCheckpoint(name, version)
@@ -626,7 +702,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
           continue
         }
         try {
-          await applyOne(worker, event, ctx)
+          const applying = applyOne(worker, event, ctx, decoded)
+          if (isPromise(applying)) await applying
         } catch (error) {
           throw new ProjectionFailedError(name, event.type, event.streamId, messageOf(error), { cause: error })
         }
@@ -824,7 +901,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
         await storage.transaction(async (tx) => {
           await tx.lockCheckpoint(name, version)
           const ctx = projectionContext(worker.projection, tx)
-          for (const event of events) await applyOne(worker, event, ctx)
+          for (const event of events) await applyOne(worker, event, ctx, undefined)
           await ctx.flush()
           await tx.unpark(
             name,

@@ -15,6 +15,7 @@ import type {
   JsonValue,
   NewEvent,
   PageRequest,
+  PagedIterable,
   ReadAllOptions,
   ReadStoredOptions,
   ReadStreamOptions,
@@ -50,6 +51,7 @@ import {
   continueChains,
   isEventStoreError,
   logPageCursor,
+  pagedIterable,
   recordedEvents,
   revisionMatches,
   streamPageCursor,
@@ -174,17 +176,8 @@ const isConnectionLost = (error: unknown): boolean => {
   )
 }
 
-/** An async iterable over pages fetched one query at a time; `nextPage` returns `undefined` when done. */
-const paged = <A>(nextPage: () => Promise<ReadonlyArray<A> | undefined>): AsyncIterable<A> => ({
-  async *[Symbol.asyncIterator]() {
-    for (;;) {
-      const page = await nextPage()
-      if (page === undefined) return
-      // Not `yield*`: delegating costs an extra await per event.
-      for (const event of page) yield event
-    }
-  },
-})
+/** A reader's pages, fetched one query at a time; `nextPage` returns `undefined` when done. */
+const paged = <A>(nextPage: () => Promise<ReadonlyArray<A> | undefined>): PagedIterable<A> => pagedIterable(nextPage)
 
 /** Splits `?schema=` off a connection string; `pg` does not know it. */
 export const parsePostgresConnection = (

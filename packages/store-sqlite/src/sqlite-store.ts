@@ -26,6 +26,7 @@ import type {
   StreamHead,
   StoreLimits,
   StoredEventLocation,
+  PagedIterable,
   StreamAppend,
   SubscribeOptions,
 } from '@civic-ledger/core'
@@ -58,6 +59,7 @@ import {
   deepFreeze,
   isEventStoreError,
   logPageCursor,
+  pagedIterable,
   recordedEvents,
   revisionMatches,
   streamPageCursor,
@@ -170,42 +172,9 @@ const parseColumn = (row: EventRow, column: 5 | 6, name: string): JsonValue => {
   }
 }
 
-/**
- * An async iterable over pages fetched synchronously: a hand-written iterator costs a resolved
- * promise per event, not a generator's machinery. `nextPage` returns `undefined` when done.
- */
-const paged = <A>(nextPage: () => ReadonlyArray<A> | undefined): AsyncIterable<A> => ({
-  [Symbol.asyncIterator]: () => {
-    let page: ReadonlyArray<A> = []
-    let i = 0
-    let done = false
-    return {
-      next: () => {
-        try {
-          while (!done && i >= page.length) {
-            const fetched = nextPage()
-            if (fetched === undefined) done = true
-            else {
-              page = fetched
-              i = 0
-            }
-          }
-        } catch (error) {
-          done = true
-          return Promise.reject(error instanceof Error ? error : unavailable('the read failed', error))
-        }
-        const value = page[i++]
-        return Promise.resolve(
-          done || value === undefined ? { done: true as const, value: undefined } : { done: false as const, value },
-        )
-      },
-      return: () => {
-        done = true
-        return Promise.resolve({ done: true as const, value: undefined })
-      },
-    }
-  },
-})
+/** A reader's pages, fetched synchronously; a failure that is not an Error becomes a StoreUnavailableError. */
+const paged = <A>(nextPage: () => ReadonlyArray<A> | undefined): PagedIterable<A> =>
+  pagedIterable(nextPage, (error) => (error instanceof Error ? error : unavailable('the read failed', error)))
 
 const DEFAULT_BATCH_SIZE = 500
 /** Reading the log as stored (verify, export) goes page by page through the whole of it. */
