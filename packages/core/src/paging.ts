@@ -93,38 +93,47 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined }
  * An async iterable over the pages `nextPage` fetches, synchronously or not; `undefined` ends it.
  * Item by item it costs a resolved promise an item, not a generator's machinery, and pages that
  * are fetched synchronously wait for nothing. What `nextPage` throws ends the iteration,
- * through `toError`.
+ * through `toError`. `abandon` is called once if the iteration ends before `nextPage` has said it
+ * is done — the reader stopped, or a fetch failed — for a source that holds something open.
  */
 export const pagedIterable = <A>(
   nextPage: () => Page<A> | Promise<Page<A>>,
   toError: (error: unknown) => Error = (error) => (error instanceof Error ? error : new Error(String(error))),
+  abandon?: () => void,
 ): PagedIterable<A> => {
   let done = false
+  let ended = false
+  const end = (early: boolean): void => {
+    done = true
+    if (ended) return
+    ended = true
+    if (early) abandon?.()
+  }
   const fetch = (): Page<A> | Promise<Page<A>> => {
     if (done) return undefined
     try {
       const page = nextPage()
       if (!isPromise(page)) {
-        if (page === undefined) done = true
+        if (page === undefined) end(false)
         return page
       }
       return page.then(
         (fetched) => {
-          if (fetched === undefined) done = true
+          if (fetched === undefined) end(false)
           return fetched
         },
         (error: unknown) => {
-          done = true
+          end(true)
           throw toError(error)
         },
       )
     } catch (error) {
-      done = true
+      end(true)
       throw toError(error)
     }
   }
   const finish = (): Promise<IteratorReturnResult<undefined>> => {
-    done = true
+    end(!done)
     return Promise.resolve(DONE)
   }
   return {

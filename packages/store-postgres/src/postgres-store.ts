@@ -27,6 +27,7 @@ import type {
   SubscribeOptions,
 } from '@civic-ledger/core'
 import {
+  CorruptEventError,
   DEFAULT_LIMITS,
   EventIdConflictError,
   InvalidArgumentError,
@@ -58,7 +59,8 @@ import {
   toRecorded as storedToRecorded,
 } from '@civic-ledger/core'
 import { randomBytes } from 'node:crypto'
-import pg from 'pg'
+import pg, { escapeLiteral } from 'pg'
+import { copyRows } from './copy-read'
 import type { Pool, PoolClient, QueryResultRow } from 'pg'
 import { Observable, Subject, interval, map, merge, share } from 'rxjs'
 import { begin as beginIn, postgresReadModels, transactionOn } from './read-models'
@@ -129,9 +131,6 @@ const typeParsers = {
 
 const DEFAULT_BATCH_SIZE = 1_000
 
-/** The page size of `readStored`: it is read whole (verification, export), so pages are large. */
-const STORED_BATCH_SIZE = 5_000
-
 /** The fields of a `readStored` row, as text, in this order. */
 type StoredFields = [
   position: string,
@@ -158,6 +157,31 @@ const fromStoredFields = (f: StoredFields): StoredEvent => ({
   recordedAt: f[8],
   hash: f[9],
 })
+
+/** A stored JSON column, parsed; text that is not JSON (altered in the table) is named by position. */
+const parseStoredJson = (text: string, f: StoredFields, column: string): JsonValue => {
+  try {
+    return JSON.parse(text) as JsonValue
+  } catch {
+    throw new CorruptEventError(parseBigint(f[0]), f[1], parseBigint(f[2]), `its stored ${column} is not valid JSON`)
+  }
+}
+
+/** A recorded event from the fields of a row of the log (the first nine of `StoredFields`). */
+const recordedFromFields = (fields: string[]): RecordedEvent => {
+  const f = fields as StoredFields
+  return {
+    eventId: f[3],
+    streamId: f[1],
+    revision: parseBigint(f[2]),
+    position: parseBigint(f[0]),
+    type: f[4],
+    schemaVersion: Number(f[5]),
+    data: parseStoredJson(f[6], f, 'data'),
+    metadata: parseStoredJson(f[7], f, 'metadata') as RecordedEvent['metadata'],
+    recordedAt: f[8],
+  }
+}
 
 const unavailable = (what: string, cause: unknown): StoreUnavailableError =>
   new StoreUnavailableError(`${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
@@ -530,79 +554,70 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
     return rows.map(toRecorded)
   }
 
-  /**
-   * Reads the whole log forwards with the next pages already on their way: positions are gap-free,
-   * so page k is exactly the range [from + k·size, from + (k+1)·size − 1], and the server can
-   * produce the next `depth` pages on other connections while this one's rows are being turned into
-   * events. A page shorter than its range has reached the head: the pages fetched beyond it are
-   * dropped, so what is returned is a gap-free prefix of the log even while writers append.
-   */
-  const readAhead = <A>(
-    from: number,
-    to: number,
-    size: number,
-    maxCount: number,
-    readRange: (low: number, high: number) => Promise<ReadonlyArray<A>>,
-    depth = 1,
-  ): AsyncIterable<A> => {
-    const last = Math.min(to, from + maxCount - 1)
-    const pending: Array<{ readonly page: Promise<ReadonlyArray<A>>; readonly length: number }> = []
-    let start = from
-    const fetchNext = (): void => {
-      if (start > last) return
-      const high = Math.min(start + size - 1, last)
-      const page = readRange(start, high)
-      // A reader that stops early leaves the pages fetched ahead unread: their failure is no one's error.
-      page.catch(() => undefined)
-      pending.push({ page, length: high - start + 1 })
-      start = high + 1
-    }
-    fetchNext()
-    return paged(async () => {
-      const current = pending.shift()
-      if (current === undefined) return undefined
-      ensureOpen()
-      while (pending.length < depth && start <= last) fetchNext()
-      const page = await current.page
-      if (page.length < current.length) {
-        pending.length = 0
-        start = last + 1
-      }
-      return page
-    })
-  }
-
   const head = async (): Promise<number> =>
     (await query<{ head: number }>(`SELECT coalesce(max(position), 0)::bigint AS head FROM ${s}.events`))[0]?.head ?? 0
 
   // --- the chain ---
 
-  // Each row comes as one tab-separated text, split here: several times cheaper to receive than ten
-  // columns. Canonical JSON holds no raw tab (JSON escapes it in strings, and canonical text has no
-  // whitespace), nor do names, ids, times or hashes; a page with a row that does not split into ten
-  // fields (its text was not written by this store) is read again column by column.
-  const STORED_FROM = `FROM ${s}.events e JOIN ${s}.streams s ON s.id = e.stream
-    WHERE e.position BETWEEN $1 AND $2 ORDER BY e.position`
-  const STORED_LINES_SQL = `SELECT concat_ws(E'\\t', e.position, s.name, e.revision, e.event_id, e.type, e.schema_version,
-      e.data, e.metadata, ${isoTimeSql('e.recorded_at')}, encode(e.hash, 'hex')) ${STORED_FROM}`
-  const STORED_COLUMNS_SQL = `SELECT e.position::text, s.name, e.revision::text, e.event_id::text, e.type,
-      e.schema_version::text, e.data::text, e.metadata::text, ${isoTimeSql('e.recorded_at')}, encode(e.hash, 'hex')
-    ${STORED_FROM}`
+  // Forward reads of many events stream through COPY (copy-read.ts): one query, one snapshot, the
+  // rows split by the client. COPY takes no parameters: the query is built from checked numbers and
+  // escaped literals.
+  const copyOfLog = (
+    columns: string,
+    low: number,
+    high: number,
+    maxCount: number | undefined,
+    types: ReadonlyArray<string> | undefined,
+  ): string =>
+    `SELECT ${columns} FROM ${s}.events e JOIN ${s}.streams s ON s.id = e.stream
+     WHERE e.position BETWEEN ${Math.floor(low)} AND ${Math.floor(high)}${
+       types === undefined
+         ? ''
+         : ` AND e.type IN (${types.length === 0 ? 'NULL' : types.map(escapeLiteral).join(', ')})`
+     } ORDER BY e.position${maxCount === undefined ? '' : ` LIMIT ${Math.floor(maxCount)}`}`
+  const COPY_COLUMNS = `e.position, s.name, e.revision, e.event_id, e.type, e.schema_version, e.data, e.metadata, ${isoTimeSql('e.recorded_at')}`
+  const copyError = (error: unknown): Error =>
+    isEventStoreError(error) ? error : unavailable('reading the log failed', error)
 
-  /** Positions `low..high` exactly as stored: data and metadata as text, the time as the chain writes it. */
-  const readStoredPage = async (low: number, high: number): Promise<ReadonlyArray<StoredEvent>> => {
-    const lines = await queryArrays<[string]>(STORED_LINES_SQL, [low, high])
-    const events: StoredEvent[] = []
-    for (const [line] of lines) {
-      const fields = line.split('\t')
-      if (fields.length !== 10) {
-        const rows = await queryArrays<StoredFields>(STORED_COLUMNS_SQL, [low, high])
-        return rows.map(fromStoredFields)
-      }
-      events.push(fromStoredFields(fields as StoredFields))
-    }
-    return events
-  }
+  /**
+   * Events `low..high` of the log forwards, of `types` when given, at most `maxCount`, as `read`
+   * turns each row's fields into one. A lost connection resumes after the last event delivered.
+   */
+  const copyLog = <A extends { readonly position: number }>(
+    columns: string,
+    low: number,
+    high: number,
+    maxCount: number | undefined,
+    types: ReadonlyArray<string> | undefined,
+    read: (fields: string[]) => A,
+  ): PagedIterable<A> =>
+    copyRows(pool, {
+      select: (last, delivered) =>
+        copyOfLog(
+          columns,
+          last === undefined ? low : last.position + 1,
+          high,
+          maxCount === undefined ? undefined : maxCount - delivered,
+          types,
+        ),
+      fromFields: read,
+      toError: copyError,
+      retries: poolSize,
+      isConnectionLost,
+    })
+
+  const copyEvents = (
+    low: number,
+    high: number,
+    maxCount: number | undefined,
+    types: ReadonlyArray<string> | undefined,
+  ): PagedIterable<RecordedEvent> => copyLog(COPY_COLUMNS, low, high, maxCount, types, recordedFromFields)
+
+  /** Events `low..high` exactly as stored: data and metadata as text, the time as the chain writes it. */
+  const copyStored = (low: number, high: number): PagedIterable<StoredEvent> =>
+    copyLog(`${COPY_COLUMNS}, encode(e.hash, 'hex')`, low, high, undefined, undefined, (fields) =>
+      fromStoredFields(fields as StoredFields),
+    )
 
   /**
    * Every stream's last event at or below $1, in one statement (one snapshot). A stream no event
@@ -786,16 +801,13 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
     readAll: (readOptions?: ReadAllOptions) => {
       ensureOpen()
       const o = checkReadAllOptions(readOptions)
-      // The whole log forwards (a rebuild, a replay, an export): rows as one text each, split and
-      // parsed here, with two pages on their way while one is turned into events.
-      if (o.direction !== 'backwards' && o.filter === undefined)
-        return readAhead(
+      // Forwards, filtered by type at most: one COPY of the range.
+      if (o.direction !== 'backwards' && o.filter?.streamPrefixes === undefined)
+        return copyEvents(
           Math.max(o.fromPosition ?? 1, 1),
           o.toPosition ?? Number.MAX_SAFE_INTEGER,
-          o.batchSize ?? DEFAULT_BATCH_SIZE,
-          o.maxCount ?? Number.MAX_SAFE_INTEGER,
-          async (low, high) => (await readStoredPage(low, high)).map(storedToRecorded),
-          2,
+          o.maxCount,
+          o.filter?.types,
         )
       const cursor = logPageCursor(o, DEFAULT_BATCH_SIZE)
       return paged(async () => {
@@ -832,14 +844,7 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
     readStored: (readOptions?: ReadStoredOptions) => {
       ensureOpen()
       const o = checkReadAllOptions(readOptions)
-      return readAhead(
-        Math.max(o.fromPosition ?? 1, 1),
-        o.toPosition ?? Number.MAX_SAFE_INTEGER,
-        o.batchSize ?? STORED_BATCH_SIZE,
-        Number.MAX_SAFE_INTEGER,
-        readStoredPage,
-        2,
-      )
+      return copyStored(Math.max(o.fromPosition ?? 1, 1), o.toPosition ?? Number.MAX_SAFE_INTEGER)
     },
 
     streamHeads: (position: number) => {
