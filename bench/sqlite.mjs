@@ -132,6 +132,7 @@ const bareContender = (name, chained) => ({
     db.pragma('busy_timeout = 5000')
     db.pragma('journal_mode = WAL')
     db.pragma('synchronous = FULL')
+    db.pragma('wal_autocheckpoint = 10000') // as our store sets it
     db.pragma('foreign_keys = ON')
     db.exec(
       `BEGIN IMMEDIATE; ${ourSchema.ddl}; PRAGMA user_version = ${ourSchema.userVersion}; PRAGMA application_id = ${ourSchema.applicationId}; COMMIT;`,

@@ -344,6 +344,20 @@ test('createLedger with a bad sqlite: option gives InvalidArgumentError and crea
   t.deepEqual(readdirSync(dir), [])
 })
 
+test('a write-ahead log bound that is not a whole number of pages is refused, and nothing is created', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'ledger.db')
+  for (const walCheckpointPages of [0, -5, 2.5, Number.NaN])
+    await t.throwsAsync(openSqliteEventStore({ path, walCheckpointPages }), {
+      instanceOf: InvalidArgumentError,
+      message: /walCheckpointPages: must be a whole number ≥ 1/,
+    })
+  t.deepEqual(readdirSync(dir), [])
+  const store = await openSqliteEventStore({ path, walCheckpointPages: 250 })
+  t.teardown(() => store.close())
+  t.is((await store.appendToStream('test.stream-1', testEvents(3), { expectedRevision: 'noStream' })).lastPosition, 3)
+})
+
 test('createLedger refuses a file that is not a ledger with LedgerFileError, unchanged', async (t) => {
   const dir = tempDir(t)
   const path = join(dir, 'notes.txt')
