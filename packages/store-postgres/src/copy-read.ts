@@ -24,10 +24,21 @@ const ESCAPED: Readonly<Record<string, string>> = { b: '\b', f: '\f', n: '\n', r
 const unescapeField = (field: string): string =>
   field.indexOf('\\') < 0 ? field : field.replace(/\\(.)/g, (_, c: string) => ESCAPED[c] ?? c)
 
-/** The fields of one line. A NULL (`\N`) is not expected: the columns read are all NOT NULL. */
-export const copyFields = (line: string): string[] => {
-  const fields = line.split('\t')
-  for (let i = 0; i < fields.length; i++) fields[i] = unescapeField(fields[i] as string)
+/**
+ * The fields of the line `text[start..end)`, sliced straight out of `text`; `escaped` says whether
+ * the line holds a backslash (most hold none, and then no field needs looking at again). A NULL
+ * (`\N`) is not expected: the columns read are all NOT NULL.
+ */
+export const copyFields = (text: string, start = 0, end = text.length, escaped = true): string[] => {
+  const fields: string[] = []
+  let from = start
+  for (let tab = text.indexOf('\t', from); tab >= 0 && tab < end; tab = text.indexOf('\t', from)) {
+    const field = text.slice(from, tab)
+    fields.push(escaped ? unescapeField(field) : field)
+    from = tab + 1
+  }
+  const field = text.slice(from, end)
+  fields.push(escaped ? unescapeField(field) : field)
   return fields
 }
 
@@ -111,8 +122,11 @@ export const copyRows = <A>(pool: Pool, source: CopySource<A>): PagedIterable<A>
       const text = rest + decoder.write(chunk)
       const rows: A[] = []
       let from = 0
+      // The next backslash in the chunk, found again only once a line has passed it.
+      let backslash = text.indexOf('\\')
       for (let end = text.indexOf('\n'); end >= 0; end = text.indexOf('\n', from)) {
-        rows.push(source.fromFields(copyFields(text.slice(from, end))))
+        if (backslash >= 0 && backslash < from) backslash = text.indexOf('\\', from)
+        rows.push(source.fromFields(copyFields(text, from, end, backslash >= 0 && backslash < end)))
         from = end + 1
       }
       rest = text.slice(from)
