@@ -12,6 +12,7 @@
 //
 // Setup, once:  npm run build
 // Run:          node bench/projections.mjs            (100k and 1M events; about 3 minutes)
+//               node bench/projections.mjs --child rebuild <ledger>   (the rebuild alone, to profile)
 //               node bench/projections.mjs 20000      (one size)
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -200,6 +201,8 @@ const peakRssMb = () => {
 
 const child = async (mode, path, total) => {
   if (mode === 'populate') return populate(path, Number(total))
+  // For profiling the rebuild alone: node bench/projections.mjs --child rebuild <ledger file>
+  if (mode === 'rebuild') return process.stdout.write(`${JSON.stringify(await rebuild(path))}\n`)
   const bare1 = bareScan(path)
   const ours = await rebuild(path)
   const peak = peakRssMb()
