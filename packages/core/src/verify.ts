@@ -11,6 +11,7 @@ import type { StoredEvent } from './chain'
 import { GENESIS_HASH } from './chain'
 import { inlineChecker, workerChecker } from './chain-check'
 import type { EventStore, StreamHead } from './event-store'
+import { pagesOf } from './paging'
 import type { Seal } from './seal'
 import { LEDGER_SEALED, SEALS_STREAM, Seal as SealCodec, merkleRoot, signatureProblem } from './seal'
 
@@ -81,6 +82,9 @@ interface Checkpoint {
   readonly source: SealSource
 }
 
+/** A stream's head as the pass moves it along. */
+type Mutable<A> = { -readonly [K in keyof A]: A[K] }
+
 class Failed extends Error {
   constructor(readonly failure: VerifyFailure) {
     super(failure.message)
@@ -141,7 +145,7 @@ const truncated = (position: number, source: SealSource, end: number): never =>
  */
 export const verifyLedger = async (store: EventStore, options: VerifyOptions = {}): Promise<VerifyReport> => {
   const files = options.sealFiles ?? []
-  const heads = new Map<string, StreamHead>()
+  const heads = new Map<string, Mutable<StreamHead>>()
   const checker = (options.threads ?? 1) === 0 ? inlineChecker() : workerChecker()
   let events = 0
   let checkedLedgerSeals = 0
@@ -204,26 +208,34 @@ export const verifyLedger = async (store: EventStore, options: VerifyOptions = {
       lastGoodSeal = position
     }
     await checkSealsAt(0)
-    for await (const event of store.readStored()) {
-      if (event.position !== events + 1)
-        await failAt(
-          event,
-          'position-gap',
-          ` comes after position ${events}: events are missing, added or out of order`,
-        )
-      const prev = heads.get(event.streamId)
-      const expected = (prev?.revision ?? -1) + 1
-      if (event.revision !== expected)
-        await failAt(
-          event,
-          'revision-gap',
-          `: the stream's previous event is revision ${expected - 1}, so this should be revision ${expected}: events are missing, added or moved`,
-        )
-      const full = checker.check(event, prev?.hash ?? GENESIS_HASH)
-      if (full !== undefined) await full
-      heads.set(event.streamId, { streamId: event.streamId, revision: event.revision, hash: event.hash })
-      events++
-      if (checkpoints.has(events)) await checkSealsAt(events)
+    // A page at a time, and each stream's head updated in place: this loop runs for every event.
+    for await (const page of pagesOf(store.readStored())) {
+      for (const event of page) {
+        if (event.position !== events + 1)
+          await failAt(
+            event,
+            'position-gap',
+            ` comes after position ${events}: events are missing, added or out of order`,
+          )
+        const last = heads.get(event.streamId)
+        const expected = last === undefined ? 0 : last.revision + 1
+        if (event.revision !== expected)
+          await failAt(
+            event,
+            'revision-gap',
+            `: the stream's previous event is revision ${expected - 1}, so this should be revision ${expected}: events are missing, added or moved`,
+          )
+        const full = checker.check(event, last?.hash ?? GENESIS_HASH)
+        if (full !== undefined) await full
+        if (last === undefined)
+          heads.set(event.streamId, { streamId: event.streamId, revision: event.revision, hash: event.hash })
+        else {
+          last.revision = event.revision
+          last.hash = event.hash
+        }
+        events++
+        if (checkpoints.has(events)) await checkSealsAt(events)
+      }
     }
     await hashesChecked()
     const beyond = [...checkpoints.keys()].filter((p) => p > events).sort((a, b) => a - b)[0]

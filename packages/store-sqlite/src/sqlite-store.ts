@@ -117,8 +117,12 @@ type EventRow = readonly [
   streamName: string,
 ]
 
-/** An event row with its chain hash, as `readStored` reads it. */
-type StoredRow = readonly [...EventRow, hash: Buffer | null]
+/**
+ * An event row with its chain hash, as `readStored` reads it: the hash as hex, written by SQLite
+ * (a missing one reads as empty, which no chain hash equals). A blob would cost a Buffer a row,
+ * and a read for `verify` goes through every row of the log.
+ */
+type StoredRow = readonly [...EventRow, hash: string]
 
 /** A stored hash as hex; a missing one reads as empty, which no chain hash equals (verify names it). */
 const hexOf = (hash: Buffer | null | undefined): string => hash?.toString('hex') ?? ''
@@ -133,7 +137,7 @@ const toStored = (row: StoredRow): StoredEvent => ({
   data: row[5],
   metadata: row[6],
   recordedAt: row[7],
-  hash: hexOf(row[9]),
+  hash: row[9],
 })
 
 const EVENT_COLUMNS =
@@ -347,7 +351,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
   )
   const selectStored = reader
     .prepare<[number, number, number], StoredRow>(
-      `SELECT ${EVENT_COLUMNS}, e.hash FROM events e JOIN streams s ON s.id = e.stream WHERE e.position BETWEEN ? AND ? ORDER BY e.position LIMIT ?`,
+      `SELECT ${EVENT_COLUMNS}, lower(hex(e.hash)) FROM events e JOIN streams s ON s.id = e.stream WHERE e.position BETWEEN ? AND ? ORDER BY e.position LIMIT ?`,
     )
     .raw(true)
   // Streams no event after the position touched are at their head, kept in `streams`; only those
