@@ -26,15 +26,24 @@ const { GENESIS_HASH, canonicalJson, chainHash } = require('../packages/core/dis
 
 // ours-nochain: our store with the chain's computations switched off (canonical JSON replaced by
 // JSON.stringify, each event's SHA-256 skipped; the hash column still written, with a constant).
-// The store reaches these functions through core's module exports at each call, so the benchmark
-// switches them around each of its appends; bare and bare-nochain took their own copies above.
+// Without the chain a store would still check each event's data and metadata (findNonJson) before
+// writing JSON.stringify's text; with it, the check and the canonical ordering are one walk
+// (checkedCanonicalJson). The store reaches these functions through core's module exports at each
+// call, so the benchmark switches them around each of its appends; bare and bare-nochain took their
+// own copies above.
 const chainModule = require('../packages/core/dist/chain.js')
 const canonicalModule = require('../packages/core/dist/canonical.js')
+const { InvalidArgumentError, findNonJson } = require('../packages/core/dist/index.js')
 const realChainHash = chainModule.chainHash
-const realCanonicalJson = canonicalModule.canonicalJson
+const realCheckedCanonicalJson = canonicalModule.checkedCanonicalJson
+const checkedStringify = (value, argument) => {
+  const problem = findNonJson(value, argument)
+  if (problem !== undefined) throw new InvalidArgumentError(argument, problem)
+  return JSON.stringify(value)
+}
 const chainWork = (on) => {
   chainModule.chainHash = on ? realChainHash : () => GENESIS_HASH
-  canonicalModule.canonicalJson = on ? realCanonicalJson : (value) => JSON.stringify(value)
+  canonicalModule.checkedCanonicalJson = on ? realCheckedCanonicalJson : checkedStringify
 }
 const requireFromStore = createRequire(require.resolve('../packages/store-sqlite/dist/index.js'))
 const StoreDriver = requireFromStore('better-sqlite3') // the copy our store loads

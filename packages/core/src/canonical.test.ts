@@ -4,7 +4,9 @@
  */
 import test from 'ava'
 import fc from 'fast-check'
-import { canonicalJson } from './canonical'
+import { canonicalJson, checkedCanonicalJson } from './canonical'
+import { InvalidArgumentError } from './errors'
+import { findNonJson } from './json'
 
 test('RFC 8785: members sorted by UTF-16 code units, numbers as ECMAScript writes them', (t) => {
   // The sorting example of RFC 8785 §3.2.3.
@@ -101,4 +103,54 @@ test('values JSON.stringify writes differently are written canonically or refuse
   let deep: unknown = 'leaf'
   for (let i = 0; i < 100; i++) deep = { [`k${i % 3}`]: deep, a: i }
   t.is(canonicalJson(deep), reference(deep))
+})
+
+test('property: a checked write gives the canonical text of plain JSON, and refuses the rest as findNonJson says', (t) => {
+  class Point {
+    constructor(readonly x: number) {}
+  }
+  const odd = fc.constantFrom<unknown>(
+    undefined,
+    Number.NaN,
+    Infinity,
+    1n,
+    () => 1,
+    Symbol('s'),
+    new Date(0),
+    new Point(1),
+    Object.assign(Object.create(null) as object, { b: 2, a: 1 }),
+    { [Symbol('k')]: 1, a: 2 },
+    // eslint-disable-next-line no-sparse-arrays -- a hole is a case under test
+    [1, , 3],
+  )
+  const tie = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.jsonValue({ maxDepth: 2 }),
+      odd,
+      fc.array(tie('value'), { maxLength: 4 }),
+      fc.dictionary(fc.oneof(fc.string(), fc.constantFrom('0', '10', '__proto__')), tie('value'), { maxKeys: 5 }),
+    ),
+  }))
+  let refused = 0
+  fc.assert(
+    fc.property(tie.value, (value) => {
+      const problem = findNonJson(value, '$.data')
+      if (problem === undefined) t.is(checkedCanonicalJson(value, '$.data'), canonicalJson(value))
+      else {
+        refused++
+        const error = t.throws(() => checkedCanonicalJson(value, '$.data'), { instanceOf: InvalidArgumentError })
+        t.true(error?.message.includes(problem))
+      }
+    }),
+    { numRuns: 2_000 },
+  )
+  t.true(refused > 100, 'the generator makes values that must be refused')
+  // A cycle, and nesting deeper than the fast path walks, take the careful way.
+  const cycle: Record<string, unknown> = { a: 1 }
+  cycle['self'] = cycle
+  t.throws(() => checkedCanonicalJson(cycle, '$.data'), { message: /\$\.data\.self refers back to itself/ })
+  let deep: unknown = 'leaf'
+  for (let i = 0; i < 100; i++) deep = { [`k${i % 3}`]: deep, a: i }
+  t.is(checkedCanonicalJson(deep, '$.data'), canonicalJson(deep))
 })

@@ -13,6 +13,7 @@
  * first, in numeric order; class instances; holes; non-finite numbers) take the careful path.
  */
 import { InvalidArgumentError } from './errors'
+import { findNonJson } from './json'
 
 /** Characters a JSON string must escape, and surrogates (a lone one is escaped too). */
 // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
@@ -34,8 +35,22 @@ const memberName = (name: string): string => {
 
 /** The canonical JSON text of a JSON value. Throws on values JSON cannot hold. */
 export const canonicalJson = (value: unknown): string => {
-  const ordered = inCanonicalOrder(value, 0)
+  const ordered = inCanonicalOrder(value, 0, false)
   return ordered === CAREFUL ? canonicalByParts(value) : JSON.stringify(ordered)
+}
+
+/**
+ * The canonical JSON text of a value that must be plain JSON, as stores write each event's data and
+ * metadata: a value `findNonJson` finds fault with is refused with its answer, as an
+ * `InvalidArgumentError` on `argument`. A value that passes costs one walk, the check and the
+ * ordering done together; any other is checked on its own, then written the careful way.
+ */
+export const checkedCanonicalJson = (value: unknown, argument: string): string => {
+  const ordered = inCanonicalOrder(value, 0, true)
+  if (ordered !== CAREFUL) return JSON.stringify(ordered)
+  const problem = findNonJson(value, argument)
+  if (problem !== undefined) throw new InvalidArgumentError(argument, problem)
+  return canonicalByParts(value)
 }
 
 // --- the fast path ---
@@ -49,9 +64,11 @@ const MAX_FAST_DEPTH = 64
 /**
  * `value` with every object's members in canonical order: `value` itself when they already are,
  * else a copy of just the objects that are not (and of what holds them). `CAREFUL` when
- * `JSON.stringify` of the result would not be RFC 8785 text.
+ * `JSON.stringify` of the result would not be RFC 8785 text — and, when `strict`, when anything in
+ * it is not what `findNonJson` accepts (an undefined member, symbol keys), so that a fast answer
+ * is also a passed check.
  */
-const inCanonicalOrder = (value: unknown, depth: number): unknown => {
+const inCanonicalOrder = (value: unknown, depth: number, strict: boolean): unknown => {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -61,19 +78,19 @@ const inCanonicalOrder = (value: unknown, depth: number): unknown => {
     case 'object':
       if (value === null) return value
       if (depth >= MAX_FAST_DEPTH) return CAREFUL
-      return Array.isArray(value) ? arrayInOrder(value, depth + 1) : objectInOrder(value, depth + 1)
+      return Array.isArray(value) ? arrayInOrder(value, depth + 1, strict) : objectInOrder(value, depth + 1, strict)
     default:
       return CAREFUL
   }
 }
 
-const arrayInOrder = (array: ReadonlyArray<unknown>, depth: number): unknown => {
+const arrayInOrder = (array: ReadonlyArray<unknown>, depth: number, strict: boolean): unknown => {
   let copy: unknown[] | undefined
   for (let i = 0; i < array.length; i++) {
     const item = array[i]
     // A hole or an undefined item: `JSON.stringify` writes null where canonical JSON refuses.
     if (item === undefined) return CAREFUL
-    const ordered = inCanonicalOrder(item, depth)
+    const ordered = inCanonicalOrder(item, depth, strict)
     if (ordered === CAREFUL) return CAREFUL
     if (ordered !== item) {
       copy ??= array.slice()
@@ -83,9 +100,10 @@ const arrayInOrder = (array: ReadonlyArray<unknown>, depth: number): unknown => 
   return copy ?? array
 }
 
-const objectInOrder = (record: object, depth: number): unknown => {
+const objectInOrder = (record: object, depth: number, strict: boolean): unknown => {
   const proto: unknown = Object.getPrototypeOf(record)
   if (proto !== Object.prototype && proto !== null) return CAREFUL
+  if (strict && Object.getOwnPropertySymbols(record).length > 0) return CAREFUL
   const names = Object.keys(record)
   let sorted = true
   for (let i = 0; i < names.length; i++) {
@@ -101,8 +119,11 @@ const objectInOrder = (record: object, depth: number): unknown => {
     let copy: Record<string, unknown> | undefined
     for (const name of names) {
       const member = members[name]
-      if (member === undefined) continue
-      const ordered = inCanonicalOrder(member, depth)
+      if (member === undefined) {
+        if (strict) return CAREFUL
+        continue
+      }
+      const ordered = inCanonicalOrder(member, depth, strict)
       if (ordered === CAREFUL) return CAREFUL
       if (ordered !== member) {
         copy ??= { ...members }
@@ -115,8 +136,11 @@ const objectInOrder = (record: object, depth: number): unknown => {
   const copy: Record<string, unknown> = {}
   for (const name of names) {
     const member = members[name]
-    if (member === undefined) continue
-    const ordered = inCanonicalOrder(member, depth)
+    if (member === undefined) {
+      if (strict) return CAREFUL
+      continue
+    }
+    const ordered = inCanonicalOrder(member, depth, strict)
     if (ordered === CAREFUL) return CAREFUL
     copy[name] = ordered
   }

@@ -2,7 +2,7 @@
  * Argument checks shared by every store, so each refuses the same bad input with the same typed
  * error, before anything is written.
  */
-import { canonicalJson } from './canonical'
+import { canonicalJson, checkedCanonicalJson } from './canonical'
 import type { StoredEvent } from './chain'
 import { GENESIS_HASH, chainHash, isChainHash } from './chain'
 import { describeErrors, isUuid } from './codecs'
@@ -19,7 +19,6 @@ import type {
   SubscribeOptions,
 } from './event-store'
 import type { JsonValue } from './json'
-import { findNonJson } from './json'
 import { EventMetadata } from './metadata'
 import { isEventTypeName, streamIdProblem } from './stream-id'
 
@@ -99,8 +98,7 @@ export const checkNewEvents = (
         at('.schemaVersion'),
         `must be a whole number ≥ 1, got ${describe(event.schemaVersion)}`,
       )
-    const dataProblem = findNonJson(event.data, at('.data'))
-    if (dataProblem !== undefined) throw new InvalidArgumentError(at('.data'), dataProblem)
+    const data = checkedCanonicalJson(event.data, at('.data'))
     if (event.metadata !== checkedMetadata || i === 0) {
       if (!EventMetadata.is(event.metadata)) {
         const decoded = EventMetadata.decode(event.metadata)
@@ -109,12 +107,9 @@ export const checkNewEvents = (
           decoded._tag === 'Left' ? describeErrors(decoded.left).join('; ') : 'is not valid metadata',
         )
       }
-      const metadataProblem = findNonJson(event.metadata, at('.metadata'))
-      if (metadataProblem !== undefined) throw new InvalidArgumentError(at('.metadata'), metadataProblem)
+      metadataJson = checkedCanonicalJson(event.metadata, at('.metadata'))
       checkedMetadata = event.metadata
-      metadataJson = canonicalJson(event.metadata)
     }
-    const data = canonicalJson(event.data)
     const size = data.length + metadataJson.length
     if (size > limits.maxEventSize)
       throw new LimitExceededError(`${at()} size in characters`, limits.maxEventSize, size)
