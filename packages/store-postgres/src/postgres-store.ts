@@ -428,6 +428,35 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
   }
 
   /**
+   * Runs `work` in one transaction on a client of its own, names resolving in the ledger's schema:
+   * committed if `work` resolves, rolled back if it throws. Resolves with what failed, if anything,
+   * for the caller to classify. A client that failed for a reason that is neither the server's
+   * answer nor the store's own refusal (a lost connection, say) is closed instead of pooled.
+   */
+  const inTransaction = async (
+    work: (client: PoolClient) => Promise<void>,
+  ): Promise<{ readonly failure: unknown } | undefined> => {
+    let client: PoolClient
+    try {
+      client = await pool.connect()
+    } catch (error) {
+      throw unavailable('could not connect', error)
+    }
+    let failed: { readonly failure: unknown } | undefined
+    try {
+      await beginIn(client, schema)
+      await work(client)
+      await client.query('COMMIT')
+    } catch (failure) {
+      failed = { failure }
+      await client.query('ROLLBACK').catch(() => undefined)
+    } finally {
+      client.release(failed !== undefined && pgCode(failed.failure) === undefined && !isEventStoreError(failed.failure))
+    }
+    return failed
+  }
+
+  /**
    * Appends with inline projections: in one transaction, the events are written, handed to the
    * inline handler with the same client, and committed together. If the handler throws, nothing is
    * written and its `ProjectionFailedError` is what the caller gets.
@@ -436,16 +465,8 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
     appends: ReadonlyArray<CheckedStreamAppend>,
     handler: InlineHandler,
   ): Promise<ReadonlyArray<AppendResult>> => {
-    let client: PoolClient
-    try {
-      client = await pool.connect()
-    } catch (error) {
-      throw unavailable('could not connect', error)
-    }
-    let failure: unknown
     const results: AppendResult[] = []
-    try {
-      await beginIn(client, schema)
+    const failed = await inTransaction(async (client) => {
       for (const append of appends) results.push(await runAppend(client, append))
       // Each stream's part was stamped by its own call (to the millisecond): read the times back.
       const { rows: stamps } = await client.query<{ position: number; recorded_at: string }>(
@@ -466,19 +487,13 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
         })
         .sort((x, y) => x.position - y.position)
       await handler(events, transactionOn(client, schema))
-      await client.query('COMMIT')
-    } catch (error) {
-      failure = error
-      await client.query('ROLLBACK').catch(() => undefined)
-    } finally {
-      client.release(failure !== undefined && pgCode(failure) === undefined && !isEventStoreError(failure))
-    }
-    if (failure === undefined) {
+    })
+    if (failed === undefined) {
       localCommits.next()
       return results
     }
-    if (failure instanceof ProjectionFailedError) throw failure
-    return settleFailure(appends, failure)
+    if (failed.failure instanceof ProjectionFailedError) throw failed.failure
+    return settleFailure(appends, failed.failure)
   }
 
   const appendOne = async (append: CheckedStreamAppend): Promise<AppendResult> => {
@@ -494,29 +509,15 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
   }
 
   const appendMany = async (appends: ReadonlyArray<CheckedStreamAppend>): Promise<ReadonlyArray<AppendResult>> => {
-    let client: PoolClient
-    try {
-      client = await pool.connect()
-    } catch (error) {
-      throw unavailable('could not connect', error)
-    }
-    let failure: unknown
     const results: AppendResult[] = []
-    try {
-      await client.query('BEGIN')
+    const failed = await inTransaction(async (client) => {
       for (const append of appends) results.push(await runAppend(client, append))
-      await client.query('COMMIT')
-    } catch (error) {
-      failure = error
-      await client.query('ROLLBACK').catch(() => undefined)
-    } finally {
-      client.release(failure !== undefined && pgCode(failure) === undefined)
-    }
-    if (failure === undefined) {
+    })
+    if (failed === undefined) {
       localCommits.next()
       return results
     }
-    return settleFailure(appends, failure)
+    return settleFailure(appends, failed.failure)
   }
 
   // --- reading ---
@@ -642,15 +643,7 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
    * transaction. Any failure rolls back everything.
    */
   const importEvents = async (events: ReadonlyArray<StoredEvent>): Promise<void> => {
-    let client: PoolClient
-    try {
-      client = await pool.connect()
-    } catch (error) {
-      throw unavailable('could not connect', error)
-    }
-    let failure: unknown
-    try {
-      await beginIn(client, schema)
+    const failed = await inTransaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [appendLockKey(schema)])
       const { rows: logHead } = await client.query<{ head: number }>(
         'SELECT coalesce(max(position), 0)::bigint AS head FROM events',
@@ -713,17 +706,12 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
         String(checked[checked.length - 1]?.position ?? 0),
       ])
       if (inline !== undefined) await inline(checked.map(storedToRecorded), transactionOn(client, schema))
-      await client.query('COMMIT')
-    } catch (error) {
-      failure = error
-      await client.query('ROLLBACK').catch(() => undefined)
-    } finally {
-      client.release(failure !== undefined && pgCode(failure) === undefined && !isEventStoreError(failure))
-    }
-    if (failure === undefined) {
+    })
+    if (failed === undefined) {
       localCommits.next()
       return
     }
+    const { failure } = failed
     if (isEventStoreError(failure)) throw failure
     // A data exception (class 22): a value PostgreSQL cannot hold, such as a time outside its range.
     if (pgCode(failure)?.startsWith('22') === true)

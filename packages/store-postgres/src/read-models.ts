@@ -209,10 +209,12 @@ export const transactionOn = (client: PoolClient, schema: string): ReadModelTran
   }
 }
 
-/** Starts a transaction on `client` whose unqualified names resolve in the ledger's schema. */
+/**
+ * Starts a transaction on `client` whose unqualified names resolve in the ledger's schema: one round
+ * trip, the two statements sent as one simple query (the schema name is a checked identifier).
+ */
 export const begin = async (client: PoolClient, schema: string, mode = ''): Promise<void> => {
-  await client.query(`BEGIN${mode}`)
-  await client.query(`SET LOCAL search_path TO "${schema}"`)
+  await client.query(`BEGIN${mode}; SET LOCAL search_path TO "${schema}"`)
 }
 
 /** Read-model storage on a pool; `inline` holds the handler the append path calls. */
