@@ -115,25 +115,10 @@ const objectInOrder = (record: object, depth: number, strict: boolean): unknown 
     if (i > 0 && (names[i - 1] as string) > name) sorted = false
   }
   const members = record as Record<string, unknown>
-  if (sorted) {
-    let copy: Record<string, unknown> | undefined
-    for (const name of names) {
-      const member = members[name]
-      if (member === undefined) {
-        if (strict) return CAREFUL
-        continue
-      }
-      const ordered = inCanonicalOrder(member, depth, strict)
-      if (ordered === CAREFUL) return CAREFUL
-      if (ordered !== member) {
-        copy ??= { ...members }
-        copy[name] = ordered
-      }
-    }
-    return copy ?? record
-  }
-  sortNames(names)
-  const copy: Record<string, unknown> = {}
+  // Members out of order are copied in order; in order, the object is copied only if a member
+  // itself had to be (copying all of it, then replacing that member, keeps the order).
+  if (!sorted) sortNames(names)
+  let copy: Record<string, unknown> | undefined = sorted ? undefined : {}
   for (const name of names) {
     const member = members[name]
     if (member === undefined) {
@@ -142,9 +127,13 @@ const objectInOrder = (record: object, depth: number, strict: boolean): unknown 
     }
     const ordered = inCanonicalOrder(member, depth, strict)
     if (ordered === CAREFUL) return CAREFUL
-    copy[name] = ordered
+    if (copy !== undefined) copy[name] = ordered
+    else if (ordered !== member) {
+      copy = { ...members }
+      copy[name] = ordered
+    }
   }
-  return copy
+  return copy ?? record
 }
 
 /**
