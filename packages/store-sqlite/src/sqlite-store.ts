@@ -588,18 +588,24 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
     if (wrote) localCommits.next()
   }
 
+  /** Begins a group's transaction; if it cannot be begun, every caller in the group is told why. */
+  const beginGroup = (group: ReadonlyArray<PendingWrite>): boolean => {
+    try {
+      beginWrite()
+      return true
+    } catch (cause) {
+      for (const write of group) write.reject(unavailable('could not start a write', cause))
+      return false
+    }
+  }
+
   /**
    * Group commit with inline projections: as `flush`, but each caller's events are handed to the
    * inline handler inside its savepoint, before the commit. A handler that throws undoes that
    * caller's write alone. The writer is held meanwhile; appends arriving wait for the next group.
    */
   const flushInline = async (group: ReadonlyArray<PendingWrite>, handler: InlineHandler): Promise<void> => {
-    try {
-      beginWrite()
-    } catch (cause) {
-      for (const write of group) write.reject(unavailable('could not start a write', cause))
-      return
-    }
+    if (!beginGroup(group)) return
     const recordedAt = clock.now().toISOString()
     const outcomes: Outcome[] = []
     for (const write of group) {
@@ -657,12 +663,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
       for (const write of group) write.reject(new StoreUnavailableError(`the ledger ${options.path} is closed`))
       return
     }
-    try {
-      beginWrite()
-    } catch (cause) {
-      for (const write of group) write.reject(unavailable('could not start a write', cause))
-      return
-    }
+    if (!beginGroup(group)) return
     const recordedAt = clock.now().toISOString()
     const [only] = group
     if (group.length === 1 && only !== undefined) {
