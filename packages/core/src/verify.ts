@@ -82,7 +82,7 @@ interface Checkpoint {
   readonly source: SealSource
 }
 
-/** A stream's head as the pass moves it along. */
+/** `A` with its members writable: the pass moves each stream's head in place. */
 type Mutable<A> = { -readonly [K in keyof A]: A[K] }
 
 class Failed extends Error {
