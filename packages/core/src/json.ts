@@ -24,17 +24,31 @@ export const MAX_JSON_DEPTH = 256
  * and values nested deeper than `MAX_JSON_DEPTH` — everything `JSON.stringify` would drop, change
  * or choke on.
  */
-export const findNonJson = (value: unknown, path = '$'): string | undefined => {
+export const findNonJson = (value: unknown, path = '$'): string | undefined => explain(value, path, false)
+
+/**
+ * As `findNonJson`, and when the whole value is JSON, freezes it deeply in the same walk: what a
+ * read-model document goes through when a projection puts it. A value refused may be left with
+ * some of its parts frozen.
+ */
+export const freezeJson = (value: unknown, path = '$'): string | undefined => explain(value, path, true)
+
+const explain = (value: unknown, path: string, freeze: boolean): string | undefined => {
   // The walk keeps the keys it is under and builds a path only for the answer: this runs on every
   // event appended, and most events are fine.
   const keys: Array<string | number> = []
-  const problem = walk(value, keys, [])
+  const problem = walk(value, keys, [], freeze)
   if (problem === undefined) return undefined
   const where = keys.map((k) => (typeof k === 'number' ? `[${k}]` : `.${k}`)).join('')
   return `${path}${where} ${problem}`
 }
 
-const walk = (value: unknown, keys: Array<string | number>, ancestors: object[]): string | undefined => {
+const walk = (
+  value: unknown,
+  keys: Array<string | number>,
+  ancestors: object[],
+  freeze: boolean,
+): string | undefined => {
   switch (typeof value) {
     case 'string':
     case 'boolean':
@@ -55,19 +69,26 @@ const walk = (value: unknown, keys: Array<string | number>, ancestors: object[])
       if (ancestors.includes(value)) return 'refers back to itself (a cycle)'
       if (ancestors.length >= MAX_JSON_DEPTH) return `is nested more than ${MAX_JSON_DEPTH} levels deep`
       ancestors.push(value)
-      const problem = walkObject(value, keys, ancestors)
+      const problem = walkObject(value, keys, ancestors, freeze)
       ancestors.pop()
+      // Frozen from the leaves up, so a frozen object is always frozen all the way down.
+      if (problem === undefined && freeze) Object.freeze(value)
       return problem
     }
   }
 }
 
-const walkObject = (value: object, keys: Array<string | number>, ancestors: object[]): string | undefined => {
+const walkObject = (
+  value: object,
+  keys: Array<string | number>,
+  ancestors: object[],
+  freeze: boolean,
+): string | undefined => {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       keys.push(i)
       if (!(i in value)) return 'is a hole in a sparse array'
-      const problem = walk(value[i], keys, ancestors)
+      const problem = walk(value[i], keys, ancestors, freeze)
       if (problem !== undefined) return problem
       keys.pop()
     }
@@ -81,7 +102,7 @@ const walkObject = (value: object, keys: Array<string | number>, ancestors: obje
   if (Object.getOwnPropertySymbols(value).length > 0) return 'has symbol keys'
   for (const key of Object.keys(value)) {
     keys.push(key)
-    const problem = walk((value as Record<string, unknown>)[key], keys, ancestors)
+    const problem = walk((value as Record<string, unknown>)[key], keys, ancestors, freeze)
     if (problem !== undefined) return problem
     keys.pop()
   }
@@ -106,10 +127,11 @@ const freezeObject = (value: object): void => {
     }
     return
   }
+  // for…in rather than Object.keys: no array of keys made per object. A JSON value's objects
+  // inherit nothing enumerable, so it visits exactly their own members.
   const members = value as Record<string, unknown>
-  const keys = Object.keys(members)
-  for (let i = 0; i < keys.length; i++) {
-    const member = members[keys[i] as string]
+  for (const key in members) {
+    const member = members[key]
     if (typeof member === 'object' && member !== null && !Object.isFrozen(member)) freezeObject(member)
   }
 }
