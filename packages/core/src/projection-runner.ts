@@ -25,7 +25,8 @@ import type { AnyEventDefinition } from './event'
 import { catalogDefinitions } from './event'
 import type { AnyProjection, FailurePolicy, ProjectedEvent } from './projection'
 import type { ProjectionContext } from './projection'
-import { checkProjection, projectedEvent, projectionContext, readCollection } from './projection'
+import type { BatchContext, DocumentCache } from './projection'
+import { checkProjection, documentCache, projectedEvent, projectionContext, readCollection } from './projection'
 import type { Privacy } from './privacy'
 import { hasPersonalData } from './privacy'
 import { pagesOf } from './paging'
@@ -121,8 +122,13 @@ export interface ProjectionRunnerOptions {
   /** When given, every type a projection handles must be one of these. */
   readonly knownEventTypes?: ReadonlyArray<string>
   readonly clock?: Clock
-  /** Events per read-model transaction (default 500). */
+  /** Positions of the log read at a time, and at most applied in one live transaction (default 500). */
   readonly batchSize?: number
+  /**
+   * Documents of each collection an async projection keeps in memory between its transactions, so
+   * they are not read back from storage (default 20,000; 0 keeps none).
+   */
+  readonly cachedDocuments?: number
   readonly logger?: ProjectionLogger
   /** Stop at this point instead of following the log: for replays (auditors' time travel). */
   readonly until?: { readonly position?: number; readonly recordedAt?: string }
@@ -231,6 +237,7 @@ type Decoded = Map<AnyEventDefinition, Map<RecordedEvent, ProjectedEvent | Promi
 
 /** A page of the log as the workers read it: events up to `to`, and what has been decoded of them. */
 interface LogPage {
+  readonly from: number
   readonly to: number
   readonly events: ReadonlyArray<RecordedEvent>
   readonly decoded: Decoded
@@ -246,6 +253,13 @@ const sharedDefinitions = (projection: AnyProjection): ReadonlyMap<string, AnyEv
   return byType === undefined ? undefined : new Map([...byType].filter(([, d]) => !hasPersonalData(d)))
 }
 
+/**
+ * How long a transaction of projections catching up may stay open, taking page after page of the
+ * log: long enough that commits are few, short enough that appends waiting for SQLite's one writer
+ * are not held up noticeably.
+ */
+const CATCH_UP_TRANSACTION_MS = 100
+
 /** A shared decode's result, frozen: a decode that builds new data gives every projection the same. */
 const freezeDecoded =
   (event: RecordedEvent) =>
@@ -260,6 +274,16 @@ interface Worker {
   /** The definitions, by type, whose decoded events it may share with other workers. */
   readonly shared: ReadonlyMap<string, AnyEventDefinition> | undefined
   readonly status: BehaviorSubject<ProjectionStatus>
+  /**
+   * Tables of a read model being built from nothing whose indexes wait until it has caught up (a
+   * `find` makes a table's at once); `indexesPending` until they are all made and committed.
+   */
+  readonly deferredIndexes: Set<string>
+  indexesPending: boolean
+  /** Its documents as last committed: only while nothing but this worker can have changed them. */
+  readonly documents: DocumentCache | undefined
+  /** How many of its events were parked when it last committed: a change means someone retried some. */
+  parkedKnown: number
   position: number
   stage: ProjectionStage
   /** Bumped on every wake-up, so a wake that comes between a look and a wait is not lost. */
@@ -278,6 +302,9 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
   const batchSize = options.batchSize ?? 500
   if (!Number.isSafeInteger(batchSize) || batchSize < 1)
     throw new InvalidArgumentError('batchSize', 'must be a whole number ≥ 1')
+  const cachedDocuments = options.cachedDocuments ?? 20_000
+  if (!Number.isSafeInteger(cachedDocuments) || cachedDocuments < 0)
+    throw new InvalidArgumentError('cachedDocuments', 'must be a whole number ≥ 0')
   const until = options.until
   const live = until === undefined
   const untilTime = until?.recordedAt === undefined ? undefined : Date.parse(until.recordedAt)
@@ -316,6 +343,10 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
           handles: new Set([...projection.handles, ...(projection.erase === undefined ? [] : [SUBJECT_ERASED])]),
           shared: sharedDefinitions(projection),
           status: new BehaviorSubject(initial),
+          deferredIndexes: new Set<string>(),
+          indexesPending: false,
+          documents: mode === 'async' && cachedDocuments > 0 ? documentCache(cachedDocuments) : undefined,
+          parkedKnown: 0,
           position: 0,
           stage: 'active',
           wakes: 0,
@@ -444,12 +475,13 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     from: number,
     to: number,
     decoded?: Decoded,
-  ): Promise<number> =>
-    storage.transaction(async (tx) => {
+  ): Promise<number> => {
+    let ctx: BatchContext | undefined
+    const parked = await storage.transaction(async (tx) => {
       const checkpoint = await claim(tx, worker, from)
       const kept = await tx.parked(worker.projection.name, worker.projection.version)
       const parkedStreams = new Set(kept.map((p) => p.streamId))
-      const ctx = projectionContext(worker.projection, tx)
+      ctx = contextFor(worker, tx, kept.length)
       let parked = kept.length
       for (let i = 0; i < events.length; i++) {
         const event = events[i] as RecordedEvent
@@ -469,6 +501,28 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       await tx.saveCheckpoint({ ...checkpoint, position: to, updatedAt: now() })
       return parked
     })
+    settle(worker, ctx, parked)
+    return parked
+  }
+
+  /**
+   * The context for `worker` in `tx`, with its cached documents if they can still be trusted: not
+   * if its parked events changed since it last committed (someone retried or discarded some,
+   * maybe changing documents).
+   */
+  const contextFor = (worker: Worker, tx: ReadModelTransaction, parked: number): BatchContext => {
+    if (parked !== worker.parkedKnown) worker.documents?.clear()
+    return projectionContext(worker.projection, tx, {
+      deferredIndexes: worker.deferredIndexes,
+      ...(worker.documents === undefined ? {} : { cache: worker.documents }),
+    })
+  }
+
+  /** After `worker`'s transaction committed: what it read and wrote is what storage now holds. */
+  const settle = (worker: Worker, ctx: BatchContext | undefined, parked: number): void => {
+    ctx?.committed()
+    worker.parkedKnown = parked
+  }
 
   /** Parks a failing event and moves the checkpoint past it. */
   const park = async (worker: Worker, event: RecordedEvent, error: unknown): Promise<number> =>
@@ -476,7 +530,9 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       const checkpoint = await claim(tx, worker, event.position - 1)
       await tx.park(parkedRecord(worker, event, messageOf(error)))
       await tx.saveCheckpoint({ ...checkpoint, position: event.position, updatedAt: now() })
-      return (await tx.parked(worker.projection.name, worker.projection.version)).length
+      const parked = (await tx.parked(worker.projection.name, worker.projection.version)).length
+      worker.parkedKnown = parked
+      return parked
     })
 
   /** Waits for a wake-up (or `ms`), unless one came since `seen`. */
@@ -559,6 +615,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       throw new ProjectionError(worker.projection.name, 'checkpoint-removed', 'its checkpoint was removed while it ran')
     worker.position = moved.checkpoint.position
     worker.stage = moved.checkpoint.stage
+    // Someone else moved it, and may have changed its documents on the way.
+    worker.documents?.clear()
   }
 
   /** Processes one batch read from the log, following the policy for a failing event. */
@@ -583,39 +641,220 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
   /**
    * Pages of the log, `batchSize` positions each, read once for every worker that needs the same
    * range: projections catching up together (a rebuild, a first start) share one read and one
-   * parse. Only the types some projection handles are read. A few pages are kept, so memory does
-   * not grow with the log.
+   * parse. Only the types some projection handles are read. A page is dropped once every worker is
+   * past it, and only a few are ever kept, so memory does not grow with the log.
    */
-  const pages = new Map<number, Promise<LogPage>>()
+  const pages = new Map<number, { readonly to: number; readonly page: Promise<LogPage> }>()
   const allTypes = [...new Set([...workers.values()].flatMap((w) => [...w.handles]))]
-  const readPage = (from: number, end: number) => {
+  const readPage = (from: number, end: number): Promise<LogPage> => {
     const cached = pages.get(from)
-    if (cached !== undefined) return cached
+    if (cached !== undefined) return cached.page
+    let behind = Number.MAX_SAFE_INTEGER
+    for (const w of workers.values()) behind = Math.min(behind, w.position)
+    for (const [key, kept] of pages) if (kept.to <= behind || pages.size > 2 * workers.size + 1) pages.delete(key)
     const to = Math.min(end, from + batchSize - 1)
     const page = (async (): Promise<LogPage> => {
       const events: RecordedEvent[] = []
       const read = store.readAll({ fromPosition: from, toPosition: to, batchSize, filter: { types: allTypes } })
       // Frozen: every projection sees the same objects, and none may change them for the others.
       for await (const run of pagesOf(read, batchSize)) for (const event of run) events.push(deepFreeze(event))
-      return { to, events, decoded: new Map() }
+      return { from, to, events, decoded: new Map() }
     })()
-    pages.set(from, page)
+    pages.set(from, { to, page })
     page.catch(() => pages.delete(from))
-    for (const key of pages.keys()) {
-      if (pages.size <= 2 * workers.size + 2) break
-      pages.delete(key)
-    }
     return page
   }
 
-  /** Reads the next batch for `worker`: the events it handles after its checkpoint, up to `end`. */
-  const readBatch = async (worker: Worker, end: number): Promise<LogPage> => {
+  /** Whether a replay up to a recorded time includes `event`. */
+  const withinTime = (event: RecordedEvent): boolean =>
+    untilTime === undefined || Date.parse(event.recordedAt) <= untilTime
+
+  /** The events of `page` that `worker` handles. */
+  const eventsFor = (worker: Worker, page: LogPage): ReadonlyArray<RecordedEvent> =>
+    page.events.filter((event) => worker.handles.has(event.type) && withinTime(event))
+
+  // --- convoys: workers at the same position take a page in one transaction ---
+
+  /**
+   * How a worker came out of a convoy: its batch committed up to `to`; one of its events failed;
+   * its checkpoint had moved; or another member's failure undid the transaction, and it takes the
+   * page alone.
+   */
+  type Outcome =
+    | { readonly kind: 'committed'; readonly to: number; readonly parked: number }
+    | { readonly kind: 'failed'; readonly event: RecordedEvent; readonly reason: unknown }
+    | { readonly kind: 'moved'; readonly moved: CheckpointMoved }
+    | { readonly kind: 'alone' }
+
+  /** Thrown inside a convoy's transaction when one member cannot go on; the transaction is undone. */
+  class MemberStopped extends Error {
+    constructor(
+      readonly worker: Worker,
+      readonly outcome: Outcome,
+    ) {
+      super('a member of the convoy stopped')
+    }
+  }
+
+  /**
+   * Applies the log from `first` for every member in one read-model transaction, event by event,
+   * each member with its own context, parked streams and checkpoint. While the members are behind
+   * `end` the transaction takes page after page for up to `CATCH_UP_TRANSACTION_MS`: fewer commits,
+   * and a document changed on many pages is written to the log of the database once. Members lock
+   * their checkpoints in name order, so two processes running the same projections never wait on
+   * each other in a cycle.
+   */
+  const runConvoy = async (
+    first: LogPage,
+    end: number,
+    members: ReadonlyArray<Worker>,
+  ): Promise<ReadonlyMap<Worker, Outcome>> => {
+    const ordered = [...members].sort((a, b) => (a.projection.name < b.projection.name ? -1 : 1))
+    const everyone = members.length === workers.size
+    const batches: Array<{
+      readonly worker: Worker
+      readonly checkpoint: ProjectionCheckpoint
+      readonly parkedStreams: ReadonlySet<string>
+      parked: number
+      readonly ctx: BatchContext
+    }> = []
+    try {
+      const outcomes = await storage.transaction(async (tx) => {
+        for (const worker of ordered) {
+          const checkpoint = await tx.lockCheckpoint(worker.projection.name, worker.projection.version)
+          if (checkpoint === undefined || checkpoint.position !== worker.position)
+            throw new MemberStopped(worker, { kind: 'moved', moved: new CheckpointMoved(checkpoint) })
+          const kept = await tx.parked(worker.projection.name, worker.projection.version)
+          batches.push({
+            worker,
+            checkpoint,
+            parkedStreams: new Set(kept.map((p) => p.streamId)),
+            parked: kept.length,
+            ctx: contextFor(worker, tx, kept.length),
+          })
+        }
+        const deadline = Date.now() + CATCH_UP_TRANSACTION_MS
+        let page = first
+        for (;;) {
+          for (const event of page.events) {
+            if (!withinTime(event)) continue
+            for (const batch of batches) {
+              const worker = batch.worker
+              if (!worker.handles.has(event.type)) continue
+              if (batch.parkedStreams.has(event.streamId)) {
+                await tx.park(parkedRecord(worker, event, `an earlier event of ${event.streamId} is parked`))
+                batch.parked++
+                continue
+              }
+              try {
+                const applying = applyOne(worker, event, batch.ctx, page.decoded)
+                if (isPromise(applying)) await applying
+              } catch (reason) {
+                throw new MemberStopped(worker, { kind: 'failed', event, reason })
+              }
+            }
+          }
+          if (page.to >= end || Date.now() >= deadline) break
+          // Written page by page, so the documents of a long transaction do not pile up in memory.
+          for (const batch of batches) await batch.ctx.flush()
+          // Nobody else will want a page every worker has taken: drop it, so it is not kept alive.
+          if (everyone) pages.delete(page.from)
+          page = await readPage(page.to + 1, end)
+        }
+        const outcomes = new Map<Worker, Outcome>()
+        for (const batch of batches) {
+          await batch.ctx.flush()
+          await tx.saveCheckpoint({ ...batch.checkpoint, position: page.to, updatedAt: now() })
+          outcomes.set(batch.worker, { kind: 'committed', to: page.to, parked: batch.parked })
+        }
+        return outcomes
+      })
+      for (const batch of batches) settle(batch.worker, batch.ctx, batch.parked)
+      return outcomes
+    } catch (error) {
+      if (!(error instanceof MemberStopped)) throw error
+      return new Map(members.map((m) => [m, m === error.worker ? error.outcome : { kind: 'alone' }]))
+    }
+  }
+
+  const convoys = new Map<
+    LogPage,
+    { readonly members: Worker[]; readonly outcomes: Promise<ReadonlyMap<Worker, Outcome>> }
+  >()
+
+  /**
+   * Takes the log from `page` for `worker` together with every other worker that asks for the same
+   * page before the next turn of the event loop: workers waiting on one read of the log resume
+   * together, so a rebuild of several projections commits one transaction where it would commit
+   * one a projection.
+   */
+  const together = async (worker: Worker, page: LogPage, end: number): Promise<Outcome> => {
+    let convoy = convoys.get(page)
+    if (convoy === undefined) {
+      const members: Worker[] = []
+      const outcomes = new Promise<ReadonlyMap<Worker, Outcome>>((resolve, reject) => {
+        setImmediate(() => {
+          convoys.delete(page)
+          runConvoy(page, end, members).then(resolve, reject)
+        })
+      })
+      convoy = { members, outcomes }
+      convoys.set(page, convoy)
+    }
+    convoy.members.push(worker)
+    return (await convoy.outcomes).get(worker) ?? { kind: 'alone' }
+  }
+
+  /** The events `worker` handles from `from` to `to`, read again: for dealing with a failure. */
+  const handledBetween = async (worker: Worker, from: number, to: number): Promise<RecordedEvent[]> => {
+    const events: RecordedEvent[] = []
+    const types = [...worker.handles]
+    for await (const event of store.readAll({ fromPosition: from, toPosition: to, batchSize, filter: { types } }))
+      if (withinTime(event)) events.push(deepFreeze(event))
+    return events
+  }
+
+  /** Takes the next pages of the log for `worker`, in a convoy, following its policy if an event fails. */
+  const step = async (worker: Worker, end: number): Promise<void> => {
     const page = await readPage(worker.position + 1, end)
-    const events = page.events.filter(
-      (event) =>
-        worker.handles.has(event.type) && (untilTime === undefined || Date.parse(event.recordedAt) <= untilTime),
-    )
-    return { events, to: page.to, decoded: page.decoded }
+    const outcome = await together(worker, page, end)
+    switch (outcome.kind) {
+      case 'committed':
+        worker.position = outcome.to
+        if (worker.position >= end) return arrive(worker, { parked: outcome.parked })
+        update(worker, {
+          parked: outcome.parked,
+          ...(worker.status.value.state === 'retrying' ? { state: 'catching-up' } : {}),
+        })
+        return
+      case 'moved':
+        return resync(worker, outcome.moved)
+      case 'failed': {
+        // The convoy may have taken several pages: the events before the failing one are read again.
+        const events = await handledBetween(worker, worker.position + 1, outcome.event.position)
+        const index = events.findIndex((e) => e.position === outcome.event.position)
+        return handleFailure(worker, events, index, outcome.reason, undefined)
+      }
+      case 'alone':
+        return processBatch(worker, eventsFor(worker, page), worker.position, page.to, page.decoded)
+    }
+  }
+
+  /**
+   * The worker has reached the end of the log it follows: its read model gets the indexes it went
+   * without, a new version takes over, and then — in one status — the position and `live`.
+   */
+  const arrive = async (worker: Worker, change: Partial<ProjectionStatus> = {}): Promise<void> => {
+    if (worker.indexesPending) await makeIndexes(worker)
+    if (worker.stage === 'building') await takeOver(worker)
+    update(worker, { ...change, state: 'live', attempts: 0 })
+  }
+
+  /** Makes the indexes a read model built from nothing went without while it caught up. */
+  const makeIndexes = async (worker: Worker): Promise<void> => {
+    await storage.transaction((tx) => projectionContext(worker.projection, tx).ensureCollections())
+    worker.deferredIndexes.clear()
+    worker.indexesPending = false
   }
 
   /** A building version that has caught up takes over: older versions and their tables go. */
@@ -641,6 +880,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     if (checkpoint !== undefined && checkpoint.position > worker.position) {
       worker.position = checkpoint.position
       worker.stage = checkpoint.stage
+      worker.documents?.clear()
     }
   }
 
@@ -650,18 +890,17 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       const seen = worker.wakes
       try {
         if (worker.mode === 'inline') await refresh(worker)
-        head = Math.max(head, await store.headPosition())
+        // The head is asked for only once the worker has reached the last one seen.
+        if (worker.position >= head) head = Math.max(head, await store.headPosition())
         const end = target(head)
         if (worker.position >= end) {
-          if (worker.stage === 'building') await takeOver(worker)
-          update(worker, { state: 'live', attempts: 0 })
+          await arrive(worker)
           if (!live) return
           await pause(worker, seen)
           continue
         }
         if (worker.status.value.state !== 'catching-up') update(worker, { state: 'catching-up' })
-        const { events, to, decoded } = await readBatch(worker, end)
-        await processBatch(worker, events, worker.position, to, decoded)
+        await step(worker, end)
         transientDelay = 100
       } catch (error) {
         if (!running) return
@@ -694,7 +933,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       // Behind (catching up, halted, or another process appended): the worker will get there.
       if (checkpoint === undefined || checkpoint.position !== first.position - 1) continue
       const parkedStreams = new Set((await tx.parked(name, version)).map((p) => p.streamId))
-      const ctx = projectionContext(worker.projection, tx)
+      const ctx = projectionContext(worker.projection, tx, { deferredIndexes: worker.deferredIndexes })
       for (const event of events) {
         if (!worker.handles.has(event.type)) continue
         if (parkedStreams.has(event.streamId)) {
@@ -729,8 +968,16 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
         )
       const mine = kept.find((c) => c.version === version)
       const ctx = projectionContext(worker.projection, tx)
-      // Collections are made on every start, so a release that declares a new one gets it.
-      await ctx.ensureCollections()
+      // Collections are made on every start, so a release that declares a new one gets it. A read
+      // model built from nothing gets its indexes once it has caught up: one sort of the finished
+      // table costs less than keeping each index up to date through every write of the build.
+      const fresh = mine === undefined || mine.position === 0
+      await ctx.ensureCollections({ indexes: !fresh })
+      worker.deferredIndexes.clear()
+      if (fresh)
+        for (const c of worker.projection.collections ?? [])
+          if (c.indexes.length > 0) worker.deferredIndexes.add(tableName(name, version, c.name))
+      worker.indexesPending = worker.deferredIndexes.size > 0
       if (mine !== undefined) return mine
       await worker.projection.setup?.(ctx)
       await ctx.flush()
@@ -747,6 +994,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     worker.position = checkpoint.position
     worker.stage = checkpoint.stage
     const parked = (await storage.read((r) => r.parked(name, version))).length
+    worker.parkedKnown = parked
+    worker.documents?.clear()
     update(worker, { parked })
   }
 
@@ -824,7 +1073,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
         )
       throw error
     }
-    const stuck = result.find((s) => s.position < goal)
+    // A halted projection is the reason to give, before any the wait left behind it.
+    const stuck = result.find((s) => s.state === 'halted') ?? result.find((s) => s.position < goal)
     if (stuck !== undefined)
       throw new ProjectionError(
         stuck.name,
@@ -900,7 +1150,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       try {
         await storage.transaction(async (tx) => {
           await tx.lockCheckpoint(name, version)
-          const ctx = projectionContext(worker.projection, tx)
+          const ctx = projectionContext(worker.projection, tx, { deferredIndexes: worker.deferredIndexes })
           for (const event of events) await applyOne(worker, event, ctx, undefined)
           await ctx.flush()
           await tx.unpark(
@@ -914,6 +1164,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
         failed.push({ streamId: stream, message: messageOf(error) })
       }
     }
+    // The retried events changed documents behind the worker's back.
+    if (retried > 0) worker.documents?.clear()
     const parked = (await storage.read((r) => r.parked(name, version))).length
     update(worker, { parked })
     return { retried, failed }

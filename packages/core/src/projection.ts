@@ -12,7 +12,7 @@ import type { Either } from 'fp-ts/Either'
 import type { AnyEventDefinition, DomainEvent, EventDecodeFailure, EventsOf } from './event'
 import { eventCatalog } from './event'
 import { hasPersonalData } from './privacy'
-import { deepFreeze, findNonJson } from './json'
+import { deepFreeze, freezeJson } from './json'
 import type {
   AnyCollectionDefinition,
   Collection,
@@ -52,7 +52,10 @@ export type FailurePolicy =
 /** A recorded event as a projection sees it: the envelope, with `type` and `data` decoded. */
 export type ProjectedEvent<E extends DomainEvent = DomainEvent> = Omit<RecordedEvent, 'type' | 'data'> & E
 
-/** Plain SQL for a projection, with the names of its own tables. */
+/**
+ * Plain SQL for a projection, with the names of its own tables. A statement first writes what the
+ * batch has put in its collections, so it sees them.
+ */
 export interface ProjectionSql extends SqlHandle {
   /** The real name of this projection version's table `local`, e.g. `rm_grants_by_fund_v2__totals`. */
   table(local: string): string
@@ -310,6 +313,56 @@ const reader = <Doc extends object, K extends keyof Doc & string>(
 }
 
 /**
+ * Documents of one projection version as last committed, kept between transactions by whoever
+ * runs it, so a batch need not read back what an earlier one wrote. It must only be given to a
+ * context while nothing else can have changed the tables since (the runner checks its checkpoint).
+ */
+export interface DocumentCache {
+  /** The document, `null` if known to be absent, `undefined` if not known. */
+  get(table: string, id: string): object | null | undefined
+  /** Keeps what a committed transaction read or wrote. */
+  set(table: string, id: string, doc: object | null): void
+  clear(): void
+}
+
+/**
+ * A `DocumentCache` of between `limit` and twice `limit` documents a table. Documents go into a
+ * young generation; when it is full it becomes the old one and the previous old one is dropped,
+ * and a document found in the old one moves back to the young. Recently used documents stay, and
+ * every operation costs the same however many have come and gone.
+ */
+export const documentCache = (limit: number): DocumentCache => {
+  const tables = new Map<string, { young: Map<string, object | null>; old: Map<string, object | null> }>()
+  const keep = (generations: { young: Map<string, object | null>; old: Map<string, object | null> }) => {
+    if (generations.young.size < limit) return generations.young
+    generations.old = generations.young
+    generations.young = new Map()
+    return generations.young
+  }
+  return {
+    get: (table, id) => {
+      const generations = tables.get(table)
+      if (generations === undefined) return undefined
+      const young = generations.young.get(id)
+      if (young !== undefined) return young
+      const old = generations.old.get(id)
+      if (old !== undefined) keep(generations).set(id, old)
+      return old
+    },
+    set: (table, id, doc) => {
+      let generations = tables.get(table)
+      if (generations === undefined) {
+        generations = { young: new Map(), old: new Map() }
+        tables.set(table, generations)
+      }
+      if (generations.young.has(id)) generations.young.set(id, doc)
+      else keep(generations).set(id, doc)
+    },
+    clear: () => tables.clear(),
+  }
+}
+
+/**
  * The context for one projection version in one transaction. Puts and deletes are held per
  * collection (the last write of an id wins; a document put is frozen, and is what a later `get`
  * returns) and written by `flush`, before any `find` and at the end of the batch: one statement per
@@ -318,36 +371,71 @@ const reader = <Doc extends object, K extends keyof Doc & string>(
 export interface BatchContext extends ProjectionContext {
   /** Writes what is held. */
   flush(): Promise<void>
-  /** Creates the declared collections. */
-  ensureCollections(): Promise<void>
+  /**
+   * Creates the declared collections; with `indexes: false`, their tables only (a read model built
+   * from nothing gets its indexes when it has caught up, or when it first calls `find`).
+   */
+  ensureCollections(options?: { readonly indexes?: boolean }): Promise<void>
+  /**
+   * Once the transaction has committed: hands the documents it read and wrote to the cache, or
+   * clears the cache if plain SQL may have changed the tables behind the collections' back.
+   */
+  committed(): void
+}
+
+/** Where the context finds documents besides the transaction, and which indexes wait. */
+export interface ContextOptions {
+  /**
+   * Tables whose indexes are not made yet: a `find` on one makes them first, and takes the table
+   * off the set.
+   */
+  readonly deferredIndexes?: Set<string>
+  /** Documents as committed before this transaction. */
+  readonly cache?: DocumentCache
 }
 
 export const projectionContext = (
   projection: Pick<AnyProjection, 'name' | 'version' | 'collections'>,
   tx: ReadModelTransaction,
+  options: ContextOptions = {},
 ): BatchContext => {
+  const { deferredIndexes, cache } = options
   const declared = new Map((projection.collections ?? []).map((c) => [c.name, c]))
   const held = new Map<string, Held>()
   const collections = new Map<string, Collection<object, never>>()
+  // What this transaction read or wrote, by table: its view of the documents, which goes to the
+  // cache when it commits. Plain SQL can change anything, so once it is used nothing is kept.
+  const seen = new Map<string, Held>()
+  let sqlUsed = false
   const flushTable = async (table: string): Promise<void> => {
     const writes = held.get(table)
     if (writes === undefined || writes.size === 0) return
     const puts: Array<readonly [string, string]> = []
     const deletes: string[] = []
-    for (const [id, doc] of writes)
+    const view = seen.get(table)
+    for (const [id, doc] of writes) {
       if (doc === null) deletes.push(id)
       else puts.push([id, JSON.stringify(doc)])
+      view?.set(id, doc)
+    }
     writes.clear()
     await tx.writeDocuments(table, puts, deletes)
   }
   const raw = tx.sql
+  /** Plain SQL sees what the batch put before it, and may change anything this context has seen. */
+  const viaSql = async <A>(run: () => Promise<A>): Promise<A> => {
+    for (const table of [...held.keys()]) await flushTable(table)
+    sqlUsed = true
+    for (const view of seen.values()) view.clear()
+    return run()
+  }
   const sql: ProjectionSql | undefined =
     raw === undefined
       ? undefined
       : {
           dialect: raw.dialect,
-          query: (text, params) => raw.query(text, params),
-          execute: (text, params) => raw.execute(text, params),
+          query: (text, params) => viaSql(() => raw.query(text, params)),
+          execute: (text, params) => viaSql(() => raw.execute(text, params)),
           table: (local) => {
             const problem = nameProblem(local, 'table')
             if (problem !== undefined) throw new InvalidArgumentError('table', problem)
@@ -357,20 +445,37 @@ export const projectionContext = (
   const makeCollection = (name: string, definition: AnyCollectionDefinition): Collection<object, never> => {
     const table = tableName(projection.name, projection.version, name)
     const writes: Held = new Map()
+    const view: Held = new Map()
     held.set(table, writes)
-    const read = reader(tx, table, definition as CollectionDefinition<object, never>, () => flushTable(table))
+    seen.set(table, view)
+    const beforeFind = async (): Promise<void> => {
+      await flushTable(table)
+      if (deferredIndexes?.delete(table) === true) await tx.ensureCollection(table, definition.indexes)
+    }
+    const read = reader(tx, table, definition as CollectionDefinition<object, never>, beforeFind)
+    const fetch = async (id: string): Promise<object | undefined> => {
+      const doc = await read.get(id)
+      // Frozen, as documents handed back always are: this one may be handed back again.
+      const kept = doc === undefined ? null : deepFreeze(doc)
+      if (!sqlUsed) view.set(id, kept)
+      return kept ?? undefined
+    }
     return {
       get: async (id) => {
-        const kept = writes.get(id)
-        return kept === undefined ? read.get(id) : (kept ?? undefined)
+        // null is a document known to be absent: deleted in this batch, say. Only undefined looks further.
+        let kept = writes.get(id)
+        if (kept === undefined) kept = view.get(id)
+        if (kept === undefined && !sqlUsed) kept = cache?.get(table, id)
+        return kept === undefined ? fetch(id) : (kept ?? undefined)
       },
-      find: (where, options) => read.find(where, options),
-      entries: (where, options) => read.entries(where, options),
+      find: (where, findOptions) => read.find(where, findOptions),
+      entries: (where, findOptions) => read.entries(where, findOptions),
       put: async (id, doc) => {
         checkId(id, name)
-        const problem = isObject(doc) && !Array.isArray(doc) ? findNonJson(doc, 'doc') : 'must be an object'
+        // Checked and frozen in one walk: what a later `get` returns cannot change under the batch.
+        const problem = isObject(doc) && !Array.isArray(doc) ? freezeJson(doc, 'doc') : 'must be an object'
         if (problem !== undefined) throw new InvalidArgumentError(`${name}.${id}`, problem)
-        writes.set(id, deepFreeze(doc))
+        writes.set(id, doc)
       },
       delete: async (id) => {
         writes.set(checkId(id, name), null)
@@ -398,9 +503,17 @@ export const projectionContext = (
     flush: async () => {
       for (const table of [...held.keys()]) await flushTable(table)
     },
-    ensureCollections: async () => {
+    ensureCollections: async (ensureOptions = {}) => {
       for (const c of declared.values())
-        await tx.ensureCollection(tableName(projection.name, projection.version, c.name), c.indexes)
+        await tx.ensureCollection(
+          tableName(projection.name, projection.version, c.name),
+          ensureOptions.indexes === false ? [] : c.indexes,
+        )
+    },
+    committed: () => {
+      if (cache === undefined) return
+      if (sqlUsed) return cache.clear()
+      for (const [table, view] of seen) for (const [id, doc] of view) cache.set(table, id, doc)
     },
   }
 }

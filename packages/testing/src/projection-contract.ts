@@ -14,6 +14,7 @@ import type {
   ProjectionRunner,
   ProjectionRunnerOptions,
   ProjectionStatus,
+  SqlHandle,
 } from '@civic-ledger/core'
 import {
   InvalidArgumentError,
@@ -672,6 +673,165 @@ const cases: ProjectionContractCase[] = [
         assert.deepEqual(leftovers, [], 'version 1 tables are dropped once version 2 serves')
       } finally {
         await v2.stop()
+      }
+    },
+  },
+  {
+    title: 'documents kept between batches: a parked event another runner retries is seen, not overwritten',
+    run: async ({ store }) => {
+      let refuse = true
+      const tally = (): AnyProjection => ({
+        name: 'tally',
+        version: 1,
+        handles: [AWARDED],
+        collections: [totals],
+        onFailure: { kind: 'dead-letter' },
+        apply: async (event, ctx) => {
+          const data = event.data as AwardData
+          if (refuse && data.applicationId === 'app-2') throw new Error('not yet')
+          const all = ctx.collection(totals)
+          const total = (await all.get('all')) ?? { fundId: 'all', awarded: 0, applied: 0 }
+          await all.put('all', { ...total, awarded: total.awarded + data.amount, applied: total.applied + 1 })
+        },
+      })
+      await appendAwards(store, 1, 3)
+      const runner = await running(store, [tally()], { batchSize: 1 })
+      try {
+        await runner.waitUntilCaughtUp()
+        assert.deepEqual(await runner.query('tally', totals).get('all'), { fundId: 'all', awarded: 400, applied: 2 })
+        // Another app instance (an operator's tool, say) retries the parked event.
+        const other = createProjectionRunner({ store, projections: [tally()], logger: quietLogger() })
+        refuse = false
+        assert.deepEqual(await other.retryParked('tally'), { retried: 1, failed: [] })
+        await appendAwards(store, 4, 4)
+        await runner.waitUntilCaughtUp()
+        assert.deepEqual(
+          await runner.query('tally', totals).get('all'),
+          { fundId: 'all', awarded: sum(1, 4), applied: 4 },
+          'the retried award counts, and so does the next one',
+        )
+      } finally {
+        await runner.stop()
+      }
+    },
+  },
+  {
+    title: 'plain SQL sees what a batch put before it, and documents kept between batches never hide what it changed',
+    sql: true,
+    run: async ({ store }) => {
+      const counter = defineCollection<{ readonly n: number }>('counter')
+      const counting: AnyProjection = {
+        name: 'sql-counting',
+        version: 1,
+        handles: [AWARDED, WITHDRAWN],
+        collections: [counter],
+        apply: async (event, ctx) => {
+          const sql = ctx.sql
+          if (sql === undefined) throw new Error('this store has no SQL')
+          if (event.type === WITHDRAWN) {
+            // Resets the count behind the collection's back.
+            const reset = sql.dialect === 'postgres' ? `jsonb_set(body, '{n}', '0'::jsonb)` : `json_set(body, '$.n', 0)`
+            await sql.execute(`UPDATE ${sql.table('counter')} SET body = ${reset} WHERE id = 'all'`)
+            return
+          }
+          const docs = ctx.collection(counter)
+          await docs.put('all', { n: ((await docs.get('all'))?.n ?? 0) + 1 })
+        },
+      }
+      const count = async (runner: ProjectionRunner) => (await runner.query('sql-counting', counter).get('all'))?.n
+      // In one batch: two awards, a reset, an award.
+      await appendAwards(store, 1, 2)
+      await store.appendToStream('grants.application-1', [withdrawn('app-1')], { expectedRevision: 0 })
+      await appendAwards(store, 3, 3)
+      const runner = await running(store, [counting])
+      try {
+        await runner.waitUntilCaughtUp()
+        assert.equal(await count(runner), 1, 'the reset saw the two awards the batch had put')
+        // Batch by batch: an award, a reset, an award.
+        await appendAwards(store, 4, 4)
+        await runner.waitUntilCaughtUp()
+        assert.equal(await count(runner), 2)
+        await store.appendToStream('grants.application-4', [withdrawn('app-4')], { expectedRevision: 0 })
+        await runner.waitUntilCaughtUp()
+        assert.equal(await count(runner), 0)
+        await appendAwards(store, 5, 5)
+        await runner.waitUntilCaughtUp()
+        assert.equal(await count(runner), 1, 'the award after the reset counts from the reset')
+      } finally {
+        await runner.stop()
+      }
+    },
+  },
+  {
+    title:
+      'indexes: a read model built from nothing gets them once it has caught up, at once if it calls find, and first thing on a restart part-way',
+    sql: true,
+    run: async ({ store }) => {
+      const table = 'rm_indexed_v1__awards'
+      const indexesNow = async (sql: SqlHandle): Promise<number> =>
+        (
+          await sql.query<{ name: string }>(
+            sql.dialect === 'postgres'
+              ? `SELECT indexname AS name FROM pg_indexes WHERE tablename = '${table}' AND indexname <> '${table}_pkey'`
+              : `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '${table}' AND sql IS NOT NULL`,
+          )
+        ).length
+      const seen: Array<readonly [string, number]> = []
+      let refuse: string | undefined
+      const indexed: AnyProjection = {
+        name: 'indexed',
+        version: 1,
+        handles: [AWARDED],
+        collections: [awards],
+        apply: async (event, ctx) => {
+          const data = event.data as AwardData
+          if (data.applicationId === refuse) throw new Error('not yet')
+          const sql = ctx.sql
+          if (sql === undefined) throw new Error('this store has no SQL')
+          if (data.applicationId === 'app-3') await ctx.collection(awards).find({ fundId: 'fund-a' })
+          seen.push([data.applicationId, await indexesNow(sql)])
+          await ctx.collection(awards).put(data.applicationId, {
+            applicationId: data.applicationId,
+            fundId: data.fundId,
+            amount: data.amount,
+            open: true,
+            ward: null,
+          })
+        },
+      }
+      await appendAwards(store, 1, 4)
+      const first = await running(store, [indexed])
+      await first.waitUntilCaughtUp()
+      await first.stop()
+      assert.deepEqual(seen, [
+        ['app-1', 0],
+        ['app-2', 0],
+        ['app-3', 4],
+        ['app-4', 4],
+      ])
+      const second = { ...indexed, name: 'indexed-again' }
+      const againTable = 'rm_indexed_again_v1__awards'
+      const listAgain = (sql: SqlHandle) =>
+        sql.query<{ name: string }>(
+          sql.dialect === 'postgres'
+            ? `SELECT indexname AS name FROM pg_indexes WHERE tablename = '${againTable}' AND indexname <> '${againTable}_pkey'`
+            : `SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = '${againTable}' AND sql IS NOT NULL`,
+        )
+      // Halts at app-2, part-way through a build: no indexes yet.
+      refuse = 'app-2'
+      const halting = await running(store, [{ ...second, onFailure: { kind: 'halt' } }])
+      await untilStatus(halting, 'indexed-again', (s) => s.state === 'halted')
+      assert.deepEqual(await halting.sql('indexed-again', listAgain), [])
+      await halting.stop()
+      refuse = undefined
+      const resumed = await running(store, [{ ...second, apply: async () => undefined }])
+      try {
+        assert.equal((await resumed.sql('indexed-again', listAgain)).length, 4, 'made at start, before going on')
+        await resumed.waitUntilCaughtUp()
+        const done = await first.sql('indexed', async (sql) => indexesNow(sql))
+        assert.equal(done, 4)
+      } finally {
+        await resumed.stop()
       }
     },
   },

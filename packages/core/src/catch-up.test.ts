@@ -1,0 +1,206 @@
+/**
+ * How the runner catches projections up: workers at the same position take the log together, in
+ * one read-model transaction, and keep the documents they committed between transactions. Neither
+ * may change what a read model holds: these tests compare against projections run one at a time,
+ * with nothing kept.
+ */
+import test from 'ava'
+import fc from 'fast-check'
+import { filter, firstValueFrom } from 'rxjs'
+import type { AnyProjection } from './projection'
+import type { ReadModelStorage } from './read-model'
+import { createMemoryEventStore } from './memory-store'
+import { createMemoryReadModelStorage } from './memory-read-models'
+import { createProjectionRunner } from './projection-runner'
+import { defineCollection } from './read-model'
+
+const metadata = {
+  actor: { id: 'officer-1', organisation: 'GB-LAE-CAM', role: 'grants-officer' },
+  correlationId: 'c-1',
+  causationId: 'c-1',
+  occurredAt: '2026-04-01T09:00:00.000Z',
+}
+let nextId = 0
+const eventId = (): string => `00000000-0000-4000-8000-${String(++nextId).padStart(12, '0')}`
+
+interface Change {
+  readonly fund: string
+  readonly amount: number
+  readonly close?: boolean
+}
+const changed = (data: Change) => ({
+  eventId: eventId(),
+  type: data.close === true ? 'grants.FundClosed' : 'grants.GrantAwarded',
+  schemaVersion: 1,
+  data: data as never,
+  metadata: metadata as never,
+})
+
+const totals = defineCollection<{ readonly fund: string; readonly pence: number; readonly awards: number }, 'fund'>(
+  'totals',
+  { indexes: ['fund'] },
+)
+
+/** Sums awards per fund; a closed fund's document is deleted. Not idempotent: a double effect shows. */
+const summing = (name: string): AnyProjection => ({
+  name,
+  version: 1,
+  handles: ['grants.GrantAwarded', 'grants.FundClosed'],
+  collections: [totals],
+  apply: async (event, ctx) => {
+    const data = event.data as Change
+    const docs = ctx.collection(totals)
+    if (data.close === true) return docs.delete(data.fund)
+    const before = (await docs.get(data.fund)) ?? { fund: data.fund, pence: 0, awards: 0 }
+    await docs.put(data.fund, { ...before, pence: before.pence + data.amount, awards: before.awards + 1 })
+  },
+})
+
+/** Storage that counts the transactions that moved a checkpoint past 0, and how many they moved. */
+const counting = (inner: ReadModelStorage) => {
+  const batches: number[] = []
+  const storage: ReadModelStorage = {
+    dialect: inner.dialect,
+    read: (work) => inner.read(work),
+    transaction: (work) =>
+      inner.transaction(async (tx) => {
+        let moved = 0
+        const result = await work({
+          ...tx,
+          saveCheckpoint: async (checkpoint) => {
+            if (checkpoint.position > 0) moved++
+            await tx.saveCheckpoint(checkpoint)
+          },
+        })
+        if (moved > 0) batches.push(moved)
+        return result
+      }),
+  }
+  return { storage, batches }
+}
+
+const quiet = { warn: () => undefined }
+
+const appendAll = async (store: ReturnType<typeof createMemoryEventStore>, changes: ReadonlyArray<Change>) => {
+  for (const [i, change] of changes.entries())
+    await store.appendToStream(`grants.fund-${change.fund}-${i}`, [changed(change)], { expectedRevision: 'noStream' })
+}
+
+const changes = (count: number): Change[] =>
+  Array.from({ length: count }, (_, i) => ({ fund: `fund-${i % 7}`, amount: 100 + i, close: i % 97 === 96 }))
+
+test('projections catching up together take each page in one transaction, and build what each builds alone', async (t) => {
+  const store = createMemoryEventStore()
+  await appendAll(store, changes(2_000))
+  const names = ['first', 'second', 'third', 'fourth']
+  const together = counting(createMemoryReadModelStorage())
+  const runner = createProjectionRunner({
+    store,
+    storage: together.storage,
+    projections: names.map(summing),
+    batchSize: 50,
+    logger: quiet,
+  })
+  await runner.start()
+  await runner.waitUntilCaughtUp()
+  await runner.stop()
+  // Forty pages of fifty: one transaction a page or fewer, each moving all four checkpoints.
+  t.true(together.batches.length <= 40, `${together.batches.length} transactions`)
+  t.true(
+    together.batches.every((moved) => moved === 4),
+    together.batches.join(','),
+  )
+  for (const name of names) {
+    const alone = createMemoryReadModelStorage()
+    const single = createProjectionRunner({
+      store,
+      storage: alone,
+      projections: [summing(name)],
+      batchSize: 50,
+      cachedDocuments: 0,
+      logger: quiet,
+    })
+    await single.start()
+    await single.waitUntilCaughtUp()
+    await single.stop()
+    t.deepEqual(
+      await runner.query(name, totals).find(),
+      await single.query(name, totals).find(),
+      `${name} as built with the others and alone`,
+    )
+  }
+})
+
+test('one projection failing in a convoy leaves the others to go on without it', async (t) => {
+  const store = createMemoryEventStore()
+  await appendAll(store, changes(300))
+  const failing: AnyProjection = {
+    ...summing('failing'),
+    apply: (event) => {
+      if ((event.data as Change).amount === 250) throw new Error('refused 250')
+    },
+  }
+  const runner = createProjectionRunner({
+    store,
+    projections: [summing('healthy'), failing],
+    batchSize: 100,
+    logger: quiet,
+  })
+  await runner.start()
+  await t.throwsAsync(runner.waitUntilCaughtUp(), { message: /refused 250/ })
+  t.is(runner.status('failing').state, 'halted')
+  t.is(runner.status('failing').lastError?.position, 151)
+  t.is(runner.status('failing').position, 150, 'it halts just before the failing event')
+  await firstValueFrom(runner.statusOf$('healthy').pipe(filter((s) => s.state === 'live')))
+  t.is(runner.status('healthy').position, 300)
+  const healthy = await runner.query('healthy', totals).get('fund-0')
+  await runner.stop()
+  const alone = createProjectionRunner({
+    store,
+    storage: createMemoryReadModelStorage(),
+    projections: [summing('healthy')],
+    logger: quiet,
+  })
+  await alone.start()
+  await alone.waitUntilCaughtUp()
+  t.deepEqual(healthy, await alone.query('healthy', totals).get('fund-0'))
+  await alone.stop()
+})
+
+test('documents kept between transactions never change what a projection builds (property)', async (t) => {
+  const change = fc.record({
+    fund: fc.constantFrom('a', 'b', 'c', 'd'),
+    amount: fc.integer({ min: 1, max: 1_000 }),
+    close: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+  })
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(change, { minLength: 1, maxLength: 60 }),
+      fc.array(change, { maxLength: 30 }),
+      fc.integer({ min: 1, max: 7 }),
+      fc.constantFrom(0, 1, 2, 1_000),
+      async (before, after, batchSize, cachedDocuments) => {
+        const built = async (options: { readonly batchSize: number; readonly cachedDocuments: number }) => {
+          const store = createMemoryEventStore()
+          await appendAll(store, before)
+          const runner = createProjectionRunner({ store, projections: [summing('sums')], logger: quiet, ...options })
+          await runner.start()
+          await runner.waitUntilCaughtUp()
+          // Live appends too: each wakes the runner for a transaction of its own.
+          for (const [i, c] of after.entries()) {
+            await store.appendToStream(`grants.fund-${c.fund}-live-${i}`, [changed(c)], {
+              expectedRevision: 'noStream',
+            })
+            if (i % 3 === 0) await runner.waitUntilCaughtUp()
+          }
+          await runner.waitUntilCaughtUp()
+          const docs = await runner.query('sums', totals).entries()
+          await runner.stop()
+          return docs
+        }
+        t.deepEqual(await built({ batchSize, cachedDocuments }), await built({ batchSize: 1_000, cachedDocuments: 0 }))
+      },
+    ),
+    { numRuns: 40 },
+  )
+})
