@@ -230,6 +230,9 @@ const main = () => {
     try {
       const path = join(dir, 'ledger.db')
       run(['--child', 'populate', path, String(size)])
+      // Let the kernel write the new file back first: writeback of a freshly written ledger running
+      // under the measurements moved them by half from run to run.
+      spawnSync('sync')
       const r = JSON.parse(run(['--child', 'measure', path]))
       if (r.ours.head !== r.rows) throw new Error(`rebuilt to ${r.ours.head} of ${r.rows} events`)
       console.log(
