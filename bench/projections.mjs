@@ -180,7 +180,11 @@ const bareScan = (path) => {
 const rebuild = async (path) => {
   const { openSqliteEventStore } = require('../packages/store-sqlite/dist/index.js')
   const { createProjectionRunner } = require('../packages/core/dist/index.js')
-  const store = await openSqliteEventStore({ path })
+  const store = await openSqliteEventStore({
+    path,
+    // CIVIC_LEDGER_BENCH_READ_AHEAD=0: without the read-ahead thread, to see what it brings.
+    ...(process.env['CIVIC_LEDGER_BENCH_READ_AHEAD'] === '0' ? { readAhead: false } : {}),
+  })
   const runner = createProjectionRunner({ store, projections: projectionsModule(), batchSize: 1_000 })
   const started = performance.now()
   await runner.start()

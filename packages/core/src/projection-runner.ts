@@ -253,6 +253,17 @@ const sharedDefinitions = (projection: AnyProjection): ReadonlyMap<string, AnyEv
   return byType === undefined ? undefined : new Map([...byType].filter(([, d]) => !hasPersonalData(d)))
 }
 
+/** A worker this many pages or more behind the head reads the log in one long read, page after page. */
+const LONG_READ_PAGES = 20
+
+/** A long read of the log, part taken: `run` is the page the store handed over last, taken up to `next`. */
+interface LogCursor {
+  readonly to: number
+  readonly pages: AsyncIterator<ReadonlyArray<RecordedEvent>>
+  run: ReadonlyArray<RecordedEvent>
+  next: number
+}
+
 /**
  * How long a transaction of projections catching up may stay open, taking page after page of the
  * log: long enough that commits are few, short enough that appends waiting for SQLite's one writer
@@ -655,14 +666,68 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     const to = Math.min(end, from + batchSize - 1)
     const page = (async (): Promise<LogPage> => {
       const events: RecordedEvent[] = []
-      const read = store.readAll({ fromPosition: from, toPosition: to, batchSize, filter: { types: allTypes } })
-      // Frozen: every projection sees the same objects, and none may change them for the others.
-      for await (const run of pagesOf(read, batchSize)) for (const event of run) events.push(deepFreeze(event))
+      if (end - from >= LONG_READ_PAGES * batchSize) await takeFrom(cursorAt(from, end), to, events)
+      else {
+        const read = store.readAll({ fromPosition: from, toPosition: to, batchSize, filter: { types: allTypes } })
+        for await (const run of pagesOf(read, batchSize)) for (const event of run) events.push(deepFreeze(event))
+      }
       return { from, to, events, decoded: new Map() }
     })()
     pages.set(from, { to, page })
     page.catch(() => pages.delete(from))
     return page
+  }
+
+  /**
+   * Long forward reads of the log for workers far behind, each taken page after page: one read of
+   * the store rather than one a page, which a store can step through ahead of the reader (SQLite
+   * does, on a thread of its own). Keyed by the position each goes on from; a few at most.
+   */
+  const cursors = new Map<number, LogCursor>()
+
+  const cursorAt = (from: number, end: number): LogCursor => {
+    const found = cursors.get(from)
+    if (found !== undefined) {
+      cursors.delete(from)
+      return found
+    }
+    for (const [key, old] of cursors)
+      if (cursors.size >= 2) {
+        cursors.delete(key)
+        void old.pages.return?.()
+      }
+    const read = store.readAll({ fromPosition: from, toPosition: end, batchSize, filter: { types: allTypes } })
+    return { to: end, pages: pagesOf(read, batchSize)[Symbol.asyncIterator](), run: [], next: 0 }
+  }
+
+  /** Takes the events up to `to` off `cursor` into `events`, frozen; keeps the cursor if there is more. */
+  const takeFrom = async (cursor: LogCursor, to: number, events: RecordedEvent[]): Promise<void> => {
+    try {
+      for (;;) {
+        while (cursor.next < cursor.run.length) {
+          const event = cursor.run[cursor.next] as RecordedEvent
+          if (event.position > to) break
+          // Frozen: every projection sees the same objects, and none may change them for the others.
+          events.push(deepFreeze(event))
+          cursor.next++
+        }
+        if (cursor.next < cursor.run.length) break
+        const taken = await cursor.pages.next()
+        if (taken.done === true) break
+        cursor.run = taken.value
+        cursor.next = 0
+      }
+    } catch (error) {
+      void cursor.pages.return?.()
+      throw error
+    }
+    if (to < cursor.to && running) cursors.set(to + 1, cursor)
+    else void cursor.pages.return?.()
+  }
+
+  const closeCursors = (): void => {
+    for (const cursor of cursors.values()) void cursor.pages.return?.()
+    cursors.clear()
   }
 
   /** Whether a replay up to a recorded time includes `event`. */
@@ -1034,6 +1099,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     if (!running) return
     running = false
     liveFeed?.unsubscribe()
+    closeCursors()
     if (inlineWorkers.length > 0) storage.setInlineHandler?.(undefined)
     for (const worker of workers.values()) {
       wake(worker)

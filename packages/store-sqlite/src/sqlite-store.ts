@@ -31,7 +31,6 @@ import type {
   SubscribeOptions,
 } from '@civic-ledger/core'
 import {
-  CorruptEventError,
   DEFAULT_LIMITS,
   EventIdConflictError,
   GENESIS_HASH,
@@ -57,7 +56,6 @@ import {
   checkStreamId,
   checkSubscribeOptions,
   createMutex,
-  deepFreeze,
   isEventStoreError,
   logPageCursor,
   pagedIterable,
@@ -70,6 +68,10 @@ import type { Observable } from 'rxjs'
 import { Subject, interval, map, merge, share, filter as keep } from 'rxjs'
 import { randomBytes } from 'node:crypto'
 import { readerOf, writerTransaction } from './read-models'
+import type { ReadAhead } from './read-ahead'
+import { startReadAhead } from './read-ahead'
+import type { EventRow } from './rows'
+import { EVENT_COLUMNS, toRecorded } from './rows'
 import { LedgerFileError, checkLedgerIdentity, checkLedgerPath, migrate } from './schema'
 
 // --- options ---
@@ -95,27 +97,17 @@ export interface SqliteEventStoreOptions {
    * mean less I/O on the commits that run them; the price is a larger `-wal` file.
    */
   readonly walCheckpointPages?: number
+  /**
+   * Forward reads of the log over at least `from` positions (a projection rebuild, a replay) are
+   * stepped through by a thread of their own, a few pages ahead, on a connection of its own, while
+   * the reader's thread only parses: `false` never does (default `{ from: 50_000 }`).
+   */
+  readonly readAhead?: { readonly from: number } | false
   readonly clock?: Clock
   readonly limits?: Partial<StoreLimits>
 }
 
 // --- rows ---
-
-/**
- * An event row as the reads fetch it: a raw row (an array), which costs less than a row object on
- * every event read. The columns are EVENT_COLUMNS, in order.
- */
-type EventRow = readonly [
-  position: number,
-  revision: number,
-  eventId: string,
-  type: string,
-  schemaVersion: number,
-  data: string,
-  metadata: string,
-  recordedAt: string,
-  streamName: string,
-]
 
 /**
  * An event row with its chain hash, as `readStored` reads it: the hash as hex, written by SQLite
@@ -140,55 +132,14 @@ const toStored = (row: StoredRow): StoredEvent => ({
   hash: row[9],
 })
 
-const EVENT_COLUMNS =
-  'e.position, e.revision, e.event_id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at, s.name AS stream_name'
-
-/**
- * Turns a page of rows into recorded events. Events written together share their metadata text, so
- * a run of equal metadata is parsed once and shared, frozen so that no reader can change it for
- * the others. Metadata no other event shares is left unfrozen: it is the reader's own copy.
- */
-const toRecorded = (rows: ReadonlyArray<EventRow>): ReadonlyArray<RecordedEvent> => {
-  let metadataText: string | undefined
-  let metadata: RecordedEvent['metadata'] | undefined
-  let shared = false
-  return rows.map((row) => {
-    if (row[6] !== metadataText || metadata === undefined) {
-      metadataText = row[6]
-      metadata = parseColumn(row, 6, 'metadata') as RecordedEvent['metadata']
-      shared = false
-    } else if (!shared) {
-      deepFreeze(metadata)
-      shared = true
-    }
-    return {
-      eventId: row[2],
-      streamId: row[8],
-      revision: row[1],
-      position: row[0],
-      type: row[3],
-      schemaVersion: row[4],
-      data: parseColumn(row, 5, 'data'),
-      metadata,
-      recordedAt: row[7],
-    }
-  })
-}
-
-/** A stored JSON column, parsed; a row whose text is not JSON (damaged on disk) is named. */
-const parseColumn = (row: EventRow, column: 5 | 6, name: string): JsonValue => {
-  try {
-    return JSON.parse(row[column]) as JsonValue
-  } catch {
-    throw new CorruptEventError(row[0], row[8], row[1], `its stored ${name} is not valid JSON`)
-  }
-}
-
 /** A reader's pages, fetched synchronously; a failure that is not an Error becomes a StoreUnavailableError. */
 const paged = <A>(nextPage: () => ReadonlyArray<A> | undefined): PagedIterable<A> =>
   pagedIterable(nextPage, (error) => (error instanceof Error ? error : unavailable('the read failed', error)))
 
 const DEFAULT_BATCH_SIZE = 500
+/** Rows a page of a read ahead, and pages it may be ahead of the reader. */
+const READ_AHEAD_PAGE_ROWS = 100
+const READ_AHEAD_CREDITS = 24
 /** Reading the log as stored (verify, export) goes page by page through the whole of it. */
 const STORED_BATCH_SIZE = 2_000
 
@@ -241,6 +192,18 @@ export const openSqliteEventStore = async (options: SqliteEventStoreOptions): Pr
   const checkpointPages = options.walCheckpointPages ?? 10_000
   if (!Number.isSafeInteger(checkpointPages) || checkpointPages < 1)
     throw new InvalidArgumentError('walCheckpointPages', `must be a whole number ≥ 1, got ${String(checkpointPages)}`)
+  const readAhead: unknown = options.readAhead
+  if (
+    readAhead !== undefined &&
+    readAhead !== false &&
+    !(
+      typeof readAhead === 'object' &&
+      readAhead !== null &&
+      Number.isSafeInteger((readAhead as { from?: unknown }).from) &&
+      (readAhead as { from: number }).from >= 1
+    )
+  )
+    throw new InvalidArgumentError('readAhead', 'must be false or { from: a whole number of positions ≥ 1 }')
   let db: Database
   try {
     db = new BetterSqlite3(path, { fileMustExist: false })
@@ -728,6 +691,57 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
     return cached(sql).all(page.low, page.high, ...f.params, page.limit)
   }
 
+  // --- reading far ahead ---
+
+  const readAheads = new Set<ReadAhead>()
+  const readAheadFrom = options.readAhead === false ? undefined : (options.readAhead?.from ?? 50_000)
+
+  /** A long forward read of the log, stepped through on a thread of its own; undefined for others. */
+  const readAheadOf = (o: ReadAllOptions): PagedIterable<RecordedEvent> | undefined => {
+    if (readAheadFrom === undefined || o.direction === 'backwards' || o.maxCount !== undefined) return undefined
+    const low = Math.max(o.fromPosition ?? 1, 1)
+    const high = o.toPosition ?? Number.MAX_SAFE_INTEGER
+    if (Math.min(high, head()) - low + 1 < readAheadFrom) return undefined
+    const f = filterSql(o.filter)
+    const ahead = startReadAhead(
+      {
+        path: options.path,
+        busyTimeoutMs: Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000)),
+        sql: `SELECT ${EVENT_COLUMNS} FROM events e JOIN streams s ON s.id = e.stream WHERE e.position BETWEEN ? AND ?${f.sql} ORDER BY e.position ASC LIMIT ?`,
+        params: f.params,
+        low,
+        high,
+        // Pages of a hundred-odd rows: their text stays under V8's large-object size, so it is
+        // allocated young and dies young, instead of piling up for a full collection.
+        limit: Math.min(o.batchSize ?? DEFAULT_BATCH_SIZE, READ_AHEAD_PAGE_ROWS),
+        credits: READ_AHEAD_CREDITS,
+      },
+      (from, last) =>
+        toRecorded(readAllPage({ low: from, high: last, backwards: false, limit: last - from + 1 }, o.filter)),
+    )
+    readAheads.add(ahead)
+    const finish = (): void => {
+      readAheads.delete(ahead)
+      ahead.stop()
+    }
+    return pagedIterable(
+      async () => {
+        ensureOpen()
+        let page: ReadonlyArray<RecordedEvent> | undefined
+        try {
+          page = await ahead.next()
+        } catch (error) {
+          ensureOpen()
+          throw error
+        }
+        if (page === undefined) finish()
+        return page
+      },
+      (error) => (error instanceof Error ? error : unavailable('the read failed', error)),
+      finish,
+    )
+  }
+
   const streamPageSql = (backwards: boolean): string =>
     `SELECT ${EVENT_COLUMNS} FROM events e JOIN streams s ON s.id = e.stream WHERE e.stream = ? AND e.revision BETWEEN ? AND ? AND e.position <= ? ORDER BY e.revision ${backwards ? 'DESC' : 'ASC'} LIMIT ?`
 
@@ -794,6 +808,8 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
     readAll: (readOptions?: ReadAllOptions) => {
       ensureOpen()
       const o = checkReadAllOptions(readOptions)
+      const ahead = readAheadOf(o)
+      if (ahead !== undefined) return ahead
       const cursor = logPageCursor(o, DEFAULT_BATCH_SIZE)
       return paged(() => {
         const page = cursor.next()
@@ -1052,6 +1068,8 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
       while (pending.length > 0) flush()
       closed = true
       localCommits.complete()
+      for (const ahead of readAheads) ahead.stop()
+      readAheads.clear()
       db.close()
       reader.close()
     },
