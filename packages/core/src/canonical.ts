@@ -19,7 +19,8 @@ import { findNonJson } from './json'
 // eslint-disable-next-line no-control-regex -- control characters are exactly what must be escaped
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/
 
-const quote = (text: string): string => (NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`)
+/** A JSON string, written exactly as `JSON.stringify` writes it; most need no escape, and no call. */
+export const quote = (text: string): string => (NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`)
 
 // Member names repeat from event to event: their quoted form is kept, up to a bound.
 const MAX_NAMES = 10_000

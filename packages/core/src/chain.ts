@@ -15,6 +15,7 @@ import { hash } from 'node:crypto'
 import type { RecordedEvent } from './envelope'
 import type { JsonValue } from './json'
 import type { EventMetadata } from './metadata'
+import { quote } from './canonical'
 
 /** The name and version of the chain's encoding; seals and exports say which one they use. */
 export const CHAIN_ENCODING = 'civic-ledger-chain/1'
@@ -42,15 +43,34 @@ export type ChainedFields = Omit<StoredEvent, 'hash'>
  * The canonical envelope: RFC 8785 JSON of the event as stored. `data` and `metadata` are spliced
  * in as they are (they are stored canonical); the other members are strings and integers.
  */
-export const canonicalEnvelope = (event: ChainedFields): string =>
-  `{"data":${event.data},"eventId":${quote(event.eventId)},"metadata":${event.metadata},"position":${event.position},"recordedAt":${quote(event.recordedAt)},"revision":${event.revision},"schemaVersion":${event.schemaVersion},"streamId":${quote(event.streamId)},"type":${quote(event.type)}}`
+export const canonicalEnvelope = (event: ChainedFields): string => envelopeAfter('', event)
 
-/** A string member of the envelope: RFC 8785 writes strings exactly as `JSON.stringify` does. */
-const quote = (text: string): string => JSON.stringify(text)
+/**
+ * A string member that repeats from one event to the next (events appended together share their
+ * stream, type and time): its quoted form is kept until the next differs.
+ */
+const repeating = (): ((text: string) => string) => {
+  let last: string | undefined
+  let quoted = ''
+  return (text) => {
+    if (text !== last) {
+      last = text
+      quoted = quote(text)
+    }
+    return quoted
+  }
+}
+const quoteStream = repeating()
+const quoteType = repeating()
+const quoteTime = repeating()
+
+/** `prefix` then the canonical envelope, built as one string (RFC 8785 writes strings as `JSON.stringify` does). */
+const envelopeAfter = (prefix: string, event: ChainedFields): string =>
+  `${prefix}{"data":${event.data},"eventId":${quote(event.eventId)},"metadata":${event.metadata},"position":${event.position},"recordedAt":${quoteTime(event.recordedAt)},"revision":${event.revision},"schemaVersion":${event.schemaVersion},"streamId":${quoteStream(event.streamId)},"type":${quoteType(event.type)}}`
 
 /** The hash of `event`, following `prev` (the stream's previous hash, or `GENESIS_HASH`). */
 export const chainHash = (prev: string, event: ChainedFields): string =>
-  hash('sha256', prev + canonicalEnvelope(event), 'hex')
+  hash('sha256', envelopeAfter(prev, event), 'hex')
 
 /** True when `text` is a hash as the chain writes it. */
 export const isChainHash = (text: unknown): text is string => typeof text === 'string' && /^[0-9a-f]{64}$/.test(text)
