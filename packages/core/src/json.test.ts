@@ -4,7 +4,7 @@
  */
 import test from 'ava'
 import * as fc from 'fast-check'
-import { deepFreeze, findNonJson } from './json'
+import { deepFreeze, findNonJson, freezeJson } from './json'
 
 test('plain JSON values pass', (t) => {
   for (const value of [
@@ -126,4 +126,36 @@ test('deepFreeze freezes every level and returns the value', (t) => {
     },
     { instanceOf: TypeError },
   )
+})
+
+const frozenThrough = (value: unknown): boolean =>
+  typeof value !== 'object' || value === null || (Object.isFrozen(value) && Object.values(value).every(frozenThrough))
+
+test('property: freezeJson gives findNonJson’s answer, and freezes every level of what it accepts', (t) => {
+  const bad = fc.constantFrom<unknown>(undefined, Number.NaN, -Infinity, 1n, () => 1, Symbol('x'), new Date(0))
+  const anywhere = fc.oneof(
+    fc.jsonValue({ maxDepth: 3 }).map((value) => ({ value, spoiled: false })),
+    fc
+      .tuple(fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 2 })), fc.string(), bad)
+      .map(([base, key, value]) => ({ value: { ...base, outer: [0, { [key]: value }] }, spoiled: true })),
+  )
+  fc.assert(
+    fc.property(anywhere, ({ value, spoiled }) => {
+      const expected = findNonJson(value, 'doc')
+      t.is(freezeJson(value, 'doc'), expected)
+      t.is(expected !== undefined, spoiled)
+      if (expected === undefined) t.true(frozenThrough(value))
+    }),
+  )
+})
+
+test('freezeJson refuses a cycle, and a member inherited through a changed prototype', (t) => {
+  const cyclic: Record<string, unknown> = { a: { b: [1] } }
+  ;(cyclic['a'] as Record<string, unknown>)['back'] = cyclic
+  t.regex(freezeJson(cyclic, 'doc') ?? '', /^doc\.a\.back refers back to itself/)
+  class Award {
+    readonly pence = 1
+  }
+  t.regex(freezeJson({ award: new Award() }, 'doc') ?? '', /^doc\.award is an instance of Award/)
+  t.is(freezeJson(Object.create(null) as object, 'doc'), undefined, 'an object without a prototype is plain')
 })

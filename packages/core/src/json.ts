@@ -31,7 +31,39 @@ export const findNonJson = (value: unknown, path = '$'): string | undefined => e
  * read-model document goes through when a projection puts it. A value refused may be left with
  * some of its parts frozen.
  */
-export const freezeJson = (value: unknown, path = '$'): string | undefined => explain(value, path, true)
+export const freezeJson = (value: unknown, path = '$'): string | undefined =>
+  typeof value === 'object' && value !== null && plainFrozen(value, 0) ? undefined : explain(value, path, true)
+
+/**
+ * Checks and freezes the usual document — plain objects and arrays of strings, finite numbers,
+ * booleans and null — without keeping the path it is under; false, leaving the rest to the walk
+ * that explains, at the first thing it is not sure of. Its depth bound also stops it on a cycle.
+ */
+const plainFrozen = (value: object, depth: number): boolean => {
+  if (depth >= MAX_JSON_DEPTH) return false
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      if (!(i in value)) return false
+      const item: unknown = value[i]
+      if (typeof item === 'object' ? item !== null && !plainFrozen(item, depth + 1) : !isPlainScalar(item)) return false
+    }
+  } else {
+    if (Object.getPrototypeOf(value) !== Object.prototype) return false
+    if (Object.getOwnPropertySymbols(value).length > 0) return false
+    const members = value as Record<string, unknown>
+    for (const key in members) {
+      if (!Object.prototype.hasOwnProperty.call(members, key)) return false
+      const member = members[key]
+      if (typeof member === 'object' ? member !== null && !plainFrozen(member, depth + 1) : !isPlainScalar(member))
+        return false
+    }
+  }
+  Object.freeze(value)
+  return true
+}
+
+const isPlainScalar = (value: unknown): boolean =>
+  typeof value === 'string' || typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value))
 
 const explain = (value: unknown, path: string, freeze: boolean): string | undefined => {
   // The walk keeps the keys it is under and builds a path only for the answer: this runs on every

@@ -232,10 +232,23 @@ class EventFailed extends Error {
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error))
 
-/** Events decoded for the workers reading one page of the log, by the definition that decoded them. */
-type Decoded = Map<AnyEventDefinition, Map<RecordedEvent, ProjectedEvent | Promise<ProjectedEvent>>>
+/** An event decoded for the workers that apply it, by the definition that decoded it. */
+interface Decoded {
+  /** The event last decoded. */
+  event: RecordedEvent | undefined
+  /** The definitions it was decoded by, and what each gave. */
+  readonly definitions: AnyEventDefinition[]
+  readonly results: Array<ProjectedEvent | Promise<ProjectedEvent>>
+}
 
-/** A page of the log as the workers read it: events up to `to`, and what has been decoded of them. */
+/**
+ * Where the decodes of one event are kept while it is applied. Projections take a page event by
+ * event, each event handed to each of them in turn, so one event's decodes are all that is needed,
+ * and keeping them costs nothing per event.
+ */
+const decodedOnce = (): Decoded => ({ event: undefined, definitions: [], results: [] })
+
+/** A page of the log as the workers read it: events up to `to`, and the decodes of the one being applied. */
 interface LogPage {
   readonly from: number
   readonly to: number
@@ -414,17 +427,17 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
   ): ProjectedEvent | Promise<ProjectedEvent> => {
     const definition = decoded === undefined ? undefined : worker.shared?.get(event.type)
     if (decoded === undefined || definition === undefined) return decodeFor(worker.projection, event)
-    let byEvent = decoded.get(definition)
-    if (byEvent === undefined) {
-      byEvent = new Map()
-      decoded.set(definition, byEvent)
+    if (decoded.event !== event) {
+      decoded.event = event
+      decoded.definitions.length = 0
+      decoded.results.length = 0
     }
-    let projected = byEvent.get(event)
-    if (projected === undefined) {
-      const made = decodeFor(worker.projection, event)
-      projected = isPromise(made) ? made.then(freezeDecoded(event)) : freezeDecoded(event)(made)
-      byEvent.set(event, projected)
-    }
+    const i = decoded.definitions.indexOf(definition)
+    if (i >= 0) return decoded.results[i] as ProjectedEvent | Promise<ProjectedEvent>
+    const made = decodeFor(worker.projection, event)
+    const projected = isPromise(made) ? made.then(freezeDecoded(event)) : freezeDecoded(event)(made)
+    decoded.definitions.push(definition)
+    decoded.results.push(projected)
     return projected
   }
 
@@ -671,7 +684,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
         const read = store.readAll({ fromPosition: from, toPosition: to, batchSize, filter: { types: allTypes } })
         for await (const run of pagesOf(read, batchSize)) for (const event of run) events.push(deepFreeze(event))
       }
-      return { from, to, events, decoded: new Map() }
+      return { from, to, events, decoded: decodedOnce() }
     })()
     pages.set(from, { to, page })
     page.catch(() => pages.delete(from))
@@ -991,7 +1004,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     const first = events[0]
     const last = events[events.length - 1]
     if (first === undefined || last === undefined) return
-    const decoded: Decoded = new Map()
+    const decoded = decodedOnce()
+    const batches = []
     for (const worker of inlineWorkers) {
       const { name, version } = worker.projection
       const checkpoint = await tx.lockCheckpoint(name, version)
@@ -999,7 +1013,11 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       if (checkpoint === undefined || checkpoint.position !== first.position - 1) continue
       const parkedStreams = new Set((await tx.parked(name, version)).map((p) => p.streamId))
       const ctx = projectionContext(worker.projection, tx, { deferredIndexes: worker.deferredIndexes })
-      for (const event of events) {
+      batches.push({ worker, checkpoint, parkedStreams, ctx })
+    }
+    // Event by event, each handed to every projection in turn: one decode for those that share it.
+    for (const event of events)
+      for (const { worker, parkedStreams, ctx } of batches) {
         if (!worker.handles.has(event.type)) continue
         if (parkedStreams.has(event.streamId)) {
           await tx.park(parkedRecord(worker, event, `an earlier event of ${event.streamId} is parked`))
@@ -1009,9 +1027,11 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
           const applying = applyOne(worker, event, ctx, decoded)
           if (isPromise(applying)) await applying
         } catch (error) {
+          const { name } = worker.projection
           throw new ProjectionFailedError(name, event.type, event.streamId, messageOf(error), { cause: error })
         }
       }
+    for (const { checkpoint, ctx } of batches) {
       await ctx.flush()
       await tx.saveCheckpoint({ ...checkpoint, position: last.position, updatedAt: now() })
     }

@@ -284,6 +284,9 @@ const conditions = (where: object | undefined, definition: AnyCollectionDefiniti
     })
 }
 
+/** What a write that has nothing to wait for resolves with. */
+const DONE: Promise<void> = Promise.resolve()
+
 /** A document held until the batch is written: the frozen value, or null for a delete. */
 type Held = Map<string, object | null>
 
@@ -470,12 +473,18 @@ export const projectionContext = (
       },
       find: (where, findOptions) => read.find(where, findOptions),
       entries: (where, findOptions) => read.entries(where, findOptions),
-      put: async (id, doc) => {
-        checkId(id, name)
-        // Checked and frozen in one walk: what a later `get` returns cannot change under the batch.
-        const problem = isObject(doc) && !Array.isArray(doc) ? freezeJson(doc, 'doc') : 'must be an object'
-        if (problem !== undefined) throw new InvalidArgumentError(`${name}.${id}`, problem)
-        writes.set(id, doc)
+      // Not an async function: a put runs for almost every event, and has nothing to wait for.
+      put: (id, doc) => {
+        try {
+          checkId(id, name)
+          // Checked and frozen in one walk: what a later `get` returns cannot change under the batch.
+          const problem = isObject(doc) && !Array.isArray(doc) ? freezeJson(doc, 'doc') : 'must be an object'
+          if (problem !== undefined) throw new InvalidArgumentError(`${name}.${id}`, problem)
+          writes.set(id, doc)
+          return DONE
+        } catch (error) {
+          return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+        }
       },
       delete: async (id) => {
         writes.set(checkId(id, name), null)
