@@ -316,3 +316,58 @@ test('describeErrors names a field of a readonly intersection without the member
     'tenant: expected NonEmptyString, got ""',
   ])
 })
+
+// The patterns the date checks once matched with, kept to hold the character-by-character checks to them.
+const ISO_DATE_PATTERN = /^(\d{4})-(\d{2})-(\d{2})$/
+const ISO_DATE_TIME_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/
+const calendar = (y: number, m: number, d: number): boolean => {
+  const date = new Date(Date.UTC(2000, m - 1, d))
+  date.setUTCFullYear(y)
+  return m >= 1 && m <= 12 && d >= 1 && date.getUTCMonth() === m - 1 && date.getUTCDate() === d
+}
+const patternDate = (s: string): boolean => {
+  const m = ISO_DATE_PATTERN.exec(s)
+  return m !== null && calendar(Number(m[1]), Number(m[2]), Number(m[3]))
+}
+const patternDateTime = (s: string): boolean => {
+  const m = ISO_DATE_TIME_PATTERN.exec(s)
+  if (m === null) return false
+  const [, y, mo, d, h, mi, se, , offset] = m
+  return (
+    calendar(Number(y), Number(mo), Number(d)) &&
+    Number(h) < 24 &&
+    Number(mi) < 60 &&
+    Number(se) < 60 &&
+    (offset === 'Z' || (Number(offset?.slice(1, 3)) < 24 && Number(offset?.slice(4, 6)) < 60))
+  )
+}
+
+test('property: isIsoDate and isIsoDateTime accept exactly what the RFC 3339 patterns and the calendar accept', (t) => {
+  // Real timestamps and dates, in the forms RFC 3339 allows, and the same with one character
+  // changed, dropped or added: most nearly right, many right.
+  const instant = fc
+    .date({ min: new Date('0000-01-01T00:00:00Z'), max: new Date('9999-12-31T23:59:59Z'), noInvalidDate: true })
+    .map((d) => d.toISOString())
+  const fraction = fc.oneof(fc.constant(''), fc.stringMatching(/^\.\d{1,11}$/))
+  const offset = fc.oneof(fc.constant('Z'), fc.stringMatching(/^[+-]\d{2}:\d{2}$/))
+  const stamp = fc.tuple(instant, fraction, offset).map(([iso, f, o]) => `${iso.slice(0, 19)}${f}${o}`)
+  const day = instant.map((iso) => iso.slice(0, 10))
+  const edit = (s: string) =>
+    fc
+      .tuple(fc.nat({ max: s.length }), fc.constantFrom('0', '9', '-', ':', 'T', 'Z', '+', '.', ' ', '1'), fc.nat(2))
+      .map(([at, c, how]) =>
+        how === 0
+          ? s.slice(0, at) + c + s.slice(at + 1)
+          : how === 1
+            ? s.slice(0, at) + s.slice(at + 1)
+            : s.slice(0, at) + c + s.slice(at),
+      )
+  const candidates = fc.oneof(stamp, day, stamp.chain(edit), day.chain(edit), fc.string())
+  fc.assert(
+    fc.property(candidates, (s) => {
+      t.is(isIsoDate(s), patternDate(s), s)
+      t.is(isIsoDateTime(s), patternDateTime(s), s)
+    }),
+    { numRuns: 10_000 },
+  )
+})

@@ -20,9 +20,6 @@ export const NonEmptyString = t.brand(
 )
 export type NonEmptyString = t.TypeOf<typeof NonEmptyString>
 
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/
-
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const
 
 // Arithmetic, not `new Date(...)`: this runs for every date of every event on replay.
@@ -32,25 +29,57 @@ const validCalendarDate = (y: number, m: number, d: number): boolean => {
   return d <= (m === 2 && leap ? 29 : (DAYS_IN_MONTH[m - 1] ?? 0))
 }
 
-/** True when `s` is an RFC 3339 timestamp with an explicit offset, e.g. `2026-04-01T09:30:00Z`. */
+// Read character by character rather than matched with a pattern: a match makes an array and a
+// string a group, for every date of every event decoded.
+
+/** The decimal number in `s` from `at`, `count` digits long, or -1 if any is not a digit 0–9. */
+const digits = (s: string, at: number, count: number): number => {
+  let n = 0
+  for (let i = at; i < at + count; i++) {
+    const d = s.charCodeAt(i) - 48
+    if (!(d >= 0 && d <= 9)) return -1
+    n = n * 10 + d
+  }
+  return n
+}
+
+/** True when `s` holds a calendar date `YYYY-MM-DD` from position 0. */
+const dateAtStart = (s: string): boolean => {
+  if (s.charCodeAt(4) !== 45 /* - */ || s.charCodeAt(7) !== 45) return false
+  const year = digits(s, 0, 4)
+  // A month or day that is not two digits reads as -1, which no calendar date has.
+  return year >= 0 && validCalendarDate(year, digits(s, 5, 2), digits(s, 8, 2))
+}
+
+/**
+ * True when `s` is an RFC 3339 timestamp with an explicit offset, e.g. `2026-04-01T09:30:00Z`:
+ * `YYYY-MM-DDThh:mm:ss`, optionally a fraction of 1 to 9 digits, then `Z` or `±hh:mm`.
+ */
 export const isIsoDateTime = (s: string): boolean => {
-  const m = ISO_DATE_TIME.exec(s)
-  if (m === null) return false
-  const [, y, mo, d, h, mi, se, , offset] = m
-  return (
-    validCalendarDate(Number(y), Number(mo), Number(d)) &&
-    Number(h) < 24 &&
-    Number(mi) < 60 &&
-    Number(se) < 60 &&
-    (offset === undefined || offset === 'Z' || (Number(offset.slice(1, 3)) < 24 && Number(offset.slice(4, 6)) < 60))
-  )
+  if (s.length < 20 || !dateAtStart(s) || s.charCodeAt(10) !== 84 /* T */) return false
+  const h = digits(s, 11, 2)
+  const mi = digits(s, 14, 2)
+  const se = digits(s, 17, 2)
+  if (s.charCodeAt(13) !== 58 /* : */ || s.charCodeAt(16) !== 58 || !(h >= 0 && h < 24))
+    return false
+  if (!(mi >= 0 && mi < 60 && se >= 0 && se < 60)) return false
+  let i = 19
+  if (s.charCodeAt(i) === 46 /* . */) {
+    const start = ++i
+    while (i < s.length && i - start < 10 && digits(s, i, 1) >= 0) i++
+    if (i === start || i - start > 9) return false
+  }
+  if (i === s.length - 1) return s.charCodeAt(i) === 90 /* Z */
+  if (i !== s.length - 6) return false
+  const sign = s.charCodeAt(i)
+  if (sign !== 43 /* + */ && sign !== 45 /* - */) return false
+  const oh = digits(s, i + 1, 2)
+  const om = digits(s, i + 4, 2)
+  return s.charCodeAt(i + 3) === 58 && oh >= 0 && oh < 24 && om >= 0 && om < 60
 }
 
 /** True when `s` is a calendar date `YYYY-MM-DD`. */
-export const isIsoDate = (s: string): boolean => {
-  const m = ISO_DATE.exec(s)
-  return m !== null && validCalendarDate(Number(m[1]), Number(m[2]), Number(m[3]))
-}
+export const isIsoDate = (s: string): boolean => s.length === 10 && dateAtStart(s)
 
 export interface IsoDateTimeBrand {
   readonly IsoDateTime: unique symbol
