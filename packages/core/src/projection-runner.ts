@@ -268,6 +268,8 @@ const sharedDefinitions = (projection: AnyProjection): ReadonlyMap<string, AnyEv
 
 /** A worker this many pages or more behind the head reads the log in one long read, page after page. */
 const LONG_READ_PAGES = 20
+/** Positions in a page of such a read, at most. */
+const CATCH_UP_PAGE = 256
 
 /** A long read of the log, part taken: `run` is the page the store handed over last, taken up to `next`. */
 interface LogCursor {
@@ -676,10 +678,13 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     let behind = Number.MAX_SAFE_INTEGER
     for (const w of workers.values()) behind = Math.min(behind, w.position)
     for (const [key, kept] of pages) if (kept.to <= behind || pages.size > 2 * workers.size + 1) pages.delete(key)
-    const to = Math.min(end, from + batchSize - 1)
+    const long = end - from >= LONG_READ_PAGES * batchSize
+    // Far behind, a transaction takes many pages anyway: smaller ones are done with sooner, so
+    // fewer of their events outlive a young-generation collection.
+    const to = Math.min(end, from + (long ? Math.min(batchSize, CATCH_UP_PAGE) : batchSize) - 1)
     const page = (async (): Promise<LogPage> => {
       const events: RecordedEvent[] = []
-      if (end - from >= LONG_READ_PAGES * batchSize) await takeFrom(cursorAt(from, end), to, events)
+      if (long) await takeFrom(cursorAt(from, end), to, events)
       else {
         const read = store.readAll({ fromPosition: from, toPosition: to, batchSize, filter: { types: allTypes } })
         for await (const run of pagesOf(read, batchSize)) for (const event of run) events.push(deepFreeze(event))

@@ -103,6 +103,13 @@ export interface SqliteEventStoreOptions {
    * the reader's thread only parses: `false` never does (default `{ from: 50_000 }`).
    */
   readonly readAhead?: { readonly from: number } | false
+  /**
+   * The writer connection's page cache, in MiB (default 64; SQLite's own default is 2). Read models
+   * are written, and their indexes built, through it: a read model larger than the cache is read
+   * back from the file page by page as it is written, and an index built over it sorts in
+   * temporary files.
+   */
+  readonly cacheMb?: number
   readonly clock?: Clock
   readonly limits?: Partial<StoreLimits>
 }
@@ -139,7 +146,7 @@ const paged = <A>(nextPage: () => ReadonlyArray<A> | undefined): PagedIterable<A
 const DEFAULT_BATCH_SIZE = 500
 /** Rows a page of a read ahead, and pages it may be ahead of the reader. */
 const READ_AHEAD_PAGE_ROWS = 100
-const READ_AHEAD_CREDITS = 24
+const READ_AHEAD_CREDITS = 6
 /** Reading the log as stored (verify, export) goes page by page through the whole of it. */
 const STORED_BATCH_SIZE = 2_000
 
@@ -192,6 +199,9 @@ export const openSqliteEventStore = async (options: SqliteEventStoreOptions): Pr
   const checkpointPages = options.walCheckpointPages ?? 10_000
   if (!Number.isSafeInteger(checkpointPages) || checkpointPages < 1)
     throw new InvalidArgumentError('walCheckpointPages', `must be a whole number ≥ 1, got ${String(checkpointPages)}`)
+  const cacheMb = options.cacheMb ?? 64
+  if (!Number.isSafeInteger(cacheMb) || cacheMb < 1)
+    throw new InvalidArgumentError('cacheMb', `must be a whole number of MiB ≥ 1, got ${String(cacheMb)}`)
   const readAhead: unknown = options.readAhead
   if (
     readAhead !== undefined &&
@@ -219,6 +229,7 @@ export const openSqliteEventStore = async (options: SqliteEventStoreOptions): Pr
     db.pragma('foreign_keys = OFF')
     // Deleted content (an erased subject's key, read-model rows) is overwritten, not left in free pages.
     db.pragma('secure_delete = ON')
+    db.pragma(`cache_size = ${-cacheMb * 1024}`)
     db.pragma(`wal_autocheckpoint = ${checkpointPages}`)
     migrate(db)
   } catch (error) {
