@@ -60,8 +60,7 @@ export const isIsoDateTime = (s: string): boolean => {
   const h = digits(s, 11, 2)
   const mi = digits(s, 14, 2)
   const se = digits(s, 17, 2)
-  if (s.charCodeAt(13) !== 58 /* : */ || s.charCodeAt(16) !== 58 || !(h >= 0 && h < 24))
-    return false
+  if (s.charCodeAt(13) !== 58 /* : */ || s.charCodeAt(16) !== 58 || !(h >= 0 && h < 24)) return false
   if (!(mi >= 0 && mi < 60 && se >= 0 && se < 60)) return false
   let i = 19
   if (s.charCodeAt(i) === 46 /* . */) {
