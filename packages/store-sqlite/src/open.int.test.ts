@@ -358,13 +358,13 @@ test('a write-ahead log bound that is not a whole number of pages is refused, an
   t.is((await store.appendToStream('test.stream-1', testEvents(3), { expectedRevision: 'noStream' })).lastPosition, 3)
 })
 
-test('an index-build cache or read-ahead setting that is not valid is refused, and nothing is created', async (t) => {
+test('a page cache or read-ahead setting that is not valid is refused, and nothing is created', async (t) => {
   const dir = tempDir(t)
   const path = join(dir, 'ledger.db')
-  for (const indexBuildCacheMb of [0, -64, 1.5, Number.NaN])
-    await t.throwsAsync(openSqliteEventStore({ path, indexBuildCacheMb }), {
+  for (const cacheMb of [0, -64, 1.5, Number.NaN])
+    await t.throwsAsync(openSqliteEventStore({ path, cacheMb }), {
       instanceOf: InvalidArgumentError,
-      message: /indexBuildCacheMb: must be a whole number of MiB ≥ 1/,
+      message: /cacheMb: must be a whole number of MiB ≥ 1/,
     })
   for (const readAhead of [{ from: 0 }, { from: 2.5 }, true, null])
     await t.throwsAsync(openSqliteEventStore({ path, readAhead: readAhead as never }), {
@@ -372,7 +372,7 @@ test('an index-build cache or read-ahead setting that is not valid is refused, a
       message: /readAhead: must be false or \{ from/,
     })
   t.deepEqual(readdirSync(dir), [])
-  const store = await openSqliteEventStore({ path, indexBuildCacheMb: 8, readAhead: { from: 10 } })
+  const store = await openSqliteEventStore({ path, cacheMb: 8, readAhead: { from: 10 } })
   t.teardown(() => store.close())
   t.is((await store.appendToStream('test.stream-1', testEvents(3), { expectedRevision: 'noStream' })).lastPosition, 3)
 })

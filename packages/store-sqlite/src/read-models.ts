@@ -146,33 +146,18 @@ const readerOn = (db: Database, cached: (sql: string) => Statement<unknown[], un
     ).map(toParked),
 })
 
-/**
- * The transaction object over the writer connection; the caller has begun the transaction. Indexes
- * are built with a page cache of `indexBuildCacheMb` MiB: SQLite sorts an index's entries in memory
- * up to its page cache, and in temporary files beyond it.
- */
-export const writerTransaction = (db: Database, indexBuildCacheMb: number): ReadModelTransaction => {
+/** The transaction object over the writer connection; the caller has begun the transaction. */
+export const writerTransaction = (db: Database): ReadModelTransaction => {
   const cached = statementCache(db)
-  const indexExists = db.prepare<[string], unknown>("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?")
   return {
     ...readerOn(db, cached),
     ensureCollection: async (table, indexes) => {
       checkTable(table)
       db.exec(`CREATE TABLE IF NOT EXISTS "${table}" (id TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL) WITHOUT ROWID`)
-      for (const field of indexes)
+      for (const field of indexes) {
         if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(field))
           throw new InvalidArgumentError('indexes', `${JSON.stringify(field)} is not a field name`)
-      const missing = indexes.filter((field) => indexExists.get(`${table}__${field}`) === undefined)
-      if (missing.length === 0) return
-      // A read model built without its indexes may hold millions of documents by now: its index is
-      // sorted in memory, not in temporary files. The cache goes back to its size for appends after.
-      const before = db.pragma('cache_size', { simple: true }) as number
-      db.pragma(`cache_size = ${-indexBuildCacheMb * 1024}`)
-      try {
-        for (const field of missing)
-          db.exec(`CREATE INDEX "${table}__${field}" ON "${table}" (json_extract(body, '$.${field}'))`)
-      } finally {
-        db.pragma(`cache_size = ${before}`)
+        db.exec(`CREATE INDEX IF NOT EXISTS "${table}__${field}" ON "${table}" (json_extract(body, '$.${field}'))`)
       }
     },
     dropTables: async (prefix) => {

@@ -104,11 +104,12 @@ export interface SqliteEventStoreOptions {
    */
   readonly readAhead?: { readonly from: number } | false
   /**
-   * The page cache, in MiB, while an index is built over a read model that went without it during
-   * a rebuild (default 64): SQLite sorts the index's entries in memory up to its page cache, and in
-   * temporary files beyond it. Appends keep SQLite's own 2 MiB.
+   * The writer connection's page cache, in MiB (default 64; SQLite's own default is 2). Read models
+   * are written, and their indexes built, through it: a read model larger than the cache is read
+   * back from the file page by page as it is written, and an index built over it sorts in
+   * temporary files.
    */
-  readonly indexBuildCacheMb?: number
+  readonly cacheMb?: number
   readonly clock?: Clock
   readonly limits?: Partial<StoreLimits>
 }
@@ -198,12 +199,9 @@ export const openSqliteEventStore = async (options: SqliteEventStoreOptions): Pr
   const checkpointPages = options.walCheckpointPages ?? 10_000
   if (!Number.isSafeInteger(checkpointPages) || checkpointPages < 1)
     throw new InvalidArgumentError('walCheckpointPages', `must be a whole number ≥ 1, got ${String(checkpointPages)}`)
-  const indexBuildCacheMb = options.indexBuildCacheMb ?? 64
-  if (!Number.isSafeInteger(indexBuildCacheMb) || indexBuildCacheMb < 1)
-    throw new InvalidArgumentError(
-      'indexBuildCacheMb',
-      `must be a whole number of MiB ≥ 1, got ${String(indexBuildCacheMb)}`,
-    )
+  const cacheMb = options.cacheMb ?? 64
+  if (!Number.isSafeInteger(cacheMb) || cacheMb < 1)
+    throw new InvalidArgumentError('cacheMb', `must be a whole number of MiB ≥ 1, got ${String(cacheMb)}`)
   const readAhead: unknown = options.readAhead
   if (
     readAhead !== undefined &&
@@ -231,6 +229,7 @@ export const openSqliteEventStore = async (options: SqliteEventStoreOptions): Pr
     db.pragma('foreign_keys = OFF')
     // Deleted content (an erased subject's key, read-model rows) is overwritten, not left in free pages.
     db.pragma('secure_delete = ON')
+    db.pragma(`cache_size = ${-cacheMb * 1024}`)
     db.pragma(`wal_autocheckpoint = ${checkpointPages}`)
     migrate(db)
   } catch (error) {
@@ -266,7 +265,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
   let inline: InlineHandler | undefined
   const writerTurns = createMutex()
   const readerTurns = createMutex()
-  const readModelTx = writerTransaction(db, options.indexBuildCacheMb ?? 64)
+  const readModelTx = writerTransaction(db)
   const durable = options.synchronous !== 'NORMAL'
   const readModelReader = readerOf(reader)
 
