@@ -323,6 +323,8 @@ const reader = <Doc extends object, K extends keyof Doc & string>(
 export interface DocumentCache {
   /** The document, `null` if known to be absent, `undefined` if not known. */
   get(table: string, id: string): object | null | undefined
+  /** Whether it holds something of the document, without counting this as a use. */
+  has(table: string, id: string): boolean
   /** Keeps what a committed transaction read or wrote. */
   set(table: string, id: string, doc: object | null): void
   clear(): void
@@ -360,6 +362,10 @@ export const documentCache = (limit: number): DocumentCache => {
       }
       if (generations.young.has(id)) generations.young.set(id, doc)
       else keep(generations).set(id, doc)
+    },
+    has: (table, id) => {
+      const generations = tables.get(table)
+      return generations !== undefined && (generations.young.has(id) || generations.old.has(id))
     },
     clear: () => tables.clear(),
   }
@@ -409,6 +415,9 @@ export const projectionContext = (
   // What this transaction read or wrote, by table: its view of the documents, which goes to the
   // cache when it commits. Plain SQL can change anything, so once it is used nothing is kept.
   const seen = new Map<string, Held>()
+  // The ids this transaction read (from the cache or storage), by table: what it read once it may
+  // read again, so those are kept; a document it only wrote is kept only if it was kept already.
+  const readByTable = new Map<string, Set<string>>()
   let sqlUsed = false
   const flushTable = async (table: string): Promise<void> => {
     const writes = held.get(table)
@@ -449,8 +458,10 @@ export const projectionContext = (
     const table = tableName(projection.name, projection.version, name)
     const writes: Held = new Map()
     const view: Held = new Map()
+    const readIds = new Set<string>()
     held.set(table, writes)
     seen.set(table, view)
+    readByTable.set(table, readIds)
     const beforeFind = async (): Promise<void> => {
       await flushTable(table)
       if (deferredIndexes?.delete(table) === true) await tx.ensureCollection(table, definition.indexes)
@@ -460,7 +471,10 @@ export const projectionContext = (
       const doc = await read.get(id)
       // Frozen, as documents handed back always are: this one may be handed back again.
       const kept = doc === undefined ? null : deepFreeze(doc)
-      if (!sqlUsed) view.set(id, kept)
+      if (!sqlUsed) {
+        view.set(id, kept)
+        readIds.add(id)
+      }
       return kept ?? undefined
     }
     return {
@@ -468,7 +482,10 @@ export const projectionContext = (
         // null is a document known to be absent: deleted in this batch, say. Only undefined looks further.
         let kept = writes.get(id)
         if (kept === undefined) kept = view.get(id)
-        if (kept === undefined && !sqlUsed) kept = cache?.get(table, id)
+        if (kept === undefined && !sqlUsed) {
+          kept = cache?.get(table, id)
+          if (kept !== undefined) readIds.add(id)
+        }
         return kept === undefined ? fetch(id) : (kept ?? undefined)
       },
       find: (where, findOptions) => read.find(where, findOptions),
@@ -522,7 +539,10 @@ export const projectionContext = (
     committed: () => {
       if (cache === undefined) return
       if (sqlUsed) return cache.clear()
-      for (const [table, view] of seen) for (const [id, doc] of view) cache.set(table, id, doc)
+      for (const [table, view] of seen) {
+        const readIds = readByTable.get(table)
+        for (const [id, doc] of view) if (readIds?.has(id) === true || cache.has(table, id)) cache.set(table, id, doc)
+      }
     },
   }
 }
