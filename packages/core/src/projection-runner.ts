@@ -551,15 +551,16 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
   }
 
   /** Parks a failing event and moves the checkpoint past it. */
-  const park = async (worker: Worker, event: RecordedEvent, error: unknown): Promise<number> =>
-    storage.transaction(async (tx) => {
+  const park = async (worker: Worker, event: RecordedEvent, error: unknown): Promise<number> => {
+    const parked = await storage.transaction(async (tx) => {
       const checkpoint = await claim(tx, worker, event.position - 1)
       await tx.park(parkedRecord(worker, event, messageOf(error)))
       await tx.saveCheckpoint({ ...checkpoint, position: event.position, updatedAt: now() })
-      const parked = (await tx.parked(worker.projection.name, worker.projection.version)).length
-      worker.parkedKnown = parked
-      return parked
+      return (await tx.parked(worker.projection.name, worker.projection.version)).length
     })
+    settle(worker, undefined, parked)
+    return parked
+  }
 
   /** Waits for a wake-up (or `ms`), unless one came since `seen`. */
   const pause = async (worker: Worker, seen: number, ms?: number): Promise<void> => {
@@ -709,11 +710,12 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
       cursors.delete(from)
       return found
     }
-    for (const [key, old] of cursors)
-      if (cursors.size >= 2) {
-        cursors.delete(key)
-        void old.pages.return?.()
-      }
+    // At most two long reads at once: a new one ends the oldest.
+    for (const [key, old] of cursors) {
+      if (cursors.size < 2) break
+      cursors.delete(key)
+      void old.pages.return?.()
+    }
     const read = store.readAll({ fromPosition: from, toPosition: end, batchSize, filter: { types: allTypes } })
     return { to: end, pages: pagesOf(read, batchSize)[Symbol.asyncIterator](), run: [], next: 0 }
   }
@@ -804,9 +806,9 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     try {
       const outcomes = await storage.transaction(async (tx) => {
         for (const worker of ordered) {
-          const checkpoint = await tx.lockCheckpoint(worker.projection.name, worker.projection.version)
-          if (checkpoint === undefined || checkpoint.position !== worker.position)
-            throw new MemberStopped(worker, { kind: 'moved', moved: new CheckpointMoved(checkpoint) })
+          const checkpoint = await claim(tx, worker, worker.position).catch((error: unknown) => {
+            throw error instanceof CheckpointMoved ? new MemberStopped(worker, { kind: 'moved', moved: error }) : error
+          })
           const kept = await tx.parked(worker.projection.name, worker.projection.version)
           batches.push({
             worker,

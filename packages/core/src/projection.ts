@@ -410,35 +410,38 @@ export const projectionContext = (
 ): BatchContext => {
   const { deferredIndexes, cache } = options
   const declared = new Map((projection.collections ?? []).map((c) => [c.name, c]))
-  const held = new Map<string, Held>()
   const collections = new Map<string, Collection<object, never>>()
-  // What this transaction read or wrote, by table: its view of the documents, which goes to the
-  // cache when it commits. Plain SQL can change anything, so once it is used nothing is kept.
-  const seen = new Map<string, Held>()
-  // The ids this transaction read (from the cache or storage), by table: what it read once it may
-  // read again, so those are kept; a document it only wrote is kept only if it was kept already.
-  const readByTable = new Map<string, Set<string>>()
+  /**
+   * Each table's documents in this transaction: `writes` held until written; `view`, what it has
+   * read or written, which goes to the cache when it commits; `read`, the ids it read (from the
+   * cache or storage) — what it read once it may read again, so those are kept, while a document it
+   * only wrote is kept only if it was kept already. Plain SQL can change anything, so once it is
+   * used nothing is kept.
+   */
+  const tables = new Map<string, { readonly writes: Held; readonly view: Held; readonly read: Set<string> }>()
   let sqlUsed = false
   const flushTable = async (table: string): Promise<void> => {
-    const writes = held.get(table)
-    if (writes === undefined || writes.size === 0) return
+    const state = tables.get(table)
+    if (state === undefined || state.writes.size === 0) return
     const puts: Array<readonly [string, string]> = []
     const deletes: string[] = []
-    const view = seen.get(table)
-    for (const [id, doc] of writes) {
+    for (const [id, doc] of state.writes) {
       if (doc === null) deletes.push(id)
       else puts.push([id, JSON.stringify(doc)])
-      view?.set(id, doc)
+      state.view.set(id, doc)
     }
-    writes.clear()
+    state.writes.clear()
     await tx.writeDocuments(table, puts, deletes)
+  }
+  const flush = async (): Promise<void> => {
+    for (const table of [...tables.keys()]) await flushTable(table)
   }
   const raw = tx.sql
   /** Plain SQL sees what the batch put before it, and may change anything this context has seen. */
   const viaSql = async <A>(run: () => Promise<A>): Promise<A> => {
-    for (const table of [...held.keys()]) await flushTable(table)
+    await flush()
     sqlUsed = true
-    for (const view of seen.values()) view.clear()
+    for (const { view } of tables.values()) view.clear()
     return run()
   }
   const sql: ProjectionSql | undefined =
@@ -459,9 +462,7 @@ export const projectionContext = (
     const writes: Held = new Map()
     const view: Held = new Map()
     const readIds = new Set<string>()
-    held.set(table, writes)
-    seen.set(table, view)
-    readByTable.set(table, readIds)
+    tables.set(table, { writes, view, read: readIds })
     const beforeFind = async (): Promise<void> => {
       await flushTable(table)
       if (deferredIndexes?.delete(table) === true) await tx.ensureCollection(table, definition.indexes)
@@ -526,9 +527,7 @@ export const projectionContext = (
       collections.set(name, made)
       return made as unknown as Collection<Doc, K>
     },
-    flush: async () => {
-      for (const table of [...held.keys()]) await flushTable(table)
-    },
+    flush,
     ensureCollections: async (ensureOptions = {}) => {
       for (const c of declared.values())
         await tx.ensureCollection(
@@ -539,10 +538,8 @@ export const projectionContext = (
     committed: () => {
       if (cache === undefined) return
       if (sqlUsed) return cache.clear()
-      for (const [table, view] of seen) {
-        const readIds = readByTable.get(table)
-        for (const [id, doc] of view) if (readIds?.has(id) === true || cache.has(table, id)) cache.set(table, id, doc)
-      }
+      for (const [table, { view, read }] of tables)
+        for (const [id, doc] of view) if (read.has(id) || cache.has(table, id)) cache.set(table, id, doc)
     },
   }
 }

@@ -79,21 +79,22 @@ const run = (request: ReadAheadRequest): void => {
     return message
   }
 
+  /** Sends the last message and lets the thread end. */
+  const end = (last: ReadAheadMessage): void => {
+    send(last)
+    db.close()
+    parentPort?.close()
+  }
+
   const pump = (): void => {
     try {
       while (credits > 0 && !done) {
         credits--
         send(page())
       }
-      if (done) {
-        send({ kind: 'done' })
-        db.close()
-        parentPort?.close()
-      }
+      if (done) end({ kind: 'done' })
     } catch (error) {
-      send({ kind: 'failed', message: error instanceof Error ? error.message : String(error) })
-      db.close()
-      parentPort?.close()
+      end({ kind: 'failed', message: error instanceof Error ? error.message : String(error) })
     }
   }
 

@@ -143,6 +143,10 @@ const toStored = (row: StoredRow): StoredEvent => ({
 const paged = <A>(nextPage: () => ReadonlyArray<A> | undefined): PagedIterable<A> =>
   pagedIterable(nextPage, (error) => (error instanceof Error ? error : unavailable('the read failed', error)))
 
+/** How long each of the store's connections waits for another process's lock, in ms. */
+const busyTimeoutOf = (options: SqliteEventStoreOptions): number =>
+  Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))
+
 const DEFAULT_BATCH_SIZE = 500
 /** Rows a page of a read ahead, and pages it may be ahead of the reader. */
 const READ_AHEAD_PAGE_ROWS = 100
@@ -222,7 +226,7 @@ export const openSqliteEventStore = async (options: SqliteEventStoreOptions): Pr
   }
   try {
     checkLedgerIdentity(db, path)
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`)
+    db.pragma(`busy_timeout = ${busyTimeoutOf(options)}`)
     db.pragma('journal_mode = WAL')
     db.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`)
     // The store assigns stream keys itself; a foreign-key lookup per inserted event buys nothing.
@@ -242,7 +246,7 @@ export const openSqliteEventStore = async (options: SqliteEventStoreOptions): Pr
   let reader: Database
   try {
     reader = new BetterSqlite3(path, { fileMustExist: true })
-    reader.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000))}`)
+    reader.pragma(`busy_timeout = ${busyTimeoutOf(options)}`)
   } catch (cause) {
     db.close()
     throw new LedgerFileError('cannot-open', path, 'could not be opened for reading', { cause })
@@ -696,10 +700,13 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
   }
 
   /** One page of the log: positions `low..high` in the page's order, filtered. */
+  /** The SQL of one page of the log, taking low, high, the filter's parameters and a limit. */
+  const logPageSql = (filterClauses: string, backwards: boolean): string =>
+    `SELECT ${EVENT_COLUMNS} FROM events e JOIN streams s ON s.id = e.stream WHERE e.position BETWEEN ? AND ?${filterClauses} ORDER BY e.position ${backwards ? 'DESC' : 'ASC'} LIMIT ?`
+
   const readAllPage = (page: PageRequest, filter: EventFilter | undefined): ReadonlyArray<EventRow> => {
     const f = filterSql(filter)
-    const sql = `SELECT ${EVENT_COLUMNS} FROM events e JOIN streams s ON s.id = e.stream WHERE e.position BETWEEN ? AND ?${f.sql} ORDER BY e.position ${page.backwards ? 'DESC' : 'ASC'} LIMIT ?`
-    return cached(sql).all(page.low, page.high, ...f.params, page.limit)
+    return cached(logPageSql(f.sql, page.backwards)).all(page.low, page.high, ...f.params, page.limit)
   }
 
   // --- reading far ahead ---
@@ -717,8 +724,8 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
     const ahead = startReadAhead(
       {
         path: options.path,
-        busyTimeoutMs: Math.max(0, Math.floor(options.busyTimeoutMs ?? 5_000)),
-        sql: `SELECT ${EVENT_COLUMNS} FROM events e JOIN streams s ON s.id = e.stream WHERE e.position BETWEEN ? AND ?${f.sql} ORDER BY e.position ASC LIMIT ?`,
+        busyTimeoutMs: busyTimeoutOf(options),
+        sql: logPageSql(f.sql, false),
         params: f.params,
         low,
         high,
