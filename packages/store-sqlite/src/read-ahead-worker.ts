@@ -8,36 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads'
 import BetterSqlite3 from 'better-sqlite3'
 import type { EventRow as Row, ReadAheadMessage, ReadAheadRequest } from './read-ahead'
-
-/**
- * True when `text` can only be read as one JSON value where it is written into the page: its
- * brackets balance outside strings, and no comma or second value stands at its top level. Text
- * that is not JSON at all then makes the page fail to parse (and the reader names the row), rather
- * than reading as something else beside its neighbours.
- */
-const standsAlone = (text: string): boolean => {
-  let depth = 0
-  let inString = false
-  let closed = false
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if (inString) {
-      if (c === 0x5c) i++
-      else if (c === 0x22) inString = false
-      continue
-    }
-    if (c <= 0x20) continue
-    if (closed) return false
-    if (c === 0x22) inString = true
-    else if (c === 0x7b || c === 0x5b) depth++
-    else if (c === 0x7d || c === 0x5d) {
-      depth--
-      if (depth < 0) return false
-      if (depth === 0) closed = true
-    } else if (c === 0x2c && depth === 0) return false
-  }
-  return depth === 0 && !inString
-}
+import { standsAlone } from './rows'
 
 const send = (message: ReadAheadMessage): void => parentPort?.postMessage(message)
 
