@@ -1,0 +1,289 @@
+// Rebuilding read models from a SQLite ledger: four document-store projections with io-ts decoding,
+// against the bare scan of the same rows with JSON.parse, in one run. Target (issue: projections):
+// the rebuild takes at most 2× the bare scan, and its peak memory does not grow with the log.
+//
+// For each log size the ledger is written by one process (through the store, 1000 events per
+// transaction), then measured by a fresh one, so the writer's memory does not count:
+//   bare   better-sqlite3 iterating `SELECT … FROM events JOIN streams ORDER BY position` and
+//          JSON.parse of each row's data and metadata: the least any rebuild must do
+//   ours   createProjectionRunner over the store with four projections (defineProjection, io-ts
+//          codecs), from an empty read model to the head, batches of 1000 events
+// Peak memory is the measuring process's VmHWM (resident high-water mark) after the rebuild.
+//
+// Setup, once:  npm run build
+// Run:          node bench/projections.mjs            (100k and 1M events, 3 rounds each; about 5 minutes)
+//               node bench/projections.mjs --child rebuild <ledger>   (the rebuild alone, to profile)
+//               node bench/projections.mjs 20000      (one size)
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
+import { populate } from './log.mjs'
+
+const require = createRequire(import.meta.url)
+const here = fileURLToPath(import.meta.url)
+
+// --- the projections: what a grants and volunteering dashboard keeps ---
+
+const projectionsModule = () => {
+  const t = require('io-ts')
+  const core = require('../packages/core/dist/index.js')
+  const { AreaRef, IsoDate, Money, NonEmptyString, defineCollection, defineEvent, defineProjection } = core
+  const Org = t.type({ orgId: NonEmptyString, name: NonEmptyString })
+  const Submitted = defineEvent({
+    type: 'grants.ApplicationSubmitted',
+    codec: t.type({
+      applicationId: NonEmptyString,
+      fundId: NonEmptyString,
+      applicant: Org,
+      requested: Money,
+      ward: AreaRef,
+      title: t.string,
+      submittedOn: IsoDate,
+    }),
+  })
+  const Awarded = defineEvent({
+    type: 'grants.GrantAwarded',
+    codec: t.type({
+      applicationId: NonEmptyString,
+      fundId: NonEmptyString,
+      amount: Money,
+      ward: AreaRef,
+      conditions: t.array(t.string),
+      awardedOn: IsoDate,
+    }),
+  })
+  const Withdrawn = defineEvent({
+    type: 'grants.GrantWithdrawn',
+    codec: t.type({ applicationId: NonEmptyString, reason: t.string }),
+  })
+  const Hours = defineEvent({
+    type: 'volunteers.HoursLogged',
+    codec: t.type({
+      volunteerId: NonEmptyString,
+      placementId: NonEmptyString,
+      date: IsoDate,
+      hours: t.number,
+      ward: AreaRef,
+    }),
+  })
+  const funds = defineCollection('fund-totals')
+  const wards = defineCollection('ward-totals')
+  const applications = defineCollection('applications', { indexes: ['fundId', 'status'] })
+  const hours = defineCollection('hours-by-month', { indexes: ['month'] })
+  const add = async (collection, id, seed, change) => {
+    const before = (await collection.get(id)) ?? seed
+    await collection.put(id, change(before))
+  }
+  const all = [
+    defineProjection({
+      name: 'fund-totals',
+      version: 1,
+      events: [Awarded, Withdrawn, Submitted],
+      collections: [funds],
+      apply: async (e, ctx) => {
+        const c = ctx.collection(funds)
+        if (e.type === 'grants.ApplicationSubmitted')
+          await add(c, e.data.fundId, { applied: 0, awarded: 0, pence: 0 }, (d) => ({ ...d, applied: d.applied + 1 }))
+        else if (e.type === 'grants.GrantAwarded')
+          await add(c, e.data.fundId, { applied: 0, awarded: 0, pence: 0 }, (d) => ({
+            ...d,
+            awarded: d.awarded + 1,
+            pence: d.pence + e.data.amount.amount,
+          }))
+      },
+    }),
+    defineProjection({
+      name: 'ward-totals',
+      version: 1,
+      events: [Awarded, Hours],
+      collections: [wards],
+      apply: async (e, ctx) => {
+        const c = ctx.collection(wards)
+        await add(c, e.data.ward.code, { grants: 0, pence: 0, hours: 0 }, (d) =>
+          e.type === 'grants.GrantAwarded'
+            ? { ...d, grants: d.grants + 1, pence: d.pence + e.data.amount.amount }
+            : { ...d, hours: d.hours + e.data.hours },
+        )
+      },
+    }),
+    defineProjection({
+      name: 'applications',
+      version: 1,
+      events: [Submitted, Awarded, Withdrawn],
+      collections: [applications],
+      apply: async (e, ctx) => {
+        const c = ctx.collection(applications)
+        const id = e.data.applicationId
+        if (e.type === 'grants.ApplicationSubmitted')
+          await c.put(id, {
+            fundId: e.data.fundId,
+            applicant: e.data.applicant.name,
+            requested: e.data.requested.amount,
+            status: 'submitted',
+          })
+        else
+          await add(c, id, { fundId: '', status: 'unknown' }, (d) =>
+            e.type === 'grants.GrantAwarded'
+              ? { ...d, status: 'awarded', awarded: e.data.amount.amount }
+              : { ...d, status: 'withdrawn' },
+          )
+      },
+    }),
+    defineProjection({
+      name: 'hours-by-month',
+      version: 1,
+      events: [Hours],
+      collections: [hours],
+      apply: async (e, ctx) => {
+        const month = e.data.date.slice(0, 7)
+        await add(ctx.collection(hours), `${e.data.volunteerId}/${month}`, { month, hours: 0, entries: 0 }, (d) => ({
+          ...d,
+          hours: d.hours + e.data.hours,
+          entries: d.entries + 1,
+        }))
+      },
+    }),
+  ]
+  // CIVIC_LEDGER_BENCH_NOOP=1: the same projections with an empty apply, to see the runner's own cost.
+  return process.env['CIVIC_LEDGER_BENCH_NOOP'] === '1' ? all.map((p) => ({ ...p, apply: () => undefined })) : all
+}
+
+// --- the child processes ---
+
+const bareScan = (path) => {
+  const Database = require(
+    createRequire(require.resolve('../packages/store-sqlite/dist/index.js')).resolve('better-sqlite3'),
+  )
+  const db = new Database(path, { readonly: true })
+  const started = performance.now()
+  let rows = 0
+  let check = 0
+  for (const row of db
+    .prepare(
+      'SELECT e.position, e.revision, e.event_id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at, s.name FROM events e JOIN streams s ON s.id = e.stream ORDER BY e.position',
+    )
+    .iterate()) {
+    const data = JSON.parse(row.data)
+    const metadata = JSON.parse(row.metadata)
+    check += data === null || metadata === null ? 0 : 1
+    rows++
+  }
+  db.close()
+  if (check !== rows) throw new Error('the scan lost rows')
+  return { ms: performance.now() - started, rows }
+}
+
+const rebuild = async (path) => {
+  const { openSqliteEventStore } = require('../packages/store-sqlite/dist/index.js')
+  const { createProjectionRunner } = require('../packages/core/dist/index.js')
+  const store = await openSqliteEventStore({
+    path,
+    // CIVIC_LEDGER_BENCH_READ_AHEAD=0: without the read-ahead thread, to see what it brings.
+    ...(process.env['CIVIC_LEDGER_BENCH_READ_AHEAD'] === '0' ? { readAhead: false } : {}),
+    ...(process.env.CMB ? { cacheMb: Number(process.env.CMB) } : {}),
+  })
+  const runner = createProjectionRunner({ store, projections: projectionsModule(), batchSize: 1_000 })
+  const cpu = () => { const f = readFileSync('/proc/thread-self/stat', 'utf8').split(') ')[1].split(' '); return (Number(f[11]) + Number(f[12])) * 10 }
+  const cpu0 = cpu(); const pcpu0 = process.cpuUsage()
+  const started = performance.now()
+  await runner.start()
+  const head = await runner.waitUntilCaughtUp({ timeoutMs: 3_600_000 })
+  const ms = performance.now() - started
+  const pc = process.cpuUsage(pcpu0)
+  console.error(`wall ${ms.toFixed(0)} main-cpu ${cpu() - cpu0} process-cpu ${((pc.user + pc.system) / 1000).toFixed(0)}`)
+  const funds = await runner.query('fund-totals', { name: 'fund-totals', indexes: [] }).find()
+  await runner.stop()
+  await store.close()
+  return { ms, head, funds: funds.length }
+}
+
+const peakRssMb = () => {
+  const line = readFileSync('/proc/self/status', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('VmHWM:'))
+  return Number(line?.split(/\s+/)[1] ?? 0) / 1024
+}
+
+/** Drops what a rebuild wrote, so the next round starts from empty read models on the same log. */
+const dropReadModels = (path) => {
+  const Database = require(
+    createRequire(require.resolve('../packages/store-sqlite/dist/index.js')).resolve('better-sqlite3'),
+  )
+  const db = new Database(path)
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 3) = 'rm_'").all()
+  db.exec('BEGIN')
+  for (const { name } of tables) db.exec(`DROP TABLE "${name}"`)
+  db.exec('DELETE FROM projection_checkpoints; DELETE FROM projection_parked; COMMIT')
+  db.pragma('wal_checkpoint(TRUNCATE)')
+  db.close()
+}
+
+const child = async (mode, path, total) => {
+  if (mode === 'populate') return populate(path, Number(total))
+  if (mode === 'reset') return dropReadModels(path)
+  // For profiling the rebuild alone: node bench/projections.mjs --child rebuild <ledger file>
+  if (mode === 'rebuild') return process.stdout.write(`${JSON.stringify(await rebuild(path))}\n`)
+  const bare1 = bareScan(path)
+  const ours = await rebuild(path)
+  const peak = peakRssMb()
+  const bare2 = bareScan(path)
+  process.stdout.write(`${JSON.stringify({ bare: Math.min(bare1.ms, bare2.ms), rows: bare1.rows, ours, peak })}\n`)
+}
+
+// --- the parent ---
+
+const run = (args) => {
+  const result = spawnSync(process.execPath, ['--max-old-space-size=8192', here, ...args], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  if (result.status !== 0) throw new Error(`child ${args.join(' ')} failed`)
+  return result.stdout
+}
+
+// The host's speed can drift by more than the effects measured here within minutes: each size is
+// measured in several rounds, each a fresh process timing the bare scan and a rebuild from empty
+// read models, and the median ratio is the result. CIVIC_LEDGER_BENCH_ROUNDS sets how many (3).
+const ROUNDS = Number(process.env['CIVIC_LEDGER_BENCH_ROUNDS'] ?? 3)
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+
+const main = () => {
+  const sizes = process.argv[2] === undefined ? [100_000, 1_000_000] : [Number(process.argv[2])]
+  console.log('rebuild of four document-store projections (io-ts decoding) vs bare scan + JSON.parse, SQLite')
+  console.log('events     round   bare scan   rebuild    ratio   rebuild events/s   peak RSS')
+  for (const size of sizes) {
+    const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-bench-projections-'))
+    try {
+      const path = join(dir, 'ledger.db')
+      run(['--child', 'populate', path, String(size)])
+      const ratios = []
+      for (let round = 1; round <= ROUNDS; round++) {
+        if (round > 1) run(['--child', 'reset', path])
+        // Let the kernel write the file back first: writeback of a freshly written ledger running
+        // under the measurements moved them by half from run to run.
+        spawnSync('sync')
+        const r = JSON.parse(run(['--child', 'measure', path]))
+        if (r.ours.head !== r.rows) throw new Error(`rebuilt to ${r.ours.head} of ${r.rows} events`)
+        ratios.push(r.ours.ms / r.bare)
+        console.log(
+          `${String(size).padStart(9)}  ${String(round).padStart(6)}  ${(r.bare / 1000).toFixed(2).padStart(8)} s  ${(r.ours.ms / 1000).toFixed(2).padStart(7)} s  ${(r.ours.ms / r.bare).toFixed(2).padStart(6)}×  ${Math.round(
+            r.rows / (r.ours.ms / 1000),
+          )
+            .toLocaleString('en-GB')
+            .padStart(16)}   ${r.peak.toFixed(0).padStart(5)} MB`,
+        )
+      }
+      console.log(`${String(size).padStart(9)}  median ratio of ${ROUNDS} rounds: ${median(ratios).toFixed(2)}×`)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+if (process.argv[2] === '--child') await child(process.argv[3], process.argv[4], process.argv[5])
+else main()
