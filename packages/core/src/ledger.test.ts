@@ -236,6 +236,59 @@ test('a ledger that cannot be built leaves no store open', async (t) => {
   t.is(spy.closed(), spy.opened.length, 'every store it opened was closed again')
 })
 
+test('projectionRunner sets the page size and the kept documents of the ledger’s runner', async (t) => {
+  const store = createMemoryEventStore()
+  const asked: Array<number | undefined> = []
+  const watched: EventStore = {
+    ...store,
+    readAll: (options) => {
+      asked.push(options?.batchSize)
+      return store.readAll(options)
+    },
+  }
+  const events = Array.from({ length: 20 }, (_, i) => ({
+    eventId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    type: 'volunteers.HoursRecorded',
+    schemaVersion: 1,
+    data: { volunteerId: 'v-42', hours: 1 },
+    metadata: { actor, occurredAt: NOW, correlationId: 'c-1', causationId: 'c-1', tenant: 'GB-LAE-CAM' },
+  }))
+  await store.appendToStream('volunteers.volunteer-v-42', events, { expectedRevision: 'noStream' })
+  const applied: number[] = []
+  const counting: Projection = { ...projection('volunteer-hours'), apply: (e) => void applied.push(e.position) }
+  const ledger = await createLedger({
+    store: watched,
+    projections: [counting],
+    projectionRunner: { batchSize: 7, cachedDocuments: 0 },
+  })
+  await ledger.projections.waitUntilCaughtUp({ timeoutMs: 10_000 })
+  t.deepEqual(
+    applied,
+    events.map((_, i) => i + 1),
+  )
+  t.true(asked.length > 0)
+  t.true(
+    asked.every((size) => size === 7),
+    `asked for pages of ${asked.join(', ')}`,
+  )
+  await ledger.close()
+})
+
+test('projectionRunner options the runner cannot take refuse the ledger, naming them', async (t) => {
+  for (const [options, argument] of [
+    [{ batchSize: 0 }, 'batchSize'],
+    [{ cachedDocuments: -1 }, 'cachedDocuments'],
+  ] as const) {
+    const spy = spyProvider(['civic-test-runner'])
+    const error = await t.throwsAsync(
+      createLedger({ store: 'civic-test-runner:', storeProviders: [spy.provider], projectionRunner: options }),
+      { instanceOf: InvalidArgumentError },
+    )
+    t.is((error as InvalidArgumentError | undefined)?.argument, argument)
+    t.is(spy.closed(), spy.opened.length, 'the store it opened was closed again')
+  }
+})
+
 // --- commands ---
 
 test('execute sends a command end to end through the ledger’s policy, clock and store', async (t) => {

@@ -18,7 +18,7 @@ import type { Policy } from './policy'
 import { denyAll } from './policy'
 import type { AnyEventDefinition } from './event'
 import type { AnyProjection } from './projection'
-import type { ProjectionLogger, ProjectionRunner } from './projection-runner'
+import type { ProjectionLogger, ProjectionRunner, ProjectionRunnerOptions } from './projection-runner'
 import { checkProjections, createProjectionRunner } from './projection-runner'
 import type { LedgerPlugin } from './plugin'
 import { isLedgerPlugin, loadPlugin } from './plugin'
@@ -65,6 +65,12 @@ export interface LedgerOptions {
   readonly storeProviders?: ReadonlyArray<StoreProvider>
   /** Passed to the command handler. */
   readonly maxAttempts?: number
+  /**
+   * How the ledger's projection runner reads and keeps: positions of the log a page (`batchSize`,
+   * default 500) and documents each collection keeps between transactions (`cachedDocuments`,
+   * default 20,000; 0 keeps none).
+   */
+  readonly projectionRunner?: Pick<ProjectionRunnerOptions, 'batchSize' | 'cachedDocuments'>
 }
 
 export interface Ledger {
@@ -202,6 +208,10 @@ export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger>
       ...(definitions.length === 0 ? {} : { knownEventTypes: definitions.map((d) => d.type) }),
       ...(options.readModels === undefined ? {} : { storage: options.readModels }),
       ...(options.logger === undefined ? {} : { logger: options.logger }),
+      ...(options.projectionRunner?.batchSize === undefined ? {} : { batchSize: options.projectionRunner.batchSize }),
+      ...(options.projectionRunner?.cachedDocuments === undefined
+        ? {}
+        : { cachedDocuments: options.projectionRunner.cachedDocuments }),
     })
     await projections.start()
   } catch (error) {
