@@ -153,7 +153,9 @@ export const transactionOn = (client: PoolClient, schema: string): ReadModelTran
       for (const field of indexes) {
         if (!FIELD.test(field))
           throw new InvalidArgumentError('indexes', `${JSON.stringify(field)} is not a field name`)
-        await run(`CREATE INDEX IF NOT EXISTS "${indexName(table, field)}" ON ${name} ((body -> '${field}'))`)
+        // Ending in the id, so a page of a find (`field = $1 AND id > $2 ORDER BY id LIMIT n`) is
+        // read in order from the index, and never sorts every match.
+        await run(`CREATE INDEX IF NOT EXISTS "${indexName(table, field)}" ON ${name} ((body -> '${field}'), id)`)
       }
     },
     dropTables: async (prefix) => {

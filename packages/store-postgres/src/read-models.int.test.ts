@@ -1,0 +1,76 @@
+/**
+ * A `find` on an indexed field pages through a large read model in id order from the field's
+ * index: each page costs its own length, not a sort of every document that matches.
+ */
+import test from 'ava'
+import pg from 'pg'
+import { openPostgresEventStore } from './postgres-store'
+import { PG_URL, dropSchema, freshSchema, postgresAvailable } from './test-database'
+
+const TABLE = 'rm_applications_v1__applications'
+
+/** 3,000 applications, ids out of insertion order; one in a hundred withdrawn. */
+const documents = Array.from({ length: 3_000 }, (_, i) => {
+  const n = (i * 7_919) % 3_000
+  return [`application-${String(n).padStart(4, '0')}`, { status: n % 100 === 7 ? 'withdrawn' : 'awarded' }] as const
+})
+
+if (postgresAvailable('postgres read models')) {
+  test('a find on an indexed field reads its pages in id order from the index, with no sort', async (t) => {
+    const schema = freshSchema()
+    const store = await openPostgresEventStore({ connectionString: PG_URL, schema })
+    t.teardown(async () => {
+      await store.close()
+      await dropSchema(schema)
+    })
+    const readModels = store.readModels
+    if (readModels === undefined) return t.fail('the PostgreSQL store has read models')
+    await readModels.transaction(async (tx) => {
+      await tx.ensureCollection(TABLE, ['status'])
+      await tx.writeDocuments(
+        TABLE,
+        documents.map(([id, doc]) => [id, JSON.stringify(doc)] as const),
+        [],
+      )
+    })
+    const pages: string[][] = []
+    await readModels.read(async (reader) => {
+      let after: string | undefined
+      for (;;) {
+        const page = await reader.findDocuments(TABLE, [['status', 'withdrawn']], {
+          limit: 7,
+          ...(after === undefined ? {} : { after }),
+        })
+        if (page.length === 0) return
+        pages.push(page.map(([id]) => id))
+        after = page[page.length - 1]?.[0]
+      }
+    })
+    const withdrawn = documents
+      .filter(([, doc]) => doc.status === 'withdrawn')
+      .map(([id]) => id)
+      .sort()
+    t.deepEqual(pages.flat(), withdrawn)
+    t.true(pages.every((page) => page.length <= 7))
+
+    const client = new pg.Client({ connectionString: PG_URL })
+    await client.connect()
+    try {
+      await client.query(`ANALYZE "${schema}"."${TABLE}"`)
+      // Without a sequential scan to fall back on, the planner shows which index serves the page.
+      await client.query('SET enable_seqscan = off')
+      const plan = (
+        await client.query<{ 'QUERY PLAN': string }>(
+          `EXPLAIN SELECT id, body FROM "${schema}"."${TABLE}" WHERE body -> 'status' = $1::jsonb AND id > $2 ORDER BY id LIMIT 7`,
+          ['"withdrawn"', 'application-0500'],
+        )
+      ).rows
+        .map((row) => row['QUERY PLAN'])
+        .join('\n')
+      t.regex(plan, /Index Scan using rm_ix_/, plan)
+      t.notRegex(plan, /Sort/, `a page of a find must not sort every match:\n${plan}`)
+    } finally {
+      await client.end()
+    }
+  })
+}
