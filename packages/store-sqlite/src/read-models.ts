@@ -87,12 +87,20 @@ const findSql = (
 ): { readonly sql: string; readonly params: Array<string | number> } => {
   const clauses: string[] = []
   const params: Array<string | number> = []
+  // Each condition compares `json_extract` (what the field's index holds) and then checks the JSON
+  // type: `json_extract` gives true and false as 1 and 0, and an object or array as its text, so
+  // the value alone would let 1 match true, or a string match an object written as that string.
   for (const [field, value] of where) {
     const path = `'$.${field}'`
-    if (value === null) clauses.push(`coalesce(json_type(body, ${path}), 'null') = 'null'`)
-    else if (typeof value === 'boolean') clauses.push(`json_type(body, ${path}) = '${value ? 'true' : 'false'}'`)
+    const extracted = `json_extract(body, ${path})`
+    // SQL NULL: the field is JSON null, or absent.
+    if (value === null) clauses.push(`${extracted} IS NULL`)
+    else if (typeof value === 'boolean')
+      clauses.push(`${extracted} = ${value ? 1 : 0} AND json_type(body, ${path}) = '${value ? 'true' : 'false'}'`)
     else {
-      clauses.push(`json_extract(body, ${path}) = ?`)
+      clauses.push(
+        `${extracted} = ? AND json_type(body, ${path}) ${typeof value === 'string' ? "= 'text'" : "IN ('integer', 'real')"}`,
+      )
       params.push(value)
     }
   }

@@ -180,6 +180,57 @@ export interface ProjectionContractCase {
 
 const cases: ProjectionContractCase[] = [
   {
+    title: 'documents: find matches a value only of its own JSON type (1 is not true, 0 not false, "1" not 1)',
+    run: async ({ store }) => {
+      // One document per kind of value an indexed field can hold, and one without the field.
+      const values: ReadonlyArray<readonly [string, unknown]> = [
+        ['v-true', true],
+        ['v-one', 1],
+        ['v-one-text', '1'],
+        ['v-false', false],
+        ['v-zero', 0],
+        ['v-zero-text', '0'],
+        ['v-null', null],
+        ['v-absent', undefined],
+        ['v-object', { a: 1 }],
+        ['v-object-text', '{"a":1}'],
+        ['v-array', [1]],
+        ['v-array-text', '[1]'],
+      ]
+      const kinds = defineCollection<{ readonly v?: unknown }, 'v'>('kinds', { indexes: ['v'] })
+      const projection: AnyProjection = {
+        name: 'value-kinds',
+        version: 1,
+        handles: [AWARDED],
+        collections: [kinds],
+        apply: async (_event, ctx) => {
+          const c = ctx.collection(kinds)
+          for (const [id, v] of values) await c.put(id, v === undefined ? {} : { v })
+        },
+      }
+      await store.appendToStream('grants.application-1', [award(1)], { expectedRevision: 'noStream' })
+      const runner = await running(store, [projection])
+      try {
+        await runner.waitUntilCaughtUp()
+        const q = runner.query('value-kinds', kinds)
+        const ids = async (v: string | number | boolean | null): Promise<string[]> =>
+          (await q.entries({ v })).map((e) => e.id)
+        assert.deepEqual(await ids(true), ['v-true'])
+        assert.deepEqual(await ids(1), ['v-one'])
+        assert.deepEqual(await ids('1'), ['v-one-text'])
+        assert.deepEqual(await ids(false), ['v-false'])
+        assert.deepEqual(await ids(0), ['v-zero'])
+        assert.deepEqual(await ids('0'), ['v-zero-text'])
+        assert.deepEqual(await ids('{"a":1}'), ['v-object-text'])
+        assert.deepEqual(await ids('[1]'), ['v-array-text'])
+        // null matches a field that is null or absent.
+        assert.deepEqual(await ids(null), ['v-absent', 'v-null'])
+      } finally {
+        await runner.stop()
+      }
+    },
+  },
+  {
     title: 'documents: put, get, delete and find by indexed string, number, boolean and null fields, in id order',
     run: async ({ store }) => {
       await store.appendToStream('grants.application-1', [award(1, 'fund-a', { ward: 'E05013047' })], {
