@@ -326,6 +326,8 @@ test('documents that are not JSON, and collections a projection did not declare,
         () => ctx.collection(hoursByVolunteer).put('v-1', { hours: Number.NaN }),
         () => ctx.collection(hoursByVolunteer).put('v-1', { hours: 1, when: new Date() } as never),
         () => ctx.collection(hoursByVolunteer).put('', { hours: 1 }),
+        () => ctx.collection(hoursByVolunteer).put('v-\ud800', { hours: 1 }),
+        () => ctx.collection(hoursByVolunteer).delete('\udc00v-1'),
         async () => ctx.collection(undeclared).put('x', { n: 1 }),
       ])
         await attempt().catch((e: unknown) => problems.push(e instanceof InvalidArgumentError ? e.argument : 'other'))
@@ -334,7 +336,14 @@ test('documents that are not JSON, and collections a projection did not declare,
   const runner = createProjectionRunner({ store, projections: [projection], logger: quiet })
   await runner.start()
   await runner.waitUntilCaughtUp()
-  t.deepEqual(problems, ['hours-by-volunteer.v-1', 'hours-by-volunteer.v-1', 'hours-by-volunteer.id', 'collection'])
+  t.deepEqual(problems, [
+    'hours-by-volunteer.v-1',
+    'hours-by-volunteer.v-1',
+    'hours-by-volunteer.id',
+    'hours-by-volunteer.id',
+    'hours-by-volunteer.id',
+    'collection',
+  ])
   t.deepEqual(await runner.query(projection, hoursByVolunteer).find(), [])
   await runner.stop()
 })

@@ -242,9 +242,19 @@ export const checkProjection = (value: unknown, argument = 'projection'): AnyPro
 
 // --- collections over read-model storage ---
 
+/** Half of a surrogate pair without its other half: text no database can store as it is. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
 const checkId = (id: unknown, collection: string): string => {
   if (typeof id !== 'string' || id.length === 0 || id.length > 512)
     throw new InvalidArgumentError(`${collection}.id`, 'a document id must be a string of 1 to 512 characters')
+  // Stored as UTF-8, a lone surrogate becomes U+FFFD (PostgreSQL) or bytes that read back as
+  // something else (SQLite): two ids would become one, or an id would not read back as written.
+  if (LONE_SURROGATE.test(id))
+    throw new InvalidArgumentError(
+      `${collection}.id`,
+      'a document id must be well-formed Unicode (it has a lone surrogate)',
+    )
   return id
 }
 

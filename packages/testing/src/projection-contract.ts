@@ -289,6 +289,10 @@ const cases: ProjectionContractCase[] = [
         assert.equal(await q.get('app-9'), undefined)
         await assert.rejects(q.find({ applicationId: 'app-1' } as never), InvalidArgumentError)
         await assert.rejects(q.get(''), InvalidArgumentError)
+        // A lone surrogate cannot be stored as it is: refused, not turned into another id.
+        await assert.rejects(q.get('app-\ud800'), InvalidArgumentError)
+        // A well-formed astral character is an ordinary id.
+        assert.equal(await q.get('app-\ud83c\udf3b'), undefined)
         await assert.rejects(q.find({ amount: Number.NaN }), InvalidArgumentError)
       } finally {
         await runner.stop()
