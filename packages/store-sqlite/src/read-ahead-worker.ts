@@ -7,7 +7,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import BetterSqlite3 from 'better-sqlite3'
-import type { EventRow as Row, ReadAheadMessage, ReadAheadRequest } from './read-ahead'
+import type { ReadAheadMessage, ReadAheadRequest } from './read-ahead'
+import type { EventRow as Row } from './rows'
 import { standsAlone } from './rows'
 
 const send = (message: ReadAheadMessage): void => parentPort?.postMessage(message)

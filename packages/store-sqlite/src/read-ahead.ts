@@ -16,8 +16,6 @@ import { StoreUnavailableError, deepFreeze } from '@civic-ledger/core'
 import type { EventRow } from './rows'
 import { toRecorded } from './rows'
 
-export type { EventRow } from './rows'
-
 /** What the thread is asked to read: `sql` takes `low`, `high`, `params` and `limit`, in order. */
 export interface ReadAheadRequest {
   readonly path: string

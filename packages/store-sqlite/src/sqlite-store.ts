@@ -139,9 +139,12 @@ const toStored = (row: StoredRow): StoredEvent => ({
   hash: row[9],
 })
 
-/** A reader's pages, fetched synchronously; a failure that is not an Error becomes a StoreUnavailableError. */
-const paged = <A>(nextPage: () => ReadonlyArray<A> | undefined): PagedIterable<A> =>
-  pagedIterable(nextPage, (error) => (error instanceof Error ? error : unavailable('the read failed', error)))
+/** A reader's pages; a failure that is not an Error becomes a StoreUnavailableError. */
+const paged = <A>(
+  nextPage: () => ReadonlyArray<A> | undefined | Promise<ReadonlyArray<A> | undefined>,
+  abandon?: () => void,
+): PagedIterable<A> =>
+  pagedIterable(nextPage, (error) => (error instanceof Error ? error : unavailable('the read failed', error)), abandon)
 
 /** How long each of the store's connections waits for another process's lock, in ms. */
 const busyTimeoutOf = (options: SqliteEventStoreOptions): number =>
@@ -699,11 +702,11 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
     return statement
   }
 
-  /** One page of the log: positions `low..high` in the page's order, filtered. */
   /** The SQL of one page of the log, taking low, high, the filter's parameters and a limit. */
   const logPageSql = (filterClauses: string, backwards: boolean): string =>
     `SELECT ${EVENT_COLUMNS} FROM events e JOIN streams s ON s.id = e.stream WHERE e.position BETWEEN ? AND ?${filterClauses} ORDER BY e.position ${backwards ? 'DESC' : 'ASC'} LIMIT ?`
 
+  /** One page of the log: positions `low..high` in the page's order, filtered. */
   const readAllPage = (page: PageRequest, filter: EventFilter | undefined): ReadonlyArray<EventRow> => {
     const f = filterSql(filter)
     return cached(logPageSql(f.sql, page.backwards)).all(page.low, page.high, ...f.params, page.limit)
@@ -742,22 +745,18 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
       readAheads.delete(ahead)
       ahead.stop()
     }
-    return pagedIterable(
-      async () => {
+    return paged(async () => {
+      ensureOpen()
+      let page: ReadonlyArray<RecordedEvent> | undefined
+      try {
+        page = await ahead.next()
+      } catch (error) {
         ensureOpen()
-        let page: ReadonlyArray<RecordedEvent> | undefined
-        try {
-          page = await ahead.next()
-        } catch (error) {
-          ensureOpen()
-          throw error
-        }
-        if (page === undefined) finish()
-        return page
-      },
-      (error) => (error instanceof Error ? error : unavailable('the read failed', error)),
-      finish,
-    )
+        throw error
+      }
+      if (page === undefined) finish()
+      return page
+    }, finish)
   }
 
   const streamPageSql = (backwards: boolean): string =>
