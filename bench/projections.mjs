@@ -154,10 +154,12 @@ const projectionsModule = () => {
 
 // --- the child processes ---
 
+/** better-sqlite3 as our store loads it: the bare scan uses the same build of the driver. */
+const storeDriver = () =>
+  require(createRequire(require.resolve('../packages/store-sqlite/dist/index.js')).resolve('better-sqlite3'))
+
 const bareScan = (path) => {
-  const Database = require(
-    createRequire(require.resolve('../packages/store-sqlite/dist/index.js')).resolve('better-sqlite3'),
-  )
+  const Database = storeDriver()
   const db = new Database(path, { readonly: true })
   const started = performance.now()
   let rows = 0
@@ -205,9 +207,7 @@ const peakRssMb = () => {
 
 /** Drops what a rebuild wrote, so the next round starts from empty read models on the same log. */
 const dropReadModels = (path) => {
-  const Database = require(
-    createRequire(require.resolve('../packages/store-sqlite/dist/index.js')).resolve('better-sqlite3'),
-  )
+  const Database = storeDriver()
   const db = new Database(path)
   const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 3) = 'rm_'").all()
   db.exec('BEGIN')
