@@ -17,7 +17,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { cpus, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, sep } from 'node:path'
 import { performance } from 'node:perf_hooks'
 
 const require = createRequire(import.meta.url)
@@ -28,23 +28,36 @@ const { GENESIS_HASH, canonicalJson, chainHash } = require('../packages/core/dis
 // JSON.stringify, each event's SHA-256 skipped; the hash column still written, with a constant).
 // Without the chain a store would still check each event's data and metadata (findNonJson) before
 // writing JSON.stringify's text; with it, the check and the canonical ordering are one walk
-// (checkedCanonicalJson). The store reaches these functions through core's module exports at each
-// call, so the benchmark switches them around each of its appends; bare and bare-nochain took their
-// own copies above.
-const chainModule = require('../packages/core/dist/chain.js')
-const canonicalModule = require('../packages/core/dist/canonical.js')
-const { InvalidArgumentError, findNonJson } = require('../packages/core/dist/index.js')
-const realChainHash = chainModule.chainHash
-const realCheckedCanonicalJson = canonicalModule.checkedCanonicalJson
-const checkedStringify = (value, argument) => {
-  const problem = findNonJson(value, argument)
-  if (problem !== undefined) throw new InvalidArgumentError(argument, problem)
-  return JSON.stringify(value)
-}
-const chainWork = (on) => {
-  chainModule.chainHash = on ? realChainHash : () => GENESIS_HASH
-  canonicalModule.checkedCanonicalJson = on ? realCheckedCanonicalJson : checkedStringify
-}
+// (checkedCanonicalJson). Long appends hash on a thread of their own (chain-hasher.js): the copy
+// has a hasher that gives the constant at once and starts no thread. It is a second copy of our
+// packages, loaded apart, so that neither store's code ever calls the other's functions (switching
+// them around each append made the calls polymorphic, and cost both). bare and bare-nochain took
+// their own copies above.
+const isOurDist = (id) => id.includes(`${sep}packages${sep}`) && id.includes(`${sep}dist${sep}`)
+const openNoChainStore = (() => {
+  const first = Object.entries(require.cache).filter(([id]) => isOurDist(id))
+  for (const [id] of first) delete require.cache[id]
+  const core = require('../packages/core/dist/index.js')
+  const { GENESIS_HASH: zero, InvalidArgumentError, findNonJson } = core
+  require('../packages/core/dist/chain.js').chainHash = () => zero
+  require('../packages/core/dist/canonical.js').checkedCanonicalJson = (value, argument) => {
+    const problem = findNonJson(value, argument)
+    if (problem !== undefined) throw new InvalidArgumentError(argument, problem)
+    return JSON.stringify(value)
+  }
+  const constant = Buffer.from(zero, 'hex')
+  require('../packages/store-sqlite/dist/chain-hasher.js').createChainHasher = () => ({
+    start: () => ({ at: () => constant, release: () => undefined }),
+    onThread: () => false,
+    hashedAside: () => 0,
+    close: async () => undefined,
+  })
+  const open = require('../packages/store-sqlite/dist/index.js').openSqliteEventStore
+  for (const [id] of Object.entries(require.cache).filter(([id]) => isOurDist(id))) delete require.cache[id]
+  for (const [id, module] of first) require.cache[id] = module
+  if (open === openSqliteEventStore) throw new Error('ours-nochain must be a copy of its own')
+  return open
+})()
 const requireFromStore = createRequire(require.resolve('../packages/store-sqlite/dist/index.js'))
 const StoreDriver = requireFromStore('better-sqlite3') // the copy our store loads
 const BareDriver = require('better-sqlite3') // bench/node_modules: the bare contender
@@ -59,7 +72,7 @@ const emmett = await import('@event-driven-io/emmett-sqlite')
 const SINGLE = { warmup: 100, rounds: 60, ops: 30, streams: 100 } // 1-event appends, awaited one by one
 const TEN = { warmup: 50, rounds: 60, ops: 15, streams: 100, size: 10 } // 10-event appends
 const READ = { streams: 20, length: 100, warmup: 100, rounds: 30, ops: 60 } // reads of a 100-event stream
-const BIG = { warmup: 2, rounds: 16, ops: 2, size: 1_000 } // appends of 1000 events, one transaction each
+const BIG = { warmup: 2, rounds: 32, ops: 2, size: 1_000 } // appends of 1000 events, one transaction each
 const CONCURRENT = { appenders: 32, warmup: 10, rounds: 24, perAppender: 15 } // 32 appenders, 1 event each
 const PAUSE_MS = 20 // before each round, so the previous contender's background I/O settles
 
@@ -98,22 +111,14 @@ const streamName = (i) => `grants.application-${i}`
 // Each opens a file and offers append(stream, events, eventsInStreamBefore) and read(stream) -> count.
 // Events are converted to the contender's own shape before timing (prepare).
 
-const oursContender = (name, chained) => ({
+const oursContender = (name, open) => ({
   name,
   open: async (path) => {
-    const store = await openSqliteEventStore({ path })
+    const store = await open({ path })
     return {
       prepare: (events) => events,
-      append: async (stream, events, before) => {
-        chainWork(chained)
-        try {
-          return await store.appendToStream(stream, events, {
-            expectedRevision: before === 0 ? 'noStream' : before - 1,
-          })
-        } finally {
-          chainWork(true)
-        }
-      },
+      append: (stream, events, before) =>
+        store.appendToStream(stream, events, { expectedRevision: before === 0 ? 'noStream' : before - 1 }),
       read: async (stream) => {
         let n = 0
         for await (const _ of store.readStream(stream)) n++
@@ -124,8 +129,8 @@ const oursContender = (name, chained) => ({
     }
   },
 })
-const ours = oursContender('ours', true)
-const oursNoChain = oursContender('ours-nochain', false)
+const ours = oursContender('ours', openSqliteEventStore)
+const oursNoChain = oursContender('ours-nochain', openNoChainStore)
 
 const EVENT_COLUMNS =
   'e.position, e.revision, e.event_id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at, s.name AS stream_name'
@@ -645,7 +650,7 @@ for (const r of results) {
 console.log()
 for (const r of results.filter((r) => r.stats !== undefined && r.stats.transactions > 0))
   console.log(
-    `group commit, ${r.label}, ${r.contender}: ${int(r.stats.appends)} appends in ${int(r.stats.transactions)} transactions (${(r.stats.appends / r.stats.transactions).toFixed(1)} per transaction)`,
+    `group commit, ${r.label}, ${r.contender}: ${int(r.stats.appends)} appends in ${int(r.stats.transactions)} transactions (${(r.stats.appends / r.stats.transactions).toFixed(1)} per transaction)${r.stats.chainHashesOnThread > 0 ? `, ${int(r.stats.chainHashesOnThread)} chain hashes on the hasher's thread` : ''}`,
   )
 
 const get = (label, contender) =>

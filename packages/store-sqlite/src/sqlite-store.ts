@@ -10,6 +10,7 @@ import type { Database, Statement } from 'better-sqlite3'
 import type {
   AppendOptions,
   AppendResult,
+  CheckedEvent,
   CheckedStreamAppend,
   Clock,
   EventFilter,
@@ -73,6 +74,14 @@ import { startReadAhead } from './read-ahead'
 import type { EventRow } from './rows'
 import { EVENT_COLUMNS, toRecorded } from './rows'
 import { LedgerFileError, checkLedgerIdentity, checkLedgerPath, migrate } from './schema'
+import { createChainHasher } from './chain-hasher'
+
+/**
+ * A stream's run of at least this many events in one append has its chain hashes computed on the
+ * hasher's thread. Below it the hand-over (waking the thread, the first hash's wait) costs more
+ * than the hashes it spares this thread.
+ */
+const CHAIN_THREAD_FROM = 128
 
 // --- options ---
 
@@ -187,6 +196,8 @@ const unavailable = (what: string, cause: unknown): StoreUnavailableError =>
 export interface SqliteWriteStats {
   readonly transactions: number
   readonly appends: number
+  /** Events whose chain hash was computed on the hasher's thread (long appends), not the writer's. */
+  readonly chainHashesOnThread: number
 }
 
 /** An EventStore on a SQLite file, with the file's path. */
@@ -267,6 +278,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
   let flushScheduled = false
   let transactions = 0
   let appendsCommitted = 0
+  const chainHasher = createChainHasher()
   /** True while an async write transaction (inline projections, a projection batch) holds the writer. */
   let writerBusy = false
   let inline: InlineHandler | undefined
@@ -407,42 +419,63 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
     const firstPosition = headForWrite() + 1
     let revision = actual
     let position = firstPosition - 1
+    const events = append.events
     let prev = stream?.head_hash?.toString('hex') ?? GENESIS_HASH
     let prevBytes = stream?.head_hash ?? null
-    for (const { event, data, metadata } of append.events) {
-      revision++
-      position++
-      prev = chainHash(prev, {
-        eventId: event.eventId,
-        streamId: append.streamId,
-        revision,
-        position,
-        type: event.type,
-        schemaVersion: event.schemaVersion,
-        data,
-        metadata,
-        recordedAt,
-      })
-      prevBytes = Buffer.from(prev, 'hex')
-      try {
-        insertEvent.run(
-          position,
-          streamKey,
-          revision,
-          event.eventId,
-          event.type,
-          event.schemaVersion,
-          data,
-          metadata,
-          recordedAt,
-          prevBytes,
-        )
-      } catch (error) {
-        if (isUniqueEventIdViolation(error)) throw new EventIdTaken()
-        throw error
+    // A long run of events is hashed on the hasher's thread while this one inserts them.
+    const hashes =
+      events.length >= CHAIN_THREAD_FROM
+        ? chainHasher.start({
+            prev,
+            streamId: append.streamId,
+            recordedAt,
+            firstRevision: actual + 1,
+            firstPosition,
+            events,
+          })
+        : undefined
+    try {
+      for (let i = 0; i < events.length; i++) {
+        const { event, data, metadata } = events[i] as CheckedEvent
+        revision++
+        position++
+        if (hashes !== undefined) prevBytes = hashes.at(i)
+        else {
+          prev = chainHash(prev, {
+            eventId: event.eventId,
+            streamId: append.streamId,
+            revision,
+            position,
+            type: event.type,
+            schemaVersion: event.schemaVersion,
+            data,
+            metadata,
+            recordedAt,
+          })
+          prevBytes = Buffer.from(prev, 'hex')
+        }
+        try {
+          insertEvent.run(
+            position,
+            streamKey,
+            revision,
+            event.eventId,
+            event.type,
+            event.schemaVersion,
+            data,
+            metadata,
+            recordedAt,
+            prevBytes,
+          )
+        } catch (error) {
+          if (isUniqueEventIdViolation(error)) throw new EventIdTaken()
+          throw error
+        }
       }
+      if (prevBytes !== null) updateStream.run(revision, prevBytes, streamKey)
+    } finally {
+      hashes?.release()
     }
-    if (prevBytes !== null) updateStream.run(revision, prevBytes, streamKey)
     knownHead = position
     return {
       streamId: append.streamId,
@@ -784,7 +817,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
 
   const store: SqliteEventStore = {
     path: options.path,
-    writeStats: () => ({ transactions, appends: appendsCommitted }),
+    writeStats: () => ({ transactions, appends: appendsCommitted, chainHashesOnThread: chainHasher.hashedAside() }),
 
     appendToStream: async (streamId: string, events: ReadonlyArray<NewEvent>, appendOptions: AppendOptions) => {
       ensureOpen()
@@ -1089,6 +1122,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
       readAheads.clear()
       db.close()
       reader.close()
+      await chainHasher.close()
     },
   }
   return store
