@@ -544,6 +544,10 @@ check('subscriptions', 'filters, serves several subscribers, and stops when unsu
     store.subscribe({ filter: { streamPrefixes: ['grants.'] } }).pipe(take(3), toArray(), timeout(5_000)),
   )
   const everything = firstValueFrom(store.subscribe().pipe(take(5), toArray(), timeout(5_000)))
+  // Both are awaited below, after a wait of up to 5 s: a store that never delivers must fail those
+  // awaits, not leave their rejections unhandled in the meantime.
+  grants.catch(() => undefined)
+  everything.catch(() => undefined)
   const stopped: RecordedEvent[] = []
   const early = store.subscribe().subscribe((e) => stopped.push(e))
   await store.appendToStream('grants.fund-1', testEvents(1), { expectedRevision: 'noStream' })
