@@ -5,11 +5,13 @@
  * SHA-256 over a kilobyte) costs about a tenth of its insert. The hashes depend only on what is
  * known when the transaction starts (the stream's head hash, the first position, the events), so
  * the writer copies each event's fields into shared memory, the thread works down the chain, and
- * the writer takes each hash as it reaches that row: by then it is nearly always there.
+ * the writer takes each hash as it reaches that row. It never waits for the thread: a hash the
+ * thread has not reached yet (it is waking up, or was held up) the writer computes itself, from the
+ * one before, and takes the thread's again once it has caught up.
  *
  * The thread runs core's own `chainHash`, so its hashes are the writer's by construction. If it
- * is not ready, fails, or makes no progress for `stallMs`, the writer computes the rest itself
- * (the same function) and stops using the thread: a hash is never missing, only slower.
+ * fails, or has not started a run `stallMs` after it was sent, it is given up and the writer
+ * hashes every run itself.
  */
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
@@ -55,7 +57,7 @@ export interface ChainJob extends Omit<ChainRun, 'events'> {
 
 /** The chain hashes of one run, taken in order by the writer. */
 export interface ChainHashes {
-  /** The hash of the run's `i`-th event (32 bytes), waiting for the thread if need be. */
+  /** The hash of the run's `i`-th event (32 bytes): the thread's if it has it, else computed here. */
   at(i: number): Buffer
   /** The writer is done with the run (all taken, or the write failed): the thread may drop it. */
   release(): void
@@ -73,7 +75,7 @@ export interface ChainHasher {
 }
 
 export interface ChainHasherOptions {
-  /** A hash that takes longer than this to appear gives the thread up (default 2000 ms). */
+  /** A thread that has not started a run this long after it was sent is given up (default 2000 ms). */
   readonly stallMs?: number
   /** The thread's script (default `chain-worker.js`): for tests of a thread that fails or stalls. */
   readonly script?: string
@@ -82,6 +84,22 @@ export interface ChainHasherOptions {
 /** Past this many bytes of fields in one run, the writer hashes it itself rather than copy it all. */
 const MAX_INPUT_BYTES = 32 * 1024 * 1024
 
+/** The hash of the run's `i`-th event, after `prev`. */
+const hashOf = (run: ChainRun, i: number, prev: string): string => {
+  const { event, data, metadata } = run.events[i] as CheckedEvent
+  return chainHash(prev, {
+    eventId: event.eventId,
+    streamId: run.streamId,
+    revision: run.firstRevision + i,
+    position: run.firstPosition + i,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    data,
+    metadata,
+    recordedAt: run.recordedAt,
+  })
+}
+
 /** A run hashed on the caller's thread, one event at a time as the writer reaches it. */
 const hashedHere = (run: ChainRun): ChainHashes => {
   let hash = run.prev
@@ -89,18 +107,7 @@ const hashedHere = (run: ChainRun): ChainHashes => {
   return {
     at: (i) => {
       if (i !== next) throw new RangeError(`chain hash ${i} taken out of order (expected ${next})`)
-      const { event, data, metadata } = run.events[i] as CheckedEvent
-      hash = chainHash(hash, {
-        eventId: event.eventId,
-        streamId: run.streamId,
-        revision: run.firstRevision + i,
-        position: run.firstPosition + i,
-        type: event.type,
-        schemaVersion: event.schemaVersion,
-        data,
-        metadata,
-        recordedAt: run.recordedAt,
-      })
+      hash = hashOf(run, i, hash)
       next++
       return Buffer.from(hash, 'hex')
     },
@@ -234,55 +241,41 @@ export const createChainHasher = (options: ChainHasherOptions = {}): ChainHasher
     return id
   }
 
-  /** Waits until the thread has hashed job `id`'s event `i`; false if it failed or stalled (and is given up). */
-  const arrived = (id: number, i: number): boolean => {
-    let deadline = 0
-    for (;;) {
-      const done = Atomics.load(control, CONTROL.done)
-      if (Atomics.load(control, CONTROL.job) === id && done > i) return true
-      if (failed) return false
-      const now = performance.now()
-      if (deadline === 0) deadline = now + stallMs
-      else if (now >= deadline) {
-        giveUp()
-        return false
-      }
-      Atomics.wait(control, CONTROL.done, done, deadline - now)
-    }
-  }
-
   const onThread = (): boolean => !failed && Atomics.load(control, CONTROL.ready) === 1
+
+  /** The last job posted, and when. */
+  let lastPosted = { id: 0, at: 0 }
+  /** True (and the thread given up) if it has not even started a job posted `stallMs` ago. */
+  const stalled = (): boolean => {
+    if (lastPosted.id === 0 || Atomics.load(control, CONTROL.job) >= lastPosted.id) return false
+    if (performance.now() - lastPosted.at < stallMs) return false
+    giveUp()
+    return true
+  }
 
   return {
     start: (run) => {
       if (worker === undefined && !failed) spawn()
-      if (!onThread() || !reserve(run.events)) return hashedHere(run)
+      if (!onThread() || stalled() || !reserve(run.events)) return hashedHere(run)
       const id = post(run)
+      lastPosted = { id, at: performance.now() }
       const results = output
       let taken = 0
-      /** Set if the thread is given up during the run: the rest, from `from`, is hashed here. */
-      let rest: { readonly from: number; readonly hashes: ChainHashes } | undefined
+      /** The last hash as hex if it was computed here; undefined if it came from the thread. */
+      let last: string | undefined = run.prev
       return {
         at: (i) => {
           if (i !== taken) throw new RangeError(`chain hash ${i} taken out of order (expected ${taken})`)
           taken++
-          if (rest === undefined) {
-            if (arrived(id, i)) {
-              aside++
-              return results.subarray(i * 32, i * 32 + 32)
-            }
-            rest = {
-              from: i,
-              hashes: hashedHere({
-                ...run,
-                prev: i === 0 ? run.prev : results.toString('hex', i * 32 - 32, i * 32),
-                firstRevision: run.firstRevision + i,
-                firstPosition: run.firstPosition + i,
-                events: run.events.slice(i),
-              }),
-            }
+          if (Atomics.load(control, CONTROL.job) === id && Atomics.load(control, CONTROL.done) > i) {
+            aside++
+            last = undefined
+            return results.subarray(i * 32, i * 32 + 32)
           }
-          return rest.hashes.at(i - rest.from)
+          // The thread has not got this far (it is waking up, or was held up): the writer never
+          // waits for it, but computes this hash itself, the same, from the one before.
+          last = hashOf(run, i, last ?? results.toString('hex', i * 32 - 32, i * 32))
+          return Buffer.from(last, 'hex')
         },
         release: () => {
           // A run left half-way is dropped by the thread at its next event.

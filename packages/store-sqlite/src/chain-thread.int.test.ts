@@ -49,8 +49,10 @@ test('long appends hashed on the thread verify, single-stream and multi-stream, 
     { streamId: 'grants.application-3', events: varied(20, 'd'), expectedRevision: 'noStream' },
     { streamId: 'grants.application-1', events: varied(500, 'e'), expectedRevision: 1_299 },
   ])
-  // Runs of 128 events or more go to the thread; the run of 20 is hashed by the writer.
-  t.is(store.writeStats().chainHashesOnThread - before, 1_000 + 300 + 400 + 500)
+  // Runs of 128 events or more go to the thread (the writer computes any hash it has not reached
+  // yet); the run of 20 is hashed by the writer.
+  const onThread = store.writeStats().chainHashesOnThread - before
+  t.true(onThread > 0 && onThread <= 1_000 + 300 + 400 + 500, `${onThread} hashes from the thread`)
   const verified = await verifyLedger(store)
   t.true(verified.ok, verified.failure?.message)
   await store.close()
