@@ -150,7 +150,6 @@ export const hashJob = (job: ChainJob): void => {
     output.write(prev, i * 32, 32, 'hex')
     start = typeEnd
     Atomics.store(control, CONTROL.done, i + 1)
-    Atomics.notify(control, CONTROL.done)
   }
 }
 
