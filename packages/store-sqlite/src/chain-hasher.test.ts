@@ -77,7 +77,7 @@ const untilOnThread = async (hasher: ChainHasher): Promise<void> => {
 }
 
 test.serial('the thread gives the hashes the writer would compute, for any text', async (t) => {
-  const hasher = createChainHasher()
+  const hasher = createChainHasher({ threadFrom: 1 })
   t.teardown(() => hasher.close())
   await untilOnThread(hasher)
   // Canonical JSON text as stores hold it: any string, written by JSON.stringify (so non-ASCII
@@ -108,7 +108,7 @@ test.serial('the thread gives the hashes the writer would compute, for any text'
 })
 
 test.serial('runs of many sizes one after another, and a run dropped half-way, leave the next run right', async (t) => {
-  const hasher = createChainHasher()
+  const hasher = createChainHasher({ threadFrom: 1 })
   t.teardown(() => hasher.close())
   await untilOnThread(hasher)
   const big = (n: number, tag: string): ChainRun =>
@@ -124,7 +124,7 @@ test.serial('runs of many sizes one after another, and a run dropped half-way, l
 })
 
 test.serial('hashes are taken in order; one out of order is a programming error', async (t) => {
-  const hasher = createChainHasher()
+  const hasher = createChainHasher({ threadFrom: 1 })
   t.teardown(() => hasher.close())
   const hashes = hasher.start(runOf([eventOf(0, '{}'), eventOf(1, '{}')]))
   t.throws(() => hashes.at(1), { instanceOf: RangeError, message: /taken out of order/ })
@@ -149,7 +149,11 @@ Atomics.store(new Int32Array(workerData.control), CONTROL.ready, 1)
 test.serial(
   'a thread that takes a run and never answers: the writer hashes it, the same, and gives the thread up',
   async (t) => {
-    const hasher = createChainHasher({ stallMs: 200, script: fakeThread(t, `parentPort.on('message', () => {})`) })
+    const hasher = createChainHasher({
+      threadFrom: 1,
+      stallMs: 200,
+      script: fakeThread(t, `parentPort.on('message', () => {})`),
+    })
     t.teardown(() => hasher.close())
     await untilOnThread(hasher)
     const run = runOf(Array.from({ length: 300 }, (_, i) => eventOf(i, JSON.stringify({ i }))))
@@ -168,7 +172,7 @@ test.serial(
 test.serial('a thread that dies half-way through a run: the writer hashes the rest after its last hash', async (t) => {
   // The thread hashes the first 40 events of the run it is sent, then exits.
   const script = fakeThread(t, `parentPort.on('message', (job) => { hashJob({ ...job, count: 40 }); process.exit(3) })`)
-  const hasher = createChainHasher({ stallMs: 500, script })
+  const hasher = createChainHasher({ threadFrom: 1, stallMs: 500, script })
   t.teardown(() => hasher.close())
   await untilOnThread(hasher)
   const run = runOf(Array.from({ length: 250 }, (_, i) => eventOf(i, JSON.stringify({ i, text: 'ő'.repeat(i % 7) }))))

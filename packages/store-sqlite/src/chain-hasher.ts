@@ -24,7 +24,7 @@ export const CONTROL = {
   job: 0,
   /** How many of that job's hashes are in the output (written by the thread). */
   done: 1,
-  /** The job the writer waits for; the thread drops any other at its next event. */
+  /** The job the writer is taking hashes of; the thread drops any other at its next event. */
   latest: 2,
   /** 1 once the thread has loaded and takes jobs (written by the thread). */
   ready: 3,
@@ -64,7 +64,10 @@ export interface ChainHashes {
 }
 
 export interface ChainHasher {
-  /** Starts hashing a run: on the thread if it is ready, else (lazily) on the caller's. */
+  /**
+   * Starts hashing a run: a run of `threadFrom` events or more on the thread, if it is ready;
+   * any other on the caller's, one hash at a time as it is taken.
+   */
   start(run: ChainRun): ChainHashes
   /** True once the thread has loaded and takes runs (until it fails or the hasher is closed). */
   onThread(): boolean
@@ -75,6 +78,11 @@ export interface ChainHasher {
 }
 
 export interface ChainHasherOptions {
+  /**
+   * Runs of at least this many events go to the thread (default 128). Below it, waking the thread
+   * spares less than copying the run costs; the thread is started by the first such run.
+   */
+  readonly threadFrom?: number
   /** A thread that has not started a run this long after it was sent is given up (default 2000 ms). */
   readonly stallMs?: number
   /** The thread's script (default `chain-worker.js`): for tests of a thread that fails or stalls. */
@@ -159,6 +167,7 @@ export const hashJob = (job: ChainJob): void => {
  */
 export const createChainHasher = (options: ChainHasherOptions = {}): ChainHasher => {
   const stallMs = options.stallMs ?? 2000
+  const threadFrom = options.threadFrom ?? 128
   const control = new Int32Array(new SharedArrayBuffer(4 * Int32Array.BYTES_PER_ELEMENT))
   let index = new Int32Array(new SharedArrayBuffer(0))
   let input = Buffer.from(new SharedArrayBuffer(0))
@@ -254,6 +263,7 @@ export const createChainHasher = (options: ChainHasherOptions = {}): ChainHasher
 
   return {
     start: (run) => {
+      if (run.events.length < threadFrom) return hashedHere(run)
       if (worker === undefined && !failed) spawn()
       if (!onThread() || stalled() || !reserve(run.events)) return hashedHere(run)
       const id = post(run)

@@ -36,7 +36,6 @@ import {
   EventIdConflictError,
   GENESIS_HASH,
   InvalidArgumentError,
-  chainHash,
   checkStoredEvents,
   continueChains,
   toRecorded as storedToRecorded,
@@ -75,13 +74,6 @@ import type { EventRow } from './rows'
 import { EVENT_COLUMNS, toRecorded } from './rows'
 import { LedgerFileError, checkLedgerIdentity, checkLedgerPath, migrate } from './schema'
 import { createChainHasher } from './chain-hasher'
-
-/**
- * A stream's run of at least this many events in one append has its chain hashes computed on the
- * hasher's thread. Below it the hand-over (waking the thread, the first hash's wait) costs more
- * than the hashes it spares this thread.
- */
-const CHAIN_THREAD_FROM = 128
 
 // --- options ---
 
@@ -420,40 +412,22 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
     let revision = actual
     let position = firstPosition - 1
     const events = append.events
-    let prev = stream?.head_hash?.toString('hex') ?? GENESIS_HASH
     let prevBytes = stream?.head_hash ?? null
     // A long run of events is hashed on the hasher's thread while this one inserts them.
-    const hashes =
-      events.length >= CHAIN_THREAD_FROM
-        ? chainHasher.start({
-            prev,
-            streamId: append.streamId,
-            recordedAt,
-            firstRevision: actual + 1,
-            firstPosition,
-            events,
-          })
-        : undefined
+    const hashes = chainHasher.start({
+      prev: stream?.head_hash?.toString('hex') ?? GENESIS_HASH,
+      streamId: append.streamId,
+      recordedAt,
+      firstRevision: actual + 1,
+      firstPosition,
+      events,
+    })
     try {
       for (let i = 0; i < events.length; i++) {
         const { event, data, metadata } = events[i] as CheckedEvent
         revision++
         position++
-        if (hashes !== undefined) prevBytes = hashes.at(i)
-        else {
-          prev = chainHash(prev, {
-            eventId: event.eventId,
-            streamId: append.streamId,
-            revision,
-            position,
-            type: event.type,
-            schemaVersion: event.schemaVersion,
-            data,
-            metadata,
-            recordedAt,
-          })
-          prevBytes = Buffer.from(prev, 'hex')
-        }
+        prevBytes = hashes.at(i)
         try {
           insertEvent.run(
             position,
@@ -474,7 +448,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
       }
       if (prevBytes !== null) updateStream.run(revision, prevBytes, streamKey)
     } finally {
-      hashes?.release()
+      hashes.release()
     }
     knownHead = position
     return {
