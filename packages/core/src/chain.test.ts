@@ -92,3 +92,13 @@ test('a known event has the hash written down for it', (t) => {
 })
 
 const KNOWN_DIGEST = '4501a6c6836dcc1a46d68dfaa247cd1e4a40bce1af96cb608dd6a3706b1aa44a'
+
+test('the chain is exported on its own as @civic-ledger/core/chain, the same functions as the index', async (t) => {
+  // Resolved through the package's exports, as an application or a worker thread resolves it.
+  const chain = await import('@civic-ledger/core/chain')
+  const index = await import('@civic-ledger/core')
+  t.is(chain.chainHash, index.chainHash)
+  t.is(chain.canonicalEnvelope, index.canonicalEnvelope)
+  t.is(chain.GENESIS_HASH, GENESIS_HASH)
+  t.is(chain.CHAIN_ENCODING, index.CHAIN_ENCODING)
+})

@@ -16,7 +16,7 @@
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import type { CheckedEvent } from '@civic-ledger/core'
-import { chainHash } from '@civic-ledger/core'
+import { chainHash } from '@civic-ledger/core/chain'
 
 /** Words of the control array the writer and the thread share. */
 export const CONTROL = {

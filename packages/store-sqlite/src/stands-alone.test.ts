@@ -6,7 +6,7 @@
  */
 import test from 'ava'
 import fc from 'fast-check'
-import { standsAlone } from './rows'
+import { standsAlone } from './stands-alone'
 
 /** Reads `text` in a column's place between two members, as a page does. */
 const inPlace = (text: string): { readonly parsed: boolean; readonly intact: boolean } => {
