@@ -1,13 +1,15 @@
 /**
  * How read-model collections sit in the SQLite file: a `find` on an indexed field takes its page
- * from the index in id order, and tables laid out by earlier versions (clustered on `id`, an index
- * on the field alone) are read and written by the same SQL as today's.
+ * from the index in id order, tables laid out by earlier versions (clustered on `id`, an index on
+ * the field alone) are read and written by the same SQL as today's, and documents written many to
+ * a statement land exactly as written one at a time would.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import test from 'ava'
 import Database from 'better-sqlite3'
+import fc from 'fast-check'
 import type { ReadModelStorage } from '@civic-ledger/core'
 import { openSqliteEventStore } from './sqlite-store'
 
@@ -152,4 +154,64 @@ test('a collection in the layout of earlier versions is read and written as befo
       db.close()
     }
   }, earlier)
+})
+
+/** What a table holds, read straight from the file. */
+const tableContents = (path: string, table: string): Record<string, string> => {
+  const db = new Database(path, { readonly: true })
+  try {
+    const rows = db.prepare(`SELECT id, body FROM "${table}"`).all() as Array<{ id: string; body: string }>
+    return Object.fromEntries(rows.map((row) => [row.id, row.body]))
+  } finally {
+    db.close()
+  }
+}
+
+test('documents written many to a statement land as if written one by one, in either layout', async (t) => {
+  // Batches of every size around a statement's 64 rows, ids from a small set so that batches meet
+  // each other's documents and their own (an id twice in one batch: its last body wins).
+  const batch = fc.record({
+    puts: fc.array(fc.tuple(fc.integer({ min: 0, max: 150 }), fc.integer({ min: 0, max: 9 })), {
+      maxLength: 200,
+      size: 'max',
+    }),
+    deletes: fc.array(fc.integer({ min: 0, max: 150 }), { maxLength: 5 }),
+  })
+  const earlierLayout = (path: string): void => {
+    const db = new Database(path)
+    try {
+      db.exec(`CREATE TABLE "${TABLE}" (id TEXT PRIMARY KEY NOT NULL, body TEXT NOT NULL) WITHOUT ROWID`)
+    } finally {
+      db.close()
+    }
+  }
+  let runs = 0
+  let longBatches = 0
+  await fc.assert(
+    fc.asyncProperty(fc.array(batch, { minLength: 1, maxLength: 4 }), fc.boolean(), async (batches, earlier) => {
+      const model = new Map<string, string>()
+      await withLedger(
+        async (path, readModels) => {
+          for (const { puts, deletes } of batches) {
+            const written = puts.map(([n, v]) => [`doc-${n}`, JSON.stringify({ n, v })] as const)
+            const removed = deletes.map((n) => `doc-${n}`)
+            await readModels.transaction(async (tx) => {
+              await tx.ensureCollection(TABLE, ['v'])
+              await tx.writeDocuments(TABLE, written, removed)
+            })
+            if (puts.length >= 64) longBatches++
+            for (const [id, body] of written) model.set(id, body)
+            for (const id of removed) model.delete(id)
+          }
+          t.deepEqual(tableContents(path, TABLE), Object.fromEntries(model))
+          runs++
+        },
+        earlier ? earlierLayout : undefined,
+      )
+    }),
+    // Each run opens a ledger: a failure is reported as found, not shrunk through hundreds more.
+    { numRuns: 40, endOnFailure: true },
+  )
+  t.is(runs, 40)
+  t.true(longBatches > 20, `only ${longBatches} batches filled a statement`)
 })

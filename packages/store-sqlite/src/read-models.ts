@@ -113,6 +113,15 @@ const findSql = (
   return { sql: `SELECT id, body FROM "${table}"${whereSql} ORDER BY id${limit}`, params }
 }
 
+/**
+ * Documents one statement writes. Rows of one INSERT are written in order, each meeting the one
+ * before on conflict, so an id given twice ends with its last body, as it would one row at a time.
+ */
+const UPSERT_ROWS = 64
+
+const upsertSql = (table: string, rows: number): string =>
+  `INSERT INTO "${table}" (id, body) VALUES ${Array.from({ length: rows }, () => '(?, ?)').join(', ')} ON CONFLICT (id) DO UPDATE SET body = excluded.body`
+
 /** Prepared statements of one connection, by SQL text. */
 const statementCache = (db: Database): ((sql: string) => Statement<unknown[], unknown>) => {
   const cache = new Map<string, Statement<unknown[], unknown>>()
@@ -186,11 +195,27 @@ export const writerTransaction = (db: Database): ReadModelTransaction => {
     },
     writeDocuments: async (table, puts, deletes) => {
       checkTable(table)
-      if (puts.length > 0) {
-        const upsert = cached(
-          `INSERT INTO "${table}" (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body`,
-        )
-        for (const [id, json] of puts) upsert.run(id, json)
+      // Many rows a statement, then the rest one by one: a catch-up batch writes hundreds of
+      // documents, and each call into SQLite costs about as much as the row it writes.
+      let i = 0
+      if (puts.length >= UPSERT_ROWS) {
+        const many = cached(upsertSql(table, UPSERT_ROWS))
+        const params = new Array<string>(2 * UPSERT_ROWS)
+        for (; i + UPSERT_ROWS <= puts.length; i += UPSERT_ROWS) {
+          for (let k = 0; k < UPSERT_ROWS; k++) {
+            const [id, json] = puts[i + k] as readonly [string, string]
+            params[2 * k] = id
+            params[2 * k + 1] = json
+          }
+          many.run(params)
+        }
+      }
+      if (i < puts.length) {
+        const one = cached(upsertSql(table, 1))
+        for (; i < puts.length; i++) {
+          const [id, json] = puts[i] as readonly [string, string]
+          one.run(id, json)
+        }
       }
       if (deletes.length > 0) {
         const remove = cached(`DELETE FROM "${table}" WHERE id = ?`)
