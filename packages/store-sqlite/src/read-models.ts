@@ -174,6 +174,16 @@ const readerOn = (db: Database, cached: (sql: string) => Statement<unknown[], un
 /** The transaction object over the writer connection; the caller has begun the transaction. */
 export const writerTransaction = (db: Database): ReadModelTransaction => {
   const cached = statementCache(db)
+  /** Each table's two upserts, kept by table name: their SQL is long, and built once. */
+  const upserts = new Map<string, { readonly one: Statement; readonly many: Statement }>()
+  const upsertsOf = (table: string): { readonly one: Statement; readonly many: Statement } => {
+    let found = upserts.get(table)
+    if (found === undefined) {
+      found = { one: db.prepare(upsertSql(table, 1)), many: db.prepare(upsertSql(table, UPSERT_ROWS)) }
+      upserts.set(table, found)
+    }
+    return found
+  }
   return {
     ...readerOn(db, cached),
     ensureCollection: async (table, indexes) => {
@@ -199,7 +209,7 @@ export const writerTransaction = (db: Database): ReadModelTransaction => {
       // documents, and each call into SQLite costs about as much as the row it writes.
       let i = 0
       if (puts.length >= UPSERT_ROWS) {
-        const many = cached(upsertSql(table, UPSERT_ROWS))
+        const { many } = upsertsOf(table)
         const params = new Array<string>(2 * UPSERT_ROWS)
         for (; i + UPSERT_ROWS <= puts.length; i += UPSERT_ROWS) {
           for (let k = 0; k < UPSERT_ROWS; k++) {
@@ -211,7 +221,7 @@ export const writerTransaction = (db: Database): ReadModelTransaction => {
         }
       }
       if (i < puts.length) {
-        const one = cached(upsertSql(table, 1))
+        const { one } = upsertsOf(table)
         for (; i < puts.length; i++) {
           const [id, json] = puts[i] as readonly [string, string]
           one.run(id, json)
