@@ -172,7 +172,10 @@ export interface ReadModelTransaction {
   /** Drops every table whose name starts with `prefix`: a retired projection version. */
   dropTables(prefix: string): Promise<void>
   getDocument(table: string, id: string): Promise<JsonObject | undefined>
-  /** Writes documents given as JSON text, and deletes ids. */
+  /**
+   * Writes documents given as JSON text, then deletes ids. An id put more than once ends with its
+   * last body, as if the puts were written one at a time in order.
+   */
   writeDocuments(
     table: string,
     puts: ReadonlyArray<readonly [id: string, json: string]>,

@@ -1,6 +1,7 @@
 /**
  * A `find` on an indexed field pages through a large read model in id order from the field's
- * index: each page costs its own length, not a sort of every document that matches.
+ * index: each page costs its own length, not a sort of every document that matches. Documents
+ * written in one call land as if written one at a time, an id put twice ending with its last body.
  */
 import test from 'ava'
 import pg from 'pg'
@@ -72,5 +73,36 @@ if (postgresAvailable('postgres read models')) {
     } finally {
       await client.end()
     }
+  })
+
+  test('an id put twice in one write ends with its last body, and deletes follow the puts', async (t) => {
+    const schema = freshSchema()
+    const store = await openPostgresEventStore({ connectionString: PG_URL, schema })
+    t.teardown(async () => {
+      await store.close()
+      await dropSchema(schema)
+    })
+    const readModels = store.readModels
+    if (readModels === undefined) return t.fail('the PostgreSQL store has read models')
+    await readModels.transaction(async (tx) => {
+      await tx.ensureCollection(TABLE, ['status'])
+      await tx.writeDocuments(TABLE, [['application-1', '{"status":"submitted"}']], [])
+    })
+    await readModels.transaction(async (tx) => {
+      await tx.writeDocuments(
+        TABLE,
+        [
+          ['application-1', '{"status":"awarded"}'],
+          ['application-2', '{"status":"submitted"}'],
+          ['application-1', '{"status":"withdrawn"}'],
+          ['application-3', '{"status":"submitted"}'],
+        ],
+        ['application-3'],
+      )
+    })
+    const read = (id: string) => readModels.read((reader) => reader.getDocument(TABLE, id))
+    t.deepEqual(await read('application-1'), { status: 'withdrawn' })
+    t.deepEqual(await read('application-2'), { status: 'submitted' })
+    t.is(await read('application-3'), undefined)
   })
 }

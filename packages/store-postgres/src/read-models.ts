@@ -167,12 +167,16 @@ export const transactionOn = (client: PoolClient, schema: string): ReadModelTran
     },
     writeDocuments: async (table, puts, deletes) => {
       const name = checkTable(table)
-      if (puts.length > 0)
+      if (puts.length > 0) {
+        // One statement may not change a row twice (ON CONFLICT refuses it): an id put more than
+        // once is written once, with its last body, as writing them in order would leave it.
+        const last = new Map(puts)
         await run(
           `INSERT INTO ${name} (id, body) SELECT u.id, u.body::jsonb FROM unnest($1::text[], $2::text[]) AS u (id, body)
            ON CONFLICT (id) DO UPDATE SET body = excluded.body`,
-          [puts.map(([id]) => id), puts.map(([, json]) => json)],
+          [[...last.keys()], [...last.values()]],
         )
+      }
       if (deletes.length > 0) await run(`DELETE FROM ${name} WHERE id = ANY($1::text[])`, [deletes])
     },
     lockCheckpoint: async (name, version) => {
