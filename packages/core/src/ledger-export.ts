@@ -24,7 +24,7 @@ import type { EventStore, StreamHead } from './event-store'
 import type { Privacy } from './privacy'
 import type { Seal } from './seal'
 import { Count, Seal as SealCodec, computeSeal, merkleRoot, signatureProblem } from './seal'
-import { DEFAULT_LIMITS, checkStoredEvents, continueChains } from './validation'
+import { DEFAULT_LIMITS, checkStoredEvent, continueChains } from './validation'
 
 // --- model ---
 
@@ -179,8 +179,11 @@ const decodeLine = <A>(codec: t.Decoder<unknown, A>, text: string, line: number,
   return E.isLeft(decoded) ? refuse(line, `is not ${what}: ${describeErrors(decoded.left).join('; ')}`) : decoded.right
 }
 
-/** Reads an event line back into the stored event it was written from. */
-const storedOf = (text: string, line: number): StoredEvent => {
+/**
+ * Reads an event line back into the stored event it was written from, with the metadata value its
+ * text was made from.
+ */
+const readEventLine = (text: string, line: number): { readonly event: StoredEvent; readonly metadata: unknown } => {
   let parsed: unknown
   try {
     parsed = JSON.parse(text)
@@ -198,7 +201,7 @@ const storedOf = (text: string, line: number): StoredEvent => {
   } catch {
     return refuse(line, 'is not an event: its data or metadata is missing')
   }
-  return { ...(e as unknown as StoredEvent), data, metadata }
+  return { event: { ...(e as unknown as StoredEvent), data, metadata }, metadata: e['metadata'] }
 }
 
 interface CheckedExport {
@@ -242,10 +245,11 @@ const checkExport = async (store: EventStore, source: ExportSource, options: Imp
       seal = decodeLine(Trailer, text, line, 'the closing seal').seal
       continue
     }
-    const event = storedOf(text, line)
+    const { event, metadata } = readEventLine(text, line)
     try {
-      const [checked] = checkStoredEvents([event], position, DEFAULT_LIMITS)
-      if (checked !== undefined) for (const [id, next] of continueChains([checked], heads)) heads.set(id, next)
+      // Its data and metadata texts were just made with canonicalJson: they are not parsed again.
+      const checked = checkStoredEvent(event, 'event', position + 1, DEFAULT_LIMITS, { metadata })
+      for (const [id, next] of continueChains([checked], heads)) heads.set(id, next)
     } catch (error) {
       refuse(line, error instanceof Error ? error.message : String(error))
     }
@@ -290,7 +294,7 @@ export const importLedger = async (
       pastHeader = true
       continue
     }
-    batch.push(storedOf(text, line))
+    batch.push(readEventLine(text, line).event)
     if (batch.length >= batchSize) {
       await store.importStored(batch)
       batch = []

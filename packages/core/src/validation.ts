@@ -336,45 +336,67 @@ export const checkStoredEvents = (events: unknown, head: number, limits: StoreLi
     throw new LimitExceededError('events in one import', limits.maxBatchEvents, events.length)
   const seen = new Set<string>()
   return events.map((candidate: unknown, i) => {
-    const at = (field = ''): string => `events[${i}]${field}`
-    if (typeof candidate !== 'object' || candidate === null)
-      throw new InvalidArgumentError(at(), `must be a stored event, got ${describe(candidate)}`)
-    const e = candidate as Partial<Record<keyof StoredEvent, unknown>>
-    if (typeof e.eventId !== 'string' || !isUuid(e.eventId) || e.eventId !== e.eventId.toLowerCase())
-      throw new InvalidArgumentError(at('.eventId'), `must be a lower-case UUID, got ${describe(e.eventId)}`)
-    if (seen.has(e.eventId)) throw new InvalidArgumentError(at('.eventId'), `${e.eventId} appears more than once`)
-    seen.add(e.eventId)
-    const streamProblem = streamIdProblem(e.streamId)
-    if (streamProblem !== undefined) throw new InvalidArgumentError(at('.streamId'), streamProblem)
-    if (!isEventTypeName(e.type))
-      throw new InvalidArgumentError(at('.type'), `must be <context>.<PastTenseVerbPhrase>, got ${describe(e.type)}`)
-    if (!isNonNegativeInteger(e.schemaVersion) || e.schemaVersion < 1)
-      throw new InvalidArgumentError(
-        at('.schemaVersion'),
-        `must be a whole number ≥ 1, got ${describe(e.schemaVersion)}`,
-      )
-    if (!isNonNegativeInteger(e.revision))
-      throw new InvalidArgumentError(at('.revision'), `must be a whole number ≥ 0, got ${describe(e.revision)}`)
-    if (e.position !== head + 1 + i)
-      throw new InvalidArgumentError(
-        at('.position'),
-        `must be ${head + 1 + i} (the log continues from position ${head}), got ${describe(e.position)}`,
-      )
-    if (typeof e.data !== 'string' || parseCanonical(e.data) === undefined)
-      throw new InvalidArgumentError(at('.data'), 'must be the canonical (RFC 8785) JSON text of the data')
-    const metadata = typeof e.metadata === 'string' ? parseCanonical(e.metadata) : undefined
-    if (typeof e.metadata !== 'string' || metadata === undefined || !EventMetadata.is(metadata.value))
-      throw new InvalidArgumentError(at('.metadata'), 'must be the canonical (RFC 8785) JSON text of valid metadata')
-    if (e.data.length + e.metadata.length > limits.maxEventSize)
-      throw new LimitExceededError(`${at()} size in characters`, limits.maxEventSize, e.data.length + e.metadata.length)
-    if (typeof e.recordedAt !== 'string' || !RECORDED_AT.test(e.recordedAt) || Number.isNaN(Date.parse(e.recordedAt)))
-      throw new InvalidArgumentError(
-        at('.recordedAt'),
-        `must be a UTC time such as 2024-03-01T09:30:00.000Z, got ${describe(e.recordedAt)}`,
-      )
-    if (!isChainHash(e.hash)) throw new InvalidArgumentError(at('.hash'), 'must be 64 lower-case hex digits')
-    return candidate as StoredEvent
+    const event = checkStoredEvent(candidate, `events[${i}]`, head + 1 + i, limits)
+    if (seen.has(event.eventId))
+      throw new InvalidArgumentError(`events[${i}].eventId`, `${event.eventId} appears more than once`)
+    seen.add(event.eventId)
+    return event
   })
+}
+
+/**
+ * Checks one event to import, at `position`, as `checkStoredEvents` checks each of a batch (named
+ * `at` in errors). `madeFrom` is for a caller that wrote the event's data and metadata texts itself,
+ * with `canonicalJson` of these values (an export being read back): the texts are then canonical by
+ * construction and are not parsed again, and the metadata value is checked as it is.
+ */
+export const checkStoredEvent = (
+  candidate: unknown,
+  at: string,
+  position: number,
+  limits: StoreLimits,
+  madeFrom?: { readonly metadata: unknown },
+): StoredEvent => {
+  if (typeof candidate !== 'object' || candidate === null)
+    throw new InvalidArgumentError(at, `must be a stored event, got ${describe(candidate)}`)
+  const e = candidate as Partial<Record<keyof StoredEvent, unknown>>
+  if (typeof e.eventId !== 'string' || !isUuid(e.eventId) || e.eventId !== e.eventId.toLowerCase())
+    throw new InvalidArgumentError(`${at}.eventId`, `must be a lower-case UUID, got ${describe(e.eventId)}`)
+  const streamProblem = streamIdProblem(e.streamId)
+  if (streamProblem !== undefined) throw new InvalidArgumentError(`${at}.streamId`, streamProblem)
+  if (!isEventTypeName(e.type))
+    throw new InvalidArgumentError(`${at}.type`, `must be <context>.<PastTenseVerbPhrase>, got ${describe(e.type)}`)
+  if (!isNonNegativeInteger(e.schemaVersion) || e.schemaVersion < 1)
+    throw new InvalidArgumentError(
+      `${at}.schemaVersion`,
+      `must be a whole number ≥ 1, got ${describe(e.schemaVersion)}`,
+    )
+  if (!isNonNegativeInteger(e.revision))
+    throw new InvalidArgumentError(`${at}.revision`, `must be a whole number ≥ 0, got ${describe(e.revision)}`)
+  if (e.position !== position)
+    throw new InvalidArgumentError(
+      `${at}.position`,
+      `must be ${position} (the log continues from position ${position - 1}), got ${describe(e.position)}`,
+    )
+  if (typeof e.data !== 'string' || (madeFrom === undefined && parseCanonical(e.data) === undefined))
+    throw new InvalidArgumentError(`${at}.data`, 'must be the canonical (RFC 8785) JSON text of the data')
+  const metadata =
+    typeof e.metadata !== 'string'
+      ? undefined
+      : madeFrom === undefined
+        ? parseCanonical(e.metadata)
+        : { value: madeFrom.metadata }
+  if (typeof e.metadata !== 'string' || metadata === undefined || !EventMetadata.is(metadata.value))
+    throw new InvalidArgumentError(`${at}.metadata`, 'must be the canonical (RFC 8785) JSON text of valid metadata')
+  if (e.data.length + e.metadata.length > limits.maxEventSize)
+    throw new LimitExceededError(`${at} size in characters`, limits.maxEventSize, e.data.length + e.metadata.length)
+  if (typeof e.recordedAt !== 'string' || !RECORDED_AT.test(e.recordedAt) || Number.isNaN(Date.parse(e.recordedAt)))
+    throw new InvalidArgumentError(
+      `${at}.recordedAt`,
+      `must be a UTC time such as 2024-03-01T09:30:00.000Z, got ${describe(e.recordedAt)}`,
+    )
+  if (!isChainHash(e.hash)) throw new InvalidArgumentError(`${at}.hash`, 'must be 64 lower-case hex digits')
+  return candidate as StoredEvent
 }
 
 /**

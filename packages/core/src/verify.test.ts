@@ -248,6 +248,11 @@ test('a truncated, edited or disclosed export is refused, and nothing is written
     ['cut before the seal', lines.slice(0, -1), /without its closing seal/],
     ['cut after an event, seal kept', [...lines.slice(0, 5), ...lines.slice(-1)], /ends at position|covers/],
     ['an event edited', lines.map((l, i) => (i === 3 ? l.replace('"i":0', '"i":7') : l)), /line 4.*hash/],
+    [
+      "an event's metadata without its actor",
+      lines.map((l, i) => (i === 3 ? l.replace('"actor":', '"author":') : l)),
+      /line 4.*metadata/,
+    ],
     ['events swapped', [lines[0] ?? '', lines[2] ?? '', lines[1] ?? '', ...lines.slice(3)], /line 2.*position/],
     ['a line after the seal', [...lines, lines[1] ?? ''], /after its end/],
     ['not an export', ['{"hello":"world"}'], /export header/],
