@@ -37,28 +37,43 @@ const varied = (n: number, tag: string): ReadonlyArray<NewEvent> =>
     testEvent({ tag, i, note: ['plain', 'Ynys Môn', 'Ελλάδα', '𝄞 music', 'quote " and \\ slash'][i % 5] ?? '' }),
   )
 
+/**
+ * Long single-stream and multi-stream runs, and a run of 20, on streams of round `r`'s own. Runs of
+ * 128 events or more go to the thread (the writer computes any hash it has not reached yet); the run
+ * of 20 is hashed by the writer. Resolves with the number of hashes that came from the thread.
+ */
+const longAppends = async (store: SqliteEventStore, r: number): Promise<number> => {
+  const before = store.writeStats().chainHashesOnThread
+  await store.appendToStream(`grants.application-${r}a`, varied(1_000, 'a'), { expectedRevision: 'noStream' })
+  await store.appendToStream(`grants.application-${r}a`, varied(300, 'b'), { expectedRevision: 999 })
+  await store.appendMulti([
+    { streamId: `grants.application-${r}b`, events: varied(400, 'c'), expectedRevision: 'noStream' },
+    { streamId: `grants.application-${r}c`, events: varied(20, 'd'), expectedRevision: 'noStream' },
+    { streamId: `grants.application-${r}a`, events: varied(500, 'e'), expectedRevision: 1_299 },
+  ])
+  return store.writeStats().chainHashesOnThread - before
+}
+
 test('long appends hashed on the thread verify, single-stream and multi-stream, and after a reopen', async (t) => {
   const path = tempPath(t)
   let store = await openSqliteEventStore({ path })
   await warmed(store)
-  const before = store.writeStats().chainHashesOnThread
-  await store.appendToStream('grants.application-1', varied(1_000, 'a'), { expectedRevision: 'noStream' })
-  await store.appendToStream('grants.application-1', varied(300, 'b'), { expectedRevision: 999 })
-  await store.appendMulti([
-    { streamId: 'grants.application-2', events: varied(400, 'c'), expectedRevision: 'noStream' },
-    { streamId: 'grants.application-3', events: varied(20, 'd'), expectedRevision: 'noStream' },
-    { streamId: 'grants.application-1', events: varied(500, 'e'), expectedRevision: 1_299 },
-  ])
-  // Runs of 128 events or more go to the thread (the writer computes any hash it has not reached
-  // yet); the run of 20 is hashed by the writer.
-  const onThread = store.writeStats().chainHashesOnThread - before
-  t.true(onThread > 0 && onThread <= 1_000 + 300 + 400 + 500, `${onThread} hashes from the thread`)
+  // On a loaded host the thread may get no time during a round's appends, and the writer then
+  // hashes all of it: rounds go on until one has hashes from the thread, so that what is verified
+  // below includes them.
+  const started = Date.now()
+  for (let r = 0; ; r++) {
+    const onThread = await longAppends(store, r)
+    t.true(onThread <= 1_000 + 300 + 400 + 500, `${onThread} hashes from the thread`)
+    if (onThread > 0) break
+    if (Date.now() - started > 90_000) return t.fail('no round of long appends had a hash from the thread in 90 s')
+  }
   const verified = await verifyLedger(store)
   t.true(verified.ok, verified.failure?.message)
   await store.close()
   store = await openSqliteEventStore({ path })
   await warmed(store)
-  await store.appendToStream('grants.application-1', varied(200, 'f'), { expectedRevision: 1_799 })
+  await store.appendToStream('grants.application-0a', varied(200, 'f'), { expectedRevision: 1_799 })
   const again = await verifyLedger(store)
   t.true(again.ok, again.failure?.message)
   t.is(again.events, await store.headPosition())
