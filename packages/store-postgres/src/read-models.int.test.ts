@@ -3,8 +3,10 @@
  * index: each page costs its own length, not a sort of every document that matches. Documents
  * written in one call land as if written one at a time, an id put twice ending with its last body.
  */
+import type { ExecutionContext } from 'ava'
 import test from 'ava'
 import pg from 'pg'
+import type { ReadModelStorage } from '@civic-ledger/core'
 import { openPostgresEventStore } from './postgres-store'
 import { PG_URL, dropSchema, freshSchema, postgresAvailable } from './test-database'
 
@@ -16,16 +18,23 @@ const documents = Array.from({ length: 3_000 }, (_, i) => {
   return [`application-${String(n).padStart(4, '0')}`, { status: n % 100 === 7 ? 'withdrawn' : 'awarded' }] as const
 })
 
+/** A store on a schema of its own, dropped when the test ends; its read-model storage. */
+const freshReadModels = async (
+  t: ExecutionContext,
+): Promise<{ readonly schema: string; readonly readModels: ReadModelStorage }> => {
+  const schema = freshSchema()
+  const store = await openPostgresEventStore({ connectionString: PG_URL, schema })
+  t.teardown(async () => {
+    await store.close()
+    await dropSchema(schema)
+  })
+  if (store.readModels === undefined) throw new Error('the PostgreSQL store has read models')
+  return { schema, readModels: store.readModels }
+}
+
 if (postgresAvailable('postgres read models')) {
   test('a find on an indexed field reads its pages in id order from the index, with no sort', async (t) => {
-    const schema = freshSchema()
-    const store = await openPostgresEventStore({ connectionString: PG_URL, schema })
-    t.teardown(async () => {
-      await store.close()
-      await dropSchema(schema)
-    })
-    const readModels = store.readModels
-    if (readModels === undefined) return t.fail('the PostgreSQL store has read models')
+    const { schema, readModels } = await freshReadModels(t)
     await readModels.transaction(async (tx) => {
       await tx.ensureCollection(TABLE, ['status'])
       await tx.writeDocuments(
@@ -76,14 +85,7 @@ if (postgresAvailable('postgres read models')) {
   })
 
   test('an id put twice in one write ends with its last body, and deletes follow the puts', async (t) => {
-    const schema = freshSchema()
-    const store = await openPostgresEventStore({ connectionString: PG_URL, schema })
-    t.teardown(async () => {
-      await store.close()
-      await dropSchema(schema)
-    })
-    const readModels = store.readModels
-    if (readModels === undefined) return t.fail('the PostgreSQL store has read models')
+    const { readModels } = await freshReadModels(t)
     await readModels.transaction(async (tx) => {
       await tx.ensureCollection(TABLE, ['status'])
       await tx.writeDocuments(TABLE, [['application-1', '{"status":"submitted"}']], [])
