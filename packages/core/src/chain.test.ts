@@ -8,8 +8,8 @@ import { createHash } from 'node:crypto'
 import test from 'ava'
 import fc from 'fast-check'
 import { canonicalJson } from './canonical'
-import type { ChainedFields } from './chain'
-import { GENESIS_HASH, canonicalEnvelope, chainHash } from './chain'
+import type { ChainedFields, StoredEvent } from './chain'
+import { GENESIS_HASH, canonicalEnvelope, chainFollower, chainHash } from './chain'
 
 /**
  * The envelope as an auditor would write it from the definition: the members in code-unit order,
@@ -101,4 +101,89 @@ test('the chain is exported on its own as @civic-ledger/core/chain, the same fun
   t.is(chain.canonicalEnvelope, index.canonicalEnvelope)
   t.is(chain.GENESIS_HASH, GENESIS_HASH)
   t.is(chain.CHAIN_ENCODING, index.CHAIN_ENCODING)
+  t.is(chain.chainFollower, index.chainFollower)
+})
+
+// --- following chains ---
+
+/** An honest log: `streams[i]` is the stream of the event at position i + 1, each hashed on its chain. */
+const honestLog = (streams: ReadonlyArray<number>): StoredEvent[] => {
+  const heads = new Map<string, { revision: number; hash: string }>()
+  return streams.map((n, i) => {
+    const streamId = `grants.fund-${n}`
+    const head = heads.get(streamId)
+    const fields: ChainedFields = {
+      eventId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      streamId,
+      revision: head === undefined ? 0 : head.revision + 1,
+      position: i + 1,
+      type: 'grants.FundTopped',
+      schemaVersion: 1,
+      data: `{"pence":${100 * i}}`,
+      metadata: '{"actor":{"id":"officer-1"}}',
+      recordedAt: '2026-04-01T09:00:00.000Z',
+    }
+    const hash = chainHash(head?.hash ?? GENESIS_HASH, fields)
+    heads.set(streamId, { revision: fields.revision, hash })
+    return { ...fields, hash }
+  })
+}
+
+/** The index of the first event the follower refuses, or -1. */
+const firstRefused = (log: ReadonlyArray<StoredEvent>): number => {
+  const follower = chainFollower()
+  return log.findIndex((event) => !follower.follow(event))
+}
+
+const logs = fc
+  .array(fc.integer({ min: 0, max: 4 }), { minLength: 2, maxLength: 40 })
+  .chain((streams) => fc.tuple(fc.constant(honestLog(streams)), fc.integer({ min: 0, max: streams.length - 1 })))
+
+test("a follower follows any honest log, and its heads are each stream's last event", (t) => {
+  fc.assert(
+    fc.property(logs, ([log]) => {
+      const follower = chainFollower()
+      for (const event of log) if (!follower.follow(event)) return false
+      const last = new Map(log.map((e) => [e.streamId, { streamId: e.streamId, revision: e.revision, hash: e.hash }]))
+      const heads = follower.heads()
+      return (
+        follower.events === log.length &&
+        follower.streams === last.size &&
+        heads.length === last.size &&
+        heads.every((head) => JSON.stringify(head) === JSON.stringify(last.get(head.streamId)))
+      )
+    }),
+  )
+  t.pass()
+})
+
+test('a follower refuses the first event that was edited, moved back, or given another revision', (t) => {
+  fc.assert(
+    fc.property(logs, ([log, at]) => {
+      const edit = (change: (e: StoredEvent) => StoredEvent): StoredEvent[] =>
+        log.map((e, i) => (i === at ? change(e) : e))
+      const previous = log[at - 1]?.position ?? 0
+      return (
+        firstRefused(edit((e) => ({ ...e, data: e.data.replace('}', ',"x":1}') }))) === at &&
+        firstRefused(edit((e) => ({ ...e, metadata: '{}' }))) === at &&
+        firstRefused(edit((e) => ({ ...e, hash: GENESIS_HASH }))) === at &&
+        firstRefused(edit((e) => ({ ...e, revision: e.revision + 1 }))) === at &&
+        firstRefused(edit((e) => ({ ...e, position: previous }))) === at
+      )
+    }),
+  )
+  t.pass()
+})
+
+test('a refused event is not followed, and heads are copies that later events leave alone', (t) => {
+  const log = honestLog([0, 1, 0])
+  const follower = chainFollower()
+  t.true(follower.follow(log[0] as StoredEvent))
+  const before = follower.heads()
+  t.false(follower.follow({ ...(log[2] as StoredEvent), revision: 0 }))
+  t.is(follower.events, 1)
+  t.true(follower.follow(log[1] as StoredEvent))
+  t.true(follower.follow(log[2] as StoredEvent))
+  t.deepEqual(before, [{ streamId: 'grants.fund-0', revision: 0, hash: (log[0] as StoredEvent).hash }])
+  t.is(follower.events, 3)
 })

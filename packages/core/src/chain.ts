@@ -13,6 +13,7 @@
  */
 import { hash } from 'node:crypto'
 import type { RecordedEvent } from './envelope'
+import type { StreamHead } from './event-store'
 import type { JsonValue } from './json'
 import type { EventMetadata } from './metadata'
 import { quote } from './canonical'
@@ -74,6 +75,56 @@ export const chainHash = (prev: string, event: ChainedFields): string =>
 
 /** True when `text` is a hash as the chain writes it. */
 export const isChainHash = (text: unknown): text is string => typeof text === 'string' && /^[0-9a-f]{64}$/.test(text)
+
+/**
+ * Follows the chains of whole streams, one event at a time in position order: the check a store's
+ * thread runs over its share of the streams when it checks chains in parallel (`checkChains`).
+ */
+export interface ChainFollower {
+  /**
+   * True when `event` comes after the event before it, is its stream's next revision, and its
+   * stored hash is its stream's previous hash and its content hashed; false otherwise, and then the
+   * event is not followed.
+   */
+  follow(event: StoredEvent): boolean
+  /** Events followed. */
+  readonly events: number
+  /** Streams seen. */
+  readonly streams: number
+  /** Every stream's head now, in no particular order: copies, which later events leave alone. */
+  heads(): StreamHead[]
+}
+
+/** A follower with no stream seen yet. */
+export const chainFollower = (): ChainFollower => {
+  const heads = new Map<string, { streamId: string; revision: number; hash: string }>()
+  let last = 0
+  let events = 0
+  return {
+    follow: (event) => {
+      if (!(event.position > last)) return false
+      const head = heads.get(event.streamId)
+      if (event.revision !== (head === undefined ? 0 : head.revision + 1)) return false
+      if (chainHash(head === undefined ? GENESIS_HASH : head.hash, event) !== event.hash) return false
+      if (head === undefined)
+        heads.set(event.streamId, { streamId: event.streamId, revision: event.revision, hash: event.hash })
+      else {
+        head.revision = event.revision
+        head.hash = event.hash
+      }
+      last = event.position
+      events++
+      return true
+    },
+    get events() {
+      return events
+    },
+    get streams() {
+      return heads.size
+    },
+    heads: () => Array.from(heads.values(), (head) => ({ ...head })),
+  }
+}
 
 /** The recorded event a reader sees for a stored one: data and metadata parsed. */
 export const toRecorded = (event: StoredEvent): RecordedEvent => ({

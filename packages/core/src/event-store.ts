@@ -104,6 +104,34 @@ export interface StreamHead {
   readonly hash: string
 }
 
+/** What a store's `checkChains` is asked to check. */
+export interface ChainCheckRequest {
+  /** Positions 1 to this one (the head when verification began) are checked. */
+  readonly toPosition: number
+  /** Threads to check on: at least 1. */
+  readonly threads: number
+  /** Positions, ascending, at which every stream's head is wanted: where seals are to be checked. */
+  readonly headsAt: ReadonlyArray<number>
+  /**
+   * Given every stream's head (in no particular order) at each position of `headsAt`, in order, as
+   * the check passes it; when it returns false the check stops, and is not intact.
+   */
+  readonly checkHeads: (position: number, heads: ReadonlyArray<StreamHead>) => boolean
+}
+
+export interface ChainCheckResult {
+  /**
+   * True when every position from 1 to `toPosition` holds one event, each stream's events run
+   * revision 0, 1, 2… in position order, each stored hash is the one its chain gives, and every
+   * `checkHeads` returned true. When false, nothing says where: verification reads the log again,
+   * in order, to name the first failure.
+   */
+  readonly intact: boolean
+  /** Events checked, and streams seen. */
+  readonly events: number
+  readonly streams: number
+}
+
 // --- the port ---
 
 export interface EventStore {
@@ -149,4 +177,11 @@ export interface EventStore {
    * log); called after an erasure.
    */
   purge?(): Promise<void>
+  /**
+   * Checks every chain up to a position on several threads of the store's own, each reading its
+   * share of the streams on its own connection (`chainFollower` from core is the check each runs),
+   * for stores that can. `verifyLedger` uses it when it is there, and falls back to reading the log
+   * in order, which names the first failure, when the result is not intact.
+   */
+  checkChains?(request: ChainCheckRequest): Promise<ChainCheckResult>
 }

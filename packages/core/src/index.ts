@@ -85,6 +85,8 @@ export type {
 export type {
   AppendOptions,
   AppendResult,
+  ChainCheckRequest,
+  ChainCheckResult,
   Direction,
   EventFilter,
   EventStore,
@@ -108,6 +110,7 @@ export {
   checkExpectedRevision,
   checkFilter,
   checkNewEvents,
+  checkChainCheckRequest,
   checkReadAllOptions,
   checkReadStreamOptions,
   checkStreamAppend,
@@ -227,8 +230,16 @@ export type { ErasureEvent, ErasureRequestDoc, ErasureState } from './erasure'
 export { correlationHistory, diff, loadAggregateAsOf, streamHistory } from './audit'
 export type { AsOf, Change, HistoryEntry } from './audit'
 export { canonicalJson } from './canonical'
-export type { ChainedFields, StoredEvent } from './chain'
-export { CHAIN_ENCODING, GENESIS_HASH, canonicalEnvelope, chainHash, isChainHash, toRecorded } from './chain'
+export type { ChainFollower, ChainedFields, StoredEvent } from './chain'
+export {
+  CHAIN_ENCODING,
+  GENESIS_HASH,
+  canonicalEnvelope,
+  chainFollower,
+  chainHash,
+  isChainHash,
+  toRecorded,
+} from './chain'
 export {
   LEDGER_SEALED,
   SEAL_ENCODING,

@@ -10,6 +10,7 @@ import type { NewEvent, RecordedEvent } from './envelope'
 import { EventIdConflictError, InvalidArgumentError, LimitExceededError } from './errors'
 import type {
   AppendResult,
+  ChainCheckRequest,
   EventFilter,
   ExpectedRevision,
   ReadAllOptions,
@@ -249,6 +250,37 @@ export const checkSubscribeOptions = (options: unknown): SubscribeOptions => {
   checkOptionalPosition(o['batchSize'], 'options.batchSize', 1)
   checkFilter(o['filter'], 'options.filter')
   return o
+}
+
+/** The most threads a chain check may ask for. */
+export const MAX_CHECK_THREADS = 64
+
+/** Throws `InvalidArgumentError` unless `request` is a valid `ChainCheckRequest`. */
+export const checkChainCheckRequest = (request: unknown): ChainCheckRequest => {
+  const r = checkOptions(request, 'request')
+  const to = r['toPosition']
+  if (!isNonNegativeInteger(to))
+    throw new InvalidArgumentError('request.toPosition', `must be a whole number ≥ 0, got ${describe(to)}`)
+  const threads = r['threads']
+  if (!(isNonNegativeInteger(threads) && threads >= 1 && threads <= MAX_CHECK_THREADS))
+    throw new InvalidArgumentError(
+      'request.threads',
+      `must be a whole number from 1 to ${MAX_CHECK_THREADS}, got ${describe(threads)}`,
+    )
+  const at = r['headsAt']
+  if (!Array.isArray(at))
+    throw new InvalidArgumentError('request.headsAt', `must be an array of positions, got ${describe(at)}`)
+  at.forEach((position: unknown, i) => {
+    const before: unknown = at[i - 1]
+    if (!isNonNegativeInteger(position) || position > to || (typeof before === 'number' && position <= before))
+      throw new InvalidArgumentError(
+        `request.headsAt[${i}]`,
+        `must be a position from 0 to ${to}, after the one before, got ${describe(position)}`,
+      )
+  })
+  if (typeof r['checkHeads'] !== 'function')
+    throw new InvalidArgumentError('request.checkHeads', `must be a function, got ${describe(r['checkHeads'])}`)
+  return r as unknown as ChainCheckRequest
 }
 
 /** True when `expected` allows a stream whose last revision is `actual` (`-1`: no events). */

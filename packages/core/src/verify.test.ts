@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import test from 'ava'
 import type { StoredEvent } from './chain'
-import { GENESIS_HASH, chainHash, toRecorded } from './chain'
+import { GENESIS_HASH, chainFollower, chainHash, toRecorded } from './chain'
 import { InvalidArgumentError } from './errors'
-import type { EventStore } from './event-store'
+import type { ChainCheckResult, EventStore } from './event-store'
 import { exportLedger, exportLines, importLedger } from './ledger-export'
 import { createMemoryEventStore } from './memory-store'
 import type { EventMetadata } from './metadata'
@@ -308,4 +308,98 @@ test('with many events, the worker thread and the calling thread name the same f
     t.is(report.failure?.event?.position, 2_500)
   }
   t.deepEqual(reports[0], reports[1])
+})
+
+// --- a store that checks its own chains ---
+
+/**
+ * `store` with a `checkChains` of its own, as a store with threads has: here one follower over the
+ * whole stored log, on the calling thread. `calls` counts the checks and the reads in order.
+ */
+const checkingItself = (
+  store: EventStore,
+  answer?: (result: ChainCheckResult) => ChainCheckResult,
+): { store: EventStore; calls: { checks: number; reads: number } } => {
+  const calls = { checks: 0, reads: 0 }
+  return {
+    calls,
+    store: {
+      ...store,
+      readStored: (options) => {
+        calls.reads++
+        return store.readStored(options)
+      },
+      checkChains: async (request) => {
+        calls.checks++
+        const follower = chainFollower()
+        let next = 0
+        const headsUpTo = (position: number): boolean => {
+          for (let at = request.headsAt[next]; at !== undefined && at <= position; at = request.headsAt[++next])
+            if (!request.checkHeads(at, follower.heads())) return false
+          return true
+        }
+        let intact = true
+        for await (const event of store.readStored({ toPosition: request.toPosition }))
+          if (!headsUpTo(event.position - 1) || !follower.follow(event)) {
+            intact = false
+            break
+          }
+        intact &&= headsUpTo(request.toPosition) && follower.events === request.toPosition
+        const result = { intact, events: follower.events, streams: follower.streams }
+        return answer === undefined ? result : answer(result)
+      },
+    },
+  }
+}
+
+test('a store that checks its own chains gives the same report, and the log is not read in order', async (t) => {
+  const { store, sealedAt } = await ledger()
+  const seal = await computeSeal(store, sealedAt, '2026-04-01T10:00:00.000Z')
+  const { store: checking, calls } = checkingItself(store)
+  const report = await verifyLedger(checking, { sealFiles: [seal] })
+  t.deepEqual(report, await verifyLedger(store, { sealFiles: [seal], threads: 0 }))
+  t.deepEqual(report, { ok: true, events: 11, streams: 4, ledgerSeals: 1, sealFiles: 1 })
+  t.deepEqual(calls, { checks: 1, reads: 0 })
+  // Asked for no threads, verify reads the log itself.
+  await verifyLedger(checking, { threads: 0 })
+  t.deepEqual(calls, { checks: 1, reads: 1 })
+})
+
+test('when a store finds its chains broken, the log is read in order and the first failure named', async (t) => {
+  const { store, sealedAt } = await ledger()
+  const attacks: ReadonlyArray<readonly [string, (log: StoredEvent[]) => StoredEvent[]]> = [
+    ['payload', (log) => log.map((e) => (e.position === 5 ? { ...e, data: e.data.replace('1000', '9000') } : e))],
+    ['removed', (log) => log.filter((e) => e.position !== 4)],
+    [
+      'rehashed',
+      (log) => rehash(log.map((e) => (e.position === 5 ? { ...e, data: e.data.replace('1000', '9000') } : e))),
+    ],
+  ]
+  for (const [what, alter] of attacks) {
+    const { store: checking, calls } = checkingItself(tampered(store, alter))
+    const report = await verifyLedger(checking)
+    t.false(report.ok, what)
+    t.deepEqual(report, await verifyLedger(tampered(store, alter), { threads: 0 }), what)
+    t.deepEqual(calls, { checks: 1, reads: 1 }, what)
+  }
+  // The rehashed edit is caught by the seal the store's check was given the heads for.
+  const rehashed = await verifyLedger(checkingItself(tampered(store, attacks[2]?.[1] ?? ((l) => l))).store)
+  t.like(rehashed.failure, { problem: 'seal-mismatch', seal: { position: sealedAt } })
+})
+
+test('a store whose check is intact but short of the head is not believed: the log is read in order', async (t) => {
+  const { store } = await ledger()
+  const { store: short, calls } = checkingItself(store, (result) => ({ ...result, events: result.events - 1 }))
+  t.deepEqual(await verifyLedger(short), { ok: true, events: 11, streams: 4, ledgerSeals: 1, sealFiles: 0 })
+  t.deepEqual(calls, { checks: 1, reads: 1 })
+})
+
+test('threads must be a whole number from 0 to 64', async (t) => {
+  const { store } = await ledger()
+  for (const threads of [-1, 1.5, 65, Number.NaN])
+    await t.throwsAsync(() => verifyLedger(store, { threads }), {
+      instanceOf: InvalidArgumentError,
+      message: /threads/,
+    })
+  t.true((await verifyLedger(store, { threads: 3 })).ok)
 })

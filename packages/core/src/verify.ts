@@ -2,14 +2,21 @@
  * Verification (DESIGN §6): recompute every stream's chain and every seal from the stored events,
  * check the seal files an auditor brings, and name the first thing that fails.
  *
- * It streams the log once, in position order, keeping only each stream's head: memory grows with
- * the number of streams, not with the number of events.
+ * It streams the log, keeping only each stream's head: memory grows with the number of streams,
+ * not with the number of events. A store that can check its chains on threads of its own
+ * (`checkChains`) does, each thread following a share of the streams; only if that check is not
+ * intact is the log read once, in position order, to name the first failure. Otherwise the log is
+ * read that way from the start.
  */
 import type { KeyObject } from 'node:crypto'
+import { availableParallelism } from 'node:os'
 import * as E from 'fp-ts/Either'
 import type { StoredEvent } from './chain'
 import { GENESIS_HASH } from './chain'
+import type { ChainChecker } from './chain-check'
 import { inlineChecker, workerChecker } from './chain-check'
+import { InvalidArgumentError } from './errors'
+import { MAX_CHECK_THREADS } from './validation'
 import type { EventStore, StreamHead } from './event-store'
 import { pagesOf } from './paging'
 import type { Seal } from './seal'
@@ -71,10 +78,14 @@ export interface VerifyOptions {
   /** Refuse seal files that are not signed by a trusted key (default: only when keys are given). */
   readonly requireSignatures?: boolean
   /**
-   * Threads that hash while the log is read: 1 (default) checks hashes on a worker thread, 0 on the
-   * calling thread. The report is the same either way.
+   * Threads to check on; the report is the same whatever the number.
+   * - 0: everything on the calling thread.
+   * - 1 or more (default: the machine's cores, at most 4): a store that can check its chains on
+   *   threads of its own (`checkChains`; SQLite can) does so on this many, and the log is read
+   *   again in order only if something fails, to name it; with other stores, events are hashed on
+   *   one worker thread while the calling thread reads the log.
    */
-  readonly threads?: 0 | 1
+  readonly threads?: number
 }
 
 interface Checkpoint {
@@ -139,30 +150,80 @@ const truncated = (position: number, source: SealSource, end: number): never =>
     seal: { position, source },
   })
 
-/**
- * Verifies the whole ledger: every chain, every seal in the ledger and every seal file given.
- * Resolves with a report; `ok` is false and `failure` names the first problem when it fails.
- */
-export const verifyLedger = async (store: EventStore, options: VerifyOptions = {}): Promise<VerifyReport> => {
+/** What both ways of checking share: the seals to check, at which positions, and the head. */
+interface Plan {
+  readonly checkpoints: ReadonlyMap<number, ReadonlyArray<Checkpoint>>
+  /** The head when verification began: the store's threads check up to it. */
+  readonly head: number
+}
+
+/** Checks what needs no pass over the log, and gathers the seals: signatures, ledger seals, truncation. */
+const planOf = async (store: EventStore, options: VerifyOptions): Promise<Plan> => {
   const files = options.sealFiles ?? []
+  checkSignatures(files, options)
+  const inLedger = await ledgerSeals(store)
+  const checkpoints = new Map<number, Checkpoint[]>()
+  for (const checkpoint of [
+    ...inLedger,
+    ...files.map((seal, index): Checkpoint => ({ seal, source: { kind: 'file', index } })),
+  ])
+    checkpoints.set(checkpoint.seal.position, [...(checkpoints.get(checkpoint.seal.position) ?? []), checkpoint])
+  const head = await store.headPosition()
+  files.forEach((seal, index) => {
+    if (seal.position > head) truncated(seal.position, { kind: 'file', index }, head)
+  })
+  return { checkpoints, head }
+}
+
+/** True when `seal` is what the ledger's heads at `position` give. */
+const sealMatches = (seal: Seal, position: number, heads: ReadonlyArray<StreamHead>, root: string): boolean =>
+  seal.root === root && seal.events === position && seal.streams === heads.length
+
+/**
+ * The store checks its chains on threads of its own. Only a ledger that passes is reported from
+ * here: otherwise undefined, and the log is read again in order to name the first failure.
+ */
+const checkedByStore = async (
+  checkChains: NonNullable<EventStore['checkChains']>,
+  plan: Plan,
+  threads: number,
+): Promise<VerifyReport | undefined> => {
+  let ledgerSealsChecked = 0
+  let filesChecked = 0
+  const positions = [...plan.checkpoints.keys()].sort((a, b) => a - b)
+  if (positions.some((position) => position > plan.head)) return undefined
+  const result = await checkChains({
+    toPosition: plan.head,
+    threads,
+    headsAt: positions,
+    checkHeads: (position, heads) => {
+      const root = merkleRoot(heads)
+      for (const { seal, source } of plan.checkpoints.get(position) ?? []) {
+        if (!sealMatches(seal, position, heads, root)) return false
+        if (source.kind === 'ledger') ledgerSealsChecked++
+        else filesChecked++
+      }
+      return true
+    },
+  })
+  if (!result.intact || result.events !== plan.head) return undefined
+  return {
+    ok: true,
+    events: result.events,
+    streams: result.streams,
+    ledgerSeals: ledgerSealsChecked,
+    sealFiles: filesChecked,
+  }
+}
+
+/** Reads the log once, in position order, checking every event as it comes: names the first failure. */
+const readInOrder = async (store: EventStore, plan: Plan, checker: ChainChecker): Promise<VerifyReport> => {
+  const { checkpoints } = plan
   const heads = new Map<string, Mutable<StreamHead>>()
-  const checker = (options.threads ?? 1) === 0 ? inlineChecker() : workerChecker()
   let events = 0
   let checkedLedgerSeals = 0
   let checkedFiles = 0
   try {
-    checkSignatures(files, options)
-    const inLedger = await ledgerSeals(store)
-    const checkpoints = new Map<number, Checkpoint[]>()
-    for (const checkpoint of [
-      ...inLedger,
-      ...files.map((seal, index): Checkpoint => ({ seal, source: { kind: 'file', index } })),
-    ])
-      checkpoints.set(checkpoint.seal.position, [...(checkpoints.get(checkpoint.seal.position) ?? []), checkpoint])
-    const head = await store.headPosition()
-    files.forEach((seal, index) => {
-      if (seal.position > head) truncated(seal.position, { kind: 'file', index }, head)
-    })
     /** Reports the earliest event whose hash failed, if any: it comes before anything found later. */
     const hashesChecked = async (): Promise<void> => {
       const failure = await checker.firstFailure()
@@ -187,9 +248,10 @@ export const verifyLedger = async (store: EventStore, options: VerifyOptions = {
     const checkSealsAt = async (position: number): Promise<void> => {
       const due = checkpoints.get(position)
       if (due === undefined) return
-      const root = merkleRoot([...heads.values()])
+      const current = [...heads.values()]
+      const root = merkleRoot(current)
       for (const { seal, source } of due) {
-        if (seal.root !== root || seal.events !== position || seal.streams !== heads.size) {
+        if (!sealMatches(seal, position, current, root)) {
           await hashesChecked()
           fail({
             problem: 'seal-mismatch',
@@ -256,4 +318,32 @@ export const verifyLedger = async (store: EventStore, options: VerifyOptions = {
     await checker.close()
   }
   return { ok: true, events, streams: heads.size, ledgerSeals: checkedLedgerSeals, sealFiles: checkedFiles }
+}
+
+/** The machine's cores, up to 4: each of the store's threads reads the whole log's pages. */
+const defaultThreads = (): number => Math.max(1, Math.min(4, availableParallelism()))
+
+/**
+ * Verifies the whole ledger: every chain, every seal in the ledger and every seal file given.
+ * Resolves with a report; `ok` is false and `failure` names the first problem when it fails.
+ */
+export const verifyLedger = async (store: EventStore, options: VerifyOptions = {}): Promise<VerifyReport> => {
+  const threads = options.threads ?? defaultThreads()
+  if (!Number.isSafeInteger(threads) || threads < 0 || threads > MAX_CHECK_THREADS)
+    throw new InvalidArgumentError(
+      'threads',
+      `must be a whole number from 0 to ${MAX_CHECK_THREADS}, got ${String(threads)}`,
+    )
+  let plan: Plan
+  try {
+    plan = await planOf(store, options)
+  } catch (error) {
+    if (!(error instanceof Failed)) throw error
+    return { ok: false, events: 0, streams: 0, ledgerSeals: 0, sealFiles: 0, failure: error.failure }
+  }
+  if (threads > 0 && store.checkChains !== undefined) {
+    const report = await checkedByStore(store.checkChains.bind(store), plan, threads)
+    if (report !== undefined) return report
+  }
+  return readInOrder(store, plan, threads === 0 ? inlineChecker() : workerChecker())
 }

@@ -10,6 +10,7 @@ import type { Database, Statement } from 'better-sqlite3'
 import type {
   AppendOptions,
   AppendResult,
+  ChainCheckRequest,
   CheckedEvent,
   CheckedStreamAppend,
   Clock,
@@ -49,6 +50,7 @@ import {
   catchUpSubscription,
   checkSnapshot,
   checkSnapshotRevision,
+  checkChainCheckRequest,
   checkReadAllOptions,
   checkReadStreamOptions,
   checkStreamAppend,
@@ -74,6 +76,7 @@ import type { EventRow } from './rows'
 import { EVENT_COLUMNS, toRecorded } from './rows'
 import { LedgerFileError, checkLedgerIdentity, checkLedgerPath, migrate } from './schema'
 import { createChainHasher } from './chain-hasher'
+import { checkChainsOnThreads } from './chain-checks'
 
 // --- options ---
 
@@ -334,6 +337,9 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
   const insertErased = db.prepare<[string, string]>(
     'INSERT OR IGNORE INTO privacy_erased (subject, erased_at) VALUES (?, ?)',
   )
+  const selectSharedStreamName = reader
+    .prepare<[], [string]>('SELECT name FROM streams GROUP BY name HAVING count(*) > 1 LIMIT 1')
+    .raw(true)
   const selectStored = reader
     .prepare<[number, number, number], StoredRow>(
       `SELECT ${EVENT_COLUMNS}, lower(hex(e.hash)) FROM events e JOIN streams s ON s.id = e.stream WHERE e.position BETWEEN ? AND ? ORDER BY e.position LIMIT ?`,
@@ -881,6 +887,15 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
         cursor.advance(rows.length, rows[rows.length - 1]?.[0])
         return rows.map(toStored)
       })
+    },
+
+    checkChains: async (request: ChainCheckRequest) => {
+      ensureOpen()
+      checkChainCheckRequest(request)
+      // Each thread follows the streams it reads by name: two stream rows with one name (which the
+      // schema forbids) would be two chains there, and one in the log read in order.
+      if (selectSharedStreamName.get() !== undefined) return { intact: false, events: 0, streams: 0 }
+      return checkChainsOnThreads({ path: options.path, busyTimeoutMs: busyTimeoutOf(options) }, request)
     },
 
     streamHeads: (position: number) => {

@@ -1,7 +1,7 @@
 /**
- * The store's threads (the chain hasher's and the read-ahead's) start on demand, and a run or a read
- * is served by the caller's own thread until they are ready: so they load only what they use. Each
- * thread's script is loaded here the way the thread loads it, in a fresh process, and nothing of the
+ * The store's threads (the chain hasher's, the read-ahead's and a chain check's) start on demand,
+ * and a run or a read is served by the caller's own thread until they are ready: so they load only
+ * what they use. Each thread's script is loaded here the way the thread loads it, in a fresh process, and nothing of the
  * kernel's index or its codec libraries may come with it.
  */
 import { execFileSync } from 'node:child_process'
@@ -24,7 +24,7 @@ const loadedBy = (script: string): ReadonlyArray<string> => {
 const kernelIndex = /[\\/]core[\\/]dist[\\/]index\.js$/
 const codecLibraries = /[\\/]node_modules[\\/](io-ts|fp-ts|rxjs|tsyringe)[\\/]/
 
-for (const script of ['chain-worker.js', 'read-ahead-worker.js']) {
+for (const script of ['chain-worker.js', 'read-ahead-worker.js', 'chain-check-worker.js']) {
   test(`${script} loads neither the kernel's index nor io-ts, fp-ts, rxjs or tsyringe`, (t) => {
     const loaded = loadedBy(join(__dirname, script))
     // The script's own imports are there: the check would catch a thread that loads the kernel.
