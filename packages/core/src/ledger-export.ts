@@ -204,6 +204,69 @@ const readEventLine = (text: string, line: number): { readonly event: StoredEven
   return { event: { ...(e as unknown as StoredEvent), data, metadata }, metadata: e['metadata'] }
 }
 
+/**
+ * Every event id of an export, kept as a 53-bit hash, 8 bytes an event: an export of 1M events
+ * needs 8 MB here, where a set of the ids themselves would need about ten times that. Ids whose
+ * hashes repeat are candidates, confirmed against the ids themselves by reading the export again.
+ */
+const idSieve = () => {
+  let keys = new Float64Array(4_096)
+  let count = 0
+  return {
+    add: (id: string): void => {
+      if (count === keys.length) {
+        const grown = new Float64Array(count * 2)
+        grown.set(keys)
+        keys = grown
+      }
+      keys[count++] = idKey(id)
+    },
+    /** The hashes seen more than once. */
+    repeated: (): ReadonlySet<number> => {
+      const sorted = keys.subarray(0, count).sort()
+      const out = new Set<number>()
+      for (let i = 1; i < sorted.length; i++) if (sorted[i] === sorted[i - 1]) out.add(sorted[i] as number)
+      return out
+    },
+  }
+}
+
+/** Two 32-bit FNV-1a lanes (different offsets), folded into a whole number below 2^53. */
+const idKey = (id: string): number => {
+  let a = 0x811c9dc5
+  let b = 0x050c5d1f
+  for (let i = 0; i < id.length; i++) {
+    const c = id.charCodeAt(i)
+    a = Math.imul(a ^ c, 0x01000193)
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 15)
+  }
+  return (a >>> 11) * 0x1_0000_0000 + (b >>> 0)
+}
+
+/**
+ * Reads the export again for the ids whose hashes repeated, and refuses it at the first line that
+ * repeats an id of an earlier one (an id is stored once: a store would refuse the second part way
+ * through writing, after earlier batches had been written).
+ */
+const refuseRepeatedIds = async (source: ExportSource, candidates: ReadonlySet<number>): Promise<void> => {
+  const seen = new Map<string, number>()
+  let line = 0
+  let pastHeader = false
+  for await (const text of linesOf(source)) {
+    line++
+    if (text.trim() === '' || text.startsWith('{"seal":')) continue
+    if (!pastHeader) {
+      pastHeader = true
+      continue
+    }
+    const id = readEventLine(text, line).event.eventId
+    if (!candidates.has(idKey(id))) continue
+    const first = seen.get(id)
+    if (first !== undefined) refuse(line, `repeats the event id ${id} of line ${first}: an event id is stored once`)
+    seen.set(id, line)
+  }
+}
+
 interface CheckedExport {
   readonly header: ExportHeader
   readonly events: number
@@ -223,6 +286,7 @@ const checkExport = async (store: EventStore, source: ExportSource, options: Imp
   let seal: Seal | undefined
   let line = 0
   let position = head
+  const ids = idSieve()
   for await (const text of linesOf(source)) {
     line++
     if (text.trim() === '') continue
@@ -250,6 +314,7 @@ const checkExport = async (store: EventStore, source: ExportSource, options: Imp
       // Its data and metadata texts were just made with canonicalJson: they are not parsed again.
       const checked = checkStoredEvent(event, 'event', position + 1, DEFAULT_LIMITS, { metadata })
       for (const [id, next] of continueChains([checked], heads)) heads.set(id, next)
+      ids.add(checked.eventId)
     } catch (error) {
       refuse(line, error instanceof Error ? error.message : String(error))
     }
@@ -268,6 +333,8 @@ const checkExport = async (store: EventStore, source: ExportSource, options: Imp
     const problem = signatureProblem(seal, options.trustedKeys ?? [])
     if (problem !== undefined) refuse(line, problem)
   }
+  const candidates = ids.repeated()
+  if (candidates.size > 0) await refuseRepeatedIds(source, candidates)
   return { header, events: position - head, seal }
 }
 

@@ -16,7 +16,8 @@ import type { ChainCheckResult, EventStore } from './event-store'
 import { exportLedger, exportLines, importLedger } from './ledger-export'
 import { createMemoryEventStore } from './memory-store'
 import type { EventMetadata } from './metadata'
-import { computeSeal, sealLedger } from './seal'
+import { canonicalJson } from './canonical'
+import { computeSeal, merkleRoot, sealLedger } from './seal'
 import type { VerifyProblem } from './verify'
 import { verifyLedger } from './verify'
 import { createMemoryKeyStore, createPrivacy } from './privacy'
@@ -402,4 +403,46 @@ test('threads must be a whole number from 0 to 64', async (t) => {
       message: /threads/,
     })
   t.true((await verifyLedger(store, { threads: 3 })).ok)
+})
+
+test('an export that repeats an event id, rehashed and resealed, is refused before anything is written', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-export-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const { store } = await ledger()
+  const file = join(dir, 'ledger.ndjson')
+  await exportLedger(store, file)
+  const [header = '', ...rest] = readFileSync(file, 'utf8').trimEnd().split('\n')
+  const trailer = JSON.parse(rest.pop() ?? '') as { seal: Record<string, unknown> }
+  const log = rest.map((line) => {
+    const e = JSON.parse(line) as StoredEvent & { data: unknown; metadata: unknown }
+    return { ...e, data: canonicalJson(e.data), metadata: canonicalJson(e.metadata) }
+  })
+  const lineOf = (e: StoredEvent): string =>
+    JSON.stringify({ ...e, data: JSON.parse(e.data) as unknown, metadata: JSON.parse(e.metadata) as unknown })
+  // The event at position 9 takes the id of the one at position 2, in another stream; then every
+  // chain and the seal are made again, as someone who knows the scheme would (the seal unsigned).
+  const first = log[1] as StoredEvent
+  const again = log[8] as StoredEvent
+  t.not(first.streamId, again.streamId)
+  const forged = rehash(log.map((e) => (e === again ? { ...e, eventId: first.eventId } : e)))
+  const heads = new Map(forged.map((e) => [e.streamId, { streamId: e.streamId, revision: e.revision, hash: e.hash }]))
+  const lines = [
+    header,
+    ...forged.map(lineOf),
+    JSON.stringify({ seal: { ...trailer.seal, root: merkleRoot([...heads.values()]) } }),
+  ]
+  const path = join(dir, 'forged.ndjson')
+  writeFileSync(path, `${lines.join('\n')}\n`)
+  // Batches of two: without the check, positions 1 to 8 would be written before the store refused.
+  const target = createMemoryEventStore()
+  await t.throwsAsync(importLedger(target, path, { batchSize: 2 }), {
+    instanceOf: InvalidArgumentError,
+    message: new RegExp(`line 10.*repeats the event id ${first.eventId} of line 3`),
+  })
+  t.is(await target.headPosition(), 0)
+  // The same export with the id left alone imports whole.
+  const honest = rehash(log)
+  const honestPath = join(dir, 'honest.ndjson')
+  writeFileSync(honestPath, `${[header, ...honest.map(lineOf), JSON.stringify(trailer)].join('\n')}\n`)
+  t.is((await importLedger(createMemoryEventStore(), honestPath, { batchSize: 2 })).events, 11)
 })
