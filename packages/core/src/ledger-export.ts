@@ -164,6 +164,18 @@ const linesOf = (source: ExportSource): AsyncIterable<string> =>
     ? createInterface({ input: createReadStream(source, { encoding: 'utf8' }), crlfDelay: Infinity })
     : source()
 
+/** The event lines of an export already checked, with their line numbers: all but header and seal. */
+async function* eventLinesOf(source: ExportSource): AsyncIterable<{ readonly text: string; readonly line: number }> {
+  let line = 0
+  let pastHeader = false
+  for await (const text of linesOf(source)) {
+    line++
+    if (text.trim() === '' || text.startsWith('{"seal":')) continue
+    if (!pastHeader) pastHeader = true
+    else yield { text, line }
+  }
+}
+
 const refuse = (line: number, problem: string): never => {
   throw new InvalidArgumentError(`export line ${line}`, problem)
 }
@@ -250,15 +262,7 @@ const idKey = (id: string): number => {
  */
 const refuseRepeatedIds = async (source: ExportSource, candidates: ReadonlySet<number>): Promise<void> => {
   const seen = new Map<string, number>()
-  let line = 0
-  let pastHeader = false
-  for await (const text of linesOf(source)) {
-    line++
-    if (text.trim() === '' || text.startsWith('{"seal":')) continue
-    if (!pastHeader) {
-      pastHeader = true
-      continue
-    }
+  for await (const { text, line } of eventLinesOf(source)) {
     const id = readEventLine(text, line).event.eventId
     if (!candidates.has(idKey(id))) continue
     const first = seen.get(id)
@@ -352,15 +356,7 @@ export const importLedger = async (
   const checked = await checkExport(store, source, options)
   const batchSize = Math.max(1, options.batchSize ?? 1_000)
   let batch: StoredEvent[] = []
-  let line = 0
-  let pastHeader = false
-  for await (const text of linesOf(source)) {
-    line++
-    if (text.trim() === '' || text.startsWith('{"seal":')) continue
-    if (!pastHeader) {
-      pastHeader = true
-      continue
-    }
+  for await (const { text, line } of eventLinesOf(source)) {
     batch.push(readEventLine(text, line).event)
     if (batch.length >= batchSize) {
       await store.importStored(batch)
