@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import test from 'ava'
 import BetterSqlite3 from 'better-sqlite3'
 import type { ChainCheckRequest, EventStore, StoredEvent, StreamHead } from '@civic-ledger/core'
-import { GENESIS_HASH, InvalidArgumentError, chainHash, verifyLedger } from '@civic-ledger/core'
+import { GENESIS_HASH, InvalidArgumentError, StoreUnavailableError, chainHash, verifyLedger } from '@civic-ledger/core'
 import { testMetadata } from '@civic-ledger/testing'
 import { openSqliteEventStore } from './sqlite-store'
 
@@ -214,4 +214,11 @@ test('a request that is not one is refused before any thread starts', async (t) 
     { checkHeads: 'yes' as never },
   ]
   for (const request of bad) await t.throwsAsync(() => check(store, request), { instanceOf: InvalidArgumentError })
+})
+
+test('closing the store stops a check under way: it rejects, naming the closed ledger', async (t) => {
+  const { store } = await ledger(t)
+  const running = check(store, { threads: 3 })
+  await store.close()
+  await t.throwsAsync(running, { instanceOf: StoreUnavailableError, message: /closed/ })
 })

@@ -41,12 +41,20 @@ const HEADS_AHEAD = 2
 /** Rows each thread reads at a time. */
 const ROWS_PER_READ = 2_000
 
-/** Runs `request` on its threads, each reading the ledger at `path` on a connection of its own. */
-export const checkChainsOnThreads = (
+/** A check under way: its result, and a way to stop it (the store is closing). */
+export interface ChainCheck {
+  readonly result: Promise<ChainCheckResult>
+  /** Stops the threads; the result rejects with `reason`. */
+  stop(reason: Error): void
+}
+
+/** Starts `request` on its threads, each reading the ledger at `path` on a connection of its own. */
+export const startChainCheck = (
   ledger: { readonly path: string; readonly busyTimeoutMs: number },
   request: ChainCheckRequest,
-): Promise<ChainCheckResult> =>
-  new Promise((resolve, reject) => {
+): ChainCheck => {
+  let stop: (reason: Error) => void = () => undefined
+  const result = new Promise<ChainCheckResult>((resolve, reject) => {
     const parts = request.threads
     const workers: Worker[] = []
     /** Heads gathered for each position of `headsAt` not yet checked, with how many threads sent theirs. */
@@ -70,6 +78,7 @@ export const checkChainsOnThreads = (
       streams: ended.reduce((sum, d) => sum + d.streams, 0),
     })
     const broken = (): void => finish({ result: { intact: false, ...totals() } })
+    stop = (reason) => finish({ error: reason })
 
     /** Checks each position whose heads every thread has sent, in order, and lets the threads go on. */
     const checkGathered = (): void => {
@@ -135,3 +144,5 @@ export const checkChainsOnThreads = (
       })
     }
   })
+  return { result, stop: (reason) => stop(reason) }
+}

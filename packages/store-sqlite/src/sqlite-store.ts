@@ -76,7 +76,8 @@ import type { EventRow } from './rows'
 import { EVENT_COLUMNS, toRecorded } from './rows'
 import { LedgerFileError, checkLedgerIdentity, checkLedgerPath, migrate } from './schema'
 import { createChainHasher } from './chain-hasher'
-import { checkChainsOnThreads } from './chain-checks'
+import type { ChainCheck } from './chain-checks'
+import { startChainCheck } from './chain-checks'
 
 // --- options ---
 
@@ -728,6 +729,8 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
   // --- reading far ahead ---
 
   const readAheads = new Set<ReadAhead>()
+  /** Chain checks under way: closing the store stops their threads. */
+  const chainChecks = new Set<ChainCheck>()
   const readAheadFrom = options.readAhead === false ? undefined : (options.readAhead?.from ?? 50_000)
 
   /** A long forward read of the log, stepped through on a thread of its own; undefined for others. */
@@ -895,7 +898,13 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
       // Each thread follows the streams it reads by name: two stream rows with one name (which the
       // schema forbids) would be two chains there, and one in the log read in order.
       if (selectSharedStreamName.get() !== undefined) return { intact: false, events: 0, streams: 0 }
-      return checkChainsOnThreads({ path: options.path, busyTimeoutMs: busyTimeoutOf(options) }, request)
+      const check = startChainCheck({ path: options.path, busyTimeoutMs: busyTimeoutOf(options) }, request)
+      chainChecks.add(check)
+      try {
+        return await check.result
+      } finally {
+        chainChecks.delete(check)
+      }
     },
 
     streamHeads: (position: number) => {
@@ -1109,6 +1118,8 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
       localCommits.complete()
       for (const ahead of readAheads) ahead.stop()
       readAheads.clear()
+      for (const check of chainChecks) check.stop(new StoreUnavailableError(`the ledger ${options.path} was closed`))
+      chainChecks.clear()
       db.close()
       reader.close()
       await chainHasher.close()
