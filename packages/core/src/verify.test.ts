@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import test from 'ava'
+import type { ExecutionContext } from 'ava'
 import type { StoredEvent } from './chain'
 import { GENESIS_HASH, chainFollower, chainHash, toRecorded } from './chain'
 import { InvalidArgumentError } from './errors'
@@ -203,6 +204,18 @@ test('seal files: a kept file verifies; a forged, swapped or unsigned one, or a 
   t.regex(truncated.failure?.message ?? '', /were removed/)
 })
 
+/** The three-stream ledger, exported whole into a directory of the test's own: the export's lines. */
+const exportedLedger = async (
+  t: ExecutionContext,
+): Promise<{ dir: string; store: EventStore; lines: ReadonlyArray<string> }> => {
+  const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-export-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const { store } = await ledger()
+  const file = join(dir, 'ledger.ndjson')
+  await exportLedger(store, file)
+  return { dir, store, lines: readFileSync(file, 'utf8').trimEnd().split('\n') }
+}
+
 test('an export imports into an empty store with the same hashes, and verifies there', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-export-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
@@ -239,12 +252,7 @@ test('an export imports into an empty store with the same hashes, and verifies t
 })
 
 test('a truncated, edited or disclosed export is refused, and nothing is written', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-export-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const { store } = await ledger()
-  const file = join(dir, 'ledger.ndjson')
-  await exportLedger(store, file)
-  const lines = readFileSync(file, 'utf8').trimEnd().split('\n')
+  const { dir, store, lines } = await exportedLedger(t)
   const variants: ReadonlyArray<readonly [string, ReadonlyArray<string>, RegExp]> = [
     ['cut before the seal', lines.slice(0, -1), /without its closing seal/],
     ['cut after an event, seal kept', [...lines.slice(0, 5), ...lines.slice(-1)], /ends at position|covers/],
@@ -406,12 +414,8 @@ test('threads must be a whole number from 0 to 64', async (t) => {
 })
 
 test('an export that repeats an event id, rehashed and resealed, is refused before anything is written', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-export-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const { store } = await ledger()
-  const file = join(dir, 'ledger.ndjson')
-  await exportLedger(store, file)
-  const [header = '', ...rest] = readFileSync(file, 'utf8').trimEnd().split('\n')
+  const { dir, lines: exported } = await exportedLedger(t)
+  const [header = '', ...rest] = exported
   const trailer = JSON.parse(rest.pop() ?? '') as { seal: Record<string, unknown> }
   const log = rest.map((line) => {
     const e = JSON.parse(line) as StoredEvent & { data: unknown; metadata: unknown }
