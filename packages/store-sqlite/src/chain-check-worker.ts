@@ -7,9 +7,8 @@ import { parentPort, workerData } from 'node:worker_threads'
 import BetterSqlite3 from 'better-sqlite3'
 import { chainFollower } from '@civic-ledger/core/chain'
 import type { ChainCheckMessage, ChainCheckPart } from './chain-checks'
-
-/** position, revision, event id, type, schema version, data, metadata, recorded at, stream, hash (hex) */
-type Row = readonly [number, number, string, string, number, string, string, string, string, string]
+import type { StoredRow } from './columns'
+import { STORED_COLUMNS, toStored } from './columns'
 
 const send = (message: ChainCheckMessage): void => parentPort?.postMessage(message)
 
@@ -17,11 +16,9 @@ const run = async (work: ChainCheckPart): Promise<ChainCheckMessage> => {
   const db = new BetterSqlite3(work.path, { readonly: true, fileMustExist: true })
   try {
     db.pragma(`busy_timeout = ${work.busyTimeoutMs}`)
-    // A missing hash reads as empty, which no chain hash equals.
     const share = db
-      .prepare<[number, number, number, number], Row>(
-        `SELECT e.position, e.revision, e.event_id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at, s.name, lower(hex(e.hash))
-         FROM events e JOIN streams s ON s.id = e.stream
+      .prepare<[number, number, number, number], StoredRow>(
+        `SELECT ${STORED_COLUMNS} FROM events e JOIN streams s ON s.id = e.stream
          WHERE e.position BETWEEN ? AND ? AND e.stream % ? = ? ORDER BY e.position`,
       )
       .raw(true)
@@ -47,20 +44,8 @@ const run = async (work: ChainCheckPart): Promise<ChainCheckMessage> => {
     for (let low = 1; low <= work.toPosition; low += work.window) {
       const rows = share.all(low, Math.min(work.toPosition, low + work.window - 1), work.parts, work.part)
       for (const row of rows) {
-        const position = row[0]
-        if ((work.headsAt[next] ?? Infinity) < position) await headsUpTo(position - 1)
-        const followed = follower.follow({
-          position,
-          revision: row[1],
-          eventId: row[2],
-          type: row[3],
-          schemaVersion: row[4],
-          data: row[5],
-          metadata: row[6],
-          recordedAt: row[7],
-          streamId: row[8],
-          hash: row[9],
-        })
+        if ((work.headsAt[next] ?? Infinity) < row[0]) await headsUpTo(row[0] - 1)
+        const followed = follower.follow(toStored(row))
         if (!followed) return { kind: 'done', intact: false, events: follower.events, streams: follower.streams }
       }
     }

@@ -62,8 +62,8 @@ export const startChainCheck = (
     /** The index in `headsAt` of the next set each thread will send, and of the next to check. */
     const sentBy = new Array<number>(parts).fill(0)
     let toCheck = 0
-    const ended: Array<Extract<ChainCheckMessage, { kind: 'done' }>> = []
-    const endedParts = new Set<number>()
+    /** How each thread that has ended ended, by its part. */
+    const ended = new Map<number, Extract<ChainCheckMessage, { kind: 'done' }>>()
     let settled = false
 
     const finish = (outcome: { readonly result?: ChainCheckResult; readonly error?: Error }): void => {
@@ -73,10 +73,15 @@ export const startChainCheck = (
       if (outcome.error !== undefined) reject(outcome.error)
       else if (outcome.result !== undefined) resolve(outcome.result)
     }
-    const totals = (): { events: number; streams: number } => ({
-      events: ended.reduce((sum, d) => sum + d.events, 0),
-      streams: ended.reduce((sum, d) => sum + d.streams, 0),
-    })
+    const totals = (): { events: number; streams: number } => {
+      let events = 0
+      let streams = 0
+      for (const done of ended.values()) {
+        events += done.events
+        streams += done.streams
+      }
+      return { events, streams }
+    }
     const broken = (): void => finish({ result: { intact: false, ...totals() } })
     stop = (reason) => finish({ error: reason })
 
@@ -106,10 +111,9 @@ export const startChainCheck = (
           return checkGathered()
         }
         case 'done':
-          ended.push(message)
-          endedParts.add(part)
+          ended.set(part, message)
           if (!message.intact) return broken()
-          if (ended.length === parts) {
+          if (ended.size === parts) {
             const { events, streams } = totals()
             // Every position from 1 to the last holds one event (positions are the table's keys).
             const intact = events === request.toPosition && toCheck === request.headsAt.length
@@ -139,7 +143,7 @@ export const startChainCheck = (
         finish({ error: new StoreUnavailableError(`a chain check thread failed: ${error.message}`, { cause: error }) }),
       )
       worker.on('exit', (code) => {
-        if (!settled && !endedParts.has(part))
+        if (!settled && !ended.has(part))
           finish({ error: new StoreUnavailableError(`a chain check thread stopped (exit code ${code})`) })
       })
     }

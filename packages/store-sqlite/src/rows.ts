@@ -4,25 +4,9 @@
  */
 import type { JsonValue, RecordedEvent } from '@civic-ledger/core'
 import { CorruptEventError, deepFreeze } from '@civic-ledger/core'
+import type { EventRow } from './columns'
 
-/**
- * An event row as the reads fetch it: a raw row (an array), which costs less than a row object on
- * every event read. The columns are EVENT_COLUMNS, in order.
- */
-export type EventRow = readonly [
-  position: number,
-  revision: number,
-  eventId: string,
-  type: string,
-  schemaVersion: number,
-  data: string,
-  metadata: string,
-  recordedAt: string,
-  streamName: string,
-]
-
-export const EVENT_COLUMNS =
-  'e.position, e.revision, e.event_id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at, s.name AS stream_name'
+export type { EventRow } from './columns'
 
 /**
  * Turns a page of rows into recorded events. Events written together share their metadata text, so

@@ -72,8 +72,9 @@ import { randomBytes } from 'node:crypto'
 import { readerOf, writerTransaction } from './read-models'
 import type { ReadAhead } from './read-ahead'
 import { startReadAhead } from './read-ahead'
-import type { EventRow } from './rows'
-import { EVENT_COLUMNS, toRecorded } from './rows'
+import type { EventRow, StoredRow } from './columns'
+import { EVENT_COLUMNS, STORED_COLUMNS, toStored } from './columns'
+import { toRecorded } from './rows'
 import { LedgerFileError, checkLedgerIdentity, checkLedgerPath, migrate } from './schema'
 import { createChainHasher } from './chain-hasher'
 import type { ChainCheck } from './chain-checks'
@@ -121,28 +122,8 @@ export interface SqliteEventStoreOptions {
 
 // --- rows ---
 
-/**
- * An event row with its chain hash, as `readStored` reads it: the hash as hex, written by SQLite
- * (a missing one reads as empty, which no chain hash equals). A blob would cost a Buffer a row,
- * and a read for `verify` goes through every row of the log.
- */
-type StoredRow = readonly [...EventRow, hash: string]
-
 /** A stored hash as hex; a missing one reads as empty, which no chain hash equals (verify names it). */
 const hexOf = (hash: Buffer | null | undefined): string => hash?.toString('hex') ?? ''
-
-const toStored = (row: StoredRow): StoredEvent => ({
-  eventId: row[2],
-  streamId: row[8],
-  revision: row[1],
-  position: row[0],
-  type: row[3],
-  schemaVersion: row[4],
-  data: row[5],
-  metadata: row[6],
-  recordedAt: row[7],
-  hash: row[9],
-})
 
 /** A reader's pages; a failure that is not an Error becomes a StoreUnavailableError. */
 const paged = <A>(
@@ -343,7 +324,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
     .raw(true)
   const selectStored = reader
     .prepare<[number, number, number], StoredRow>(
-      `SELECT ${EVENT_COLUMNS}, lower(hex(e.hash)) FROM events e JOIN streams s ON s.id = e.stream WHERE e.position BETWEEN ? AND ? ORDER BY e.position LIMIT ?`,
+      `SELECT ${STORED_COLUMNS} FROM events e JOIN streams s ON s.id = e.stream WHERE e.position BETWEEN ? AND ? ORDER BY e.position LIMIT ?`,
     )
     .raw(true)
   // Streams no event after the position touched are at their head, kept in `streams`; only those
