@@ -204,3 +204,62 @@ test('documents kept between transactions never change what a projection builds 
     { numRuns: 40 },
   )
 })
+
+test('a long catch-up writes a document changed on every page once a transaction, and never holds a thousand unwritten', async (t) => {
+  const store = createMemoryEventStore()
+  await appendAll(store, changes(3_000))
+  const lines = defineCollection<{ readonly fund: string; readonly amount: number }, 'fund'>('lines')
+  const inner = createMemoryReadModelStorage()
+  let transactions = 0
+  /** Each write of documents: its table, and the ids it put. */
+  const writes: Array<{ readonly table: string; readonly ids: ReadonlyArray<string> }> = []
+  const storage: ReadModelStorage = {
+    dialect: inner.dialect,
+    read: (work) => inner.read(work),
+    transaction: (work) =>
+      inner.transaction(async (tx) => {
+        transactions++
+        return work({
+          ...tx,
+          writeDocuments: async (table, puts, deletes) => {
+            writes.push({ table, ids: puts.map(([id]) => id) })
+            await tx.writeDocuments(table, puts, deletes)
+          },
+        })
+      }),
+  }
+  // A running total per fund, and a line per award: the first is changed on every page, the second
+  // grows with the log.
+  const ledger: AnyProjection = {
+    name: 'ledger',
+    version: 1,
+    handles: ['grants.GrantAwarded', 'grants.FundClosed'],
+    collections: [totals, lines],
+    apply: async (event, ctx) => {
+      const data = event.data as Change
+      if (data.close === true) return
+      const before = (await ctx.collection(totals).get(data.fund)) ?? { fund: data.fund, pence: 0, awards: 0 }
+      await ctx.collection(totals).put(data.fund, { ...before, pence: before.pence + data.amount, awards: 1 })
+      await ctx.collection(lines).put(event.eventId, { fund: data.fund, amount: data.amount })
+    },
+  }
+  const runner = createProjectionRunner({ store, storage, projections: [ledger], batchSize: 50, logger: quiet })
+  await runner.start()
+  await runner.waitUntilCaughtUp()
+  await runner.stop()
+  const totalWrites = writes.filter((w) => w.table.endsWith('__totals') && w.ids.includes('fund-0')).length
+  const lineWrites = writes.filter((w) => w.table.endsWith('__lines'))
+  // Sixty pages of fifty: fund-0 changes on each of them, and is written once a transaction.
+  t.true(transactions < 60, `${transactions} transactions`)
+  t.true(totalWrites <= transactions, `fund-0 written ${totalWrites} times in ${transactions} transactions`)
+  // The lines are written as they pass a thousand held (at most a page more), not all at the end.
+  t.true(lineWrites.length > 1, `${lineWrites.length} writes of lines`)
+  t.true(
+    lineWrites.every((w) => w.ids.length <= 1_000 + 50),
+    lineWrites.map((w) => w.ids.length).join(','),
+  )
+  t.is(
+    lineWrites.reduce((n, w) => n + w.ids.length, 0),
+    2_970,
+  )
+})

@@ -286,6 +286,9 @@ interface LogCursor {
  */
 const CATCH_UP_TRANSACTION_MS = 100
 
+/** Documents a projection catching up may hold unwritten before they are written, mid-transaction. */
+const FLUSH_DOCUMENTS = 1_000
+
 /** A shared decode's result, frozen: a decode that builds new data gives every projection the same. */
 const freezeDecoded =
   (event: RecordedEvent) =>
@@ -796,13 +799,24 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
   ): Promise<ReadonlyMap<Worker, Outcome>> => {
     const ordered = [...members].sort((a, b) => (a.projection.name < b.projection.name ? -1 : 1))
     const everyone = members.length === workers.size
-    const batches: Array<{
+    interface Batch {
       readonly worker: Worker
       readonly checkpoint: ProjectionCheckpoint
       readonly parkedStreams: ReadonlySet<string>
       parked: number
       readonly ctx: BatchContext
-    }> = []
+    }
+    const batches: Batch[] = []
+    /** The members that handle each type, in name order: one lookup an event rather than one a member. */
+    const byType = new Map<string, ReadonlyArray<Batch>>()
+    const handling = (type: string): ReadonlyArray<Batch> => {
+      let found = byType.get(type)
+      if (found === undefined) {
+        found = batches.filter((b) => b.worker.handles.has(type))
+        byType.set(type, found)
+      }
+      return found
+    }
     try {
       const outcomes = await storage.transaction(async (tx) => {
         for (const worker of ordered) {
@@ -823,10 +837,9 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
         for (;;) {
           for (const event of page.events) {
             if (!withinTime(event)) continue
-            for (const batch of batches) {
+            for (const batch of handling(event.type)) {
               const worker = batch.worker
-              if (!worker.handles.has(event.type)) continue
-              if (batch.parkedStreams.has(event.streamId)) {
+              if (batch.parkedStreams.size > 0 && batch.parkedStreams.has(event.streamId)) {
                 await tx.park(parkedRecord(worker, event, `an earlier event of ${event.streamId} is parked`))
                 batch.parked++
                 continue
@@ -840,8 +853,9 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
             }
           }
           if (page.to >= end || Date.now() >= deadline) break
-          // Written page by page, so the documents of a long transaction do not pile up in memory.
-          for (const batch of batches) await batch.ctx.flush()
+          // Written once enough are held, so the documents of a long transaction do not pile up in
+          // memory, while one changed on every page (a running total) is written once, not a page.
+          for (const batch of batches) if (batch.ctx.held >= FLUSH_DOCUMENTS) await batch.ctx.flush()
           // Nobody else will want a page every worker has taken: drop it, so it is not kept alive.
           if (everyone) pages.delete(page.from)
           page = await readPage(page.to + 1, end)

@@ -390,6 +390,8 @@ export const documentCache = (limit: number): DocumentCache => {
 export interface BatchContext extends ProjectionContext {
   /** Writes what is held. */
   flush(): Promise<void>
+  /** How many documents are held, put or deleted and not yet written. */
+  readonly held: number
   /**
    * Creates the declared collections; with `indexes: false`, their tables only (a read model built
    * from nothing gets its indexes when it has caught up, or when it first calls `find`).
@@ -521,6 +523,11 @@ export const projectionContext = (
   }
   return {
     sql,
+    get held() {
+      let held = 0
+      for (const { writes } of tables.values()) held += writes.size
+      return held
+    },
     collection: <Doc extends object, K extends keyof Doc & string>(
       definition: CollectionDefinition<Doc, K>,
     ): Collection<Doc, K> => {

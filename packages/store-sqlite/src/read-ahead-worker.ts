@@ -2,8 +2,8 @@
  * The worker thread of a read-ahead (see `read-ahead.ts`): on a connection of its own it reads the
  * log page by page and hands each page over as the text of one JSON array of recorded events, so
  * the thread that asked parses a page with one `JSON.parse` while this one steps SQLite. It runs
- * at most a few pages ahead: each page it hands over spends a credit, each page taken gives one
- * back.
+ * at most a few pages ahead: each page it hands over spends a credit, and the reader gives
+ * credits back for the pages it has taken.
  */
 import { parentPort, workerData } from 'node:worker_threads'
 import BetterSqlite3 from 'better-sqlite3'
@@ -70,8 +70,8 @@ const run = (request: ReadAheadRequest): void => {
     }
   }
 
-  parentPort?.on('message', () => {
-    credits++
+  parentPort?.on('message', (returned: number) => {
+    credits += returned
     pump()
   })
   pump()
