@@ -835,9 +835,14 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
         const deadline = Date.now() + CATCH_UP_TRANSACTION_MS
         let page = first
         for (;;) {
-          for (const event of page.events) {
+          // Indexed loops: iterators held across an await are objects made for every event.
+          const events = page.events
+          for (let i = 0; i < events.length; i++) {
+            const event = events[i] as RecordedEvent
             if (!withinTime(event)) continue
-            for (const batch of handling(event.type)) {
+            const handlers = handling(event.type)
+            for (let k = 0; k < handlers.length; k++) {
+              const batch = handlers[k] as Batch
               const worker = batch.worker
               if (batch.parkedStreams.size > 0 && batch.parkedStreams.has(event.streamId)) {
                 await tx.park(parkedRecord(worker, event, `an earlier event of ${event.streamId} is parked`))
