@@ -97,8 +97,8 @@ export const startReadAhead = (
     return events as unknown as ReadonlyArray<RecordedEvent>
   }
 
-  // Credits go back for half the pages at once rather than page by page: a message costs the
-  // reader's thread a good part of what parsing a page does, and the thread is still ahead.
+  // Credits go back for half the pages in one message rather than one message a page: fewer
+  // messages from the reader's thread, while the thread, still that many pages ahead, reads on.
   const creditsAtOnce = Math.max(1, Math.floor(request.credits / 2))
   let owed = 0
   const taken = (): void => {
