@@ -15,7 +15,7 @@ import type {
   ReadModelStorage,
   ReadModelTransaction,
 } from './read-model'
-import { compareIds, matchesConditions } from './read-model'
+import { checkFieldName, checkFindLimit, checkTablePrefix, compareIds, matchesConditions } from './read-model'
 
 interface Table {
   readonly indexes: ReadonlyArray<string>
@@ -77,9 +77,11 @@ export const createMemoryReadModelStorage = (): MemoryReadModelStorage => {
     const tx: ReadModelTransaction = {
       sql: undefined,
       ensureCollection: async (name, indexes) => {
-        if (!tables.has(name)) set(tables, name, { indexes: [...indexes], docs: new Map() })
+        const fields = indexes.map((field) => checkFieldName(field, 'indexes'))
+        if (!tables.has(name)) set(tables, name, { indexes: fields, docs: new Map() })
       },
       dropTables: async (prefix) => {
+        checkTablePrefix(prefix)
         for (const name of [...tables.keys()]) if (name.startsWith(prefix)) set(tables, name, undefined)
       },
       getDocument: async (name, id) => table(name).docs.get(id),
@@ -89,12 +91,14 @@ export const createMemoryReadModelStorage = (): MemoryReadModelStorage => {
         for (const id of deletes) set(docs, id, undefined)
       },
       findDocuments: async (name, where: ReadonlyArray<Condition>, options: FindOptions) => {
+        for (const [field] of where) checkFieldName(field, 'where')
+        const limit = checkFindLimit(options.limit)
         const after = options.after
         const out: Array<readonly [string, JsonObject]> = []
         for (const [id, doc] of table(name).docs)
           if ((after === undefined || compareIds(id, after) > 0) && matchesConditions(doc, where)) out.push([id, doc])
         out.sort(([a], [b]) => compareIds(a, b))
-        return options.limit === undefined ? out : out.slice(0, options.limit)
+        return limit === undefined ? out : out.slice(0, limit)
       },
       checkpoints: async (name) =>
         [...checkpoints.values()].filter((c) => c.name === name).sort((a, b) => a.version - b.version),

@@ -24,7 +24,7 @@ import type {
   ReadModelTransaction,
   SqlHandle,
 } from './read-model'
-import { MAX_PROJECTION_VERSION, isIndexableField, nameProblem, tableName } from './read-model'
+import { MAX_PROJECTION_VERSION, checkFieldName, isIndexableField, nameProblem, tableName } from './read-model'
 import { isEventTypeName } from './stream-id'
 
 // --- the contract ---
@@ -294,6 +294,24 @@ const conditions = (where: object | undefined, definition: AnyCollectionDefiniti
     })
 }
 
+/**
+ * A collection definition as `defineCollection` would have made it. A host's query may hand in any
+ * object: its name becomes part of a table name and its indexes field names in SQL, so both are
+ * checked again here rather than trusted.
+ */
+const checkedDefinition = (definition: unknown): AnyCollectionDefinition => {
+  const name: unknown = isObject(definition) ? definition['name'] : undefined
+  const problem = nameProblem(name, 'collection')
+  if (problem !== undefined) throw new InvalidArgumentError('collection', problem)
+  const indexes: unknown = (definition as { indexes?: unknown }).indexes
+  if (!Array.isArray(indexes))
+    throw new InvalidArgumentError(`${String(name)}.indexes`, 'must be an array of field names')
+  return {
+    name: name as string,
+    indexes: indexes.map((f: unknown, i) => checkFieldName(f, `${String(name)}.indexes[${i}]`)),
+  }
+}
+
 /** What a write that has nothing to wait for resolves with. */
 const DONE: Promise<void> = Promise.resolve()
 
@@ -307,7 +325,7 @@ const reader = <Doc extends object, K extends keyof Doc & string>(
   definition: CollectionDefinition<Doc, K>,
   beforeFind: () => Promise<void>,
 ): ReadCollection<Doc, K> => {
-  const d: AnyCollectionDefinition = definition
+  const d = checkedDefinition(definition)
   const entries = async (where?: object, options?: FindOptions) => {
     const conds = conditions(where, d)
     const o = checkLimit(options, d.name)

@@ -33,11 +33,44 @@ export const nameProblem = (name: unknown, what: 'projection' | 'collection' | '
 export const isIndexableField = (field: unknown): field is string => typeof field === 'string' && FIELD.test(field)
 
 /**
+ * Refuses anything but a top-level field name (letters, digits, `_`). Stores splice field names
+ * into SQL (`'$.<field>'`, `body -> '<field>'`), so every store checks each one, whoever called it.
+ */
+export const checkFieldName = (field: unknown, argument = 'field'): string => {
+  if (!isIndexableField(field))
+    throw new InvalidArgumentError(
+      argument,
+      `${JSON.stringify(String(field)).slice(0, 80)} is not a field name (letters, digits and _, at most 63)`,
+    )
+  return field
+}
+
+/** Refuses a `find` limit that is not a whole number ≥ 0: stores splice it into SQL. */
+export const checkFindLimit = (limit: unknown, argument = 'limit'): number | undefined => {
+  if (limit === undefined) return undefined
+  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0)
+    throw new InvalidArgumentError(argument, 'must be a whole number ≥ 0')
+  return limit
+}
+
+/**
  * The prefix of every table of one projection version: `rm_<name>_v<version>__`. Hyphens become
  * underscores; since names never hold underscores, distinct names give distinct prefixes.
  */
 export const tablePrefix = (projection: string, version: number): string =>
   `rm_${projection.replace(/-/g, '_')}_v${version}__`
+
+const TABLE_PREFIX = /^rm_[a-z][a-z0-9]*(?:_[a-z0-9]+)*_v[1-9][0-9]{0,3}__$/
+
+/** Refuses anything but the table prefix of one projection version, as `tablePrefix` makes it. */
+export const checkTablePrefix = (prefix: unknown): string => {
+  if (typeof prefix !== 'string' || !TABLE_PREFIX.test(prefix))
+    throw new InvalidArgumentError(
+      'prefix',
+      `${JSON.stringify(String(prefix)).slice(0, 80)} is not one projection version's table prefix`,
+    )
+  return prefix
+}
 
 /** The table of one collection (or one SQL table) of a projection version. */
 export const tableName = (projection: string, version: number, local: string): string =>

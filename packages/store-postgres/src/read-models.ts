@@ -19,11 +19,16 @@ import type {
   ReadModelTransaction,
   SqlValue,
 } from '@civic-ledger/core'
-import { InvalidArgumentError, StoreUnavailableError } from '@civic-ledger/core'
+import {
+  InvalidArgumentError,
+  StoreUnavailableError,
+  checkFieldName,
+  checkFindLimit,
+  checkTablePrefix,
+} from '@civic-ledger/core'
 import type { Pool, PoolClient, QueryResultRow } from 'pg'
 
 const TABLE = /^rm_[a-z0-9_]{1,60}$/
-const FIELD = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 
 const checkTable = (table: string): string => {
   if (!TABLE.test(table)) throw new InvalidArgumentError('table', `${JSON.stringify(table)} is not a read-model table`)
@@ -84,7 +89,7 @@ const findSql = (
   const clauses: string[] = []
   const params: unknown[] = []
   for (const [field, value] of where) {
-    if (!FIELD.test(field)) throw new InvalidArgumentError('where', `${JSON.stringify(field)} is not a field name`)
+    checkFieldName(field, 'where')
     if (value === null) clauses.push(`coalesce(body -> '${field}', 'null'::jsonb) = 'null'::jsonb`)
     else {
       params.push(JSON.stringify(value))
@@ -96,7 +101,8 @@ const findSql = (
     clauses.push(`id > $${params.length}`)
   }
   const whereSql = clauses.length === 0 ? '' : ` WHERE ${clauses.join(' AND ')}`
-  const limit = options.limit === undefined ? '' : ` LIMIT ${options.limit}`
+  const count = checkFindLimit(options.limit)
+  const limit = count === undefined ? '' : ` LIMIT ${count}`
   return { sql: `SELECT id, body FROM ${checkTable(table)}${whereSql} ORDER BY id${limit}`, params }
 }
 
@@ -151,14 +157,14 @@ export const transactionOn = (client: PoolClient, schema: string): ReadModelTran
       await run('SELECT pg_advisory_xact_lock(hashtext($1))', [`civic-ledger-rm:${schema}.${table}`])
       await run(`CREATE TABLE IF NOT EXISTS ${name} (id text COLLATE "C" PRIMARY KEY, body jsonb NOT NULL)`)
       for (const field of indexes) {
-        if (!FIELD.test(field))
-          throw new InvalidArgumentError('indexes', `${JSON.stringify(field)} is not a field name`)
+        checkFieldName(field, 'indexes')
         // Ending in the id, so a page of a find (`field = $1 AND id > $2 ORDER BY id LIMIT n`) is
         // read in order from the index, and never sorts every match.
         await run(`CREATE INDEX IF NOT EXISTS "${indexName(table, field)}" ON ${name} ((body -> '${field}'), id)`)
       }
     },
     dropTables: async (prefix) => {
+      checkTablePrefix(prefix)
       const tables = await run<{ tablename: string }>(
         'SELECT tablename FROM pg_tables WHERE schemaname = $1 AND left(tablename, $2) = $3',
         [schema, prefix.length, prefix],

@@ -27,7 +27,7 @@ import type {
   SqlHandle,
   SqlValue,
 } from '@civic-ledger/core'
-import { InvalidArgumentError } from '@civic-ledger/core'
+import { InvalidArgumentError, checkFieldName, checkFindLimit, checkTablePrefix } from '@civic-ledger/core'
 
 const TABLE = /^rm_[a-z0-9_]{1,120}$/
 
@@ -91,7 +91,7 @@ const findSql = (
   // type: `json_extract` gives true and false as 1 and 0, and an object or array as its text, so
   // the value alone would let 1 match true, or a string match an object written as that string.
   for (const [field, value] of where) {
-    const path = `'$.${field}'`
+    const path = `'$.${checkFieldName(field, 'where')}'`
     const extracted = `json_extract(body, ${path})`
     // SQL NULL: the field is JSON null, or absent.
     if (value === null) clauses.push(`${extracted} IS NULL`)
@@ -109,7 +109,8 @@ const findSql = (
     params.push(options.after)
   }
   const whereSql = clauses.length === 0 ? '' : ` WHERE ${clauses.join(' AND ')}`
-  const limit = options.limit === undefined ? '' : ` LIMIT ${options.limit}`
+  const count = checkFindLimit(options.limit)
+  const limit = count === undefined ? '' : ` LIMIT ${count}`
   return { sql: `SELECT id, body FROM "${table}"${whereSql} ORDER BY id${limit}`, params }
 }
 
@@ -190,12 +191,12 @@ export const writerTransaction = (db: Database): ReadModelTransaction => {
       checkTable(table)
       db.exec(`CREATE TABLE IF NOT EXISTS "${table}" (id TEXT NOT NULL UNIQUE, body TEXT NOT NULL)`)
       for (const field of indexes) {
-        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(field))
-          throw new InvalidArgumentError('indexes', `${JSON.stringify(field)} is not a field name`)
+        checkFieldName(field, 'indexes')
         db.exec(`CREATE INDEX IF NOT EXISTS "${table}__${field}" ON "${table}" (json_extract(body, '$.${field}'), id)`)
       }
     },
     dropTables: async (prefix) => {
+      checkTablePrefix(prefix)
       const tables = db
         .prepare<[number, string], { name: string }>(
           "SELECT name FROM sqlite_master WHERE type = 'table' AND substr(name, 1, ?) = ?",
