@@ -113,7 +113,7 @@ for (const store of stores) {
       await tx.sql.execute("INSERT INTO canary (id, note) VALUES (1, 'still here')")
     })
     const before = await snapshot(ledger)
-    t.is(JSON.parse(before).docs.length, 5)
+    t.is((JSON.parse(before) as { docs: unknown[] }).docs.length, 5)
     const table = `${tablePrefix(rosterProjection.name, rosterProjection.version)}roster`
 
     let attacks = 0
@@ -121,10 +121,10 @@ for (const store of stores) {
       // A host's query with a forged collection definition that "indexes" the hostile field.
       const forged = { name: 'roster', indexes: [field] } as unknown as typeof roster
       await refused(t, `query find on ${JSON.stringify(field)}`, () =>
-        ledger.projections.query(rosterProjection, forged).find({ [field]: 1 } as never),
+        ledger.projections.query(rosterProjection, forged).find({ [field]: 1 }),
       )
       await refused(t, `query entries on ${JSON.stringify(field)}`, () =>
-        ledger.projections.query(rosterProjection, forged).entries({ [field]: 'x' } as never),
+        ledger.projections.query(rosterProjection, forged).entries({ [field]: 'x' }),
       )
       // The storage port itself, as a tool or another store's code would call it.
       await refused(t, `findDocuments on ${JSON.stringify(field)}`, () =>
