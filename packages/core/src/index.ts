@@ -195,7 +195,13 @@ export { EVENT_ID_NAMESPACE, fixedClock, randomIds, sequentialIds, systemClock, 
 export type { Clock, IdGenerator } from './clock'
 export { Tokens } from './tokens'
 export type { Token } from './tokens'
-export { connectionScheme, memoryStoreProvider, openEventStore, registerStoreProvider } from './store-registry'
+export {
+  connectionScheme,
+  memoryStoreProvider,
+  openEventStore,
+  redactConnection,
+  registerStoreProvider,
+} from './store-registry'
 export type { StoreProvider } from './store-registry'
 export { createLedger } from './ledger'
 export type { Ledger, LedgerAudit, LedgerOptions, LedgerPrivacy } from './ledger'

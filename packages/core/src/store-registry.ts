@@ -28,6 +28,17 @@ export const registerStoreProvider = (provider: StoreProvider): void => {
   for (const scheme of provider.schemes) providers.set(scheme, provider)
 }
 
+/**
+ * A connection string as it may be shown in an error or a log: the password of `user:password@`
+ * and the value of every `password`, `pass`, `secret`, `token`, `key` or `sslkey` option (in a query
+ * string or a `key=value` list) become `***`. Errors name the store a caller meant, never its
+ * credentials.
+ */
+export const redactConnection = (connection: string): string =>
+  String(connection)
+    .replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:?#\s]*):[^/?#\s]*@/i, '$1:***@')
+    .replace(/([?&;\s]|^)((?:[a-z_]*pass(?:word)?|secret|token|api[_-]?key|sslkey|sslpassword)=)[^&;\s]*/gi, '$1$2***')
+
 /** The scheme of a connection string: `sqlite:./ledger.db` → `sqlite`. */
 export const connectionScheme = (connection: string): string | undefined =>
   /^([a-z][a-z0-9+.-]*):/i.exec(connection)?.[1]?.toLowerCase()
@@ -47,7 +58,7 @@ export const openEventStore = async (
   if (provider === undefined)
     throw new InvalidArgumentError(
       'store',
-      `no store is registered for ${JSON.stringify(connection)}; known schemes: ${[...local.keys()].sort().join(', ')} (import the store package that provides it)`,
+      `no store is registered for ${scheme === undefined ? 'a connection string without a scheme' : `the scheme ${scheme}:`}; known schemes: ${[...local.keys()].sort().join(', ')} (import the store package that provides it)`,
     )
   return provider.open(connection, deps)
 }

@@ -203,6 +203,9 @@ const isConnectionLost = (error: unknown): boolean => {
 /** A reader's pages, fetched one query at a time; `nextPage` returns `undefined` when done. */
 const paged = <A>(nextPage: () => Promise<ReadonlyArray<A> | undefined>): PagedIterable<A> => pagedIterable(nextPage)
 
+/** A connection string that does not parse is not repeated: where its password is cannot be known. */
+const NOT_A_URL = 'the connection string is not a postgres:// URL (postgres://user:password@host:port/database)'
+
 /** Splits `?schema=` off a connection string; `pg` does not know it. */
 export const parsePostgresConnection = (
   connection: string,
@@ -211,10 +214,9 @@ export const parsePostgresConnection = (
   try {
     url = new URL(connection)
   } catch {
-    throw new InvalidArgumentError('store', `${JSON.stringify(connection)} is not a postgres:// URL`)
+    throw new InvalidArgumentError('store', NOT_A_URL)
   }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
-    throw new InvalidArgumentError('store', `${JSON.stringify(connection)} is not a postgres:// URL`)
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new InvalidArgumentError('store', NOT_A_URL)
   const schema = url.searchParams.get('schema')
   url.searchParams.delete('schema')
   return schema === null ? { connectionString: url.toString() } : { connectionString: url.toString(), schema }
@@ -237,6 +239,16 @@ const openError = (error: unknown, where: string): PostgresLedgerError => {
   )
 }
 
+/** The host a connection string names, for messages; never its credentials. */
+const hostOf = (connectionString: unknown): string => {
+  try {
+    return new URL(String(connectionString)).host
+  } catch {
+    // Node's URL error keeps the whole input: not a thing to hand on as a cause.
+    throw new PostgresLedgerError('invalid-options', NOT_A_URL)
+  }
+}
+
 /**
  * Opens a ledger in a PostgreSQL schema, creating or migrating the schema. Refuses, with a
  * `PostgresLedgerError` naming the problem: wrong credentials, a missing database, a schema written
@@ -249,7 +261,7 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions)
       'invalid-options',
       `schema ${JSON.stringify(schema)} must be lower-case letters, digits and _, starting with a letter or _`,
     )
-  const where = `${new URL(options.connectionString).host}/${schema}`
+  const where = `${hostOf(options.connectionString)}/${schema}`
   const pool = new pg.Pool({
     connectionString: options.connectionString,
     max: options.poolSize ?? 10,

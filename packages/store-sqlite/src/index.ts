@@ -2,7 +2,7 @@
  * `@civic-ledger/store-sqlite`: the embedded default store. Importing the package registers the
  * `sqlite:` scheme, so `createLedger({ store: 'sqlite:./ledger.db' })` opens a ledger file.
  */
-import { InvalidArgumentError, registerStoreProvider } from '@civic-ledger/core'
+import { InvalidArgumentError, redactConnection, registerStoreProvider } from '@civic-ledger/core'
 import type { StoreProvider } from '@civic-ledger/core'
 import { openSqliteEventStore } from './sqlite-store'
 import type { SqliteEventStoreOptions } from './sqlite-store'
@@ -20,11 +20,15 @@ export const parseSqliteConnection = (connection: string): Pick<SqliteEventStore
   const match = /^sqlite:(?:\/\/)?([^?]+)(?:\?(.*))?$/i.exec(connection)
   const path = match?.[1]
   if (path === undefined || path.length === 0)
-    throw new InvalidArgumentError('store', `${JSON.stringify(connection)} is not sqlite:<path>`)
+    throw new InvalidArgumentError('store', `${JSON.stringify(redactConnection(connection))} is not sqlite:<path>`)
   const params = new URLSearchParams(match?.[2] ?? '')
   const synchronous = params.get('synchronous')?.toUpperCase()
   for (const key of params.keys())
-    if (key !== 'synchronous') throw new InvalidArgumentError('store', `unknown option ${key} in ${connection}`)
+    if (key !== 'synchronous')
+      throw new InvalidArgumentError(
+        'store',
+        `unknown option ${JSON.stringify(key)} in ${JSON.stringify(redactConnection(connection))} (known: synchronous)`,
+      )
   if (synchronous !== undefined && synchronous !== 'FULL' && synchronous !== 'NORMAL')
     throw new InvalidArgumentError('store', `synchronous must be full or normal, got ${synchronous.toLowerCase()}`)
   return synchronous === undefined ? { path } : { path, synchronous }

@@ -6,7 +6,7 @@
 import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { Database } from 'better-sqlite3'
-import { GENESIS_HASH, canonicalJson, chainHash } from '@civic-ledger/core'
+import { GENESIS_HASH, InvalidArgumentError, canonicalJson, chainHash } from '@civic-ledger/core'
 
 // --- model ---
 
@@ -192,6 +192,15 @@ const SQLITE_HEADER = 'SQLite format 3\u0000'
  * database), a read-only file, or a non-empty file that is not SQLite.
  */
 export const checkLedgerPath = (path: string): void => {
+  if (typeof path !== 'string' || path.length === 0)
+    throw new InvalidArgumentError('path', 'a ledger file path is required, e.g. ./var/ledger.db')
+  // SQLite's C API ends the name at a NUL: `victim.db\0.other.db` would open victim.db.
+  if (path.includes('\0')) throw new InvalidArgumentError('path', 'a ledger file path cannot hold a NUL character')
+  if (path === ':memory:' || /^file:/i.test(path))
+    throw new InvalidArgumentError(
+      'path',
+      `${JSON.stringify(path)} is not a file path: the store's connections would each see a database of their own (use memory: for a ledger in memory)`,
+    )
   const file = resolve(path)
   const dir = dirname(file)
   if (!existsSync(dir)) throw new LedgerFileError('cannot-open', file, `the directory ${dir} does not exist`)
