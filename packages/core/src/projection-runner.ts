@@ -556,7 +556,9 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
   /** Parks a failing event and moves the checkpoint past it. */
   const park = async (worker: Worker, event: RecordedEvent, error: unknown): Promise<number> => {
     const parked = await storage.transaction(async (tx) => {
-      const checkpoint = await claim(tx, worker, event.position - 1)
+      // Every event between the checkpoint and this one is of a type the projection does not
+      // handle (those it handles were committed before it got here), so park from the checkpoint.
+      const checkpoint = await claim(tx, worker, worker.position)
       await tx.park(parkedRecord(worker, event, messageOf(error)))
       await tx.saveCheckpoint({ ...checkpoint, position: event.position, updatedAt: now() })
       return (await tx.parked(worker.projection.name, worker.projection.version)).length

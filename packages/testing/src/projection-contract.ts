@@ -475,6 +475,43 @@ const cases: ProjectionContractCase[] = [
     },
   },
   {
+    title: 'dead-letter parks an event that follows events it does not handle, logs it once and goes on',
+    run: async ({ store }) => {
+      // Position 1 is of a type the projection does not handle, and the first one it handles fails.
+      await store.appendToStream('grants.notes-1', [noted()], { expectedRevision: 'noStream' })
+      await store.appendToStream('grants.application-1', [award(1, 'fund-a')], { expectedRevision: 'noStream' })
+      await store.appendToStream('grants.notes-1', [noted()], { expectedRevision: 0 })
+      await appendAwards(store, 2, 2)
+      for (const onFailure of [
+        { kind: 'dead-letter' },
+        { kind: 'retry', maxAttempts: 2, initialDelayMs: 1, then: 'dead-letter' },
+      ] as const) {
+        let calls = 0
+        const logger = quietLogger()
+        const name = `parks-${onFailure.kind}`
+        const runner = await running(
+          store,
+          [grantsProjection({ name, onFailure, fail: (d) => d.applicationId === 'app-1' && ++calls > 0 })],
+          { logger },
+        )
+        try {
+          await runner.waitUntilCaughtUp({ timeoutMs: 10_000 })
+          assert.deepEqual(
+            (await runner.parked(name)).map((p) => p.position),
+            [2],
+          )
+          assert.equal(runner.status(name).position, 4)
+          assert.equal(runner.status(name).parked, 1)
+          assert.equal((await runner.query(name, totals).get('fund-a'))?.applied, 1, `${name} applied app-2`)
+          assert.equal(calls, onFailure.kind === 'retry' ? 2 : 1, `${name} tried app-1 ${calls} times`)
+          assert.equal(logger.lines.length, onFailure.kind === 'retry' ? 2 : 1, logger.lines.join('\n'))
+        } finally {
+          await runner.stop()
+        }
+      }
+    },
+  },
+  {
     title: 'a projection that throws on one event type: halt stops there; dead-letter parks only that type',
     run: async ({ store }) => {
       await appendAwards(store, 1, 3)
