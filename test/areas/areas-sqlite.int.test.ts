@@ -40,7 +40,7 @@ test('the reference data and a six-district scheme load into a SQLite ledger; re
   const ledger = await open()
   await importReferenceData(ledger, { ...officer })
   await publishModelledScheme(ledger, officer, steward)
-  const head = await ledger.store.headPosition()
+  const head = await ledger.events.headPosition()
 
   const again = await ledger.execute(geographyReleases, lsoa2021Ward2025Release(), { actor: officer })()
   t.true(isLeft(again) && again.left._tag === 'Rejected' && again.left.code === 'release-exists')
@@ -59,7 +59,7 @@ test('the reference data and a six-district scheme load into a SQLite ledger; re
     { actor: officer },
   )()
   t.true(isLeft(forbidden) && forbidden.left._tag === 'Forbidden')
-  t.is(await ledger.store.headPosition(), head, 'nothing was written by the refused commands')
+  t.is(await ledger.events.headPosition(), head, 'nothing was written by the refused commands')
   await ledger.close()
 
   // Reopened, the read models are still there and answer.

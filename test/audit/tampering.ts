@@ -7,7 +7,7 @@
 import { generateKeyPairSync } from 'node:crypto'
 import type { ExecutionContext } from 'ava'
 import * as E from 'fp-ts/Either'
-import type { EventMetadata, EventStore, Seal, StoredEvent, VerifyFailure, VerifyProblem } from '@civic-ledger/core'
+import type { EventStore, Seal, StoredEvent, VerifyFailure, VerifyProblem } from '@civic-ledger/core'
 import { GENESIS_HASH, allowAll, chainHash, createLedger, parseSealFile, verifyLedger } from '@civic-ledger/core'
 import { applyCommand, applicants } from '@civic-ledger/testing'
 
@@ -73,7 +73,9 @@ const build = async (
     if (E.isLeft(applied)) throw new Error(applied.left.message)
     if (n % 2 === 1) await logHours(store, n)
   }
-  const sealed = await ledger.audit.seal({ actor: actor as EventMetadata['actor'], signingKey })
+  const sealing = await ledger.audit.seal({ actor }, { signingKey })
+  if (E.isLeft(sealing)) throw new Error(sealing.left.message)
+  const sealed = sealing.right
   for (let n = 17; n <= 24; n++) {
     const applied = await ledger.execute(applicants, applyCommand(n), { actor })()
     if (E.isLeft(applied)) throw new Error(applied.left.message)

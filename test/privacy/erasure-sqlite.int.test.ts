@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import test from 'ava'
 import * as E from 'fp-ts/Either'
-import { allowAll, createLedger, createPrivacy, loadAggregate } from '@civic-ledger/core'
+import { allowAll, createLedger, loadAggregate } from '@civic-ledger/core'
 import { applicantSecrets, applicants, applyCommand, roster, rosterProjection } from '@civic-ledger/testing'
 import { sqliteStoreProvider } from '@civic-ledger/store-sqlite'
 
@@ -44,7 +44,10 @@ test('an erased volunteer leaves no plaintext in the database, WAL or shm files,
   t.true(found(dir, target.name).length > 0, 'before erasure the name is in the read model')
   t.deepEqual(found(dir, target.email), [], 'the events themselves hold only ciphertext')
 
-  t.deepEqual(await ledger.privacy.erase('v-7', 'the volunteer asked', { actor }), E.right({ recorded: true }))
+  t.deepEqual(
+    await ledger.privacy.erase('v-7', 'the volunteer asked', { actor }),
+    E.right({ recorded: true, complete: true, waitingFor: [] }),
+  )
   for (const [field, text] of Object.entries(target))
     t.deepEqual(found(dir, text), [], `no file holds the erased volunteer's ${field}`)
   t.true(found(dir, other.name).length > 0, 'another volunteer is untouched')
@@ -54,12 +57,15 @@ test('an erased volunteer leaves no plaintext in the database, WAL or shm files,
   })
   t.is(await ledger.projections.query(rosterProjection, roster).get('v-7'), undefined)
 
-  const loaded = await loadAggregate(ledger.store, applicants, 'volunteers.applicant-v-7', {
-    privacy: createPrivacy(ledger.privacy.keys),
+  const loaded = await loadAggregate(ledger.events, applicants, 'volunteers.applicant-v-7', {
+    privacy: ledger.privacy,
   })
   t.true(E.isRight(loaded) && E.isRight(loaded) && loaded.right.state.name !== undefined)
   if (E.isRight(loaded)) t.deepEqual(loaded.right.state.name, { _tag: 'Erased', subject: 'v-7' })
-  t.deepEqual(await ledger.privacy.erase('v-7', 'asked twice', { actor }), E.right({ recorded: false }))
+  t.deepEqual(
+    await ledger.privacy.erase('v-7', 'asked twice', { actor }),
+    E.right({ recorded: false, complete: true, waitingFor: [] }),
+  )
   const again = await ledger.execute(applicants, applyCommand(7), { actor })()
   t.true(E.isLeft(again) && again.left._tag === 'Rejected' && again.left.code === 'subject-erased')
   await ledger.close()

@@ -72,7 +72,10 @@ const erasureCase = async (
 ): Promise<void> => {
   for (let n = 1; n <= 12; n++) await enrol(ledger, n)
   await ledger.projections.waitUntilCaughtUp()
-  t.deepEqual(await ledger.privacy.erase('v-3', 'the volunteer asked', context), E.right({ recorded: true }))
+  t.deepEqual(
+    await ledger.privacy.erase('v-3', 'the volunteer asked', context),
+    E.right({ recorded: true, complete: true, waitingFor: [] }),
+  )
   for (const [field, text] of Object.entries(secrets(3))) t.deepEqual(await scan(text), [], `no trace of the ${field}`)
   const loaded = await ledger.execute(
     volunteers,
@@ -86,7 +89,10 @@ const erasureCase = async (
     context,
   )()
   t.true(E.isRight(other) && other.right.state.dateOfBirth === secrets(4).dateOfBirth, 'another volunteer is untouched')
-  t.deepEqual(await ledger.privacy.erase('v-3', 'again', context), E.right({ recorded: false }))
+  t.deepEqual(
+    await ledger.privacy.erase('v-3', 'again', context),
+    E.right({ recorded: false, complete: true, waitingFor: [] }),
+  )
 }
 
 test.serial('volunteers on SQLite: nothing of an erased volunteer remains in any file', async (t) => {

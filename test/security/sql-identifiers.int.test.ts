@@ -86,7 +86,7 @@ const stores: ReadonlyArray<Store> = [
 /** Everything the attacks must leave as it was: the read model and, on SQL stores, a canary table. */
 const snapshot = async (ledger: Ledger): Promise<string> => {
   const docs = await ledger.projections.query(rosterProjection, roster).entries()
-  const canary = await ledger.projections.storage.read(async (r) =>
+  const canary = await ledger.trusted.readModels.read(async (r) =>
     r.sql === undefined ? [] : r.sql.query('SELECT id, note FROM canary ORDER BY id'),
   )
   return JSON.stringify({ docs, canary })
@@ -107,7 +107,7 @@ for (const store of stores) {
     const ledger = await store.open(t)
     t.teardown(() => ledger.close())
     await seed(t, ledger)
-    await ledger.projections.storage.transaction(async (tx) => {
+    await ledger.trusted.readModels.transaction(async (tx) => {
       if (tx.sql === undefined) return
       await tx.sql.execute('CREATE TABLE canary (id integer PRIMARY KEY, note text)')
       await tx.sql.execute("INSERT INTO canary (id, note) VALUES (1, 'still here')")
@@ -128,10 +128,10 @@ for (const store of stores) {
       )
       // The storage port itself, as a tool or another store's code would call it.
       await refused(t, `findDocuments on ${JSON.stringify(field)}`, () =>
-        ledger.projections.storage.read((r) => r.findDocuments(table, [[field, 1]], {})),
+        ledger.trusted.readModels.read((r) => r.findDocuments(table, [[field, 1]], {})),
       )
       await refused(t, `ensureCollection indexing ${JSON.stringify(field)}`, () =>
-        ledger.projections.storage.transaction((tx) => tx.ensureCollection(table, [field])),
+        ledger.trusted.readModels.transaction((tx) => tx.ensureCollection(table, [field])),
       )
       attacks += 4
     }
@@ -144,13 +144,13 @@ for (const store of stores) {
     }
     for (const prefix of ['rm_', 'rm_roster', '', 'rm_roster_v1__roster" --', 'canary']) {
       await refused(t, `dropTables(${JSON.stringify(prefix)})`, () =>
-        ledger.projections.storage.transaction((tx) => tx.dropTables(prefix)),
+        ledger.trusted.readModels.transaction((tx) => tx.dropTables(prefix)),
       )
       attacks += 1
     }
     for (const limit of ['1; DROP TABLE canary', -1, 1.5, Number.NaN, '10']) {
       await refused(t, `limit ${JSON.stringify(limit)}`, () =>
-        ledger.projections.storage.read((r) => r.findDocuments(table, [], { limit: limit as number })),
+        ledger.trusted.readModels.read((r) => r.findDocuments(table, [], { limit: limit as number })),
       )
       attacks += 1
     }

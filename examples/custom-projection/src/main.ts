@@ -72,10 +72,10 @@ export const main = async (log: (line: string) => void = console.log): Promise<v
     plugins: [join(__dirname, 'projection.js')],
   })
   for (const award of awards)
-    await first.store.appendToStream(`grants.grant-${award.grantId}`, [event(GrantAwarded.type, award)], {
+    await first.trusted.store.appendToStream(`grants.grant-${award.grantId}`, [event(GrantAwarded.type, award)], {
       expectedRevision: 'noStream',
     })
-  await first.store.appendToStream(
+  await first.trusted.store.appendToStream(
     'grants.grant-cf1-E05011268-1',
     [event(GrantWithdrawn.type, { grantId: 'cf1-E05011268-1', reason: 'the group merged with another' })],
     { expectedRevision: 0 },

@@ -78,7 +78,7 @@ export const main = async (log: (line: string) => void = console.log): Promise<v
   }
   log('')
   log(`the stream grants.application-${id} in ${LEDGER}:`)
-  for await (const event of ledger.store.readStream(`grants.application-${id}`)) {
+  for await (const event of ledger.events.readStream(`grants.application-${id}`)) {
     log(
       `  #${event.revision} @${event.position} ${event.type} v${event.schemaVersion} by ${event.metadata.actor.role} ${JSON.stringify(event.data)}`,
     )

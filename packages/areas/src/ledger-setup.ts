@@ -94,7 +94,7 @@ export const publishModelledScheme = async (
 ): Promise<void> => {
   const lsoas = lsoa2021Centroids()
   const referenceId = '06H-2024-03'
-  const loaded = await loadAggregate(ledger.store, pcnReferences, `areas.pcn-reference-${referenceId}`)
+  const loaded = await loadAggregate(ledger.events, pcnReferences, `areas.pcn-reference-${referenceId}`)
   if (isLeft(loaded)) throw loaded.left
   const run = assignmentFromExtract(readFileSync(join(DATA_DIR, MODELLED_EXTRACT_FILE), 'utf8'), {
     schemeId,

@@ -9,6 +9,6 @@ import { describeErrors } from '@civic-ledger/core'
 /** Decodes `input` with `codec`, throwing with the codec's own messages if it does not decode. */
 export const decoded = <A>(codec: t.Decoder<unknown, A>, input: unknown): A => {
   const result = codec.decode(input)
-  if (isLeft(result)) throw new Error(describeErrors(result.left).join('; '))
+  if (isLeft(result)) throw new Error(describeErrors(result.left, 'shown').join('; '))
   return result.right
 }

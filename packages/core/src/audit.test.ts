@@ -14,7 +14,7 @@ import { defineEvent, eventCatalog } from './event'
 import { createLedger } from './ledger'
 import { allowAll } from './policy'
 import type { Erased } from './privacy'
-import { createPrivacy, personal } from './privacy'
+import { personal } from './privacy'
 
 const HoursRecorded = defineEvent({
   type: 'volunteers.HoursRecorded',
@@ -69,9 +69,9 @@ const scenario = async () => {
 
 test('an aggregate as of a position, a recorded time, and a business time', async (t) => {
   const ledger = await scenario()
-  const privacy = createPrivacy(ledger.privacy.keys)
+  const privacy = ledger.privacy
   const at = async (asOf: Parameters<typeof loadAggregateAsOf>[3]) => {
-    const r = await loadAggregateAsOf(ledger.store, sheets, 'volunteers.sheet-v-1', asOf, { privacy })
+    const r = await loadAggregateAsOf(ledger.events, sheets, 'volunteers.sheet-v-1', asOf, { privacy })
     if (E.isLeft(r)) throw r.left
     return r.right
   }
@@ -86,8 +86,8 @@ test('an aggregate as of a position, a recorded time, and a business time', asyn
 
 test('a stream’s history says who, when and why, and what each event changed', async (t) => {
   const ledger = await scenario()
-  const history = await streamHistory(ledger.store, sheets, 'volunteers.sheet-v-1', {
-    privacy: createPrivacy(ledger.privacy.keys),
+  const history = await streamHistory(ledger.events, sheets, 'volunteers.sheet-v-1', {
+    privacy: ledger.privacy,
   })
   if (E.isLeft(history)) return t.fail(history.left.message)
   t.is(history.right.length, 3)
@@ -110,7 +110,7 @@ test('a stream’s history says who, when and why, and what each event changed',
 
 test('without the keys, history shows personal fields as not disclosed', async (t) => {
   const ledger = await scenario()
-  const history = await streamHistory(ledger.store, sheets, 'volunteers.sheet-v-1')
+  const history = await streamHistory(ledger.events, sheets, 'volunteers.sheet-v-1')
   if (E.isLeft(history)) return t.fail(history.left.message)
   t.deepEqual(history.right[0]?.after.lastNote, { _tag: 'Erased', subject: 'v-1' })
   t.is(history.right[0]?.after.total, 2)
@@ -119,7 +119,7 @@ test('without the keys, history shows personal fields as not disclosed', async (
 
 test('a correlation id’s events across streams, in position order', async (t) => {
   const ledger = await scenario()
-  const events = await correlationHistory(ledger.store, '22222222-2222-4222-8222-222222222222')
+  const events = await correlationHistory(ledger.events, '22222222-2222-4222-8222-222222222222')
   t.deepEqual(
     events.map((e) => [e.position, e.streamId]),
     [

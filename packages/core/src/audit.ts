@@ -13,7 +13,7 @@ import type { Aggregate, Command } from './decider'
 import type { RecordedEvent } from './envelope'
 import { CorruptEventError } from './errors'
 import type { DomainEvent } from './event'
-import type { EventStore } from './event-store'
+import type { EventLog } from './event-store'
 import type { EventMetadata } from './metadata'
 import type { KeyStore, Privacy } from './privacy'
 import { createPrivacy } from './privacy'
@@ -34,11 +34,12 @@ const notDisclosed: KeyStore = {
   isErased: async () => true,
 }
 
-const opener = (privacy: Privacy | undefined): Privacy => privacy ?? createPrivacy(notDisclosed)
+const opener = (privacy: Pick<Privacy, 'open'> | undefined): Pick<Privacy, 'open'> =>
+  privacy ?? createPrivacy(notDisclosed)
 
 const decodeWith = async <C extends Command, E2 extends DomainEvent, S>(
   aggregate: Aggregate<C, E2, S>,
-  privacy: Privacy,
+  privacy: Pick<Privacy, 'open'>,
   stored: RecordedEvent,
 ): Promise<E.Either<CorruptEventError, E2>> => {
   let opened: RecordedEvent
@@ -56,11 +57,11 @@ const decodeWith = async <C extends Command, E2 extends DomainEvent, S>(
 
 /** Loads an aggregate as it stood at `asOf`. A stored event that does not decode is named, never skipped. */
 export const loadAggregateAsOf = async <C extends Command, E2 extends DomainEvent, S>(
-  store: EventStore,
+  store: EventLog,
   aggregate: Aggregate<C, E2, S>,
   streamId: string,
   asOf: AsOf,
-  options: { readonly privacy?: Privacy } = {},
+  options: { readonly privacy?: Pick<Privacy, 'open'> } = {},
 ): Promise<E.Either<CorruptEventError, LoadedAggregate<S> & { readonly events: number }>> => {
   const privacy = opener(options.privacy)
   let state = aggregate.decider.initialState
@@ -125,10 +126,10 @@ export interface HistoryEntry<S> {
 
 /** Every event of one stream with who did it, when, why, and the state change it made. */
 export const streamHistory = async <C extends Command, E2 extends DomainEvent, S>(
-  store: EventStore,
+  store: EventLog,
   aggregate: Aggregate<C, E2, S>,
   streamId: string,
-  options: { readonly privacy?: Privacy } = {},
+  options: { readonly privacy?: Pick<Privacy, 'open'> } = {},
 ): Promise<E.Either<CorruptEventError, ReadonlyArray<HistoryEntry<S>>>> => {
   const privacy = opener(options.privacy)
   const entries: Array<HistoryEntry<S>> = []
@@ -161,7 +162,7 @@ export const streamHistory = async <C extends Command, E2 extends DomainEvent, S
  * (personal fields still encrypted). Reads the whole log, a page at a time.
  */
 export const correlationHistory = async (
-  store: EventStore,
+  store: EventLog,
   correlationId: string,
 ): Promise<ReadonlyArray<RecordedEvent>> => {
   const found: RecordedEvent[] = []

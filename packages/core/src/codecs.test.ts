@@ -21,7 +21,14 @@ import {
   isUuid,
 } from './codecs'
 
+/** Problems with the values quoted, as for input that holds nothing personal. */
 const problems = (codec: io.Decoder<unknown, unknown>, value: unknown): ReadonlyArray<string> => {
+  const decoded = codec.decode(value)
+  return E.isLeft(decoded) ? describeErrors(decoded.left, 'shown') : []
+}
+
+/** Problems as errors give them by default: each value described by its kind, never quoted. */
+const withheld = (codec: io.Decoder<unknown, unknown>, value: unknown): ReadonlyArray<string> => {
   const decoded = codec.decode(value)
   return E.isLeft(decoded) ? describeErrors(decoded.left) : []
 }
@@ -234,6 +241,33 @@ test('AreaRef needs a code, a type and a vintage', (t) => {
 })
 
 // --- describeErrors ---
+
+test('describeErrors by default describes what a value was, never what it said', (t) => {
+  const Person = io.type({ name: NonEmptyString, dateOfBirth: IsoDate, amount: Money, tags: io.array(NonEmptyString) })
+  const lines = withheld(Person, {
+    name: '   ',
+    dateOfBirth: '17/05/1990 Alice',
+    amount: { amount: -12.5, currency: 'gbp' },
+    tags: [''],
+  })
+  t.deepEqual([...lines].sort(), [
+    'amount.amount: expected Pence, got a negative fraction',
+    'amount.currency: expected CurrencyCode, got a string of 3 characters',
+    'dateOfBirth: expected IsoDate, got a string of 16 characters',
+    'name: expected NonEmptyString, got a string of 3 characters',
+    'tags.0: expected NonEmptyString, got ""',
+  ])
+  t.deepEqual(withheld(Money, { amount: Number.NaN, currency: 'GBP' }), ['amount: expected Pence, got NaN'])
+  t.deepEqual(withheld(Money, { amount: 7, currency: 'GBP' }).length, 0)
+  t.deepEqual(withheld(Money, null), ['(root): expected Money, got null'])
+  const Even = new io.Type<number, number, unknown>(
+    'Even',
+    (u): u is number => typeof u === 'number' && u % 2 === 0,
+    (u, c) => (typeof u === 'number' && u % 2 === 0 ? io.success(u) : io.failure(u, c, `${String(u)} is odd`)),
+    (n) => n,
+  )
+  t.deepEqual(withheld(Even, 3), ['(root): expected Even, got a whole number'], 'a codec’s own message may quote it')
+})
 
 test('describeErrors names the path of a nested field, the rule and the value', (t) => {
   const Award = io.type({ applicationId: Uuid, amount: Money })

@@ -171,6 +171,30 @@ const describeValue = (value: unknown): string => {
   return `a ${typeof value}`
 }
 
+/**
+ * What a value was, without what it said: its kind, a string's length, a number's sign and
+ * whether it was whole. Enough to see why it was refused; nothing a person could be known by.
+ */
+const describeKind = (value: unknown): string => {
+  if (value === undefined || value === null || typeof value === 'boolean') return String(value)
+  if (typeof value === 'string')
+    return value.length === 0 ? '""' : `a string of ${value.length} character${value.length === 1 ? '' : 's'}`
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) return String(value)
+    return `${value < 0 ? 'a negative ' : 'a '}${Number.isInteger(value) ? 'whole number' : 'fraction'}`
+  }
+  if (Array.isArray(value)) return `an array of ${value.length}`
+  return `a ${typeof value}`
+}
+
+/**
+ * Whether an error's text may quote the values it refused. `withheld` (the default) describes
+ * each value by its kind only: errors reach logs, statuses and parked records, and a value may be
+ * a person's (a decrypted personal field, a date of birth in a command). `shown` quotes values
+ * (strings cut at 60 characters), for input known to hold nothing personal: a seal, metadata.
+ */
+export type ErrorValues = 'withheld' | 'shown'
+
 /** Sees through wrappers that validate with their inner codec's context (readonly, exact, refinements). */
 const unwrap = (codec: t.Decoder<unknown, unknown> | undefined): t.Decoder<unknown, unknown> | undefined => {
   let current = codec
@@ -181,9 +205,11 @@ const unwrap = (codec: t.Decoder<unknown, unknown> | undefined): t.Decoder<unkno
 
 /**
  * Turns io-ts validation errors into one line per problem, each naming the field's path, the type
- * it should have had and the value it had: `amount.amount: expected Pence, got -5`.
+ * it should have had and what it had: `amount.amount: expected Pence, got a negative whole number`
+ * (or, with `shown`, `got -5`).
  */
-export const describeErrors = (errors: t.Errors): ReadonlyArray<string> => {
+export const describeErrors = (errors: t.Errors, values: ErrorValues = 'withheld'): ReadonlyArray<string> => {
+  const describe = values === 'shown' ? describeValue : describeKind
   const lines = errors.map((error) => {
     // Union and intersection members appear in the path as their index: leave them out.
     const keys = error.context
@@ -194,7 +220,9 @@ export const describeErrors = (errors: t.Errors): ReadonlyArray<string> => {
       .map((entry) => entry.key)
     const path = keys.length === 0 ? '(root)' : keys.join('.')
     const expected = error.context[error.context.length - 1]?.type.name ?? 'unknown'
-    return error.message ?? `${path}: expected ${expected}, got ${describeValue(error.value)}`
+    // A codec's own message may quote the value: it is used only where values may be shown.
+    const own = values === 'shown' ? error.message : undefined
+    return own ?? `${path}: expected ${expected}, got ${describe(error.value)}`
   })
   return [...new Set(lines)]
 }

@@ -286,8 +286,8 @@ test('a command that does not decode is InvalidCommand naming each field, and no
     await handle({ ...start, applicationId: 'APP-1', amount: { amount: -5, currency: 'GBP' } }, { actor: applicant })(),
   )
   if (error._tag !== 'InvalidCommand') return t.fail(`expected InvalidCommand, got ${error._tag}`)
-  t.true(error.problems.includes('command applicationId: expected Uuid, got "APP-1"'), error.message)
-  t.true(error.problems.includes('command amount.amount: expected Pence, got -5'), error.message)
+  t.true(error.problems.includes('command applicationId: expected Uuid, got a string of 5 characters'), error.message)
+  t.true(error.problems.includes('command amount.amount: expected Pence, got a negative whole number'), error.message)
   t.regex(error.message, /^invalid command: /)
   t.is(await store.headPosition(), 0)
   t.is(grants.decisions(), 0, 'decide never saw it')
@@ -321,7 +321,7 @@ test('a context with a malformed commandId or occurredAt is InvalidCommand namin
   const { store, handle } = setup()
   const badId = leftOf(await handle(start, { actor: applicant, commandId: 'retry-1' })())
   t.is(badId._tag, 'InvalidCommand')
-  t.regex(badId.message, /commandId: expected Uuid, got "retry-1"/)
+  t.regex(badId.message, /commandId: expected Uuid, got a string of 7 characters/)
   const badTime = leftOf(await handle(start, { actor: applicant, occurredAt: '2026-02-30T09:00:00Z' })())
   t.regex(badTime.message, /occurredAt: expected IsoDateTime/)
   t.is(await store.headPosition(), 0)
@@ -502,6 +502,7 @@ test('the policy is asked with the actor, the tenant, the command and the curren
     command: 'SubmitApplication',
     streamId: STREAM,
     state: { status: 'started', applicant: 'Fenland Food Bank', amount: start.amount },
+    input: submit,
   })
 })
 

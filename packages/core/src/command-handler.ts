@@ -27,7 +27,7 @@ import {
   rejected,
 } from './errors'
 import type { DomainEvent } from './event'
-import type { AppendResult, EventStore } from './event-store'
+import type { AppendResult, EventLog, EventStore } from './event-store'
 import { Actor } from './metadata'
 import type { EventMetadata } from './metadata'
 import type { Policy } from './policy'
@@ -108,10 +108,10 @@ export interface LoadedAggregate<S> {
  * skipped. A snapshot that does not decode, or is of another version, is ignored.
  */
 export const loadAggregate = async <C extends Command, E extends DomainEvent, S>(
-  store: EventStore,
+  store: EventLog,
   aggregate: Aggregate<C, E, S>,
   stream: string,
-  options: { readonly until?: number; readonly privacy?: Privacy } = {},
+  options: { readonly until?: number; readonly privacy?: Pick<Privacy, 'open'> } = {},
 ): Promise<E.Either<CorruptEventError, LoadedAggregate<S>>> => {
   let state = aggregate.decider.initialState
   let revision = -1
@@ -275,6 +275,7 @@ export const createCommandHandler =
           command: command.type,
           streamId: stream,
           state,
+          input: command,
         })
         if (!decision.allowed) return E.left(forbidden(decision.reason))
 

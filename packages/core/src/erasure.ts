@@ -9,8 +9,10 @@ import { IsoDate, NonEmptyString, addMonths } from './codecs'
 import type { EventsOf } from './event'
 import { defineEvent, eventCatalog } from './event'
 import { accept, defineAggregate, reject } from './decider'
-import { defineProjection } from './projection'
+import { defineProjection, transactionOf } from './projection'
 import { defineCollection } from './read-model'
+import type { KeyStore } from './privacy'
+import { subjectKey } from './privacy'
 
 export const Exemption = t.keyof(
   { 'legal-obligation': null, 'public-task': null, 'legal-claims': null, statistics: null },
@@ -19,6 +21,29 @@ export const Exemption = t.keyof(
 export type Exemption = t.TypeOf<typeof Exemption>
 
 const Subject = NonEmptyString
+/** A part of a subject keyed on its own, as `<field>=<id>` (see `subjectPartOf`). */
+const Part = NonEmptyString
+
+/** The part of a subject that an event definition's `subjectPart` field names: `checkId=c1`. */
+export const subjectPartOf = (field: string, id: string): string => `${field}=${id}`
+
+/** Characters a stream id's instance part may hold; anything else is written `~XX` (UTF-8 bytes). */
+const STREAM_SAFE = /^[A-Za-z0-9][A-Za-z0-9._:-]*$/
+
+/**
+ * The instance id of a subject's erasure stream: the key name itself when a stream id can hold it,
+ * else `0~` and the name with every other byte escaped (`v-1/checkId=c1` →
+ * `0~v-1~2FcheckId~3Dc1`). Plain names hold no `~`, so the two forms never meet.
+ */
+export const erasureStreamKey = (key: string): string =>
+  STREAM_SAFE.test(key)
+    ? key
+    : `0~${[...Buffer.from(key, 'utf8')]
+        .map((byte) => {
+          const c = String.fromCharCode(byte)
+          return /[A-Za-z0-9._:-]/.test(c) ? c : `~${byte.toString(16).toUpperCase().padStart(2, '0')}`
+        })
+        .join('')}`
 
 export const ErasureRequested = defineEvent({
   type: 'privacy.ErasureRequested',
@@ -28,9 +53,13 @@ export const ErasureRefused = defineEvent({
   type: 'privacy.ErasureRefused',
   codec: t.readonly(t.type({ subject: Subject, exemption: Exemption, explanation: NonEmptyString })),
 })
+/**
+ * A subject's key was erased, or, with `part`, the key of one part of them (a DBS certificate's
+ * details) while the subject stays. Projections' `erase` hooks run for whole subjects only.
+ */
 export const SubjectErased = defineEvent({
   type: 'privacy.SubjectErased',
-  codec: t.readonly(t.type({ subject: Subject, reason: NonEmptyString })),
+  codec: t.readonly(t.intersection([t.type({ subject: Subject, reason: NonEmptyString }), t.partial({ part: Part })])),
 })
 
 const definitions = [ErasureRequested, ErasureRefused, SubjectErased] as const
@@ -42,7 +71,12 @@ export const ErasureCommand = t.union([
   t.readonly(
     t.type({ type: t.literal('RefuseErasure'), subject: Subject, exemption: Exemption, explanation: NonEmptyString }),
   ),
-  t.readonly(t.type({ type: t.literal('EraseSubject'), subject: Subject, reason: NonEmptyString })),
+  t.readonly(
+    t.intersection([
+      t.type({ type: t.literal('EraseSubject'), subject: Subject, reason: NonEmptyString }),
+      t.partial({ part: Part }),
+    ]),
+  ),
 ])
 export type ErasureCommand = t.TypeOf<typeof ErasureCommand>
 
@@ -50,13 +84,17 @@ export interface ErasureState {
   readonly status: 'none' | 'requested' | 'refused' | 'erased'
 }
 
-/** A subject's erasure requests and their outcome: stream `privacy.subject-<id>`. */
+/**
+ * A subject's erasure requests and their outcome: stream `privacy.subject-<key>`, one for a
+ * subject and one for each part of them erased alone (see `erasureStreamKey`).
+ */
 export const dataSubjects = defineAggregate({
   context: 'privacy',
   name: 'subject',
   commands: ErasureCommand,
   events: erasureEvents,
-  id: (command) => command.subject,
+  id: (command) =>
+    erasureStreamKey(subjectKey(command.subject, command.type === 'EraseSubject' ? command.part : undefined)),
   decider: {
     initialState: { status: 'none' },
     evolve: (_state: ErasureState, event: ErasureEvent): ErasureState => ({
@@ -93,7 +131,13 @@ export const dataSubjects = defineAggregate({
         case 'EraseSubject':
           // Erasing twice is harmless: nothing more is recorded.
           if (state.status === 'erased') return accept<ErasureEvent>()
-          return accept<ErasureEvent>(SubjectErased.create({ subject: command.subject, reason: command.reason }))
+          return accept<ErasureEvent>(
+            SubjectErased.create({
+              subject: command.subject,
+              reason: command.reason,
+              ...(command.part === undefined ? {} : { part: command.part }),
+            }),
+          )
       }
     },
   },
@@ -118,6 +162,8 @@ export const erasureRequests = defineProjection({
   collections: [erasureRequestDocs],
   apply: async (event, ctx) => {
     const docs = ctx.collection(erasureRequestDocs)
+    // A part erased alone (a certificate's details) is not an answer to the subject's request.
+    if (event.type === 'privacy.SubjectErased' && event.data.part !== undefined) return
     const subject = event.data.subject
     const before = (await docs.get(subject)) ?? {
       subject,
@@ -146,3 +192,25 @@ export const erasureRequests = defineProjection({
     else await docs.put(subject, { ...before, status: 'erased', decidedAt: event.metadata.occurredAt })
   },
 })
+
+/**
+ * The ledger's own projection that deletes the key each `privacy.SubjectErased` names. `erase`
+ * deletes it at once too; this makes the deletion durable: if the process stops between recording
+ * the event and deleting the key, the projection's checkpoint still lies before the event, and the
+ * key goes when the ledger next runs. Where the key store shares the read models' database (the
+ * SQLite and PostgreSQL stores' own), the deletion commits in the projection's transaction, with
+ * its checkpoint. Deleting a key twice is harmless.
+ */
+export const keyErasures = (keys: KeyStore, options: { readonly sharesReadModelDatabase: boolean }) =>
+  defineProjection({
+    name: 'privacy-erasures',
+    version: 1,
+    events: [SubjectErased],
+    onFailure: { kind: 'retry', maxAttempts: 10, initialDelayMs: 100, maxDelayMs: 30_000, then: 'halt' },
+    apply: async (event, ctx) => {
+      const key = subjectKey(event.data.subject, event.data.part)
+      const tx = options.sharesReadModelDatabase ? transactionOf(ctx) : undefined
+      if (tx?.eraseKey !== undefined) await tx.eraseKey(key)
+      else await keys.erase(key)
+    },
+  })

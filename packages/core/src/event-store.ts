@@ -185,3 +185,31 @@ export interface EventStore {
    */
   checkChains?(request: ChainCheckRequest): Promise<ChainCheckResult>
 }
+
+/**
+ * What reading the ledger needs: the read half of the port. `ledger.events` is one; audit and
+ * time-travel functions take one, so they never need write access.
+ */
+export type EventLog = Pick<
+  EventStore,
+  'readStream' | 'readAll' | 'subscribe' | 'readStored' | 'streamHeads' | 'headPosition' | 'checkChains'
+> & { readonly snapshots?: Pick<SnapshotStore, 'readSnapshot'> }
+
+/** A read-only view of a store: its reads, and nothing that writes, closes or holds keys. */
+export const readOnlyLog = (store: EventStore): EventLog => ({
+  readStream: (streamId, options) => store.readStream(streamId, options),
+  readAll: (options) => store.readAll(options),
+  subscribe: (options) => store.subscribe(options),
+  readStored: (options) => store.readStored(options),
+  streamHeads: (position) => store.streamHeads(position),
+  headPosition: () => store.headPosition(),
+  ...(store.checkChains === undefined
+    ? {}
+    : {
+        checkChains: (request: ChainCheckRequest) =>
+          (store.checkChains as NonNullable<EventStore['checkChains']>)(request),
+      }),
+  ...(store.snapshots === undefined
+    ? {}
+    : { snapshots: { readSnapshot: (streamId: string) => (store.snapshots as SnapshotStore).readSnapshot(streamId) } }),
+})

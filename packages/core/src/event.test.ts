@@ -250,8 +250,8 @@ test('decode of current-version data that fails the codec fails with InvalidEven
     data: { applicationId: 'not-a-uuid', applicant: 'A', amount: { amount: -5, currency: 'GBP' } },
   })
   t.is(failure._tag, 'InvalidEventData')
-  t.regex(failure.message, /applicationId: expected Uuid, got "not-a-uuid"/)
-  t.regex(failure.message, /amount\.amount: expected Pence, got -5/)
+  t.regex(failure.message, /applicationId: expected Uuid, got a string of 10 characters/)
+  t.regex(failure.message, /amount\.amount: expected Pence, got a negative whole number/)
 })
 
 test('decode of old data that fails its own version codec names the version and the field', (t) => {
@@ -262,7 +262,7 @@ test('decode of old data that fails its own version codec names the version and 
   })
   t.is(failure._tag, 'InvalidEventData')
   t.regex(failure.message, /v1/)
-  t.regex(failure.message, /pence: expected number, got "a lot"/)
+  t.regex(failure.message, /pence: expected number, got a string of 5 characters/)
 })
 
 test('decode of upcast data that the current codec refuses is InvalidEventData, not a throw', (t) => {
@@ -273,7 +273,7 @@ test('decode of upcast data that the current codec refuses is InvalidEventData, 
     data: { applicationId: APPLICATION, pence: 12.5 },
   })
   t.is(failure._tag, 'InvalidEventData')
-  t.regex(failure.message, /amount\.amount: expected Pence, got 12\.5/)
+  t.regex(failure.message, /amount\.amount: expected Pence, got a fraction/)
 })
 
 test('decode of a schema version below 1 is InvalidEventData', (t) => {

@@ -39,6 +39,11 @@ export interface EventDefinition<Type extends string, Data, Encoded = Data> {
   readonly is: (event: DomainEvent) => event is DomainEvent<Type, Data>
   /** The top-level field naming the data subject, for events with `personal` fields. */
   readonly subject?: string
+  /**
+   * A top-level field naming a part of the subject whose personal fields are keyed on their own
+   * (`checkId`: each DBS certificate of a volunteer), so the part can be erased alone.
+   */
+  readonly subjectPart?: string
 }
 
 /** What a catalog needs of any event definition, whatever its data type. */
@@ -52,6 +57,7 @@ export interface AnyEventDefinition {
     readonly encode: (value: never) => unknown
   }
   readonly subject?: string
+  readonly subjectPart?: string
 }
 
 /** The domain event an event definition describes. */
@@ -91,6 +97,8 @@ export const defineEvent = <Type extends string, Data, Encoded>(definition: {
   readonly upcasters?: ReadonlyArray<Upcaster>
   /** For events with `personal` fields: the top-level field holding the data subject's id. */
   readonly subject?: string
+  /** Where the personal fields belong to a part of the subject, erasable alone: the part's id field. */
+  readonly subjectPart?: string
 }): EventDefinition<Type, Data, Encoded> => {
   const version = definition.version ?? 1
   const upcasters = [...(definition.upcasters ?? [])].sort((a, b) => a.from - b.from)
@@ -119,12 +127,18 @@ export const defineEvent = <Type extends string, Data, Encoded>(definition: {
     personalPaths((definition.codec as { props?: Record<string, unknown> }).props?.[definition.subject]).length > 0
   )
     throw new TypeError(`${type}: the subject field ${definition.subject} cannot itself be personal`)
+  if (
+    definition.subjectPart !== undefined &&
+    (definition.subject === undefined || definition.subjectPart === definition.subject)
+  )
+    throw new TypeError(`${type}: subjectPart names the part of a subject, so it needs a subject field of its own`)
   return {
     type,
     version,
     codec: definition.codec,
     upcasters,
     ...(definition.subject === undefined ? {} : { subject: definition.subject }),
+    ...(definition.subjectPart === undefined ? {} : { subjectPart: definition.subjectPart }),
     create: (data) => ({ type, data }),
     is: (event): event is DomainEvent<Type, Data> => event.type === type,
   }

@@ -22,6 +22,7 @@ export {
 } from './codecs'
 export type {
   CurrencyCodeBrand,
+  ErrorValues,
   IsoDateBrand,
   IsoDateTimeBrand,
   NonEmptyStringBrand,
@@ -52,8 +53,8 @@ export { accept, defineAggregate, fold, reject } from './decider'
 export type { Aggregate, Command, Decider, DomainError } from './decider'
 export { CommandContext, createCommandHandler, decodeRecorded, loadAggregate } from './command-handler'
 export type { CommandHandlerOptions, CommandResult, HandleCommand, LoadedAggregate } from './command-handler'
-export { allOf, allowAll, denyAll, rolePolicy } from './policy'
-export type { AuthorisationRequest, Policy, PolicyDecision } from './policy'
+export { allOf, allowAll, byContext, denyAll, organisationScope, rolePolicy } from './policy'
+export type { AuthorisationRequest, OwnerOf, Policy, PolicyDecision } from './policy'
 
 // --- errors ---
 export {
@@ -204,7 +205,11 @@ export {
 } from './store-registry'
 export type { StoreProvider } from './store-registry'
 export { createLedger } from './ledger'
-export type { Ledger, LedgerAudit, LedgerOptions, LedgerPrivacy } from './ledger'
+export type { ErasureOptions, ErasureOutcome, Ledger, LedgerAudit, LedgerOptions, LedgerPrivacy } from './ledger'
+
+// --- SQL held to a projection's tables ---
+export { checkSqlStatement, isSchemaStatement, outOfScope, sqlStatementProblem } from './sql-scope'
+export type { SqlScope } from './sql-scope'
 
 // --- privacy ---
 export {
@@ -216,10 +221,14 @@ export {
   erased,
   hasPersonalData,
   isErased,
+  partsPrefix,
   personal,
   personalPaths,
+  REDACTED,
+  redactPersonal,
   sealedSubjects,
   subjectAndOwners,
+  subjectKey,
 } from './privacy'
 export type { Erased, ErasedJson, KeyStore, PersonalPath, Privacy } from './privacy'
 export {
@@ -232,6 +241,9 @@ export {
   erasureEvents,
   erasureRequestDocs,
   erasureRequests,
+  erasureStreamKey,
+  keyErasures,
+  subjectPartOf,
 } from './erasure'
 export type { ErasureEvent, ErasureRequestDoc, ErasureState } from './erasure'
 

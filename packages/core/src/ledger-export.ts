@@ -20,7 +20,7 @@ import type { Clock } from './clock'
 import { systemClock } from './clock'
 import { describeErrors } from './codecs'
 import { InvalidArgumentError } from './errors'
-import type { EventStore, StreamHead } from './event-store'
+import type { EventLog, EventStore, StreamHead } from './event-store'
 import type { Privacy } from './privacy'
 import type { Seal } from './seal'
 import { Count, Seal as SealCodec, computeSeal, merkleRoot, signatureProblem } from './seal'
@@ -59,7 +59,7 @@ export interface ExportOptions {
    * Writes personal fields decrypted, for a caller that holds the keys (the ledger's privacy). The
    * export is then marked `disclosed` and cannot be imported. Default: exported encrypted.
    */
-  readonly disclose?: Privacy
+  readonly disclose?: Pick<Privacy, 'open'>
 }
 
 /** An export's closing line. */
@@ -74,7 +74,7 @@ const eventLine = (e: StoredEvent, data: string): string =>
 // --- export ---
 
 /** The lines of an export (without line ends): header, events, then the closing seal. */
-export async function* exportLines(store: EventStore, options: ExportOptions = {}): AsyncIterable<string> {
+export async function* exportLines(store: EventLog, options: ExportOptions = {}): AsyncIterable<string> {
   const clock = options.clock ?? systemClock
   const head = await store.headPosition()
   const from = options.fromPosition ?? 1
@@ -116,7 +116,7 @@ export interface ExportSummary {
 
 /** Writes an export to a file, streaming: memory does not grow with the log. */
 export const exportLedger = async (
-  store: EventStore,
+  store: EventLog,
   path: string,
   options: ExportOptions = {},
 ): Promise<ExportSummary> => {

@@ -90,20 +90,20 @@ test('createLedger() opens memory: and denies every command', async (t) => {
   const spy = spyProvider(['memory'])
   const ledger = await createLedger({ storeProviders: [spy.provider] })
   t.deepEqual(spy.opened, ['memory:'])
-  t.is(spy.stores[0], ledger.store)
+  t.is(spy.stores[0], ledger.trusted.store)
   t.is(ledger.policy, denyAll)
   t.is(ledger.clock, systemClock)
 
   const result = await ledger.execute(volunteers, record, { actor })()
   t.true(E.isLeft(result) && result.left._tag === 'Forbidden')
-  t.is(await ledger.store.headPosition(), 0)
+  t.is(await ledger.events.headPosition(), 0)
   await ledger.close()
 })
 
 test('createLedger() with no options gives a working empty memory store', async (t) => {
   const ledger = await createLedger()
-  t.is(await ledger.store.headPosition(), 0)
-  t.deepEqual(ledger.projections.names, [])
+  t.is(await ledger.events.headPosition(), 0)
+  t.deepEqual(ledger.projections.names, ['privacy-erasures'])
   await ledger.close()
 })
 
@@ -126,7 +126,7 @@ test('a connection string without a scheme, or an empty one, is refused', async 
 
 test('schemes are matched whatever their case', async (t) => {
   const ledger = await createLedger({ store: 'MEMORY:' })
-  t.is(await ledger.store.headPosition(), 0)
+  t.is(await ledger.events.headPosition(), 0)
   await ledger.close()
 })
 
@@ -137,10 +137,10 @@ test('registerStoreProvider makes a scheme available to every ledger', async (t)
   const ledger = await createLedger({ store: 'civic-test-global://host/db', clock })
   const alias = await createLedger({ store: 'civic-test-global-alias:x' })
   t.deepEqual(spy.opened, ['civic-test-global://host/db', 'civic-test-global-alias:x'])
-  t.is(spy.stores[0], ledger.store)
+  t.is(spy.stores[0], ledger.trusted.store)
 
   // The provider was given the ledger's clock: the store stamps recordedAt with it.
-  const recorded = await ledger.store.appendToStream(
+  const recorded = await ledger.trusted.store.appendToStream(
     'volunteers.volunteer-v-1',
     [
       {
@@ -154,7 +154,7 @@ test('registerStoreProvider makes a scheme available to every ledger', async (t)
     { expectedRevision: 'noStream' },
   )
   t.is(recorded.lastPosition, 1)
-  for await (const event of ledger.store.readAll()) t.is(event.recordedAt, NOW)
+  for await (const event of ledger.events.readAll()) t.is(event.recordedAt, NOW)
 
   const error = await t.throwsAsync(createLedger({ store: 'nope:' }), { instanceOf: InvalidArgumentError })
   t.regex(error?.message ?? '', /civic-test-global/)
@@ -185,7 +185,7 @@ test('the container resolves the ledger’s store, policy, clock and id source',
   const clock = fixedClock(NOW)
   const ids = sequentialIds()
   const ledger = await createLedger({ store, policy: allowAll, clock, ids })
-  t.is(ledger.store, store)
+  t.is(ledger.trusted.store, store)
   t.is(ledger.resolve(Tokens.EventStore), store)
   t.is(ledger.resolve(Tokens.Policy), allowAll)
   t.is(ledger.resolve(Tokens.Clock), clock)
@@ -198,8 +198,8 @@ test('two ledgers do not share registrations', async (t) => {
   const b = await createLedger()
   t.not(a.resolve(Tokens.EventStore), b.resolve(Tokens.EventStore))
   t.is(b.resolve(Tokens.Policy), denyAll)
-  t.deepEqual(a.projections.names, ['volunteer-hours'])
-  t.deepEqual(b.projections.names, [])
+  t.deepEqual(a.projections.names, ['volunteer-hours', 'privacy-erasures'])
+  t.deepEqual(b.projections.names, ['privacy-erasures'])
   await a.close()
   await b.close()
 })
@@ -208,7 +208,7 @@ test('registered projections are listed in order and resolvable from the contain
   const hours = projection('volunteer-hours')
   const credits = projection('time-credits')
   const ledger = await createLedger({ projections: [hours, credits] })
-  t.deepEqual(ledger.projections.names, ['volunteer-hours', 'time-credits'])
+  t.deepEqual(ledger.projections.names, ['volunteer-hours', 'time-credits', 'privacy-erasures'])
   t.deepEqual(ledger.container.resolveAll<Projection>(Tokens.Projection), [hours, credits])
   await ledger.close()
 })
@@ -303,7 +303,7 @@ test('execute sends a command end to end through the ledger’s policy, clock an
   t.true(E.isRight(again) && again.right.state === 5 && again.right.revision === 1)
 
   const stored: RecordedEvent[] = []
-  for await (const event of ledger.store.readStream('volunteers.volunteer-v-42')) stored.push(event)
+  for await (const event of ledger.events.readStream('volunteers.volunteer-v-42')) stored.push(event)
   t.deepEqual(
     stored.map((e) => [e.data, e.metadata.occurredAt, e.recordedAt]),
     [
@@ -333,7 +333,7 @@ test('close() closes a store the ledger opened', async (t) => {
 
   const memory = await createLedger()
   await memory.close()
-  await t.throwsAsync(memory.store.headPosition(), { instanceOf: StoreUnavailableError })
+  await t.throwsAsync(memory.events.headPosition(), { instanceOf: StoreUnavailableError })
 })
 
 test('close() leaves open a store that was passed in', async (t) => {

@@ -13,7 +13,10 @@ import { createCommandHandler } from './command-handler'
 import type { Aggregate, Command } from './decider'
 import type { CommandError } from './errors'
 import type { DomainEvent } from './event'
-import type { EventStore } from './event-store'
+import type { EventLog, EventStore } from './event-store'
+import { readOnlyLog } from './event-store'
+import type { RecordedEvent } from './envelope'
+import { exportDisclosedWithPolicy, sealWithPolicy, trustedStore } from './ledger-doors'
 import type { Policy } from './policy'
 import { denyAll } from './policy'
 import type { AnyEventDefinition } from './event'
@@ -30,15 +33,14 @@ import type { Token } from './tokens'
 import { Tokens } from './tokens'
 import type * as TE from 'fp-ts/TaskEither'
 import * as E from 'fp-ts/Either'
-import { dataSubjects } from './erasure'
+import { SubjectErased, dataSubjects, erasureEvents, keyErasures } from './erasure'
 import type { ExportOptions, ExportSummary } from './ledger-export'
 import { exportLedger } from './ledger-export'
 import type { KeyStore } from './privacy'
 import type { SealOptions, Sealed } from './seal'
-import { sealLedger } from './seal'
 import type { VerifyOptions, VerifyReport } from './verify'
 import { verifyLedger } from './verify'
-import { createMemoryKeyStore, createPrivacy } from './privacy'
+import { createMemoryKeyStore, createPrivacy, subjectKey } from './privacy'
 
 export interface LedgerOptions {
   /** A connection string (`memory:`, `sqlite:./ledger.db`, …) or a store already opened. Default `memory:`. */
@@ -74,7 +76,14 @@ export interface LedgerOptions {
 }
 
 export interface Ledger {
-  readonly store: EventStore
+  /** The ledger's events, read-only: streams, the whole log, subscriptions, what audit reads. */
+  readonly events: EventLog
+  /**
+   * Handles for trusted code only — store packages, migrations, audit tools — that reach past the
+   * policy: see docs/security.md. An application that sends commands and reads read models never
+   * needs them.
+   */
+  readonly trusted: LedgerTrusted
   readonly policy: Policy
   readonly clock: Clock
   /** The container this ledger registered into, for plug-ins that register more. */
@@ -88,10 +97,10 @@ export interface Ledger {
   /** A reusable handler for one aggregate. */
   handler<C extends Command, E extends DomainEvent, S>(aggregate: Aggregate<C, E, S>): HandleCommand<E, S>
   /** The projections running for this ledger: status, queries, waiting, parked events. */
-  readonly projections: ProjectionRunner
+  readonly projections: LedgerProjections
   /** Resolves a token from this ledger's container. */
   resolve<T>(token: Token<T>): T
-  /** Personal data: the key store, and erasure of a data subject. */
+  /** Personal data: reading it, and erasing a data subject. */
   readonly privacy: LedgerPrivacy
   /** Tamper evidence: seals, verification and portable exports. */
   readonly audit: LedgerAudit
@@ -99,33 +108,88 @@ export interface Ledger {
   close(): Promise<void>
 }
 
+/** The projection runner as an application uses it; its storage is under `trusted`. */
+export type LedgerProjections = Omit<ProjectionRunner, 'storage'>
+
+/** What reaches past the policy: for trusted code only. */
+export interface LedgerTrusted {
+  /**
+   * The store itself: appends here skip commands and the policy. Events of types the ledger was
+   * told of (`events`, plug-ins) have their personal fields encrypted before they are stored.
+   */
+  readonly store: EventStore
+  /** Subjects' keys. Deleting one here is an erasure with no record: use `privacy.erase`. */
+  readonly keys: KeyStore
+  /** Read-model storage, with SQL on the whole database where the store has SQL. */
+  readonly readModels: ReadModelStorage
+}
+
 export interface LedgerAudit {
-  /** Seals the ledger at its head; keep the returned seal file away from the ledger's storage. */
-  seal(options: Omit<SealOptions, 'clock'>): Promise<Sealed>
+  /**
+   * Seals the ledger at its head, if the policy lets the context's actor (`audit.ledger` /
+   * `SealLedger`); the seal event records who. Keep the returned seal file away from the ledger's
+   * storage.
+   */
+  seal(context: unknown, options?: Omit<SealOptions, 'clock' | 'actor'>): Promise<E.Either<CommandError, Sealed>>
   /** Recomputes every chain and seal, checks the seal files given, and names the first failure. */
   verify(options?: VerifyOptions): Promise<VerifyReport>
+  /** Exports the ledger (or a range) to an NDJSON file with its closing seal, personal fields encrypted. */
+  export(path: string, options?: Omit<ExportOptions, 'disclose' | 'clock'>): Promise<ExportSummary>
   /**
-   * Exports the ledger (or a range) to an NDJSON file with its closing seal. `disclose: true`
-   * decrypts personal fields with this ledger's keys; such an export cannot be imported.
+   * Exports with personal fields decrypted, if the policy lets the context's actor (`audit.ledger` /
+   * `DisclosePersonalData`): records `audit.PersonalDataDisclosed` with the reason first. Such an
+   * export cannot be imported.
    */
-  export(
+  exportDisclosed(
     path: string,
-    options?: Omit<ExportOptions, 'disclose' | 'clock'> & { readonly disclose?: boolean },
-  ): Promise<ExportSummary>
+    reason: string,
+    context: unknown,
+    options?: Omit<ExportOptions, 'disclose' | 'clock'>,
+  ): Promise<E.Either<CommandError, ExportSummary>>
 }
 
 export interface LedgerPrivacy {
-  readonly keys: KeyStore
   /**
-   * Erases a data subject: records `privacy.SubjectErased` (with no personal data), deletes the
-   * subject's key, waits for every projection to remove or anonymise the subject's rows, and asks
-   * the store to purge what it deleted. Erasing twice is harmless.
+   * A stored event with its personal fields decrypted (or `{ $erased }` once erased): pass
+   * `{ privacy: ledger.privacy }` to `loadAggregate`, `loadAggregateAsOf` or `streamHistory` to see
+   * personal fields.
+   */
+  open(event: RecordedEvent): Promise<RecordedEvent>
+  /** Whether a subject (or one part of them, `subjectPartOf(field, id)`) has been erased. */
+  isErased(subject: string, part?: string): Promise<boolean>
+  /**
+   * Erases a data subject, or with `part` one part of them keyed on its own (see `subjectPartOf`):
+   * records `privacy.SubjectErased` (with no personal data) through the policy, deletes the key,
+   * waits for the projections that hold the subject's rows to pass the event, and asks the store to
+   * purge what was deleted. Erasing twice is harmless.
+   *
+   * Once the event is recorded the erasure completes whatever happens: the key is deleted at once,
+   * and again by the ledger's `privacy-erasures` projection if the process stops first. A projection
+   * that is halted, or parked the event, is named in `waitingFor` (`complete: false`); its rows are
+   * erased when it moves past the event, and `erase` may be called again to purge after that.
    */
   erase(
     subject: string,
     reason: string,
     context: unknown,
-  ): Promise<E.Either<CommandError, { readonly recorded: boolean }>>
+    options?: ErasureOptions,
+  ): Promise<E.Either<CommandError, ErasureOutcome>>
+}
+
+export interface ErasureOptions {
+  /** Erase only this part of the subject (`subjectPartOf(field, id)`), not the subject. */
+  readonly part?: string
+  /** How long to wait for projections to pass the erasure (default 30 s). */
+  readonly timeoutMs?: number
+}
+
+export interface ErasureOutcome {
+  /** False when the subject was erased already and nothing new was recorded. */
+  readonly recorded: boolean
+  /** True when every projection that holds subjects' rows has passed the erasure, and the store purged. */
+  readonly complete: boolean
+  /** Projections that have not yet passed the erasure (halted, parked it, or still catching up). */
+  readonly waitingFor: ReadonlyArray<string>
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null
@@ -166,6 +230,42 @@ const loadPlugins = async (plugins: ReadonlyArray<LedgerPlugin | string>): Promi
   return loaded
 }
 
+/** Where a subject's erasure stream recorded its `privacy.SubjectErased`: what to wait for. */
+const erasedAt = async (store: EventStore, streamId: string): Promise<number> => {
+  for await (const event of store.readStream(streamId, { direction: 'backwards' }))
+    if (event.type === SubjectErased.type) return event.position
+  return store.headPosition()
+}
+
+/**
+ * Waits until each projection named has processed `position` without parking it, or `timeoutMs`
+ * has passed; returns those that have not.
+ */
+const waitForErasure = async (
+  projections: ProjectionRunner,
+  names: ReadonlyArray<string>,
+  position: number,
+  timeoutMs: number,
+): Promise<ReadonlyArray<string>> => {
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    const pending: string[] = []
+    for (const name of names) {
+      const status = projections.status(name)
+      if (status.position < position) pending.push(name)
+      else if (status.parked > 0 && (await projections.parked(name)).some((p) => p.position === position))
+        pending.push(name)
+    }
+    // Waiting helps only projections still moving: a halted one, or one that parked it, waits for a person.
+    const moving = pending.filter((name) => {
+      const status = projections.status(name)
+      return status.position < position && status.state !== 'halted'
+    })
+    if (moving.length === 0 || Date.now() >= until) return pending
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
 /**
  * Builds a ledger.
  *
@@ -195,8 +295,14 @@ export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger>
   const inherited = container.isRegistered(Tokens.Projection, true)
     ? container.resolveAll<AnyProjection>(Tokens.Projection)
     : []
-  const all = [...inherited, ...(options.projections ?? []), ...plugins.flatMap((p) => p.projections)]
-  const definitions = [...(options.events ?? []), ...plugins.flatMap((p) => p.events)]
+  const keyErasing = keyErasures(keys, {
+    sharesReadModelDatabase: keys === store.keyStore && options.readModels === undefined,
+  })
+  const all = [...inherited, ...(options.projections ?? []), ...plugins.flatMap((p) => p.projections), keyErasing]
+  const declared = [...(options.events ?? []), ...plugins.flatMap((p) => p.events)]
+  const definitions = declared.length === 0 ? [] : [...declared, ...erasureEvents.definitions]
+  /** Projections that hold subjects' rows, and so must pass an erasure before it is complete. */
+  const erasing = all.filter((p) => p.erase !== undefined || p.handles.includes(SubjectErased.type)).map((p) => p.name)
   let projections: ProjectionRunner
   try {
     checkProjections(all, definitions.length === 0 ? undefined : definitions.map((d) => d.type))
@@ -233,7 +339,8 @@ export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger>
   })
   const resolve = <T>(token: Token<T>): T => container.resolve<T>(token)
   return {
-    store,
+    events: readOnlyLog(store),
+    trusted: { store: trustedStore(store, declared, privacy), keys, readModels: projections.storage },
     policy,
     clock,
     container,
@@ -241,21 +348,40 @@ export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger>
     handler: (aggregate) => handle(aggregate),
     projections,
     privacy: {
-      keys,
-      erase: async (subject, reason, context) => {
-        const result = await handle(dataSubjects)({ type: 'EraseSubject', subject, reason }, context)()
+      open: (event) => privacy.open(event),
+      isErased: (subject, part) => keys.isErased(subjectKey(subject, part)),
+      erase: async (subject, reason, context, erasureOptions = {}) => {
+        const part = erasureOptions.part
+        const command = { type: 'EraseSubject', subject, reason, ...(part === undefined ? {} : { part }) }
+        const result = await handle(dataSubjects)(command, context)()
         if (E.isLeft(result)) return result
-        await keys.erase(subject)
-        await projections.waitUntilCaughtUp()
-        await store.purge?.()
-        return E.right({ recorded: result.right.appended !== null })
+        // The event is recorded: from here on nothing throws, and what is left is resumed by the
+        // privacy-erasures projection and by the projections themselves.
+        const position = result.right.appended?.lastPosition ?? (await erasedAt(store, result.right.streamId))
+        await keys.erase(subjectKey(subject, part)).catch(() => undefined)
+        const holders = part === undefined ? erasing : erasing.filter((name) => name === keyErasing.name)
+        const waitingFor = await waitForErasure(projections, holders, position, erasureOptions.timeoutMs ?? 30_000)
+        const purged = await Promise.resolve(store.purge?.()).then(
+          () => true,
+          () => false,
+        )
+        return E.right({
+          recorded: result.right.appended !== null,
+          complete: waitingFor.length === 0 && purged,
+          waitingFor,
+        })
       },
     },
     audit: {
-      seal: (sealOptions) => sealLedger(store, { ...sealOptions, clock }),
+      seal: (context, sealOptions) => sealWithPolicy({ store, policy, clock, privacy }, context, sealOptions),
       verify: (verifyOptions) => verifyLedger(store, verifyOptions),
-      export: (path, { disclose, ...exportOptions } = {}) =>
-        exportLedger(store, path, { ...exportOptions, clock, ...(disclose === true ? { disclose: privacy } : {}) }),
+      export: (path, exportOptions = {}) => {
+        if ('disclose' in exportOptions)
+          throw new InvalidArgumentError('disclose', 'a disclosed export goes through audit.exportDisclosed')
+        return exportLedger(store, path, { ...exportOptions, clock })
+      },
+      exportDisclosed: (path, reason, context, exportOptions) =>
+        exportDisclosedWithPolicy({ store, policy, clock, privacy }, path, reason, context, exportOptions),
     },
     resolve,
     close: async () => {

@@ -20,6 +20,8 @@ export interface AuthorisationRequest {
   readonly streamId: string
   /** The aggregate's current state. */
   readonly state: unknown
+  /** The command as decoded (its fields, for a policy that looks at what it names); undefined beside `execute`. */
+  readonly input?: unknown
 }
 
 export type PolicyDecision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string }
@@ -67,4 +69,49 @@ export const allOf =
       if (!decision.allowed) return decision
     }
     return policies.length === 0 ? denyAll(request) : allowed
+  }
+
+/**
+ * Which organisation owns what a command acts on, per `<context>.<aggregate>`: read from the
+ * aggregate's state (a role's organisation) or, for something not yet recorded, from the command
+ * (`DefineRole`'s organisation). `undefined` when it has no owner to check.
+ */
+export type OwnerOf = (request: AuthorisationRequest) => string | undefined
+
+/**
+ * Allows a command only when the actor's organisation owns what it acts on — a partner's volunteer
+ * co-ordinator acts on that partner's roles and placements, not another's. Aggregates not listed,
+ * and commands whose owner is undefined, are left to the other policies; roles listed in
+ * `everyOrganisation` (a council's own volunteer manager, say) act for every organisation. Use it
+ * with `allOf` beside a `rolePolicy`.
+ *
+ * @example
+ * allOf(rolePolicy({ … }), organisationScope({ 'volunteers.role': (r) => roleOrganisation(r) }, { everyOrganisation: ['volunteer-manager'] }))
+ */
+export const organisationScope =
+  (
+    owners: Readonly<Record<string, OwnerOf>>,
+    options: { readonly everyOrganisation?: ReadonlyArray<string> } = {},
+  ): Policy =>
+  (request) => {
+    const key = `${request.context}.${request.aggregate}`
+    const ownerOf = Object.hasOwn(owners, key) ? owners[key] : undefined
+    if (ownerOf === undefined || (options.everyOrganisation ?? []).includes(request.actor.role)) return allowed
+    const owner = ownerOf(request)
+    if (owner === undefined || owner === request.actor.organisation) return allowed
+    return denied(`${request.actor.organisation} may not send ${key}/${request.command} for what ${owner} owns`)
+  }
+
+/**
+ * One policy per context, for a ledger that records several: each request goes to its context's
+ * policy; a context with none is denied.
+ *
+ * @example
+ * byContext({ volunteers: volunteersPolicy, areas: areasPolicy, privacy: rolePolicy({ 'privacy.subject': { EraseSubject: ['data-protection-officer'] } }) })
+ */
+export const byContext =
+  (policies: Readonly<Record<string, Policy>>): Policy =>
+  (request) => {
+    const policy = Object.hasOwn(policies, request.context) ? policies[request.context] : undefined
+    return policy === undefined ? denied(`no policy covers the ${request.context} context`) : policy(request)
   }

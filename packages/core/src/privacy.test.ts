@@ -18,7 +18,7 @@ import { allowAll } from './policy'
 import type { Erased } from './privacy'
 import type { RecordedEvent } from './envelope'
 import { loadAggregate } from './command-handler'
-import { createPrivacy, isErased, personal } from './privacy'
+import { isErased, personal } from './privacy'
 import { defineProjection } from './projection'
 import { defineCollection } from './read-model'
 
@@ -108,7 +108,7 @@ const setup = async () => {
 
 const storedText = async (ledger: Awaited<ReturnType<typeof setup>>): Promise<string> => {
   const parts: string[] = []
-  for await (const e of ledger.store.readAll()) parts.push(JSON.stringify(e))
+  for await (const e of ledger.events.readAll()) parts.push(JSON.stringify(e))
   return parts.join('\n')
 }
 
@@ -130,7 +130,7 @@ test('personal fields are stored encrypted, and read back in plain text while th
 test('after erasure: the aggregate loads with Erased values, projections drop the subject, others are untouched', async (t) => {
   const ledger = await setup()
   const erasedOnce = await ledger.privacy.erase('v-1', 'the volunteer asked', { actor })
-  t.deepEqual(erasedOnce, E.right({ recorded: true }))
+  t.deepEqual(erasedOnce, E.right({ recorded: true, complete: true, waitingFor: [] }))
   t.is(await ledger.projections.query(rosterProjection, roster).get('v-1'), undefined)
   t.deepEqual(await ledger.projections.query(rosterProjection, roster).get('v-2'), {
     name: 'Mary Somerville',
@@ -141,7 +141,10 @@ test('after erasure: the aggregate loads with Erased values, projections drop th
     E.isLeft(loaded) && loaded.left._tag === 'Rejected' && loaded.left.code === 'subject-erased',
     'new personal data for an erased subject is refused',
   )
-  t.deepEqual(await ledger.privacy.erase('v-1', 'asked again', { actor }), E.right({ recorded: false }))
+  t.deepEqual(
+    await ledger.privacy.erase('v-1', 'asked again', { actor }),
+    E.right({ recorded: false, complete: true, waitingFor: [] }),
+  )
   t.deepEqual(await ledger.projections.query(erasureRequests, erasureRequestDocs).get('v-1'), {
     subject: 'v-1',
     status: 'erased',
@@ -156,8 +159,8 @@ test('after erasure: the aggregate loads with Erased values, projections drop th
 test('the aggregate of an erased subject still loads, its personal fields Erased', async (t) => {
   const ledger = await setup()
   await ledger.privacy.erase('v-1', 'the volunteer asked', { actor })
-  const loaded = await loadAggregate(ledger.store, volunteers, 'volunteers.volunteer-v-1', {
-    privacy: createPrivacy(ledger.privacy.keys),
+  const loaded = await loadAggregate(ledger.events, volunteers, 'volunteers.volunteer-v-1', {
+    privacy: ledger.privacy,
   })
   if (E.isLeft(loaded)) return t.fail(String(loaded.left))
   t.deepEqual(loaded.right.state.name, { _tag: 'Erased', subject: 'v-1' })
@@ -167,9 +170,9 @@ test('the aggregate of an erased subject still loads, its personal fields Erased
 
 test('a ciphertext that was altered or moved is reported as an unreadable event, never decrypted', async (t) => {
   const ledger = await setup()
-  const privacy = createPrivacy(ledger.privacy.keys)
+  const privacy = ledger.privacy
   const read: RecordedEvent[] = []
-  for await (const e of ledger.store.readAll({ maxCount: 1 })) read.push(e)
+  for await (const e of ledger.events.readAll({ maxCount: 1 })) read.push(e)
   const first = read[0]
   if (first === undefined) return t.fail()
   const data = first.data as { name: { ct: string } }
@@ -240,7 +243,7 @@ test('an erasure request has a one-month deadline, and can be refused with a sta
 
 test('keys appear in no stored event, read model or error message', async (t) => {
   const ledger = await setup()
-  const key = await ledger.privacy.keys.find('v-1')
+  const key = await ledger.trusted.keys.find('v-1')
   if (key === undefined) return t.fail('v-1 has a key')
   const forms = [key.toString('base64'), key.toString('hex'), key.toString('latin1')]
   const stored = await storedText(ledger)
@@ -253,6 +256,6 @@ test('keys appear in no stored event, read model or error message', async (t) =>
     t.false(readModel.includes(form))
     t.false(message.includes(form))
   }
-  t.is(await ledger.privacy.keys.find('v-1'), undefined)
+  t.is(await ledger.trusted.keys.find('v-1'), undefined)
   await ledger.close()
 })

@@ -89,15 +89,38 @@ export const personalPaths = (codec: unknown, at: PersonalPath = []): ReadonlyAr
 // --- the key store port ---
 
 /**
- * A subject and the subjects it is part of: `v-1.dbs-3` (a part of `v-1`, keyed on its own so it can
- * be erased alone) → `['v-1.dbs-3', 'v-1']`. Erasing a subject erases its parts too.
+ * The key-store name of a data subject, or of a part of one keyed on its own (a volunteer's DBS
+ * certificate, so it can be purged while the volunteer stays). A subject id may hold any
+ * characters: `%` and `/` are escaped, so `/` only ever separates a subject from its part, and a
+ * name belongs to exactly one subject — `ann` and `ann.lee`, or `v-1` and `v-1/x`, never share a
+ * key. Ids of neither character are their own names.
+ *
+ * @example
+ * subjectKey('v-1') // 'v-1'
+ * subjectKey('v-1', 'checkId=c1') // 'v-1/checkId=c1'
+ * subjectKey('a/b') // 'a%2Fb', a subject of its own, not a part of `a`
  */
-export const subjectAndOwners = (subject: string): ReadonlyArray<string> => {
-  const parts = subject.split('.')
-  return parts.map((_, i) => parts.slice(0, parts.length - i).join('.'))
+export const subjectKey = (subject: string, part?: string): string => {
+  const escape = (segment: string): string => segment.replace(/%/g, '%25').replace(/\//g, '%2F')
+  return part === undefined ? escape(subject) : `${escape(subject)}/${escape(part)}`
 }
 
-/** Where subjects' keys are kept. A `.` separates a subject from its parts (`v-1.dbs-3`). */
+/**
+ * A subject's key name and the name of the subject it is a part of: `v-1/checkId=c1` →
+ * `['v-1/checkId=c1', 'v-1']`; `ann.lee` → `['ann.lee']`. Erasing a subject erases its parts too.
+ */
+export const subjectAndOwners = (key: string): ReadonlyArray<string> => {
+  const slash = key.indexOf('/')
+  return slash < 0 ? [key] : [key, key.slice(0, slash)]
+}
+
+/** The prefix every key name of a subject's parts starts with. */
+export const partsPrefix = (key: string): string => `${key}/`
+
+/**
+ * Where subjects' keys are kept, by key name (`subjectKey`): a subject's, or a part's
+ * (`v-1/checkId=c1`). Implementations match names exactly, never by a prefix of another id.
+ */
 export interface KeyStore {
   /** The subject's key, made if it has none. Rejects with `SubjectErasedError` for an erased subject. */
   keyFor(subject: string): Promise<Buffer>
@@ -116,10 +139,24 @@ export class SubjectErasedError extends Error {
   }
 }
 
-/** Refuses a malformed data subject id with an `InvalidArgumentError`; returns it otherwise. */
+/** Half of a surrogate pair without its other half: text a database cannot store as it is. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+/**
+ * Refuses a malformed key name with an `InvalidArgumentError`; returns it otherwise: 1 to 600
+ * characters of well-formed Unicode, a subject and at most one part, neither empty.
+ */
 export const checkSubject = (subject: unknown): string => {
-  if (typeof subject !== 'string' || subject.length === 0 || subject.length > 200)
-    throw new InvalidArgumentError('subject', 'a data subject id must be a string of 1 to 200 characters')
+  if (typeof subject !== 'string' || subject.length === 0 || subject.length > 600)
+    throw new InvalidArgumentError('subject', 'a data subject id must be a string of 1 to 600 characters')
+  if (LONE_SURROGATE.test(subject))
+    throw new InvalidArgumentError('subject', 'a data subject id must be well-formed Unicode (it has a lone surrogate)')
+  const segments = subject.split('/')
+  if (segments.length > 2 || segments.some((segment) => segment.length === 0))
+    throw new InvalidArgumentError(
+      'subject',
+      'a key name is a subject and at most one part (use subjectKey to make one)',
+    )
   return subject
 }
 
@@ -143,7 +180,7 @@ export const createMemoryKeyStore = (): KeyStore => {
     erase: async (subject) => {
       checkSubject(subject)
       for (const [held, key] of [...keys])
-        if (held === subject || held.startsWith(`${subject}.`)) {
+        if (held === subject || held.startsWith(partsPrefix(subject))) {
           key.fill(0)
           keys.delete(held)
         }
@@ -237,6 +274,49 @@ export const sealedSubjects = (value: unknown, into: Set<string> = new Set()): S
   return into
 }
 
+/** The plain texts of the personal values of `stored`, as `opened` (its decrypted copy) holds them. */
+const personalTexts = (stored: unknown, opened: unknown, into: Set<string>): Set<string> => {
+  if (isSealed(stored)) {
+    const collect = (value: unknown): void => {
+      if (typeof value === 'string') into.add(value)
+      else if (typeof value === 'number' || typeof value === 'boolean') into.add(String(value))
+      else if (Array.isArray(value)) value.forEach(collect)
+      else if (typeof value === 'object' && value !== null && !isErasedJson(value))
+        Object.values(value).forEach(collect)
+    }
+    collect(opened)
+  } else if (Array.isArray(stored) && Array.isArray(opened))
+    stored.forEach((item, i) => personalTexts(item, opened[i], into))
+  else if (typeof stored === 'object' && stored !== null && typeof opened === 'object' && opened !== null)
+    for (const [k, v] of Object.entries(stored)) personalTexts(v, (opened as Record<string, unknown>)[k], into)
+  return into
+}
+
+/** What stands in an error's text where a personal value was. */
+export const REDACTED = '‹personal›'
+
+/**
+ * Takes every personal value of an event out of a text (an error a plug-in threw, say): each
+ * value, and each as JSON would write it inside a string, becomes `‹personal›`. Values of one
+ * character are left, since replacing them would garble the text and tell nothing.
+ */
+export const redactPersonal = async (privacy: Privacy, event: RecordedEvent, text: string): Promise<string> => {
+  if (!holdsSealed(event.data)) return text
+  let opened: RecordedEvent
+  try {
+    opened = await privacy.open(event)
+  } catch {
+    return text
+  }
+  const values = [...personalTexts(event.data, opened.data, new Set())]
+    .flatMap((v) => [v, JSON.stringify(v).slice(1, -1)])
+    .filter((v) => v.length > 1)
+    .sort((a, b) => b.length - a.length)
+  let out = text
+  for (const value of values) out = out.split(value).join(REDACTED)
+  return out
+}
+
 export interface Privacy {
   readonly keys: KeyStore
   /**
@@ -265,23 +345,35 @@ const pathsOf = (definition: AnyEventDefinition): ReadonlyArray<PersonalPath> =>
 /** Does an event type carry personal data? */
 export const hasPersonalData = (definition: AnyEventDefinition): boolean => pathsOf(definition).length > 0
 
+/** The key name of the subject (or part) whose personal fields an event's data holds. */
+const subjectOf = (definition: AnyEventDefinition, data: JsonValue): string => {
+  const named = (field: string | undefined, what: string): string => {
+    const value = field === undefined ? undefined : objectOf(data)?.[field]
+    if (typeof value !== 'string' || value.length === 0)
+      throw new InvalidArgumentError(
+        `${definition.type}.${field ?? 'subject'}`,
+        `an event with personal fields must name its ${what} in a non-empty string field`,
+      )
+    return value
+  }
+  const subject = named(definition.subject, 'data subject')
+  const part = definition.subjectPart
+  return checkSubject(part === undefined ? subjectKey(subject) : subjectKey(subject, `${part}=${named(part, 'part')}`))
+}
+
 export const createPrivacy = (keys: KeyStore): Privacy => ({
   keys,
   seal: async (definition, data) => {
     const paths = pathsOf(definition)
     if (paths.length === 0) return data
-    const field = definition.subject
-    const subject = field === undefined ? undefined : objectOf(data)?.[field]
-    if (typeof subject !== 'string' || subject.length === 0)
-      throw new InvalidArgumentError(
-        `${definition.type}.${field ?? 'subject'}`,
-        'an event with personal fields must name its data subject in a non-empty string field',
-      )
+    const subject = subjectOf(definition, data)
     let sealed = data
     let key: Buffer | undefined
     for (const path of paths)
       sealed = await rewrite(sealed, path, '$', async (value, at) => {
         if (isErasedJson(value)) throw new SubjectErasedError(subject)
+        // Sealed already (copied from a stored event): sealing it again would make it unreadable.
+        if (isSealed(value) && value.s === subject) return value
         key ??= await keys.keyFor(subject)
         return encrypt(key, subject, definition.type, at, value) as unknown as JsonValue
       })

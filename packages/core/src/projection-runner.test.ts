@@ -120,7 +120,7 @@ test('a plug-in module is loaded by path and its projection runs in the ledger',
   const loaded = await loadPlugin('./plugin.test-fixture.js', __dirname)
   t.is(loaded.name, 'volunteer-hours')
   const ledger = await createLedger({ plugins: [loaded], logger: quiet })
-  await ledger.store.appendToStream('volunteers.timesheet-1', [logged('v-1', 3), logged('v-1', 2)], {
+  await ledger.trusted.store.appendToStream('volunteers.timesheet-1', [logged('v-1', 3), logged('v-1', 2)], {
     expectedRevision: 'noStream',
   })
   await ledger.projections.waitUntilCaughtUp()
@@ -142,7 +142,7 @@ test('projections registered on a container run in a ledger built on it, and a s
     message: /volunteer-hours is already registered/,
   })
   const ledger = await createLedger({ container: parent, policy: allowAll, logger: quiet })
-  t.deepEqual(ledger.projections.names, ['volunteer-hours'])
+  t.deepEqual(ledger.projections.names, ['volunteer-hours', 'privacy-erasures'])
   await t.throwsAsync(createLedger({ container: parent, projections: [plugin.projections[0] as AnyProjection] }), {
     message: /volunteer-hours is registered twice/,
   })

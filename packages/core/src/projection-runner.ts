@@ -19,7 +19,7 @@ import { systemClock } from './clock'
 import type { RecordedEvent } from './envelope'
 import { InvalidArgumentError, ProjectionFailedError, isEventStoreError } from './errors'
 import { deepFreeze } from './json'
-import type { EventStore } from './event-store'
+import type { EventLog, EventStore } from './event-store'
 import { createMemoryReadModelStorage } from './memory-read-models'
 import type { AnyEventDefinition } from './event'
 import { catalogDefinitions } from './event'
@@ -28,7 +28,7 @@ import type { ProjectionContext } from './projection'
 import type { BatchContext, DocumentCache } from './projection'
 import { checkProjection, documentCache, projectedEvent, projectionContext, readCollection } from './projection'
 import type { Privacy } from './privacy'
-import { hasPersonalData } from './privacy'
+import { hasPersonalData, redactPersonal } from './privacy'
 import { pagesOf } from './paging'
 import { isPromise } from './promise'
 
@@ -115,7 +115,7 @@ const consoleLogger: ProjectionLogger = {
 // --- options ---
 
 export interface ProjectionRunnerOptions {
-  readonly store: EventStore
+  readonly store: EventLog & Pick<EventStore, 'readModels'>
   /** Where read models live. Default: the store's own (`store.readModels`), else memory. */
   readonly storage?: ReadModelStorage
   readonly projections: ReadonlyArray<AnyProjection>
@@ -460,9 +460,25 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
   }
 
   const applyErasure = async (projection: AnyProjection, event: RecordedEvent, ctx: ProjectionContext) => {
-    const subject = (event.data as { subject?: unknown } | null)?.subject
-    if (typeof subject === 'string') await projection.erase?.(subject, ctx)
+    const data = event.data as { subject?: unknown; part?: unknown } | null
+    // A part erased alone (a certificate's details) leaves the subject's rows; only its key goes.
+    if (typeof data?.subject === 'string' && data.part === undefined) await projection.erase?.(data.subject, ctx)
     if (projection.handles.includes(SUBJECT_ERASED)) await projection.apply(await decodeFor(projection, event), ctx)
+  }
+
+  /**
+   * The error an event's failure is reported with: its text with the event's personal values
+   * taken out, since it reaches logs, statuses and parked records (which outlive an erasure).
+   */
+  const redacted = async (event: RecordedEvent, error: unknown): Promise<unknown> => {
+    if (privacy === undefined) return error
+    const message = messageOf(error)
+    const clean = await redactPersonal(privacy, event, message)
+    if (clean === message) return error
+    const replacement = new Error(clean)
+    replacement.name = error instanceof Error ? error.name : 'Error'
+    if (error instanceof Error && error.stack !== undefined) replacement.stack = error.stack.split(message).join(clean)
+    return replacement
   }
 
   const failureOf = (event: RecordedEvent, error: unknown): ProjectionFailure => ({
@@ -523,7 +539,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
           const applying = applyOne(worker, event, ctx, decoded)
           if (isPromise(applying)) await applying
         } catch (error) {
-          throw new EventFailed(i, error)
+          throw new EventFailed(i, await redacted(event, error))
         }
       }
       await ctx.flush()
@@ -855,7 +871,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
                 const applying = applyOne(worker, event, batch.ctx, page.decoded)
                 if (isPromise(applying)) await applying
               } catch (reason) {
-                throw new MemberStopped(worker, { kind: 'failed', event, reason })
+                throw new MemberStopped(worker, { kind: 'failed', event, reason: await redacted(event, reason) })
               }
             }
           }
@@ -1056,7 +1072,8 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
           if (isPromise(applying)) await applying
         } catch (error) {
           const { name } = worker.projection
-          throw new ProjectionFailedError(name, event.type, event.streamId, messageOf(error), { cause: error })
+          const reported = await redacted(event, error)
+          throw new ProjectionFailedError(name, event.type, event.streamId, messageOf(reported), { cause: reported })
         }
       }
     for (const { checkpoint, ctx } of batches) {
@@ -1235,9 +1252,10 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
     const name = typeof projection === 'string' ? projection : projection.name
     return storage.read(async (reader) => {
       const version = await activeVersion(name, reader)
-      if (reader.sql === undefined)
+      const scoped = reader.scopedSql?.({ prefix: tablePrefix(name, version), access: 'read' })
+      if (scoped === undefined)
         throw new InvalidArgumentError('sql', `the ${storage.dialect} read-model store has no SQL`)
-      return work(reader.sql, (local) => {
+      return work(scoped, (local) => {
         const problem = nameProblem(local, 'table')
         if (problem !== undefined) throw new InvalidArgumentError('table', problem)
         return tableName(name, version, local)
@@ -1265,7 +1283,12 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
         await storage.transaction(async (tx) => {
           await tx.lockCheckpoint(name, version)
           const ctx = projectionContext(worker.projection, tx, { deferredIndexes: worker.deferredIndexes })
-          for (const event of events) await applyOne(worker, event, ctx, undefined)
+          for (const event of events)
+            try {
+              await applyOne(worker, event, ctx, undefined)
+            } catch (error) {
+              throw await redacted(event, error)
+            }
           await ctx.flush()
           await tx.unpark(
             name,
@@ -1329,7 +1352,7 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
  * them. Rejects with a `ProjectionError` naming the event if a projection fails.
  */
 export const replayProjections = async (options: {
-  readonly store: EventStore
+  readonly store: EventLog & Pick<EventStore, 'readModels'>
   readonly projections: ReadonlyArray<AnyProjection>
   readonly until?: { readonly position?: number; readonly recordedAt?: string }
   readonly storage?: ReadModelStorage

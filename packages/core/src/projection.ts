@@ -24,7 +24,14 @@ import type {
   ReadModelTransaction,
   SqlHandle,
 } from './read-model'
-import { MAX_PROJECTION_VERSION, checkFieldName, isIndexableField, nameProblem, tableName } from './read-model'
+import {
+  MAX_PROJECTION_VERSION,
+  checkFieldName,
+  isIndexableField,
+  nameProblem,
+  tableName,
+  tablePrefix,
+} from './read-model'
 import { isEventTypeName } from './stream-id'
 
 // --- the contract ---
@@ -433,6 +440,15 @@ export interface ContextOptions {
   readonly cache?: DocumentCache
 }
 
+/**
+ * The transaction behind each context the runner made: for the ledger's own projections (key
+ * erasure), never handed to plug-ins. Not exported from the package.
+ */
+const transactions = new WeakMap<ProjectionContext, ReadModelTransaction>()
+
+/** The read-model transaction a context runs in, if the runner made it. */
+export const transactionOf = (ctx: ProjectionContext): ReadModelTransaction | undefined => transactions.get(ctx)
+
 export const projectionContext = (
   projection: Pick<AnyProjection, 'name' | 'version' | 'collections'>,
   tx: ReadModelTransaction,
@@ -466,7 +482,8 @@ export const projectionContext = (
   const flush = async (): Promise<void> => {
     for (const table of [...tables.keys()]) await flushTable(table)
   }
-  const raw = tx.sql
+  // Held to this projection version's own tables: a plug-in never reaches keys, events or another's rows.
+  const raw = tx.scopedSql?.({ prefix: tablePrefix(projection.name, projection.version), access: 'write' })
   /** Plain SQL sees what the batch put before it, and may change anything this context has seen. */
   const viaSql = async <A>(run: () => Promise<A>): Promise<A> => {
     await flush()
@@ -539,7 +556,7 @@ export const projectionContext = (
       },
     }
   }
-  return {
+  const context: BatchContext = {
     sql,
     get held() {
       let held = 0
@@ -577,6 +594,8 @@ export const projectionContext = (
         for (const [id, doc] of view) if (read.has(id) || cache.has(table, id)) cache.set(table, id, doc)
     },
   }
+  transactions.set(context, tx)
+  return context
 }
 
 /** Read-only access to one collection of a projection version, through a transaction. */

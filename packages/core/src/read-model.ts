@@ -11,6 +11,7 @@
 import type { RecordedEvent } from './envelope'
 import { InvalidArgumentError } from './errors'
 import type { JsonObject } from './json'
+import type { SqlScope } from './sql-scope'
 
 // --- names ---
 
@@ -228,14 +229,28 @@ export interface ReadModelTransaction {
   park(event: ParkedEvent): Promise<void>
   parked(name: string, version: number): Promise<ReadonlyArray<ParkedEvent>>
   unpark(name: string, version: number, positions: ReadonlyArray<number>): Promise<void>
-  /** The SQL escape hatch, for stores that have SQL. */
+  /**
+   * Plain SQL on the whole database, for stores that have SQL: trusted code only (store authors,
+   * tools). Plug-ins and host queries get `scopedSql`.
+   */
   readonly sql: SqlHandle | undefined
+  /**
+   * SQL held to one projection version's tables, read or written (see `SqlScope`): what a plug-in's
+   * `ctx.sql` and a host's `projections.sql` run on. Absent where the store has no SQL.
+   */
+  readonly scopedSql?: (scope: SqlScope) => SqlHandle
+  /**
+   * Present where the store's own key store shares this database: deletes a subject's key (and its
+   * parts') in this transaction, so a checkpoint and the deletion commit together. Trusted code:
+   * the ledger's `privacy-erasures` projection uses it; plug-ins never see the transaction.
+   */
+  readonly eraseKey?: (subject: string) => Promise<void>
 }
 
 /** What a read needs: documents, checkpoints and parked events, as committed. */
 export type ReadModelReader = Pick<
   ReadModelTransaction,
-  'getDocument' | 'findDocuments' | 'checkpoints' | 'parked' | 'sql'
+  'getDocument' | 'findDocuments' | 'checkpoints' | 'parked' | 'sql' | 'scopedSql'
 >
 
 /**

@@ -17,7 +17,7 @@ import type { Clock } from './clock'
 import { systemClock } from './clock'
 import { describeErrors, isIsoDateTime, isUuid } from './codecs'
 import { InvalidArgumentError } from './errors'
-import type { EventStore, StreamHead } from './event-store'
+import type { EventLog, EventStore, StreamHead } from './event-store'
 import type { EventMetadata } from './metadata'
 import { randomUUID } from 'node:crypto'
 
@@ -163,7 +163,7 @@ export const parseSealFile = (text: string, name = 'seal file'): Seal => {
   }
   const decoded = Seal.decode(parsed)
   if (E.isLeft(decoded))
-    throw new InvalidArgumentError(name, `is not a seal: ${describeErrors(decoded.left).join('; ')}`)
+    throw new InvalidArgumentError(name, `is not a seal: ${describeErrors(decoded.left, 'shown').join('; ')}`)
   return decoded.right
 }
 
@@ -171,7 +171,7 @@ export const parseSealFile = (text: string, name = 'seal file'): Seal => {
 
 /** The seal of a store at `position`, computed from its stream heads then. */
 export const computeSeal = async (
-  store: EventStore,
+  store: EventLog,
   position: number,
   sealedAt: string,
   signingKey?: KeyObject,

@@ -17,7 +17,7 @@ import type { ChainChecker } from './chain-check'
 import { inlineChecker, workerChecker } from './chain-check'
 import { InvalidArgumentError } from './errors'
 import { MAX_CHECK_THREADS } from './validation'
-import type { EventStore, StreamHead } from './event-store'
+import type { EventLog, EventStore, StreamHead } from './event-store'
 import { pagesOf } from './paging'
 import type { Seal } from './seal'
 import { LEDGER_SEALED, SEALS_STREAM, Seal as SealCodec, merkleRoot, signatureProblem } from './seal'
@@ -109,7 +109,7 @@ const fail = (failure: VerifyFailure): never => {
 // --- verifying ---
 
 /** The seals recorded in the ledger, read before the main pass so each is checked at its position. */
-const ledgerSeals = async (store: EventStore): Promise<ReadonlyArray<Checkpoint>> => {
+const ledgerSeals = async (store: EventLog): Promise<ReadonlyArray<Checkpoint>> => {
   const out: Checkpoint[] = []
   for await (const event of store.readStream(SEALS_STREAM)) {
     const decoded = SealCodec.decode(event.data)
@@ -158,7 +158,7 @@ interface Plan {
 }
 
 /** Checks what needs no pass over the log, and gathers the seals: signatures, ledger seals, truncation. */
-const planOf = async (store: EventStore, options: VerifyOptions): Promise<Plan> => {
+const planOf = async (store: EventLog, options: VerifyOptions): Promise<Plan> => {
   const files = options.sealFiles ?? []
   checkSignatures(files, options)
   const inLedger = await ledgerSeals(store)
@@ -217,7 +217,7 @@ const checkedByStore = async (
 }
 
 /** Reads the log once, in position order, checking every event as it comes: names the first failure. */
-const readInOrder = async (store: EventStore, plan: Plan, checker: ChainChecker): Promise<VerifyReport> => {
+const readInOrder = async (store: EventLog, plan: Plan, checker: ChainChecker): Promise<VerifyReport> => {
   const { checkpoints } = plan
   const heads = new Map<string, Mutable<StreamHead>>()
   let events = 0
@@ -327,7 +327,7 @@ const defaultThreads = (): number => Math.max(1, Math.min(4, availableParallelis
  * Verifies the whole ledger: every chain, every seal in the ledger and every seal file given.
  * Resolves with a report; `ok` is false and `failure` names the first problem when it fails.
  */
-export const verifyLedger = async (store: EventStore, options: VerifyOptions = {}): Promise<VerifyReport> => {
+export const verifyLedger = async (store: EventLog, options: VerifyOptions = {}): Promise<VerifyReport> => {
   const threads = options.threads ?? defaultThreads()
   if (!Number.isSafeInteger(threads) || threads < 0 || threads > MAX_CHECK_THREADS)
     throw new InvalidArgumentError(

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import test from 'ava'
 import * as E from 'fp-ts/Either'
 import pg from 'pg'
-import { allowAll, createLedger, createPrivacy, loadAggregate } from '@civic-ledger/core'
+import { allowAll, createLedger, loadAggregate } from '@civic-ledger/core'
 import { applicantSecrets, applicants, applyCommand, roster, rosterProjection } from '@civic-ledger/testing'
 import { openPostgresEventStore } from './postgres-store'
 import { PG_URL, dropSchema, freshSchema, postgresAvailable } from './test-database'
@@ -93,7 +93,10 @@ if (postgresAvailable('postgres erasure')) {
       }, 500),
     )
     const started = Date.now()
-    t.deepEqual(await ledger.privacy.erase('v-7', 'the volunteer asked', { actor }), E.right({ recorded: true }))
+    t.deepEqual(
+      await ledger.privacy.erase('v-7', 'the volunteer asked', { actor }),
+      E.right({ recorded: true, complete: true, waitingFor: [] }),
+    )
     t.true(Date.now() - started >= 450, 'the purge waited for the older transaction')
     await released
     for (const [field, text] of Object.entries(target))
@@ -104,11 +107,14 @@ if (postgresAvailable('postgres erasure')) {
       role: 'health-walk-leader',
     })
     const loaded = await loadAggregate(store, applicants, 'volunteers.applicant-v-7', {
-      privacy: createPrivacy(ledger.privacy.keys),
+      privacy: ledger.privacy,
     })
     if (E.isRight(loaded)) t.deepEqual(loaded.right.state.name, { _tag: 'Erased', subject: 'v-7' })
     else t.fail(loaded.left.message)
-    t.deepEqual(await ledger.privacy.erase('v-7', 'asked twice', { actor }), E.right({ recorded: false }))
+    t.deepEqual(
+      await ledger.privacy.erase('v-7', 'asked twice', { actor }),
+      E.right({ recorded: false, complete: true, waitingFor: [] }),
+    )
     const again = await ledger.execute(applicants, applyCommand(7), { actor })()
     t.true(E.isLeft(again) && again.left._tag === 'Rejected' && again.left.code === 'subject-erased')
     await ledger.close()

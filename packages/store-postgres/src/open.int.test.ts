@@ -44,8 +44,8 @@ if (postgresAvailable('postgres open')) {
       createLedger({ store: url, storeProviders: [postgresStoreProvider] }),
       createLedger({ store: url, storeProviders: [postgresStoreProvider] }),
     ])
-    await a.store.appendToStream('test.stream-a', testEvents(2), { expectedRevision: 'noStream' })
-    t.is(await b.store.headPosition(), 2, 'both instances see one ledger')
+    await a.trusted.store.appendToStream('test.stream-a', testEvents(2), { expectedRevision: 'noStream' })
+    t.is(await b.events.headPosition(), 2, 'both instances see one ledger')
     await a.close()
     await b.close()
     const client = new pg.Client({ connectionString: PG_URL })

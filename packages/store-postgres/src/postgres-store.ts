@@ -36,6 +36,7 @@ import {
   SubjectErasedError,
   checkSubject,
   WrongExpectedRevisionError,
+  partsPrefix,
   subjectAndOwners,
   acknowledgeRetry,
   batchUpToHead,
@@ -907,7 +908,7 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
                 marked AS (INSERT INTO ${s}.privacy_erased (subject, erased_at) VALUES ($1, now())
                            ON CONFLICT (subject) DO NOTHING RETURNING 1)
            SELECT NOT EXISTS (SELECT 1 FROM before) AS fresh`,
-          [subject, subjectAndOwners(subject), subject.length + 1, `${subject}.`],
+          [subject, subjectAndOwners(subject), subject.length + 1, partsPrefix(subject)],
         )
         return rows[0]?.fresh === true
       },

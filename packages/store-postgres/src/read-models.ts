@@ -24,9 +24,12 @@ import {
   StoreUnavailableError,
   checkFieldName,
   checkFindLimit,
+  checkSubject,
   checkTablePrefix,
+  partsPrefix,
 } from '@civic-ledger/core'
 import type { Pool, PoolClient, QueryResultRow } from 'pg'
+import { scopedSqlOn } from './sql-scope'
 
 const TABLE = /^rm_[a-z0-9_]{1,60}$/
 
@@ -150,6 +153,16 @@ export const transactionOn = (client: PoolClient, schema: string): ReadModelTran
       query: async <Row extends object>(text: string, params: ReadonlyArray<SqlValue> = []) =>
         (await client.query(text, params as unknown[])).rows as Row[],
       execute: async (text, params = []) => (await client.query(text, params as unknown[])).rowCount ?? 0,
+    },
+    scopedSql: (scope) => scopedSqlOn(client, schema, { ...scope, prefix: checkTablePrefix(scope.prefix) }),
+    // The key table is in the same schema: the deletion commits with the transaction.
+    eraseKey: async (subject) => {
+      checkSubject(subject)
+      await run(
+        `WITH dropped AS (DELETE FROM "${schema}".privacy_keys WHERE subject = $1 OR left(subject, $2) = $3)
+         INSERT INTO "${schema}".privacy_erased (subject, erased_at) VALUES ($1, now()) ON CONFLICT (subject) DO NOTHING`,
+        [subject, subject.length + 1, partsPrefix(subject)],
+      )
     },
     ensureCollection: async (table, indexes) => {
       const name = checkTable(table)

@@ -310,7 +310,7 @@ test('createLedger opens sqlite:<path> once the package is imported', async (t) 
   const dir = tempDir(t)
   const path = join(dir, 'ledger.db')
   const ledger = await createLedger({ store: `sqlite:${path}` })
-  await ledger.store.appendToStream('grants.application-1', testEvents(2), { expectedRevision: 'noStream' })
+  await ledger.trusted.store.appendToStream('grants.application-1', testEvents(2), { expectedRevision: 'noStream' })
   await ledger.close()
   const store = await openSqliteEventStore({ path })
   t.is(await store.headPosition(), 2)
@@ -324,11 +324,11 @@ test('createLedger opens sqlite:<path>?synchronous=normal with storeProviders', 
     store: `sqlite:${path}?synchronous=normal`,
     storeProviders: [sqliteStoreProvider],
   })
-  const result = await ledger.store.appendToStream('grants.application-1', [testEvent()], {
+  const result = await ledger.trusted.store.appendToStream('grants.application-1', [testEvent()], {
     expectedRevision: 'noStream',
   })
   t.is(result.firstPosition, 1)
-  const events = await collect(() => ledger.store.readStream('grants.application-1'))
+  const events = await collect(() => ledger.events.readStream('grants.application-1'))
   t.is(events.length, 1)
   await ledger.close()
   t.true(existsSync(path))

@@ -25,9 +25,11 @@ import type {
   ReadModelReader,
   ReadModelTransaction,
   SqlHandle,
+  SqlScope,
   SqlValue,
 } from '@civic-ledger/core'
 import { InvalidArgumentError, checkFieldName, checkFindLimit, checkTablePrefix } from '@civic-ledger/core'
+import { scopedSqlOn } from './sql-scope'
 
 const TABLE = /^rm_[a-z0-9_]{1,120}$/
 
@@ -144,9 +146,24 @@ const sqlOn = (db: Database): SqlHandle => ({
   execute: async (text, params = []) => db.prepare(text).run(...params.map(bindable)).changes,
 })
 
+/** Scoped SQL handles of one connection, kept by scope so each keeps its checked statements. */
+const scopedOn = (db: Database): ((scope: SqlScope) => SqlHandle) => {
+  const handles = new Map<string, SqlHandle>()
+  return (scope) => {
+    const key = `${scope.access}:${checkTablePrefix(scope.prefix)}`
+    let handle = handles.get(key)
+    if (handle === undefined) {
+      handle = scopedSqlOn(db, scope)
+      handles.set(key, handle)
+    }
+    return handle
+  }
+}
+
 /** Reads on a connection: documents, checkpoints and parked events. */
 const readerOn = (db: Database, cached: (sql: string) => Statement<unknown[], unknown>): ReadModelReader => ({
   sql: sqlOn(db),
+  scopedSql: scopedOn(db),
   getDocument: async (table, id) => {
     const row = cached(`SELECT body FROM "${checkTable(table)}" WHERE id = ?`).get(id) as { body: string } | undefined
     return row === undefined ? undefined : (JSON.parse(row.body) as JsonObject)

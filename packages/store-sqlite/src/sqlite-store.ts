@@ -21,6 +21,7 @@ import type {
   NewEvent,
   PageRequest,
   ReadAllOptions,
+  ReadModelTransaction,
   ReadStoredOptions,
   ReadStreamOptions,
   RecordedEvent,
@@ -44,6 +45,7 @@ import {
   SubjectErasedError,
   checkSubject,
   WrongExpectedRevisionError,
+  partsPrefix,
   subjectAndOwners,
   acknowledgeRetry,
   batchUpToHead,
@@ -236,7 +238,7 @@ export const openSqliteEventStore = async (options: SqliteEventStoreOptions): Pr
   // inside a transaction that an inline projection or a projection batch keeps open across awaits.
   let reader: Database
   try {
-    reader = new BetterSqlite3(path, { fileMustExist: true })
+    reader = new BetterSqlite3(path, { fileMustExist: true, readonly: true })
     reader.pragma(`busy_timeout = ${busyTimeoutOf(options)}`)
   } catch (cause) {
     db.close()
@@ -261,7 +263,15 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
   let inline: InlineHandler | undefined
   const writerTurns = createMutex()
   const readerTurns = createMutex()
-  const readModelTx = writerTransaction(db)
+  const readModelTx: ReadModelTransaction = {
+    ...writerTransaction(db),
+    // Inside a transaction the store's writer has begun: the key goes when the transaction commits.
+    eraseKey: async (subject) => {
+      checkSubject(subject)
+      deleteKey.run(subject, subject.length + 1, partsPrefix(subject))
+      insertErased.run(subject, clock.now().toISOString())
+    },
+  }
   const durable = options.synchronous !== 'NORMAL'
   const readModelReader = readerOf(reader)
 
@@ -1031,7 +1041,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
           checkSubject(subject)
           beginWrite()
           try {
-            deleteKey.run(subject, subject.length + 1, `${subject}.`)
+            deleteKey.run(subject, subject.length + 1, partsPrefix(subject))
             const already = subjectAndOwners(subject).some((s) => selectErased.get(s) !== undefined)
             insertErased.run(subject, clock.now().toISOString())
             const fresh = !already

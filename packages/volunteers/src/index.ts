@@ -82,3 +82,4 @@ export type {
   HoursBucketDoc,
   PublicHoursRow,
 } from './read-models'
+export { SAFEGUARDING_OFFICER, VOLUNTEER, VOLUNTEER_COORDINATOR, VOLUNTEER_MANAGER, volunteersPolicy } from './policy'

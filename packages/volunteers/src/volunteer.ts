@@ -3,7 +3,7 @@
  * of birth, home LSOA) are encrypted with the volunteer's key; a referee's and a guardian's names
  * too. A DBS check records its number, date, level, result, update-service status and decision —
  * never the certificate's content — and its number is encrypted with a key of its own
- * (`<volunteer>.dbs-<check>`), so the details can be purged six months after the decision while the
+ * (the part `checkId=<check>` of the volunteer), so the details can be purged six months after the decision while the
  * rest of the record stays. A placement in a role is accepted only when every safeguarding rule holds.
  *
  * Commands carry the day they are made (`on`), as the host app's clock reads it.
@@ -23,6 +23,7 @@ import {
   isErased,
   personal,
   reject,
+  subjectPartOf,
 } from '@civic-ledger/core'
 import { RegulatedActivity } from './role'
 import type { DbsCheckRecord, TrainingRecord } from './safeguarding'
@@ -80,15 +81,18 @@ export const VolunteerRejected = defineEvent({
   codec: t.readonly(t.type({ volunteerId: Id, on: IsoDate, reason: NonEmptyString })),
 })
 
+/**
+ * The certificate number is keyed on the check (`subjectPart: 'checkId'`), a part of the volunteer,
+ * so its details can be purged six months after the decision while the volunteer stays.
+ */
 export const DbsCheckRecorded = defineEvent({
   type: 'volunteers.DbsCheckRecorded',
-  subject: 'detailsSubject',
+  subject: 'volunteerId',
+  subjectPart: 'checkId',
   codec: t.readonly(
     t.type({
       volunteerId: Id,
       checkId: Id,
-      /** `<volunteer>.dbs-<check>`: the key the certificate number is encrypted with. */
-      detailsSubject: NonEmptyString,
       certificateNumber: personal(t.string),
       level: DbsLevel,
       issuedOn: IsoDate,
@@ -102,7 +106,7 @@ export const DbsCheckRecorded = defineEvent({
 
 export const DbsDetailsPurged = defineEvent({
   type: 'volunteers.DbsDetailsPurged',
-  codec: t.readonly(t.type({ volunteerId: Id, checkId: Id, detailsSubject: NonEmptyString, on: IsoDate })),
+  codec: t.readonly(t.type({ volunteerId: Id, checkId: Id, on: IsoDate })),
 })
 
 export const TrainingCompleted = defineEvent({
@@ -211,6 +215,8 @@ export type VolunteerCommandInput = t.OutputOf<typeof VolunteerCommand>
 export interface Placement {
   readonly placementId: string
   readonly roleId: string
+  /** The organisation whose role it is: whose co-ordinator may end it. */
+  readonly organisation: string
   readonly area: AreaRef
   readonly startsOn: string
   readonly endedOn?: string
@@ -271,6 +277,7 @@ const evolve = (s: VolunteerState, e: VolunteerEvent): VolunteerState => {
           [e.data.placementId]: {
             placementId: e.data.placementId,
             roleId: e.data.role.roleId,
+            organisation: e.data.role.organisation,
             area: e.data.area,
             startsOn: e.data.startsOn,
           },
@@ -386,7 +393,6 @@ export const volunteers = defineAggregate({
             DbsCheckRecorded.create({
               volunteerId,
               checkId: c.checkId,
-              detailsSubject: `${volunteerId}.dbs-${c.checkId}` as NonEmptyString,
               certificateNumber: c.certificateNumber,
               level: c.level,
               issuedOn: c.issuedOn,
@@ -407,7 +413,6 @@ export const volunteers = defineAggregate({
             DbsDetailsPurged.create({
               volunteerId,
               checkId: c.checkId,
-              detailsSubject: `${volunteerId}.dbs-${c.checkId}` as NonEmptyString,
               on,
             }),
           )
@@ -464,21 +469,22 @@ export const volunteers = defineAggregate({
 
 /**
  * Purges a DBS check's details once six months have passed since the decision: records
- * `DbsDetailsPurged`, then deletes the key the certificate number was encrypted with, so it reads as
- * `Erased` from then on while the check's level, dates and decision remain.
+ * `DbsDetailsPurged`, then erases the check's part of the volunteer (`privacy.SubjectErased` with
+ * the part `checkId=<check>`), so the certificate number reads as `Erased` from then on while the
+ * check's level, dates and decision remain. Both steps go through the ledger's policy.
  */
 export const purgeDbsDetails = async (
-  ledger: {
-    execute: Ledger['execute']
-    readonly privacy: Pick<Ledger['privacy'], 'keys'>
-    readonly store: Pick<Ledger['store'], 'purge'>
-  },
+  ledger: Pick<Ledger, 'execute'> & { readonly privacy: Pick<Ledger['privacy'], 'erase'> },
   input: { readonly volunteerId: string; readonly checkId: string; readonly on: string },
   context: unknown,
 ): Promise<Either<CommandError, void>> => {
   const result = await ledger.execute(volunteers, { type: 'PurgeDbsDetails', ...input }, context)()
   if (result._tag === 'Left') return result
-  await ledger.privacy.keys.erase(`${input.volunteerId}.dbs-${input.checkId}`)
-  await ledger.store.purge?.()
-  return { _tag: 'Right', right: undefined }
+  const erased = await ledger.privacy.erase(
+    input.volunteerId,
+    `DBS certificate details are kept for ${DBS_DETAILS_MONTHS} months after the decision`,
+    context,
+    { part: subjectPartOf('checkId', input.checkId) },
+  )
+  return erased._tag === 'Left' ? erased : { _tag: 'Right', right: undefined }
 }

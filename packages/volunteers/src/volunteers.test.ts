@@ -6,7 +6,7 @@
  */
 import test from 'ava'
 import * as E from 'fp-ts/Either'
-import { createLedger, fold, hasPersonalData, isErased, personalPaths } from '@civic-ledger/core'
+import { createLedger, fold, hasPersonalData, isErased, personalPaths, subjectKey } from '@civic-ledger/core'
 import type { AnyEventDefinition } from '@civic-ledger/core'
 import { deciderSpec } from '@civic-ledger/testing'
 import { CreditCommand, creditEvents, timeCredits } from './credits'
@@ -237,7 +237,6 @@ test('a check that is not clear cannot simply be accepted, and DBS details are k
         data: {
           volunteerId: ID as never,
           checkId: 'c1' as never,
-          detailsSubject: 'v-1.dbs-c1' as never,
           on: '2026-07-20' as never,
         },
       },
@@ -262,7 +261,7 @@ test('through a ledger: personal fields are encrypted, DBS details purge to Eras
     if (E.isLeft(r)) return t.fail(`${input.type}: ${r.left.message}`)
   }
   const stored: string[] = []
-  for await (const e of ledger.store.readAll()) stored.push(JSON.stringify(e.data))
+  for await (const e of ledger.events.readAll()) stored.push(JSON.stringify(e.data))
   for (const secret of [
     'Alex Example',
     'alex@example.org',
@@ -278,16 +277,19 @@ test('through a ledger: personal fields are encrypted, DBS details purge to Eras
   const early = await purgeDbsDetails(ledger, { volunteerId: ID, checkId: 'c1', on: '2026-03-01' }, actor)
   t.true(E.isLeft(early))
   t.true(E.isRight(await purgeDbsDetails(ledger, { volunteerId: ID, checkId: 'c1', on: '2026-08-01' }, actor)))
-  t.true(await ledger.privacy.keys.isErased('v-1.dbs-c1'))
-  t.false(await ledger.privacy.keys.isErased(ID), 'the volunteer is not erased by the purge')
+  t.true(await ledger.trusted.keys.isErased(subjectKey(ID, 'checkId=c1')))
+  t.false(await ledger.trusted.keys.isErased(ID), 'the volunteer is not erased by the purge')
 
   await ledger.execute(
     volunteers,
     { type: 'RecordDbsCheck', ...(dbs() as object), checkId: 'c2', on: '2026-08-02' },
     actor,
   )()
-  t.deepEqual(await ledger.privacy.erase(ID, 'the volunteer asked', actor), E.right({ recorded: true }))
-  t.true(await ledger.privacy.keys.isErased('v-1.dbs-c2'), 'a part of the volunteer goes with them')
+  t.deepEqual(
+    await ledger.privacy.erase(ID, 'the volunteer asked', actor),
+    E.right({ recorded: true, complete: true, waitingFor: [] }),
+  )
+  t.true(await ledger.trusted.keys.isErased(subjectKey(ID, 'checkId=c2')), 'a part of the volunteer goes with them')
   const after = await ledger.execute(
     volunteers,
     { type: 'Suspend', volunteerId: ID, on: '2026-08-03', reason: 'test' },

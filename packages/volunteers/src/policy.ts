@@ -1,0 +1,96 @@
+/**
+ * Who may do what with volunteers, role by role, and for which organisation:
+ *
+ * - a **volunteer co-ordinator** (at the council or at a partner) takes applications, references
+ *   and consents, approves or turns down applicants, records training, defines and retires roles,
+ *   places volunteers and ends placements, and keeps timesheets and time credits. For roles and
+ *   placements they act for their own organisation only: a partner's co-ordinator defines that
+ *   partner's roles and places people in them, and cannot place anyone in, or end a placement in,
+ *   another organisation's role;
+ * - a **volunteer manager** does what a co-ordinator does for every organisation, and alone may
+ *   suspend and reinstate a volunteer and adjust a credit balance;
+ * - a **safeguarding officer** records DBS checks and purges their details (erasing the check's part
+ *   of the volunteer, never the volunteer), and may suspend and reinstate;
+ * - a **volunteer** logs their own hours (the timesheet is their placement's).
+ *
+ * Everything else is denied, as is every command of another context. Timesheets and credits are
+ * checked by role only: their records do not name the organisation of the placement.
+ */
+import type { AuthorisationRequest, Policy } from '@civic-ledger/core'
+import { allOf, organisationScope, rolePolicy } from '@civic-ledger/core'
+import type { RoleState } from './role'
+import type { VolunteerState } from './volunteer'
+
+export const VOLUNTEER_COORDINATOR = 'volunteer-coordinator'
+export const VOLUNTEER_MANAGER = 'volunteer-manager'
+export const SAFEGUARDING_OFFICER = 'safeguarding-officer'
+export const VOLUNTEER = 'volunteer'
+
+const staff = [VOLUNTEER_COORDINATOR, VOLUNTEER_MANAGER]
+
+const field = (value: unknown, name: string): unknown =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[name] : undefined
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined)
+
+/** A role's organisation: the one it is defined for, or the one it was defined with. */
+const roleOwner = (request: AuthorisationRequest): string | undefined => {
+  const state = request.state as RoleState | undefined
+  if (state !== undefined && state.status !== 'none') return state.role.organisation
+  return text(field(request.input, 'organisation'))
+}
+
+/** A placement's organisation: the role's it is made in, or the one it was made in. */
+const placementOwner = (request: AuthorisationRequest): string | undefined => {
+  if (request.command === 'Place') return text(field(field(request.input, 'role'), 'organisation'))
+  if (request.command !== 'EndPlacement') return undefined
+  const placementId = text(field(request.input, 'placementId'))
+  const placements = (request.state as VolunteerState | undefined)?.placements
+  return placementId === undefined || placements === undefined ? undefined : placements[placementId]?.organisation
+}
+
+export const volunteersPolicy: Policy = allOf(
+  rolePolicy({
+    'volunteers.role': { DefineRole: staff, RetireRole: staff },
+    'volunteers.volunteer': {
+      Apply: staff,
+      RecordReference: staff,
+      RecordGuardianConsent: staff,
+      Approve: staff,
+      RejectApplication: staff,
+      RecordDbsCheck: [SAFEGUARDING_OFFICER],
+      PurgeDbsDetails: [SAFEGUARDING_OFFICER],
+      CompleteTraining: staff,
+      Place: staff,
+      EndPlacement: staff,
+      Suspend: [VOLUNTEER_MANAGER, SAFEGUARDING_OFFICER],
+      Reinstate: [VOLUNTEER_MANAGER, SAFEGUARDING_OFFICER],
+      RecordConsent: staff,
+    },
+    'volunteers.timesheet': {
+      LogHours: [...staff, VOLUNTEER],
+      VerifyHours: staff,
+      RejectHours: staff,
+      CorrectHours: staff,
+    },
+    'volunteers.credits': {
+      EarnCredits: staff,
+      SpendCredits: staff,
+      GiftCredits: staff,
+      AdjustCredits: [VOLUNTEER_MANAGER],
+    },
+    // The DBS details' purge erases the check's part of the volunteer: the officer who purges may.
+    'privacy.subject': { EraseSubject: [SAFEGUARDING_OFFICER] },
+  }),
+  organisationScope(
+    { 'volunteers.role': roleOwner, 'volunteers.volunteer': placementOwner },
+    { everyOrganisation: [VOLUNTEER_MANAGER] },
+  ),
+  // A safeguarding officer erases DBS details, never a whole person.
+  (request) =>
+    request.context === 'privacy' &&
+    request.command === 'EraseSubject' &&
+    !(text(field(request.input, 'part')) ?? '').startsWith('checkId=')
+      ? { allowed: false, reason: `${request.actor.role} may erase a DBS check's details only` }
+      : { allowed: true },
+)
