@@ -64,6 +64,8 @@ import pg, { escapeLiteral } from 'pg'
 import { copyRows } from './copy-read'
 import type { Pool, PoolClient, QueryResultRow } from 'pg'
 import { Observable, Subject, interval, map, merge, share } from 'rxjs'
+import type { HeldConnection } from './checkout'
+import { checkout } from './checkout'
 import { begin as beginIn, postgresReadModels, transactionOn } from './read-models'
 import { PostgresLedgerError, appendLockKey, channelOf, isSchemaName, isoTimeSql, migrate } from './schema'
 
@@ -201,6 +203,19 @@ const isConnectionLost = (error: unknown): boolean => {
   )
 }
 
+/**
+ * True when the error, or one it was caused by (an inline projection's failure wraps the query's),
+ * is a lost connection: the operation may be sent again, unlike the projection's own refusal.
+ */
+const causedByLostConnection = (error: unknown): boolean => {
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
+    if (isConnectionLost(current)) return true
+    current = (current as { cause?: unknown }).cause
+  }
+  return false
+}
+
 /** A reader's pages, fetched one query at a time; `nextPage` returns `undefined` when done. */
 const paged = <A>(nextPage: () => Promise<ReadonlyArray<A> | undefined>): PagedIterable<A> => pagedIterable(nextPage)
 
@@ -251,6 +266,21 @@ const hostOf = (connectionString: unknown): string => {
 }
 
 /**
+ * The connection string with every session's default isolation pinned to READ COMMITTED. The
+ * append reads the log's head after waiting for its lock: under REPEATABLE READ or SERIALIZABLE (a
+ * server's or role's default) it would read a snapshot from before the wait, and refuse appends
+ * that do not conflict. Any `options` of the string are kept, with the setting after them (pg
+ * would let the string's `options` replace the pool's, so they travel together).
+ */
+const readCommitted = (connectionString: string): { connectionString: string; options: string } => {
+  const url = new URL(connectionString)
+  const given = url.searchParams.get('options')
+  url.searchParams.delete('options')
+  const pinned = '-c default_transaction_isolation=read\\ committed'
+  return { connectionString: url.toString(), options: given === null ? pinned : `${given} ${pinned}` }
+}
+
+/**
  * Opens a ledger in a PostgreSQL schema, creating or migrating the schema. Refuses, with a
  * `PostgresLedgerError` naming the problem: wrong credentials, a missing database, a schema written
  * by a newer release, and a server with `synchronous_commit = off` unless allowed.
@@ -264,18 +294,19 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions)
     )
   const where = `${hostOf(options.connectionString)}/${schema}`
   const pool = new pg.Pool({
-    connectionString: options.connectionString,
+    ...readCommitted(options.connectionString),
     max: options.poolSize ?? 10,
     types: typeParsers,
   })
   pool.on('error', () => undefined) // an idle connection that drops is replaced on next use
-  let client: PoolClient
+  let held: HeldConnection
   try {
-    client = await pool.connect()
+    held = await checkout(pool, 'to open the ledger')
   } catch (error) {
     await pool.end().catch(() => undefined)
-    throw openError(error, where)
+    throw openError(error instanceof StoreUnavailableError ? error.cause : error, where)
   }
+  const client = held.client
   try {
     const sync = await client.query<{ synchronous_commit: string }>('SHOW synchronous_commit')
     if (sync.rows[0]?.synchronous_commit === 'off' && options.allowAsynchronousCommit !== true)
@@ -285,11 +316,11 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions)
       )
     await migrate(client, schema)
   } catch (error) {
-    client.release()
+    held.release(true)
     await pool.end().catch(() => undefined)
     throw error instanceof PostgresLedgerError ? error : openError(error, where)
   }
-  client.release()
+  held.release()
   return createStore(pool, schema, options)
 }
 
@@ -449,22 +480,24 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
   const inTransaction = async (
     work: (client: PoolClient) => Promise<void>,
   ): Promise<{ readonly failure: unknown } | undefined> => {
-    let client: PoolClient
-    try {
-      client = await pool.connect()
-    } catch (error) {
-      throw unavailable('could not connect', error)
-    }
+    const held = await checkout(pool, 'for an append')
+    const client = held.client
     let failed: { readonly failure: unknown } | undefined
     try {
       await beginIn(client, schema)
       await work(client)
       await client.query('COMMIT')
     } catch (failure) {
-      failed = { failure }
+      // A connection lost under the transaction is the caller's outage, whatever the query said.
+      failed = {
+        failure:
+          held.lost() === undefined && !causedByLostConnection(failure)
+            ? failure
+            : unavailable('the connection was lost', failure),
+      }
       await client.query('ROLLBACK').catch(() => undefined)
     } finally {
-      client.release(failed !== undefined && pgCode(failed.failure) === undefined && !isEventStoreError(failed.failure))
+      held.release(failed !== undefined && pgCode(failed.failure) === undefined && !isEventStoreError(failed.failure))
     }
     return failed
   }

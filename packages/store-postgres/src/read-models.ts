@@ -29,6 +29,7 @@ import {
   partsPrefix,
 } from '@civic-ledger/core'
 import type { Pool, PoolClient, QueryResultRow } from 'pg'
+import { checkout } from './checkout'
 import { scopedSqlOn } from './sql-scope'
 
 const TABLE = /^rm_[a-z0-9_]{1,60}$/
@@ -238,7 +239,11 @@ export const transactionOn = (client: PoolClient, schema: string): ReadModelTran
  * Starts a transaction on `client` whose unqualified names resolve in the ledger's schema: one round
  * trip, the two statements sent as one simple query (the schema name is a checked identifier).
  */
-export const begin = async (client: PoolClient, schema: string, mode = ''): Promise<void> => {
+export const begin = async (
+  client: PoolClient,
+  schema: string,
+  mode = ' ISOLATION LEVEL READ COMMITTED',
+): Promise<void> => {
   await client.query(`BEGIN${mode}; SET LOCAL search_path TO "${schema}"`)
 }
 
@@ -251,12 +256,8 @@ export const postgresReadModels = (
 ): ReadModelStorage => {
   const withClient = async <A>(mode: string, work: (client: PoolClient) => Promise<A>): Promise<A> => {
     ensureOpen()
-    let client: PoolClient
-    try {
-      client = await pool.connect()
-    } catch (cause) {
-      throw new StoreUnavailableError(`could not connect for read models: ${String(cause)}`, { cause })
-    }
+    const held = await checkout(pool, 'for read models')
+    const client = held.client
     let broken = false
     try {
       await begin(client, schema, mode)
@@ -267,14 +268,18 @@ export const postgresReadModels = (
       await client.query('ROLLBACK').catch(() => {
         broken = true
       })
+      const lost = held.lost()
+      if (lost !== undefined && !(error instanceof StoreUnavailableError))
+        throw new StoreUnavailableError(`the connection for read models was lost: ${lost.message}`, { cause: error })
       throw error
     } finally {
-      client.release(broken)
+      held.release(broken)
     }
   }
   return {
     dialect: 'postgres',
-    transaction: (work) => withClient('', (client) => work(transactionOn(client, schema))),
+    transaction: (work) =>
+      withClient(' ISOLATION LEVEL READ COMMITTED', (client) => work(transactionOn(client, schema))),
     read: (work) =>
       withClient(' ISOLATION LEVEL REPEATABLE READ READ ONLY', (client) => work(transactionOn(client, schema))),
     setInlineHandler: onInline,
