@@ -6,67 +6,23 @@
  * reported, not thrown, the store still purges, and a key left behind by a process that stopped
  * after recording the event is deleted when the ledger next opens.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import test from 'ava'
-import type { ExecutionContext } from 'ava'
 import * as E from 'fp-ts/Either'
-import type { AnyProjection, Ledger, LedgerOptions } from '@civic-ledger/core'
-import {
-  allowAll,
-  createLedger,
-  dataSubjects,
-  defineProjection,
-  isErased,
-  loadAggregate,
-  subjectKey,
-} from '@civic-ledger/core'
+import type { AnyProjection, Ledger } from '@civic-ledger/core'
+import { dataSubjects, defineProjection, isErased, loadAggregate, subjectKey } from '@civic-ledger/core'
 import { VolunteerApplied, applicants, applyCommand, rosterProjection } from '@civic-ledger/testing'
-import { sqliteStoreProvider } from '@civic-ledger/store-sqlite'
-import { postgresStoreProvider } from '@civic-ledger/store-postgres'
 import { purgeDbsDetails, volunteers } from '@civic-ledger/volunteers'
-import { PG_URL, dropSchema, freshSchema, requirePostgres } from '../postgres'
+import { freshStore, openLedger } from './ledgers'
 
 const actor = { actor: { id: 'dpo-1', organisation: 'GB-LAE-CAM', role: 'data-protection-officer' } }
 
-interface Store {
-  readonly name: string
-  /** A connection string for a fresh store that can be opened more than once (memory: only once). */
-  fresh(t: ExecutionContext): Promise<string>
-  readonly reopens: boolean
-}
+const stores = [
+  { name: 'memory', kind: 'memory', reopens: false },
+  { name: 'sqlite', kind: 'sqlite', reopens: true },
+  { name: 'postgres', kind: 'postgres', reopens: true },
+] as const
 
-const stores: ReadonlyArray<Store> = [
-  { name: 'memory', fresh: async () => 'memory:', reopens: false },
-  {
-    name: 'sqlite',
-    reopens: true,
-    fresh: async (t) => {
-      const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-erasure-exact-'))
-      t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-      return `sqlite:${join(dir, 'ledger.db')}`
-    },
-  },
-  {
-    name: 'postgres',
-    reopens: true,
-    fresh: async (t) => {
-      await requirePostgres('erasure tests')
-      const schema = freshSchema()
-      t.teardown(() => dropSchema(schema))
-      return `${PG_URL}?schema=${schema}`
-    },
-  },
-]
-
-const open = (store: string, options: Partial<LedgerOptions> = {}): Promise<Ledger> =>
-  createLedger({
-    store,
-    storeProviders: [sqliteStoreProvider, postgresStoreProvider],
-    policy: allowAll,
-    ...options,
-  })
+const open = openLedger
 
 /** The applicant's name as the aggregate reads it: plain text, or Erased. */
 const nameOf = async (ledger: Ledger, volunteerId: string): Promise<unknown> => {
@@ -84,7 +40,7 @@ const applyAs = async (ledger: Ledger, volunteerId: string, n: number): Promise<
 
 for (const store of stores) {
   test(`${store.name}: erasing one subject never erases another whose id shares its prefix`, async (t) => {
-    const ledger = await open(await store.fresh(t), { projections: [rosterProjection] })
+    const ledger = await open(await freshStore(t, store.kind), { projections: [rosterProjection] })
     t.teardown(() => ledger.close())
     const ids = ['ann', 'ann.lee', 'ann.', 'ann:1', 'v-1', 'v-1.dbs-c1', 'v-1.dbs-c1.x']
     for (const [i, id] of ids.entries()) await applyAs(ledger, id, i + 1)
@@ -101,7 +57,7 @@ for (const store of stores) {
   })
 
   test(`${store.name}: purging a DBS check's details leaves a volunteer whose id looks like the check's`, async (t) => {
-    const ledger = await open(await store.fresh(t))
+    const ledger = await open(await freshStore(t, store.kind))
     t.teardown(() => ledger.close())
     const run = async (command: object): Promise<void> => {
       const result = await ledger.execute(volunteers, command, actor)()
@@ -155,7 +111,7 @@ for (const store of stores) {
       },
       erase: async () => undefined,
     })
-    const ledger = await open(await store.fresh(t), {
+    const ledger = await open(await freshStore(t, store.kind), {
       projections: [rosterProjection, stuck],
       logger: { warn: () => undefined },
     })
@@ -178,7 +134,7 @@ for (const store of stores) {
 
   if (store.reopens)
     test(`${store.name}: a key left behind when the process stopped after recording the erasure goes on the next open`, async (t) => {
-      const connection = await store.fresh(t)
+      const connection = await freshStore(t, store.kind)
       const first = await open(connection)
       await applyAs(first, 'v-9', 9)
       await first.projections.waitUntilCaughtUp()

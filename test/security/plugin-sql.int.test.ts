@@ -5,18 +5,12 @@
  * on a table not its own; a host's read-only `projections.sql` cannot write. What it may do — make,
  * fill, index, read and drop its own tables — still works.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import test from 'ava'
-import type { ExecutionContext } from 'ava'
 import * as E from 'fp-ts/Either'
-import type { AnyProjection, Ledger, ProjectionSql, SqlHandle } from '@civic-ledger/core'
-import { InvalidArgumentError, allowAll, createLedger, defineProjection } from '@civic-ledger/core'
+import type { AnyProjection, ProjectionSql, SqlHandle } from '@civic-ledger/core'
+import { InvalidArgumentError, defineProjection } from '@civic-ledger/core'
 import { VolunteerApplied, applicants, applyCommand, roster, rosterProjection } from '@civic-ledger/testing'
-import { sqliteStoreProvider } from '@civic-ledger/store-sqlite'
-import { postgresStoreProvider } from '@civic-ledger/store-postgres'
-import { PG_URL, dropSchema, freshSchema, requirePostgres } from '../postgres'
+import { freshLedger } from './ledgers'
 
 const actor = { actor: { id: 'coordinator-1', organisation: 'GB-LAE-CAM', role: 'volunteer-coordinator' } }
 const OTHER = 'rm_roster_v1__roster'
@@ -121,49 +115,13 @@ const probe = (dialect: 'sqlite' | 'postgres'): AnyProjection =>
     },
   })
 
-interface Store {
-  readonly dialect: 'sqlite' | 'postgres'
-  open(t: ExecutionContext): Promise<Ledger>
-}
-
-const stores: ReadonlyArray<Store> = [
-  {
-    dialect: 'sqlite',
-    open: async (t) => {
-      const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-plugin-sql-'))
-      t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-      return createLedger({
-        store: `sqlite:${join(dir, 'ledger.db')}`,
-        storeProviders: [sqliteStoreProvider],
-        policy: allowAll,
-        projections: [rosterProjection, probe('sqlite')],
-      })
-    },
-  },
-  {
-    dialect: 'postgres',
-    open: async (t) => {
-      await requirePostgres('plug-in SQL tests')
-      const schema = freshSchema()
-      t.teardown(() => dropSchema(schema))
-      return createLedger({
-        store: `${PG_URL}?schema=${schema}`,
-        storeProviders: [postgresStoreProvider],
-        policy: allowAll,
-        projections: [rosterProjection, probe('postgres')],
-      })
-    },
-  },
-]
-
-for (const store of stores)
+for (const dialect of ['sqlite', 'postgres'] as const)
   test.serial(
-    `${store.dialect}: a plug-in's SQL and a host's read-only SQL reach only the projection's own tables`,
+    `${dialect}: a plug-in's SQL and a host's read-only SQL reach only the projection's own tables`,
     async (t) => {
       results.attacks = []
       results.own = []
-      const ledger = await store.open(t)
-      t.teardown(() => ledger.close())
+      const ledger = await freshLedger(t, dialect, { projections: [rosterProjection, probe(dialect)] })
       for (let n = 1; n <= 4; n++) {
         const r = await ledger.execute(applicants, applyCommand(n), actor)()
         if (E.isLeft(r)) t.fail(r.left.message)

@@ -4,18 +4,13 @@
  * typed error, on memory, SQLite and PostgreSQL alike, and neither the key table nor a canary table
  * nor another projection's rows can be read or changed through it.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import test from 'ava'
 import type { ExecutionContext } from 'ava'
 import * as E from 'fp-ts/Either'
 import type { Ledger } from '@civic-ledger/core'
-import { InvalidArgumentError, allowAll, createLedger, tablePrefix } from '@civic-ledger/core'
+import { InvalidArgumentError, tablePrefix } from '@civic-ledger/core'
 import { applicants, applyCommand, roster, rosterProjection } from '@civic-ledger/testing'
-import { sqliteStoreProvider } from '@civic-ledger/store-sqlite'
-import { postgresStoreProvider } from '@civic-ledger/store-postgres'
-import { PG_URL, dropSchema, freshSchema, requirePostgres } from '../postgres'
+import { freshLedger } from './ledgers'
 
 const actor = { id: 'coordinator-1', organisation: 'GB-LAE-CAM', role: 'volunteer-coordinator' }
 
@@ -35,12 +30,6 @@ const hostileFields = [
 
 const hostileCollections = ['roster" UNION SELECT subject, key FROM privacy_keys --', 'Roster', '../roster', 'roster;']
 
-interface Store {
-  readonly name: string
-  /** Opens a ledger on a fresh store, with a canary table where the store has SQL. */
-  open(t: ExecutionContext): Promise<Ledger>
-}
-
 const seed = async (t: ExecutionContext, ledger: Ledger): Promise<void> => {
   for (let n = 1; n <= 5; n++) {
     const result = await ledger.execute(applicants, applyCommand(n), { actor })()
@@ -48,40 +37,6 @@ const seed = async (t: ExecutionContext, ledger: Ledger): Promise<void> => {
   }
   await ledger.projections.waitUntilCaughtUp()
 }
-
-const stores: ReadonlyArray<Store> = [
-  {
-    name: 'memory',
-    open: async () => createLedger({ store: 'memory:', policy: allowAll, projections: [rosterProjection] }),
-  },
-  {
-    name: 'sqlite',
-    open: async (t) => {
-      const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-identifiers-'))
-      t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-      return createLedger({
-        store: `sqlite:${join(dir, 'ledger.db')}`,
-        storeProviders: [sqliteStoreProvider],
-        policy: allowAll,
-        projections: [rosterProjection],
-      })
-    },
-  },
-  {
-    name: 'postgres',
-    open: async (t) => {
-      await requirePostgres('hostile-identifier tests')
-      const schema = freshSchema()
-      t.teardown(() => dropSchema(schema))
-      return createLedger({
-        store: `${PG_URL}?schema=${schema}`,
-        storeProviders: [postgresStoreProvider],
-        policy: allowAll,
-        projections: [rosterProjection],
-      })
-    },
-  },
-]
 
 /** Everything the attacks must leave as it was: the read model and, on SQL stores, a canary table. */
 const snapshot = async (ledger: Ledger): Promise<string> => {
@@ -102,10 +57,9 @@ const refused = async (t: ExecutionContext, what: string, attack: () => Promise<
   }
 }
 
-for (const store of stores) {
-  test(`${store.name}: hostile field names, collection names, prefixes and limits are refused and change nothing`, async (t) => {
-    const ledger = await store.open(t)
-    t.teardown(() => ledger.close())
+for (const kind of ['memory', 'sqlite', 'postgres'] as const) {
+  test(`${kind}: hostile field names, collection names, prefixes and limits are refused and change nothing`, async (t) => {
+    const ledger = await freshLedger(t, kind, { projections: [rosterProjection] })
     await seed(t, ledger)
     await ledger.trusted.readModels.transaction(async (tx) => {
       if (tx.sql === undefined) return
