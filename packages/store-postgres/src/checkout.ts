@@ -10,6 +10,20 @@
 import { StoreUnavailableError } from '@civic-ledger/core'
 import type { Pool, PoolClient } from 'pg'
 
+const CONNECTION_LOST = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', 'ECONNRESET', 'EPIPE'])
+
+/** True when a query failed because its connection went away, not because of the query. */
+export const isConnectionLost = (error: unknown): boolean => {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined
+  return (
+    (typeof code === 'string' && CONNECTION_LOST.has(code)) ||
+    (error instanceof Error && /Connection terminated|connection is closed|not queryable/i.test(error.message))
+  )
+}
+
+/** pg marks a connection that has failed as no longer queryable (a field of its own, not typed). */
+const queryable = (client: PoolClient): boolean => (client as { _queryable?: boolean })._queryable !== false
+
 export interface HeldConnection {
   readonly client: PoolClient
   /** The connection's own error, if it was lost while held. */
@@ -20,14 +34,23 @@ export interface HeldConnection {
 
 /** Takes a connection from the pool, or fails with `StoreUnavailableError` saying what it was for. */
 export const checkout = async (pool: Pool, purpose: string): Promise<HeldConnection> => {
-  let client: PoolClient
-  try {
-    client = await pool.connect()
-  } catch (cause) {
-    throw new StoreUnavailableError(
-      `could not connect ${purpose}: ${cause instanceof Error ? cause.message : String(cause)}`,
-      { cause },
-    )
+  let client: PoolClient | undefined
+  // A connection that failed while idle may still be handed out before the pool hears of it.
+  for (let tries = 0; client === undefined; tries++) {
+    let candidate: PoolClient
+    try {
+      candidate = await pool.connect()
+    } catch (cause) {
+      throw new StoreUnavailableError(
+        `could not connect ${purpose}: ${cause instanceof Error ? cause.message : String(cause)}`,
+        { cause },
+      )
+    }
+    if (queryable(candidate)) client = candidate
+    else {
+      candidate.release(true)
+      if (tries >= 3) throw new StoreUnavailableError(`could not connect ${purpose}: every connection had failed`)
+    }
   }
   let lost: Error | undefined
   const onError = (error: Error): void => {

@@ -65,7 +65,7 @@ import { copyRows } from './copy-read'
 import type { Pool, PoolClient, QueryResultRow } from 'pg'
 import { Observable, Subject, interval, map, merge, share } from 'rxjs'
 import type { HeldConnection } from './checkout'
-import { checkout } from './checkout'
+import { checkout, isConnectionLost } from './checkout'
 import { begin as beginIn, postgresReadModels, transactionOn } from './read-models'
 import { PostgresLedgerError, appendLockKey, channelOf, isSchemaName, isoTimeSql, migrate } from './schema'
 
@@ -192,17 +192,6 @@ const unavailable = (what: string, cause: unknown): StoreUnavailableError =>
 const pgCode = (error: unknown): string | undefined =>
   typeof error === 'object' && error !== null ? (error as { code?: string }).code : undefined
 
-const CONNECTION_LOST = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', 'ECONNRESET', 'EPIPE'])
-
-/** True when a query failed because its connection went away, not because of the query. */
-const isConnectionLost = (error: unknown): boolean => {
-  const code = pgCode(error)
-  return (
-    (code !== undefined && CONNECTION_LOST.has(code)) ||
-    (error instanceof Error && /Connection terminated|connection is closed/i.test(error.message))
-  )
-}
-
 /**
  * True when the error, or one it was caused by (an inline projection's failure wraps the query's),
  * is a lost connection: the operation may be sent again, unlike the projection's own refusal.
@@ -299,6 +288,11 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions)
     types: typeParsers,
   })
   pool.on('error', () => undefined) // an idle connection that drops is replaced on next use
+  // Whatever holds a connection when its backend goes (between two queries of a caller, or in the
+  // pool's own hands), the error event has a listener: the query it was for fails, not the process.
+  pool.on('connect', (connection) => {
+    connection.on('error', () => undefined)
+  })
   let held: HeldConnection
   try {
     held = await checkout(pool, 'to open the ledger')

@@ -29,7 +29,7 @@ import {
   partsPrefix,
 } from '@civic-ledger/core'
 import type { Pool, PoolClient, QueryResultRow } from 'pg'
-import { checkout } from './checkout'
+import { checkout, isConnectionLost } from './checkout'
 import { scopedSqlOn } from './sql-scope'
 
 const TABLE = /^rm_[a-z0-9_]{1,60}$/
@@ -268,9 +268,12 @@ export const postgresReadModels = (
       await client.query('ROLLBACK').catch(() => {
         broken = true
       })
-      const lost = held.lost()
+      const lost = held.lost() ?? (isConnectionLost(error) ? error : undefined)
       if (lost !== undefined && !(error instanceof StoreUnavailableError))
-        throw new StoreUnavailableError(`the connection for read models was lost: ${lost.message}`, { cause: error })
+        throw new StoreUnavailableError(
+          `the connection for read models was lost: ${lost instanceof Error ? lost.message : 'no reason given'}`,
+          { cause: error },
+        )
       throw error
     } finally {
       held.release(broken)
