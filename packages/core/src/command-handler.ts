@@ -25,6 +25,7 @@ import {
   ProjectionFailedError,
   invalidCommand,
   rejected,
+  storeUnavailable,
 } from './errors'
 import type { DomainEvent } from './event'
 import type { AppendResult, EventLog, EventStore } from './event-store'
@@ -195,12 +196,6 @@ const unreadable = (error: CorruptEventError): CommandError => ({
   message: error.message,
 })
 
-const storeFailure = (error: unknown): CommandError => ({
-  _tag: 'StoreUnavailable',
-  message: error instanceof Error ? error.message : String(error),
-  cause: error,
-})
-
 /**
  * Builds a command handler over a store, a policy, a clock and an id source.
  *
@@ -259,7 +254,7 @@ export const createCommandHandler =
         } catch (error) {
           if (error instanceof CorruptEventError) return E.left(unreadable(error))
           // Store failures become values; anything else (an evolve that throws) is a bug: let it surface.
-          if (isEventStoreError(error)) return E.left(storeFailure(error))
+          if (isEventStoreError(error)) return E.left(storeUnavailable(error))
           throw error
         }
         if (E.isLeft(loaded)) return E.left(unreadable(loaded.left))
@@ -333,7 +328,7 @@ export const createCommandHandler =
           } catch (error) {
             if (error instanceof SubjectErasedError) return E.left(rejected('subject-erased', error.message))
             if (error instanceof InvalidArgumentError) return E.left(invalidCommand([error.message]))
-            if (isEventStoreError(error)) return E.left(storeFailure(error))
+            if (isEventStoreError(error)) return E.left(storeUnavailable(error))
             throw error
           }
         }
@@ -349,7 +344,7 @@ export const createCommandHandler =
             storeError = error
             if (error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError) break
             // An inline projection refused these events: sending them again would fail the same way.
-            if (error instanceof ProjectionFailedError) return E.left(storeFailure(error))
+            if (error instanceof ProjectionFailedError) return E.left(storeUnavailable(error))
             if (error instanceof InvalidArgumentError || error instanceof LimitExceededError)
               return E.left(invalidCommand([`the store refused the events: ${error.message}`]))
             if (sent < maxStoreRetries) await sleep(backoffMs * 2 ** sent * (1 + Math.random()))
@@ -378,7 +373,7 @@ export const createCommandHandler =
         }
         if (storeError instanceof EventIdConflictError)
           return E.left({ _tag: 'Conflict', streamId: stream, attempts: attempt, message: storeError.message })
-        if (!(storeError instanceof WrongExpectedRevisionError)) return E.left(storeFailure(storeError))
+        if (!(storeError instanceof WrongExpectedRevisionError)) return E.left(storeUnavailable(storeError))
         if (attempt < maxAttempts) await sleep(backoffMs * attempt * (1 + Math.random()))
       }
       return E.left({

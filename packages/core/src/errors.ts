@@ -175,6 +175,11 @@ export type CommandError = Rejected | Forbidden | Conflict | InvalidCommand | St
 
 export const rejected = (code: string, message: string): Rejected => ({ _tag: 'Rejected', code, message })
 export const forbidden = (message: string): Forbidden => ({ _tag: 'Forbidden', message })
+export const storeUnavailable = (cause: unknown): StoreUnavailable => ({
+  _tag: 'StoreUnavailable',
+  message: cause instanceof Error ? cause.message : String(cause),
+  cause,
+})
 export const invalidCommand = (problems: ReadonlyArray<string>): InvalidCommand => ({
   _tag: 'InvalidCommand',
   problems,

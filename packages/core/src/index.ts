@@ -70,6 +70,7 @@ export {
   invalidCommand,
   isEventStoreError,
   rejected,
+  storeUnavailable,
 } from './errors'
 export type {
   CommandError,

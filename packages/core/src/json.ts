@@ -167,3 +167,13 @@ const freezeObject = (value: object): void => {
     if (typeof member === 'object' && member !== null && !Object.isFrozen(member)) freezeObject(member)
   }
 }
+
+/** Half of a surrogate pair without its other half: text a database cannot store as it is. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+/**
+ * True when `text` holds a lone surrogate. Stored as UTF-8 it becomes U+FFFD (PostgreSQL) or bytes
+ * that read back as something else (SQLite): two names would become one, or a name would not read
+ * back as written.
+ */
+export const hasLoneSurrogate = (text: string): boolean => LONE_SURROGATE.test(text)

@@ -16,7 +16,7 @@ import type { Clock } from './clock'
 import { IsoDateTime, NonEmptyString, describeErrors } from './codecs'
 import { CommandContext } from './command-handler'
 import type { CommandError } from './errors'
-import { InvalidArgumentError, forbidden, invalidCommand, isEventStoreError } from './errors'
+import { InvalidArgumentError, forbidden, invalidCommand, isEventStoreError, storeUnavailable } from './errors'
 import { defineEvent } from './event'
 import type { AnyEventDefinition } from './event'
 import type { NewEvent } from './envelope'
@@ -51,12 +51,6 @@ export const PersonalDataDisclosed = defineEvent({
 /** The operations the policy is asked about, with the command name it sees. */
 export type LedgerOperation = 'SealLedger' | 'DisclosePersonalData'
 
-const storeFailure = (error: unknown): CommandError => ({
-  _tag: 'StoreUnavailable',
-  message: error instanceof Error ? error.message : String(error),
-  cause: error,
-})
-
 /** Decodes the caller's context and asks the policy; the decoded context, or why not. */
 export const authorise = (
   policy: Policy,
@@ -88,7 +82,7 @@ const guarded = async <A>(
   try {
     return E.right(await work(allowed.right))
   } catch (error) {
-    if (isEventStoreError(error)) return E.left(storeFailure(error))
+    if (isEventStoreError(error)) return E.left(storeUnavailable(error))
     throw error
   }
 }

@@ -14,6 +14,7 @@ import type { RecordedEvent } from './envelope'
 import { CorruptEventError, InvalidArgumentError } from './errors'
 import type { AnyEventDefinition } from './event'
 import type { JsonValue } from './json'
+import { hasLoneSurrogate } from './json'
 
 // --- the Erased value ---
 
@@ -139,9 +140,6 @@ export class SubjectErasedError extends Error {
   }
 }
 
-/** Half of a surrogate pair without its other half: text a database cannot store as it is. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
-
 /**
  * Refuses a malformed key name with an `InvalidArgumentError`; returns it otherwise: 1 to 600
  * characters of well-formed Unicode, a subject and at most one part, neither empty.
@@ -149,7 +147,7 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 export const checkSubject = (subject: unknown): string => {
   if (typeof subject !== 'string' || subject.length === 0 || subject.length > 600)
     throw new InvalidArgumentError('subject', 'a data subject id must be a string of 1 to 600 characters')
-  if (LONE_SURROGATE.test(subject))
+  if (hasLoneSurrogate(subject))
     throw new InvalidArgumentError('subject', 'a data subject id must be well-formed Unicode (it has a lone surrogate)')
   const segments = subject.split('/')
   if (segments.length > 2 || segments.some((segment) => segment.length === 0))

@@ -12,7 +12,7 @@ import type { Either } from 'fp-ts/Either'
 import type { AnyEventDefinition, DomainEvent, EventDecodeFailure, EventsOf } from './event'
 import { eventCatalog } from './event'
 import { hasPersonalData } from './privacy'
-import { deepFreeze, freezeJson } from './json'
+import { deepFreeze, freezeJson, hasLoneSurrogate } from './json'
 import type {
   AnyCollectionDefinition,
   Collection,
@@ -27,6 +27,7 @@ import type {
 import {
   MAX_PROJECTION_VERSION,
   checkFieldName,
+  checkFindLimit,
   isIndexableField,
   nameProblem,
   tableName,
@@ -249,15 +250,12 @@ export const checkProjection = (value: unknown, argument = 'projection'): AnyPro
 
 // --- collections over read-model storage ---
 
-/** Half of a surrogate pair without its other half: text no database can store as it is. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
-
 const checkId = (id: unknown, collection: string): string => {
   if (typeof id !== 'string' || id.length === 0 || id.length > 512)
     throw new InvalidArgumentError(`${collection}.id`, 'a document id must be a string of 1 to 512 characters')
   // Stored as UTF-8, a lone surrogate becomes U+FFFD (PostgreSQL) or bytes that read back as
   // something else (SQLite): two ids would become one, or an id would not read back as written.
-  if (LONE_SURROGATE.test(id))
+  if (hasLoneSurrogate(id))
     throw new InvalidArgumentError(
       `${collection}.id`,
       'a document id must be well-formed Unicode (it has a lone surrogate)',
@@ -267,8 +265,7 @@ const checkId = (id: unknown, collection: string): string => {
 
 const checkLimit = (options: FindOptions | undefined, collection: string): FindOptions => {
   if (options === undefined) return {}
-  if (options.limit !== undefined && !isWhole(options.limit, 0))
-    throw new InvalidArgumentError(`${collection}.limit`, 'must be a whole number ≥ 0')
+  checkFindLimit(options.limit, `${collection}.limit`)
   if (options.after !== undefined && typeof options.after !== 'string')
     throw new InvalidArgumentError(`${collection}.after`, 'must be a document id')
   return options
