@@ -99,6 +99,31 @@ for (const store of ['memory', 'sqlite'] as const)
   })
 
 for (const store of ['memory', 'sqlite'] as const)
+  test(`${store}: no door takes a tenant it would not honour: each refuses the context, and nothing is written`, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-doors-'))
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+    const ledger = await open(t, store, dir)
+    const head = await ledger.events.headPosition()
+    const as = (who: { actor: typeof dpo.actor }) => ({ ...who, tenant: 'GB-LAE-PEB' })
+    const outcomes = [
+      await ledger.execute(applicants, applyCommand(7), as(coordinator))(),
+      await ledger.audit.seal(as(auditor)),
+      await ledger.audit.exportDisclosed(join(dir, 'sar.ndjson'), 'subject access', as(dpo)),
+      await ledger.privacy.erase('v-1', 'the volunteer asked', as(dpo)),
+    ]
+    for (const outcome of outcomes) {
+      t.true(E.isLeft(outcome) && outcome.left._tag === 'InvalidCommand')
+      t.regex(
+        E.isLeft(outcome) ? outcome.left.message : '',
+        /context tenant: not supported; one ledger serves one data controller/,
+      )
+    }
+    t.is(await ledger.events.headPosition(), head)
+    t.false(existsSync(join(dir, 'sar.ndjson')))
+    t.false(await ledger.privacy.isErased('v-1'))
+  })
+
+for (const store of ['memory', 'sqlite'] as const)
   test(`${store}: the application's handles cannot append or reach keys; the trusted store encrypts personal fields`, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-doors-'))
     t.teardown(() => rmSync(dir, { recursive: true, force: true }))

@@ -66,7 +66,6 @@ export const loadAggregateAsOf = async <C extends Command, E2 extends DomainEven
   const privacy = opener(options.privacy)
   let state = aggregate.decider.initialState
   let revision = -1
-  let tenant: string | undefined
   let events = 0
   const read = store.readStream(streamId, 'position' in asOf ? { until: asOf.position } : {})
   for await (const stored of read) {
@@ -75,11 +74,10 @@ export const loadAggregateAsOf = async <C extends Command, E2 extends DomainEven
     const decoded = await decodeWith(aggregate, privacy, stored)
     if (E.isLeft(decoded)) return decoded
     state = aggregate.decider.evolve(state, decoded.right)
-    if (revision === -1) tenant = stored.metadata.tenant
     revision = stored.revision
     events++
   }
-  return E.right({ state, revision, tenant, snapshotRevision: -1, events })
+  return E.right({ state, revision, snapshotRevision: -1, events })
 }
 
 // --- history ---

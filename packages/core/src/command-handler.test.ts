@@ -222,7 +222,6 @@ test('a command is decided and its events appended with their metadata', async (
   t.is<string | undefined, string>(meta?.occurredAt, NOW, 'occurredAt comes from the clock')
   t.true(Uuid.is(meta?.correlationId), 'a correlation id is made when none is given')
   t.is(meta?.causationId, meta?.correlationId)
-  t.is(meta?.tenant, undefined)
   t.true(Uuid.is(recorded?.eventId))
   t.not(recorded?.eventId, meta?.correlationId)
 })
@@ -237,14 +236,13 @@ test('the result state is the state folded from the stream', async (t) => {
   t.is(submitted.appended?.firstPosition, 2)
 })
 
-test('metadata takes the correlation, causation, business time and tenant from the context', async (t) => {
+test('metadata takes the correlation, causation and business time from the context', async (t) => {
   const { store, handle } = setup()
   const context = {
     actor: applicant,
     correlationId: 'grant-round-2026',
     causationId: 'form-submission-88',
     occurredAt: '2026-03-24T16:05:00+00:00',
-    tenant: 'cambridgeshire',
   }
   rightOf(await handle(start, context)())
   const [recorded] = await readStream(store, STREAM)
@@ -253,7 +251,6 @@ test('metadata takes the correlation, causation, business time and tenant from t
     correlationId: 'grant-round-2026',
     causationId: 'form-submission-88',
     occurredAt: '2026-03-24T16:05:00+00:00',
-    tenant: 'cambridgeshire',
   })
   t.is(recorded?.recordedAt, NOW, 'recordedAt is still when the store committed')
 })
@@ -426,7 +423,7 @@ test('property: any command is refused as InvalidCommand or handled, never throw
   t.deepEqual(Object.keys(Object.prototype), [], 'nothing polluted Object.prototype')
 })
 
-test('property: any context is refused as InvalidCommand unless it carries an actor', async (t) => {
+test('property: any context is refused as InvalidCommand unless it carries an actor and nothing else unknown', async (t) => {
   await fc.assert(
     fc.asyncProperty(
       fc.oneof(
@@ -448,7 +445,7 @@ test('property: any context is refused as InvalidCommand unless it carries an ac
   )
 })
 
-// --- authorisation and tenancy ---
+// --- authorisation ---
 
 test('denyAll forbids every command, and nothing is written', async (t) => {
   const { store, handle, grants } = setup({ policy: denyAll })
@@ -484,7 +481,7 @@ test('rolePolicy denies commands and aggregates it does not list', async (t) => 
   t.is(leftOf(await count({ type: 'Increment', counterId: 'c1' }, { actor: officer })())._tag, 'Forbidden')
 })
 
-test('the policy is asked with the actor, the tenant, the command and the current state', async (t) => {
+test('the policy is asked with the actor, the command and the current state', async (t) => {
   const requests: AuthorisationRequest[] = []
   const { handle } = setup({
     policy: (request) => {
@@ -492,11 +489,10 @@ test('the policy is asked with the actor, the tenant, the command and the curren
       return { allowed: true }
     },
   })
-  rightOf(await handle(start, { actor: applicant, tenant: 'cambridgeshire' })())
-  rightOf(await handle(submit, { actor: officer, tenant: 'cambridgeshire' })())
+  rightOf(await handle(start, { actor: applicant })())
+  rightOf(await handle(submit, { actor: officer })())
   t.deepEqual(requests[1], {
     actor: officer,
-    tenant: 'cambridgeshire',
     context: 'grants',
     aggregate: 'application',
     command: 'SubmitApplication',
@@ -506,20 +502,20 @@ test('the policy is asked with the actor, the tenant, the command and the curren
   })
 })
 
-test('a command for a stream of another tenant is Forbidden, and nothing is written', async (t) => {
+test('a context that names a tenant, or any key it does not know, is InvalidCommand naming it, and nothing is written', async (t) => {
   const { store, handle, grants } = setup()
-  rightOf(await handle(start, { actor: applicant, tenant: 'cambridgeshire' })())
-  const decisionsBefore = grants.decisions()
-
-  const other = leftOf(await handle(submit, { actor: officer, tenant: 'peterborough' })())
-  t.is(other._tag, 'Forbidden')
-  t.regex(other.message, /another tenant/)
-  t.is(leftOf(await handle(submit, { actor: officer })())._tag, 'Forbidden', 'no tenant is not the same tenant')
-  t.is(await store.headPosition(), 1)
-  t.is(grants.decisions(), decisionsBefore)
-
-  rightOf(await handle(submit, { actor: officer, tenant: 'cambridgeshire' })())
-  t.is(await store.headPosition(), 2)
+  const tenant = leftOf(await handle(start, { actor: applicant, tenant: 'cambridgeshire' })())
+  t.is(tenant._tag, 'InvalidCommand')
+  t.true(
+    tenant._tag === 'InvalidCommand' &&
+      tenant.problems.some((p) => /^context tenant: not supported; one ledger serves one data controller/.test(p)),
+  )
+  const stray = leftOf(await handle(start, { actor: applicant, onBehalfOf: 'peterborough' })())
+  t.true(
+    stray._tag === 'InvalidCommand' && stray.problems.includes('context onBehalfOf: not a field of a command context'),
+  )
+  t.is(await store.headPosition(), 0)
+  t.is(grants.decisions(), 0)
 })
 
 // --- domain refusals ---

@@ -48,12 +48,32 @@ export const CommandContext = t.readonly(
       causationId: NonEmptyString,
       /** Business time, when it differs from now (a form signed last Tuesday, entered today). */
       occurredAt: IsoDateTime,
-      tenant: NonEmptyString,
     }),
   ]),
   'CommandContext',
 )
 export type CommandContext = t.TypeOf<typeof CommandContext>
+
+const CONTEXT_KEYS: ReadonlySet<string> = new Set(['actor', 'commandId', 'correlationId', 'causationId', 'occurredAt'])
+
+/**
+ * Decodes a command context, refusing keys it does not know: a context that says `tenant` (which
+ * this ledger does not separate, docs/security.md) must not be taken as if it were honoured.
+ */
+export const decodeContext = (raw: unknown): E.Either<ReadonlyArray<string>, CommandContext> => {
+  const decoded = CommandContext.decode(raw)
+  if (E.isLeft(decoded)) return E.left(describeErrors(decoded.left).map((p) => `context ${p}`))
+  const unknown = Object.keys(raw as object).filter((key) => !CONTEXT_KEYS.has(key))
+  if (unknown.length > 0)
+    return E.left(
+      unknown.map((key) =>
+        key === 'tenant'
+          ? 'context tenant: not supported; one ledger serves one data controller (docs/security.md)'
+          : `context ${key}: not a field of a command context`,
+      ),
+    )
+  return E.right(decoded.right)
+}
 
 /** What a command that succeeded did. */
 export interface CommandResult<E, S> {
@@ -97,7 +117,6 @@ export type HandleCommand<E extends DomainEvent, S> = (
 export interface LoadedAggregate<S> {
   readonly state: S
   readonly revision: number
-  readonly tenant: string | undefined
   /** The revision of the snapshot the fold started from, or `-1` when it started from the first event. */
   readonly snapshotRevision: number
 }
@@ -116,7 +135,6 @@ export const loadAggregate = async <C extends Command, E extends DomainEvent, S>
 ): Promise<E.Either<CorruptEventError, LoadedAggregate<S>>> => {
   let state = aggregate.decider.initialState
   let revision = -1
-  let tenant: string | undefined
   let snapshotRevision = -1
   const policy = aggregate.snapshot
   if (policy !== undefined && store.snapshots !== undefined && options.until === undefined) {
@@ -126,7 +144,6 @@ export const loadAggregate = async <C extends Command, E extends DomainEvent, S>
       if (E.isRight(decoded)) {
         state = decoded.right
         revision = snapshot.revision
-        tenant = snapshot.tenant
         snapshotRevision = snapshot.revision
       }
     }
@@ -150,10 +167,9 @@ export const loadAggregate = async <C extends Command, E extends DomainEvent, S>
         new CorruptEventError(recorded.position, recorded.streamId, recorded.revision, decoded.left.message),
       )
     state = aggregate.decider.evolve(state, decoded.right)
-    if (revision === -1) tenant = recorded.metadata.tenant
     revision = recorded.revision
   }
-  return E.right({ state, revision, tenant, snapshotRevision })
+  return E.right({ state, revision, snapshotRevision })
 }
 
 /**
@@ -177,7 +193,6 @@ const maybeSnapshot = async <C extends Command, E extends DomainEvent, S>(
       revision: loaded.revision,
       version: policy.version,
       state: policy.codec.encode(loaded.state),
-      ...(loaded.tenant === undefined ? {} : { tenant: loaded.tenant }),
     })
   } catch {
     // The next command folds a few more events; nothing is lost.
@@ -220,11 +235,11 @@ export const createCommandHandler =
       throw new InvalidArgumentError('backoffMs', `must be a finite number ≥ 0, got ${String(backoffMs)}`)
     return async () => {
       const decodedCommand = aggregate.commands.decode(input)
-      const decodedContext = CommandContext.decode(rawContext)
+      const decodedContext = decodeContext(rawContext)
       if (E.isLeft(decodedCommand) || E.isLeft(decodedContext)) {
         const problems = [
           ...(E.isLeft(decodedCommand) ? describeErrors(decodedCommand.left).map((p) => `command ${p}`) : []),
-          ...(E.isLeft(decodedContext) ? describeErrors(decodedContext.left).map((p) => `context ${p}`) : []),
+          ...(E.isLeft(decodedContext) ? decodedContext.left : []),
         ]
         return E.left(invalidCommand(problems))
       }
@@ -258,13 +273,10 @@ export const createCommandHandler =
           throw error
         }
         if (E.isLeft(loaded)) return E.left(unreadable(loaded.left))
-        const { state, revision, tenant, snapshotRevision } = loaded.right
+        const { state, revision, snapshotRevision } = loaded.right
 
-        if (tenant !== undefined && tenant !== context.tenant)
-          return E.left(forbidden(`${stream} belongs to another tenant`))
         const decision = options.policy({
           actor: context.actor,
-          tenant: context.tenant,
           context: aggregate.context,
           aggregate: aggregate.name,
           command: command.type,
@@ -288,7 +300,6 @@ export const createCommandHandler =
           correlationId,
           causationId: context.causationId ?? context.commandId ?? correlationId,
           occurredAt,
-          ...(context.tenant === undefined ? {} : { tenant: context.tenant }),
         } as EventMetadata
         let newEvents: ReadonlyArray<NewEvent>
         try {
@@ -359,7 +370,6 @@ export const createCommandHandler =
           await maybeSnapshot(options.store, aggregate, stream, {
             state: newState,
             revision: newRevision,
-            tenant: tenant ?? context.tenant,
             snapshotRevision,
           })
           return E.right({

@@ -13,8 +13,9 @@ import { basename } from 'node:path'
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 import type { Clock } from './clock'
-import { IsoDateTime, NonEmptyString, describeErrors } from './codecs'
-import { CommandContext } from './command-handler'
+import { IsoDateTime, NonEmptyString } from './codecs'
+import type { CommandContext } from './command-handler'
+import { decodeContext } from './command-handler'
 import type { CommandError } from './errors'
 import { InvalidArgumentError, forbidden, invalidCommand, isEventStoreError, storeUnavailable } from './errors'
 import { defineEvent } from './event'
@@ -58,12 +59,11 @@ export const authorise = (
   operation: LedgerOperation,
   streamId: string,
 ): E.Either<CommandError, CommandContext> => {
-  const decoded = CommandContext.decode(rawContext)
-  if (E.isLeft(decoded)) return E.left(invalidCommand(describeErrors(decoded.left).map((p) => `context ${p}`)))
+  const decoded = decodeContext(rawContext)
+  if (E.isLeft(decoded)) return E.left(invalidCommand(decoded.left))
   const context = decoded.right
   const decision = policy({
     actor: context.actor,
-    tenant: context.tenant,
     context: 'audit',
     aggregate: 'ledger',
     command: operation,
@@ -146,7 +146,6 @@ export const exportDisclosedWithPolicy = async (
             correlationId: context.correlationId ?? exportId,
             causationId: context.causationId ?? exportId,
             occurredAt: context.occurredAt ?? at,
-            ...(context.tenant === undefined ? {} : { tenant: context.tenant }),
           },
         },
       ],

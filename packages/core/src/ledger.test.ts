@@ -251,7 +251,7 @@ test('projectionRunner sets the page size and the kept documents of the ledgerâ€
     type: 'volunteers.HoursRecorded',
     schemaVersion: 1,
     data: { volunteerId: 'v-42', hours: 1 },
-    metadata: { actor, occurredAt: NOW, correlationId: 'c-1', causationId: 'c-1', tenant: 'GB-LAE-CAM' },
+    metadata: { actor, occurredAt: NOW, correlationId: 'c-1', causationId: 'c-1' },
   }))
   await store.appendToStream('volunteers.volunteer-v-42', events, { expectedRevision: 'noStream' })
   const applied: number[] = []

@@ -1,6 +1,6 @@
 /**
  * The metadata every event carries (DESIGN §2): who did it, why (correlation and causation), when it
- * happened in the world, and for which tenant.
+ * happened in the world.
  */
 import * as t from 'io-ts'
 import { IsoDateTime, NonEmptyString } from './codecs'
@@ -16,15 +16,12 @@ export type Actor = t.TypeOf<typeof Actor>
 
 /** The metadata of a stored event. Further JSON keys are kept as they are. */
 export const EventMetadata = t.readonly(
-  t.intersection([
-    t.type({
-      actor: Actor,
-      correlationId: NonEmptyString,
-      causationId: NonEmptyString,
-      occurredAt: IsoDateTime,
-    }),
-    t.partial({ tenant: NonEmptyString }),
-  ]),
+  t.type({
+    actor: Actor,
+    correlationId: NonEmptyString,
+    causationId: NonEmptyString,
+    occurredAt: IsoDateTime,
+  }),
   'EventMetadata',
 )
 export type EventMetadata = t.TypeOf<typeof EventMetadata>

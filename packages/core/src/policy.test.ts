@@ -11,7 +11,6 @@ const actor = (organisation: string, role: string): AuthorisationRequest['actor'
 
 const request = (over: Partial<AuthorisationRequest>): AuthorisationRequest => ({
   actor: actor('GB-CHC-1', 'coordinator'),
-  tenant: undefined,
   context: 'volunteers',
   aggregate: 'role',
   command: 'RetireRole',

@@ -10,7 +10,6 @@ import type { Actor } from './metadata'
 /** What a policy is asked. */
 export interface AuthorisationRequest {
   readonly actor: Actor
-  readonly tenant: string | undefined
   /** e.g. `grants` */
   readonly context: string
   /** e.g. `application` */

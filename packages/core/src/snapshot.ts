@@ -19,8 +19,6 @@ export interface Snapshot {
   /** The version of the state's shape; a snapshot of another version is ignored. */
   readonly version: number
   readonly state: JsonValue
-  /** The tenant of the stream, carried so tenancy is still checked without the first event. */
-  readonly tenant?: string
 }
 
 /** Where a store keeps snapshots. Stores that keep them expose this as `EventStore.snapshots`. */
@@ -56,8 +54,6 @@ export const checkSnapshot = (snapshot: unknown): Snapshot => {
   }
   const problem = findNonJson(s.state, 'snapshot.state')
   if (problem !== undefined) throw new InvalidArgumentError('snapshot.state', problem)
-  if (s.tenant !== undefined && typeof s.tenant !== 'string')
-    throw new InvalidArgumentError('snapshot.tenant', 'must be a string when given')
   return snapshot as Snapshot
 }
 

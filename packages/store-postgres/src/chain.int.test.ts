@@ -196,6 +196,11 @@ if (postgresAvailable('postgres hash chain')) {
       [schema],
     )
     t.is(nullable.rows[0]?.is_nullable, 'NO')
+    const tenant = await client.query(
+      `SELECT 1 FROM information_schema.columns WHERE table_schema = $1 AND table_name = 'snapshots' AND column_name = 'tenant'`,
+      [schema],
+    )
+    t.is(tenant.rowCount, 0, 'schema 5 dropped the snapshots tenant column')
 
     const stored = await collect(() => store.readStored())
     t.is(stored.length, written.length)

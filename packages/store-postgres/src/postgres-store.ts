@@ -981,9 +981,8 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
           revision: number
           snapshot_version: number
           state: JsonValue
-          tenant: string | null
         }>(
-          `SELECT sn.revision, sn.snapshot_version, sn.state, sn.tenant FROM ${s}.snapshots sn
+          `SELECT sn.revision, sn.snapshot_version, sn.state FROM ${s}.snapshots sn
            JOIN ${s}.streams s ON s.id = sn.stream WHERE s.name = $1`,
           [checkStreamId(streamId)],
         )
@@ -993,7 +992,6 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
           revision: row.revision,
           version: row.snapshot_version,
           state: row.state,
-          ...(row.tenant === null ? {} : { tenant: row.tenant }),
         }
       },
       writeSnapshot: async (candidate) => {
@@ -1006,12 +1004,12 @@ const createStore = (pool: Pool, schema: string, options: PostgresEventStoreOpti
         checkSnapshotRevision(snapshot, stream)
         // A snapshot never replaces one taken at a later revision.
         await query(
-          `INSERT INTO ${s}.snapshots (stream, revision, snapshot_version, state, tenant, taken_at)
-           VALUES ($1, $2, $3, $4::jsonb, $5, clock_timestamp())
+          `INSERT INTO ${s}.snapshots (stream, revision, snapshot_version, state, taken_at)
+           VALUES ($1, $2, $3, $4::jsonb, clock_timestamp())
            ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision, snapshot_version = excluded.snapshot_version,
-             state = excluded.state, tenant = excluded.tenant, taken_at = excluded.taken_at
+             state = excluded.state, taken_at = excluded.taken_at
            WHERE excluded.revision >= ${s}.snapshots.revision`,
-          [stream.id, snapshot.revision, snapshot.version, JSON.stringify(snapshot.state), snapshot.tenant ?? null],
+          [stream.id, snapshot.revision, snapshot.version, JSON.stringify(snapshot.state)],
         )
       },
     },

@@ -342,6 +342,11 @@ const MIGRATIONS: ReadonlyArray<Migration> = [
       await client.query(`ALTER TABLE "${schema}".events ALTER COLUMN hash SET NOT NULL`)
     },
   },
+  {
+    // Tenancy was withdrawn (one ledger serves one data controller): snapshots no longer carry one.
+    version: 5,
+    sql: (s) => `ALTER TABLE "${s}".snapshots DROP COLUMN tenant;`,
+  },
 ]
 
 /** The schema version this release writes. */

@@ -401,6 +401,12 @@ test('a ledger written before the hash chain is migrated: data made canonical, e
   const db = new BetterSqlite3(path)
   db.prepare('UPDATE events SET data = ? WHERE position = 1').run('{"name":"Fenland fund","amount":5000}')
   db.exec('ALTER TABLE events DROP COLUMN hash; ALTER TABLE streams DROP COLUMN head_hash; PRAGMA user_version = 3')
+  // Its snapshots carried the tenant that schema 5 withdraws.
+  db.exec('ALTER TABLE snapshots ADD COLUMN tenant TEXT')
+  db.prepare(
+    `INSERT INTO snapshots (stream, revision, snapshot_version, state, tenant, taken_at)
+     SELECT id, 1, 1, '{"total":2}', 'cambridgeshire', '2026-01-01T00:00:00.000Z' FROM streams WHERE name = 'grants.fund-1'`,
+  ).run()
   db.close()
 
   const reopened = await openSqliteEventStore({ path })
@@ -409,6 +415,21 @@ test('a ledger written before the hash chain is migrated: data made canonical, e
   t.is(stored[0]?.data, '{"amount":5000,"name":"Fenland fund"}')
   const report = await verifyLedger(reopened)
   t.deepEqual(report, { ok: true, events: 5, streams: 2, ledgerSeals: 0, sealFiles: 0 })
+  t.deepEqual(await reopened.snapshots?.readSnapshot('grants.fund-1'), {
+    streamId: 'grants.fund-1',
+    revision: 1,
+    version: 1,
+    state: { total: 2 },
+  })
+  const columns = new BetterSqlite3(path, { readonly: true })
+  t.false(
+    columns
+      .prepare<[], { name: string }>('PRAGMA table_info(snapshots)')
+      .all()
+      .some((c) => c.name === 'tenant'),
+    'the tenant column is gone',
+  )
+  columns.close()
   // Appends after the migration continue the migrated chains.
   await reopened.appendToStream('grants.fund-2', testEvents(1), { expectedRevision: 1 })
   t.true((await verifyLedger(reopened)).ok)

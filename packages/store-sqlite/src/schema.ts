@@ -177,6 +177,11 @@ const MIGRATIONS: ReadonlyArray<Migration> = [
     `,
     run: chainExistingEvents,
   },
+  {
+    // Tenancy was withdrawn (one ledger serves one data controller): snapshots no longer carry one.
+    version: 5,
+    sql: `ALTER TABLE snapshots DROP COLUMN tenant;`,
+  },
 ]
 
 /** The schema version this release writes. */

@@ -301,17 +301,14 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
   const findEvent = db.prepare<[string], { position: number; revision: number; type: string; stream_name: string }>(
     'SELECT e.position, e.revision, e.type, s.name AS stream_name FROM events e JOIN streams s ON s.id = e.stream WHERE e.event_id = ?',
   )
-  const selectSnapshot = reader.prepare<
-    [string],
-    { revision: number; snapshot_version: number; state: string; tenant: string | null }
-  >(
-    'SELECT sn.revision, sn.snapshot_version, sn.state, sn.tenant FROM snapshots sn JOIN streams s ON s.id = sn.stream WHERE s.name = ?',
+  const selectSnapshot = reader.prepare<[string], { revision: number; snapshot_version: number; state: string }>(
+    'SELECT sn.revision, sn.snapshot_version, sn.state FROM snapshots sn JOIN streams s ON s.id = sn.stream WHERE s.name = ?',
   )
   // A snapshot never replaces one taken at a later revision.
-  const upsertSnapshot = db.prepare<[number, number, number, string, string | null, string]>(
-    `INSERT INTO snapshots (stream, revision, snapshot_version, state, tenant, taken_at) VALUES (?, ?, ?, ?, ?, ?)
+  const upsertSnapshot = db.prepare<[number, number, number, string, string]>(
+    `INSERT INTO snapshots (stream, revision, snapshot_version, state, taken_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (stream) DO UPDATE SET revision = excluded.revision, snapshot_version = excluded.snapshot_version,
-       state = excluded.state, tenant = excluded.tenant, taken_at = excluded.taken_at
+       state = excluded.state, taken_at = excluded.taken_at
      WHERE excluded.revision >= snapshots.revision`,
   )
   const selectKey = db.prepare<[string], { key: Buffer }>('SELECT key FROM privacy_keys WHERE subject = ?')
@@ -1076,7 +1073,6 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
           revision: row.revision,
           version: row.snapshot_version,
           state: JSON.parse(row.state) as JsonValue,
-          ...(row.tenant === null ? {} : { tenant: row.tenant }),
         }
       },
       writeSnapshot: async (candidate) => {
@@ -1090,7 +1086,6 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
             snapshot.revision,
             snapshot.version,
             JSON.stringify(snapshot.state),
-            snapshot.tenant ?? null,
             clock.now().toISOString(),
           )
         } catch (cause) {
