@@ -28,8 +28,7 @@ const { GENESIS_HASH, canonicalJson, chainHash } = require('../packages/core/dis
 // JSON.stringify, each event's SHA-256 skipped; the hash column still written, with a constant).
 // Without the chain a store would still check each event's data and metadata (findNonJson) before
 // writing JSON.stringify's text; with it, the check and the canonical ordering are one walk
-// (checkedCanonicalJson). Long appends hash on a thread of their own (chain-hasher.js): the copy
-// has a hasher that gives the constant at once and starts no thread. It is a second copy of our
+// (checkedCanonicalJson). It is a second copy of our
 // packages, loaded apart, so that neither store's code ever calls the other's functions (switching
 // them around each append made the calls polymorphic, and cost both). bare and bare-nochain took
 // their own copies above.
@@ -39,19 +38,12 @@ const openNoChainStore = (() => {
   for (const [id] of first) delete require.cache[id]
   const core = require('../packages/core/dist/index.js')
   const { GENESIS_HASH: zero, InvalidArgumentError, findNonJson } = core
-  require('../packages/core/dist/chain.js').chainHash = () => zero
-  require('../packages/core/dist/canonical.js').checkedCanonicalJson = (value, argument) => {
+  require('../packages/core/dist/port/chain.js').chainHash = () => zero
+  require('../packages/core/dist/kernel/canonical.js').checkedCanonicalJson = (value, argument) => {
     const problem = findNonJson(value, argument)
     if (problem !== undefined) throw new InvalidArgumentError(argument, problem)
     return JSON.stringify(value)
   }
-  const constant = Buffer.from(zero, 'hex')
-  require('../packages/store-sqlite/dist/chain-hasher.js').createChainHasher = () => ({
-    start: () => ({ at: () => constant, release: () => undefined }),
-    onThread: () => false,
-    hashedAside: () => 0,
-    close: async () => undefined,
-  })
   const open = require('../packages/store-sqlite/dist/index.js').openSqliteEventStore
   for (const [id] of Object.entries(require.cache).filter(([id]) => isOurDist(id))) delete require.cache[id]
   for (const [id, module] of first) require.cache[id] = module
@@ -650,7 +642,7 @@ for (const r of results) {
 console.log()
 for (const r of results.filter((r) => r.stats !== undefined && r.stats.transactions > 0))
   console.log(
-    `group commit, ${r.label}, ${r.contender}: ${int(r.stats.appends)} appends in ${int(r.stats.transactions)} transactions (${(r.stats.appends / r.stats.transactions).toFixed(1)} per transaction)${r.stats.chainHashesOnThread > 0 ? `, ${int(r.stats.chainHashesOnThread)} chain hashes on the hasher's thread` : ''}`,
+    `group commit, ${r.label}, ${r.contender}: ${int(r.stats.appends)} appends in ${int(r.stats.transactions)} transactions (${(r.stats.appends / r.stats.transactions).toFixed(1)} per transaction)`,
   )
 
 const get = (label, contender) =>

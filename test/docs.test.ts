@@ -2,9 +2,10 @@
  * The code in docs/ is real: each page's TypeScript blocks are compiled into one module (see
  * scripts/docs-snippets.mjs) and run here, so a page cannot drift from the library.
  */
-import test from 'ava'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
+
+import test from 'ava'
 
 const generated = join(__dirname, 'docs', 'generated')
 const pages = readdirSync(generated).filter((f) => f.endsWith('.js'))

@@ -4,6 +4,7 @@
  * server does not answer, the tests say so loudly and fail under CI=true, where they must run.
  */
 import { randomBytes } from 'node:crypto'
+
 import pg from 'pg'
 
 export const PG_URL = process.env['CIVIC_LEDGER_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'

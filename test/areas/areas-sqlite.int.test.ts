@@ -6,14 +6,13 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import test from 'ava'
-import { isLeft } from 'fp-ts/Either'
+
 import {
   AREA_DATA_STEWARD,
-  GEOGRAPHY_OFFICER,
   areasPlugin,
   areasPolicy,
   createAreaQueries,
+  GEOGRAPHY_OFFICER,
   geographyReleases,
   importReferenceData,
   lsoa2021Ward2025Release,
@@ -22,6 +21,8 @@ import {
 } from '@civic-ledger/areas'
 import { createLedger } from '@civic-ledger/core'
 import { sqliteStoreProvider } from '@civic-ledger/store-sqlite'
+import test from 'ava'
+import { isLeft } from 'fp-ts/Either'
 
 const officer = { id: 'geo-1', organisation: 'GB-LAE-CAM', role: GEOGRAPHY_OFFICER }
 const steward = { id: 'steward-1', organisation: 'GB-LAE-CAM', role: AREA_DATA_STEWARD }

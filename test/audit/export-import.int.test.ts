@@ -8,14 +8,16 @@ import { generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import test from 'ava'
-import * as E from 'fp-ts/Either'
+
 import type { EventStore, StoredEvent } from '@civic-ledger/core'
 import { allowAll, createLedger, importLedger, parseSealFile, verifyLedger } from '@civic-ledger/core'
 import { openPostgresEventStore } from '@civic-ledger/store-postgres'
 import { openSqliteEventStore } from '@civic-ledger/store-sqlite'
-import { applicantSecrets, applicants, applyCommand } from '@civic-ledger/testing'
-import { PG_URL, dropSchema, freshSchema, requirePostgres } from '../postgres'
+import { applicants, applicantSecrets, applyCommand } from '@civic-ledger/testing'
+import test from 'ava'
+import * as E from 'fp-ts/Either'
+
+import { dropSchema, freshSchema, PG_URL, requirePostgres } from '../postgres'
 
 const actor = { id: 'auditor-1', organisation: 'GB-LAE-CAM', role: 'auditor' }
 

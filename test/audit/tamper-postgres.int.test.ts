@@ -2,10 +2,11 @@
  * Tamper evidence on a PostgreSQL ledger: every attack of `tampering.ts`, done with SQL straight on
  * the schema's tables while no ledger is open, is caught by verify and the right event or seal named.
  */
+import { openPostgresEventStore } from '@civic-ledger/store-postgres'
 import test from 'ava'
 import pg from 'pg'
-import { openPostgresEventStore } from '@civic-ledger/store-postgres'
-import { PG_URL, dropSchema, freshSchema, requirePostgres } from '../postgres'
+
+import { dropSchema, freshSchema, PG_URL, requirePostgres } from '../postgres'
 import type { Storage, Subject } from './tampering'
 import { tamperingCases } from './tampering'
 

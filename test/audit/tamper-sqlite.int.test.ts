@@ -5,10 +5,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import test from 'ava'
-import BetterSqlite3 from 'better-sqlite3'
+
 import { CorruptEventError, verifyLedger } from '@civic-ledger/core'
 import { openSqliteEventStore } from '@civic-ledger/store-sqlite'
+import test from 'ava'
+import BetterSqlite3 from 'better-sqlite3'
+
 import type { Storage, Subject } from './tampering'
 import { tamperingCases } from './tampering'
 

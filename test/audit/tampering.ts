@@ -5,11 +5,12 @@
  * way with the seal file kept — alters it, reopens it and verifies, expecting the named failure.
  */
 import { generateKeyPairSync } from 'node:crypto'
+
+import type { EventStore, Seal, StoredEvent, VerifyFailure, VerifyProblem } from '@civic-ledger/core'
+import { allowAll, chainHash, createLedger, GENESIS_HASH, parseSealFile, verifyLedger } from '@civic-ledger/core'
+import { applicants, applyCommand } from '@civic-ledger/testing'
 import type { ExecutionContext } from 'ava'
 import * as E from 'fp-ts/Either'
-import type { EventStore, Seal, StoredEvent, VerifyFailure, VerifyProblem } from '@civic-ledger/core'
-import { GENESIS_HASH, allowAll, chainHash, createLedger, parseSealFile, verifyLedger } from '@civic-ledger/core'
-import { applyCommand, applicants } from '@civic-ledger/testing'
 
 const actor = { id: 'auditor-1', organisation: 'GB-LAE-CAM', role: 'auditor' }
 

@@ -10,8 +10,11 @@
  */
 import '@civic-ledger/store-postgres'
 import '@civic-ledger/store-sqlite'
+
 import { randomUUID } from 'node:crypto'
+
 import { createProjectionRunner, openEventStore, systemClock } from '@civic-ledger/core'
+
 import { tally } from './tally'
 
 const [url, mode, killAtText, fromText] = process.argv.slice(2)

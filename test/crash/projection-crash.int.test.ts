@@ -9,16 +9,19 @@
  * Runs on SQLite and on PostgreSQL (skipped loudly if the server is unreachable, failing under
  * CI=true). `CIVIC_LEDGER_PROJECTION_CRASH_ROUNDS` sets the rounds per store and mode (default 4).
  */
+import '@civic-ledger/store-postgres'
+import '@civic-ledger/store-sqlite'
+
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import test from 'ava'
-import '@civic-ledger/store-postgres'
-import '@civic-ledger/store-sqlite'
+
 import type { EventStore } from '@civic-ledger/core'
 import { createProjectionRunner, openEventStore, systemClock } from '@civic-ledger/core'
-import { PG_URL, dropSchema, freshSchema, requirePostgres } from '../postgres'
+import test from 'ava'
+
+import { dropSchema, freshSchema, PG_URL, requirePostgres } from '../postgres'
 import { counted, tally, total } from './tally'
 
 const CHILD = join(__dirname, 'projection-child.js')

@@ -3,12 +3,13 @@
  * the read model answers by district, a withdrawal is taken away, and version 2 builds beside
  * version 1 and takes over with the new field.
  */
-import test from 'ava'
 import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+
+import test from 'ava'
 
 const run = promisify(execFile)
 const main = join(__dirname, '..', '..', '..', 'examples', 'custom-projection', 'dist', 'main.js')

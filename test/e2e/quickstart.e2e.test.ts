@@ -2,12 +2,13 @@
  * `npm start` runs the quickstart example on a SQLite file: this runs the same compiled program in its own process
  * and checks what it prints — each command's outcome and the stream it left.
  */
-import test from 'ava'
 import { execFile } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+
+import test from 'ava'
 
 const run = promisify(execFile)
 const main = join(__dirname, '..', '..', '..', 'examples', 'quickstart', 'dist', 'main.js')

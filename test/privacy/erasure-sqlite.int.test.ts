@@ -4,14 +4,15 @@
  * plaintext (name, email, phone, date of birth); the aggregate still loads with `Erased` values;
  * the other volunteers are untouched; erasing twice is harmless.
  */
-import { readFileSync, readdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+
+import { allowAll, createLedger, loadAggregate } from '@civic-ledger/core'
+import { sqliteStoreProvider } from '@civic-ledger/store-sqlite'
+import { applicants, applicantSecrets, applyCommand, roster, rosterProjection } from '@civic-ledger/testing'
 import test from 'ava'
 import * as E from 'fp-ts/Either'
-import { allowAll, createLedger, loadAggregate } from '@civic-ledger/core'
-import { applicantSecrets, applicants, applyCommand, roster, rosterProjection } from '@civic-ledger/testing'
-import { sqliteStoreProvider } from '@civic-ledger/store-sqlite'
 
 const actor = { id: 'coordinator-1', organisation: 'GB-LAE-CAM', role: 'volunteer-coordinator' }
 

@@ -4,19 +4,20 @@
  * PostgreSQL schema, holds their name, email, phone or date of birth — nor their referee's name or
  * DBS certificate number; the aggregate still loads; another volunteer is untouched.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import test from 'ava'
-import type { ExecutionContext } from 'ava'
-import * as E from 'fp-ts/Either'
-import pg from 'pg'
+
 import type { Ledger } from '@civic-ledger/core'
 import { allowAll, createLedger, isErased } from '@civic-ledger/core'
 import { openPostgresEventStore } from '@civic-ledger/store-postgres'
 import { sqliteStoreProvider } from '@civic-ledger/store-sqlite'
 import { volunteers, volunteersPlugin } from '@civic-ledger/volunteers'
+import type { ExecutionContext } from 'ava'
+import test from 'ava'
+import * as E from 'fp-ts/Either'
+import pg from 'pg'
 
 const PG_URL = process.env['CIVIC_LEDGER_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'
 const context = { actor: { id: 'coordinator-1', organisation: 'GB-LAE-CAM', role: 'volunteer-coordinator' } }

@@ -7,10 +7,11 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import test from 'ava'
-import { InvalidArgumentError, createLedger, openEventStore, redactConnection, systemClock } from '@civic-ledger/core'
-import { openSqliteEventStore, sqliteStoreProvider } from '@civic-ledger/store-sqlite'
+
+import { createLedger, InvalidArgumentError, openEventStore, redactConnection, systemClock } from '@civic-ledger/core'
 import { openPostgresEventStore, postgresStoreProvider } from '@civic-ledger/store-postgres'
+import { openSqliteEventStore, sqliteStoreProvider } from '@civic-ledger/store-sqlite'
+import test from 'ava'
 
 const SECRET = 'Hunter2-s3cret'
 

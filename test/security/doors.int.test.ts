@@ -5,17 +5,18 @@
  * The application's handles cannot append or reach keys; the trusted store encrypts the personal
  * fields of the event types the ledger knows, so even trusted code cannot store them in plain text.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { randomUUID } from 'node:crypto'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import test from 'ava'
-import type { ExecutionContext } from 'ava'
-import * as E from 'fp-ts/Either'
+
 import type { Ledger, RecordedEvent } from '@civic-ledger/core'
-import { randomUUID } from 'node:crypto'
-import { InvalidArgumentError, createLedger, rolePolicy } from '@civic-ledger/core'
-import { VolunteerApplied, applicantSecrets, applicants, applyCommand } from '@civic-ledger/testing'
+import { createLedger, InvalidArgumentError, rolePolicy } from '@civic-ledger/core'
 import { sqliteStoreProvider } from '@civic-ledger/store-sqlite'
+import { applicants, applicantSecrets, applyCommand, VolunteerApplied } from '@civic-ledger/testing'
+import type { ExecutionContext } from 'ava'
+import test from 'ava'
+import * as E from 'fp-ts/Either'
 
 const coordinator = { actor: { id: 'c-1', organisation: 'GB-LAE-CAM', role: 'volunteer-coordinator' } }
 const auditor = { actor: { id: 'a-1', organisation: 'GB-LAE-CAM', role: 'auditor' } }

@@ -6,12 +6,13 @@
  * reported, not thrown, the store still purges, and a key left behind by a process that stopped
  * after recording the event is deleted when the ledger next opens.
  */
-import test from 'ava'
-import * as E from 'fp-ts/Either'
 import type { AnyProjection, Ledger } from '@civic-ledger/core'
 import { dataSubjects, defineProjection, isErased, loadAggregate, subjectKey } from '@civic-ledger/core'
-import { VolunteerApplied, applicants, applyCommand, rosterProjection } from '@civic-ledger/testing'
+import { applicants, applyCommand, rosterProjection, VolunteerApplied } from '@civic-ledger/testing'
 import { purgeDbsDetails, volunteers } from '@civic-ledger/volunteers'
+import test from 'ava'
+import * as E from 'fp-ts/Either'
+
 import { freshStore, openLedger } from './ledgers'
 
 const actor = { actor: { id: 'dpo-1', organisation: 'GB-LAE-CAM', role: 'data-protection-officer' } }

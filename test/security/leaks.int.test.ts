@@ -6,24 +6,25 @@
  * reason or returned error holds a personal value; and after the subjects are erased, no byte of
  * any file of the SQLite ledger does.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import test from 'ava'
-import * as t from 'io-ts'
-import * as E from 'fp-ts/Either'
+
 import type { AnyProjection, Ledger, ProjectionLogger } from '@civic-ledger/core'
 import {
-  IsoDate,
-  NonEmptyString,
   allowAll,
   createLedger,
   defineEvent,
   defineProjection,
+  IsoDate,
+  NonEmptyString,
   personal,
 } from '@civic-ledger/core'
-import { applicants } from '@civic-ledger/testing'
 import { sqliteStoreProvider } from '@civic-ledger/store-sqlite'
+import { applicants } from '@civic-ledger/testing'
+import test from 'ava'
+import * as E from 'fp-ts/Either'
+import * as t from 'io-ts'
 
 const actor = { actor: { id: 'coordinator-1', organisation: 'GB-LAE-CAM', role: 'volunteer-coordinator' } }
 

@@ -5,12 +5,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { ExecutionContext } from 'ava'
+
 import type { Ledger, LedgerOptions } from '@civic-ledger/core'
 import { allowAll, createLedger } from '@civic-ledger/core'
-import { sqliteStoreProvider } from '@civic-ledger/store-sqlite'
 import { postgresStoreProvider } from '@civic-ledger/store-postgres'
-import { PG_URL, dropSchema, freshSchema, requirePostgres } from '../postgres'
+import { sqliteStoreProvider } from '@civic-ledger/store-sqlite'
+import type { ExecutionContext } from 'ava'
+
+import { dropSchema, freshSchema, PG_URL, requirePostgres } from '../postgres'
 
 export type StoreKind = 'memory' | 'sqlite' | 'postgres'
 

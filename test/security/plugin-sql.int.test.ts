@@ -5,11 +5,12 @@
  * on a table not its own; a host's read-only `projections.sql` cannot write. What it may do — make,
  * fill, index, read and drop its own tables — still works.
  */
+import type { AnyProjection, ProjectionSql, SqlHandle } from '@civic-ledger/core'
+import { defineProjection, InvalidArgumentError } from '@civic-ledger/core'
+import { applicants, applyCommand, roster, rosterProjection, VolunteerApplied } from '@civic-ledger/testing'
 import test from 'ava'
 import * as E from 'fp-ts/Either'
-import type { AnyProjection, ProjectionSql, SqlHandle } from '@civic-ledger/core'
-import { InvalidArgumentError, defineProjection } from '@civic-ledger/core'
-import { VolunteerApplied, applicants, applyCommand, roster, rosterProjection } from '@civic-ledger/testing'
+
 import { freshLedger } from './ledgers'
 
 const actor = { actor: { id: 'coordinator-1', organisation: 'GB-LAE-CAM', role: 'volunteer-coordinator' } }

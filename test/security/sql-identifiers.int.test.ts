@@ -4,12 +4,14 @@
  * typed error, on memory, SQLite and PostgreSQL alike, and neither the key table nor a canary table
  * nor another projection's rows can be read or changed through it.
  */
-import test from 'ava'
-import type { ExecutionContext } from 'ava'
-import * as E from 'fp-ts/Either'
 import type { Ledger } from '@civic-ledger/core'
-import { InvalidArgumentError, tablePrefix } from '@civic-ledger/core'
+import { InvalidArgumentError } from '@civic-ledger/core'
+import { tablePrefix } from '@civic-ledger/core/store-kit'
 import { applicants, applyCommand, roster, rosterProjection } from '@civic-ledger/testing'
+import type { ExecutionContext } from 'ava'
+import test from 'ava'
+import * as E from 'fp-ts/Either'
+
 import { freshLedger } from './ledgers'
 
 const actor = { id: 'coordinator-1', organisation: 'GB-LAE-CAM', role: 'volunteer-coordinator' }

@@ -2,8 +2,8 @@
  * The events this read model reads. In a council's app they come from the grants context; the
  * example defines the two it needs so it stands alone.
  */
+import { AreaRef, defineEvent, Money, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
-import { AreaRef, Money, NonEmptyString, defineEvent } from '@civic-ledger/core'
 
 /** A grant was awarded to an organisation for work in one ward. */
 export const GrantAwarded = defineEvent({

@@ -3,12 +3,14 @@
  * reads the read model by district, withdraws a grant, then deploys version 2 of the projection and
  * watches it build beside version 1 and take over.
  */
+import { randomUUID } from 'node:crypto'
 import { mkdirSync, rmSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { randomUUID } from 'node:crypto'
+
 import type { EventMetadata, Ledger, NewEvent } from '@civic-ledger/core'
 import { createLedger } from '@civic-ledger/core'
 import { sqliteStoreProvider } from '@civic-ledger/store-sqlite'
+
 import { GrantAwarded, GrantWithdrawn } from './events'
 import { grantsByWard, wardTotals } from './projection'
 import { WARDS } from './wards'

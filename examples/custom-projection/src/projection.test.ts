@@ -2,9 +2,10 @@
  * The plug-in's own tests, as an integrator writes them: given events, then the read model —
  * applied one at a time, as a full rebuild, and each event twice.
  */
-import test from 'ava'
 import type { RecordedEvent } from '@civic-ledger/core'
 import { projectionSpec, testMetadata } from '@civic-ledger/testing'
+import test from 'ava'
+
 import { grantsByWard } from './projection'
 
 let position = 0

@@ -6,6 +6,7 @@
  * The module exports `plugin`, so a ledger can load it by path: `createLedger({ plugins: ['./projection.js'] })`.
  */
 import { defineCollection, definePlugin, defineProjection } from '@civic-ledger/core'
+
 import { GrantAwarded, GrantWithdrawn } from './events'
 
 /** One ward's totals. `organisations` is there from version 2. */

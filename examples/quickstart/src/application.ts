@@ -3,9 +3,9 @@
  * application, submits it, and a grants officer decides. Small on purpose; the grants package
  * models the whole life of a grant.
  */
-import * as t from 'io-ts'
 import type { EventsOf } from '@civic-ledger/core'
-import { Money, NonEmptyString, accept, defineAggregate, defineEvent, eventCatalog, reject } from '@civic-ledger/core'
+import { accept, defineAggregate, defineEvent, eventCatalog, Money, NonEmptyString, reject } from '@civic-ledger/core'
+import * as t from 'io-ts'
 
 // --- events ---
 

@@ -4,10 +4,12 @@
  */
 import { mkdirSync, rmSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { isLeft } from 'fp-ts/Either'
+
 import type { CommandError } from '@civic-ledger/core'
 import { createLedger, rolePolicy } from '@civic-ledger/core'
 import { sqliteStoreProvider } from '@civic-ledger/store-sqlite'
+import { isLeft } from 'fp-ts/Either'
+
 import { applications } from './application'
 
 /** The example's own ledger file, made anew on each run. */

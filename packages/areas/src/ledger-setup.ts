@@ -6,9 +6,11 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { isLeft } from 'fp-ts/Either'
+
 import type { Aggregate, Command, CommandError, DomainEvent, Ledger } from '@civic-ledger/core'
 import { loadAggregate } from '@civic-ledger/core'
+import { isLeft } from 'fp-ts/Either'
+
 import type { PcnCommandInput } from './pcn'
 import { pcnReferences } from './pcn'
 import { DATA_DIR, lsoa2021Centroids, practiceRows, referenceReleases } from './reference-data'

@@ -5,13 +5,15 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import test from 'ava'
-import { isLeft, isRight } from 'fp-ts/Either'
+
 import { fold } from '@civic-ledger/core'
 import { deciderSpec } from '@civic-ledger/testing'
+import test from 'ava'
+import { isLeft, isRight } from 'fp-ts/Either'
+
+import { MODELLED_EXTRACT_FILE, referencePcnImport } from './ledger-setup'
 import type { PcnCommandInput, PcnEvent } from './pcn'
 import { PcnCommand, pcnOn, pcnReferences } from './pcn'
-import { MODELLED_EXTRACT_FILE, referencePcnImport } from './ledger-setup'
 import { DATA_DIR, lsoa2021Centroids, practiceRows } from './reference-data'
 import {
   assignmentFromExtract,

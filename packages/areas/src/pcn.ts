@@ -3,9 +3,10 @@
  * and closed, GP practices (ODS codes), and which PCN each practice belonged to on any date. Changes
  * are dated events, so the membership in force on the date of a registration extract can be asked.
  */
-import * as t from 'io-ts'
 import type { EventsOf } from '@civic-ledger/core'
-import { IsoDate, NonEmptyString, accept, defineAggregate, defineEvent, eventCatalog, reject } from '@civic-ledger/core'
+import { accept, defineAggregate, defineEvent, eventCatalog, IsoDate, NonEmptyString, reject } from '@civic-ledger/core'
+import * as t from 'io-ts'
+
 import { codeProblem } from './codes'
 import { Source } from './release'
 

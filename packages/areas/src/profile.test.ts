@@ -3,12 +3,13 @@
  * sums and population-weighted means, many-to-many lookups and LSOAs without values included.
  * The values here are hand-made for the arithmetic, not real statistics.
  */
-import test from 'ava'
-import fc from 'fast-check'
 import { fold } from '@civic-ledger/core'
 import { deciderSpec } from '@civic-ledger/testing'
+import test from 'ava'
+import fc from 'fast-check'
+
 import type { ProfileCommandInput, ProfileEvent } from './profile'
-import { ProfileCommand, aggregateIndicator, areaProfiles } from './profile'
+import { aggregateIndicator, areaProfiles, ProfileCommand } from './profile'
 import { decoded } from './test-helpers'
 
 const decider = areaProfiles.decider

@@ -4,10 +4,11 @@
  * scheme. Counts are summed; rates and scores are averaged weighted by population. Each aggregate
  * says how it was made: the method, the grouping's source, and how many LSOAs had values.
  */
-import * as t from 'io-ts'
 import type { EventsOf } from '@civic-ledger/core'
-import { NonEmptyString, accept, defineAggregate, defineEvent, eventCatalog, reject } from '@civic-ledger/core'
-import { Vintage, codeProblem } from './codes'
+import { accept, defineAggregate, defineEvent, eventCatalog, NonEmptyString, reject } from '@civic-ledger/core'
+import * as t from 'io-ts'
+
+import { codeProblem, Vintage } from './codes'
 import { Source } from './release'
 
 export interface IndicatorIdBrand {

@@ -3,15 +3,16 @@
  * areas contain an LSOA (with the method and source of each answer, and the scheme version in force
  * on a date), and which LSOAs make up an area.
  */
-import test from 'ava'
 import type { Ledger } from '@civic-ledger/core'
 import { createLedger } from '@civic-ledger/core'
+import test from 'ava'
+
 import { importReferenceData, publishModelledScheme } from './ledger-setup'
+import { AREA_DATA_STEWARD, areasPolicy, GEOGRAPHY_OFFICER } from './policy'
 import { areaProfiles } from './profile'
-import { lsoa2021Centroids } from './reference-data'
-import { AREA_DATA_STEWARD, GEOGRAPHY_OFFICER, areasPolicy } from './policy'
 import type { AreaQueries } from './read-models'
 import { areasPlugin, createAreaQueries, schemeLsoaDocs, serviceDeliveryAreas } from './read-models'
+import { lsoa2021Centroids } from './reference-data'
 
 const officer = { id: 'geo-1', organisation: 'GB-LAE-CAM', role: GEOGRAPHY_OFFICER }
 const steward = { id: 'steward-1', organisation: 'GB-LAE-CAM', role: AREA_DATA_STEWARD }

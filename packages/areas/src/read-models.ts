@@ -6,11 +6,12 @@
  */
 import type { ProjectionRunner } from '@civic-ledger/core'
 import { defineCollection, definePlugin, defineProjection } from '@civic-ledger/core'
+
 import type { AreaType } from './codes'
+import type { AggregatedValue, Aggregation } from './profile'
+import { aggregateIndicator, IndicatorDefined, IndicatorValuesRecorded } from './profile'
 import { AreasRecorded, LookupRecorded, ReleaseImported } from './release'
 import { AssignmentRun, LsoaOverridden, SchemeDefined, SchemePublished, SchemeSuperseded } from './scheme'
-import type { AggregatedValue, Aggregation } from './profile'
-import { IndicatorDefined, IndicatorValuesRecorded, aggregateIndicator } from './profile'
 
 // --- documents ---
 

@@ -9,6 +9,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+
 import type { AreaType, LookupMethod } from './codes'
 import type { CsvRow } from './csv'
 import { CsvError, parseCsv } from './csv'

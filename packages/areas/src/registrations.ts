@@ -10,8 +10,9 @@
  */
 import type { Either } from 'fp-ts/Either'
 import { left, right } from 'fp-ts/Either'
-import type { RegistrationRow } from './dominant-lsoa'
+
 import { CsvError, parseCsv } from './csv'
+import type { RegistrationRow } from './dominant-lsoa'
 import type { PcnReferenceState } from './pcn'
 import { pcnOn } from './pcn'
 import type { LsoaCentroid, PracticeRow } from './reference-data'

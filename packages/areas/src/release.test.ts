@@ -2,24 +2,25 @@
  * Codes, CSV reading and the GeographyRelease rules, on the real reference data and on hand-made
  * releases: what loads, what is refused and why, and that a release never changes.
  */
+import { deciderSpec } from '@civic-ledger/testing'
 import test from 'ava'
 import fc from 'fast-check'
-import { deciderSpec } from '@civic-ledger/testing'
+
 import { AREA_TYPES, codeProblem, typeOfCode } from './codes'
 import { CsvError, parseCsv } from './csv'
 import {
   districtHierarchyRelease,
   lsoa2011HealthRelease,
-  msoaRelease,
   lsoa2011WardRelease,
   lsoa2021Ward2025Release,
+  msoaRelease,
   parishRelease,
   practiceRows,
   referenceReleases,
   wardDivisionRelease,
 } from './reference-data'
 import type { ImportReleaseInput } from './release'
-import { ImportRelease, geographyReleases, releaseProblems } from './release'
+import { geographyReleases, ImportRelease, releaseProblems } from './release'
 import { decoded } from './test-helpers'
 
 const spec = deciderSpec(geographyReleases.decider)

@@ -4,11 +4,12 @@
  * a correction is a new release that names the one it corrects. Lookups are kept as pairs, so a ward
  * in two county divisions or a parish spanning wards stays many-to-many; nothing assumes nesting.
  */
-import * as t from 'io-ts'
 import type { EventsOf } from '@civic-ledger/core'
-import { NonEmptyString, accept, defineAggregate, defineEvent, eventCatalog, reject } from '@civic-ledger/core'
+import { accept, defineAggregate, defineEvent, eventCatalog, NonEmptyString, reject } from '@civic-ledger/core'
+import * as t from 'io-ts'
+
 import type { AreaType } from './codes'
-import { AreaTypeCodec, LookupMethod, Vintage, codeProblem } from './codes'
+import { AreaTypeCodec, codeProblem, LookupMethod, Vintage } from './codes'
 
 // --- shapes ---
 

@@ -4,18 +4,19 @@
  * its scope; the result does not depend on row order), and a scheme for all six districts from the
  * real practices and LSOAs with modelled registration counts.
  */
+import { createLedger, fold } from '@civic-ledger/core'
+import { deciderSpec } from '@civic-ledger/testing'
 import test from 'ava'
 import fc from 'fast-check'
 import { isLeft, isRight } from 'fp-ts/Either'
-import { createLedger, fold } from '@civic-ledger/core'
-import { deciderSpec } from '@civic-ledger/testing'
+
 import type { RegistrationRow } from './dominant-lsoa'
 import { assignDominantLsoa } from './dominant-lsoa'
-import { AREA_DATA_STEWARD, GEOGRAPHY_OFFICER, areasPolicy } from './policy'
+import { AREA_DATA_STEWARD, areasPolicy, GEOGRAPHY_OFFICER } from './policy'
 import { lsoa2021Centroids, practiceRows } from './reference-data'
 import { modelRegistrations } from './registrations'
 import type { SchemeCommandInput, SchemeEvent, SchemeState } from './scheme'
-import { SchemeCommand, partition, serviceDeliveryAreaSchemes } from './scheme'
+import { partition, SchemeCommand, serviceDeliveryAreaSchemes } from './scheme'
 import { decoded } from './test-helpers'
 
 const decider = serviceDeliveryAreaSchemes.decider

@@ -5,11 +5,12 @@
  * LSOA with a reason, and published only when every LSOA in scope is in exactly one area. A published
  * version never changes; publishing the next one supersedes it. Every report names the version.
  */
-import * as t from 'io-ts'
-import { isLeft } from 'fp-ts/Either'
 import type { EventsOf } from '@civic-ledger/core'
-import { IsoDate, NonEmptyString, accept, defineAggregate, defineEvent, eventCatalog, reject } from '@civic-ledger/core'
-import { Vintage, codeProblem } from './codes'
+import { accept, defineAggregate, defineEvent, eventCatalog, IsoDate, NonEmptyString, reject } from '@civic-ledger/core'
+import { isLeft } from 'fp-ts/Either'
+import * as t from 'io-ts'
+
+import { codeProblem, Vintage } from './codes'
 import type { Assignment } from './dominant-lsoa'
 import { assignDominantLsoa } from './dominant-lsoa'
 import { Source } from './release'

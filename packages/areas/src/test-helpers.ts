@@ -2,9 +2,9 @@
  * For this package's tests: decoding inputs into commands (as the command handler would) and
  * replaying a decider's history.
  */
+import { describeErrors } from '@civic-ledger/core'
 import { isLeft } from 'fp-ts/Either'
 import type * as t from 'io-ts'
-import { describeErrors } from '@civic-ledger/core'
 
 /** Decodes `input` with `codec`, throwing with the codec's own messages if it does not decode. */
 export const decoded = <A>(codec: t.Decoder<unknown, A>, input: unknown): A => {

@@ -3,23 +3,6 @@
  */
 
 // --- values and codecs ---
-export type { JsonObject, JsonValue } from './json'
-export { deepFreeze, findNonJson } from './json'
-export {
-  AreaRef,
-  CurrencyCode,
-  IsoDate,
-  IsoDateTime,
-  Money,
-  NonEmptyString,
-  Pence,
-  Uuid,
-  addMonths,
-  describeErrors,
-  isIsoDate,
-  isIsoDateTime,
-  isUuid,
-} from './codecs'
 export type {
   CurrencyCodeBrand,
   ErrorValues,
@@ -28,15 +11,29 @@ export type {
   NonEmptyStringBrand,
   PenceBrand,
   UuidBrand,
-} from './codecs'
-export { MAX_STREAM_ID_LENGTH, isEventTypeName, parseStreamId, streamId, streamIdProblem } from './stream-id'
-export type { StreamName } from './stream-id'
+} from './kernel/codecs'
+export {
+  addMonths,
+  AreaRef,
+  CurrencyCode,
+  describeErrors,
+  isIsoDate,
+  isIsoDateTime,
+  IsoDate,
+  IsoDateTime,
+  isUuid,
+  Money,
+  NonEmptyString,
+  Pence,
+  Uuid,
+} from './kernel/codecs'
+export type { JsonObject, JsonValue } from './kernel/json'
+export { deepFreeze, findNonJson } from './kernel/json'
+export type { StreamName } from './kernel/stream-id'
+export { isEventTypeName, MAX_STREAM_ID_LENGTH, parseStreamId, streamId, streamIdProblem } from './kernel/stream-id'
 
 // --- events ---
-export { Actor, EventMetadata } from './metadata'
-export type { EventMetadataInput } from './metadata'
-export type { NewEvent, RecordedEvent } from './envelope'
-export { defineEvent, eventCatalog, upcaster } from './event'
+export type { NewEvent, RecordedEvent } from './events/envelope'
 export type {
   AnyEventDefinition,
   DomainEvent,
@@ -46,32 +43,20 @@ export type {
   EventOf,
   EventsOf,
   Upcaster,
-} from './event'
+} from './events/event'
+export { defineEvent, eventCatalog, upcaster } from './events/event'
+export type { EventMetadataInput } from './events/metadata'
+export { Actor, EventMetadata } from './events/metadata'
 
 // --- deciders and commands ---
-export { accept, defineAggregate, fold, reject } from './decider'
-export type { Aggregate, Command, Decider, DomainError } from './decider'
-export { CommandContext, createCommandHandler, decodeRecorded, loadAggregate } from './command-handler'
-export type { CommandHandlerOptions, CommandResult, HandleCommand, LoadedAggregate } from './command-handler'
-export { allOf, allowAll, byContext, denyAll, organisationScope, rolePolicy } from './policy'
-export type { AuthorisationRequest, OwnerOf, Policy, PolicyDecision } from './policy'
+export type { CommandHandlerOptions, CommandResult, HandleCommand, LoadedAggregate } from './commands/command-handler'
+export { CommandContext, createCommandHandler, decodeRecorded, loadAggregate } from './commands/command-handler'
+export type { AuthorisationRequest, OwnerOf, Policy, PolicyDecision } from './commands/policy'
+export { allOf, allowAll, byContext, denyAll, organisationScope, rolePolicy } from './commands/policy'
+export type { Aggregate, Command, Decider, DomainError } from './events/decider'
+export { accept, defineAggregate, fold, reject } from './events/decider'
 
 // --- errors ---
-export {
-  CorruptEventError,
-  EventIdConflictError,
-  EventStoreError,
-  InvalidArgumentError,
-  LimitExceededError,
-  ProjectionFailedError,
-  StoreUnavailableError,
-  WrongExpectedRevisionError,
-  forbidden,
-  invalidCommand,
-  isEventStoreError,
-  rejected,
-  storeUnavailable,
-} from './errors'
 export type {
   CommandError,
   Conflict,
@@ -81,9 +66,27 @@ export type {
   Rejected,
   StoreUnavailable,
   UnreadableEvent,
-} from './errors'
+} from './kernel/errors'
+export {
+  CorruptEventError,
+  EventIdConflictError,
+  EventStoreError,
+  forbidden,
+  InvalidArgumentError,
+  invalidCommand,
+  isEventStoreError,
+  LimitExceededError,
+  ProjectionFailedError,
+  rejected,
+  storeUnavailable,
+  StoreUnavailableError,
+} from './kernel/errors'
+export { WrongExpectedRevisionError } from './port/event-store'
 
 // --- the store port ---
+export type { MemoryEventStoreOptions } from './memory/memory-store'
+export { createMemoryEventStore } from './memory/memory-store'
+export type { StreamHead } from './port/chain'
 export type {
   AppendOptions,
   AppendResult,
@@ -97,67 +100,16 @@ export type {
   ReadStoredOptions,
   ReadStreamOptions,
   StreamAppend,
-  StreamHead,
   SubscribeOptions,
-} from './event-store'
-export { createMemoryEventStore } from './memory-store'
-export type { MemoryEventStoreOptions } from './memory-store'
-export { batchUpToHead, catchUpSubscription } from './subscription'
-export { keyRangeCursor, logPageCursor, pagedIterable, pagesOf, streamPageCursor } from './paging'
-export type { PageCursor, PageRequest, PagedIterable } from './paging'
-export type { CatchUpSubscriptionSource, SubscriptionBatch } from './subscription'
-export {
-  DEFAULT_LIMITS,
-  acknowledgeRetry,
-  checkExpectedRevision,
-  checkFilter,
-  checkNewEvents,
-  checkChainCheckRequest,
-  checkReadAllOptions,
-  checkReadStreamOptions,
-  checkStreamAppend,
-  checkStoredEvents,
-  checkStreamAppends,
-  checkStreamId,
-  checkSubscribeOptions,
-  continueChains,
-  matchesFilter,
-  recordedEvents,
-  revisionMatches,
-} from './validation'
-export type { CheckedEvent, CheckedStreamAppend, StoreLimits, StoredEventLocation } from './validation'
+} from './port/event-store'
 
 // --- snapshots ---
-export { checkSnapshot, checkSnapshotRevision } from './snapshot'
-export type { Snapshot, SnapshotPolicy, SnapshotStore } from './snapshot'
+export type { SnapshotPolicy } from './events/decider'
+export type { Snapshot, SnapshotStore } from './port/snapshot'
 
 // --- projections ---
-export { checkProjection, defineProjection, projectedEvent, projectionContext, readCollection } from './projection'
-export type {
-  AnyProjection,
-  BatchContext,
-  FailurePolicy,
-  ProjectedEvent,
-  Projection,
-  ProjectionContext,
-  ProjectionEvents,
-  ProjectionSql,
-} from './projection'
-export {
-  MAX_COLLECTION_NAME_LENGTH,
-  MAX_PROJECTION_NAME_LENGTH,
-  MAX_PROJECTION_VERSION,
-  checkFieldName,
-  checkFindLimit,
-  checkTablePrefix,
-  compareIds,
-  defineCollection,
-  isIndexableField,
-  matchesConditions,
-  nameProblem,
-  tableName,
-  tablePrefix,
-} from './read-model'
+export type { LedgerPlugin } from './ledger/plugin'
+export { definePlugin, isLedgerPlugin, loadPlugin, registerProjection } from './ledger/plugin'
 export type {
   AnyCollectionDefinition,
   Collection,
@@ -176,10 +128,30 @@ export type {
   SqlHandle,
   SqlValue,
   Where,
-} from './read-model'
-export { createMemoryReadModelStorage, createMutex } from './memory-read-models'
-export type { MemoryReadModelStorage } from './memory-read-models'
-export { ProjectionError, checkProjections, createProjectionRunner, replayProjections } from './projection-runner'
+} from './port/read-model'
+export {
+  defineCollection,
+  MAX_COLLECTION_NAME_LENGTH,
+  MAX_PROJECTION_NAME_LENGTH,
+  MAX_PROJECTION_VERSION,
+} from './port/read-model'
+export type {
+  AnyProjection,
+  BatchContext,
+  FailurePolicy,
+  ProjectedEvent,
+  Projection,
+  ProjectionContext,
+  ProjectionEvents,
+  ProjectionSql,
+} from './projections/projection'
+export {
+  checkProjection,
+  defineProjection,
+  projectedEvent,
+  projectionContext,
+  readCollection,
+} from './projections/projection'
 export type {
   ParkedRetry,
   ProjectionFailure,
@@ -188,97 +160,87 @@ export type {
   ProjectionRunnerOptions,
   ProjectionState,
   ProjectionStatus,
-} from './projection-runner'
-export { definePlugin, isLedgerPlugin, loadPlugin, registerProjection } from './plugin'
-export type { LedgerPlugin } from './plugin'
+} from './projections/projection-runner'
+export {
+  checkProjections,
+  createProjectionRunner,
+  ProjectionError,
+  replayProjections,
+} from './projections/projection-runner'
 
 // --- composition ---
-export { EVENT_ID_NAMESPACE, fixedClock, randomIds, sequentialIds, systemClock, uuidV5 } from './clock'
-export type { Clock, IdGenerator } from './clock'
-export { Tokens } from './tokens'
-export type { Token } from './tokens'
+export type { Clock, IdGenerator } from './kernel/clock'
+export { EVENT_ID_NAMESPACE, fixedClock, randomIds, sequentialIds, systemClock, uuidV5 } from './kernel/clock'
+export type { ErasureOptions, ErasureOutcome, Ledger, LedgerAudit, LedgerOptions, LedgerPrivacy } from './ledger/ledger'
+export { createLedger } from './ledger/ledger'
+export type { StoreProvider } from './ledger/store-registry'
 export {
   connectionScheme,
   memoryStoreProvider,
   openEventStore,
   redactConnection,
   registerStoreProvider,
-} from './store-registry'
-export type { StoreProvider } from './store-registry'
-export { createLedger } from './ledger'
-export type { ErasureOptions, ErasureOutcome, Ledger, LedgerAudit, LedgerOptions, LedgerPrivacy } from './ledger'
+} from './ledger/store-registry'
+export type { Token } from './ledger/tokens'
+export { Tokens } from './ledger/tokens'
 
 // --- SQL held to a projection's tables ---
-export { checkSqlStatement, isSchemaStatement, outOfScope, sqlStatementProblem } from './sql-scope'
-export type { SqlScope } from './sql-scope'
 
 // --- privacy ---
+export { hasPersonalData } from './events/event'
+export type { Erased, ErasedJson, PersonalPath } from './events/personal'
+export { erased, isErased, personal, personalPaths, PersonalType, sealedSubjects } from './events/personal'
+export { createMemoryKeyStore } from './memory/keys'
+export type { KeyStore, Privacy } from './port/privacy'
+export { REDACTED, redactPersonal, SubjectErasedError, subjectKey } from './port/privacy'
+export type { ErasureEvent, ErasureRequestDoc, ErasureState } from './privacy/erasure'
 export {
-  PersonalType,
-  SubjectErasedError,
-  checkSubject,
-  createMemoryKeyStore,
-  createPrivacy,
-  erased,
-  hasPersonalData,
-  isErased,
-  partsPrefix,
-  personal,
-  personalPaths,
-  REDACTED,
-  redactPersonal,
-  sealedSubjects,
-  subjectAndOwners,
-  subjectKey,
-} from './privacy'
-export type { Erased, ErasedJson, KeyStore, PersonalPath, Privacy } from './privacy'
-export {
-  ErasureCommand,
-  ErasureRefused,
-  ErasureRequested,
-  Exemption,
-  SubjectErased,
   dataSubjects,
+  ErasureCommand,
   erasureEvents,
+  ErasureRefused,
   erasureRequestDocs,
+  ErasureRequested,
   erasureRequests,
   erasureStreamKey,
+  Exemption,
   keyErasures,
+  SubjectErased,
   subjectPartOf,
-} from './erasure'
-export type { ErasureEvent, ErasureRequestDoc, ErasureState } from './erasure'
+} from './privacy/erasure'
+export { createPrivacy } from './privacy/privacy'
 
 // --- audit ---
-export { correlationHistory, diff, loadAggregateAsOf, streamHistory } from './audit'
-export type { AsOf, Change, HistoryEntry } from './audit'
-export { canonicalJson } from './canonical'
-export type { ChainFollower, ChainedFields, StoredEvent } from './chain'
+export type { AsOf, Change, HistoryEntry } from './audit/audit'
+export { correlationHistory, diff, loadAggregateAsOf, streamHistory } from './audit/audit'
+export type { ExportOptions, ExportSource, ExportSummary, ImportOptions, ImportSummary } from './audit/ledger-export'
+export { EXPORT_FORMAT, ExportHeader, exportLedger, exportLines, importLedger } from './audit/ledger-export'
+export type { Sealed, SealOptions } from './audit/seal'
 export {
-  CHAIN_ENCODING,
-  GENESIS_HASH,
-  canonicalEnvelope,
-  chainFollower,
-  chainHash,
-  isChainHash,
-  toRecorded,
-} from './chain'
-export {
-  LEDGER_SEALED,
-  SEAL_ENCODING,
-  SEALS_STREAM,
-  Seal,
-  SealSignature,
   computeSeal,
   keyIdOf,
+  LEDGER_SEALED,
   merkleRoot,
   merkleTreeHash,
   parseSealFile,
+  Seal,
+  SEAL_ENCODING,
   sealFileText,
   sealLedger,
+  SEALS_STREAM,
+  SealSignature,
   signatureProblem,
-} from './seal'
-export type { SealOptions, Sealed } from './seal'
-export { verifyLedger } from './verify'
-export type { SealSource, VerifyFailure, VerifyOptions, VerifyProblem, VerifyReport } from './verify'
-export { EXPORT_FORMAT, ExportHeader, exportLedger, exportLines, importLedger } from './ledger-export'
-export type { ExportOptions, ExportSource, ExportSummary, ImportOptions, ImportSummary } from './ledger-export'
+} from './audit/seal'
+export type { SealSource, VerifyFailure, VerifyOptions, VerifyProblem, VerifyReport } from './audit/verify'
+export { verifyLedger } from './audit/verify'
+export { canonicalJson } from './kernel/canonical'
+export type { ChainedFields, ChainFollower, StoredEvent } from './port/chain'
+export {
+  canonicalEnvelope,
+  CHAIN_ENCODING,
+  chainFollower,
+  chainHash,
+  GENESIS_HASH,
+  isChainHash,
+  toRecorded,
+} from './port/chain'

@@ -4,24 +4,26 @@
  * write events exactly as recorded elsewhere or, refused, write nothing; stream heads at the head
  * and at earlier positions.
  */
-import test from 'ava'
-import type { ExecutionContext } from 'ava'
-import pg from 'pg'
 import { randomUUID } from 'node:crypto'
+
 import type { RecordedEvent, StoredEvent } from '@civic-ledger/core'
 import {
+  canonicalJson,
+  chainHash,
   EventIdConflictError,
   GENESIS_HASH,
   InvalidArgumentError,
   ProjectionFailedError,
-  canonicalJson,
-  chainHash,
 } from '@civic-ledger/core'
 import { collect, testEvent, testEvents, testMetadata } from '@civic-ledger/testing'
+import type { ExecutionContext } from 'ava'
+import test from 'ava'
+import pg from 'pg'
+
 import type { PostgresEventStore } from './postgres-store'
 import { openPostgresEventStore } from './postgres-store'
-import { SCHEMA_VERSION, migrate } from './schema'
-import { PG_URL, dropSchema, freshSchema, postgresAvailable } from './test-database'
+import { migrate, SCHEMA_VERSION } from './schema'
+import { dropSchema, freshSchema, PG_URL, postgresAvailable } from './test-database'
 
 const open = async (t: ExecutionContext, schema = freshSchema()): Promise<PostgresEventStore> => {
   const store = await openPostgresEventStore({ connectionString: PG_URL, schema, poolSize: 4 })

@@ -4,12 +4,13 @@
  * none twice. The same scenario against positions taken from a sequence — the design Marten and
  * Emmett shipped — shows a poller skipping the late commit, so this test can tell the two apart.
  */
-import test from 'ava'
-import pg from 'pg'
 import type { RecordedEvent } from '@civic-ledger/core'
 import { testEvent, testEvents } from '@civic-ledger/testing'
+import test from 'ava'
+import pg from 'pg'
+
 import { openPostgresEventStore } from './postgres-store'
-import { PG_URL, dropSchema, freshSchema, postgresAvailable } from './test-database'
+import { dropSchema, freshSchema, PG_URL, postgresAvailable } from './test-database'
 
 const HOLD_KEY = 7_316_002
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))

@@ -4,13 +4,14 @@
  * boundary come back as written; a connection killed mid-read is replaced and the read resumes
  * where it was; a reader that stops early gives its connection up; filters are literals, not SQL.
  */
+import { pagesOf } from '@civic-ledger/core/store-kit'
+import { collect, testEvent, testEvents } from '@civic-ledger/testing'
 import test from 'ava'
 import pg from 'pg'
-import { pagesOf } from '@civic-ledger/core'
-import { testEvent, collect, testEvents } from '@civic-ledger/testing'
+
 import { copyFields } from './copy-read'
 import { openPostgresEventStore } from './postgres-store'
-import { PG_URL, dropSchema, freshSchema, postgresAvailable } from './test-database'
+import { dropSchema, freshSchema, PG_URL, postgresAvailable } from './test-database'
 
 test('a COPY line splits into fields with its escapes undone', (t) => {
   t.deepEqual(copyFields('1\ta\\tb\t{"x":"\\\\n"}\tline\\nbreak\\r\\\\'), [

@@ -11,9 +11,10 @@
  * query from numbers and `escapeLiteral`.
  */
 import { StringDecoder } from 'node:string_decoder'
+
+import type { PagedIterable } from '@civic-ledger/core/store-kit'
+import { pagedIterable } from '@civic-ledger/core/store-kit'
 import type { Pool, PoolClient } from 'pg'
-import type { PagedIterable } from '@civic-ledger/core'
-import { pagedIterable } from '@civic-ledger/core'
 import { to as copyTo } from 'pg-copy-streams'
 
 // --- one line of COPY's text format ---

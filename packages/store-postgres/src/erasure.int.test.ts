@@ -8,13 +8,15 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+
+import { allowAll, createLedger, loadAggregate } from '@civic-ledger/core'
+import { applicants, applicantSecrets, applyCommand, roster, rosterProjection } from '@civic-ledger/testing'
 import test from 'ava'
 import * as E from 'fp-ts/Either'
 import pg from 'pg'
-import { allowAll, createLedger, loadAggregate } from '@civic-ledger/core'
-import { applicantSecrets, applicants, applyCommand, roster, rosterProjection } from '@civic-ledger/testing'
+
 import { openPostgresEventStore } from './postgres-store'
-import { PG_URL, dropSchema, freshSchema, postgresAvailable } from './test-database'
+import { dropSchema, freshSchema, PG_URL, postgresAvailable } from './test-database'
 
 const actor = { id: 'coordinator-1', organisation: 'GB-LAE-CAM', role: 'volunteer-coordinator' }
 

@@ -2,15 +2,17 @@
  * Faults on the way to PostgreSQL: every connection killed mid-load while writers resend with the
  * same event ids, and a reply lost after the commit.
  */
-import test from 'ava'
-import { Socket, createServer } from 'node:net'
 import type { Server } from 'node:net'
-import pg from 'pg'
+import { createServer, Socket } from 'node:net'
+
 import type { NewEvent } from '@civic-ledger/core'
 import { StoreUnavailableError, verifyLedger } from '@civic-ledger/core'
 import { collect, testEvents } from '@civic-ledger/testing'
+import test from 'ava'
+import pg from 'pg'
+
 import { openPostgresEventStore } from './postgres-store'
-import { PG_URL, dropSchema, freshSchema, postgresAvailable } from './test-database'
+import { dropSchema, freshSchema, PG_URL, postgresAvailable } from './test-database'
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 

@@ -3,14 +3,15 @@
  * registers the `postgres:` and `postgresql:` schemes, so
  * `createLedger({ store: 'postgres://user@host/db?schema=civic_ledger' })` opens a ledger.
  */
-import { registerStoreProvider } from '@civic-ledger/core'
 import type { StoreProvider } from '@civic-ledger/core'
+import { registerStoreProvider } from '@civic-ledger/core'
+
 import { openPostgresEventStore, parsePostgresConnection } from './postgres-store'
 
-export { openPostgresEventStore, parsePostgresConnection } from './postgres-store'
 export type { PostgresEventStore, PostgresEventStoreOptions } from './postgres-store'
-export { PostgresLedgerError, SCHEMA_VERSION, isSchemaName } from './schema'
+export { openPostgresEventStore, parsePostgresConnection } from './postgres-store'
 export type { PostgresLedgerProblem } from './schema'
+export { isSchemaName, PostgresLedgerError, SCHEMA_VERSION } from './schema'
 
 /** Opens `postgres://` connection strings. Registered when the package is imported. */
 export const postgresStoreProvider: StoreProvider = {

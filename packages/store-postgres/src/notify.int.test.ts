@@ -2,11 +2,12 @@
  * Live subscriptions across app instances: a commit by one instance reaches another's subscriber
  * through LISTEN/NOTIFY, long before the fallback poll would run.
  */
+import { testEvents } from '@civic-ledger/testing'
 import test from 'ava'
 import { firstValueFrom, take, timeout, toArray } from 'rxjs'
-import { testEvents } from '@civic-ledger/testing'
+
 import { openPostgresEventStore } from './postgres-store'
-import { PG_URL, dropSchema, freshSchema, postgresAvailable } from './test-database'
+import { dropSchema, freshSchema, PG_URL, postgresAvailable } from './test-database'
 
 if (postgresAvailable('postgres notifications')) {
   test.serial("another instance's commit is delivered by notification, not by the poll", async (t) => {

@@ -2,13 +2,14 @@
  * Opening a PostgreSQL ledger: the scheme registers itself, a schema is created and migrated once,
  * and what cannot be opened is refused with a PostgresLedgerError naming the problem.
  */
+import { createLedger, InvalidArgumentError } from '@civic-ledger/core'
+import { testEvents } from '@civic-ledger/testing'
 import test from 'ava'
 import pg from 'pg'
-import { InvalidArgumentError, createLedger } from '@civic-ledger/core'
-import { testEvents } from '@civic-ledger/testing'
-import { PostgresLedgerError, SCHEMA_VERSION, parsePostgresConnection, postgresStoreProvider } from './index'
+
+import { parsePostgresConnection, PostgresLedgerError, postgresStoreProvider, SCHEMA_VERSION } from './index'
 import { openPostgresEventStore } from './postgres-store'
-import { PG_URL, dropSchema, freshSchema, postgresAvailable } from './test-database'
+import { dropSchema, freshSchema, PG_URL, postgresAvailable } from './test-database'
 
 const withParams = (params: Record<string, string>, base = PG_URL): string => {
   const url = new URL(base)

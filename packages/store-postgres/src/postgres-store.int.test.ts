@@ -3,8 +3,9 @@
  * projection contract, on the real server, each case in its own schema.
  */
 import { eventStoreContract, projectionContract } from '@civic-ledger/testing'
+
 import { openPostgresEventStore } from './postgres-store'
-import { PG_URL, dropSchema, freshSchema, postgresAvailable } from './test-database'
+import { dropSchema, freshSchema, PG_URL, postgresAvailable } from './test-database'
 
 const subject = async () => {
   const schema = freshSchema()

@@ -5,22 +5,20 @@
  * subscriptions hear commits through LISTEN/NOTIFY, with a slow poll behind it in case a
  * notification connection drops.
  */
+import { randomBytes } from 'node:crypto'
+
 import type {
   AppendOptions,
   AppendResult,
-  CheckedStreamAppend,
   EventFilter,
   EventStore,
   InlineHandler,
   JsonValue,
   NewEvent,
-  PageRequest,
-  PagedIterable,
   ReadAllOptions,
   ReadStoredOptions,
   ReadStreamOptions,
   RecordedEvent,
-  StoreLimits,
   StoredEvent,
   StreamAppend,
   StreamHead,
@@ -28,16 +26,17 @@ import type {
 } from '@civic-ledger/core'
 import {
   CorruptEventError,
-  DEFAULT_LIMITS,
   EventIdConflictError,
   InvalidArgumentError,
+  isEventStoreError,
   ProjectionFailedError,
   StoreUnavailableError,
   SubjectErasedError,
-  checkSubject,
+  toRecorded as storedToRecorded,
   WrongExpectedRevisionError,
-  partsPrefix,
-  subjectAndOwners,
+} from '@civic-ledger/core'
+import type { CheckedStreamAppend, PagedIterable, PageRequest, StoreLimits } from '@civic-ledger/core/store-kit'
+import {
   acknowledgeRetry,
   batchUpToHead,
   catchUpSubscription,
@@ -45,29 +44,31 @@ import {
   checkReadStreamOptions,
   checkSnapshot,
   checkSnapshotRevision,
-  checkStreamAppend,
   checkStoredEvents,
+  checkStreamAppend,
   checkStreamAppends,
   checkStreamId,
+  checkSubject,
   checkSubscribeOptions,
   continueChains,
-  isEventStoreError,
+  DEFAULT_LIMITS,
   logPageCursor,
   pagedIterable,
+  partsPrefix,
   recordedEvents,
   revisionMatches,
   streamPageCursor,
-  toRecorded as storedToRecorded,
-} from '@civic-ledger/core'
-import { randomBytes } from 'node:crypto'
-import pg, { escapeLiteral } from 'pg'
-import { copyRows } from './copy-read'
+  subjectAndOwners,
+} from '@civic-ledger/core/store-kit'
 import type { Pool, PoolClient, QueryResultRow } from 'pg'
-import { Observable, Subject, interval, map, merge, share } from 'rxjs'
+import pg, { escapeLiteral } from 'pg'
+import { interval, map, merge, Observable, share, Subject } from 'rxjs'
+
 import type { HeldConnection } from './checkout'
 import { checkout, isConnectionLost } from './checkout'
+import { copyRows } from './copy-read'
 import { begin as beginIn, postgresReadModels, transactionOn } from './read-models'
-import { PostgresLedgerError, appendLockKey, channelOf, isSchemaName, isoTimeSql, migrate } from './schema'
+import { appendLockKey, channelOf, isoTimeSql, isSchemaName, migrate, PostgresLedgerError } from './schema'
 
 // --- options ---
 

@@ -4,12 +4,14 @@
  * once, whichever instance applies it. The projection here is deliberately not idempotent.
  */
 import { randomUUID } from 'node:crypto'
-import test from 'ava'
+
 import type { AnyProjection, NewEvent } from '@civic-ledger/core'
 import { createProjectionRunner, defineCollection } from '@civic-ledger/core'
 import { testMetadata } from '@civic-ledger/testing'
+import test from 'ava'
+
 import { openPostgresEventStore } from './postgres-store'
-import { PG_URL, dropSchema, freshSchema, postgresAvailable } from './test-database'
+import { dropSchema, freshSchema, PG_URL, postgresAvailable } from './test-database'
 
 const counted = defineCollection<{ readonly times: number }>('counted')
 const total = defineCollection<{ readonly applied: number }>('total')

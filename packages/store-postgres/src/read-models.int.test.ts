@@ -3,12 +3,13 @@
  * index: each page costs its own length, not a sort of every document that matches. Documents
  * written in one call land as if written one at a time, an id put twice ending with its last body.
  */
+import type { ReadModelStorage } from '@civic-ledger/core'
 import type { ExecutionContext } from 'ava'
 import test from 'ava'
 import pg from 'pg'
-import type { ReadModelStorage } from '@civic-ledger/core'
+
 import { openPostgresEventStore } from './postgres-store'
-import { PG_URL, dropSchema, freshSchema, postgresAvailable } from './test-database'
+import { dropSchema, freshSchema, PG_URL, postgresAvailable } from './test-database'
 
 const TABLE = 'rm_applications_v1__applications'
 

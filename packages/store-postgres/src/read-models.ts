@@ -8,6 +8,7 @@
  * (`FOR UPDATE`) and checks it has not moved, so each event still has its effect exactly once.
  */
 import { createHash } from 'node:crypto'
+
 import type {
   Condition,
   FindOptions,
@@ -19,16 +20,16 @@ import type {
   ReadModelTransaction,
   SqlValue,
 } from '@civic-ledger/core'
+import { InvalidArgumentError, StoreUnavailableError } from '@civic-ledger/core'
 import {
-  InvalidArgumentError,
-  StoreUnavailableError,
   checkFieldName,
   checkFindLimit,
   checkSubject,
   checkTablePrefix,
   partsPrefix,
-} from '@civic-ledger/core'
+} from '@civic-ledger/core/store-kit'
 import type { Pool, PoolClient, QueryResultRow } from 'pg'
+
 import { checkout, isConnectionLost } from './checkout'
 import { scopedSqlOn } from './sql-scope'
 

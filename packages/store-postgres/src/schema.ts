@@ -10,7 +10,7 @@
  * `position > last` is safe, which it is not when positions come from a sequence handed out before
  * commit.
  */
-import { GENESIS_HASH, canonicalJson, chainHash } from '@civic-ledger/core'
+import { canonicalJson, chainHash, GENESIS_HASH } from '@civic-ledger/core'
 import type { ClientBase } from 'pg'
 
 // --- names ---

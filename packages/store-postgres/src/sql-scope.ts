@@ -13,8 +13,9 @@
  * (`query_to_xml`, `ts_stat`, `dblink`, …) are refused by name, and no statement may create a
  * function, trigger or view. A plan's check is kept per statement text.
  */
-import type { SqlHandle, SqlScope, SqlValue } from '@civic-ledger/core'
-import { checkSqlStatement, isSchemaStatement, outOfScope } from '@civic-ledger/core'
+import type { SqlHandle, SqlValue } from '@civic-ledger/core'
+import type { SqlScope } from '@civic-ledger/core/store-kit'
+import { checkSqlStatement, isSchemaStatement, outOfScope } from '@civic-ledger/core/store-kit'
 import type { PoolClient, QueryConfig, QueryResult, QueryResultRow } from 'pg'
 
 /** Functions that run SQL given as text, touch files or the server, or change settings. */

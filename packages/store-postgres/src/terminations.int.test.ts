@@ -7,13 +7,15 @@
  * store goes on working; and nothing is lost or written twice.
  */
 import { randomUUID } from 'node:crypto'
+
+import type { AnyProjection, StoredEvent } from '@civic-ledger/core'
+import { createProjectionRunner, defineCollection, StoreUnavailableError, verifyLedger } from '@civic-ledger/core'
+import { collect, testEvents } from '@civic-ledger/testing'
 import test from 'ava'
 import pg from 'pg'
-import type { AnyProjection, StoredEvent } from '@civic-ledger/core'
-import { StoreUnavailableError, createProjectionRunner, defineCollection, verifyLedger } from '@civic-ledger/core'
-import { collect, testEvents } from '@civic-ledger/testing'
+
 import { openPostgresEventStore } from './postgres-store'
-import { PG_URL, dropSchema, freshSchema, postgresAvailable } from './test-database'
+import { dropSchema, freshSchema, PG_URL, postgresAvailable } from './test-database'
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 

@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+
 import test from 'ava'
 import pg from 'pg'
 

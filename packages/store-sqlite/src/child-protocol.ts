@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { writeSync } from 'node:fs'
+
 import type { AppendResult, ExpectedRevision, NewEvent } from '@civic-ledger/core'
 
 // --- messages ---

@@ -16,8 +16,10 @@
  */
 import { createInterface } from 'node:readline'
 import { setTimeout as sleep } from 'node:timers/promises'
+
 import type { AppendResult, ExpectedRevision } from '@civic-ledger/core'
 import { WrongExpectedRevisionError } from '@civic-ledger/core'
+
 import type { PlannedAppend } from './child-protocol'
 import { ackResult, between, emit, eventsOf, plan, prng } from './child-protocol'
 import type { SqliteEventStore } from './sqlite-store'

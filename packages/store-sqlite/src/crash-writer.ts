@@ -14,7 +14,9 @@
  * Test support only: not exported from the package.
  */
 import { createInterface } from 'node:readline'
+
 import type { AppendResult } from '@civic-ledger/core'
+
 import type { AttemptLine, GoMessage, PlannedAppend } from './child-protocol'
 import { ackResult, between, emit, eventsOf, plan, prng } from './child-protocol'
 import type { SqliteEventStore } from './sqlite-store'

@@ -2,12 +2,14 @@
  * Group commit: appends that arrive together are written in one transaction, each keeping its own
  * expected-revision check and its own result.
  */
-import test from 'ava'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+
 import { WrongExpectedRevisionError } from '@civic-ledger/core'
 import { collect, testEvents } from '@civic-ledger/testing'
+import test from 'ava'
+
 import { openSqliteEventStore } from './sqlite-store'
 
 const open = async (t: { teardown: (fn: () => void) => void }) => {

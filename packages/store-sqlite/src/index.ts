@@ -2,15 +2,16 @@
  * `@civic-ledger/store-sqlite`: the embedded default store. Importing the package registers the
  * `sqlite:` scheme, so `createLedger({ store: 'sqlite:./ledger.db' })` opens a ledger file.
  */
-import { InvalidArgumentError, redactConnection, registerStoreProvider } from '@civic-ledger/core'
 import type { StoreProvider } from '@civic-ledger/core'
-import { openSqliteEventStore } from './sqlite-store'
-import type { SqliteEventStoreOptions } from './sqlite-store'
+import { InvalidArgumentError, redactConnection, registerStoreProvider } from '@civic-ledger/core'
 
-export { openSqliteEventStore } from './sqlite-store'
-export type { SqliteEventStore, SqliteEventStoreOptions, SqliteWriteStats } from './sqlite-store'
-export { APPLICATION_ID, LedgerFileError, SCHEMA_VERSION } from './schema'
+import type { SqliteEventStoreOptions } from './sqlite-store'
+import { openSqliteEventStore } from './sqlite-store'
+
 export type { LedgerFileProblem } from './schema'
+export { APPLICATION_ID, LedgerFileError, SCHEMA_VERSION } from './schema'
+export type { SqliteEventStore, SqliteEventStoreOptions, SqliteWriteStats } from './sqlite-store'
+export { openSqliteEventStore } from './sqlite-store'
 
 /**
  * Reads `sqlite:<path>[?synchronous=full|normal]` into store options. The path is taken as written

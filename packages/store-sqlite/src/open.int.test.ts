@@ -9,21 +9,23 @@ import {
   existsSync,
   mkdirSync,
   mkdtempSync,
-  readFileSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import test from 'ava'
-import type { ExecutionContext } from 'ava'
-import BetterSqlite3 from 'better-sqlite3'
-import { InvalidArgumentError, createLedger, verifyLedger } from '@civic-ledger/core'
+
+import { createLedger, InvalidArgumentError, verifyLedger } from '@civic-ledger/core'
 import { collect, testEvent, testEvents } from '@civic-ledger/testing'
-import { APPLICATION_ID, LedgerFileError, SCHEMA_VERSION, parseSqliteConnection, sqliteStoreProvider } from './index'
+import type { ExecutionContext } from 'ava'
+import test from 'ava'
+import BetterSqlite3 from 'better-sqlite3'
+
 import type { LedgerFileProblem } from './index'
+import { APPLICATION_ID, LedgerFileError, parseSqliteConnection, SCHEMA_VERSION, sqliteStoreProvider } from './index'
 import { openSqliteEventStore } from './sqlite-store'
 
 const isRoot = process.getuid?.() === 0

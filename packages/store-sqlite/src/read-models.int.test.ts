@@ -7,10 +7,12 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+
+import type { ReadModelStorage } from '@civic-ledger/core'
 import test from 'ava'
 import Database from 'better-sqlite3'
 import fc from 'fast-check'
-import type { ReadModelStorage } from '@civic-ledger/core'
+
 import { openSqliteEventStore } from './sqlite-store'
 
 const withLedger = async (

@@ -15,7 +15,6 @@
  * Writes go through the store's one writer connection, taking turns with group commits; reads use
  * the store's reader connection, so they see only committed state and never wait for a writer.
  */
-import type { Database, Statement } from 'better-sqlite3'
 import type {
   Condition,
   FindOptions,
@@ -25,10 +24,13 @@ import type {
   ReadModelReader,
   ReadModelTransaction,
   SqlHandle,
-  SqlScope,
   SqlValue,
 } from '@civic-ledger/core'
-import { InvalidArgumentError, checkFieldName, checkFindLimit, checkTablePrefix } from '@civic-ledger/core'
+import { InvalidArgumentError } from '@civic-ledger/core'
+import type { SqlScope } from '@civic-ledger/core/store-kit'
+import { checkFieldName, checkFindLimit, checkTablePrefix } from '@civic-ledger/core/store-kit'
+import type { Database, Statement } from 'better-sqlite3'
+
 import { scopedSqlOn } from './sql-scope'
 
 const TABLE = /^rm_[a-z0-9_]{1,120}$/

@@ -4,6 +4,7 @@
  */
 import type { JsonValue, RecordedEvent } from '@civic-ledger/core'
 import { CorruptEventError, deepFreeze } from '@civic-ledger/core'
+
 import type { EventRow } from './columns'
 
 export type { EventRow } from './columns'

@@ -5,8 +5,9 @@
  */
 import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
+
+import { canonicalJson, chainHash, GENESIS_HASH, InvalidArgumentError } from '@civic-ledger/core'
 import type { Database } from 'better-sqlite3'
-import { GENESIS_HASH, InvalidArgumentError, canonicalJson, chainHash } from '@civic-ledger/core'
 
 // --- model ---
 

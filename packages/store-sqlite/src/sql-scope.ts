@@ -11,9 +11,10 @@
  * A statement's check is kept until the schema changes, so a plug-in that runs the same SQL for
  * every event pays for `EXPLAIN` once.
  */
+import type { SqlHandle, SqlValue } from '@civic-ledger/core'
+import type { SqlScope } from '@civic-ledger/core/store-kit'
+import { checkSqlStatement, isSchemaStatement, outOfScope } from '@civic-ledger/core/store-kit'
 import type { Database } from 'better-sqlite3'
-import type { SqlHandle, SqlScope, SqlValue } from '@civic-ledger/core'
-import { checkSqlStatement, isSchemaStatement, outOfScope } from '@civic-ledger/core'
 
 interface Op {
   readonly opcode: string

@@ -5,7 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+
 import { eventStoreContract, projectionContract } from '@civic-ledger/testing'
+
 import { openSqliteEventStore } from './sqlite-store'
 
 const tempLedger = (): { readonly path: string; readonly dispose: () => Promise<void> } => {

@@ -5,82 +5,87 @@
  * its own savepoint with its own expected-revision check and its own result, so many concurrent
  * callers share one fsync instead of queueing for one each.
  */
-import BetterSqlite3 from 'better-sqlite3'
-import type { Database, Statement } from 'better-sqlite3'
+import { randomBytes } from 'node:crypto'
+
 import type {
   AppendOptions,
   AppendResult,
   ChainCheckRequest,
-  CheckedEvent,
-  CheckedStreamAppend,
   Clock,
   EventFilter,
   EventStore,
   InlineHandler,
   JsonValue,
   NewEvent,
-  PageRequest,
   ReadAllOptions,
   ReadModelTransaction,
   ReadStoredOptions,
   ReadStreamOptions,
   RecordedEvent,
   StoredEvent,
-  StreamHead,
-  StoreLimits,
-  StoredEventLocation,
-  PagedIterable,
   StreamAppend,
+  StreamHead,
   SubscribeOptions,
 } from '@civic-ledger/core'
 import {
-  DEFAULT_LIMITS,
+  chainHash,
   EventIdConflictError,
   GENESIS_HASH,
   InvalidArgumentError,
-  checkStoredEvents,
-  continueChains,
-  toRecorded as storedToRecorded,
+  isEventStoreError,
   StoreUnavailableError,
   SubjectErasedError,
-  checkSubject,
+  systemClock,
+  toRecorded as storedToRecorded,
   WrongExpectedRevisionError,
-  partsPrefix,
-  subjectAndOwners,
+} from '@civic-ledger/core'
+import type {
+  CheckedStreamAppend,
+  PagedIterable,
+  PageRequest,
+  StoredEventLocation,
+  StoreLimits,
+} from '@civic-ledger/core/store-kit'
+import {
   acknowledgeRetry,
   batchUpToHead,
   catchUpSubscription,
-  checkSnapshot,
-  checkSnapshotRevision,
   checkChainCheckRequest,
   checkReadAllOptions,
   checkReadStreamOptions,
+  checkSnapshot,
+  checkSnapshotRevision,
+  checkStoredEvents,
   checkStreamAppend,
   checkStreamAppends,
   checkStreamId,
+  checkSubject,
   checkSubscribeOptions,
+  continueChains,
   createMutex,
-  isEventStoreError,
+  DEFAULT_LIMITS,
   logPageCursor,
   pagedIterable,
+  partsPrefix,
   recordedEvents,
   revisionMatches,
   streamPageCursor,
-  systemClock,
-} from '@civic-ledger/core'
+  subjectAndOwners,
+} from '@civic-ledger/core/store-kit'
+import type { Database, Statement } from 'better-sqlite3'
+import BetterSqlite3 from 'better-sqlite3'
 import type { Observable } from 'rxjs'
-import { Subject, interval, map, merge, share, filter as keep } from 'rxjs'
-import { randomBytes } from 'node:crypto'
-import { readerOf, writerTransaction } from './read-models'
-import type { ReadAhead } from './read-ahead'
-import { startReadAhead } from './read-ahead'
+import { filter as keep, interval, map, merge, share, Subject } from 'rxjs'
+
 import type { EventRow, StoredRow } from './columns'
 import { EVENT_COLUMNS, STORED_COLUMNS, toStored } from './columns'
+import { readerOf, writerTransaction } from './read-models'
 import { toRecorded } from './rows'
-import { LedgerFileError, checkLedgerIdentity, checkLedgerPath, migrate } from './schema'
-import { createChainHasher } from './chain-hasher'
-import type { ChainCheck } from './chain-checks'
-import { startChainCheck } from './chain-checks'
+import { checkLedgerIdentity, checkLedgerPath, LedgerFileError, migrate } from './schema'
+import type { ChainCheck } from './threads/chain-checks'
+import { startChainCheck } from './threads/chain-checks'
+import type { ReadAhead } from './threads/read-ahead'
+import { startReadAhead } from './threads/read-ahead'
 
 // --- options ---
 
@@ -175,8 +180,6 @@ const unavailable = (what: string, cause: unknown): StoreUnavailableError =>
 export interface SqliteWriteStats {
   readonly transactions: number
   readonly appends: number
-  /** Events whose chain hash was computed on the hasher's thread (long appends), not the writer's. */
-  readonly chainHashesOnThread: number
 }
 
 /** An EventStore on a SQLite file, with the file's path. */
@@ -257,7 +260,6 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
   let flushScheduled = false
   let transactions = 0
   let appendsCommitted = 0
-  const chainHasher = createChainHasher()
   /** True while an async write transaction (inline projections, a projection batch) holds the writer. */
   let writerBusy = false
   let inline: InlineHandler | undefined
@@ -406,45 +408,40 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
     const firstPosition = headForWrite() + 1
     let revision = actual
     let position = firstPosition - 1
-    const events = append.events
-    let prevBytes = stream?.head_hash ?? null
-    // A long run of events is hashed on the hasher's thread while this one inserts them.
-    const hashes = chainHasher.start({
-      prev: stream?.head_hash?.toString('hex') ?? GENESIS_HASH,
-      streamId: append.streamId,
-      recordedAt,
-      firstRevision: actual + 1,
-      firstPosition,
-      events,
-    })
-    try {
-      for (let i = 0; i < events.length; i++) {
-        const { event, data, metadata } = events[i] as CheckedEvent
-        revision++
-        position++
-        prevBytes = hashes.at(i)
-        try {
-          insertEvent.run(
-            position,
-            streamKey,
-            revision,
-            event.eventId,
-            event.type,
-            event.schemaVersion,
-            data,
-            metadata,
-            recordedAt,
-            prevBytes,
-          )
-        } catch (error) {
-          if (isUniqueEventIdViolation(error)) throw new EventIdTaken()
-          throw error
-        }
+    let prev = stream?.head_hash?.toString('hex') ?? GENESIS_HASH
+    for (const { event, data, metadata } of append.events) {
+      revision++
+      position++
+      prev = chainHash(prev, {
+        eventId: event.eventId,
+        streamId: append.streamId,
+        revision,
+        position,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        data,
+        metadata,
+        recordedAt,
+      })
+      try {
+        insertEvent.run(
+          position,
+          streamKey,
+          revision,
+          event.eventId,
+          event.type,
+          event.schemaVersion,
+          data,
+          metadata,
+          recordedAt,
+          Buffer.from(prev, 'hex'),
+        )
+      } catch (error) {
+        if (isUniqueEventIdViolation(error)) throw new EventIdTaken()
+        throw error
       }
-      if (prevBytes !== null) updateStream.run(revision, prevBytes, streamKey)
-    } finally {
-      hashes.release()
     }
+    if (revision > actual) updateStream.run(revision, Buffer.from(prev, 'hex'), streamKey)
     knownHead = position
     return {
       streamId: append.streamId,
@@ -788,7 +785,7 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
 
   const store: SqliteEventStore = {
     path: options.path,
-    writeStats: () => ({ transactions, appends: appendsCommitted, chainHashesOnThread: chainHasher.hashedAside() }),
+    writeStats: () => ({ transactions, appends: appendsCommitted }),
 
     appendToStream: async (streamId: string, events: ReadonlyArray<NewEvent>, appendOptions: AppendOptions) => {
       ensureOpen()
@@ -1108,7 +1105,6 @@ const createStore = (db: Database, reader: Database, options: SqliteEventStoreOp
       chainChecks.clear()
       db.close()
       reader.close()
-      await chainHasher.close()
     },
   }
   return store

@@ -6,6 +6,7 @@
  */
 import test from 'ava'
 import fc from 'fast-check'
+
 import { standsAlone } from './stands-alone'
 
 /** Reads `text` in a column's place between two members, as a page does. */

@@ -7,8 +7,8 @@
  * test('a draft can be submitted', (t) =>
  *   spec(t).given([drafted]).when(submit).then([submitted]))
  */
-import type { ExecutionContext } from 'ava'
 import type { Decider, DomainError } from '@civic-ledger/core'
+import type { ExecutionContext } from 'ava'
 import { isLeft } from 'fp-ts/Either'
 
 export interface DeciderThen<Event> {

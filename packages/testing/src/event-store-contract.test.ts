@@ -2,11 +2,13 @@
  * The contract suite's own tests: the in-memory store passes it, and each deliberately broken store
  * fails the guarantee it breaks — so a store that passes has shown each guarantee, not dodged it.
  */
-import test from 'ava'
-import type { EventStore, NewEvent, RecordedEvent } from '@civic-ledger/core'
-import { InvalidArgumentError, createMemoryEventStore } from '@civic-ledger/core'
 import { randomUUID } from 'node:crypto'
+
+import type { EventStore, NewEvent, RecordedEvent } from '@civic-ledger/core'
+import { createMemoryEventStore, InvalidArgumentError } from '@civic-ledger/core'
+import test from 'ava'
 import { Observable } from 'rxjs'
+
 import type { EventStoreFactory, Guarantee } from './event-store-contract'
 import { runEventStoreContract } from './event-store-contract'
 import { collect, testEvent } from './fixtures'

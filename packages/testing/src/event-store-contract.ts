@@ -6,18 +6,20 @@
  */
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+
 import type { EventStore, NewEvent, RecordedEvent, StoredEvent } from '@civic-ledger/core'
 import {
-  GENESIS_HASH,
   canonicalJson,
   chainHash,
   EventIdConflictError,
+  GENESIS_HASH,
   InvalidArgumentError,
   LimitExceededError,
   ProjectionFailedError,
   WrongExpectedRevisionError,
 } from '@civic-ledger/core'
 import { firstValueFrom, take, tap, timeout, toArray } from 'rxjs'
+
 import { collect, testEvent, testEvents, testMetadata } from './fixtures'
 
 // --- model ---

@@ -4,10 +4,12 @@
  * the store and against a plain model of streams and a log, and compares every answer.
  */
 import assert from 'node:assert/strict'
+
 import type { EventStore, ExpectedRevision, NewEvent } from '@civic-ledger/core'
 import { WrongExpectedRevisionError } from '@civic-ledger/core'
 import fc from 'fast-check'
 import { firstValueFrom, take, timeout, toArray } from 'rxjs'
+
 import type { ContractSubject, EventStoreFactory } from './event-store-contract'
 import { collect, testEvents } from './fixtures'
 

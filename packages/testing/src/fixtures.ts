@@ -2,6 +2,7 @@
  * Small builders for tests: a valid actor and metadata, and new events with fresh ids.
  */
 import { randomUUID } from 'node:crypto'
+
 import type { EventMetadata, JsonValue, NewEvent, RecordedEvent } from '@civic-ledger/core'
 
 /** An officer of Cambridgeshire County Council, the actor of test events unless one is given. */

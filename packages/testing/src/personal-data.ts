@@ -3,11 +3,8 @@
  * apply with a name, an email, a phone number and a date of birth (all `personal`), and a roster
  * projection keeps each volunteer's name until the volunteer is erased.
  */
-import * as t from 'io-ts'
 import type { Erased, EventsOf } from '@civic-ledger/core'
 import {
-  IsoDate,
-  NonEmptyString,
   accept,
   defineAggregate,
   defineCollection,
@@ -15,9 +12,12 @@ import {
   defineProjection,
   eventCatalog,
   isErased,
+  IsoDate,
+  NonEmptyString,
   personal,
   reject,
 } from '@civic-ledger/core'
+import * as t from 'io-ts'
 
 export const VolunteerApplied = defineEvent({
   type: 'volunteers.VolunteerApplied',

@@ -3,6 +3,7 @@
  * inside its append step.
  */
 import { createMemoryEventStore } from '@civic-ledger/core'
+
 import { projectionContract } from './register'
 
 projectionContract('memory', async () => createMemoryEventStore())

@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
+
 import type {
   AnyProjection,
   EventStore,
@@ -17,14 +18,15 @@ import type {
   SqlHandle,
 } from '@civic-ledger/core'
 import {
+  createProjectionRunner,
+  defineCollection,
   InvalidArgumentError,
   ProjectionError,
   ProjectionFailedError,
-  createProjectionRunner,
-  defineCollection,
   replayProjections,
 } from '@civic-ledger/core'
-import { firstValueFrom, filter, first, timeout } from 'rxjs'
+import { filter, first, firstValueFrom, timeout } from 'rxjs'
+
 import type { ContractSubject, EventStoreFactory } from './event-store-contract'
 import { testMetadata } from './fixtures'
 

@@ -11,15 +11,10 @@
  * test('counts awarded grants', async (t) =>
  *   projectionSpec(awardsByFund)(t).given([awarded1, awarded2]).then({ 'fund-totals': { 'fund-1': { awarded: 2 } } }))
  */
-import type { ExecutionContext } from 'ava'
 import type { AnyProjection, JsonObject, RecordedEvent } from '@civic-ledger/core'
-import {
-  checkProjection,
-  createMemoryReadModelStorage,
-  projectedEvent,
-  projectionContext,
-  tableName,
-} from '@civic-ledger/core'
+import { checkProjection, projectedEvent, projectionContext } from '@civic-ledger/core'
+import { createMemoryReadModelStorage, tableName } from '@civic-ledger/core/store-kit'
+import type { ExecutionContext } from 'ava'
 
 /** A read model as collection name → document id → document. */
 export type ReadModelContents = Readonly<Record<string, Readonly<Record<string, JsonObject>>>>

@@ -2,6 +2,7 @@
  * Registers the contract and the model-based property as ava tests, titled with the store's name.
  */
 import test from 'ava'
+
 import type { EventStoreFactory } from './event-store-contract'
 import { eventStoreContractCases, runContractCase } from './event-store-contract'
 import { checkEventStoreAgainstModel } from './event-store-model'

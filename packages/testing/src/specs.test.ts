@@ -2,13 +2,14 @@
  * The given/when/then helpers pass when the decider or projection does what is stated, and fail —
  * through ava's own assertions — when it does not.
  */
+import type { EventOf, Projection, RecordedEvent } from '@civic-ledger/core'
+import { accept, defineCollection, defineEvent, defineProjection, NonEmptyString, reject } from '@civic-ledger/core'
 import test from 'ava'
 import * as t from 'io-ts'
-import type { EventOf, Projection, RecordedEvent } from '@civic-ledger/core'
-import { NonEmptyString, accept, defineCollection, defineEvent, defineProjection, reject } from '@civic-ledger/core'
+
 import { deciderSpec } from './decider-spec'
-import { projectionSpec } from './projection-spec'
 import { testMetadata } from './fixtures'
+import { projectionSpec } from './projection-spec'
 
 const HoursLogged = defineEvent({
   type: 'volunteers.HoursLogged',

@@ -3,9 +3,9 @@
  * and spends, gifts to another person or to a community pot, or has adjusted by a coordinator. The
  * balance is never negative, and nothing here changes the hours the credits came from.
  */
-import * as t from 'io-ts'
 import type { EventsOf } from '@civic-ledger/core'
-import { IsoDate, NonEmptyString, accept, defineAggregate, defineEvent, eventCatalog, reject } from '@civic-ledger/core'
+import { accept, defineAggregate, defineEvent, eventCatalog, IsoDate, NonEmptyString, reject } from '@civic-ledger/core'
+import * as t from 'io-ts'
 
 const Id = NonEmptyString
 const Credits = t.number

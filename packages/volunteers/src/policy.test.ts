@@ -4,13 +4,14 @@
  * organisation's, a safeguarding officer on DBS checks and their details, and nobody on what the
  * policy does not name. Each refusal is `Forbidden` and writes nothing.
  */
-import test from 'ava'
-import * as E from 'fp-ts/Either'
 import type { Aggregate, Command, DomainEvent, Ledger } from '@civic-ledger/core'
 import { createLedger, dataSubjects } from '@civic-ledger/core'
+import test from 'ava'
+import * as E from 'fp-ts/Either'
+
+import { volunteersPolicy } from './policy'
 import { volunteerRoles } from './role'
 import { purgeDbsDetails, volunteers } from './volunteer'
-import { volunteersPolicy } from './policy'
 
 const council = 'GB-LAE-CAM'
 const partner = 'GB-CHC-1000001'

@@ -18,6 +18,7 @@
  */
 import type { AuthorisationRequest, Policy } from '@civic-ledger/core'
 import { allOf, organisationScope, rolePolicy } from '@civic-ledger/core'
+
 import type { RoleState } from './role'
 import type { VolunteerState } from './volunteer'
 

@@ -2,10 +2,11 @@
  * The volunteers read models through a ledger: hours by delivery area, role and month with small
  * counts suppressed, active volunteers, safeguarding and training compliance on a day, and balances.
  */
-import test from 'ava'
-import * as E from 'fp-ts/Either'
 import type { Aggregate, Command, DomainEvent, Ledger } from '@civic-ledger/core'
 import { allowAll, createLedger } from '@civic-ledger/core'
+import test from 'ava'
+import * as E from 'fp-ts/Either'
+
 import { timeCredits } from './credits'
 import { createVolunteerQueries, volunteersPlugin } from './read-models'
 import { timesheets } from './timesheet'

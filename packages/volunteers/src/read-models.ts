@@ -5,8 +5,9 @@
  * count of fewer than five people.
  */
 import type { ProjectionRunner } from '@civic-ledger/core'
-import { CreditsAdjusted, CreditsEarned, CreditsGifted, CreditsSpent } from './credits'
 import { addMonths, defineCollection, definePlugin, defineProjection } from '@civic-ledger/core'
+
+import { CreditsAdjusted, CreditsEarned, CreditsGifted, CreditsSpent } from './credits'
 import { DBS_RENEWAL_MONTHS } from './safeguarding'
 import { HoursCorrected, HoursLogged, HoursRejected, HoursVerified } from './timesheet'
 import {

@@ -3,9 +3,10 @@
  * (with children, adults, both or neither), the DBS level it needs, the minimum age, the training
  * it requires and for how long each course stays valid, and how it is supervised.
  */
-import * as t from 'io-ts'
 import type { EventsOf } from '@civic-ledger/core'
-import { NonEmptyString, accept, defineAggregate, defineEvent, eventCatalog, reject } from '@civic-ledger/core'
+import { accept, defineAggregate, defineEvent, eventCatalog, NonEmptyString, reject } from '@civic-ledger/core'
+import * as t from 'io-ts'
+
 import { DbsLevel } from './safeguarding'
 
 export const RegulatedActivity = t.keyof({ children: null, adults: null, both: null, none: null }, 'RegulatedActivity')

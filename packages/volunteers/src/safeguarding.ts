@@ -3,9 +3,9 @@
  * DBS check that is valid at a level on a day, training that is current. The deciders use them, and
  * so do the compliance read models, so "valid" means one thing everywhere.
  */
-import * as t from 'io-ts'
 import type { IsoDate } from '@civic-ledger/core'
 import { addMonths } from '@civic-ledger/core'
+import * as t from 'io-ts'
 
 /** DBS check levels, weakest first. `enhanced-barred` is enhanced with a check of the barred lists. */
 export const DbsLevel = t.keyof(

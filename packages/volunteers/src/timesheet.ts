@@ -4,18 +4,18 @@
  * done. Entries are verified or rejected by a coordinator; a mistake is corrected by appending a
  * correction, never by changing the entry.
  */
-import * as t from 'io-ts'
 import type { EventsOf } from '@civic-ledger/core'
 import {
-  AreaRef,
-  IsoDate,
-  NonEmptyString,
   accept,
+  AreaRef,
   defineAggregate,
   defineEvent,
   eventCatalog,
+  IsoDate,
+  NonEmptyString,
   reject,
 } from '@civic-ledger/core'
+import * as t from 'io-ts'
 
 const Id = NonEmptyString
 

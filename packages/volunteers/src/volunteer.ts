@@ -8,26 +8,27 @@
  *
  * Commands carry the day they are made (`on`), as the host app's clock reads it.
  */
-import * as t from 'io-ts'
-import type { Either } from 'fp-ts/Either'
 import type { AreaRef, CommandError, Erased, EventsOf, Ledger } from '@civic-ledger/core'
 import {
-  AreaRef as AreaRefCodec,
-  addMonths,
-  IsoDate,
-  NonEmptyString,
   accept,
+  addMonths,
+  AreaRef as AreaRefCodec,
   defineAggregate,
   defineEvent,
   eventCatalog,
   isErased,
+  IsoDate,
+  NonEmptyString,
   personal,
   reject,
   subjectPartOf,
 } from '@civic-ledger/core'
+import type { Either } from 'fp-ts/Either'
+import * as t from 'io-ts'
+
 import { RegulatedActivity } from './role'
 import type { DbsCheckRecord, TrainingRecord } from './safeguarding'
-import { DbsLevel, ageOn, dbsProblem, trainingGaps } from './safeguarding'
+import { ageOn, DbsLevel, dbsProblem, trainingGaps } from './safeguarding'
 
 /** How long DBS details are kept after the decision. */
 export const DBS_DETAILS_MONTHS = 6

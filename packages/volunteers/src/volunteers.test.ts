@@ -4,18 +4,19 @@
  * are refused unless every safeguarding rule holds, timesheets and time credits. And a check over
  * every event codec that no field that looks personal is stored without `personal`.
  */
+import type { AnyEventDefinition } from '@civic-ledger/core'
+import { createLedger, fold, hasPersonalData, isErased, personalPaths, subjectKey } from '@civic-ledger/core'
+import { allowAll } from '@civic-ledger/core'
+import { deciderSpec } from '@civic-ledger/testing'
 import test from 'ava'
 import * as E from 'fp-ts/Either'
-import { createLedger, fold, hasPersonalData, isErased, personalPaths, subjectKey } from '@civic-ledger/core'
-import type { AnyEventDefinition } from '@civic-ledger/core'
-import { deciderSpec } from '@civic-ledger/testing'
+
 import { CreditCommand, creditEvents, timeCredits } from './credits'
 import { RoleCommand, volunteerRoles } from './role'
+import { roleEvents } from './role'
 import { TimesheetCommand, timesheetEvents, timesheets } from './timesheet'
 import type { VolunteerCommandInput, VolunteerEvent } from './volunteer'
-import { VolunteerCommand, purgeDbsDetails, volunteerEvents, volunteers } from './volunteer'
-import { roleEvents } from './role'
-import { allowAll } from '@civic-ledger/core'
+import { purgeDbsDetails, VolunteerCommand, volunteerEvents, volunteers } from './volunteer'
 
 const decode = <A>(codec: { decode: (u: unknown) => E.Either<unknown, A> }, input: unknown): A => {
   const r = codec.decode(input)

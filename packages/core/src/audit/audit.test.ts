@@ -6,15 +6,16 @@
 import test from 'ava'
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
+
+import { allowAll } from '../commands/policy'
+import { accept, defineAggregate } from '../events/decider'
+import type { EventsOf } from '../events/event'
+import { defineEvent, eventCatalog } from '../events/event'
+import type { Erased } from '../events/personal'
+import { personal } from '../events/personal'
+import { NonEmptyString } from '../kernel/codecs'
+import { createLedger } from '../ledger/ledger'
 import { correlationHistory, diff, loadAggregateAsOf, streamHistory } from './audit'
-import { NonEmptyString } from './codecs'
-import { accept, defineAggregate } from './decider'
-import type { EventsOf } from './event'
-import { defineEvent, eventCatalog } from './event'
-import { createLedger } from './ledger'
-import { allowAll } from './policy'
-import type { Erased } from './privacy'
-import { personal } from './privacy'
 
 const HoursRecorded = defineEvent({
   type: 'volunteers.HoursRecorded',

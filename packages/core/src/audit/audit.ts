@@ -8,15 +8,15 @@
  * keys); without it they read as `Erased` — not disclosed.
  */
 import * as E from 'fp-ts/Either'
-import type { LoadedAggregate } from './command-handler'
-import type { Aggregate, Command } from './decider'
-import type { RecordedEvent } from './envelope'
-import { CorruptEventError } from './errors'
-import type { DomainEvent } from './event'
-import type { EventLog } from './event-store'
-import type { EventMetadata } from './metadata'
-import type { KeyStore, Privacy } from './privacy'
-import { createPrivacy } from './privacy'
+
+import type { Aggregate, Command } from '../events/decider'
+import type { RecordedEvent } from '../events/envelope'
+import type { DomainEvent } from '../events/event'
+import type { EventMetadata } from '../events/metadata'
+import { withholdPersonal } from '../events/personal'
+import { CorruptEventError } from '../kernel/errors'
+import type { EventLog } from '../port/event-store'
+import type { Privacy } from '../port/privacy'
 
 /** A point in the ledger's past. */
 export type AsOf =
@@ -27,15 +27,9 @@ export type AsOf =
   | { readonly occurredAt: string }
 
 /** Reads personal fields as `Erased` (not disclosed): for audits without the keys. */
-const notDisclosed: KeyStore = {
-  keyFor: () => Promise.reject(new Error('an audit does not write')),
-  find: async () => undefined,
-  erase: async () => false,
-  isErased: async () => true,
-}
+const notDisclosed: Pick<Privacy, 'open'> = { open: async (event) => withholdPersonal(event) }
 
-const opener = (privacy: Pick<Privacy, 'open'> | undefined): Pick<Privacy, 'open'> =>
-  privacy ?? createPrivacy(notDisclosed)
+const opener = (privacy: Pick<Privacy, 'open'> | undefined): Pick<Privacy, 'open'> => privacy ?? notDisclosed
 
 const decodeWith = async <C extends Command, E2 extends DomainEvent, S>(
   aggregate: Aggregate<C, E2, S>,
@@ -55,6 +49,14 @@ const decodeWith = async <C extends Command, E2 extends DomainEvent, S>(
   )(aggregate.events.decode(opened))
 }
 
+/** An aggregate as it stood at a point: its state, the revision it was at, and the events folded. */
+export interface AggregateAsOf<S> {
+  readonly state: S
+  /** The revision of the last event folded, or `-1` when none was. */
+  readonly revision: number
+  readonly events: number
+}
+
 /** Loads an aggregate as it stood at `asOf`. A stored event that does not decode is named, never skipped. */
 export const loadAggregateAsOf = async <C extends Command, E2 extends DomainEvent, S>(
   store: EventLog,
@@ -62,7 +64,7 @@ export const loadAggregateAsOf = async <C extends Command, E2 extends DomainEven
   streamId: string,
   asOf: AsOf,
   options: { readonly privacy?: Pick<Privacy, 'open'> } = {},
-): Promise<E.Either<CorruptEventError, LoadedAggregate<S> & { readonly events: number }>> => {
+): Promise<E.Either<CorruptEventError, AggregateAsOf<S>>> => {
   const privacy = opener(options.privacy)
   let state = aggregate.decider.initialState
   let revision = -1
@@ -77,7 +79,7 @@ export const loadAggregateAsOf = async <C extends Command, E2 extends DomainEven
     revision = stored.revision
     events++
   }
-  return E.right({ state, revision, snapshotRevision: -1, events })
+  return E.right({ state, revision, events })
 }
 
 // --- history ---

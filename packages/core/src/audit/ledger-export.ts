@@ -8,23 +8,26 @@
  * be disclosed and holds the keys; a disclosed export is for reading, and cannot be imported.
  */
 import type { KeyObject } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
 import { once } from 'node:events'
+import { createReadStream, createWriteStream } from 'node:fs'
 import { createInterface } from 'node:readline'
+
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
-import { canonicalJson } from './canonical'
-import type { StoredEvent } from './chain'
-import { CHAIN_ENCODING, toRecorded } from './chain'
-import type { Clock } from './clock'
-import { systemClock } from './clock'
-import { describeErrors } from './codecs'
-import { InvalidArgumentError } from './errors'
-import type { EventLog, EventStore, StreamHead } from './event-store'
-import type { Privacy } from './privacy'
+
+import { canonicalJson } from '../kernel/canonical'
+import type { Clock } from '../kernel/clock'
+import { systemClock } from '../kernel/clock'
+import { describeErrors } from '../kernel/codecs'
+import { InvalidArgumentError } from '../kernel/errors'
+import type { StoredEvent } from '../port/chain'
+import type { StreamHead } from '../port/chain'
+import { CHAIN_ENCODING, toRecorded } from '../port/chain'
+import type { EventLog, EventStore } from '../port/event-store'
+import type { Privacy } from '../port/privacy'
+import { checkStoredEvent, continueChains, DEFAULT_LIMITS } from '../store-kit/validation'
 import type { Seal } from './seal'
-import { Count, Seal as SealCodec, computeSeal, merkleRoot, signatureProblem } from './seal'
-import { DEFAULT_LIMITS, checkStoredEvent, continueChains } from './validation'
+import { computeSeal, Count, merkleRoot, Seal as SealCodec, signatureProblem } from './seal'
 
 // --- model ---
 

@@ -4,22 +4,24 @@
  * that are refused unless they are seals.
  */
 import { generateKeyPairSync } from 'node:crypto'
+
 import test from 'ava'
 import fc from 'fast-check'
-import { CHAIN_ENCODING } from './chain'
-import { InvalidArgumentError } from './errors'
+
+import { InvalidArgumentError } from '../kernel/errors'
+import { createMemoryEventStore } from '../memory/memory-store'
+import { CHAIN_ENCODING } from '../port/chain'
 import type { Seal } from './seal'
 import {
-  SEAL_ENCODING,
   keyIdOf,
   merkleRoot,
   merkleTreeHash,
   parseSealFile,
+  SEAL_ENCODING,
   sealFileText,
   signatureProblem,
 } from './seal'
 import { computeSeal } from './seal'
-import { createMemoryEventStore } from './memory-store'
 
 // The leaves and tree heads of the Certificate Transparency reference tests for RFC 6962.
 const LEAVES = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f']

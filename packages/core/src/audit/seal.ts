@@ -9,17 +9,20 @@
  */
 import type { KeyObject } from 'node:crypto'
 import { createHash, createPublicKey, hash, sign, verify as verifySignature } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
+
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
-import { canonicalJson } from './canonical'
-import { CHAIN_ENCODING, isChainHash } from './chain'
-import type { Clock } from './clock'
-import { systemClock } from './clock'
-import { describeErrors, isIsoDateTime, isUuid } from './codecs'
-import { InvalidArgumentError } from './errors'
-import type { EventLog, EventStore, StreamHead } from './event-store'
-import type { EventMetadata } from './metadata'
-import { randomUUID } from 'node:crypto'
+
+import type { EventMetadata } from '../events/metadata'
+import { canonicalJson } from '../kernel/canonical'
+import type { Clock } from '../kernel/clock'
+import { systemClock } from '../kernel/clock'
+import { describeErrors, isIsoDateTime, isUuid } from '../kernel/codecs'
+import { InvalidArgumentError } from '../kernel/errors'
+import type { StreamHead } from '../port/chain'
+import { CHAIN_ENCODING, isChainHash } from '../port/chain'
+import type { EventLog, EventStore } from '../port/event-store'
 
 // --- model ---
 

@@ -10,17 +10,20 @@
  */
 import type { KeyObject } from 'node:crypto'
 import { availableParallelism } from 'node:os'
+
 import * as E from 'fp-ts/Either'
-import type { StoredEvent } from './chain'
-import { GENESIS_HASH } from './chain'
-import type { ChainChecker } from './chain-check'
-import { inlineChecker, workerChecker } from './chain-check'
-import { InvalidArgumentError } from './errors'
-import { MAX_CHECK_THREADS } from './validation'
-import type { EventLog, EventStore, StreamHead } from './event-store'
-import { pagesOf } from './paging'
+
+import { InvalidArgumentError } from '../kernel/errors'
+import type { StoredEvent } from '../port/chain'
+import type { StreamHead } from '../port/chain'
+import { GENESIS_HASH } from '../port/chain'
+import type { ChainChecker } from '../port/chain-check'
+import { inlineChecker, workerChecker } from '../port/chain-check'
+import type { EventLog, EventStore } from '../port/event-store'
+import { pagesOf } from '../store-kit/paging'
+import { MAX_CHECK_THREADS } from '../store-kit/validation'
 import type { Seal } from './seal'
-import { LEDGER_SEALED, SEALS_STREAM, Seal as SealCodec, merkleRoot, signatureProblem } from './seal'
+import { LEDGER_SEALED, merkleRoot, Seal as SealCodec, SEALS_STREAM, signatureProblem } from './seal'
 
 // --- model ---
 

@@ -8,32 +8,34 @@
 import * as E from 'fp-ts/Either'
 import type * as TE from 'fp-ts/TaskEither'
 import * as t from 'io-ts'
-import type { Clock, IdGenerator } from './clock'
-import { EVENT_ID_NAMESPACE, uuidV5 } from './clock'
-import { IsoDateTime, NonEmptyString, Uuid, describeErrors } from './codecs'
-import type { Aggregate, Command } from './decider'
-import type { NewEvent, RecordedEvent } from './envelope'
-import type { CommandError } from './errors'
+
+import type { Aggregate, Command } from '../events/decider'
+import type { NewEvent, RecordedEvent } from '../events/envelope'
+import type { DomainEvent } from '../events/event'
+import { hasPersonalData } from '../events/event'
+import type { EventMetadata } from '../events/metadata'
+import { Actor } from '../events/metadata'
+import type { Clock, IdGenerator } from '../kernel/clock'
+import { EVENT_ID_NAMESPACE, uuidV5 } from '../kernel/clock'
+import { describeErrors, IsoDateTime, NonEmptyString, Uuid } from '../kernel/codecs'
+import type { CommandError } from '../kernel/errors'
 import {
   CorruptEventError,
   EventIdConflictError,
-  InvalidArgumentError,
-  LimitExceededError,
-  WrongExpectedRevisionError,
   forbidden,
-  isEventStoreError,
-  ProjectionFailedError,
+  InvalidArgumentError,
   invalidCommand,
+  isEventStoreError,
+  LimitExceededError,
+  ProjectionFailedError,
   rejected,
   storeUnavailable,
-} from './errors'
-import type { DomainEvent } from './event'
-import type { AppendResult, EventLog, EventStore } from './event-store'
-import { Actor } from './metadata'
-import type { EventMetadata } from './metadata'
+} from '../kernel/errors'
+import type { AppendResult, EventLog, EventStore } from '../port/event-store'
+import { WrongExpectedRevisionError } from '../port/event-store'
+import type { Privacy } from '../port/privacy'
+import { SubjectErasedError } from '../port/privacy'
 import type { Policy } from './policy'
-import type { Privacy } from './privacy'
-import { SubjectErasedError, hasPersonalData } from './privacy'
 
 // --- model ---
 

@@ -3,6 +3,7 @@
  * policy per context for a ledger of several.
  */
 import test from 'ava'
+
 import type { AuthorisationRequest } from './policy'
 import { allOf, byContext, organisationScope, rolePolicy } from './policy'
 

@@ -3,7 +3,7 @@
  * handler asks after loading the aggregate, so a policy can look at its state (is this the
  * applicant's own application?). The default denies what it does not know.
  */
-import type { Actor } from './metadata'
+import type { Actor } from '../events/metadata'
 
 // --- model ---
 

@@ -5,9 +5,10 @@
 import type { Either } from 'fp-ts/Either'
 import { left, right } from 'fp-ts/Either'
 import type * as t from 'io-ts'
+
+import type { JsonValue } from '../kernel/json'
+import { streamId } from '../kernel/stream-id'
 import type { DomainEvent, EventCatalog } from './event'
-import type { SnapshotPolicy } from './snapshot'
-import { streamId } from './stream-id'
 
 // --- model ---
 
@@ -44,6 +45,14 @@ export interface Aggregate<C extends Command, E extends DomainEvent, S> {
   readonly streamId: (command: C) => string
   /** Snapshot long streams: the handler folds from the latest snapshot when the store keeps them. */
   readonly snapshot?: SnapshotPolicy<S>
+}
+
+/** How an aggregate is snapshotted: the codec of its state and how often. */
+export interface SnapshotPolicy<S> {
+  readonly version: number
+  readonly codec: t.Type<S, JsonValue, unknown>
+  /** Take a snapshot when at least this many events were folded since the last one. */
+  readonly every: number
 }
 
 // --- constructors ---

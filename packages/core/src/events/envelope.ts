@@ -2,7 +2,7 @@
  * The two shapes an event has at the store's edge: the event a writer hands over, and the recorded
  * event a reader gets back with its place in the ledger.
  */
-import type { JsonValue } from './json'
+import type { JsonValue } from '../kernel/json'
 import type { EventMetadata, EventMetadataInput } from './metadata'
 
 /** An event ready to append. `eventId` is chosen by the writer so a retry can be recognised. */

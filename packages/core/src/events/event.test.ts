@@ -7,11 +7,12 @@ import test from 'ava'
 import * as fc from 'fast-check'
 import * as E from 'fp-ts/Either'
 import * as io from 'io-ts'
-import { Money, NonEmptyString, Uuid, describeErrors } from './codecs'
+
+import { describeErrors, Money, NonEmptyString, Uuid } from '../kernel/codecs'
+import type { JsonValue } from '../kernel/json'
+import { deepFreeze } from '../kernel/json'
 import type { EventDecodeFailure } from './event'
 import { defineEvent, eventCatalog, upcaster } from './event'
-import { deepFreeze } from './json'
-import type { JsonValue } from './json'
 
 // --- fixtures ---
 

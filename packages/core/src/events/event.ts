@@ -5,11 +5,13 @@
  */
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
-import { describeErrors } from './codecs'
+
+import { describeErrors } from '../kernel/codecs'
+import type { JsonValue } from '../kernel/json'
+import { isEventTypeName } from '../kernel/stream-id'
 import type { RecordedEvent } from './envelope'
-import type { JsonValue } from './json'
-import { personalPaths } from './privacy'
-import { isEventTypeName } from './stream-id'
+import type { PersonalPath } from './personal'
+import { personalPaths } from './personal'
 
 // --- model ---
 
@@ -262,3 +264,19 @@ const catalogs = new WeakMap<object, ReadonlyMap<string, AnyEventDefinition>>()
  */
 export const catalogDefinitions = (events: unknown): ReadonlyMap<string, AnyEventDefinition> | undefined =>
   typeof events === 'object' && events !== null ? catalogs.get(events) : undefined
+
+// --- personal data ---
+
+const pathsCache = new WeakMap<object, ReadonlyArray<PersonalPath>>()
+/** The paths of an event type's personal fields (computed once per definition). */
+export const personalPathsOf = (definition: AnyEventDefinition): ReadonlyArray<PersonalPath> => {
+  let paths = pathsCache.get(definition)
+  if (paths === undefined) {
+    paths = personalPaths(definition.codec)
+    pathsCache.set(definition, paths)
+  }
+  return paths
+}
+
+/** Does an event type carry personal data? */
+export const hasPersonalData = (definition: AnyEventDefinition): boolean => personalPathsOf(definition).length > 0

@@ -3,7 +3,8 @@
  * happened in the world.
  */
 import * as t from 'io-ts'
-import { IsoDateTime, NonEmptyString } from './codecs'
+
+import { IsoDateTime, NonEmptyString } from '../kernel/codecs'
 
 // --- model ---
 

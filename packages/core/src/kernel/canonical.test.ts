@@ -4,6 +4,7 @@
  */
 import test from 'ava'
 import fc from 'fast-check'
+
 import { canonicalJson, checkedCanonicalJson } from './canonical'
 import { InvalidArgumentError } from './errors'
 import { findNonJson } from './json'

@@ -6,19 +6,20 @@ import test from 'ava'
 import * as fc from 'fast-check'
 import * as E from 'fp-ts/Either'
 import * as io from 'io-ts'
+
 import {
   AreaRef,
   CurrencyCode,
+  describeErrors,
+  isIsoDate,
+  isIsoDateTime,
   IsoDate,
   IsoDateTime,
+  isUuid,
   Money,
   NonEmptyString,
   Pence,
   Uuid,
-  describeErrors,
-  isIsoDate,
-  isIsoDateTime,
-  isUuid,
 } from './codecs'
 
 /** Problems with the values quoted, as for input that holds nothing personal. */

@@ -3,8 +3,6 @@
  * so it carries a stack, discriminated by `kind`); the command handler turns them into the
  * `CommandError` union on the left of its `TaskEither`.
  */
-import type { ExpectedRevision } from './event-store'
-
 // --- store errors ---
 
 /** Discriminates the errors a store raises. */
@@ -20,22 +18,6 @@ export type EventStoreErrorKind =
 /** The base of every error a store raises. */
 export abstract class EventStoreError extends Error {
   abstract readonly kind: EventStoreErrorKind
-}
-
-/** The stream was not at the revision the writer expected; nothing was written. */
-export class WrongExpectedRevisionError extends EventStoreError {
-  readonly kind = 'WrongExpectedRevision' as const
-  constructor(
-    readonly streamId: string,
-    readonly expected: ExpectedRevision,
-    /** The stream's last revision, or `-1` when it has no events. */
-    readonly actual: number,
-  ) {
-    super(
-      `stream ${streamId}: expected revision ${String(expected)}, but the stream is ${actual < 0 ? 'empty' : `at revision ${actual}`}`,
-    )
-    this.name = 'WrongExpectedRevisionError'
-  }
 }
 
 /** An argument was malformed; `argument` names it. Nothing was written. */

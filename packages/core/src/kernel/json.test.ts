@@ -4,6 +4,7 @@
  */
 import test from 'ava'
 import * as fc from 'fast-check'
+
 import { deepFreeze, findNonJson, freezeJson } from './json'
 
 test('plain JSON values pass', (t) => {

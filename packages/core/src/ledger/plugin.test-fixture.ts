@@ -3,10 +3,11 @@
  * `projection-runner.test.ts`.
  */
 import * as t from 'io-ts'
-import { defineEvent } from './event'
+
+import { defineEvent } from '../events/event'
+import { defineCollection } from '../port/read-model'
+import { defineProjection } from '../projections/projection'
 import { definePlugin } from './plugin'
-import { defineProjection } from './projection'
-import { defineCollection } from './read-model'
 
 export const HoursLogged = defineEvent({
   type: 'volunteers.HoursLogged',

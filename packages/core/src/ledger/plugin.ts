@@ -6,12 +6,14 @@
 import { createRequire } from 'node:module'
 import { isAbsolute, resolve as resolvePath } from 'node:path'
 import { pathToFileURL } from 'node:url'
+
 import type { DependencyContainer } from 'tsyringe'
-import { InvalidArgumentError } from './errors'
-import type { AnyEventDefinition } from './event'
-import type { AnyProjection } from './projection'
-import { checkProjection } from './projection'
-import { nameProblem } from './read-model'
+
+import type { AnyEventDefinition } from '../events/event'
+import { InvalidArgumentError } from '../kernel/errors'
+import { nameProblem } from '../port/read-model'
+import type { AnyProjection } from '../projections/projection'
+import { checkProjection } from '../projections/projection'
 import { Tokens } from './tokens'
 
 const PLUGIN_MARK = 'civic-ledger.plugin/1'

@@ -3,10 +3,10 @@
  * (`sqlite:`, `postgres:`, `kurrentdb:`) with `registerStoreProvider`, or is passed to
  * `createLedger` directly.
  */
-import type { Clock } from './clock'
-import { InvalidArgumentError } from './errors'
-import type { EventStore } from './event-store'
-import { createMemoryEventStore } from './memory-store'
+import type { Clock } from '../kernel/clock'
+import { InvalidArgumentError } from '../kernel/errors'
+import { createMemoryEventStore } from '../memory/memory-store'
+import type { EventStore } from '../port/event-store'
 
 /** Opens a store for connection strings of some schemes. */
 export interface StoreProvider {

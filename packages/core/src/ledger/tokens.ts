@@ -2,12 +2,12 @@
  * The dependency-injection tokens, all in one place. Interfaces have no runtime form, so each is a
  * symbol branded with the type it resolves to.
  */
-import type { Clock, IdGenerator } from './clock'
-import type { EventStore } from './event-store'
-import type { Policy } from './policy'
-import type { KeyStore } from './privacy'
-import type { AnyProjection } from './projection'
-import type { ProjectionRunner } from './projection-runner'
+import type { Policy } from '../commands/policy'
+import type { Clock, IdGenerator } from '../kernel/clock'
+import type { EventStore } from '../port/event-store'
+import type { KeyStore } from '../port/privacy'
+import type { AnyProjection } from '../projections/projection'
+import type { ProjectionRunner } from '../projections/projection-runner'
 
 /** A symbol that resolves to a `T`. */
 export type Token<T> = symbol & { readonly __resolves?: T }

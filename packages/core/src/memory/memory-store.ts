@@ -5,15 +5,15 @@
  * the writer nor a reader can change history by mutating an object.
  */
 import { Subject } from 'rxjs'
-import type { StoredEvent } from './chain'
-import { GENESIS_HASH, chainHash, toRecorded } from './chain'
-import type { Clock } from './clock'
-import { systemClock } from './clock'
-import type { NewEvent, RecordedEvent } from './envelope'
-import { EventIdConflictError, StoreUnavailableError, WrongExpectedRevisionError } from './errors'
-import type { Snapshot } from './snapshot'
-import { checkSnapshot, checkSnapshotRevision } from './snapshot'
-import { acknowledgeRetry } from './validation'
+
+import type { NewEvent, RecordedEvent } from '../events/envelope'
+import type { Clock } from '../kernel/clock'
+import { systemClock } from '../kernel/clock'
+import { EventIdConflictError, StoreUnavailableError } from '../kernel/errors'
+import { deepFreeze } from '../kernel/json'
+import type { StoredEvent } from '../port/chain'
+import type { StreamHead } from '../port/chain'
+import { chainHash, GENESIS_HASH, toRecorded } from '../port/chain'
 import type {
   AppendOptions,
   AppendResult,
@@ -22,30 +22,32 @@ import type {
   ReadStoredOptions,
   ReadStreamOptions,
   StreamAppend,
-  StreamHead,
   SubscribeOptions,
-} from './event-store'
-import { deepFreeze } from './json'
-import { catchUpSubscription } from './subscription'
-import type { PagedIterable } from './paging'
-import { pagedIterable } from './paging'
-import type { MemoryReadModelStorage } from './memory-read-models'
-import { createMemoryReadModelStorage, createMutex } from './memory-read-models'
-import type { CheckedStreamAppend, StoreLimits } from './validation'
+} from '../port/event-store'
+import { WrongExpectedRevisionError } from '../port/event-store'
+import type { Snapshot } from '../port/snapshot'
+import type { MemoryReadModelStorage } from '../store-kit/memory-read-models'
+import { createMemoryReadModelStorage, createMutex } from '../store-kit/memory-read-models'
+import type { PagedIterable } from '../store-kit/paging'
+import { pagedIterable } from '../store-kit/paging'
+import { checkSnapshot, checkSnapshotRevision } from '../store-kit/snapshots'
+import { catchUpSubscription } from '../store-kit/subscription'
+import type { CheckedStreamAppend, StoreLimits } from '../store-kit/validation'
+import { acknowledgeRetry } from '../store-kit/validation'
 import {
-  DEFAULT_LIMITS,
   checkReadAllOptions,
   checkReadStreamOptions,
   checkStoredEvents,
   checkStreamAppend,
   checkStreamAppends,
   checkStreamId,
-  continueChains,
   checkSubscribeOptions,
+  continueChains,
+  DEFAULT_LIMITS,
   matchesFilter,
   recordedEvents,
   revisionMatches,
-} from './validation'
+} from '../store-kit/validation'
 
 export interface MemoryEventStoreOptions {
   readonly clock?: Clock

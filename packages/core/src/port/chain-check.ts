@@ -7,7 +7,8 @@
  * Results come back in the order events were given; `firstFailure` resolves once every event given
  * so far has been checked, with the earliest that failed.
  */
-import { Worker, parentPort, workerData } from 'node:worker_threads'
+import { parentPort, Worker, workerData } from 'node:worker_threads'
+
 import type { StoredEvent } from './chain'
 import { chainHash } from './chain'
 

@@ -5,11 +5,13 @@
  * independent computation, not against the helpers that build it.
  */
 import { createHash } from 'node:crypto'
+
 import test from 'ava'
 import fc from 'fast-check'
-import { canonicalJson } from './canonical'
+
+import { canonicalJson } from '../kernel/canonical'
 import type { ChainedFields, StoredEvent } from './chain'
-import { GENESIS_HASH, canonicalEnvelope, chainFollower, chainHash } from './chain'
+import { canonicalEnvelope, chainFollower, chainHash, GENESIS_HASH } from './chain'
 
 /**
  * The envelope as an auditor would write it from the definition: the members in code-unit order,

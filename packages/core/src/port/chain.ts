@@ -12,11 +12,11 @@
  * - hashes are written as 64 lower-case hex digits.
  */
 import { hash } from 'node:crypto'
-import type { RecordedEvent } from './envelope'
-import type { StreamHead } from './event-store'
-import type { JsonValue } from './json'
-import type { EventMetadata } from './metadata'
-import { quote } from './canonical'
+
+import type { RecordedEvent } from '../events/envelope'
+import type { EventMetadata } from '../events/metadata'
+import { quote } from '../kernel/canonical'
+import type { JsonValue } from '../kernel/json'
 
 /** The name and version of the chain's encoding; seals and exports say which one they use. */
 export const CHAIN_ENCODING = 'civic-ledger-chain/1'
@@ -34,6 +34,13 @@ export interface StoredEvent extends Omit<RecordedEvent, 'data' | 'metadata'> {
   /** Canonical JSON text, as stored. */
   readonly metadata: string
   /** 64 lower-case hex digits. */
+  readonly hash: string
+}
+
+/** A stream's last event at some position: what a seal's Merkle tree is built from. */
+export interface StreamHead {
+  readonly streamId: string
+  readonly revision: number
   readonly hash: string
 }
 

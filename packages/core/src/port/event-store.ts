@@ -5,8 +5,10 @@
  * Operations reject with an `EventStoreError`; arguments are checked before anything is written.
  */
 import type { Observable } from 'rxjs'
-import type { StoredEvent } from './chain'
-import type { NewEvent, RecordedEvent } from './envelope'
+
+import type { NewEvent, RecordedEvent } from '../events/envelope'
+import { EventStoreError } from '../kernel/errors'
+import type { StoredEvent, StreamHead } from './chain'
 import type { KeyStore } from './privacy'
 import type { ReadModelStorage } from './read-model'
 import type { SnapshotStore } from './snapshot'
@@ -21,6 +23,22 @@ import type { SnapshotStore } from './snapshot'
  * - a number: the stream's last revision is exactly this (0-based).
  */
 export type ExpectedRevision = 'noStream' | 'streamExists' | 'any' | number
+
+/** The stream was not at the revision the writer expected; nothing was written. */
+export class WrongExpectedRevisionError extends EventStoreError {
+  readonly kind = 'WrongExpectedRevision' as const
+  constructor(
+    readonly streamId: string,
+    readonly expected: ExpectedRevision,
+    /** The stream's last revision, or `-1` when it has no events. */
+    readonly actual: number,
+  ) {
+    super(
+      `stream ${streamId}: expected revision ${String(expected)}, but the stream is ${actual < 0 ? 'empty' : `at revision ${actual}`}`,
+    )
+    this.name = 'WrongExpectedRevisionError'
+  }
+}
 
 /** How one stream's append was acknowledged. */
 export interface AppendResult {
@@ -95,13 +113,6 @@ export interface ReadStoredOptions {
   readonly toPosition?: number
   /** How many events a store fetches at a time; a tuning knob that never changes the result. */
   readonly batchSize?: number
-}
-
-/** A stream's last event at some position: what a seal's Merkle tree is built from. */
-export interface StreamHead {
-  readonly streamId: string
-  readonly revision: number
-  readonly hash: string
 }
 
 /** What a store's `checkChains` is asked to check. */

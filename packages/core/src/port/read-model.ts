@@ -8,9 +8,9 @@
  * projection writes for a batch of events, its checkpoint and any events it parks commit together
  * or not at all. That is what makes a projection's effect exactly-once.
  */
-import type { RecordedEvent } from './envelope'
-import { InvalidArgumentError } from './errors'
-import type { JsonObject } from './json'
+import type { RecordedEvent } from '../events/envelope'
+import { InvalidArgumentError } from '../kernel/errors'
+import type { JsonObject } from '../kernel/json'
 import type { SqlScope } from './sql-scope'
 
 // --- names ---

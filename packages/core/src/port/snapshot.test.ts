@@ -7,14 +7,15 @@ import test from 'ava'
 import fc from 'fast-check'
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
-import { createCommandHandler } from './command-handler'
-import { fixedClock, randomIds } from './clock'
-import { accept, defineAggregate, fold } from './decider'
-import type { EventOf } from './event'
-import { defineEvent, eventCatalog } from './event'
+
+import { createCommandHandler } from '../commands/command-handler'
+import { allowAll } from '../commands/policy'
+import { accept, defineAggregate, fold } from '../events/decider'
+import type { EventOf } from '../events/event'
+import { defineEvent, eventCatalog } from '../events/event'
+import { fixedClock, randomIds } from '../kernel/clock'
+import { createMemoryEventStore } from '../memory/memory-store'
 import type { EventStore, ReadStreamOptions } from './event-store'
-import { createMemoryEventStore } from './memory-store'
-import { allowAll } from './policy'
 
 const HoursLogged = defineEvent({ type: 'volunteers.HoursLogged', codec: t.type({ hours: t.number }) })
 type Logged = EventOf<typeof HoursLogged>

@@ -4,11 +4,7 @@
  * source of truth — so a missing, stale, unreadable or older-version snapshot only costs a longer
  * read.
  */
-import type * as t from 'io-ts'
-import { InvalidArgumentError } from './errors'
-import type { JsonValue } from './json'
-import { findNonJson } from './json'
-import { checkStreamId } from './validation'
+import type { JsonValue } from '../kernel/json'
 
 // --- model ---
 
@@ -30,45 +26,4 @@ export interface SnapshotStore {
    * beyond the stream's last event.
    */
   writeSnapshot(snapshot: Snapshot): Promise<void>
-}
-
-/** How an aggregate is snapshotted: the codec of its state and how often. */
-export interface SnapshotPolicy<S> {
-  readonly version: number
-  readonly codec: t.Type<S, JsonValue, unknown>
-  /** Take a snapshot when at least this many events were folded since the last one. */
-  readonly every: number
-}
-
-// --- checks ---
-
-/** Throws `InvalidArgumentError` unless `snapshot` is well formed. */
-export const checkSnapshot = (snapshot: unknown): Snapshot => {
-  if (typeof snapshot !== 'object' || snapshot === null) throw new InvalidArgumentError('snapshot', 'must be an object')
-  const s = snapshot as Partial<Record<keyof Snapshot, unknown>>
-  checkStreamId(s.streamId, 'snapshot.streamId')
-  for (const key of ['revision', 'version'] as const) {
-    const n = s[key]
-    if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < (key === 'version' ? 1 : 0))
-      throw new InvalidArgumentError(`snapshot.${key}`, `must be a whole number ≥ ${key === 'version' ? 1 : 0}`)
-  }
-  const problem = findNonJson(s.state, 'snapshot.state')
-  if (problem !== undefined) throw new InvalidArgumentError('snapshot.state', problem)
-  return snapshot as Snapshot
-}
-
-/**
- * Throws `InvalidArgumentError` when a snapshot is of a revision its stream (`undefined`: a stream
- * with no events) has not reached.
- */
-export function checkSnapshotRevision<S extends { readonly revision: number }>(
-  snapshot: Snapshot,
-  stream: S | undefined,
-): asserts stream is S {
-  const last = stream?.revision ?? -1
-  if (stream === undefined || snapshot.revision > last)
-    throw new InvalidArgumentError(
-      'snapshot.revision',
-      `${snapshot.revision} is beyond the stream's last revision ${last}`,
-    )
 }

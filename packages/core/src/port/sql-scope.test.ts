@@ -3,7 +3,8 @@
  * statement that could reach past its tables or outlive itself, however it is written.
  */
 import test from 'ava'
-import { InvalidArgumentError } from './errors'
+
+import { InvalidArgumentError } from '../kernel/errors'
 import { checkSqlStatement, isSchemaStatement, sqlStatementProblem } from './sql-scope'
 
 test('reads are SELECT, WITH and VALUES, after any comments and in any case', (t) => {

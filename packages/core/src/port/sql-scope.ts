@@ -8,7 +8,7 @@
  * scope a store enforces on top of it: SQLite by the tables each compiled statement opens,
  * PostgreSQL by the relations and functions of its plan (see each store).
  */
-import { InvalidArgumentError } from './errors'
+import { InvalidArgumentError } from '../kernel/errors'
 
 // --- model ---
 

@@ -5,14 +5,15 @@
  * one-month deadline. Erasing a subject twice is harmless: the second time records nothing.
  */
 import * as t from 'io-ts'
-import { IsoDate, NonEmptyString, addMonths } from './codecs'
-import type { EventsOf } from './event'
-import { defineEvent, eventCatalog } from './event'
-import { accept, defineAggregate, reject } from './decider'
-import { defineProjection, transactionOf } from './projection'
-import { defineCollection } from './read-model'
-import type { KeyStore } from './privacy'
-import { subjectKey } from './privacy'
+
+import { accept, defineAggregate, reject } from '../events/decider'
+import type { EventsOf } from '../events/event'
+import { defineEvent, eventCatalog } from '../events/event'
+import { addMonths, IsoDate, NonEmptyString } from '../kernel/codecs'
+import type { KeyStore } from '../port/privacy'
+import { subjectKey } from '../port/privacy'
+import { defineCollection } from '../port/read-model'
+import { defineProjection, transactionOf } from '../projections/projection'
 
 export const Exemption = t.keyof(
   { 'legal-obligation': null, 'public-task': null, 'legal-claims': null, statistics: null },

@@ -7,12 +7,13 @@
 import test from 'ava'
 import fc from 'fast-check'
 import { filter, firstValueFrom } from 'rxjs'
+
+import { createMemoryEventStore } from '../memory/memory-store'
+import type { ReadModelStorage } from '../port/read-model'
+import { defineCollection } from '../port/read-model'
+import { createMemoryReadModelStorage } from '../store-kit/memory-read-models'
 import type { AnyProjection } from './projection'
-import type { ReadModelStorage } from './read-model'
-import { createMemoryEventStore } from './memory-store'
-import { createMemoryReadModelStorage } from './memory-read-models'
 import { createProjectionRunner } from './projection-runner'
-import { defineCollection } from './read-model'
 
 const metadata = {
   actor: { id: 'officer-1', organisation: 'GB-LAE-CAM', role: 'grants-officer' },

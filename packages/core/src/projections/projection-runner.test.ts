@@ -5,23 +5,27 @@
  * `@civic-ledger/testing`.
  */
 import 'reflect-metadata'
+
 import test from 'ava'
 import * as t from 'io-ts'
 import { container as rootContainer } from 'tsyringe'
-import { allowAll } from './policy'
-import { InvalidArgumentError } from './errors'
-import { defineEvent, upcaster } from './event'
-import { createMemoryKeyStore, createPrivacy, personal } from './privacy'
+
+import { allowAll } from '../commands/policy'
+import { defineEvent, upcaster } from '../events/event'
+import { personal } from '../events/personal'
+import { InvalidArgumentError } from '../kernel/errors'
+import { createLedger } from '../ledger/ledger'
+import { definePlugin, loadPlugin, registerProjection } from '../ledger/plugin'
+import { hoursByVolunteer, HoursLogged, plugin } from '../ledger/plugin.test-fixture'
+import { createMemoryKeyStore } from '../memory/keys'
+import { createMemoryEventStore } from '../memory/memory-store'
+import { defineCollection } from '../port/read-model'
+import { createPrivacy } from '../privacy/privacy'
+import { createMemoryReadModelStorage } from '../store-kit/memory-read-models'
 import type { ProjectedEvent } from './projection'
-import { createLedger } from './ledger'
-import { createMemoryEventStore } from './memory-store'
-import { createMemoryReadModelStorage } from './memory-read-models'
-import { definePlugin, loadPlugin, registerProjection } from './plugin'
 import type { AnyProjection } from './projection'
 import { defineProjection } from './projection'
-import { ProjectionError, createProjectionRunner } from './projection-runner'
-import { defineCollection } from './read-model'
-import { HoursLogged, hoursByVolunteer, plugin } from './plugin.test-fixture'
+import { createProjectionRunner, ProjectionError } from './projection-runner'
 
 const metadata = {
   actor: { id: 'officer-1', organisation: 'GB-LAE-CAM', role: 'volunteer-coordinator' },
@@ -117,7 +121,7 @@ test('an inline projection whose read models are not in the store’s own databa
 // --- plug-ins and containers ---
 
 test('a plug-in module is loaded by path and its projection runs in the ledger', async (t) => {
-  const loaded = await loadPlugin('./plugin.test-fixture.js', __dirname)
+  const loaded = await loadPlugin('../ledger/plugin.test-fixture.js', __dirname)
   t.is(loaded.name, 'volunteer-hours')
   const ledger = await createLedger({ plugins: [loaded], logger: quiet })
   await ledger.trusted.store.appendToStream('volunteers.timesheet-1', [logged('v-1', 3), logged('v-1', 2)], {
@@ -129,7 +133,7 @@ test('a plug-in module is loaded by path and its projection runs in the ledger',
 })
 
 test('a module that exports no plug-in, or cannot be found, is refused naming it', async (t) => {
-  await t.throwsAsync(loadPlugin('./policy.js', __dirname), { message: /does not export a `plugin`/ })
+  await t.throwsAsync(loadPlugin('../commands/policy.js', __dirname), { message: /does not export a `plugin`/ })
   await t.throwsAsync(loadPlugin('./no-such-plugin.js', __dirname), { message: /no-such-plugin.js: cannot be found/ })
   await t.throwsAsync(createLedger({ plugins: [42 as never] }), { message: /plugins\[0\]/ })
   t.throws(() => definePlugin({ name: 'empty', projections: [] }), { message: /at least one projection/ })

@@ -13,24 +13,26 @@
  * discarded. Status, position, lag and the last error are Observables.
  */
 import type { Observable, Subscription } from 'rxjs'
-import { BehaviorSubject, combineLatest, firstValueFrom, timeout as rxTimeout, filter as rxFilter } from 'rxjs'
-import type { Clock } from './clock'
-import { systemClock } from './clock'
-import type { RecordedEvent } from './envelope'
-import { InvalidArgumentError, ProjectionFailedError, isEventStoreError } from './errors'
-import { deepFreeze } from './json'
-import type { EventLog, EventStore } from './event-store'
-import { createMemoryReadModelStorage } from './memory-read-models'
-import type { AnyEventDefinition } from './event'
-import { catalogDefinitions } from './event'
+import { BehaviorSubject, combineLatest, filter as rxFilter, firstValueFrom, timeout as rxTimeout } from 'rxjs'
+
+import type { RecordedEvent } from '../events/envelope'
+import type { AnyEventDefinition } from '../events/event'
+import { catalogDefinitions } from '../events/event'
+import { hasPersonalData } from '../events/event'
+import type { Clock } from '../kernel/clock'
+import { systemClock } from '../kernel/clock'
+import { InvalidArgumentError, isEventStoreError, ProjectionFailedError } from '../kernel/errors'
+import { deepFreeze } from '../kernel/json'
+import { isPromise } from '../kernel/promise'
+import type { EventLog, EventStore } from '../port/event-store'
+import type { Privacy } from '../port/privacy'
+import { redactPersonal } from '../port/privacy'
+import { createMemoryReadModelStorage } from '../store-kit/memory-read-models'
+import { pagesOf } from '../store-kit/paging'
 import type { AnyProjection, FailurePolicy, ProjectedEvent } from './projection'
 import type { ProjectionContext } from './projection'
 import type { BatchContext, DocumentCache } from './projection'
 import { checkProjection, documentCache, projectedEvent, projectionContext, readCollection } from './projection'
-import type { Privacy } from './privacy'
-import { hasPersonalData, redactPersonal } from './privacy'
-import { pagesOf } from './paging'
-import { isPromise } from './promise'
 
 /** The event every projection with an `erase` hook receives. */
 const SUBJECT_ERASED = 'privacy.SubjectErased'
@@ -44,8 +46,8 @@ import type {
   ReadModelStorage,
   ReadModelTransaction,
   SqlHandle,
-} from './read-model'
-import { nameProblem, tableName, tablePrefix } from './read-model'
+} from '../port/read-model'
+import { nameProblem, tableName, tablePrefix } from '../port/read-model'
 
 // --- status ---
 

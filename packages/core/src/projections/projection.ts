@@ -6,13 +6,15 @@
  * Also here: the context a projection's `setup` and `apply` are given — typed collections over
  * read-model storage, with writes held until the end of the batch and then written together.
  */
-import type { RecordedEvent } from './envelope'
-import { InvalidArgumentError } from './errors'
 import type { Either } from 'fp-ts/Either'
-import type { AnyEventDefinition, DomainEvent, EventDecodeFailure, EventsOf } from './event'
-import { eventCatalog } from './event'
-import { hasPersonalData } from './privacy'
-import { deepFreeze, freezeJson, hasLoneSurrogate } from './json'
+
+import type { RecordedEvent } from '../events/envelope'
+import type { AnyEventDefinition, DomainEvent, EventDecodeFailure, EventsOf } from '../events/event'
+import { eventCatalog } from '../events/event'
+import { hasPersonalData } from '../events/event'
+import { InvalidArgumentError } from '../kernel/errors'
+import { deepFreeze, freezeJson, hasLoneSurrogate } from '../kernel/json'
+import { isEventTypeName } from '../kernel/stream-id'
 import type {
   AnyCollectionDefinition,
   Collection,
@@ -23,17 +25,16 @@ import type {
   ReadModelReader,
   ReadModelTransaction,
   SqlHandle,
-} from './read-model'
+} from '../port/read-model'
 import {
-  MAX_PROJECTION_VERSION,
   checkFieldName,
   checkFindLimit,
   isIndexableField,
+  MAX_PROJECTION_VERSION,
   nameProblem,
   tableName,
   tablePrefix,
-} from './read-model'
-import { isEventTypeName } from './stream-id'
+} from '../port/read-model'
 
 // --- the contract ---
 

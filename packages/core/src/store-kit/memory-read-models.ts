@@ -4,8 +4,8 @@
  * that fails leaves nothing behind; reads wait for the running transaction, so they only ever see
  * committed state.
  */
-import type { JsonObject } from './json'
-import { deepFreeze } from './json'
+import type { JsonObject } from '../kernel/json'
+import { deepFreeze } from '../kernel/json'
 import type {
   Condition,
   FindOptions,
@@ -14,8 +14,8 @@ import type {
   ProjectionCheckpoint,
   ReadModelStorage,
   ReadModelTransaction,
-} from './read-model'
-import { checkFieldName, checkFindLimit, checkTablePrefix, compareIds, matchesConditions } from './read-model'
+} from '../port/read-model'
+import { checkFieldName, checkFindLimit, checkTablePrefix, compareIds, matchesConditions } from '../port/read-model'
 
 interface Table {
   readonly indexes: ReadonlyArray<string>

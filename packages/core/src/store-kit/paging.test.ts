@@ -4,6 +4,7 @@
  */
 import test from 'ava'
 import fc from 'fast-check'
+
 import { keyRangeCursor, pagedIterable, pagesOf } from './paging'
 
 /** Walks the cursor over keys 1..size, as a store would over its rows. */

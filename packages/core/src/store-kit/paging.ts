@@ -3,8 +3,8 @@
  * read in batches: what to fetch next, and moving past what came back. A page shorter than asked
  * for ends the walk.
  */
-import type { ReadAllOptions, ReadStreamOptions } from './event-store'
-import { isPromise } from './promise'
+import { isPromise } from '../kernel/promise'
+import type { ReadAllOptions, ReadStreamOptions } from '../port/event-store'
 
 /** One page to fetch: keys from `low` to `high` inclusive, read in `backwards` order, at most `limit`. */
 export interface PageRequest {

@@ -4,8 +4,9 @@
  * store closes after delivering what is left, and stops reading once unsubscribed.
  */
 import test from 'ava'
-import { Subject, lastValueFrom, toArray } from 'rxjs'
-import type { RecordedEvent } from './envelope'
+import { lastValueFrom, Subject, toArray } from 'rxjs'
+
+import type { RecordedEvent } from '../events/envelope'
 import type { SubscriptionBatch } from './subscription'
 import { catchUpSubscription } from './subscription'
 

@@ -6,7 +6,8 @@
  * is delivered exactly once, in position order.
  */
 import { Observable } from 'rxjs'
-import type { RecordedEvent } from './envelope'
+
+import type { RecordedEvent } from '../events/envelope'
 
 /** One read of the ledger from `fromPosition`: what matched, and where to continue. */
 export interface SubscriptionBatch {

@@ -2,12 +2,16 @@
  * Argument checks shared by every store, so each refuses the same bad input with the same typed
  * error, before anything is written.
  */
-import { canonicalJson, checkedCanonicalJson } from './canonical'
-import type { StoredEvent } from './chain'
-import { GENESIS_HASH, chainHash, isChainHash } from './chain'
-import { describeErrors, isUuid } from './codecs'
-import type { NewEvent, RecordedEvent } from './envelope'
-import { EventIdConflictError, InvalidArgumentError, LimitExceededError } from './errors'
+import type { NewEvent, RecordedEvent } from '../events/envelope'
+import { EventMetadata } from '../events/metadata'
+import { canonicalJson, checkedCanonicalJson } from '../kernel/canonical'
+import { describeErrors, isUuid } from '../kernel/codecs'
+import { EventIdConflictError, InvalidArgumentError, LimitExceededError } from '../kernel/errors'
+import type { JsonValue } from '../kernel/json'
+import { isEventTypeName, streamIdProblem } from '../kernel/stream-id'
+import type { StoredEvent } from '../port/chain'
+import type { StreamHead } from '../port/chain'
+import { chainHash, GENESIS_HASH, isChainHash } from '../port/chain'
 import type {
   AppendResult,
   ChainCheckRequest,
@@ -16,12 +20,8 @@ import type {
   ReadAllOptions,
   ReadStreamOptions,
   StreamAppend,
-  StreamHead,
   SubscribeOptions,
-} from './event-store'
-import type { JsonValue } from './json'
-import { EventMetadata } from './metadata'
-import { isEventTypeName, streamIdProblem } from './stream-id'
+} from '../port/event-store'
 
 // --- limits ---
 

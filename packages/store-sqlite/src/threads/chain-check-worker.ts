@@ -4,11 +4,13 @@
  * position asked for, waiting when it is `headsAhead` sets ahead of the sets already checked.
  */
 import { parentPort, workerData } from 'node:worker_threads'
-import BetterSqlite3 from 'better-sqlite3'
+
 import { chainFollower } from '@civic-ledger/core/chain'
+import BetterSqlite3 from 'better-sqlite3'
+
+import type { StoredRow } from '../columns'
+import { STORED_COLUMNS, toStored } from '../columns'
 import type { ChainCheckMessage, ChainCheckPart } from './chain-checks'
-import type { StoredRow } from './columns'
-import { STORED_COLUMNS, toStored } from './columns'
 
 const send = (message: ChainCheckMessage): void => parentPort?.postMessage(message)
 

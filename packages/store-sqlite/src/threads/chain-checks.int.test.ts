@@ -7,12 +7,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+
+import type { ChainCheckRequest, EventStore, StoredEvent, StreamHead } from '@civic-ledger/core'
+import { chainHash, GENESIS_HASH, InvalidArgumentError, StoreUnavailableError, verifyLedger } from '@civic-ledger/core'
+import { testMetadata } from '@civic-ledger/testing'
 import test from 'ava'
 import BetterSqlite3 from 'better-sqlite3'
-import type { ChainCheckRequest, EventStore, StoredEvent, StreamHead } from '@civic-ledger/core'
-import { GENESIS_HASH, InvalidArgumentError, StoreUnavailableError, chainHash, verifyLedger } from '@civic-ledger/core'
-import { testMetadata } from '@civic-ledger/testing'
-import { openSqliteEventStore } from './sqlite-store'
+
+import { openSqliteEventStore } from '../sqlite-store'
 
 const STREAMS = 37
 const EVENTS = 2_600

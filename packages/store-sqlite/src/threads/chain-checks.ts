@@ -11,6 +11,7 @@
  */
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
+
 import type { ChainCheckRequest, ChainCheckResult, StreamHead } from '@civic-ledger/core'
 import { StoreUnavailableError } from '@civic-ledger/core'
 

@@ -6,10 +6,12 @@
  * credits back for the pages it has taken.
  */
 import { parentPort, workerData } from 'node:worker_threads'
+
 import BetterSqlite3 from 'better-sqlite3'
+
+import type { EventRow as Row } from '../rows'
+import { standsAlone } from '../stands-alone'
 import type { ReadAheadMessage, ReadAheadRequest } from './read-ahead'
-import type { EventRow as Row } from './rows'
-import { standsAlone } from './stands-alone'
 
 const send = (message: ReadAheadMessage): void => parentPort?.postMessage(message)
 

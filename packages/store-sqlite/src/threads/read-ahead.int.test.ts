@@ -7,13 +7,15 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import test from 'ava'
-import BetterSqlite3 from 'better-sqlite3'
+
 import type { EventStore, NewEvent, ReadAllOptions, RecordedEvent } from '@civic-ledger/core'
 import { CorruptEventError, InvalidArgumentError, StoreUnavailableError } from '@civic-ledger/core'
 import { eventStoreContract, projectionContract, testMetadata } from '@civic-ledger/testing'
-import type { SqliteEventStoreOptions } from './sqlite-store'
-import { openSqliteEventStore } from './sqlite-store'
+import test from 'ava'
+import BetterSqlite3 from 'better-sqlite3'
+
+import type { SqliteEventStoreOptions } from '../sqlite-store'
+import { openSqliteEventStore } from '../sqlite-store'
 
 const tempLedger = (): { readonly path: string; readonly dispose: () => Promise<void> } => {
   const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-read-ahead-'))

@@ -11,10 +11,12 @@
  */
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
+
 import type { RecordedEvent } from '@civic-ledger/core'
-import { StoreUnavailableError, deepFreeze } from '@civic-ledger/core'
-import type { EventRow } from './rows'
-import { toRecorded } from './rows'
+import { deepFreeze, StoreUnavailableError } from '@civic-ledger/core'
+
+import type { EventRow } from '../rows'
+import { toRecorded } from '../rows'
 
 /** What the thread is asked to read: `sql` takes `low`, `high`, `params` and `limit`, in order. */
 export interface ReadAheadRequest {

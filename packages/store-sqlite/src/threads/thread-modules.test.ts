@@ -1,12 +1,13 @@
 /**
- * The store's threads (the chain hasher's, the read-ahead's and a chain check's) start on demand,
- * and a run or a read is served by the caller's own thread until they are ready: so they load only
+ * The store's threads (the read-ahead's and a chain check's) start on demand, and a read is served
+ * by the caller's own thread until they are ready: so they load only
  * what they use. Each thread's script is loaded here the way the thread loads it, in a fresh process, and nothing of the
  * kernel's index or its codec libraries may come with it.
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+
 import test from 'ava'
 
 /** The modules a script's own `require` calls load (all of them, transitively), in a fresh process. */
@@ -24,7 +25,7 @@ const loadedBy = (script: string): ReadonlyArray<string> => {
 const kernelIndex = /[\\/]core[\\/]dist[\\/]index\.js$/
 const codecLibraries = /[\\/]node_modules[\\/](io-ts|fp-ts|rxjs|tsyringe)[\\/]/
 
-for (const script of ['chain-worker.js', 'read-ahead-worker.js', 'chain-check-worker.js']) {
+for (const script of ['read-ahead-worker.js', 'chain-check-worker.js']) {
   test(`${script} loads neither the kernel's index nor io-ts, fp-ts, rxjs or tsyringe`, (t) => {
     const loaded = loadedBy(join(__dirname, script))
     // The script's own imports are there: the check would catch a thread that loads the kernel.
@@ -37,7 +38,7 @@ for (const script of ['chain-worker.js', 'read-ahead-worker.js', 'chain-check-wo
 }
 
 test('the check itself sees the kernel when a module does load it', (t) => {
-  const loaded = loadedBy(join(__dirname, 'rows.js'))
+  const loaded = loadedBy(join(__dirname, '..', 'rows.js'))
   t.true(loaded.some((id) => kernelIndex.test(id)))
   t.true(loaded.some((id) => codecLibraries.test(id)))
 })
