@@ -12,7 +12,6 @@ const STILL_TOO_LONG = [
   'packages/core/src/projections/projection-runner.ts',
   'packages/core/src/projections/projection.ts',
   'packages/store-postgres/src/postgres-store.ts',
-  'packages/store-sqlite/src/sqlite-store.ts',
   'packages/volunteers/src/volunteer.ts',
 ]
 const TESTS = [

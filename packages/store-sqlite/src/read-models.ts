@@ -22,16 +22,18 @@ import type {
   ParkedEvent,
   ProjectionCheckpoint,
   ReadModelReader,
+  ReadModelStorage,
   ReadModelTransaction,
   SqlHandle,
   SqlValue,
 } from '@civic-ledger/core'
 import { InvalidArgumentError } from '@civic-ledger/core'
 import type { SqlScope } from '@civic-ledger/core/store-kit'
-import { checkFieldName, checkFindLimit, checkTablePrefix } from '@civic-ledger/core/store-kit'
+import { checkFieldName, checkFindLimit, checkTablePrefix, createMutex } from '@civic-ledger/core/store-kit'
 import type { Database, Statement } from 'better-sqlite3'
 
 import { scopedSqlOn } from './sql-scope'
+import type { SqliteWriter } from './writer'
 
 const TABLE = /^rm_[a-z0-9_]{1,120}$/
 
@@ -284,3 +286,58 @@ export const writerTransaction = (db: Database): ReadModelTransaction => {
 
 /** Reads on the reader connection. */
 export const readerOf = (db: Database): ReadModelReader => readerOn(db, statementCache(db))
+
+/** What the read models need of the store: its connections, its writer and whether commits fsync. */
+export interface ReadModelParts {
+  readonly db: Database
+  readonly reader: Database
+  readonly writer: SqliteWriter
+  /** The transaction read models are written in, the writer's (keys erased in it commit with it). */
+  readonly tx: ReadModelTransaction
+  readonly durable: boolean
+  readonly ensureOpen: () => void
+}
+
+/** The read-model storage of the ledger file. */
+export const sqliteReadModels = (parts: ReadModelParts): ReadModelStorage => {
+  const { db, reader, writer, tx, durable, ensureOpen } = parts
+  const readerTurns = createMutex()
+  const readModelReader = readerOf(reader)
+  return {
+    dialect: 'sqlite',
+    // Read models are derived from events already committed with the store's durability: a power
+    // cut can only lose their last batches, which are then processed again. So their commits skip
+    // the fsync that synchronous=FULL would add, and stay atomic and crash-safe (WAL, NORMAL).
+    transaction: (work) =>
+      writer.holding(async () => {
+        ensureOpen()
+        if (durable) db.pragma('synchronous = NORMAL')
+        try {
+          writer.begin()
+          try {
+            const result = await work(tx)
+            writer.commit()
+            return result
+          } catch (error) {
+            writer.rollbackQuietly()
+            throw error
+          }
+        } finally {
+          if (durable) db.pragma('synchronous = FULL')
+        }
+      }),
+    read: (work) =>
+      readerTurns(async () => {
+        ensureOpen()
+        reader.exec('BEGIN')
+        try {
+          return await work(readModelReader)
+        } finally {
+          reader.exec('COMMIT')
+        }
+      }),
+    setInlineHandler: (handler) => {
+      writer.inline = handler
+    },
+  }
+}

@@ -98,7 +98,10 @@ export interface StoreDriver {
   /** Writes events as recorded elsewhere; `checkStoredEvents` and `continueChains` check them. */
   importStored(events: ReadonlyArray<StoredEvent>): Promise<void>
   headPosition(): Promise<number>
-  /** Releases what the store holds. Called once. */
+  /**
+   * Releases what the store holds. Called once; calls made until it resolves still reach the
+   * driver (appends already queued may be written), later ones are refused by the kit.
+   */
   close(): Promise<void>
   readonly snapshots?: SnapshotDriver
   readonly readModels?: ReadModelStorage
@@ -111,7 +114,7 @@ export interface StoreDriver {
 export interface StoreKit {
   /** Throws `StoreUnavailableError` once the store is closed. */
   ensureOpen(): void
-  /** True once `close` has been called. */
+  /** True once the store is closed (the driver's `close` has resolved). */
   isClosed(): boolean
   /** The limits in force: the driver's over the defaults. */
   readonly limits: StoreLimits
@@ -176,6 +179,7 @@ const checkPosition = (position: unknown): number => {
  */
 export const defineEventStore = (make: (kit: StoreKit) => StoreDriver): EventStore => {
   let closed = false
+  let closing: Promise<void> | undefined
   let name = 'the store'
   let limits: StoreLimits = DEFAULT_LIMITS
   const ensureOpen = (): void => {
@@ -255,11 +259,8 @@ export const defineEventStore = (make: (kit: StoreKit) => StoreDriver): EventSto
       ensureOpen()
       return d.headPosition()
     },
-    close: async () => {
-      if (closed) return
-      closed = true
-      await d.close()
-    },
+    // The driver closes first (a store may finish the appends already queued), then the store is closed.
+    close: () => (closing ??= d.close().finally(() => void (closed = true))),
     ...(snapshots === undefined ? {} : { snapshots: snapshotStore(snapshots, ensureOpen) }),
     ...(d.readModels === undefined ? {} : { readModels: d.readModels }),
     ...(d.keyStore === undefined ? {} : { keyStore: d.keyStore }),
