@@ -8,10 +8,6 @@ import tseslint from 'typescript-eslint'
 // Files still over those sizes, each to be split; the list only ever shrinks.
 const STILL_TOO_LONG = [
   'packages/areas/src/read-models.ts',
-  'packages/core/src/commands/command-handler.ts',
-  'packages/core/src/projections/projection-runner.ts',
-  'packages/core/src/projections/projection.ts',
-  'packages/store-postgres/src/postgres-store.ts',
   'packages/volunteers/src/volunteer.ts',
 ]
 const TESTS = [

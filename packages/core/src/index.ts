@@ -135,9 +135,10 @@ export {
   MAX_PROJECTION_NAME_LENGTH,
   MAX_PROJECTION_VERSION,
 } from './port/read-model'
+export type { BatchContext } from './projections/context'
+export { projectionContext, readCollection } from './projections/context'
 export type {
   AnyProjection,
-  BatchContext,
   FailurePolicy,
   ProjectedEvent,
   Projection,
@@ -145,13 +146,9 @@ export type {
   ProjectionEvents,
   ProjectionSql,
 } from './projections/projection'
-export {
-  checkProjection,
-  defineProjection,
-  projectedEvent,
-  projectionContext,
-  readCollection,
-} from './projections/projection'
+export { checkProjection, defineProjection, projectedEvent } from './projections/projection'
+export { createProjectionRunner, replayProjections } from './projections/projection-runner'
+export { checkProjections } from './projections/runner/check'
 export type {
   ParkedRetry,
   ProjectionFailure,
@@ -160,13 +157,8 @@ export type {
   ProjectionRunnerOptions,
   ProjectionState,
   ProjectionStatus,
-} from './projections/projection-runner'
-export {
-  checkProjections,
-  createProjectionRunner,
-  ProjectionError,
-  replayProjections,
-} from './projections/projection-runner'
+} from './projections/runner/types'
+export { ProjectionError } from './projections/runner/types'
 
 // --- composition ---
 export type { Clock, IdGenerator } from './kernel/clock'

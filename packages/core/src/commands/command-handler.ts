@@ -31,7 +31,7 @@ import {
   rejected,
   storeUnavailable,
 } from '../kernel/errors'
-import type { AppendResult, EventLog, EventStore } from '../port/event-store'
+import type { AppendResult, EventLog, EventStore, ExpectedRevision } from '../port/event-store'
 import { WrongExpectedRevisionError } from '../port/event-store'
 import type { Privacy } from '../port/privacy'
 import { SubjectErasedError } from '../port/privacy'
@@ -213,6 +213,239 @@ const unreadable = (error: CorruptEventError): CommandError => ({
   message: error.message,
 })
 
+interface RetryOptions {
+  readonly maxAttempts: number
+  readonly maxStoreRetries: number
+  readonly backoffMs: number
+}
+
+const retryOptionsOf = (options: CommandHandlerOptions): RetryOptions => {
+  const maxAttempts = options.maxAttempts ?? 5
+  const maxStoreRetries = options.maxStoreRetries ?? 3
+  const backoffMs = options.backoffMs ?? 2
+  const count = (value: number, name: string, min: number): void => {
+    if (!Number.isSafeInteger(value) || value < min)
+      throw new InvalidArgumentError(name, `must be a whole number ≥ ${min}, got ${String(value)}`)
+  }
+  count(maxAttempts, 'maxAttempts', 1)
+  count(maxStoreRetries, 'maxStoreRetries', 0)
+  if (!(backoffMs >= 0 && Number.isFinite(backoffMs)))
+    throw new InvalidArgumentError('backoffMs', `must be a finite number ≥ 0, got ${String(backoffMs)}`)
+  return { maxAttempts, maxStoreRetries, backoffMs }
+}
+
+/** A command as sent, decoded: the command, its context and the stream it names. */
+interface Decoded<C> {
+  readonly command: C
+  readonly context: CommandContext
+  readonly stream: string
+}
+
+const decodeSent = <C extends Command, E extends DomainEvent, S>(
+  aggregate: Aggregate<C, E, S>,
+  input: unknown,
+  rawContext: unknown,
+): E.Either<CommandError, Decoded<C>> => {
+  const decodedCommand = aggregate.commands.decode(input)
+  const decodedContext = decodeContext(rawContext)
+  if (E.isLeft(decodedCommand) || E.isLeft(decodedContext))
+    return E.left(
+      invalidCommand([
+        ...(E.isLeft(decodedCommand) ? describeErrors(decodedCommand.left).map((p) => `command ${p}`) : []),
+        ...(E.isLeft(decodedContext) ? decodedContext.left : []),
+      ]),
+    )
+  const command = decodedCommand.right
+  try {
+    return E.right({ command, context: decodedContext.right, stream: aggregate.streamId(command) })
+  } catch (error) {
+    return E.left(
+      invalidCommand([
+        `command does not name a valid stream: ${error instanceof Error ? error.message : String(error)}`,
+      ]),
+    )
+  }
+}
+
+/** The aggregate's stream folded, or why it could not be. */
+const loadFor = async <C extends Command, E extends DomainEvent, S>(
+  options: CommandHandlerOptions,
+  aggregate: Aggregate<C, E, S>,
+  stream: string,
+): Promise<E.Either<CommandError, LoadedAggregate<S>>> => {
+  let loaded: E.Either<CorruptEventError, LoadedAggregate<S>>
+  try {
+    loaded = await loadAggregate(
+      options.store,
+      aggregate,
+      stream,
+      options.privacy === undefined ? {} : { privacy: options.privacy },
+    )
+  } catch (error) {
+    if (error instanceof CorruptEventError) return E.left(unreadable(error))
+    // Store failures become values; anything else (an evolve that throws) is a bug: let it surface.
+    if (isEventStoreError(error)) return E.left(storeUnavailable(error))
+    throw error
+  }
+  return E.isLeft(loaded) ? E.left(unreadable(loaded.left)) : E.right(loaded.right)
+}
+
+/**
+ * The decided events as the store takes them: encoded, with their metadata and ids (name-based
+ * when the command has an id), and their personal fields encrypted with their subject's key before
+ * anything leaves this process.
+ */
+const newEventsOf = async <C extends Command, E extends DomainEvent, S>(
+  options: CommandHandlerOptions,
+  aggregate: Aggregate<C, E, S>,
+  sent: Decoded<C>,
+  correlationId: string,
+  events: ReadonlyArray<E>,
+): Promise<E.Either<CommandError, ReadonlyArray<NewEvent>>> => {
+  const { context, stream } = sent
+  const now = options.clock.now()
+  if (Number.isNaN(now.getTime())) throw new TypeError('the clock returned an invalid Date')
+  const metadata: EventMetadata = {
+    actor: context.actor,
+    correlationId,
+    causationId: context.causationId ?? context.commandId ?? correlationId,
+    occurredAt: context.occurredAt ?? now.toISOString(),
+  } as EventMetadata
+  let newEvents: ReadonlyArray<NewEvent>
+  try {
+    newEvents = events.map((event, i) => ({
+      eventId:
+        context.commandId === undefined
+          ? options.ids.uuid()
+          : uuidV5(EVENT_ID_NAMESPACE, `${context.commandId}/${stream}/${i}`),
+      ...aggregate.events.encode(event),
+      metadata,
+    }))
+  } catch (error) {
+    return E.left(
+      invalidCommand([`the decision could not be encoded: ${error instanceof Error ? error.message : String(error)}`]),
+    )
+  }
+  return sealPersonal(options.privacy, aggregate, newEvents)
+}
+
+const sealPersonal = async <C extends Command, E extends DomainEvent, S>(
+  privacy: Privacy | undefined,
+  aggregate: Aggregate<C, E, S>,
+  newEvents: ReadonlyArray<NewEvent>,
+): Promise<E.Either<CommandError, ReadonlyArray<NewEvent>>> => {
+  const definitionOf = (type: string) => aggregate.events.definitions.find((d) => d.type === type)
+  const personalIn = newEvents.some((e) => {
+    const definition = definitionOf(e.type)
+    return definition !== undefined && hasPersonalData(definition)
+  })
+  if (!personalIn) return E.right(newEvents)
+  if (privacy === undefined)
+    return E.left(invalidCommand(['events with personal fields need a key store; createLedger provides one']))
+  try {
+    const sealed: NewEvent[] = []
+    for (const e of newEvents) {
+      const definition = definitionOf(e.type)
+      sealed.push(definition === undefined ? e : { ...e, data: await privacy.seal(definition, e.data) })
+    }
+    return E.right(sealed)
+  } catch (error) {
+    if (error instanceof SubjectErasedError) return E.left(rejected('subject-erased', error.message))
+    if (error instanceof InvalidArgumentError) return E.left(invalidCommand([error.message]))
+    if (isEventStoreError(error)) return E.left(storeUnavailable(error))
+    throw error
+  }
+}
+
+/**
+ * Appends, sending the same events again when the store fails mid-call (so a write that did
+ * commit is acknowledged, not repeated). Resolves with the result, or with the refusal to act on.
+ */
+const appendWithRetries = async (
+  options: CommandHandlerOptions,
+  retry: RetryOptions,
+  stream: string,
+  newEvents: ReadonlyArray<NewEvent>,
+  expectedRevision: ExpectedRevision,
+): Promise<E.Either<CommandError | WrongExpectedRevisionError | EventIdConflictError, AppendResult>> => {
+  let storeError: unknown
+  for (let sent = 0; sent <= retry.maxStoreRetries; sent++) {
+    try {
+      return E.right(await options.store.appendToStream(stream, newEvents, { expectedRevision }))
+    } catch (error) {
+      storeError = error
+      if (error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError) return E.left(error)
+      // An inline projection refused these events: sending them again would fail the same way.
+      if (error instanceof ProjectionFailedError) return E.left(storeUnavailable(error))
+      if (error instanceof InvalidArgumentError || error instanceof LimitExceededError)
+        return E.left(invalidCommand([`the store refused the events: ${error.message}`]))
+      if (sent < retry.maxStoreRetries) await sleep(retry.backoffMs * 2 ** sent * (1 + Math.random()))
+    }
+  }
+  return E.left(storeUnavailable(storeError))
+}
+
+/** One attempt: load, authorise, decide, append. `undefined` when the stream moved: attempt again. */
+const attemptOnce = async <C extends Command, E extends DomainEvent, S>(
+  options: CommandHandlerOptions,
+  retry: RetryOptions,
+  aggregate: Aggregate<C, E, S>,
+  sent: Decoded<C>,
+  correlationId: string,
+  attempt: number,
+): Promise<E.Either<CommandError, CommandResult<E, S>> | undefined> => {
+  const { command, context, stream } = sent
+  const loaded = await loadFor(options, aggregate, stream)
+  if (E.isLeft(loaded)) return loaded
+  const { state, revision, snapshotRevision } = loaded.right
+  const decision = options.policy({
+    actor: context.actor,
+    context: aggregate.context,
+    aggregate: aggregate.name,
+    command: command.type,
+    streamId: stream,
+    state,
+    input: command,
+  })
+  if (!decision.allowed) return E.left(forbidden(decision.reason))
+  const decided = aggregate.decider.decide(command, state)
+  if (E.isLeft(decided)) return E.left(rejected(decided.left.code, decided.left.message))
+  const events = decided.right
+  if (events.length === 0)
+    return E.right({ streamId: stream, events, state, revision, appended: null, attempts: attempt })
+  const newEvents = await newEventsOf(options, aggregate, sent, correlationId, events)
+  if (E.isLeft(newEvents)) return newEvents
+  const appended = await appendWithRetries(
+    options,
+    retry,
+    stream,
+    newEvents.right,
+    revision < 0 ? 'noStream' : revision,
+  )
+  if (E.isLeft(appended)) {
+    const refusal = appended.left
+    if (refusal instanceof WrongExpectedRevisionError) return undefined
+    if (refusal instanceof EventIdConflictError)
+      return E.left({ _tag: 'Conflict', streamId: stream, attempts: attempt, message: refusal.message })
+    return E.left(refusal)
+  }
+  // Acknowledged as already stored at or below the revision we loaded: the loaded state holds
+  // these events already (the same command sent twice), so they must not be folded again.
+  const result = appended.right
+  const inLoadedState = result.alreadyStored && result.lastRevision <= revision
+  const newState = inLoadedState ? state : events.reduce(aggregate.decider.evolve, state)
+  const newRevision = inLoadedState ? revision : result.lastRevision
+  await maybeSnapshot(options.store, aggregate, stream, { state: newState, revision: newRevision, snapshotRevision })
+  return E.right({
+    streamId: stream,
+    events,
+    state: newState,
+    revision: newRevision,
+    appended: result,
+    attempts: attempt,
+  })
+}
+
 /**
  * Builds a command handler over a store, a policy, a clock and an id source.
  *
@@ -224,175 +457,22 @@ export const createCommandHandler =
   (options: CommandHandlerOptions) =>
   <C extends Command, E extends DomainEvent, S>(aggregate: Aggregate<C, E, S>): HandleCommand<E, S> =>
   (input, rawContext) => {
-    const maxAttempts = options.maxAttempts ?? 5
-    const maxStoreRetries = options.maxStoreRetries ?? 3
-    const backoffMs = options.backoffMs ?? 2
-    const count = (value: number, name: string, min: number): void => {
-      if (!Number.isSafeInteger(value) || value < min)
-        throw new InvalidArgumentError(name, `must be a whole number ≥ ${min}, got ${String(value)}`)
-    }
-    count(maxAttempts, 'maxAttempts', 1)
-    count(maxStoreRetries, 'maxStoreRetries', 0)
-    if (!(backoffMs >= 0 && Number.isFinite(backoffMs)))
-      throw new InvalidArgumentError('backoffMs', `must be a finite number ≥ 0, got ${String(backoffMs)}`)
+    const retry = retryOptionsOf(options)
     return async () => {
-      const decodedCommand = aggregate.commands.decode(input)
-      const decodedContext = decodeContext(rawContext)
-      if (E.isLeft(decodedCommand) || E.isLeft(decodedContext)) {
-        const problems = [
-          ...(E.isLeft(decodedCommand) ? describeErrors(decodedCommand.left).map((p) => `command ${p}`) : []),
-          ...(E.isLeft(decodedContext) ? decodedContext.left : []),
-        ]
-        return E.left(invalidCommand(problems))
-      }
-      const command = decodedCommand.right
-      const context = decodedContext.right
-      let stream: string
-      try {
-        stream = aggregate.streamId(command)
-      } catch (error) {
-        return E.left(
-          invalidCommand([
-            `command does not name a valid stream: ${error instanceof Error ? error.message : String(error)}`,
-          ]),
-        )
-      }
+      const sent = decodeSent(aggregate, input, rawContext)
+      if (E.isLeft(sent)) return sent
+      const { context, stream } = sent.right
       const correlationId = context.correlationId ?? context.commandId ?? options.ids.uuid()
-
-      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        let loaded: E.Either<CorruptEventError, LoadedAggregate<S>>
-        try {
-          loaded = await loadAggregate(
-            options.store,
-            aggregate,
-            stream,
-            options.privacy === undefined ? {} : { privacy: options.privacy },
-          )
-        } catch (error) {
-          if (error instanceof CorruptEventError) return E.left(unreadable(error))
-          // Store failures become values; anything else (an evolve that throws) is a bug: let it surface.
-          if (isEventStoreError(error)) return E.left(storeUnavailable(error))
-          throw error
-        }
-        if (E.isLeft(loaded)) return E.left(unreadable(loaded.left))
-        const { state, revision, snapshotRevision } = loaded.right
-
-        const decision = options.policy({
-          actor: context.actor,
-          context: aggregate.context,
-          aggregate: aggregate.name,
-          command: command.type,
-          streamId: stream,
-          state,
-          input: command,
-        })
-        if (!decision.allowed) return E.left(forbidden(decision.reason))
-
-        const decided = aggregate.decider.decide(command, state)
-        if (E.isLeft(decided)) return E.left(rejected(decided.left.code, decided.left.message))
-        const events = decided.right
-        if (events.length === 0)
-          return E.right({ streamId: stream, events, state, revision, appended: null, attempts: attempt })
-
-        const now = options.clock.now()
-        if (Number.isNaN(now.getTime())) throw new TypeError('the clock returned an invalid Date')
-        const occurredAt = context.occurredAt ?? now.toISOString()
-        const metadata: EventMetadata = {
-          actor: context.actor,
-          correlationId,
-          causationId: context.causationId ?? context.commandId ?? correlationId,
-          occurredAt,
-        } as EventMetadata
-        let newEvents: ReadonlyArray<NewEvent>
-        try {
-          newEvents = events.map((event, i) => ({
-            eventId:
-              context.commandId === undefined
-                ? options.ids.uuid()
-                : uuidV5(EVENT_ID_NAMESPACE, `${context.commandId}/${stream}/${i}`),
-            ...aggregate.events.encode(event),
-            metadata,
-          }))
-        } catch (error) {
-          return E.left(
-            invalidCommand([
-              `the decision could not be encoded: ${error instanceof Error ? error.message : String(error)}`,
-            ]),
-          )
-        }
-
-        // Personal fields are encrypted with their subject's key before anything leaves this process.
-        const definitionOf = (type: string) => aggregate.events.definitions.find((d) => d.type === type)
-        const personalIn = newEvents.some((e) => {
-          const definition = definitionOf(e.type)
-          return definition !== undefined && hasPersonalData(definition)
-        })
-        if (personalIn) {
-          const privacy = options.privacy
-          if (privacy === undefined)
-            return E.left(invalidCommand(['events with personal fields need a key store; createLedger provides one']))
-          try {
-            const sealed: NewEvent[] = []
-            for (const e of newEvents) {
-              const definition = definitionOf(e.type)
-              sealed.push(definition === undefined ? e : { ...e, data: await privacy.seal(definition, e.data) })
-            }
-            newEvents = sealed
-          } catch (error) {
-            if (error instanceof SubjectErasedError) return E.left(rejected('subject-erased', error.message))
-            if (error instanceof InvalidArgumentError) return E.left(invalidCommand([error.message]))
-            if (isEventStoreError(error)) return E.left(storeUnavailable(error))
-            throw error
-          }
-        }
-
-        const expectedRevision = revision < 0 ? 'noStream' : revision
-        let appended: AppendResult | undefined
-        let storeError: unknown
-        for (let sent = 0; sent <= maxStoreRetries && appended === undefined; sent++) {
-          try {
-            appended = await options.store.appendToStream(stream, newEvents, { expectedRevision })
-            storeError = undefined
-          } catch (error) {
-            storeError = error
-            if (error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError) break
-            // An inline projection refused these events: sending them again would fail the same way.
-            if (error instanceof ProjectionFailedError) return E.left(storeUnavailable(error))
-            if (error instanceof InvalidArgumentError || error instanceof LimitExceededError)
-              return E.left(invalidCommand([`the store refused the events: ${error.message}`]))
-            if (sent < maxStoreRetries) await sleep(backoffMs * 2 ** sent * (1 + Math.random()))
-          }
-        }
-        if (appended !== undefined) {
-          // Acknowledged as already stored at or below the revision we loaded: the loaded state holds
-          // these events already (the same command sent twice), so they must not be folded again.
-          const inLoadedState = appended.alreadyStored && appended.lastRevision <= revision
-          const newState = inLoadedState ? state : events.reduce(aggregate.decider.evolve, state)
-          const newRevision = inLoadedState ? revision : appended.lastRevision
-          await maybeSnapshot(options.store, aggregate, stream, {
-            state: newState,
-            revision: newRevision,
-            snapshotRevision,
-          })
-          return E.right({
-            streamId: stream,
-            events,
-            state: newState,
-            revision: newRevision,
-            appended,
-            attempts: attempt,
-          })
-        }
-        if (storeError instanceof EventIdConflictError)
-          return E.left({ _tag: 'Conflict', streamId: stream, attempts: attempt, message: storeError.message })
-        if (!(storeError instanceof WrongExpectedRevisionError)) return E.left(storeUnavailable(storeError))
-        if (attempt < maxAttempts) await sleep(backoffMs * attempt * (1 + Math.random()))
+      for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
+        const outcome = await attemptOnce(options, retry, aggregate, sent.right, correlationId, attempt)
+        if (outcome !== undefined) return outcome
+        if (attempt < retry.maxAttempts) await sleep(retry.backoffMs * attempt * (1 + Math.random()))
       }
       return E.left({
         _tag: 'Conflict',
         streamId: stream,
-        attempts: maxAttempts,
-        message: `${stream} kept changing under ${maxAttempts} attempts; nothing was written`,
+        attempts: retry.maxAttempts,
+        message: `${stream} kept changing under ${retry.maxAttempts} attempts; nothing was written`,
       })
     }
   }

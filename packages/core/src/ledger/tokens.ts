@@ -7,7 +7,7 @@ import type { Clock, IdGenerator } from '../kernel/clock'
 import type { EventStore } from '../port/event-store'
 import type { KeyStore } from '../port/privacy'
 import type { AnyProjection } from '../projections/projection'
-import type { ProjectionRunner } from '../projections/projection-runner'
+import type { ProjectionRunner } from '../projections/runner/types'
 
 /** A symbol that resolves to a `T`. */
 export type Token<T> = symbol & { readonly __resolves?: T }

@@ -13,7 +13,8 @@ import { addMonths, IsoDate, NonEmptyString } from '../kernel/codecs'
 import type { KeyStore } from '../port/privacy'
 import { subjectKey } from '../port/privacy'
 import { defineCollection } from '../port/read-model'
-import { defineProjection, transactionOf } from '../projections/projection'
+import { transactionOf } from '../projections/context'
+import { defineProjection } from '../projections/projection'
 
 export const Exemption = t.keyof(
   { 'legal-obligation': null, 'public-task': null, 'legal-claims': null, statistics: null },

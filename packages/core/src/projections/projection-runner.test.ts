@@ -25,7 +25,8 @@ import { createMemoryReadModelStorage } from '../store-kit/memory-read-models'
 import type { ProjectedEvent } from './projection'
 import type { AnyProjection } from './projection'
 import { defineProjection } from './projection'
-import { createProjectionRunner, ProjectionError } from './projection-runner'
+import { createProjectionRunner } from './projection-runner'
+import { ProjectionError } from './runner/types'
 
 const metadata = {
   actor: { id: 'officer-1', organisation: 'GB-LAE-CAM', role: 'volunteer-coordinator' },

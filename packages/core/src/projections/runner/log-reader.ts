@@ -1,0 +1,117 @@
+/**
+ * Reading the log for the workers: pages shared by workers at the same position, and one long read
+ * for workers far behind.
+ */
+import type { RecordedEvent } from '../../events/envelope'
+import { deepFreeze } from '../../kernel/json'
+import { pagesOf } from '../../store-kit/paging'
+import type { LogCursor, LogPage, Runtime, Worker } from './runtime'
+import { CATCH_UP_PAGE, decodedOnce, LONG_READ_PAGES } from './runtime'
+
+export const readPage = (rt: Runtime, from: number, end: number): Promise<LogPage> => {
+  const cached = rt.pages.get(from)
+  if (cached !== undefined) return cached.page
+  let behind = Number.MAX_SAFE_INTEGER
+  for (const w of rt.workers.values()) behind = Math.min(behind, w.position)
+  for (const [key, kept] of rt.pages)
+    if (kept.to <= behind || rt.pages.size > 2 * rt.workers.size + 1) rt.pages.delete(key)
+  const long = end - from >= LONG_READ_PAGES * rt.batchSize
+  // Far behind, a transaction takes many pages anyway: smaller ones are done with sooner, so
+  // fewer of their events outlive a young-generation collection.
+  const to = Math.min(end, from + (long ? Math.min(rt.batchSize, CATCH_UP_PAGE) : rt.batchSize) - 1)
+  const page = (async (): Promise<LogPage> => {
+    const events: RecordedEvent[] = []
+    if (long) await takeFrom(rt, cursorAt(rt, from, end), to, events)
+    else {
+      const read = rt.store.readAll({
+        fromPosition: from,
+        toPosition: to,
+        batchSize: rt.batchSize,
+        filter: { types: rt.allTypes },
+      })
+      for await (const run of pagesOf(read, rt.batchSize)) for (const event of run) events.push(deepFreeze(event))
+    }
+    return { from, to, events, decoded: decodedOnce() }
+  })()
+  rt.pages.set(from, { to, page })
+  page.catch(() => rt.pages.delete(from))
+  return page
+}
+
+export const cursorAt = (rt: Runtime, from: number, end: number): LogCursor => {
+  const found = rt.cursors.get(from)
+  if (found !== undefined) {
+    rt.cursors.delete(from)
+    return found
+  }
+  // At most two long reads at once: a new one ends the oldest.
+  for (const [key, old] of rt.cursors) {
+    if (rt.cursors.size < 2) break
+    rt.cursors.delete(key)
+    void old.pages.return?.()
+  }
+  const read = rt.store.readAll({
+    fromPosition: from,
+    toPosition: end,
+    batchSize: rt.batchSize,
+    filter: { types: rt.allTypes },
+  })
+  return { to: end, pages: pagesOf(read, rt.batchSize)[Symbol.asyncIterator](), run: [], next: 0 }
+}
+
+/** Takes the events up to `to` off `cursor` into `events`, frozen; keeps the cursor if there is more. */
+export const takeFrom = async (rt: Runtime, cursor: LogCursor, to: number, events: RecordedEvent[]): Promise<void> => {
+  try {
+    for (;;) {
+      while (cursor.next < cursor.run.length) {
+        const event = cursor.run[cursor.next] as RecordedEvent
+        if (event.position > to) break
+        // Frozen: every projection sees the same objects, and none may change them for the others.
+        events.push(deepFreeze(event))
+        cursor.next++
+      }
+      if (cursor.next < cursor.run.length) break
+      const taken = await cursor.pages.next()
+      if (taken.done === true) break
+      cursor.run = taken.value
+      cursor.next = 0
+    }
+  } catch (error) {
+    void cursor.pages.return?.()
+    throw error
+  }
+  if (to < cursor.to && rt.running) rt.cursors.set(to + 1, cursor)
+  else void cursor.pages.return?.()
+}
+
+export const closeCursors = (rt: Runtime): void => {
+  for (const cursor of rt.cursors.values()) void cursor.pages.return?.()
+  rt.cursors.clear()
+}
+
+/** Whether a replay up to a recorded time includes `event`. */
+export const withinTime = (rt: Runtime, event: RecordedEvent): boolean =>
+  rt.untilTime === undefined || Date.parse(event.recordedAt) <= rt.untilTime
+
+/** The events of `page` that `worker` handles. */
+export const eventsFor = (rt: Runtime, worker: Worker, page: LogPage): ReadonlyArray<RecordedEvent> =>
+  page.events.filter((event) => worker.handles.has(event.type) && withinTime(rt, event))
+
+/** The events `worker` handles from `from` to `to`, read again: for dealing with a failure. */
+export const handledBetween = async (
+  rt: Runtime,
+  worker: Worker,
+  from: number,
+  to: number,
+): Promise<RecordedEvent[]> => {
+  const events: RecordedEvent[] = []
+  const types = [...worker.handles]
+  for await (const event of rt.store.readAll({
+    fromPosition: from,
+    toPosition: to,
+    batchSize: rt.batchSize,
+    filter: { types },
+  }))
+    if (withinTime(rt, event)) events.push(deepFreeze(event))
+  return events
+}
