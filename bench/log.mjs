@@ -12,7 +12,6 @@ const META = (n) => ({
   correlationId: `c0ffee00-0000-4000-8000-${String(n).padStart(12, '0')}`,
   causationId: `c0ffee00-0000-4000-8000-${String(n).padStart(12, '0')}`,
   occurredAt: '2026-04-01T10:15:00.000Z',
-  tenant: 'GB-LAE-CAM',
 })
 
 /** Event `n` of the log, with its stream: every ten, three submitted, three awarded, one withdrawn, three hours. */

@@ -25,6 +25,7 @@ import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { cpus } from 'node:os'
+import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { StringDecoder } from 'node:string_decoder'
 
@@ -38,7 +39,13 @@ const emmett = await import(requireEmmett.resolve('@event-driven-io/emmett-postg
 const { dumbo } = await import(requireEmmett.resolve('@event-driven-io/dumbo'))
 
 const URL_ = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const SCHEMAS = { ours: 'bench_ours', bare: 'bench_bare', emmett: 'bench_emmett', log: 'bench_log' }
+const SCHEMAS = {
+  ours: 'bench_ours',
+  bare: 'bench_bare',
+  emmett: 'bench_emmett',
+  log: 'bench_log',
+  before: 'bench_before',
+}
 const withSearchPath = (url, schema) => {
   const u = new URL(url)
   u.searchParams.set('options', `-c search_path=${schema}`)
@@ -67,7 +74,7 @@ const LOG = {
 const PAUSE_MS = 20 // before each round, so the previous contender's background work settles
 
 // --- the payload: a grants event with full metadata (about 750 characters of JSON) ---
-const TENANT = 'GB-LAE-CAM'
+const COUNCIL = 'GB-LAE-CAM'
 const grantAwarded = (n) => ({
   eventId: randomUUID(),
   type: 'grants.GrantAwarded',
@@ -87,11 +94,10 @@ const grantAwarded = (n) => ({
     panel: { decisionRef: `PANEL-2026-04-${n % 97}`, members: ['officer-1', 'officer-7', 'councillor-3'] },
   },
   metadata: {
-    actor: { id: 'officer-1', organisation: TENANT, role: 'grants-officer' },
+    actor: { id: 'officer-1', organisation: COUNCIL, role: 'grants-officer' },
     correlationId: randomUUID(),
     causationId: randomUUID(),
     occurredAt: '2026-04-01T10:15:00.000Z',
-    tenant: TENANT,
   },
 })
 const batchOf = (size, n) => Array.from({ length: size }, (_, i) => grantAwarded(n * size + i))
@@ -114,6 +120,21 @@ const ours = {
     return oursOn(store)
   },
 }
+// before: our store as another built checkout has it (BENCH_BEFORE=<its root>), in its own schema,
+// measured in the same rounds as ours, for before/after ratios.
+const BEFORE = process.env.BENCH_BEFORE
+const before =
+  BEFORE === undefined
+    ? undefined
+    : {
+        name: 'before',
+        open: async () => {
+          const { openPostgresEventStore: open } = createRequire(join(BEFORE, 'package.json'))(
+            join(BEFORE, 'packages/store-postgres/dist/index.js'),
+          )
+          return oursOn(await open({ connectionString: URL_, schema: SCHEMAS.before }))
+        },
+      }
 const oursOn = (store) => ({
   prepare: (events) => events,
   append: (stream, events, before) =>
@@ -350,7 +371,7 @@ const results = []
 const notes = []
 const log = (line) => process.stderr.write(`${line}\n`)
 const started = performance.now()
-const allThree = [ours, bare, emmettStore]
+const allThree = before === undefined ? [ours, bare, emmettStore] : [ours, bare, emmettStore, before]
 // For profiling one part: BENCH_CASES=single,ten,read,big,concurrent,log  BENCH_CONTENDERS=ours,bare,emmett
 // (and BENCH_LOG_EVENTS=100000 for a smaller log)
 const onlyCases = process.env.BENCH_CASES?.split(',')
@@ -537,7 +558,7 @@ if (selected('log')) {
     SELECT n, s.id, (n - 1) / $3, gen_random_uuid(), 'grants.GrantAwarded', 1,
       format('{"amount":{"amount":%s,"currency":"GBP"},"applicationId":"application-%s","areas":[{"code":"E01017994","type":"lsoa","vintage":"2021"},{"code":"E02003718","type":"msoa","vintage":"2021"}],"awardedOn":"2026-04-01","conditions":["Quarterly monitoring returns","Acknowledge the council in publicity"],"decidedAt":"2026-04-01T10:15:00.000Z","fundId":"community-resilience-2026","grantId":"grant-%s","panel":{"decisionRef":"PANEL-2026-04-%s","members":["officer-1","officer-7","councillor-3"]}}',
         1250000 + n, n, n, n % 97)::json,
-      format('{"actor":{"id":"officer-1","organisation":"${TENANT}","role":"grants-officer"},"causationId":"%s","correlationId":"%s","occurredAt":"2026-04-01T10:15:00.000Z","tenant":"${TENANT}"}',
+      format('{"actor":{"id":"officer-1","organisation":"${COUNCIL}","role":"grants-officer"},"causationId":"%s","correlationId":"%s","occurredAt":"2026-04-01T10:15:00.000Z"}',
         gen_random_uuid(), gen_random_uuid())::json,
       date_trunc('milliseconds', now()), sha256(int8send(n))
     FROM generate_series($1::bigint, $2::bigint) n JOIN ${L}.streams s ON s.name = 'grants.application-' || ((n - 1) % $3 + 1)`
@@ -710,6 +731,15 @@ const targets = [
   ['1000-event tx: ours / bare', ratio('append 1000 events in one tx', 'ours', 'bare'), undefined, '%'],
   ['32 appenders: ours / emmett', ratio('32 concurrent appenders, 1 event', 'ours', 'emmett'), undefined, '×'],
   ['32 appenders: ours / bare', ratio('32 concurrent appenders, 1 event', 'ours', 'bare'), undefined, '%'],
+  ...(before === undefined
+    ? []
+    : [
+        ['1 event: ours / before', ratio('append 1 event', 'ours', 'before'), undefined, '%'],
+        ['10 events: ours / before', ratio('append 10 events', 'ours', 'before'), undefined, '%'],
+        ['read 100: ours / before', ratio('read a 100-event stream', 'ours', 'before'), undefined, '%'],
+        ['1000-event tx: ours / before', ratio('append 1000 events in one tx', 'ours', 'before'), undefined, '%'],
+        ['32 appenders: ours / before', ratio('32 concurrent appenders, 1 event', 'ours', 'before'), undefined, '%'],
+      ]),
   ['readAll 1M: ours events/s', get(logLabel, 'ours').eventsPerSecond, 250_000, 'n'],
   ['readAll 1M: bare events/s', get(logLabel, 'bare').eventsPerSecond, 250_000, 'n'],
   ['readAll 1M: ours / bare', ratio(logLabel, 'ours', 'bare'), undefined, '%'],

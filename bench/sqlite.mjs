@@ -69,7 +69,7 @@ const CONCURRENT = { appenders: 32, warmup: 10, rounds: 24, perAppender: 15 } //
 const PAUSE_MS = 20 // before each round, so the previous contender's background I/O settles
 
 // --- the payload: a grants event with full metadata (about 750 characters of JSON) ---
-const TENANT = 'GB-LAE-CAM'
+const COUNCIL = 'GB-LAE-CAM'
 const grantAwarded = (n) => ({
   eventId: randomUUID(),
   type: 'grants.GrantAwarded',
@@ -89,11 +89,10 @@ const grantAwarded = (n) => ({
     panel: { decisionRef: `PANEL-2026-04-${n % 97}`, members: ['officer-1', 'officer-7', 'councillor-3'] },
   },
   metadata: {
-    actor: { id: 'officer-1', organisation: TENANT, role: 'grants-officer' },
+    actor: { id: 'officer-1', organisation: COUNCIL, role: 'grants-officer' },
     correlationId: randomUUID(),
     causationId: randomUUID(),
     occurredAt: '2026-04-01T10:15:00.000Z',
-    tenant: TENANT,
   },
 })
 const batchOf = (size, n) => Array.from({ length: size }, (_, i) => grantAwarded(n * size + i))
@@ -123,6 +122,18 @@ const oursContender = (name, open) => ({
 })
 const ours = oursContender('ours', openSqliteEventStore)
 const oursNoChain = oursContender('ours-nochain', openNoChainStore)
+// before: our store as another built checkout has it (BENCH_BEFORE=<its root>), measured in the same
+// rounds as ours, for before/after ratios. It loads its own packages and its own better-sqlite3.
+const BEFORE = process.env.BENCH_BEFORE
+const before =
+  BEFORE === undefined
+    ? undefined
+    : oursContender(
+        'before',
+        createRequire(join(BEFORE, 'package.json'))(join(BEFORE, 'packages/store-sqlite/dist/index.js'))
+          .openSqliteEventStore,
+      )
+const withBefore = (list) => (before === undefined ? list : [...list, before])
 
 const EVENT_COLUMNS =
   'e.position, e.revision, e.event_id, e.type, e.schema_version, e.data, e.metadata, e.recorded_at, s.name AS stream_name'
@@ -419,8 +430,8 @@ const sequentialAppends = (size, streams) => {
 const results = []
 const log = (line) => process.stderr.write(`${line}\n`)
 const started = performance.now()
-const allFour = [ours, bare, emmettStore, emmettConnection]
-const appendContenders = [ours, oursNoChain, bare, bareNoChain, emmettStore, emmettConnection]
+const allFour = withBefore([ours, bare, emmettStore, emmettConnection])
+const appendContenders = withBefore([ours, oursNoChain, bare, bareNoChain, emmettStore, emmettConnection])
 // For profiling one part: BENCH_CASES=single,ten,read,big,concurrent  BENCH_CONTENDERS=ours,bare,...
 const onlyCases = process.env.BENCH_CASES?.split(',')
 const onlyContenders = process.env.BENCH_CONTENDERS?.split(',')
@@ -571,7 +582,7 @@ if (selected('concurrent')) {
     return appenders * each
   }
   results.push(
-    ...(await runCase('32 concurrent appenders, 1 event', [ours, oursAlone, bare], {
+    ...(await runCase('32 concurrent appenders, 1 event', withBefore([ours, oursAlone, bare]), {
       warmup: (api, s, c) => go(api, s, CONCURRENT.warmup, c),
       rounds: CONCURRENT.rounds,
       round: (api, s, c) => go(api, s, CONCURRENT.perAppender, c),
@@ -680,6 +691,15 @@ const targets = [
     undefined,
     '×',
   ],
+  ...(before === undefined
+    ? []
+    : [
+        ['1 event: ours / before', ratio('append 1 event (FULL)', 'ours', 'before'), undefined, '%'],
+        ['10 events: ours / before', ratio('append 10 events (FULL)', 'ours', 'before'), undefined, '%'],
+        ['read 100: ours / before', ratio('read a 100-event stream', 'ours', 'before'), undefined, '%'],
+        ['1000-event tx: ours / before', ratio('append 1000 events in one tx', 'ours', 'before'), undefined, '%'],
+        ['32 appenders: ours / before', ratio('32 concurrent appenders, 1 event', 'ours', 'before'), undefined, '%'],
+      ]),
 ]
 console.log()
 console.log(row(['ratio', 'measured', 'target', 'result'], [34, 12, 12, 8]))

@@ -352,135 +352,151 @@ export interface AreaQueries {
 const weakest = (a: LinkDoc['method'], b: LinkDoc['method']): LinkDoc['method'] =>
   a === 'derived' || b === 'derived' ? 'derived' : a === 'best-fit' || b === 'best-fit' ? 'best-fit' : 'exact'
 
-export const createAreaQueries = (runner: Pick<ProjectionRunner, 'query'>): AreaQueries => {
-  const areas = runner.query(areaRegistry, areaDocs)
-  const links = runner.query(areaLookups, linkDocs)
-  const versions = runner.query(serviceDeliveryAreas, schemeVersionDocs)
-  const lsoaDocs = runner.query(serviceDeliveryAreas, schemeLsoaDocs)
-  const indicators = runner.query(areaProfileValues, indicatorDocs)
-  const indicatorValues = runner.query(areaProfileValues, indicatorValueDocs)
+/** The read models the queries read. */
+const viewsOf = (runner: Pick<ProjectionRunner, 'query'>) => ({
+  areas: runner.query(areaRegistry, areaDocs),
+  links: runner.query(areaLookups, linkDocs),
+  versions: runner.query(serviceDeliveryAreas, schemeVersionDocs),
+  lsoaDocs: runner.query(serviceDeliveryAreas, schemeLsoaDocs),
+  indicators: runner.query(areaProfileValues, indicatorDocs),
+  indicatorValues: runner.query(areaProfileValues, indicatorValueDocs),
+})
+type Views = ReturnType<typeof viewsOf>
 
-  const schemeVersions = async (schemeId: string): Promise<ReadonlyArray<SchemeVersionDoc>> =>
-    (await versions.find({ schemeId })).filter((v) => v.version > 0).sort((a, b) => b.version - a.version)
+const schemeVersionsIn = async (v: Views, schemeId: string): Promise<ReadonlyArray<SchemeVersionDoc>> =>
+  (await v.versions.find({ schemeId })).filter((d) => d.version > 0).sort((a, b) => b.version - a.version)
 
-  /** The version to answer from: the one named, or the published one in force on `asOf` (default: now). */
-  const versionOf = async (schemeId: string, version?: number, asOf?: string): Promise<number | undefined> => {
-    if (version !== undefined) return version
-    const day = asOf ?? new Date().toISOString()
-    const inForce = (await schemeVersions(schemeId)).find(
-      (v) =>
-        v.publishedAt !== null &&
-        v.publishedAt.slice(0, 10) <= day.slice(0, 10) &&
-        (v.supersededAt === null || v.supersededAt.slice(0, 10) > day.slice(0, 10)),
-    )
-    return inForce?.version
+/** The version to answer from: the one named, or the published one in force on `asOf` (default: now). */
+const versionOf = async (v: Views, schemeId: string, version?: number, asOf?: string): Promise<number | undefined> => {
+  if (version !== undefined) return version
+  const day = asOf ?? new Date().toISOString()
+  const inForce = (await schemeVersionsIn(v, schemeId)).find(
+    (d) =>
+      d.publishedAt !== null &&
+      d.publishedAt.slice(0, 10) <= day.slice(0, 10) &&
+      (d.supersededAt === null || d.supersededAt.slice(0, 10) > day.slice(0, 10)),
+  )
+  return inForce?.version
+}
+
+const areasContaining = async (
+  v: Views,
+  lsoa: string,
+  options: Parameters<AreaQueries['areasContaining']>[1] = {},
+): Promise<ReadonlyArray<Containment>> => {
+  const out: Containment[] = []
+  for (const link of await v.links.find({ fromCode: lsoa })) {
+    if (options.lsoaVintage !== undefined && link.fromVintage !== options.lsoaVintage) continue
+    out.push({
+      type: link.toType,
+      code: link.toCode,
+      vintage: link.toVintage,
+      via: link.releaseId,
+      method: link.method,
+    })
+    for (const next of await v.links.find({ fromCode: link.toCode }))
+      // GSS codes change when boundaries do, so the same code in another product is the same area.
+      if (next.fromType === link.toType)
+        out.push({
+          type: next.toType,
+          code: next.toCode,
+          vintage: next.toVintage,
+          via: `${link.releaseId} then ${next.releaseId}`,
+          method: weakest(link.method, next.method),
+        })
   }
+  const schemes =
+    options.scheme === undefined
+      ? [...new Set((await v.lsoaDocs.find({ lsoa })).map((d) => d.schemeId))]
+      : [options.scheme.schemeId]
+  for (const schemeId of schemes) {
+    const version = await versionOf(v, schemeId, options.scheme?.version, options.asOf)
+    if (version === undefined) continue
+    const doc = (await v.lsoaDocs.find({ lsoa, schemeId })).find((d) => d.version === version)
+    if (doc?.area === undefined || doc.area === null) continue
+    out.push({
+      type: 'service-delivery-area',
+      code: doc.area,
+      vintage: `${schemeId} v${version}`,
+      via: `scheme ${schemeId} version ${version}`,
+      method: doc.override === null ? 'dominant-lsoa' : 'override',
+    })
+  }
+  const seen = new Set<string>()
+  return out.filter((c) => {
+    const key = `${c.type}|${c.code}|${c.vintage}|${c.via}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
 
+const profileOf = async (
+  v: Views,
+  ...[indicatorId, period, groupBy]: Parameters<AreaQueries['profile']>
+): ReturnType<AreaQueries['profile']> => {
+  const indicator = await v.indicators.get(indicatorId)
+  const values = await v.indicatorValues.find({ key: `${indicatorId}@${period}` })
+  const vintage = values[0]?.lsoaVintage
+  const aggregation = indicator?.aggregation ?? 'sum'
+  let grouping: Array<readonly [string, string]>
+  let groupedBy: string
+  let methods: string[]
+  if ('scheme' in groupBy) {
+    const { schemeId } = groupBy.scheme
+    const version = await versionOf(v, schemeId, groupBy.scheme.version, groupBy.asOf)
+    const docs = (await v.lsoaDocs.find({ schemeId })).filter((d) => d.version === version && d.area !== null)
+    grouping = docs.map((d) => [d.lsoa, d.area ?? ''] as const)
+    groupedBy =
+      version === undefined ? `scheme ${schemeId}: no version in force` : `scheme ${schemeId} version ${version}`
+    methods = [...new Set(docs.map((d) => (d.override === null ? 'dominant-lsoa' : 'override')))].sort()
+  } else {
+    const matching = (await v.links.find()).filter(
+      (l) =>
+        l.fromType === 'lsoa' &&
+        l.fromVintage === vintage &&
+        l.toType === groupBy.type &&
+        (groupBy.vintage === undefined || l.toVintage === groupBy.vintage),
+    )
+    grouping = matching.map((l) => [l.fromCode, l.toCode] as const)
+    groupedBy = `${groupBy.type} via ${[...new Set(matching.map((l) => l.releaseId))].join(', ') || 'no lookup'}`
+    methods = [...new Set(matching.map((l) => l.method))].sort()
+  }
   return {
-    area: (code) => areas.find({ code }),
-    areasContaining: async (lsoa, options = {}) => {
-      const out: Containment[] = []
-      for (const link of await links.find({ fromCode: lsoa })) {
-        if (options.lsoaVintage !== undefined && link.fromVintage !== options.lsoaVintage) continue
-        out.push({
-          type: link.toType,
-          code: link.toCode,
-          vintage: link.toVintage,
-          via: link.releaseId,
-          method: link.method,
-        })
-        for (const next of await links.find({ fromCode: link.toCode }))
-          // GSS codes change when boundaries do, so the same code in another product is the same area.
-          if (next.fromType === link.toType)
-            out.push({
-              type: next.toType,
-              code: next.toCode,
-              vintage: next.toVintage,
-              via: `${link.releaseId} then ${next.releaseId}`,
-              method: weakest(link.method, next.method),
-            })
-      }
-      const schemes =
-        options.scheme === undefined
-          ? [...new Set((await lsoaDocs.find({ lsoa })).map((d) => d.schemeId))]
-          : [options.scheme.schemeId]
-      for (const schemeId of schemes) {
-        const version = await versionOf(schemeId, options.scheme?.version, options.asOf)
-        if (version === undefined) continue
-        const doc = (await lsoaDocs.find({ lsoa, schemeId })).find((d) => d.version === version)
-        if (doc?.area === undefined || doc.area === null) continue
-        out.push({
-          type: 'service-delivery-area',
-          code: doc.area,
-          vintage: `${schemeId} v${version}`,
-          via: `scheme ${schemeId} version ${version}`,
-          method: doc.override === null ? 'dominant-lsoa' : 'override',
-        })
-      }
-      const seen = new Set<string>()
-      return out.filter((c) => {
-        const key = `${c.type}|${c.code}|${c.vintage}|${c.via}`
-        if (seen.has(key)) return false
-        seen.add(key)
-        return true
-      })
-    },
+    indicator,
+    groupedBy,
+    methods,
+    areas: aggregateIndicator(
+      values.map((v) => ({
+        lsoa: v.lsoa,
+        value: v.value,
+        ...(v.population === null ? {} : { population: v.population }),
+      })),
+      grouping,
+      aggregation,
+    ),
+  }
+}
+
+export const createAreaQueries = (runner: Pick<ProjectionRunner, 'query'>): AreaQueries => {
+  const v = viewsOf(runner)
+  return {
+    area: (code) => v.areas.find({ code }),
+    areasContaining: (lsoa, options) => areasContaining(v, lsoa, options),
     lsoasOf: async (code, options = {}) => {
       if (options.scheme !== undefined) {
-        const version = await versionOf(options.scheme.schemeId, options.scheme.version, options.asOf)
+        const version = await versionOf(v, options.scheme.schemeId, options.scheme.version, options.asOf)
         if (version === undefined) return []
-        return (await lsoaDocs.find({ area: code, schemeId: options.scheme.schemeId }))
+        return (await v.lsoaDocs.find({ area: code, schemeId: options.scheme.schemeId }))
           .filter((d) => d.version === version)
           .map((d) => d.lsoa)
           .sort()
       }
       return [
-        ...new Set((await links.find({ toCode: code })).filter((l) => l.fromType === 'lsoa').map((l) => l.fromCode)),
+        ...new Set((await v.links.find({ toCode: code })).filter((l) => l.fromType === 'lsoa').map((l) => l.fromCode)),
       ].sort()
     },
-    schemeVersions,
-    profile: async (indicatorId, period, groupBy) => {
-      const indicator = await indicators.get(indicatorId)
-      const values = await indicatorValues.find({ key: `${indicatorId}@${period}` })
-      const vintage = values[0]?.lsoaVintage
-      const aggregation = indicator?.aggregation ?? 'sum'
-      let grouping: Array<readonly [string, string]>
-      let groupedBy: string
-      let methods: string[]
-      if ('scheme' in groupBy) {
-        const { schemeId } = groupBy.scheme
-        const version = await versionOf(schemeId, groupBy.scheme.version, groupBy.asOf)
-        const docs = (await lsoaDocs.find({ schemeId })).filter((d) => d.version === version && d.area !== null)
-        grouping = docs.map((d) => [d.lsoa, d.area ?? ''] as const)
-        groupedBy =
-          version === undefined ? `scheme ${schemeId}: no version in force` : `scheme ${schemeId} version ${version}`
-        methods = [...new Set(docs.map((d) => (d.override === null ? 'dominant-lsoa' : 'override')))].sort()
-      } else {
-        const matching = (await links.find()).filter(
-          (l) =>
-            l.fromType === 'lsoa' &&
-            l.fromVintage === vintage &&
-            l.toType === groupBy.type &&
-            (groupBy.vintage === undefined || l.toVintage === groupBy.vintage),
-        )
-        grouping = matching.map((l) => [l.fromCode, l.toCode] as const)
-        groupedBy = `${groupBy.type} via ${[...new Set(matching.map((l) => l.releaseId))].join(', ') || 'no lookup'}`
-        methods = [...new Set(matching.map((l) => l.method))].sort()
-      }
-      return {
-        indicator,
-        groupedBy,
-        methods,
-        areas: aggregateIndicator(
-          values.map((v) => ({
-            lsoa: v.lsoa,
-            value: v.value,
-            ...(v.population === null ? {} : { population: v.population }),
-          })),
-          grouping,
-          aggregation,
-        ),
-      }
-    },
+    schemeVersions: (schemeId) => schemeVersionsIn(v, schemeId),
+    profile: (indicatorId, period, groupBy) => profileOf(v, indicatorId, period, groupBy),
   }
 }

@@ -8,7 +8,7 @@
  *
  * Commands carry the day they are made (`on`), as the host app's clock reads it.
  */
-import type { AreaRef, CommandError, Erased, EventsOf, Ledger } from '@civic-ledger/core'
+import type { AreaRef, CommandError, DomainError, Erased, EventsOf, Ledger } from '@civic-ledger/core'
 import {
   accept,
   addMonths,
@@ -329,6 +329,56 @@ const days = (on: string, ...others: ReadonlyArray<string>): string | undefined 
     ? undefined
     : `a date after the day of the command (${on}) cannot be recorded`
 
+type Decision = Either<DomainError, ReadonlyArray<VolunteerEvent>>
+type CommandOf<T extends VolunteerCommand['type']> = Extract<VolunteerCommand, { readonly type: T }>
+
+/**
+ * A DBS check: one issued in the future is refused, and one that is not clear is not accepted
+ * without a risk assessment.
+ */
+const recordDbsCheck = (c: CommandOf<'RecordDbsCheck'>, s: VolunteerState): Decision => {
+  const { volunteerId, on } = c
+  const future = days(on, c.issuedOn)
+  if (future !== undefined) return reject('future-date', `issuedOn: ${future}`)
+  if (s.dbs.some((d) => d.checkId === c.checkId))
+    return reject('check-exists', `check ${c.checkId} is recorded already`)
+  if (c.decision === 'accepted' && !c.clear)
+    return reject(
+      'decision-needs-reason',
+      'a check that is not clear can only be accepted after a risk assessment; record it as declined, or record the assessment first',
+    )
+  return accept<VolunteerEvent>(
+    DbsCheckRecorded.create({
+      volunteerId,
+      checkId: c.checkId,
+      certificateNumber: c.certificateNumber,
+      level: c.level,
+      issuedOn: c.issuedOn,
+      clear: c.clear,
+      updateService: c.updateService,
+      decision: c.decision,
+      decidedOn: on,
+    }),
+  )
+}
+
+/** A check's details go six months after the decision, and only then. */
+const purgeDetails = (c: CommandOf<'PurgeDbsDetails'>, s: VolunteerState): Decision => {
+  const { volunteerId, on } = c
+  const check = s.dbs.find((d) => d.checkId === c.checkId)
+  if (check === undefined) return reject('unknown-check', `no DBS check ${c.checkId} is recorded`)
+  if (check.purged) return accept<VolunteerEvent>()
+  const due = addMonths(check.decidedOn, DBS_DETAILS_MONTHS)
+  if (on < due) return reject('too-early', `DBS details are kept until ${due}, six months after the decision`)
+  return accept<VolunteerEvent>(
+    DbsDetailsPurged.create({
+      volunteerId,
+      checkId: c.checkId,
+      on,
+    }),
+  )
+}
+
 export const volunteers = defineAggregate({
   context: 'volunteers',
   name: 'volunteer',
@@ -380,44 +430,10 @@ export const volunteers = defineAggregate({
           if (s.status !== 'applied')
             return reject('not-pending', `${volunteerId} is ${s.status}, not awaiting a decision`)
           return accept<VolunteerEvent>(VolunteerRejected.create({ volunteerId, on, reason: c.reason }))
-        case 'RecordDbsCheck': {
-          const future = days(on, c.issuedOn)
-          if (future !== undefined) return reject('future-date', `issuedOn: ${future}`)
-          if (s.dbs.some((d) => d.checkId === c.checkId))
-            return reject('check-exists', `check ${c.checkId} is recorded already`)
-          if (c.decision === 'accepted' && !c.clear)
-            return reject(
-              'decision-needs-reason',
-              'a check that is not clear can only be accepted after a risk assessment; record it as declined, or record the assessment first',
-            )
-          return accept<VolunteerEvent>(
-            DbsCheckRecorded.create({
-              volunteerId,
-              checkId: c.checkId,
-              certificateNumber: c.certificateNumber,
-              level: c.level,
-              issuedOn: c.issuedOn,
-              clear: c.clear,
-              updateService: c.updateService,
-              decision: c.decision,
-              decidedOn: on,
-            }),
-          )
-        }
-        case 'PurgeDbsDetails': {
-          const check = s.dbs.find((d) => d.checkId === c.checkId)
-          if (check === undefined) return reject('unknown-check', `no DBS check ${c.checkId} is recorded`)
-          if (check.purged) return accept<VolunteerEvent>()
-          const due = addMonths(check.decidedOn, DBS_DETAILS_MONTHS)
-          if (on < due) return reject('too-early', `DBS details are kept until ${due}, six months after the decision`)
-          return accept<VolunteerEvent>(
-            DbsDetailsPurged.create({
-              volunteerId,
-              checkId: c.checkId,
-              on,
-            }),
-          )
-        }
+        case 'RecordDbsCheck':
+          return recordDbsCheck(c, s)
+        case 'PurgeDbsDetails':
+          return purgeDetails(c, s)
         case 'CompleteTraining': {
           const future = days(on, c.completedOn)
           if (future !== undefined) return reject('future-date', `completedOn: ${future}`)
