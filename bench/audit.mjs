@@ -9,6 +9,7 @@
 // Setup, once:  npm run build
 // Run:          node bench/audit.mjs             (100k and 1M events; about 3 minutes)
 //               node bench/audit.mjs 20000       (one size)
+//               BENCH_ROOT=<another built checkout> node bench/audit.mjs   (that checkout's packages)
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -20,6 +21,7 @@ import { populate } from './log.mjs'
 
 const require = createRequire(import.meta.url)
 const here = fileURLToPath(import.meta.url)
+const ROOT = process.env.BENCH_ROOT ?? new URL('..', import.meta.url).pathname
 
 const peakRssMb = () => {
   const line = readFileSync('/proc/self/status', 'utf8')
@@ -35,8 +37,8 @@ const timed = async (work) => {
 }
 
 const measure = async (path, dir) => {
-  const { openSqliteEventStore } = require('../packages/store-sqlite/dist/index.js')
-  const { verifyLedger, sealLedger, exportLedger, importLedger } = require('../packages/core/dist/index.js')
+  const { openSqliteEventStore } = require(join(ROOT, 'packages/store-sqlite/dist/index.js'))
+  const { verifyLedger, sealLedger, exportLedger, importLedger } = require(join(ROOT, 'packages/core/dist/index.js'))
   const store = await openSqliteEventStore({ path })
   const verify = await timed(() => verifyLedger(store))
   if (!verify.result.ok) throw new Error(`verify failed: ${verify.result.failure?.message}`)
@@ -66,7 +68,7 @@ const measure = async (path, dir) => {
 }
 
 const child = async (mode, path, total, streams) => {
-  if (mode === 'populate') return populate(path, Number(total), Number(streams ?? 0))
+  if (mode === 'populate') return populate(path, Number(total), Number(streams ?? 0), ROOT)
   process.stdout.write(`${JSON.stringify(await measure(path, mode))}\n`)
 }
 

@@ -1,12 +1,14 @@
 // Kernel benchmarks: the in-memory store's append cost against the number of streams it holds, and
 // the cost of decoding stored events through a catalog against JSON.parse alone.
 // Run after `npm run build`:  node bench/kernel.mjs
+// BENCH_ROOT=<another built checkout> measures that checkout's core instead (for before/after).
 import { randomUUID } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { performance } from 'node:perf_hooks'
 
-const require = createRequire(import.meta.url)
-const core = require('../packages/core/dist/index.js')
+const root = process.env.BENCH_ROOT ?? new URL('..', import.meta.url).pathname
+const require = createRequire(`${root}/package.json`)
+const core = require(`${root}/packages/core/dist/index.js`)
 const t = require('io-ts')
 
 const metadata = {

@@ -65,10 +65,10 @@ export const eventAt = (n) => {
 /**
  * Writes `total` events of the log to a new SQLite ledger at `path`, 1000 per transaction. With
  * `streams`, the events go round that many long streams instead of the log's own (a third of its
- * events start a new stream).
+ * events start a new stream). `root` is the checkout whose store writes it (default this one).
  */
-export const populate = async (path, total, streams = 0) => {
-  const { openSqliteEventStore } = require('../packages/store-sqlite/dist/index.js')
+export const populate = async (path, total, streams = 0, root = new URL('..', import.meta.url).pathname) => {
+  const { openSqliteEventStore } = require(`${root}/packages/store-sqlite/dist/index.js`)
   const store = await openSqliteEventStore({ path, synchronous: 'NORMAL' })
   for (let from = 0; from < total; from += 1_000) {
     const byStream = new Map()

@@ -28,9 +28,14 @@ const here = fileURLToPath(import.meta.url)
 
 // --- the projections: what a grants and volunteering dashboard keeps ---
 
-const projectionsModule = () => {
-  const t = require('io-ts')
-  const core = require('../packages/core/dist/index.js')
+/** The checkouts measured: this one, and the one BENCH_BEFORE names (a built checkout), if any. */
+const ROOT = new URL('..', import.meta.url).pathname
+const BEFORE = process.env.BENCH_BEFORE
+
+const projectionsModule = (root = ROOT) => {
+  const fromRoot = createRequire(join(root, 'package.json'))
+  const t = fromRoot('io-ts')
+  const core = fromRoot(join(root, 'packages/core/dist/index.js'))
   const { AreaRef, IsoDate, Money, NonEmptyString, defineCollection, defineEvent, defineProjection } = core
   const Org = t.type({ orgId: NonEmptyString, name: NonEmptyString })
   const Submitted = defineEvent({
@@ -179,15 +184,15 @@ const bareScan = (path) => {
   return { ms: performance.now() - started, rows }
 }
 
-const rebuild = async (path) => {
-  const { openSqliteEventStore } = require('../packages/store-sqlite/dist/index.js')
-  const { createProjectionRunner } = require('../packages/core/dist/index.js')
+const rebuild = async (path, root = ROOT) => {
+  const { openSqliteEventStore } = require(join(root, 'packages/store-sqlite/dist/index.js'))
+  const { createProjectionRunner } = require(join(root, 'packages/core/dist/index.js'))
   const store = await openSqliteEventStore({
     path,
     // CIVIC_LEDGER_BENCH_READ_AHEAD=0: without the read-ahead thread, to see what it brings.
     ...(process.env['CIVIC_LEDGER_BENCH_READ_AHEAD'] === '0' ? { readAhead: false } : {}),
   })
-  const runner = createProjectionRunner({ store, projections: projectionsModule(), batchSize: 1_000 })
+  const runner = createProjectionRunner({ store, projections: projectionsModule(root), batchSize: 1_000 })
   const started = performance.now()
   await runner.start()
   const head = await runner.waitUntilCaughtUp({ timeoutMs: 3_600_000 })
@@ -217,16 +222,28 @@ const dropReadModels = (path) => {
   db.close()
 }
 
-const child = async (mode, path, total) => {
+const child = async (mode, path, total, round) => {
   if (mode === 'populate') return populate(path, Number(total))
+  // The same log, written by the BENCH_BEFORE checkout's store (its own schema version).
+  if (mode === 'populate-before') return populate(path, Number(total), 0, BEFORE)
   if (mode === 'reset') return dropReadModels(path)
   // For profiling the rebuild alone: node bench/projections.mjs --child rebuild <ledger file>
   if (mode === 'rebuild') return process.stdout.write(`${JSON.stringify(await rebuild(path))}\n`)
   const bare1 = bareScan(path)
-  const ours = await rebuild(path)
-  const peak = peakRssMb()
+  // With a checkout to compare: both rebuilds in this process, in turns (which goes first alternates
+  // by round), each on its own copy of the log; peak memory is the first rebuild's.
+  const order = BEFORE !== undefined && Number(round) % 2 === 0 ? ['before', 'ours'] : ['ours', 'before']
+  const timed = {}
+  let peak = 0
+  for (const who of order) {
+    if (who === 'before' && BEFORE === undefined) continue
+    timed[who] = who === 'ours' ? await rebuild(path) : await rebuild(`${path}.before`, BEFORE)
+    if (peak === 0) peak = peakRssMb()
+  }
   const bare2 = bareScan(path)
-  process.stdout.write(`${JSON.stringify({ bare: Math.min(bare1.ms, bare2.ms), rows: bare1.rows, ours, peak })}\n`)
+  process.stdout.write(
+    `${JSON.stringify({ bare: Math.min(bare1.ms, bare2.ms), rows: bare1.rows, ours: timed.ours, before: timed.before, peak })}\n`,
+  )
 }
 
 // --- the parent ---
@@ -256,13 +273,17 @@ const main = () => {
     try {
       const path = join(dir, 'ledger.db')
       run(['--child', 'populate', path, String(size)])
+      if (BEFORE !== undefined) run(['--child', 'populate-before', `${path}.before`, String(size)])
       const ratios = []
+      const afterBefore = []
       for (let round = 1; round <= ROUNDS; round++) {
         if (round > 1) run(['--child', 'reset', path])
+        if (round > 1 && BEFORE !== undefined) run(['--child', 'reset', `${path}.before`])
         // Let the kernel write the file back first: writeback of a freshly written ledger running
         // under the measurements moved them by half from run to run.
         spawnSync('sync')
-        const r = JSON.parse(run(['--child', 'measure', path]))
+        const r = JSON.parse(run(['--child', 'measure', path, String(size), String(round)]))
+        if (r.before !== undefined) afterBefore.push(r.ours.ms / r.before.ms)
         if (r.ours.head !== r.rows) throw new Error(`rebuilt to ${r.ours.head} of ${r.rows} events`)
         ratios.push(r.ours.ms / r.bare)
         console.log(
@@ -274,11 +295,15 @@ const main = () => {
         )
       }
       console.log(`${String(size).padStart(9)}  median ratio of ${ROUNDS} rounds: ${median(ratios).toFixed(2)}×`)
+      if (afterBefore.length > 0)
+        console.log(
+          `${String(size).padStart(9)}  rebuild time, this checkout / BENCH_BEFORE: ${afterBefore.map((x) => x.toFixed(2)).join(', ')} (median ${median(afterBefore).toFixed(2)}×; below 1 is faster)`,
+        )
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }
   }
 }
 
-if (process.argv[2] === '--child') await child(process.argv[3], process.argv[4], process.argv[5])
+if (process.argv[2] === '--child') await child(process.argv[3], process.argv[4], process.argv[5], process.argv[6])
 else main()

@@ -177,9 +177,11 @@ export class SqliteWriter {
     for (const { event, data, metadata } of append.events) {
       revision++
       position++
-      const fields = { eventId: event.eventId, streamId: append.streamId, revision, position }
       prev = chainHash(prev, {
-        ...fields,
+        eventId: event.eventId,
+        streamId: append.streamId,
+        revision,
+        position,
         type: event.type,
         schemaVersion: event.schemaVersion,
         data,
