@@ -123,6 +123,50 @@ test('a role in regulated activity must need an enhanced check; ages and course 
   t.regex(error?.message ?? '', /validForMonths/)
 })
 
+test('through a ledger: a field a command does not name never reaches the log, at the top or nested', async (t) => {
+  const ledger = await createLedger({ policy: allowAll })
+  t.teardown(() => ledger.close())
+  const actor = { actor: { id: 'coordinator-1', organisation: 'GB-LAE-CAM', role: 'volunteer-coordinator' } }
+  const defineRole = {
+    type: 'DefineRole',
+    roleId: 'health-walk-leader',
+    title: 'Health walk leader',
+    organisation: 'GB-LAE-CAM',
+    regulatedActivity: 'none',
+    dbsLevel: 'basic',
+    minimumAge: 16,
+    training: [{ course: 'walk-leader', validForMonths: 36 }],
+    supervision: 'monthly with the coordinator',
+  }
+  const refused = await ledger.execute(volunteerRoles, { ...defineRole, note: 'alice@example.org' }, actor)()
+  t.deepEqual(E.isLeft(refused) && refused.left._tag === 'InvalidCommand' && refused.left.problems, [
+    'command note: not a field of DefineRole',
+  ])
+  const nested = await ledger.execute(
+    volunteerRoles,
+    { ...defineRole, training: [{ course: 'walk-leader', validForMonths: 36, trainer: 'alice@example.org' }] },
+    actor,
+  )()
+  t.deepEqual(E.isLeft(nested) && nested.left._tag === 'InvalidCommand' && nested.left.problems, [
+    'command training.0.trainer: not a field of DefineRole',
+  ])
+  for (const input of [apply(), reference, approve, dbs('enhanced-barred'), training('safeguarding-children')]) {
+    const r = await ledger.execute(volunteers, input, actor)()
+    if (E.isLeft(r)) return t.fail(`${input.type}: ${r.left.message}`)
+  }
+  const head = await ledger.events.headPosition()
+  const placed = await ledger.execute(
+    volunteers,
+    { ...place(), area: { code: 'E05010805', type: 'ward', vintage: '2025', note: 'alice@example.org' } },
+    actor,
+  )()
+  t.deepEqual(E.isLeft(placed) && placed.left._tag === 'InvalidCommand' && placed.left.problems, [
+    'command area.note: not a field of Place',
+  ])
+  t.is(await ledger.events.headPosition(), head)
+  for await (const e of ledger.events.readAll()) t.false(JSON.stringify(e).includes('alice@example.org'))
+})
+
 // --- applications ---
 
 test('approval needs a satisfactory reference, and a guardian’s consent under 18', (t) => {

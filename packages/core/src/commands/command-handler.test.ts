@@ -386,6 +386,18 @@ const commandLike = fc.oneof(
   fc.constant(JSON.parse(`{"type":"SubmitApplication","__proto__":{"applicationId":"${APPLICATION}"}}`) as unknown),
 )
 
+/** True when a command carries only fields its type names (at the top and in `amount`). */
+const namesOnly = (command: unknown): boolean => {
+  const named: Readonly<Record<string, ReadonlyArray<string>>> = {
+    StartApplication: ['type', 'applicationId', 'applicant', 'amount'],
+    SubmitApplication: ['type', 'applicationId'],
+  }
+  const c = command as { readonly type: string; readonly amount?: object }
+  const only = (value: object, keys: ReadonlyArray<string>): boolean =>
+    Object.keys(value).every((k) => keys.includes(k))
+  return only(c, named[c.type] ?? []) && (c.amount === undefined || only(c.amount, ['amount', 'currency']))
+}
+
 test('property: any command is refused as InvalidCommand or handled, never thrown, never written when invalid', async (t) => {
   const outcomes = new Set<string>()
   await fc.assert(
@@ -393,7 +405,7 @@ test('property: any command is refused as InvalidCommand or handled, never throw
       const { store, handle } = setup()
       const result = await handle(command, { actor: applicant })()
       outcomes.add(E.isRight(result) ? 'Right' : result.left._tag)
-      const decodes = E.isRight(GrantCommand.decode(command))
+      const decodes = E.isRight(GrantCommand.decode(command)) && namesOnly(command)
       if (E.isLeft(result)) {
         t.true(['InvalidCommand', 'Rejected'].includes(result.left._tag), result.left._tag)
         t.is(result.left._tag === 'InvalidCommand', !decodes)
@@ -444,6 +456,54 @@ test('property: any context is refused as InvalidCommand unless it carries an ac
       },
     ),
   )
+})
+
+// --- exact commands ---
+
+test('a command carrying a field its codec does not name is InvalidCommand naming the field, at any depth, and nothing is written', async (t) => {
+  const { store, handle, grants } = setup()
+  const top = leftOf(await handle({ ...start, note: 'alice@example.org' }, { actor: applicant })())
+  t.deepEqual(top._tag === 'InvalidCommand' && top.problems, ['command note: not a field of StartApplication'])
+  const nested = leftOf(
+    await handle({ ...start, amount: { ...start.amount, memo: 'alice@example.org' } }, { actor: applicant })(),
+  )
+  t.deepEqual(nested._tag === 'InvalidCommand' && nested.problems, [
+    'command amount.memo: not a field of StartApplication',
+  ])
+  // An object made by JSON.parse carries `__proto__` and `constructor` as keys of its own.
+  const hostile = JSON.parse(
+    `{"type":"SubmitApplication","applicationId":"${APPLICATION}","__proto__":{"admin":true},"constructor":1}`,
+  ) as unknown
+  const polluted = leftOf(await handle(hostile, { actor: applicant })())
+  t.deepEqual(polluted._tag === 'InvalidCommand' && polluted.problems, [
+    'command __proto__: not a field of SubmitApplication',
+    'command constructor: not a field of SubmitApplication',
+  ])
+  const context = leftOf(await handle(start, { actor: { ...applicant, nickname: 'Al' } })())
+  t.deepEqual(context._tag === 'InvalidCommand' && context.problems, [
+    'context actor.nickname: not a field of a command context',
+  ])
+  t.is(await store.headPosition(), 0)
+  t.is(grants.decisions(), 0)
+})
+
+test('an unknown command type is named with the known ones, and no error quotes more than 60 characters of it', async (t) => {
+  const { handle } = setup()
+  const unknown = leftOf(
+    await handle({ type: 'WithdrawApplication', applicationId: APPLICATION }, { actor: applicant })(),
+  )
+  t.deepEqual(unknown._tag === 'InvalidCommand' && unknown.problems, [
+    'command type: "WithdrawApplication" is not a command of grants.application (known: StartApplication, SubmitApplication)',
+  ])
+  const huge = leftOf(await handle({ type: 'x'.repeat(10_000_000) }, { actor: applicant })())
+  t.true(huge.message.length < 300, `${huge.message.length} characters`)
+  const missing = leftOf(await handle({ applicationId: APPLICATION }, { actor: applicant })())
+  t.regex(
+    missing.message,
+    /command type: missing; a command of grants.application is one of StartApplication, SubmitApplication/,
+  )
+  const longKey = leftOf(await handle({ ...submit, ['k'.repeat(100_000)]: 1 }, { actor: applicant })())
+  t.true(longKey.message.length < 300, `${longKey.message.length} characters`)
 })
 
 // --- authorisation ---

@@ -13,6 +13,7 @@ import type { Aggregate, Command } from '../events/decider'
 import type { NewEvent, RecordedEvent } from '../events/envelope'
 import type { DomainEvent } from '../events/event'
 import { hasPersonalData } from '../events/event'
+import { typeNames, unknownFields } from '../events/fields'
 import type { EventMetadata } from '../events/metadata'
 import { Actor } from '../events/metadata'
 import type { Clock, IdGenerator } from '../kernel/clock'
@@ -56,22 +57,24 @@ export const CommandContext = t.readonly(
 )
 export type CommandContext = t.TypeOf<typeof CommandContext>
 
-const CONTEXT_KEYS: ReadonlySet<string> = new Set(['actor', 'commandId', 'correlationId', 'causationId', 'occurredAt'])
+/** Input quoted in an error: at most 60 characters of it. */
+const clip = (text: string): string => (text.length > 60 ? `${text.slice(0, 60)}…` : text)
 
 /**
- * Decodes a command context, refusing keys it does not know: a context that says `tenant` (which
- * this ledger does not separate, docs/security.md) must not be taken as if it were honoured.
+ * Decodes a command context, refusing keys it does not know, at any depth: a context that says
+ * `tenant` (which this ledger does not separate, docs/security.md) must not be taken as if it were
+ * honoured.
  */
 export const decodeContext = (raw: unknown): E.Either<ReadonlyArray<string>, CommandContext> => {
   const decoded = CommandContext.decode(raw)
   if (E.isLeft(decoded)) return E.left(describeErrors(decoded.left).map((p) => `context ${p}`))
-  const unknown = Object.keys(raw as object).filter((key) => !CONTEXT_KEYS.has(key))
+  const unknown = unknownFields(CommandContext, raw)
   if (unknown.length > 0)
     return E.left(
       unknown.map((key) =>
         key === 'tenant'
           ? 'context tenant: not supported; one ledger serves one data controller (docs/security.md)'
-          : `context ${key}: not a field of a command context`,
+          : `context ${clip(key)}: not a field of a command context`,
       ),
     )
   return E.right(decoded.right)
@@ -241,6 +244,26 @@ interface Decoded<C> {
   readonly stream: string
 }
 
+/**
+ * Why a command did not decode, a line a problem: an unknown command type is named with the
+ * aggregate's known types, not answered with every member of the union.
+ */
+const commandProblems = <C extends Command, E extends DomainEvent, S>(
+  aggregate: Aggregate<C, E, S>,
+  input: unknown,
+  errors: t.Errors,
+): ReadonlyArray<string> => {
+  const known = typeNames(aggregate.commands)
+  const type = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined
+  if (known.length > 0 && !known.includes(type as string))
+    return [
+      typeof type === 'string'
+        ? `command type: ${JSON.stringify(clip(type))} is not a command of ${aggregate.context}.${aggregate.name} (known: ${known.join(', ')})`
+        : `command type: missing; a command of ${aggregate.context}.${aggregate.name} is one of ${known.join(', ')}`,
+    ]
+  return describeErrors(errors).map((p) => `command ${p}`)
+}
+
 const decodeSent = <C extends Command, E extends DomainEvent, S>(
   aggregate: Aggregate<C, E, S>,
   input: unknown,
@@ -251,11 +274,15 @@ const decodeSent = <C extends Command, E extends DomainEvent, S>(
   if (E.isLeft(decodedCommand) || E.isLeft(decodedContext))
     return E.left(
       invalidCommand([
-        ...(E.isLeft(decodedCommand) ? describeErrors(decodedCommand.left).map((p) => `command ${p}`) : []),
+        ...(E.isLeft(decodedCommand) ? commandProblems(aggregate, input, decodedCommand.left) : []),
         ...(E.isLeft(decodedContext) ? decodedContext.left : []),
       ]),
     )
   const command = decodedCommand.right
+  // A field the command's codec does not name would pass decoding and could be copied into the log.
+  const unknown = unknownFields(aggregate.commands, input)
+  if (unknown.length > 0)
+    return E.left(invalidCommand(unknown.map((key) => `command ${clip(key)}: not a field of ${command.type}`)))
   try {
     return E.right({ command, context: decodedContext.right, stream: aggregate.streamId(command) })
   } catch (error) {
