@@ -51,10 +51,22 @@ export { Actor, EventMetadata } from './events/metadata'
 // --- deciders and commands ---
 export type { CommandHandlerOptions, CommandResult, HandleCommand, LoadedAggregate } from './commands/command-handler'
 export { CommandContext, createCommandHandler, decodeRecorded, loadAggregate } from './commands/command-handler'
+export type { DecisionResult, HandleDecision } from './commands/decision-handler'
+export { createDecisionHandler } from './commands/decision-handler'
 export type { AuthorisationRequest, OwnerOf, Policy, PolicyDecision } from './commands/policy'
 export { allOf, allowAll, byContext, denyAll, organisationScope, rolePolicy } from './commands/policy'
 export type { Aggregate, Command, Decider, DomainError } from './events/decider'
 export { accept, defineAggregate, fold, reject } from './events/decider'
+export type {
+  AnyDecisionStream,
+  DecidedFor,
+  Decision,
+  DecisionStream,
+  DecisionStreams,
+  StatesOf,
+  StreamAggregate,
+} from './events/decision'
+export { defineDecision, streamOf } from './events/decision'
 
 // --- errors ---
 export type {

@@ -58,7 +58,7 @@ export const CommandContext = t.readonly(
 export type CommandContext = t.TypeOf<typeof CommandContext>
 
 /** Input quoted in an error: at most 60 characters of it. */
-const clip = (text: string): string => (text.length > 60 ? `${text.slice(0, 60)}…` : text)
+export const clip = (text: string): string => (text.length > 60 ? `${text.slice(0, 60)}…` : text)
 
 /**
  * Decodes a command context, refusing keys it does not know, at any depth: a context that says
@@ -134,7 +134,7 @@ export interface LoadedAggregate<S> {
  */
 export const loadAggregate = async <C extends Command, E extends DomainEvent, S>(
   store: EventLog,
-  aggregate: Aggregate<C, E, S>,
+  aggregate: Pick<Aggregate<C, E, S>, 'decider' | 'events' | 'snapshot'>,
   stream: string,
   options: { readonly until?: number; readonly privacy?: Pick<Privacy, 'open'> } = {},
 ): Promise<E.Either<CorruptEventError, LoadedAggregate<S>>> => {
@@ -206,9 +206,9 @@ const maybeSnapshot = async <C extends Command, E extends DomainEvent, S>(
 
 // --- handling ---
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
-const unreadable = (error: CorruptEventError): CommandError => ({
+export const unreadable = (error: CorruptEventError): CommandError => ({
   _tag: 'UnreadableEvent',
   streamId: error.streamId,
   revision: error.revision,
@@ -216,13 +216,13 @@ const unreadable = (error: CorruptEventError): CommandError => ({
   message: error.message,
 })
 
-interface RetryOptions {
+export interface RetryOptions {
   readonly maxAttempts: number
   readonly maxStoreRetries: number
   readonly backoffMs: number
 }
 
-const retryOptionsOf = (options: CommandHandlerOptions): RetryOptions => {
+export const retryOptionsOf = (options: CommandHandlerOptions): RetryOptions => {
   const maxAttempts = options.maxAttempts ?? 5
   const maxStoreRetries = options.maxStoreRetries ?? 3
   const backoffMs = options.backoffMs ?? 2
@@ -295,9 +295,9 @@ const decodeSent = <C extends Command, E extends DomainEvent, S>(
 }
 
 /** The aggregate's stream folded, or why it could not be. */
-const loadFor = async <C extends Command, E extends DomainEvent, S>(
+export const loadFor = async <C extends Command, E extends DomainEvent, S>(
   options: CommandHandlerOptions,
-  aggregate: Aggregate<C, E, S>,
+  aggregate: Pick<Aggregate<C, E, S>, 'decider' | 'events' | 'snapshot'>,
   stream: string,
 ): Promise<E.Either<CommandError, LoadedAggregate<S>>> => {
   let loaded: E.Either<CorruptEventError, LoadedAggregate<S>>
@@ -356,9 +356,9 @@ const newEventsOf = async <C extends Command, E extends DomainEvent, S>(
   return sealPersonal(options.privacy, aggregate, newEvents)
 }
 
-const sealPersonal = async <C extends Command, E extends DomainEvent, S>(
+export const sealPersonal = async <C extends Command, E extends DomainEvent, S>(
   privacy: Privacy | undefined,
-  aggregate: Aggregate<C, E, S>,
+  aggregate: Pick<Aggregate<C, E, S>, 'events'>,
   newEvents: ReadonlyArray<NewEvent>,
 ): Promise<E.Either<CommandError, ReadonlyArray<NewEvent>>> => {
   const definitionOf = (type: string) => aggregate.events.definitions.find((d) => d.type === type)

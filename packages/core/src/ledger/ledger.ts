@@ -17,9 +17,12 @@ import type { VerifyOptions, VerifyReport } from '../audit/verify'
 import { verifyLedger } from '../audit/verify'
 import type { CommandResult, HandleCommand } from '../commands/command-handler'
 import { createCommandHandler } from '../commands/command-handler'
+import type { DecisionResult } from '../commands/decision-handler'
+import { createDecisionHandler } from '../commands/decision-handler'
 import type { Policy } from '../commands/policy'
 import { denyAll } from '../commands/policy'
 import type { Aggregate, Command } from '../events/decider'
+import type { Decision, DecisionStreams } from '../events/decision'
 import type { RecordedEvent } from '../events/envelope'
 import type { DomainEvent } from '../events/event'
 import type { AnyEventDefinition } from '../events/event'
@@ -101,6 +104,16 @@ export interface Ledger {
   ): TE.TaskEither<CommandError, CommandResult<E, S>>
   /** A reusable handler for one aggregate. */
   handler<C extends Command, E extends DomainEvent, S>(aggregate: Aggregate<C, E, S>): HandleCommand<E, S>
+  /**
+   * Sends a command to a decision across streams (`defineDecision`): every stream it names is
+   * loaded, one decision is taken on all their states, and what it decides is appended to all of
+   * them together, each at the revision it was read at, or to none.
+   */
+  decide<C extends Command, R extends DecisionStreams>(
+    decision: Decision<C, R>,
+    command: unknown,
+    context: unknown,
+  ): TE.TaskEither<CommandError, DecisionResult<R>>
   /** The projections running for this ledger: status, queries, waiting, parked events. */
   readonly projections: LedgerProjections
   /** Resolves a token from this ledger's container. */
@@ -278,6 +291,16 @@ const waitForErasure = async (
  * const ledger = await createLedger({ store: 'memory:', policy: rolePolicy({ … }) })
  * const result = await ledger.execute(applications, command, { actor })()
  */
+/** The runner settings a ledger's options give, where they give them. */
+const runnerSettings = (options: LedgerOptions): Partial<ProjectionRunnerOptions> => ({
+  ...(options.readModels === undefined ? {} : { storage: options.readModels }),
+  ...(options.logger === undefined ? {} : { logger: options.logger }),
+  ...(options.projectionRunner?.batchSize === undefined ? {} : { batchSize: options.projectionRunner.batchSize }),
+  ...(options.projectionRunner?.cachedDocuments === undefined
+    ? {}
+    : { cachedDocuments: options.projectionRunner.cachedDocuments }),
+})
+
 export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger> => {
   checkLedgerOptions(options)
   const plugins = await loadPlugins(options.plugins ?? [])
@@ -317,12 +340,7 @@ export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger>
       clock,
       privacy,
       ...(definitions.length === 0 ? {} : { knownEventTypes: definitions.map((d) => d.type) }),
-      ...(options.readModels === undefined ? {} : { storage: options.readModels }),
-      ...(options.logger === undefined ? {} : { logger: options.logger }),
-      ...(options.projectionRunner?.batchSize === undefined ? {} : { batchSize: options.projectionRunner.batchSize }),
-      ...(options.projectionRunner?.cachedDocuments === undefined
-        ? {}
-        : { cachedDocuments: options.projectionRunner.cachedDocuments }),
+      ...runnerSettings(options),
     })
     await projections.start()
   } catch (error) {
@@ -334,14 +352,16 @@ export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger>
   container.register(Tokens.ProjectionRunner, { useValue: projections })
   container.register(Tokens.KeyStore, { useValue: keys })
 
-  const handle = createCommandHandler({
+  const handlerOptions = {
     store,
     policy,
     clock,
     ids,
     privacy,
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
-  })
+  }
+  const handle = createCommandHandler(handlerOptions)
+  const handleDecision = createDecisionHandler(handlerOptions)
   const resolve = <T>(token: Token<T>): T => container.resolve<T>(token)
   return {
     events: readOnlyLog(store),
@@ -351,6 +371,7 @@ export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger>
     container,
     execute: (aggregate, command, context) => handle(aggregate)(command, context),
     handler: (aggregate) => handle(aggregate),
+    decide: (decision, command, context) => handleDecision(decision)(command, context),
     projections,
     privacy: {
       open: (event) => privacy.open(event),
