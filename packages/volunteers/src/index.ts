@@ -12,6 +12,10 @@ export {
   CreditsSpent,
   timeCredits,
 } from './credits'
+export type { LogHoursCommandInput } from './hours'
+export { hours, LogHoursCommand } from './hours'
+export type { PlaceCommandInput } from './placement'
+export { PlaceCommand, placements } from './placement'
 export { SAFEGUARDING_OFFICER, VOLUNTEER, VOLUNTEER_COORDINATOR, VOLUNTEER_MANAGER, volunteersPolicy } from './policy'
 export type {
   ActiveDoc,
@@ -49,13 +53,21 @@ export {
 } from './role'
 export type { DbsCheckRecord, TrainingRecord } from './safeguarding'
 export { ageOn, DBS_RENEWAL_MONTHS, DbsLevel, dbsProblem, levelCovers, trainingGaps } from './safeguarding'
-export type { Entry, TimesheetCommandInput, TimesheetEvent, TimesheetState } from './timesheet'
+export type {
+  Entry,
+  HoursEntry,
+  PlacementDates,
+  TimesheetCommandInput,
+  TimesheetEvent,
+  TimesheetState,
+} from './timesheet'
 export {
   HoursCorrected,
   HoursLogged,
   hoursProblem,
   HoursRejected,
   HoursVerified,
+  logHours,
   TimesheetCommand,
   timesheetEvents,
   timesheets,
@@ -70,6 +82,7 @@ export {
   initialVolunteer,
   PlacementEnded,
   placementProblems,
+  PlacementRole,
   purgeDbsDetails,
   ReferenceRecorded,
   TrainingCompleted,

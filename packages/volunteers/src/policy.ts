@@ -11,7 +11,8 @@
  *   suspend and reinstate a volunteer and adjust a credit balance;
  * - a **safeguarding officer** records DBS checks and purges their details (erasing the check's part
  *   of the volunteer, never the volunteer), and may suspend and reinstate;
- * - a **volunteer** logs their own hours (the timesheet is their placement's).
+ * - a **volunteer** logs their own hours: their actor id is the volunteer id, and the placement is
+ *   read from their stream, so they cannot log on another's timesheet.
  *
  * Everything else is denied, as is every command of another context. Timesheets and credits are
  * checked by role only: their records do not name the organisation of the placement.
@@ -41,9 +42,14 @@ const roleOwner = (request: AuthorisationRequest): string | undefined => {
   return text(field(request.input, 'organisation'))
 }
 
-/** A placement's organisation: the role's it is made in, or the one it was made in. */
+/** The organisation of the role a placement is made in, as the role's stream holds it. */
+const placingOwner = (request: AuthorisationRequest): string | undefined => {
+  const role = (request.state as { readonly role?: RoleState } | undefined)?.role
+  return role === undefined || role.status === 'none' ? undefined : role.role.organisation
+}
+
+/** The organisation of the placement a volunteer's command ends: the one it was made in. */
 const placementOwner = (request: AuthorisationRequest): string | undefined => {
-  if (request.command === 'Place') return text(field(field(request.input, 'role'), 'organisation'))
   if (request.command !== 'EndPlacement') return undefined
   const placementId = text(field(request.input, 'placementId'))
   const placements = (request.state as VolunteerState | undefined)?.placements
@@ -53,6 +59,7 @@ const placementOwner = (request: AuthorisationRequest): string | undefined => {
 export const volunteersPolicy: Policy = allOf(
   rolePolicy({
     'volunteers.role': { DefineRole: staff, RetireRole: staff },
+    'volunteers.placement': { Place: staff },
     'volunteers.volunteer': {
       Apply: staff,
       RecordReference: staff,
@@ -62,14 +69,13 @@ export const volunteersPolicy: Policy = allOf(
       RecordDbsCheck: [SAFEGUARDING_OFFICER],
       PurgeDbsDetails: [SAFEGUARDING_OFFICER],
       CompleteTraining: staff,
-      Place: staff,
       EndPlacement: staff,
       Suspend: [VOLUNTEER_MANAGER, SAFEGUARDING_OFFICER],
       Reinstate: [VOLUNTEER_MANAGER, SAFEGUARDING_OFFICER],
       RecordConsent: staff,
     },
+    'volunteers.hours': { LogHours: [...staff, VOLUNTEER] },
     'volunteers.timesheet': {
-      LogHours: [...staff, VOLUNTEER],
       VerifyHours: staff,
       RejectHours: staff,
       CorrectHours: staff,
@@ -84,9 +90,20 @@ export const volunteersPolicy: Policy = allOf(
     'privacy.subject': { EraseSubject: [SAFEGUARDING_OFFICER] },
   }),
   organisationScope(
-    { 'volunteers.role': roleOwner, 'volunteers.volunteer': placementOwner },
+    { 'volunteers.role': roleOwner, 'volunteers.placement': placingOwner, 'volunteers.volunteer': placementOwner },
     { everyOrganisation: [VOLUNTEER_MANAGER] },
   ),
+  // A volunteer logs their own hours only: the placement's volunteer is read from their stream.
+  (request) =>
+    request.context === 'volunteers' &&
+    request.aggregate === 'hours' &&
+    request.actor.role === VOLUNTEER &&
+    text(field(request.input, 'volunteerId')) !== request.actor.id
+      ? {
+          allowed: false,
+          reason: `a volunteer logs their own hours only, not ${String(field(request.input, 'volunteerId'))}'s`,
+        }
+      : { allowed: true },
   // A safeguarding officer erases DBS details, never a whole person.
   (request) =>
     request.context === 'privacy' &&

@@ -8,7 +8,10 @@ import test from 'ava'
 import * as E from 'fp-ts/Either'
 
 import { timeCredits } from './credits'
+import { hours } from './hours'
+import { placements } from './placement'
 import { createVolunteerQueries, volunteersPlugin } from './read-models'
+import { volunteerRoles } from './role'
 import { timesheets } from './timesheet'
 import { volunteers } from './volunteer'
 
@@ -16,12 +19,16 @@ const context = { actor: { id: 'coordinator-1', organisation: 'GB-LAE-CAM', role
 const ward = (code: string) => ({ code, type: 'ward', vintage: '2025' })
 const role = {
   roleId: 'health-walk-leader',
+  title: 'Health walk leader',
   organisation: 'GB-LAE-CAM',
   regulatedActivity: 'none',
   dbsLevel: 'basic',
   minimumAge: 16,
-  training: ['walk-leader'],
+  training: [{ course: 'walk-leader', validForMonths: 36 }],
+  supervision: 'monthly with the co-ordinator',
 }
+/** Ledgers whose role is defined already. */
+const withRole = new WeakSet<Ledger>()
 
 const send = async <C extends Command, E2 extends DomainEvent, S>(
   ledger: Ledger,
@@ -74,34 +81,49 @@ const placeVolunteer = async (ledger: Ledger, n: number, area: string, trainingU
     completedOn: on,
     expiresOn: trainingUntil,
   })
-  await send(ledger, volunteers, {
-    type: 'Place',
-    volunteerId,
-    on,
-    placementId: `p-${n}`,
-    role,
-    area: ward(area),
-    startsOn: '2026-02-01',
-  })
+  if (!withRole.has(ledger)) {
+    await send(ledger, volunteerRoles, { type: 'DefineRole', ...role })
+    withRole.add(ledger)
+  }
+  const placed = await ledger.decide(
+    placements,
+    {
+      type: 'Place',
+      volunteerId,
+      roleId: role.roleId,
+      on,
+      placementId: `p-${n}`,
+      area: ward(area),
+      startsOn: '2026-02-01',
+    },
+    context,
+  )()
+  if (E.isLeft(placed)) throw new Error(`Place: ${placed.left.message}`)
   return {
     volunteerId,
     placement: { placementId: `p-${n}`, volunteerId, roleId: role.roleId, area: ward(area), startsOn: '2026-02-01' },
   }
 }
 
+/** Hours logged on a placement the volunteer holds. */
+const logHours = async (ledger: Ledger, command: Record<string, unknown>): Promise<void> => {
+  const result = await ledger.decide(hours, command, context)()
+  if (E.isLeft(result)) throw new Error(`LogHours: ${result.left.message}`)
+}
+
 const logAndVerify = async (
   ledger: Ledger,
   placement: Record<string, unknown> & { placementId: string },
   entryId: string,
-  hours: number,
+  logged: number,
 ) => {
-  await send(ledger, timesheets, {
+  await logHours(ledger, {
     type: 'LogHours',
+    volunteerId: placement['volunteerId'],
     placementId: placement.placementId,
-    placement,
     entryId,
     date: '2026-03-10',
-    hours,
+    hours: logged,
     area: placement['area'],
     on: '2026-03-11',
   })
@@ -121,10 +143,10 @@ test('hours by area, role and month are published only where at least five peopl
   }
   // One entry logged but not verified: it does not count.
   const { placement } = await placeVolunteer(ledger, 9, 'E05010805')
-  await send(ledger, timesheets, {
+  await logHours(ledger, {
     type: 'LogHours',
+    volunteerId: placement.volunteerId,
     placementId: placement.placementId,
-    placement,
     entryId: 'e1',
     date: '2026-03-10',
     hours: 5,

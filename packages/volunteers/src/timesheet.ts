@@ -4,7 +4,7 @@
  * done. Entries are verified or rejected by a coordinator; a mistake is corrected by appending a
  * correction, never by changing the entry.
  */
-import type { EventsOf } from '@civic-ledger/core'
+import type { DomainError, EventsOf } from '@civic-ledger/core'
 import {
   accept,
   AreaRef,
@@ -15,16 +15,10 @@ import {
   NonEmptyString,
   reject,
 } from '@civic-ledger/core'
+import type { Either } from 'fp-ts/Either'
 import * as t from 'io-ts'
 
 const Id = NonEmptyString
-
-const Placement = t.readonly(
-  t.intersection([
-    t.type({ placementId: Id, volunteerId: Id, roleId: Id, area: AreaRef, startsOn: IsoDate }),
-    t.partial({ endedOn: IsoDate }),
-  ]),
-)
 
 export const HoursLogged = defineEvent({
   type: 'volunteers.HoursLogged',
@@ -58,18 +52,6 @@ export const timesheetEvents = eventCatalog(...definitions)
 export type TimesheetEvent = EventsOf<typeof definitions>
 
 export const TimesheetCommand = t.union([
-  t.readonly(
-    t.type({
-      type: t.literal('LogHours'),
-      placementId: Id,
-      placement: Placement,
-      entryId: Id,
-      date: IsoDate,
-      hours: t.number,
-      area: AreaRef,
-      on: IsoDate,
-    }),
-  ),
   t.readonly(t.type({ type: t.literal('VerifyHours'), placementId: Id, entryId: Id, on: IsoDate })),
   t.readonly(
     t.type({ type: t.literal('RejectHours'), placementId: Id, entryId: Id, on: IsoDate, reason: NonEmptyString }),
@@ -104,6 +86,60 @@ export const hoursProblem = (hours: number): string | undefined =>
   Number.isFinite(hours) && hours > 0 && hours <= 24
     ? undefined
     : `hours must be more than 0 and at most 24, got ${hours}`
+
+/** What logging hours says: the entry, on a day, in an area. */
+export interface HoursEntry {
+  readonly placementId: NonEmptyString
+  readonly volunteerId: NonEmptyString
+  readonly entryId: NonEmptyString
+  readonly date: IsoDate
+  readonly hours: number
+  readonly area: AreaRef
+  readonly on: IsoDate
+}
+
+/** The placement hours are logged against, as the volunteer's stream holds it. */
+export interface PlacementDates {
+  readonly roleId: NonEmptyString
+  readonly startsOn: string
+  readonly endedOn?: string
+}
+
+/**
+ * Hours for a day of a placement: more than 0, at most 24 a day in all, not after the day they
+ * are logged, inside the placement's dates, and an entry id not used before.
+ */
+export const logHours = (
+  c: HoursEntry,
+  s: TimesheetState,
+  placement: PlacementDates,
+): Either<DomainError, ReadonlyArray<TimesheetEvent>> => {
+  if (s.entries[c.entryId] !== undefined) return reject('entry-exists', `entry ${c.entryId} is recorded already`)
+  const problem = hoursProblem(c.hours)
+  if (problem !== undefined) return reject('invalid-hours', problem)
+  if (c.date > c.on) return reject('future-date', `hours cannot be logged for ${c.date}, after today (${c.on})`)
+  if (c.date < placement.startsOn || (placement.endedOn !== undefined && c.date >= placement.endedOn))
+    return reject(
+      'outside-placement',
+      `${c.date} is outside the placement (${placement.startsOn} to ${placement.endedOn ?? 'now'})`,
+    )
+  const sameDay = Object.values(s.entries)
+    .filter((e) => e.date === c.date && e.status !== 'rejected')
+    .reduce((sum, e) => sum + e.hours, 0)
+  if (sameDay + c.hours > 24)
+    return reject('invalid-hours', `${c.date} would have ${sameDay + c.hours} hours in all, more than 24`)
+  return accept<TimesheetEvent>(
+    HoursLogged.create({
+      placementId: c.placementId,
+      volunteerId: c.volunteerId,
+      roleId: placement.roleId,
+      entryId: c.entryId,
+      date: c.date,
+      hours: c.hours,
+      area: c.area,
+    }),
+  )
+}
 
 export const timesheets = defineAggregate({
   context: 'volunteers',
@@ -140,36 +176,6 @@ export const timesheets = defineAggregate({
     decide: (c: TimesheetCommand, s: TimesheetState) => {
       const entry = s.entries[c.entryId]
       switch (c.type) {
-        case 'LogHours': {
-          if (entry !== undefined) return reject('entry-exists', `entry ${c.entryId} is recorded already`)
-          const problem = hoursProblem(c.hours)
-          if (problem !== undefined) return reject('invalid-hours', problem)
-          if (c.date > c.on) return reject('future-date', `hours cannot be logged for ${c.date}, after today (${c.on})`)
-          const p = c.placement
-          if (p.placementId !== c.placementId)
-            return reject('wrong-placement', 'the placement given is not this timesheet’s')
-          if (c.date < p.startsOn || (p.endedOn !== undefined && c.date >= p.endedOn))
-            return reject(
-              'outside-placement',
-              `${c.date} is outside the placement (${p.startsOn} to ${p.endedOn ?? 'now'})`,
-            )
-          const sameDay = Object.values(s.entries)
-            .filter((e) => e.date === c.date && e.status !== 'rejected')
-            .reduce((sum, e) => sum + e.hours, 0)
-          if (sameDay + c.hours > 24)
-            return reject('invalid-hours', `${c.date} would have ${sameDay + c.hours} hours in all, more than 24`)
-          return accept<TimesheetEvent>(
-            HoursLogged.create({
-              placementId: c.placementId,
-              volunteerId: p.volunteerId,
-              roleId: p.roleId,
-              entryId: c.entryId,
-              date: c.date,
-              hours: c.hours,
-              area: c.area,
-            }),
-          )
-        }
         case 'VerifyHours':
           if (entry?.status !== 'logged')
             return reject('not-pending', `entry ${c.entryId} is not awaiting verification`)

@@ -115,7 +115,8 @@ export const TrainingCompleted = defineEvent({
   codec: t.readonly(t.type({ volunteerId: Id, course: NonEmptyString, completedOn: IsoDate, expiresOn: IsoDate })),
 })
 
-const PlacementRole = t.readonly(
+/** What a placement keeps of its role: the requirements it was checked against, and whose it is. */
+export const PlacementRole = t.readonly(
   t.type({
     roleId: Id,
     organisation: NonEmptyString,
@@ -202,7 +203,6 @@ export const VolunteerCommand = t.union([
   }),
   command('PurgeDbsDetails', { checkId: Id }),
   command('CompleteTraining', { course: NonEmptyString, completedOn: IsoDate, expiresOn: IsoDate }),
-  command('Place', { placementId: Id, role: PlacementRole, area: AreaRefCodec, startsOn: IsoDate }),
   command('EndPlacement', { placementId: Id, reason: NonEmptyString }),
   command('Suspend', { reason: NonEmptyString }),
   command('Reinstate', {}),
@@ -445,21 +445,6 @@ export const volunteers = defineAggregate({
               course: c.course,
               completedOn: c.completedOn,
               expiresOn: c.expiresOn,
-            }),
-          )
-        }
-        case 'Place': {
-          if (s.placements[c.placementId] !== undefined)
-            return reject('placement-exists', `placement ${c.placementId} is recorded already`)
-          const problems = placementProblems(s, c.role, c.startsOn)
-          if (problems.length > 0) return reject('safeguarding', problems.join('; '))
-          return accept<VolunteerEvent>(
-            VolunteerPlaced.create({
-              volunteerId,
-              placementId: c.placementId,
-              role: c.role,
-              area: c.area,
-              startsOn: c.startsOn,
             }),
           )
         }

@@ -4,7 +4,7 @@
  * are refused unless every safeguarding rule holds, timesheets and time credits. And a check over
  * every event codec that no field that looks personal is stored without `personal`.
  */
-import type { AnyEventDefinition } from '@civic-ledger/core'
+import type { AnyEventDefinition, AreaRef } from '@civic-ledger/core'
 import { createLedger, fold, hasPersonalData, isErased, personalPaths, subjectKey } from '@civic-ledger/core'
 import { allowAll } from '@civic-ledger/core'
 import { deciderSpec } from '@civic-ledger/testing'
@@ -12,11 +12,17 @@ import test from 'ava'
 import * as E from 'fp-ts/Either'
 
 import { CreditCommand, creditEvents, timeCredits } from './credits'
-import { RoleCommand, volunteerRoles } from './role'
+import type { LogHoursCommand as LogHours } from './hours'
+import { hours, LogHoursCommand } from './hours'
+import type { PlaceCommandInput } from './placement'
+import { PlaceCommand, placements } from './placement'
+import type { RoleState } from './role'
+import { RoleCommand, RoleDefinition, volunteerRoles } from './role'
 import { roleEvents } from './role'
+import type { TimesheetEvent } from './timesheet'
 import { TimesheetCommand, timesheetEvents, timesheets } from './timesheet'
-import type { VolunteerCommandInput, VolunteerEvent } from './volunteer'
-import { purgeDbsDetails, VolunteerCommand, volunteerEvents, volunteers } from './volunteer'
+import type { VolunteerCommandInput, VolunteerEvent, VolunteerState } from './volunteer'
+import { initialVolunteer, purgeDbsDetails, VolunteerCommand, volunteerEvents, volunteers } from './volunteer'
 
 const decode = <A>(codec: { decode: (u: unknown) => E.Either<unknown, A> }, input: unknown): A => {
   const r = codec.decode(input)
@@ -76,23 +82,38 @@ const training = (course: string, expiresOn = '2027-01-20'): VolunteerCommandInp
   completedOn: '2026-01-20',
   expiresOn,
 })
-const role = {
+const roleDefinition: RoleDefinition = decode(RoleDefinition, {
   roleId: 'school-mentor',
+  title: 'School mentor',
   organisation: 'GB-LAE-CAM',
   regulatedActivity: 'children',
   dbsLevel: 'enhanced-barred',
   minimumAge: 18,
-  training: ['safeguarding-children'],
-} as const
-const place = (startsOn = '2026-02-01', r: Record<string, unknown> = role): VolunteerCommandInput => ({
+  training: [{ course: 'safeguarding-children', validForMonths: 36 }],
+  supervision: 'weekly with the school',
+})
+const place = (startsOn = '2026-02-01'): PlaceCommandInput => ({
   type: 'Place',
   volunteerId: ID,
+  roleId: 'school-mentor',
   on: '2026-01-25',
   placementId: 'p1',
-  role: r as never,
   area: { code: 'E05010805', type: 'ward', vintage: '2025' },
   startsOn,
 })
+/** The placement decision on a volunteer's history, in the role as its stream holds it. */
+const decidePlace = (
+  events: VolunteerEvent[],
+  input = place(),
+  role: RoleState = { status: 'open', role: roleDefinition },
+) => placements.decide(decode(PlaceCommand, input), { volunteer: fold(volunteers.decider, events), role })
+/** Why the placement decision refused on safeguarding grounds; throws if it did not. */
+const placeRefusal = (events: VolunteerEvent[]): string => {
+  const d = decidePlace(events)
+  if (E.isRight(d) || d.left.code !== 'safeguarding')
+    throw new Error(`expected a safeguarding refusal, got ${JSON.stringify(d)}`)
+  return d.left.message
+}
 const ready = (...extra: VolunteerCommandInput[]) =>
   history(apply(), reference, approve, dbs('enhanced-barred'), training('safeguarding-children'), ...extra)
 
@@ -155,8 +176,8 @@ test('through a ledger: a field a command does not name never reaches the log, a
     if (E.isLeft(r)) return t.fail(`${input.type}: ${r.left.message}`)
   }
   const head = await ledger.events.headPosition()
-  const placed = await ledger.execute(
-    volunteers,
+  const placed = await ledger.decide(
+    placements,
     { ...place(), area: { code: 'E05010805', type: 'ward', vintage: '2025', note: 'alice@example.org' } },
     actor,
   )()
@@ -193,13 +214,16 @@ test('approval needs a satisfactory reference, and a guardian’s consent under 
 // --- placements ---
 
 test('a placement is made when every safeguarding rule holds', (t) => {
-  const events = ready(place())
-  t.is(events[events.length - 1]?.type, 'volunteers.VolunteerPlaced')
+  const decided = decidePlace(ready())
+  t.is(E.isRight(decided) ? decided.right.volunteer?.[0]?.type : undefined, 'volunteers.VolunteerPlaced')
+  const retired = decidePlace(ready(), place(), { status: 'retired', role: roleDefinition })
+  t.is(E.isLeft(retired) ? retired.left.code : undefined, 'role-not-open')
+  const unknown = decidePlace(ready(), place(), { status: 'none' })
+  t.is(E.isLeft(unknown) ? unknown.left.code : undefined, 'role-not-open')
 })
 
 test('placements are refused without a valid DBS check at the required level, naming why', (t) => {
-  const refuse = (events: VolunteerEvent[], pattern: RegExp, command = place()) =>
-    t.regex(spec(t).given(events).when(cmd(command)).thenRejects('safeguarding')?.message ?? '', pattern)
+  const refuse = (events: VolunteerEvent[], pattern: RegExp) => t.regex(placeRefusal(events), pattern)
   refuse(history(apply(), reference, approve, training('safeguarding-children')), /no DBS check is recorded/)
   refuse(
     history(apply(), reference, approve, dbs('standard'), training('safeguarding-children')),
@@ -234,7 +258,7 @@ test('an old certificate still counts with the update service; placements refuse
     dbs('enhanced-barred', '2021-06-01', { updateService: true }),
     training('safeguarding-children'),
   )
-  t.is(volunteers.decider.decide(cmd(place()), fold(volunteers.decider, updated))._tag, 'Right')
+  t.is(decidePlace(updated)._tag, 'Right')
   const consent: VolunteerCommandInput = {
     type: 'RecordGuardianConsent',
     volunteerId: ID,
@@ -249,17 +273,14 @@ test('an old certificate still counts with the update service; placements refuse
     dbs('enhanced-barred'),
     training('safeguarding-children'),
   )
-  t.regex(
-    spec(t).given(young).when(cmd(place())).thenRejects('safeguarding')?.message ?? '',
-    /the volunteer is 16; the role needs 18 or over/,
-  )
+  t.regex(placeRefusal(young), /the volunteer is 16; the role needs 18 or over/)
   const suspended = ready({ type: 'Suspend', volunteerId: ID, on: '2026-01-22', reason: 'a concern was raised' })
-  t.regex(spec(t).given(suspended).when(cmd(place())).thenRejects('safeguarding')?.message ?? '', /suspended/)
+  t.regex(placeRefusal(suspended), /suspended/)
   const reinstated = ready(
     { type: 'Suspend', volunteerId: ID, on: '2026-01-22', reason: 'a concern was raised' },
     { type: 'Reinstate', volunteerId: ID, on: '2026-01-24' },
   )
-  t.is(volunteers.decider.decide(cmd(place()), fold(volunteers.decider, reinstated))._tag, 'Right')
+  t.is(decidePlace(reinstated)._tag, 'Right')
 })
 
 test('a check that is not clear cannot simply be accepted, and DBS details are kept six months, then purged', (t) => {
@@ -294,17 +315,14 @@ test('through a ledger: personal fields are encrypted, DBS details purge to Eras
   const ledger = await createLedger({ policy: allowAll })
   t.teardown(() => ledger.close())
   const actor = { actor: { id: 'coordinator-1', organisation: 'GB-LAE-CAM', role: 'volunteer-coordinator' } }
-  for (const input of [
-    apply(),
-    reference,
-    approve,
-    dbs('enhanced-barred'),
-    training('safeguarding-children'),
-    place(),
-  ]) {
+  for (const input of [apply(), reference, approve, dbs('enhanced-barred'), training('safeguarding-children')]) {
     const r = await ledger.execute(volunteers, input, actor)()
     if (E.isLeft(r)) return t.fail(`${input.type}: ${r.left.message}`)
   }
+  const defined = await ledger.execute(volunteerRoles, { type: 'DefineRole', ...roleDefinition }, actor)()
+  if (E.isLeft(defined)) return t.fail(defined.left.message)
+  const placed = await ledger.decide(placements, place(), actor)()
+  if (E.isLeft(placed)) return t.fail(placed.left.message)
   const stored: string[] = []
   for await (const e of ledger.events.readAll()) stored.push(JSON.stringify(e.data))
   for (const secret of [
@@ -346,59 +364,60 @@ test('through a ledger: personal fields are encrypted, DBS details purge to Eras
 
 // --- timesheets and credits ---
 
-const placement = {
-  placementId: 'p1',
-  volunteerId: ID,
-  roleId: 'school-mentor',
-  area: { code: 'E05010805', type: 'ward', vintage: '2025' },
-  startsOn: '2026-02-01',
-}
-const log = (entryId: string, date: string, hours: number, on = '2026-03-01') =>
-  decode(TimesheetCommand, {
-    type: 'LogHours',
-    placementId: 'p1',
-    placement,
-    entryId,
-    date,
-    hours,
-    area: placement.area,
-    on,
-  })
 const sheet = deciderSpec(timesheets.decider)
 
-test('hours are more than 0 and at most 24 a day, not in the future, inside the placement', (t) => {
-  sheet(t)
-    .given([])
-    .when(log('e1', '2026-02-10', 0))
-    .thenRejects('invalid-hours')
-  sheet(t)
-    .given([])
-    .when(log('e1', '2026-02-10', 24.5))
-    .thenRejects('invalid-hours')
-  sheet(t)
-    .given([])
-    .when(log('e1', '2026-03-05', 2))
-    .thenRejects('future-date')
-  sheet(t)
-    .given([])
-    .when(log('e1', '2026-01-20', 2))
-    .thenRejects('outside-placement')
-  const first = timesheets.decider.decide(log('e1', '2026-02-10', 20), timesheets.decider.initialState)
-  if (E.isLeft(first)) return t.fail()
-  sheet(t)
-    .given([...first.right])
-    .when(log('e2', '2026-02-10', 5))
-    .thenRejects('invalid-hours')
-  sheet(t)
-    .given([...first.right])
-    .when(log('e1', '2026-02-11', 5))
-    .thenRejects('entry-exists')
+/** A volunteer who holds placement p1 from 1 February. */
+const placed: VolunteerState = {
+  ...initialVolunteer,
+  placements: {
+    p1: {
+      placementId: 'p1',
+      roleId: 'school-mentor',
+      organisation: 'GB-LAE-CAM',
+      area: { code: 'E05010805', type: 'ward', vintage: '2025' } as AreaRef,
+      startsOn: '2026-02-01',
+    },
+  },
+}
+const log = (entryId: string, date: string, hoursLogged: number, on = '2026-03-01', placementId = 'p1') =>
+  decode(LogHoursCommand, {
+    type: 'LogHours',
+    volunteerId: ID,
+    placementId,
+    entryId,
+    date,
+    hours: hoursLogged,
+    area: { code: 'E05010805', type: 'ward', vintage: '2025' },
+    on,
+  })
+/** The hours decision on a timesheet's events, for the volunteer who holds p1. */
+const decideHours = (events: TimesheetEvent[], command: LogHours, volunteer = placed) =>
+  hours.decide(command, { timesheet: fold(timesheets.decider, events), volunteer })
+const hoursRefusal = (events: TimesheetEvent[], command: LogHours): string | undefined => {
+  const d = decideHours(events, command)
+  return E.isLeft(d) ? d.left.code : undefined
+}
+test('hours are more than 0 and at most 24 a day, not in the future, inside a placement the volunteer holds', (t) => {
+  t.is(hoursRefusal([], log('e1', '2026-02-10', 0)), 'invalid-hours')
+  t.is(hoursRefusal([], log('e1', '2026-02-10', 24.5)), 'invalid-hours')
+  t.is(hoursRefusal([], log('e1', '2026-03-05', 2)), 'future-date')
+  t.is(hoursRefusal([], log('e1', '2026-01-20', 2)), 'outside-placement')
+  t.is(hoursRefusal([], log('e1', '2026-02-10', 2, '2026-03-01', 'p9')), 'no-placement', 'a placement they do not hold')
+  const first = decideHours([], log('e1', '2026-02-10', 20))
+  if (E.isLeft(first)) return t.fail(first.left.message)
+  const logged = [...(first.right.timesheet ?? [])]
+  t.like(logged[0]?.data, { volunteerId: ID, roleId: 'school-mentor', placementId: 'p1', hours: 20 })
+  t.is(hoursRefusal(logged, log('e2', '2026-02-10', 5)), 'invalid-hours')
+  t.is(hoursRefusal(logged, log('e1', '2026-02-11', 5)), 'entry-exists')
+  const ended = { ...placed, placements: { p1: { ...placed.placements['p1']!, endedOn: '2026-02-15' } } }
+  const late = decideHours([], log('e3', '2026-02-20', 2), ended)
+  t.is(E.isLeft(late) ? late.left.code : undefined, 'outside-placement')
   const verified = [
-    ...first.right,
+    ...logged,
     ...(
       timesheets.decider.decide(
         decode(TimesheetCommand, { type: 'VerifyHours', placementId: 'p1', entryId: 'e1', on: '2026-03-01' }),
-        fold(timesheets.decider, first.right),
+        fold(timesheets.decider, logged),
       ) as E.Right<never[]>
     ).right,
   ]
