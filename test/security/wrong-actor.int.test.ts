@@ -48,6 +48,7 @@ import type {
 import { Actor as ActorCodec, loadAggregate, streamId } from '@civic-ledger/core'
 import type {
   CreditCommandInput,
+  EarnCreditsCommandInput,
   LogHoursCommandInput,
   RoleCommand,
   TimesheetCommandInput,
@@ -55,6 +56,7 @@ import type {
 } from '@civic-ledger/volunteers'
 import * as volunteersContext from '@civic-ledger/volunteers'
 import {
+  earnings,
   hours,
   placements,
   SAFEGUARDING_OFFICER,
@@ -163,7 +165,7 @@ const volunteersRules: Readonly<Record<string, Rule>> = {
   'volunteers.timesheet/VerifyHours': { roles: staff },
   'volunteers.timesheet/RejectHours': { roles: staff },
   'volunteers.timesheet/CorrectHours': { roles: staff },
-  'volunteers.credits/EarnCredits': { roles: staff },
+  'volunteers.earnings/EarnCredits': { roles: staff },
   'volunteers.credits/SpendCredits': { roles: staff },
   'volunteers.credits/GiftCredits': { roles: staff },
   'volunteers.credits/AdjustCredits': { roles: [VOLUNTEER_MANAGER] },
@@ -516,6 +518,8 @@ const volunteersLife = (): ReadonlyArray<Step> => {
     on: '2026-03-01',
   })
   const account = { accountId: 'credits-v-1', on: '2026-03-02' }
+  // Credits are earned from an entry verified in the placement's timesheet, read from it.
+  const earn: EarnCreditsCommandInput = { type: 'EarnCredits', ...account, placementId: 'p1', entryId: 'e1' }
   return [
     role(
       {
@@ -589,7 +593,7 @@ const volunteersLife = (): ReadonlyArray<Step> => {
       },
       manager,
     ),
-    credits({ type: 'EarnCredits', ...account, entryId: 'e1', verifiedHours: 3.5 }, partnerCoordinator),
+    decisionStep(earnings, earn, partnerCoordinator),
     credits({ type: 'SpendCredits', ...account, credits: 1, at: 'Ramsey leisure centre' }, partnerCoordinator),
     credits(
       { type: 'GiftCredits', ...account, credits: 1, to: { kind: 'pot', id: 'ramsey-community-pot' } },

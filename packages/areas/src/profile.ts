@@ -5,7 +5,15 @@
  * says how it was made: the method, the grouping's source, and how many LSOAs had values.
  */
 import type { EventsOf } from '@civic-ledger/core'
-import { accept, defineAggregate, defineEvent, eventCatalog, NonEmptyString, reject } from '@civic-ledger/core'
+import {
+  accept,
+  defineAggregate,
+  defineEvent,
+  EntityId,
+  eventCatalog,
+  NonEmptyString,
+  reject,
+} from '@civic-ledger/core'
 import * as t from 'io-ts'
 
 import { codeProblem, Vintage } from './codes'
@@ -70,7 +78,8 @@ export const ProfileCommand = t.union([
     t.type({
       type: t.literal('RecordIndicatorValues'),
       indicatorId: IndicatorId,
-      period: NonEmptyString,
+      // Part of a read model's document id: held to an id's shape when the command is decoded.
+      period: EntityId,
       lsoaVintage: Vintage,
       source: Source,
       values: t.readonlyArray(Value),

@@ -5,6 +5,7 @@
 // --- values and codecs ---
 export type {
   CurrencyCodeBrand,
+  EntityIdBrand,
   ErrorValues,
   IsoDateBrand,
   IsoDateTimeBrand,
@@ -17,6 +18,7 @@ export {
   AreaRef,
   CurrencyCode,
   describeErrors,
+  EntityId,
   isIsoDate,
   isIsoDateTime,
   IsoDate,

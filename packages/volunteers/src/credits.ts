@@ -3,8 +3,18 @@
  * and spends, gifts to another person or to a community pot, or has adjusted by a coordinator. The
  * balance is never negative, and nothing here changes the hours the credits came from.
  */
-import type { EventsOf } from '@civic-ledger/core'
-import { accept, defineAggregate, defineEvent, eventCatalog, IsoDate, NonEmptyString, reject } from '@civic-ledger/core'
+import type { DomainError, EventsOf } from '@civic-ledger/core'
+import {
+  accept,
+  defineAggregate,
+  defineEvent,
+  EntityId,
+  eventCatalog,
+  IsoDate,
+  NonEmptyString,
+  reject,
+} from '@civic-ledger/core'
+import type { Either } from 'fp-ts/Either'
 import * as t from 'io-ts'
 
 const Id = NonEmptyString
@@ -40,29 +50,25 @@ export type CreditEvent = EventsOf<typeof definitions>
 
 export const CreditCommand = t.union([
   t.readonly(
-    t.type({
-      type: t.literal('EarnCredits'),
-      accountId: Id,
-      entryId: Id,
-      /** The entry's hours, as verified: one credit an hour, rounded down to a whole credit. */
-      verifiedHours: t.number,
-      on: IsoDate,
-    }),
-  ),
-  t.readonly(
-    t.type({ type: t.literal('SpendCredits'), accountId: Id, credits: Credits, on: IsoDate, at: NonEmptyString }),
+    t.type({ type: t.literal('SpendCredits'), accountId: EntityId, credits: Credits, on: IsoDate, at: NonEmptyString }),
   ),
   t.readonly(
     t.type({
       type: t.literal('GiftCredits'),
-      accountId: Id,
+      accountId: EntityId,
       credits: Credits,
       on: IsoDate,
-      to: t.readonly(t.type({ kind: t.keyof({ person: null, pot: null }), id: Id })),
+      to: t.readonly(t.type({ kind: t.keyof({ person: null, pot: null }), id: EntityId })),
     }),
   ),
   t.readonly(
-    t.type({ type: t.literal('AdjustCredits'), accountId: Id, credits: Credits, on: IsoDate, reason: NonEmptyString }),
+    t.type({
+      type: t.literal('AdjustCredits'),
+      accountId: EntityId,
+      credits: Credits,
+      on: IsoDate,
+      reason: NonEmptyString,
+    }),
   ),
 ])
 export type CreditCommand = t.TypeOf<typeof CreditCommand>
@@ -74,6 +80,30 @@ export interface CreditState {
 }
 
 const whole = (n: number): boolean => Number.isSafeInteger(n)
+
+/**
+ * Credits for a verified entry: an entry's hours, part hours kept, once per entry (the same entry
+ * again records nothing).
+ */
+export const earnCredits = (
+  s: CreditState,
+  earned: {
+    readonly accountId: EntityId
+    readonly entryKey: NonEmptyString
+    readonly hours: number
+    readonly on: IsoDate
+  },
+): Either<DomainError, ReadonlyArray<CreditEvent>> =>
+  s.earnedFrom.includes(earned.entryKey)
+    ? accept<CreditEvent>()
+    : accept<CreditEvent>(
+        CreditsEarned.create({
+          accountId: earned.accountId,
+          entryId: earned.entryKey,
+          credits: earned.hours,
+          on: earned.on,
+        }),
+      )
 
 export const timeCredits = defineAggregate({
   context: 'volunteers',
@@ -96,17 +126,6 @@ export const timeCredits = defineAggregate({
     },
     decide: (c: CreditCommand, s: CreditState) => {
       switch (c.type) {
-        case 'EarnCredits': {
-          // Earned once per entry: sending the same entry again records nothing.
-          if (s.earnedFrom.includes(c.entryId)) return accept<CreditEvent>()
-          if (!(Number.isFinite(c.verifiedHours) && c.verifiedHours > 0 && c.verifiedHours <= 24))
-            return reject('invalid-hours', `verified hours must be more than 0 and at most 24, got ${c.verifiedHours}`)
-          const credits = Math.floor(c.verifiedHours)
-          if (credits === 0) return accept<CreditEvent>()
-          return accept<CreditEvent>(
-            CreditsEarned.create({ accountId: c.accountId, entryId: c.entryId, credits, on: c.on }),
-          )
-        }
         case 'SpendCredits':
         case 'GiftCredits': {
           if (!whole(c.credits) || c.credits <= 0)

@@ -6,7 +6,7 @@
  * command's `volunteerId`); co-ordinators and managers log for anyone.
  */
 import type { NonEmptyString as NonEmpty } from '@civic-ledger/core'
-import { AreaRef, defineDecision, IsoDate, NonEmptyString, reject, streamOf } from '@civic-ledger/core'
+import { AreaRef, defineDecision, EntityId, IsoDate, reject, streamOf } from '@civic-ledger/core'
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 
@@ -16,9 +16,9 @@ import { volunteers } from './volunteer'
 export const LogHoursCommand = t.readonly(
   t.type({
     type: t.literal('LogHours'),
-    volunteerId: NonEmptyString,
-    placementId: NonEmptyString,
-    entryId: NonEmptyString,
+    volunteerId: EntityId,
+    placementId: EntityId,
+    entryId: EntityId,
     date: IsoDate,
     hours: t.number,
     area: AreaRef,

@@ -10,8 +10,11 @@ export {
   CreditsEarned,
   CreditsGifted,
   CreditsSpent,
+  earnCredits,
   timeCredits,
 } from './credits'
+export type { EarnCreditsCommandInput } from './earnings'
+export { EarnCreditsCommand, earnings } from './earnings'
 export type { LogHoursCommandInput } from './hours'
 export { hours, LogHoursCommand } from './hours'
 export type { PlaceCommandInput } from './placement'

@@ -6,7 +6,7 @@
  * its own. The placement is recorded in the volunteer's stream with the requirements it was
  * checked against.
  */
-import { AreaRef as AreaRefCodec, defineDecision, IsoDate, NonEmptyString, reject, streamOf } from '@civic-ledger/core'
+import { AreaRef as AreaRefCodec, defineDecision, EntityId, IsoDate, reject, streamOf } from '@civic-ledger/core'
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 
@@ -17,9 +17,9 @@ import { placementProblems, VolunteerPlaced, volunteers } from './volunteer'
 export const PlaceCommand = t.readonly(
   t.type({
     type: t.literal('Place'),
-    volunteerId: NonEmptyString,
-    roleId: NonEmptyString,
-    placementId: NonEmptyString,
+    volunteerId: EntityId,
+    roleId: EntityId,
+    placementId: EntityId,
     area: AreaRefCodec,
     startsOn: IsoDate,
     on: IsoDate,

@@ -80,8 +80,8 @@ export const volunteersPolicy: Policy = allOf(
       RejectHours: staff,
       CorrectHours: staff,
     },
+    'volunteers.earnings': { EarnCredits: staff },
     'volunteers.credits': {
-      EarnCredits: staff,
       SpendCredits: staff,
       GiftCredits: staff,
       AdjustCredits: [VOLUNTEER_MANAGER],

@@ -8,6 +8,7 @@ import test from 'ava'
 import * as E from 'fp-ts/Either'
 
 import { timeCredits } from './credits'
+import { earnings } from './earnings'
 import { hours } from './hours'
 import { placements } from './placement'
 import { createVolunteerQueries, volunteersPlugin } from './read-models'
@@ -159,13 +160,12 @@ test('hours by area, role and month are published only where at least five peopl
     on: '2026-03-12',
     reason: 'a concern was raised',
   })
-  await send(ledger, timeCredits, {
-    type: 'EarnCredits',
-    accountId: 'v-1',
-    entryId: 'p-1/e1',
-    verifiedHours: 2,
-    on: '2026-03-12',
-  })
+  const earned = await ledger.decide(
+    earnings,
+    { type: 'EarnCredits', accountId: 'v-1', placementId: 'p-1', entryId: 'e1', on: '2026-03-12' },
+    context,
+  )()
+  if (E.isLeft(earned)) throw new Error(`EarnCredits: ${earned.left.message}`)
   await send(ledger, timeCredits, {
     type: 'SpendCredits',
     accountId: 'v-1',
@@ -230,4 +230,36 @@ test('an application not decided within 28 days is overdue; erasure removes the 
   ])
   await ledger.privacy.erase('v-20', 'the applicant withdrew and asked', context)
   t.deepEqual((await queries.compliance('2026-02-03')).applicationsOverdue, [])
+})
+
+test('an id that could not name a document is refused when the command is decoded, and the read models go on', async (t) => {
+  const ledger = await createLedger({ policy: allowAll, plugins: [volunteersPlugin] })
+  t.teardown(() => ledger.close())
+  const { placement } = await placeVolunteer(ledger, 1, 'E05010805')
+  const head = await ledger.events.headPosition()
+  for (const entryId of ['\ud800', 'e'.repeat(600), 'a/b', ' e1']) {
+    const result = await ledger.decide(
+      hours,
+      {
+        type: 'LogHours',
+        volunteerId: placement.volunteerId,
+        placementId: placement.placementId,
+        entryId,
+        date: '2026-03-10',
+        hours: 2,
+        area: placement.area,
+        on: '2026-03-11',
+      },
+      context,
+    )()
+    t.true(E.isLeft(result) && result.left._tag === 'InvalidCommand', JSON.stringify(entryId.slice(0, 20)))
+    t.regex(E.isLeft(result) ? result.left.message : '', /entryId: expected EntityId/)
+  }
+  t.is(await ledger.events.headPosition(), head)
+  await logAndVerify(ledger, placement, 'e1', 2)
+  await ledger.projections.waitUntilCaughtUp({ timeoutMs: 10_000 })
+  t.true(
+    ledger.projections.names.every((name) => ledger.projections.status(name).state !== 'halted'),
+    'no read model halted',
+  )
 })

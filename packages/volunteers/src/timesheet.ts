@@ -10,6 +10,7 @@ import {
   AreaRef,
   defineAggregate,
   defineEvent,
+  EntityId,
   eventCatalog,
   IsoDate,
   NonEmptyString,
@@ -52,15 +53,21 @@ export const timesheetEvents = eventCatalog(...definitions)
 export type TimesheetEvent = EventsOf<typeof definitions>
 
 export const TimesheetCommand = t.union([
-  t.readonly(t.type({ type: t.literal('VerifyHours'), placementId: Id, entryId: Id, on: IsoDate })),
+  t.readonly(t.type({ type: t.literal('VerifyHours'), placementId: EntityId, entryId: EntityId, on: IsoDate })),
   t.readonly(
-    t.type({ type: t.literal('RejectHours'), placementId: Id, entryId: Id, on: IsoDate, reason: NonEmptyString }),
+    t.type({
+      type: t.literal('RejectHours'),
+      placementId: EntityId,
+      entryId: EntityId,
+      on: IsoDate,
+      reason: NonEmptyString,
+    }),
   ),
   t.readonly(
     t.type({
       type: t.literal('CorrectHours'),
-      placementId: Id,
-      entryId: Id,
+      placementId: EntityId,
+      entryId: EntityId,
       hours: t.number,
       on: IsoDate,
       reason: NonEmptyString,
@@ -194,6 +201,12 @@ export const timesheets = defineAggregate({
             return reject('verified', `entry ${c.entryId} is verified; log a new entry for the difference instead`)
           const problem = hoursProblem(c.hours)
           if (problem !== undefined) return reject('invalid-hours', problem)
+          // The day's cap holds across corrections: the corrected entry with every other of its day.
+          const others = Object.values(s.entries)
+            .filter((e) => e.date === entry.date && e.status !== 'rejected' && e.entryId !== entry.entryId)
+            .reduce((sum, e) => sum + e.hours, 0)
+          if (others + c.hours > 24)
+            return reject('invalid-hours', `${entry.date} would have ${others + c.hours} hours in all, more than 24`)
           return accept<TimesheetEvent>(
             HoursCorrected.create({
               placementId: c.placementId,

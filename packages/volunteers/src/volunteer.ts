@@ -15,6 +15,7 @@ import {
   AreaRef as AreaRefCodec,
   defineAggregate,
   defineEvent,
+  EntityId,
   eventCatalog,
   isErased,
   IsoDate,
@@ -175,7 +176,7 @@ export type VolunteerEvent = EventsOf<typeof definitions>
 // --- commands ---
 
 const command = <T extends string, P extends t.Props>(type: T, props: P) =>
-  t.readonly(t.type({ type: t.literal(type), volunteerId: Id, on: IsoDate, ...props }))
+  t.readonly(t.type({ type: t.literal(type), volunteerId: EntityId, on: IsoDate, ...props }))
 
 export const VolunteerCommand = t.union([
   command('Apply', {
@@ -193,7 +194,7 @@ export const VolunteerCommand = t.union([
   command('Approve', {}),
   command('RejectApplication', { reason: NonEmptyString }),
   command('RecordDbsCheck', {
-    checkId: Id,
+    checkId: EntityId,
     certificateNumber: t.string,
     level: DbsLevel,
     issuedOn: IsoDate,
@@ -201,9 +202,9 @@ export const VolunteerCommand = t.union([
     updateService: t.boolean,
     decision: t.keyof({ accepted: null, declined: null }),
   }),
-  command('PurgeDbsDetails', { checkId: Id }),
+  command('PurgeDbsDetails', { checkId: EntityId }),
   command('CompleteTraining', { course: NonEmptyString, completedOn: IsoDate, expiresOn: IsoDate }),
-  command('EndPlacement', { placementId: Id, reason: NonEmptyString }),
+  command('EndPlacement', { placementId: EntityId, reason: NonEmptyString }),
   command('Suspend', { reason: NonEmptyString }),
   command('Reinstate', {}),
   command('RecordConsent', { purpose: NonEmptyString, given: t.boolean }),

@@ -11,7 +11,9 @@ import { deciderSpec } from '@civic-ledger/testing'
 import test from 'ava'
 import * as E from 'fp-ts/Either'
 
+import type { CreditEvent } from './credits'
 import { CreditCommand, creditEvents, timeCredits } from './credits'
+import { EarnCreditsCommand, earnings } from './earnings'
 import type { LogHoursCommand as LogHours } from './hours'
 import { hours, LogHoursCommand } from './hours'
 import type { PlaceCommandInput } from './placement'
@@ -20,7 +22,7 @@ import type { RoleState } from './role'
 import { RoleCommand, RoleDefinition, volunteerRoles } from './role'
 import { roleEvents } from './role'
 import type { TimesheetEvent } from './timesheet'
-import { TimesheetCommand, timesheetEvents, timesheets } from './timesheet'
+import { HoursCorrected, TimesheetCommand, timesheetEvents, timesheets } from './timesheet'
 import type { VolunteerCommandInput, VolunteerEvent, VolunteerState } from './volunteer'
 import { initialVolunteer, purgeDbsDetails, VolunteerCommand, volunteerEvents, volunteers } from './volunteer'
 
@@ -434,34 +436,80 @@ test('hours are more than 0 and at most 24 a day, not in the future, inside a pl
       }),
     )
     .thenRejects('verified')
+  // A correction cannot take a day past 24 hours: 20 on e1 and 4 on e3 leave no room to correct e3 to 10.
+  const second = decideHours(logged, log('e3', '2026-02-10', 4))
+  if (E.isLeft(second)) return t.fail(second.left.message)
+  const correct = (hoursCorrected: number) =>
+    decode(TimesheetCommand, {
+      type: 'CorrectHours',
+      placementId: 'p1',
+      entryId: 'e3',
+      hours: hoursCorrected,
+      on: '2026-03-02',
+      reason: 'more hours',
+    })
+  const day = [...logged, ...(second.right.timesheet ?? [])]
+  t.regex(sheet(t).given(day).when(correct(10)).thenRejects('invalid-hours')?.message ?? '', /30 hours in all/)
+  sheet(t)
+    .given(day)
+    .when(correct(3))
+    .then([
+      HoursCorrected.create(
+        decode(HoursCorrected.codec, {
+          placementId: 'p1',
+          entryId: 'e3',
+          hours: 3,
+          on: '2026-03-02',
+          reason: 'more hours',
+        }),
+      ),
+    ])
   t.truthy(timesheetEvents)
 })
 
-test('credits are earned once per verified entry; spending or adjusting below zero is refused', (t) => {
+test('credits are earned from verified hours in the timesheet, part hours kept, once; spending or adjusting below zero is refused', (t) => {
   const c = (input: Record<string, unknown>) => decode(CreditCommand, { accountId: 'a-1', on: '2026-03-01', ...input })
-  const credits = deciderSpec(timeCredits.decider)
-  const earned = timeCredits.decider.decide(
-    c({ type: 'EarnCredits', entryId: 'e1', verifiedHours: 3.5 }),
-    timeCredits.decider.initialState,
+  const earn = (entryId: string) =>
+    decode(EarnCreditsCommand, { type: 'EarnCredits', accountId: 'a-1', placementId: 'p1', entryId, on: '2026-03-05' })
+  // A timesheet with e1 (3.5 hours) verified and e2 (2 hours) only logged.
+  const first = decideHours([], log('e1', '2026-02-10', 3.5))
+  const second = decideHours([], log('e2', '2026-02-11', 2))
+  if (E.isLeft(first) || E.isLeft(second)) return t.fail()
+  const logged = [...(first.right.timesheet ?? []), ...(second.right.timesheet ?? [])]
+  const verify = timesheets.decider.decide(
+    decode(TimesheetCommand, { type: 'VerifyHours', placementId: 'p1', entryId: 'e1', on: '2026-03-01' }),
+    fold(timesheets.decider, logged),
   )
-  if (E.isLeft(earned)) return t.fail()
-  t.like(earned.right[0]?.data, { credits: 3 })
+  if (E.isLeft(verify)) return t.fail()
+  const sheetState = fold(timesheets.decider, [...logged, ...verify.right])
+  const decideEarn = (events: CreditEvent[], entryId: string) =>
+    earnings.decide(earn(entryId), { account: fold(timeCredits.decider, events), timesheet: sheetState })
+  const earned = decideEarn([], 'e1')
+  if (E.isLeft(earned)) return t.fail(earned.left.message)
+  const events = [...(earned.right.account ?? [])]
+  t.like(
+    events[0]?.data,
+    { accountId: 'a-1', entryId: 'p1/e1', credits: 3.5 },
+    'three and a half hours earn 3.5 credits',
+  )
+  t.deepEqual(decideEarn(events, 'e1'), E.right({ account: [] }), 'an entry earns once')
+  const notVerified = decideEarn([], 'e2')
+  t.is(E.isLeft(notVerified) ? notVerified.left.code : undefined, 'not-verified')
+  const unknown = decideEarn([], 'e9')
+  t.is(E.isLeft(unknown) ? unknown.left.code : undefined, 'unknown-entry')
+  const credits = deciderSpec(timeCredits.decider)
   credits(t)
-    .given([...earned.right])
-    .when(c({ type: 'EarnCredits', entryId: 'e1', verifiedHours: 3.5 }))
-    .then([])
-  credits(t)
-    .given([...earned.right])
+    .given(events)
     .when(c({ type: 'SpendCredits', credits: 4, at: 'Ramsey leisure centre' }))
     .thenRejects('insufficient-credits')
   credits(t)
-    .given([...earned.right])
+    .given(events)
     .when(c({ type: 'AdjustCredits', credits: -4, reason: 'x' }))
     .thenRejects('insufficient-credits')
   credits(t)
-    .given([...earned.right])
+    .given(events)
     .when(c({ type: 'GiftCredits', credits: 2, to: { kind: 'pot', id: 'ramsey-community-pot' } }))
-    .thenState({ balance: 1, earnedFrom: ['e1'] })
+    .thenState({ balance: 1.5, earnedFrom: ['p1/e1'] })
   t.truthy(creditEvents)
 })
 

@@ -20,6 +20,26 @@ export const NonEmptyString = t.brand(
 )
 export type NonEmptyString = t.TypeOf<typeof NonEmptyString>
 
+export interface EntityIdBrand {
+  readonly EntityId: unique symbol
+}
+
+const ENTITY_ID = /^[A-Za-z0-9][A-Za-z0-9._:~-]{0,127}$/
+
+/**
+ * An id a command gives to something the ledger keeps — a volunteer, a placement, an entry, an
+ * account: 1 to 128 letters, digits and `. _ : ~ -`, starting with a letter or digit. Such an id
+ * becomes part of a stream id or a read model's document id, so one that could not be either
+ * (a lone surrogate, a slash, ten thousand characters) is refused when the command is decoded,
+ * not when a projection meets it. An `EntityId` is a `NonEmptyString` too.
+ */
+export const EntityId = t.brand(
+  NonEmptyString,
+  (s): s is t.Branded<NonEmptyString, EntityIdBrand> => ENTITY_ID.test(s),
+  'EntityId',
+)
+export type EntityId = t.TypeOf<typeof EntityId>
+
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const
 
 // Arithmetic, not `new Date(...)`: this runs for every date of every event on replay.
