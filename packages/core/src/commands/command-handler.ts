@@ -244,24 +244,52 @@ interface Decoded<C> {
   readonly stream: string
 }
 
+/** Where commands are sent: an aggregate or a decision across streams, named for messages. */
+export interface CommandTarget<C extends Command> {
+  readonly context: string
+  readonly name: string
+  readonly commands: t.Decoder<unknown, C>
+}
+
 /**
  * Why a command did not decode, a line a problem: an unknown command type is named with the
- * aggregate's known types, not answered with every member of the union.
+ * target's known types, not answered with every member of the union.
  */
-const commandProblems = <C extends Command, E extends DomainEvent, S>(
-  aggregate: Aggregate<C, E, S>,
-  input: unknown,
-  errors: t.Errors,
-): ReadonlyArray<string> => {
-  const known = typeNames(aggregate.commands)
+const commandProblems = (target: CommandTarget<Command>, input: unknown, errors: t.Errors): ReadonlyArray<string> => {
+  const known = typeNames(target.commands)
   const type = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined
   if (known.length > 0 && !known.includes(type as string))
     return [
       typeof type === 'string'
-        ? `command type: ${JSON.stringify(clip(type))} is not a command of ${aggregate.context}.${aggregate.name} (known: ${known.join(', ')})`
-        : `command type: missing; a command of ${aggregate.context}.${aggregate.name} is one of ${known.join(', ')}`,
+        ? `command type: ${JSON.stringify(clip(type))} is not a command of ${target.context}.${target.name} (known: ${known.join(', ')})`
+        : `command type: missing; a command of ${target.context}.${target.name} is one of ${known.join(', ')}`,
     ]
   return describeErrors(errors).map((p) => `command ${p}`)
+}
+
+/**
+ * A command and its context, decoded, with no field its codec does not name (a field that passed
+ * decoding could otherwise be copied into the log); every problem of both as `InvalidCommand`.
+ */
+export const decodeCommand = <C extends Command>(
+  target: CommandTarget<C>,
+  input: unknown,
+  rawContext: unknown,
+): E.Either<CommandError, { readonly command: C; readonly context: CommandContext }> => {
+  const decodedCommand = target.commands.decode(input)
+  const decodedContext = decodeContext(rawContext)
+  if (E.isLeft(decodedCommand) || E.isLeft(decodedContext))
+    return E.left(
+      invalidCommand([
+        ...(E.isLeft(decodedCommand) ? commandProblems(target, input, decodedCommand.left) : []),
+        ...(E.isLeft(decodedContext) ? decodedContext.left : []),
+      ]),
+    )
+  const command = decodedCommand.right
+  const unknown = unknownFields(target.commands, input)
+  if (unknown.length > 0)
+    return E.left(invalidCommand(unknown.map((key) => `command ${clip(key)}: not a field of ${command.type}`)))
+  return E.right({ command, context: decodedContext.right })
 }
 
 const decodeSent = <C extends Command, E extends DomainEvent, S>(
@@ -269,22 +297,10 @@ const decodeSent = <C extends Command, E extends DomainEvent, S>(
   input: unknown,
   rawContext: unknown,
 ): E.Either<CommandError, Decoded<C>> => {
-  const decodedCommand = aggregate.commands.decode(input)
-  const decodedContext = decodeContext(rawContext)
-  if (E.isLeft(decodedCommand) || E.isLeft(decodedContext))
-    return E.left(
-      invalidCommand([
-        ...(E.isLeft(decodedCommand) ? commandProblems(aggregate, input, decodedCommand.left) : []),
-        ...(E.isLeft(decodedContext) ? decodedContext.left : []),
-      ]),
-    )
-  const command = decodedCommand.right
-  // A field the command's codec does not name would pass decoding and could be copied into the log.
-  const unknown = unknownFields(aggregate.commands, input)
-  if (unknown.length > 0)
-    return E.left(invalidCommand(unknown.map((key) => `command ${clip(key)}: not a field of ${command.type}`)))
+  const decoded = decodeCommand(aggregate, input, rawContext)
+  if (E.isLeft(decoded)) return decoded
   try {
-    return E.right({ command, context: decodedContext.right, stream: aggregate.streamId(command) })
+    return E.right({ ...decoded.right, stream: aggregate.streamId(decoded.right.command) })
   } catch (error) {
     return E.left(
       invalidCommand([

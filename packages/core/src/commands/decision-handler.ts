@@ -12,10 +12,8 @@ import type { Command } from '../events/decider'
 import type { DecidedFor, Decision, DecisionStream, DecisionStreams, StatesOf } from '../events/decision'
 import type { NewEvent } from '../events/envelope'
 import type { DomainEvent } from '../events/event'
-import { typeNames, unknownFields } from '../events/fields'
 import type { EventMetadata } from '../events/metadata'
 import { EVENT_ID_NAMESPACE, uuidV5 } from '../kernel/clock'
-import { describeErrors } from '../kernel/codecs'
 import type { CommandError } from '../kernel/errors'
 import {
   EventIdConflictError,
@@ -32,7 +30,7 @@ import { streamId as streamIdOf } from '../kernel/stream-id'
 import type { AppendResult, StreamAppend } from '../port/event-store'
 import { WrongExpectedRevisionError } from '../port/event-store'
 import type { CommandContext, CommandHandlerOptions, RetryOptions } from './command-handler'
-import { clip, decodeContext, loadFor, retryOptionsOf, sealPersonal, sleep } from './command-handler'
+import { decodeCommand, loadFor, retryOptionsOf, sealPersonal, sleep } from './command-handler'
 
 type Streams = DecisionStreams
 
@@ -76,26 +74,10 @@ const decodeSent = <C extends Command, R extends Streams>(
   input: unknown,
   rawContext: unknown,
 ): E.Either<CommandError, Sent<C>> => {
-  const decoded = decision.commands.decode(input)
-  const context = decodeContext(rawContext)
-  if (E.isLeft(decoded) || E.isLeft(context)) {
-    const known = typeNames(decision.commands)
-    const type = typeof input === 'object' && input !== null ? (input as { type?: unknown }).type : undefined
-    const commandProblems = E.isRight(decoded)
-      ? []
-      : known.length > 0 && !known.includes(type as string)
-        ? [
-            `command type: ${typeof type === 'string' ? JSON.stringify(clip(type)) : 'missing'} is not a command of ${decision.context}.${decision.name} (known: ${known.join(', ')})`,
-          ]
-        : describeErrors(decoded.left).map((p) => `command ${p}`)
-    return E.left(invalidCommand([...commandProblems, ...(E.isLeft(context) ? context.left : [])]))
-  }
-  const command = decoded.right
-  const unknown = unknownFields(decision.commands, input)
-  if (unknown.length > 0)
-    return E.left(invalidCommand(unknown.map((key) => `command ${clip(key)}: not a field of ${command.type}`)))
+  const decoded = decodeCommand(decision, input, rawContext)
+  if (E.isLeft(decoded)) return decoded
   try {
-    return E.right({ command, context: context.right, streams: decision.streams(command) })
+    return E.right({ ...decoded.right, streams: decision.streams(decoded.right.command) })
   } catch (error) {
     return E.left(
       invalidCommand([
