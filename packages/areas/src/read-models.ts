@@ -8,10 +8,11 @@ import type { ProjectionRunner } from '@civic-ledger/core'
 import { defineCollection, definePlugin, defineProjection } from '@civic-ledger/core'
 
 import type { AreaType } from './codes'
+import { pcnEvents } from './pcn'
 import type { AggregatedValue, Aggregation } from './profile'
-import { aggregateIndicator, IndicatorDefined, IndicatorValuesRecorded } from './profile'
-import { AreasRecorded, LookupRecorded, ReleaseImported } from './release'
-import { AssignmentRun, LsoaOverridden, SchemeDefined, SchemePublished, SchemeSuperseded } from './scheme'
+import { aggregateIndicator, IndicatorDefined, IndicatorValuesRecorded, profileEvents } from './profile'
+import { AreasRecorded, LookupRecorded, releaseEvents, ReleaseImported } from './release'
+import { AssignmentRun, LsoaOverridden, SchemeDefined, schemeEvents, SchemePublished, SchemeSuperseded } from './scheme'
 
 // --- documents ---
 
@@ -280,17 +281,12 @@ export const areaProfileValues = defineProjection({
 /** The areas context's read models as one plug-in. */
 export const areasPlugin = definePlugin({
   name: 'areas',
+  // Every event the context records, so a ledger that declares events knows all of them.
   events: [
-    ReleaseImported,
-    AreasRecorded,
-    LookupRecorded,
-    SchemeDefined,
-    AssignmentRun,
-    LsoaOverridden,
-    SchemePublished,
-    SchemeSuperseded,
-    IndicatorDefined,
-    IndicatorValuesRecorded,
+    ...releaseEvents.definitions,
+    ...pcnEvents.definitions,
+    ...schemeEvents.definitions,
+    ...profileEvents.definitions,
   ],
   projections: [areaRegistry, areaLookups, serviceDeliveryAreas, areaProfileValues],
 })

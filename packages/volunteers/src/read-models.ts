@@ -7,15 +7,17 @@
 import type { ProjectionRunner } from '@civic-ledger/core'
 import { addMonths, defineCollection, definePlugin, defineProjection } from '@civic-ledger/core'
 
-import { CreditsAdjusted, CreditsEarned, CreditsGifted, CreditsSpent } from './credits'
+import { creditEvents, CreditsAdjusted, CreditsEarned, CreditsGifted, CreditsSpent } from './credits'
+import { roleEvents } from './role'
 import { DBS_RENEWAL_MONTHS } from './safeguarding'
-import { HoursCorrected, HoursLogged, HoursRejected, HoursVerified } from './timesheet'
+import { HoursCorrected, HoursLogged, HoursRejected, HoursVerified, timesheetEvents } from './timesheet'
 import {
   DbsCheckRecorded,
   PlacementEnded,
   TrainingCompleted,
   VolunteerApplied,
   VolunteerApproved,
+  volunteerEvents,
   VolunteerPlaced,
   VolunteerReinstated,
   VolunteerRejected,
@@ -235,6 +237,13 @@ export const timeCreditBalances = defineProjection({
 
 export const volunteersPlugin = definePlugin({
   name: 'volunteers',
+  // Every event the context records, so a ledger that declares events knows all of them.
+  events: [
+    ...roleEvents.definitions,
+    ...volunteerEvents.definitions,
+    ...timesheetEvents.definitions,
+    ...creditEvents.definitions,
+  ],
   projections: [volunteerHours, activeVolunteers, safeguardingCompliance, timeCreditBalances],
 })
 
