@@ -32,7 +32,14 @@ export {
 export type { JsonObject, JsonValue } from './kernel/json'
 export { deepFreeze, findNonJson } from './kernel/json'
 export type { StreamName } from './kernel/stream-id'
-export { isEventTypeName, MAX_STREAM_ID_LENGTH, parseStreamId, streamId, streamIdProblem } from './kernel/stream-id'
+export {
+  isEventTypeName,
+  MAX_EVENT_TYPE_LENGTH,
+  MAX_STREAM_ID_LENGTH,
+  parseStreamId,
+  streamId,
+  streamIdProblem,
+} from './kernel/stream-id'
 
 // --- events ---
 export type { NewEvent, RecordedEvent } from './events/envelope'

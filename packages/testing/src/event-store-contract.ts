@@ -648,6 +648,22 @@ const badAppends: ReadonlyArray<readonly [string, (store: EventStore) => Promise
     /type/,
   ],
   [
+    'an event type of 129 characters',
+    (s) => s.appendToStream(S('a'), [testEvent({}, `test.${'A'.repeat(124)}`)], { expectedRevision: 'any' }),
+    /at most 128 characters/,
+  ],
+  [
+    'a sparse events array',
+    (s) => {
+      const events = testEvents(3)
+      const sparse: NewEvent[] = []
+      sparse[0] = events[0] as NewEvent
+      sparse[2] = events[2] as NewEvent
+      return s.appendToStream(S('a'), sparse, { expectedRevision: 'any' })
+    },
+    /events\[1\].*hole/,
+  ],
+  [
     'schema version 0',
     (s) => s.appendToStream(S('a'), [{ ...testEvent(), schemaVersion: 0 }], { expectedRevision: 'any' }),
     /schemaVersion/,

@@ -44,8 +44,15 @@ export const parseStreamId = (value: string): StreamName | undefined => {
 
 const EVENT_TYPE = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*\.[A-Z][A-Za-z0-9]*$/
 
-/** True when `value` is an event type name: `<context>.<PastTenseVerbPhrase>`, e.g. `grants.GrantAwarded`. */
-export const isEventTypeName = (value: unknown): value is string => typeof value === 'string' && EVENT_TYPE.test(value)
+/** The longest event type name: they are code's names, not data. */
+export const MAX_EVENT_TYPE_LENGTH = 128
+
+/**
+ * True when `value` is an event type name: `<context>.<PastTenseVerbPhrase>`, e.g.
+ * `grants.GrantAwarded`, of at most 128 characters.
+ */
+export const isEventTypeName = (value: unknown): value is string =>
+  typeof value === 'string' && value.length <= MAX_EVENT_TYPE_LENGTH && EVENT_TYPE.test(value)
 
 // --- constructors ---
 

@@ -8,7 +8,7 @@ import { canonicalJson, checkedCanonicalJson } from '../kernel/canonical'
 import { describeErrors, isUuid } from '../kernel/codecs'
 import { EventIdConflictError, InvalidArgumentError, LimitExceededError } from '../kernel/errors'
 import type { JsonValue } from '../kernel/json'
-import { isEventTypeName, streamIdProblem } from '../kernel/stream-id'
+import { isEventTypeName, MAX_EVENT_TYPE_LENGTH, streamIdProblem } from '../kernel/stream-id'
 import type { StoredEvent } from '../port/chain'
 import type { StreamHead } from '../port/chain'
 import { chainHash, GENESIS_HASH, isChainHash } from '../port/chain'
@@ -74,6 +74,9 @@ export const checkNewEvents = (
   if (events.length === 0) throw new InvalidArgumentError(argument, 'must hold at least one event')
   if (seen.size + events.length > limits.maxBatchEvents)
     throw new LimitExceededError('events in one append', limits.maxBatchEvents, seen.size + events.length)
+  // `map` would skip a hole, and the hole would reach the store as `undefined`.
+  for (let i = 0; i < events.length; i++)
+    if (!(i in events)) throw new InvalidArgumentError(`${argument}[${i}]`, 'is missing: the array has a hole there')
   // Events of one batch usually share one metadata object: check and serialise it once.
   let checkedMetadata: unknown
   let metadataJson = ''
@@ -92,7 +95,7 @@ export const checkNewEvents = (
     if (!isEventTypeName(event.type))
       throw new InvalidArgumentError(
         at('.type'),
-        `must be <context>.<PastTenseVerbPhrase> (e.g. grants.GrantAwarded), got ${describe(event.type)}`,
+        `must be <context>.<PastTenseVerbPhrase> (e.g. grants.GrantAwarded) of at most ${MAX_EVENT_TYPE_LENGTH} characters, got ${describe(event.type)}`,
       )
     if (!isNonNegativeInteger(event.schemaVersion) || event.schemaVersion < 1)
       throw new InvalidArgumentError(
