@@ -43,15 +43,15 @@ test('a SQLite ledger exported and imported into PostgreSQL and into SQLite keep
     const applied = await ledger.execute(applicants, applyCommand(n), { actor })()
     if (E.isLeft(applied)) return t.fail(applied.left.message)
   }
-  const sealing = await ledger.audit.seal({ actor }, { signingKey: council.privateKey })
+  const sealing = await ledger.audit.seal({ actor }, { signingKey: council.privateKey })()
   if (E.isLeft(sealing)) return t.fail(sealing.left.message)
   const sealed = sealing.right
-  const erased = await ledger.privacy.erase('v-4', 'the volunteer asked', { actor })
+  const erased = await ledger.privacy.erase('v-4', 'the volunteer asked', { actor })()
   t.true(E.isRight(erased))
 
   // Disclosed first: its record is then part of the export below.
   const disclosedFile = join(dir, 'disclosed.ndjson')
-  const disclosing = await ledger.audit.exportDisclosed(disclosedFile, 'a subject access request', { actor })
+  const disclosing = await ledger.audit.exportDisclosed(disclosedFile, 'a subject access request', { actor })()
   if (E.isLeft(disclosing)) return t.fail(disclosing.left.message)
   const disclosed = disclosing.right
   t.is(disclosed.header.personalData, 'disclosed')

@@ -74,14 +74,14 @@ const build = async (
     if (E.isLeft(applied)) throw new Error(applied.left.message)
     if (n % 2 === 1) await logHours(store, n)
   }
-  const sealing = await ledger.audit.seal({ actor }, { signingKey })
+  const sealing = await ledger.audit.seal({ actor }, { signingKey })()
   if (E.isLeft(sealing)) throw new Error(sealing.left.message)
   const sealed = sealing.right
   for (let n = 17; n <= 24; n++) {
     const applied = await ledger.execute(applicants, applyCommand(n), { actor })()
     if (E.isLeft(applied)) throw new Error(applied.left.message)
   }
-  const erased = await ledger.privacy.erase('v-3', 'the volunteer asked', { actor })
+  const erased = await ledger.privacy.erase('v-3', 'the volunteer asked', { actor })()
   if (E.isLeft(erased)) throw new Error(erased.left.message)
   const log = await stored(store)
   await ledger.close()

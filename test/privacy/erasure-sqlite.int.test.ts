@@ -46,7 +46,7 @@ test('an erased volunteer leaves no plaintext in the database, WAL or shm files,
   t.deepEqual(found(dir, target.email), [], 'the events themselves hold only ciphertext')
 
   t.deepEqual(
-    await ledger.privacy.erase('v-7', 'the volunteer asked', { actor }),
+    await ledger.privacy.erase('v-7', 'the volunteer asked', { actor })(),
     E.right({ recorded: true, complete: true, waitingFor: [] }),
   )
   for (const [field, text] of Object.entries(target))
@@ -64,7 +64,7 @@ test('an erased volunteer leaves no plaintext in the database, WAL or shm files,
   t.true(E.isRight(loaded) && E.isRight(loaded) && loaded.right.state.name !== undefined)
   if (E.isRight(loaded)) t.deepEqual(loaded.right.state.name, { _tag: 'Erased', subject: 'v-7' })
   t.deepEqual(
-    await ledger.privacy.erase('v-7', 'asked twice', { actor }),
+    await ledger.privacy.erase('v-7', 'asked twice', { actor })(),
     E.right({ recorded: false, complete: true, waitingFor: [] }),
   )
   const again = await ledger.execute(applicants, applyCommand(7), { actor })()

@@ -74,7 +74,7 @@ const erasureCase = async (
   for (let n = 1; n <= 12; n++) await enrol(ledger, n)
   await ledger.projections.waitUntilCaughtUp()
   t.deepEqual(
-    await ledger.privacy.erase('v-3', 'the volunteer asked', context),
+    await ledger.privacy.erase('v-3', 'the volunteer asked', context)(),
     E.right({ recorded: true, complete: true, waitingFor: [] }),
   )
   for (const [field, text] of Object.entries(secrets(3))) t.deepEqual(await scan(text), [], `no trace of the ${field}`)
@@ -91,7 +91,7 @@ const erasureCase = async (
   )()
   t.true(E.isRight(other) && other.right.state.dateOfBirth === secrets(4).dateOfBirth, 'another volunteer is untouched')
   t.deepEqual(
-    await ledger.privacy.erase('v-3', 'again', context),
+    await ledger.privacy.erase('v-3', 'again', context)(),
     E.right({ recorded: false, complete: true, waitingFor: [] }),
   )
 }

@@ -58,19 +58,19 @@ for (const store of ['memory', 'sqlite'] as const)
     const head = await ledger.events.headPosition()
 
     // Refused: nothing is written, no file is made, no key is touched.
-    const seal = await ledger.audit.seal(intruder)
+    const seal = await ledger.audit.seal(intruder)()
     t.true(E.isLeft(seal) && seal.left._tag === 'Forbidden', 'an intruder may not seal')
-    const leak = await ledger.audit.exportDisclosed(join(dir, 'leak.ndjson'), 'curiosity', intruder)
+    const leak = await ledger.audit.exportDisclosed(join(dir, 'leak.ndjson'), 'curiosity', intruder)()
     t.true(E.isLeft(leak) && leak.left._tag === 'Forbidden', 'an intruder may not disclose')
     t.false(existsSync(join(dir, 'leak.ndjson')))
-    const auditorLeak = await ledger.audit.exportDisclosed(join(dir, 'leak.ndjson'), 'curiosity', auditor)
+    const auditorLeak = await ledger.audit.exportDisclosed(join(dir, 'leak.ndjson'), 'curiosity', auditor)()
     t.true(E.isLeft(auditorLeak) && auditorLeak.left._tag === 'Forbidden', 'an auditor may seal, not disclose')
-    const erase = await ledger.privacy.erase('v-1', 'because', intruder)
+    const erase = await ledger.privacy.erase('v-1', 'because', intruder)()
     t.true(E.isLeft(erase) && erase.left._tag === 'Forbidden', 'an intruder may not erase')
     t.false(await ledger.privacy.isErased('v-1'))
-    const noReason = await ledger.audit.exportDisclosed(join(dir, 'leak.ndjson'), ' ', dpo)
+    const noReason = await ledger.audit.exportDisclosed(join(dir, 'leak.ndjson'), ' ', dpo)()
     t.true(E.isLeft(noReason) && noReason.left._tag === 'InvalidCommand', 'a disclosure must say why')
-    const badContext = await ledger.audit.seal({ actor: { id: '' } })
+    const badContext = await ledger.audit.seal({ actor: { id: '' } })()
     t.true(E.isLeft(badContext) && badContext.left._tag === 'InvalidCommand')
     t.throws(() => ledger.audit.export(join(dir, 'x.ndjson'), { disclose: true } as never), {
       instanceOf: InvalidArgumentError,
@@ -78,13 +78,13 @@ for (const store of ['memory', 'sqlite'] as const)
     t.is(await ledger.events.headPosition(), head, 'nothing was recorded by a refused door')
 
     // Allowed: each leaves an event naming who, and why.
-    const sealed = await ledger.audit.seal(auditor)
+    const sealed = await ledger.audit.seal(auditor)()
     t.true(E.isRight(sealed))
     const file = join(dir, 'subject-access.ndjson')
-    const disclosed = await ledger.audit.exportDisclosed(file, 'subject access request from v-2', dpo)
+    const disclosed = await ledger.audit.exportDisclosed(file, 'subject access request from v-2', dpo)()
     t.true(E.isRight(disclosed))
     t.true(readFileSync(file, 'utf8').includes(applicantSecrets(2).email), 'the disclosed export holds plain text')
-    const erased = await ledger.privacy.erase('v-1', 'the volunteer asked', dpo)
+    const erased = await ledger.privacy.erase('v-1', 'the volunteer asked', dpo)()
     t.true(E.isRight(erased))
     const recorded = (await all(ledger)).filter((e) => e.position > head)
     t.deepEqual(
@@ -99,6 +99,27 @@ for (const store of ['memory', 'sqlite'] as const)
     t.deepEqual([disclosure.reason, disclosure.file], ['subject access request from v-2', 'subject-access.ndjson'])
   })
 
+test('every door on the ledger is a TaskEither: nothing is asked or written until it is called', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-doors-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const ledger = await open(t, 'memory', dir)
+  const head = await ledger.events.headPosition()
+  const seal = ledger.audit.seal(auditor)
+  const erase = ledger.privacy.erase('v-1', 'the volunteer asked', dpo)
+  const disclose = ledger.audit.exportDisclosed(join(dir, 'sar.ndjson'), 'subject access', dpo)
+  const execute = ledger.execute(applicants, applyCommand(8), coordinator)
+  t.is(await ledger.events.headPosition(), head, 'made, not run')
+  t.false(existsSync(join(dir, 'sar.ndjson')))
+  const outcomes: ReadonlyArray<E.Either<unknown, unknown>> = [
+    await seal(),
+    await erase(),
+    await disclose(),
+    await execute(),
+  ]
+  t.true(outcomes.every(E.isRight))
+  t.is(await ledger.events.headPosition(), head + 4)
+})
+
 for (const store of ['memory', 'sqlite'] as const)
   test(`${store}: no door takes a tenant it would not honour: each refuses the context, and nothing is written`, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-doors-'))
@@ -108,9 +129,9 @@ for (const store of ['memory', 'sqlite'] as const)
     const as = (who: { actor: typeof dpo.actor }) => ({ ...who, tenant: 'GB-LAE-PEB' })
     const outcomes = [
       await ledger.execute(applicants, applyCommand(7), as(coordinator))(),
-      await ledger.audit.seal(as(auditor)),
-      await ledger.audit.exportDisclosed(join(dir, 'sar.ndjson'), 'subject access', as(dpo)),
-      await ledger.privacy.erase('v-1', 'the volunteer asked', as(dpo)),
+      await ledger.audit.seal(as(auditor))(),
+      await ledger.audit.exportDisclosed(join(dir, 'sar.ndjson'), 'subject access', as(dpo))(),
+      await ledger.privacy.erase('v-1', 'the volunteer asked', as(dpo))(),
     ]
     for (const outcome of outcomes) {
       t.true(E.isLeft(outcome) && outcome.left._tag === 'InvalidCommand')

@@ -45,9 +45,9 @@ for (const store of stores) {
     t.teardown(() => ledger.close())
     const ids = ['ann', 'ann.lee', 'ann.', 'ann:1', 'v-1', 'v-1.dbs-c1', 'v-1.dbs-c1.x']
     for (const [i, id] of ids.entries()) await applyAs(ledger, id, i + 1)
-    const erasedAnn = await ledger.privacy.erase('ann', 'asked', actor)
+    const erasedAnn = await ledger.privacy.erase('ann', 'asked', actor)()
     t.deepEqual(erasedAnn, E.right({ recorded: true, complete: true, waitingFor: [] }))
-    const erasedV1 = await ledger.privacy.erase('v-1', 'asked', actor)
+    const erasedV1 = await ledger.privacy.erase('v-1', 'asked', actor)()
     t.true(E.isRight(erasedV1))
     for (const id of ['ann', 'v-1']) t.true(isErased(await nameOf(ledger, id)), `${id} is erased`)
     for (const [i, id] of ids.entries()) {
@@ -119,7 +119,7 @@ for (const store of stores) {
     t.teardown(() => ledger.close())
     await applyAs(ledger, 'v-7', 7)
     const started = Date.now()
-    const outcome = await ledger.privacy.erase('v-7', 'asked', { ...actor }, { timeoutMs: 20_000 })
+    const outcome = await ledger.privacy.erase('v-7', 'asked', { ...actor }, { timeoutMs: 20_000 })()
     t.true(Date.now() - started < 10_000, 'a halted projection is not waited for')
     t.deepEqual(outcome, E.right({ recorded: true, complete: false, waitingFor: ['stuck-roster'] }))
     t.true(await ledger.trusted.keys.isErased('v-7'), 'the key is gone')
@@ -128,7 +128,7 @@ for (const store of stores) {
     ledger.projections.restart('stuck-roster')
     await ledger.projections.waitUntilCaughtUp()
     t.deepEqual(
-      await ledger.privacy.erase('v-7', 'asked again', actor),
+      await ledger.privacy.erase('v-7', 'asked again', actor)(),
       E.right({ recorded: false, complete: true, waitingFor: [] }),
     )
   })

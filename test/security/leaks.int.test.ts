@@ -193,7 +193,7 @@ test.serial('no personal value reaches a log, status, parked reason or error, no
   t.deepEqual(leaksIn(captured), [], 'the inline failure holds no personal value')
 
   for (const n of ids) {
-    const erased = await ledger.privacy.erase(`v-${n}`, 'the volunteer asked', actor, { timeoutMs: 5_000 })
+    const erased = await ledger.privacy.erase(`v-${n}`, 'the volunteer asked', actor, { timeoutMs: 5_000 })()
     capture(erased)
     t.true(E.isRight(erased))
   }

@@ -96,7 +96,7 @@ if (postgresAvailable('postgres erasure')) {
     )
     const started = Date.now()
     t.deepEqual(
-      await ledger.privacy.erase('v-7', 'the volunteer asked', { actor }),
+      await ledger.privacy.erase('v-7', 'the volunteer asked', { actor })(),
       E.right({ recorded: true, complete: true, waitingFor: [] }),
     )
     t.true(Date.now() - started >= 450, 'the purge waited for the older transaction')
@@ -114,7 +114,7 @@ if (postgresAvailable('postgres erasure')) {
     if (E.isRight(loaded)) t.deepEqual(loaded.right.state.name, { _tag: 'Erased', subject: 'v-7' })
     else t.fail(loaded.left.message)
     t.deepEqual(
-      await ledger.privacy.erase('v-7', 'asked twice', { actor }),
+      await ledger.privacy.erase('v-7', 'asked twice', { actor })(),
       E.right({ recorded: false, complete: true, waitingFor: [] }),
     )
     const again = await ledger.execute(applicants, applyCommand(7), { actor })()

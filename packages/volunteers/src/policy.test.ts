@@ -135,7 +135,7 @@ test('DBS checks are the safeguarding officer’s, who may erase a check’s det
   t.is(await outcome(ledger, volunteers, dbs, councilCoordinator), 'forbidden')
   t.is(await outcome(ledger, volunteers, dbs, safeguarding), 'allowed')
   const head = await ledger.events.headPosition()
-  const wholePerson = await ledger.privacy.erase('v-2', 'asked', safeguarding)
+  const wholePerson = await ledger.privacy.erase('v-2', 'asked', safeguarding)()
   t.true(E.isLeft(wholePerson) && wholePerson.left._tag === 'Forbidden', 'a person is the DPO’s to erase')
   t.is(await ledger.events.headPosition(), head)
   const early = await purgeDbsDetails(

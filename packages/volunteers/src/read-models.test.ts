@@ -228,7 +228,7 @@ test('an application not decided within 28 days is overdue; erasure removes the 
   t.deepEqual((await queries.compliance('2026-02-03')).applicationsOverdue, [
     { volunteerId: 'v-20', appliedOn: '2026-01-05' },
   ])
-  await ledger.privacy.erase('v-20', 'the applicant withdrew and asked', context)
+  await ledger.privacy.erase('v-20', 'the applicant withdrew and asked', context)()
   t.deepEqual((await queries.compliance('2026-02-03')).applicationsOverdue, [])
 })
 

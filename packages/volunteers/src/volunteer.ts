@@ -488,6 +488,6 @@ export const purgeDbsDetails = async (
     `DBS certificate details are kept for ${DBS_DETAILS_MONTHS} months after the decision`,
     context,
     { part: subjectPartOf('checkId', input.checkId) },
-  )
+  )()
   return erased._tag === 'Left' ? erased : { _tag: 'Right', right: undefined }
 }

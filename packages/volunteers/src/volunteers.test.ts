@@ -351,7 +351,7 @@ test('through a ledger: personal fields are encrypted, DBS details purge to Eras
     actor,
   )()
   t.deepEqual(
-    await ledger.privacy.erase(ID, 'the volunteer asked', actor),
+    await ledger.privacy.erase(ID, 'the volunteer asked', actor)(),
     E.right({ recorded: true, complete: true, waitingFor: [] }),
   )
   t.true(await ledger.trusted.keys.isErased(subjectKey(ID, 'checkId=c2')), 'a part of the volunteer goes with them')

@@ -148,7 +148,7 @@ export interface LedgerAudit {
    * `SealLedger`); the seal event records who. Keep the returned seal file away from the ledger's
    * storage.
    */
-  seal(context: unknown, options?: Omit<SealOptions, 'clock' | 'actor'>): Promise<E.Either<CommandError, Sealed>>
+  seal(context: unknown, options?: Omit<SealOptions, 'clock' | 'actor'>): TE.TaskEither<CommandError, Sealed>
   /** Recomputes every chain and seal, checks the seal files given, and names the first failure. */
   verify(options?: VerifyOptions): Promise<VerifyReport>
   /** Exports the ledger (or a range) to an NDJSON file with its closing seal, personal fields encrypted. */
@@ -163,7 +163,7 @@ export interface LedgerAudit {
     reason: string,
     context: unknown,
     options?: Omit<ExportOptions, 'disclose' | 'clock'>,
-  ): Promise<E.Either<CommandError, ExportSummary>>
+  ): TE.TaskEither<CommandError, ExportSummary>
 }
 
 export interface LedgerPrivacy {
@@ -191,7 +191,7 @@ export interface LedgerPrivacy {
     reason: string,
     context: unknown,
     options?: ErasureOptions,
-  ): Promise<E.Either<CommandError, ErasureOutcome>>
+  ): TE.TaskEither<CommandError, ErasureOutcome>
 }
 
 export interface ErasureOptions {
@@ -376,37 +376,39 @@ export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger>
     privacy: {
       open: (event) => privacy.open(event),
       isErased: (subject, part) => keys.isErased(subjectKey(subject, part)),
-      erase: async (subject, reason, context, erasureOptions = {}) => {
-        const part = erasureOptions.part
-        const command = { type: 'EraseSubject', subject, reason, ...(part === undefined ? {} : { part }) }
-        const result = await handle(dataSubjects)(command, context)()
-        if (E.isLeft(result)) return result
-        // The event is recorded: from here on nothing throws, and what is left is resumed by the
-        // privacy-erasures projection and by the projections themselves.
-        const position = result.right.appended?.lastPosition ?? (await erasedAt(store, result.right.streamId))
-        await keys.erase(subjectKey(subject, part)).catch(() => undefined)
-        const holders = part === undefined ? erasing : erasing.filter((name) => name === keyErasing.name)
-        const waitingFor = await waitForErasure(projections, holders, position, erasureOptions.timeoutMs ?? 30_000)
-        const purged = await Promise.resolve(store.purge?.()).then(
-          () => true,
-          () => false,
-        )
-        return E.right({
-          recorded: result.right.appended !== null,
-          complete: waitingFor.length === 0 && purged,
-          waitingFor,
-        })
-      },
+      erase:
+        (subject, reason, context, erasureOptions = {}) =>
+        async () => {
+          const part = erasureOptions.part
+          const command = { type: 'EraseSubject', subject, reason, ...(part === undefined ? {} : { part }) }
+          const result = await handle(dataSubjects)(command, context)()
+          if (E.isLeft(result)) return result
+          // The event is recorded: from here on nothing throws, and what is left is resumed by the
+          // privacy-erasures projection and by the projections themselves.
+          const position = result.right.appended?.lastPosition ?? (await erasedAt(store, result.right.streamId))
+          await keys.erase(subjectKey(subject, part)).catch(() => undefined)
+          const holders = part === undefined ? erasing : erasing.filter((name) => name === keyErasing.name)
+          const waitingFor = await waitForErasure(projections, holders, position, erasureOptions.timeoutMs ?? 30_000)
+          const purged = await Promise.resolve(store.purge?.()).then(
+            () => true,
+            () => false,
+          )
+          return E.right({
+            recorded: result.right.appended !== null,
+            complete: waitingFor.length === 0 && purged,
+            waitingFor,
+          })
+        },
     },
     audit: {
-      seal: (context, sealOptions) => sealWithPolicy({ store, policy, clock, privacy }, context, sealOptions),
+      seal: (context, sealOptions) => () => sealWithPolicy({ store, policy, clock, privacy }, context, sealOptions),
       verify: (verifyOptions) => verifyLedger(store, verifyOptions),
       export: (path, exportOptions = {}) => {
         if ('disclose' in exportOptions)
           throw new InvalidArgumentError('disclose', 'a disclosed export goes through audit.exportDisclosed')
         return exportLedger(store, path, { ...exportOptions, clock })
       },
-      exportDisclosed: (path, reason, context, exportOptions) =>
+      exportDisclosed: (path, reason, context, exportOptions) => () =>
         exportDisclosedWithPolicy({ store, policy, clock, privacy }, path, reason, context, exportOptions),
     },
     resolve,

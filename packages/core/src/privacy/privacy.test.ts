@@ -130,7 +130,7 @@ test('personal fields are stored encrypted, and read back in plain text while th
 
 test('after erasure: the aggregate loads with Erased values, projections drop the subject, others are untouched', async (t) => {
   const ledger = await setup()
-  const erasedOnce = await ledger.privacy.erase('v-1', 'the volunteer asked', { actor })
+  const erasedOnce = await ledger.privacy.erase('v-1', 'the volunteer asked', { actor })()
   t.deepEqual(erasedOnce, E.right({ recorded: true, complete: true, waitingFor: [] }))
   t.is(await ledger.projections.query(rosterProjection, roster).get('v-1'), undefined)
   t.deepEqual(await ledger.projections.query(rosterProjection, roster).get('v-2'), {
@@ -143,7 +143,7 @@ test('after erasure: the aggregate loads with Erased values, projections drop th
     'new personal data for an erased subject is refused',
   )
   t.deepEqual(
-    await ledger.privacy.erase('v-1', 'asked again', { actor }),
+    await ledger.privacy.erase('v-1', 'asked again', { actor })(),
     E.right({ recorded: false, complete: true, waitingFor: [] }),
   )
   t.deepEqual(await ledger.projections.query(erasureRequests, erasureRequestDocs).get('v-1'), {
@@ -159,7 +159,7 @@ test('after erasure: the aggregate loads with Erased values, projections drop th
 
 test('the aggregate of an erased subject still loads, its personal fields Erased', async (t) => {
   const ledger = await setup()
-  await ledger.privacy.erase('v-1', 'the volunteer asked', { actor })
+  await ledger.privacy.erase('v-1', 'the volunteer asked', { actor })()
   const loaded = await loadAggregate(ledger.events, volunteers, 'volunteers.volunteer-v-1', {
     privacy: ledger.privacy,
   })
@@ -249,7 +249,7 @@ test('keys appear in no stored event, read model or error message', async (t) =>
   const forms = [key.toString('base64'), key.toString('hex'), key.toString('latin1')]
   const stored = await storedText(ledger)
   const readModel = JSON.stringify(await ledger.projections.query(rosterProjection, roster).find())
-  await ledger.privacy.erase('v-1', 'the volunteer asked', { actor })
+  await ledger.privacy.erase('v-1', 'the volunteer asked', { actor })()
   const refused = await ledger.execute(volunteers, apply('v-1', 'Ada Lovelace'), { actor })()
   const message = E.isLeft(refused) ? refused.left.message : ''
   for (const form of forms) {
