@@ -8,7 +8,7 @@
 import type { ChainCheckRequest, Clock, EventStore, JsonValue, ReadModelTransaction } from '@civic-ledger/core'
 import { InvalidArgumentError, StoreUnavailableError, systemClock } from '@civic-ledger/core'
 import type { SnapshotDriver, StoreDriver, StoreKit, StoreLimits } from '@civic-ledger/core/store-kit'
-import { checkSnapshotRevision, checkSubject, defineEventStore } from '@civic-ledger/core/store-kit'
+import { checkSnapshotRevision, checkSubject, defineEventStore, locateEach } from '@civic-ledger/core/store-kit'
 import type { Database } from 'better-sqlite3'
 import BetterSqlite3 from 'better-sqlite3'
 import { merge } from 'rxjs'
@@ -203,14 +203,7 @@ const sqliteDriver = (
     name: `the ledger ${options.path}`,
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     write: (appends) => writer.write(appends),
-    locate: async (eventIds) => {
-      const found = new Map<string, ReturnType<SqliteWriter['locate']> & object>()
-      for (const id of eventIds) {
-        const at = writer.locate(id)
-        if (at !== undefined) found.set(id, at)
-      }
-      return found
-    },
+    locate: locateEach((eventId) => writer.locate(eventId)),
     readStream: (streamId, o) => reads.readStream(streamId, o),
     readAll: (o) => reads.readAll(o),
     readStored: (o) => reads.readStored(o),

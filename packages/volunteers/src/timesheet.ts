@@ -94,6 +94,17 @@ export const hoursProblem = (hours: number): string | undefined =>
     ? undefined
     : `hours must be more than 0 and at most 24, got ${hours}`
 
+/**
+ * Why an entry of `hours` on `date` would take the day past 24 hours with the day's other entries
+ * (not rejected, not the entry itself), or undefined.
+ */
+const dailyCapProblem = (s: TimesheetState, date: string, entryId: string, hours: number): string | undefined => {
+  const others = Object.values(s.entries)
+    .filter((e) => e.date === date && e.status !== 'rejected' && e.entryId !== entryId)
+    .reduce((sum, e) => sum + e.hours, 0)
+  return others + hours > 24 ? `${date} would have ${others + hours} hours in all, more than 24` : undefined
+}
+
 /** What logging hours says: the entry, on a day, in an area. */
 export interface HoursEntry {
   readonly placementId: NonEmptyString
@@ -130,11 +141,8 @@ export const logHours = (
       'outside-placement',
       `${c.date} is outside the placement (${placement.startsOn} to ${placement.endedOn ?? 'now'})`,
     )
-  const sameDay = Object.values(s.entries)
-    .filter((e) => e.date === c.date && e.status !== 'rejected')
-    .reduce((sum, e) => sum + e.hours, 0)
-  if (sameDay + c.hours > 24)
-    return reject('invalid-hours', `${c.date} would have ${sameDay + c.hours} hours in all, more than 24`)
+  const overCap = dailyCapProblem(s, c.date, c.entryId, c.hours)
+  if (overCap !== undefined) return reject('invalid-hours', overCap)
   return accept<TimesheetEvent>(
     HoursLogged.create({
       placementId: c.placementId,
@@ -202,11 +210,8 @@ export const timesheets = defineAggregate({
           const problem = hoursProblem(c.hours)
           if (problem !== undefined) return reject('invalid-hours', problem)
           // The day's cap holds across corrections: the corrected entry with every other of its day.
-          const others = Object.values(s.entries)
-            .filter((e) => e.date === entry.date && e.status !== 'rejected' && e.entryId !== entry.entryId)
-            .reduce((sum, e) => sum + e.hours, 0)
-          if (others + c.hours > 24)
-            return reject('invalid-hours', `${entry.date} would have ${others + c.hours} hours in all, more than 24`)
+          const overCap = dailyCapProblem(s, entry.date, entry.entryId, c.hours)
+          if (overCap !== undefined) return reject('invalid-hours', overCap)
           return accept<TimesheetEvent>(
             HoursCorrected.create({
               placementId: c.placementId,

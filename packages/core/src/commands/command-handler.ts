@@ -32,7 +32,7 @@ import {
   rejected,
   storeUnavailable,
 } from '../kernel/errors'
-import type { AppendResult, EventLog, EventStore, ExpectedRevision } from '../port/event-store'
+import type { AppendResult, EventLog, EventStore } from '../port/event-store'
 import { WrongExpectedRevisionError } from '../port/event-store'
 import type { Privacy } from '../port/privacy'
 import { SubjectErasedError } from '../port/privacy'
@@ -333,27 +333,35 @@ export const loadFor = async <C extends Command, E extends DomainEvent, S>(
   return E.isLeft(loaded) ? E.left(unreadable(loaded.left)) : E.right(loaded.right)
 }
 
-/**
- * The decided events as the store takes them: encoded, with their metadata and ids (name-based
- * when the command has an id), and their personal fields encrypted with their subject's key before
- * anything leaves this process.
- */
-const newEventsOf = async <C extends Command, E extends DomainEvent, S>(
+/** The metadata of a command's events: who, why, and when it happened (now, unless the context says). */
+export const metadataFor = (
   options: CommandHandlerOptions,
-  aggregate: Aggregate<C, E, S>,
-  sent: Decoded<C>,
+  context: CommandContext,
   correlationId: string,
-  events: ReadonlyArray<E>,
-): Promise<E.Either<CommandError, ReadonlyArray<NewEvent>>> => {
-  const { context, stream } = sent
+): EventMetadata => {
   const now = options.clock.now()
   if (Number.isNaN(now.getTime())) throw new TypeError('the clock returned an invalid Date')
-  const metadata: EventMetadata = {
+  return {
     actor: context.actor,
     correlationId,
     causationId: context.causationId ?? context.commandId ?? correlationId,
     occurredAt: context.occurredAt ?? now.toISOString(),
   } as EventMetadata
+}
+
+/**
+ * One stream's decided events as the store takes them: encoded, with their metadata and ids
+ * (name-based when the command has an id), and their personal fields encrypted with their
+ * subject's key before anything leaves this process.
+ */
+export const newEventsFor = async <C extends Command, E extends DomainEvent, S>(
+  options: CommandHandlerOptions,
+  aggregate: Pick<Aggregate<C, E, S>, 'events'>,
+  context: CommandContext,
+  stream: string,
+  metadata: EventMetadata,
+  events: ReadonlyArray<E>,
+): Promise<E.Either<CommandError, ReadonlyArray<NewEvent>>> => {
   let newEvents: ReadonlyArray<NewEvent>
   try {
     newEvents = events.map((event, i) => ({
@@ -401,20 +409,17 @@ export const sealPersonal = async <C extends Command, E extends DomainEvent, S>(
 }
 
 /**
- * Appends, sending the same events again when the store fails mid-call (so a write that did
- * commit is acknowledged, not repeated). Resolves with the result, or with the refusal to act on.
+ * Sends an append, sending it again when the store fails mid-call (so a write that did commit is
+ * acknowledged, not repeated). Resolves with the result, or with the refusal to act on.
  */
-const appendWithRetries = async (
-  options: CommandHandlerOptions,
+export const sendWithRetries = async <A>(
   retry: RetryOptions,
-  stream: string,
-  newEvents: ReadonlyArray<NewEvent>,
-  expectedRevision: ExpectedRevision,
-): Promise<E.Either<CommandError | WrongExpectedRevisionError | EventIdConflictError, AppendResult>> => {
+  send: () => Promise<A>,
+): Promise<E.Either<CommandError | WrongExpectedRevisionError | EventIdConflictError, A>> => {
   let storeError: unknown
   for (let sent = 0; sent <= retry.maxStoreRetries; sent++) {
     try {
-      return E.right(await options.store.appendToStream(stream, newEvents, { expectedRevision }))
+      return E.right(await send())
     } catch (error) {
       storeError = error
       if (error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError) return E.left(error)
@@ -426,6 +431,22 @@ const appendWithRetries = async (
     }
   }
   return E.left(storeUnavailable(storeError))
+}
+
+/**
+ * Runs `attempt` until it settles (anything but `undefined`, which means a stream moved), backing
+ * off between attempts; `undefined` when every attempt found a stream moved.
+ */
+export const untilSettled = async <A>(
+  retry: RetryOptions,
+  attempt: (n: number) => Promise<A | undefined>,
+): Promise<A | undefined> => {
+  for (let n = 1; n <= retry.maxAttempts; n++) {
+    const outcome = await attempt(n)
+    if (outcome !== undefined) return outcome
+    if (n < retry.maxAttempts) await sleep(retry.backoffMs * n * (1 + Math.random()))
+  }
+  return undefined
 }
 
 /** One attempt: load, authorise, decide, append. `undefined` when the stream moved: attempt again. */
@@ -456,14 +477,12 @@ const attemptOnce = async <C extends Command, E extends DomainEvent, S>(
   const events = decided.right
   if (events.length === 0)
     return E.right({ streamId: stream, events, state, revision, appended: null, attempts: attempt })
-  const newEvents = await newEventsOf(options, aggregate, sent, correlationId, events)
+  const metadata = metadataFor(options, context, correlationId)
+  const newEvents = await newEventsFor(options, aggregate, context, stream, metadata, events)
   if (E.isLeft(newEvents)) return newEvents
-  const appended = await appendWithRetries(
-    options,
-    retry,
-    stream,
-    newEvents.right,
-    revision < 0 ? 'noStream' : revision,
+  const expectedRevision = revision < 0 ? 'noStream' : revision
+  const appended = await sendWithRetries(retry, () =>
+    options.store.appendToStream(stream, newEvents.right, { expectedRevision }),
   )
   if (E.isLeft(appended)) {
     const refusal = appended.left
@@ -506,11 +525,10 @@ export const createCommandHandler =
       if (E.isLeft(sent)) return sent
       const { context, stream } = sent.right
       const correlationId = context.correlationId ?? context.commandId ?? options.ids.uuid()
-      for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
-        const outcome = await attemptOnce(options, retry, aggregate, sent.right, correlationId, attempt)
-        if (outcome !== undefined) return outcome
-        if (attempt < retry.maxAttempts) await sleep(retry.backoffMs * attempt * (1 + Math.random()))
-      }
+      const settled = await untilSettled(retry, (attempt) =>
+        attemptOnce(options, retry, aggregate, sent.right, correlationId, attempt),
+      )
+      if (settled !== undefined) return settled
       return E.left({
         _tag: 'Conflict',
         streamId: stream,

@@ -10,27 +10,22 @@ import type * as TE from 'fp-ts/TaskEither'
 
 import type { Command } from '../events/decider'
 import type { DecidedFor, Decision, DecisionStream, DecisionStreams, StatesOf } from '../events/decision'
-import type { NewEvent } from '../events/envelope'
 import type { DomainEvent } from '../events/event'
-import type { EventMetadata } from '../events/metadata'
-import { EVENT_ID_NAMESPACE, uuidV5 } from '../kernel/clock'
 import type { CommandError } from '../kernel/errors'
-import {
-  EventIdConflictError,
-  forbidden,
-  invalidCommand,
-  isEventStoreError,
-  LimitExceededError,
-  ProjectionFailedError,
-  rejected,
-  storeUnavailable,
-} from '../kernel/errors'
-import { InvalidArgumentError } from '../kernel/errors'
+import { EventIdConflictError, forbidden, invalidCommand, rejected } from '../kernel/errors'
 import { streamId as streamIdOf } from '../kernel/stream-id'
 import type { AppendResult, StreamAppend } from '../port/event-store'
 import { WrongExpectedRevisionError } from '../port/event-store'
 import type { CommandContext, CommandHandlerOptions, RetryOptions } from './command-handler'
-import { decodeCommand, loadFor, retryOptionsOf, sealPersonal, sleep } from './command-handler'
+import {
+  decodeCommand,
+  loadFor,
+  metadataFor,
+  newEventsFor,
+  retryOptionsOf,
+  sendWithRetries,
+  untilSettled,
+} from './command-handler'
 
 type Streams = DecisionStreams
 
@@ -109,7 +104,7 @@ const loadAll = async (
   return E.right(loaded)
 }
 
-/** Each stream's decided events as the store takes them: encoded, with metadata and ids, sealed. */
+/** Each stream's decided events as the store takes them, with one metadata for the whole decision. */
 const appendsOf = async (
   options: CommandHandlerOptions,
   sent: Sent<Command>,
@@ -117,60 +112,16 @@ const appendsOf = async (
   loaded: ReadonlyArray<Loaded>,
   decided: Readonly<Record<string, ReadonlyArray<DomainEvent> | undefined>>,
 ): Promise<E.Either<CommandError, ReadonlyArray<StreamAppend>>> => {
-  const now = options.clock.now()
-  if (Number.isNaN(now.getTime())) throw new TypeError('the clock returned an invalid Date')
-  const { context } = sent
-  const metadata = {
-    actor: context.actor,
-    correlationId,
-    causationId: context.causationId ?? context.commandId ?? correlationId,
-    occurredAt: context.occurredAt ?? now.toISOString(),
-  } as EventMetadata
+  const metadata = metadataFor(options, sent.context, correlationId)
   const appends: StreamAppend[] = []
   for (const { name, stream, streamId, revision } of loaded) {
     const events = decided[name] ?? []
     if (events.length === 0) continue
-    let encoded: ReadonlyArray<NewEvent>
-    try {
-      encoded = events.map((event, i) => ({
-        eventId:
-          context.commandId === undefined
-            ? options.ids.uuid()
-            : uuidV5(EVENT_ID_NAMESPACE, `${context.commandId}/${streamId}/${i}`),
-        ...stream.aggregate.events.encode(event as never),
-        metadata,
-      }))
-    } catch (error) {
-      return E.left(invalidCommand([`${name}: the decision could not be encoded: ${String(error)}`]))
-    }
-    const sealed = await sealPersonal(options.privacy, stream.aggregate, encoded)
-    if (E.isLeft(sealed)) return sealed
-    appends.push({ streamId, events: sealed.right, expectedRevision: revision < 0 ? 'noStream' : revision })
+    const encoded = await newEventsFor(options, stream.aggregate, sent.context, streamId, metadata, events)
+    if (E.isLeft(encoded)) return encoded
+    appends.push({ streamId, events: encoded.right, expectedRevision: revision < 0 ? 'noStream' : revision })
   }
   return E.right(appends)
-}
-
-/** Appends all streams' events in one transaction, resending what the store failed on mid-call. */
-const appendAll = async (
-  options: CommandHandlerOptions,
-  retry: RetryOptions,
-  appends: ReadonlyArray<StreamAppend>,
-): Promise<E.Either<CommandError | WrongExpectedRevisionError | EventIdConflictError, ReadonlyArray<AppendResult>>> => {
-  let storeError: unknown
-  for (let sent = 0; sent <= retry.maxStoreRetries; sent++) {
-    try {
-      return E.right(await options.store.appendMulti(appends))
-    } catch (error) {
-      storeError = error
-      if (error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError) return E.left(error)
-      if (error instanceof ProjectionFailedError) return E.left(storeUnavailable(error))
-      if (error instanceof InvalidArgumentError || error instanceof LimitExceededError)
-        return E.left(invalidCommand([`the store refused the events: ${error.message}`]))
-      if (!isEventStoreError(error)) throw error
-      if (sent < retry.maxStoreRetries) await sleep(retry.backoffMs * 2 ** sent * (1 + Math.random()))
-    }
-  }
-  return E.left(storeUnavailable(storeError))
 }
 
 /** One attempt: load all, authorise, decide, append. `undefined` when a stream moved: attempt again. */
@@ -202,7 +153,7 @@ const attemptOnce = async <C extends Command, R extends Streams>(
   if (E.isLeft(appends)) return appends
   let appended: ReadonlyArray<AppendResult> | null = null
   if (appends.right.length > 0) {
-    const result = await appendAll(options, retry, appends.right)
+    const result = await sendWithRetries(retry, () => options.store.appendMulti(appends.right))
     if (E.isLeft(result)) {
       if (result.left instanceof WrongExpectedRevisionError) return undefined
       if (result.left instanceof EventIdConflictError)
@@ -245,11 +196,10 @@ export const createDecisionHandler =
       if (E.isLeft(sent)) return sent
       const { context } = sent.right
       const correlationId = context.correlationId ?? context.commandId ?? options.ids.uuid()
-      for (let attempt = 1; attempt <= retry.maxAttempts; attempt++) {
-        const outcome = await attemptOnce(options, retry, decision, sent.right, correlationId, attempt)
-        if (outcome !== undefined) return outcome
-        if (attempt < retry.maxAttempts) await sleep(retry.backoffMs * attempt * (1 + Math.random()))
-      }
+      const settled = await untilSettled(retry, (attempt) =>
+        attemptOnce(options, retry, decision, sent.right, correlationId, attempt),
+      )
+      if (settled !== undefined) return settled
       const streams = Object.values(sent.right.streams)
         .map((s) => `${s.aggregate.context}.${s.aggregate.name}-${s.id}`)
         .join(', ')

@@ -18,7 +18,7 @@ import type { AppendResult, EventStore, ReadAllOptions, ReadStreamOptions } from
 import { WrongExpectedRevisionError } from '../port/event-store'
 import type { Snapshot } from '../port/snapshot'
 import type { SnapshotDriver, StoreDriver, StoreKit } from '../store-kit/define-store'
-import { defineEventStore, EventIdTakenError } from '../store-kit/define-store'
+import { defineEventStore, EventIdTakenError, locateEach } from '../store-kit/define-store'
 import type { MemoryReadModelStorage } from '../store-kit/memory-read-models'
 import { createMemoryReadModelStorage, createMutex } from '../store-kit/memory-read-models'
 import type { PagedIterable } from '../store-kit/paging'
@@ -204,14 +204,7 @@ const memoryDriver = (options: MemoryEventStoreOptions, kit: StoreKit): StoreDri
     name: 'the in-memory store',
     ...(options.limits === undefined ? {} : { limits: options.limits }),
     write,
-    locate: async (eventIds) => {
-      const found = new Map<string, StoredEventLocation>()
-      for (const id of eventIds) {
-        const at = log.locate(id)
-        if (at !== undefined) found.set(id, at)
-      }
-      return found
-    },
+    locate: locateEach((eventId) => log.locate(eventId)),
     readStream: (streamId, o) => iterate(readStream(log, streamId, o)),
     readAll: (o) => iterate(readAll(log, o)),
     readStored: (o) => {

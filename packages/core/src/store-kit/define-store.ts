@@ -120,6 +120,18 @@ export interface StoreKit {
   readonly limits: StoreLimits
 }
 
+/** A driver's `locate` from a lookup of one event id at a time (a store that can look them up one by one). */
+export const locateEach =
+  (locate: (eventId: string) => StoredEventLocation | undefined) =>
+  async (eventIds: ReadonlyArray<string>): Promise<ReadonlyMap<string, StoredEventLocation>> => {
+    const found = new Map<string, StoredEventLocation>()
+    for (const id of eventIds) {
+      const at = locate(id)
+      if (at !== undefined) found.set(id, at)
+    }
+    return found
+  }
+
 /** A subscription's page when the caller gave none. */
 export const DEFAULT_BATCH_SIZE = 500
 

@@ -18,7 +18,7 @@ export {
 export type { SqlScope } from '../port/sql-scope'
 export { checkSqlStatement, isSchemaStatement, outOfScope, sqlStatementProblem } from '../port/sql-scope'
 export type { BatchRequest, SnapshotDriver, StoreDriver, StoreKit } from './define-store'
-export { DEFAULT_BATCH_SIZE, defineEventStore, EventIdTakenError } from './define-store'
+export { DEFAULT_BATCH_SIZE, defineEventStore, EventIdTakenError, locateEach } from './define-store'
 export type { MemoryReadModelStorage } from './memory-read-models'
 export { createMemoryReadModelStorage, createMutex } from './memory-read-models'
 export type { PageCursor, PagedIterable, PageRequest } from './paging'
