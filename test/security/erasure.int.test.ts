@@ -83,6 +83,7 @@ for (const store of stores) {
       checkId: 'c1',
       certificateNumber: '001234567890',
       level: 'enhanced-barred',
+      barredLists: 'adults',
       issuedOn: '2026-01-12',
       clear: true,
       updateService: false,

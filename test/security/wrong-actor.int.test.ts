@@ -49,6 +49,7 @@ import { Actor as ActorCodec, loadAggregate, streamId } from '@civic-ledger/core
 import type {
   CreditCommandInput,
   EarnCreditsCommandInput,
+  GiftCreditsCommandInput,
   LogHoursCommandInput,
   RoleCommand,
   TimesheetCommandInput,
@@ -57,6 +58,7 @@ import type {
 import * as volunteersContext from '@civic-ledger/volunteers'
 import {
   earnings,
+  gifts,
   hours,
   placements,
   SAFEGUARDING_OFFICER,
@@ -154,6 +156,7 @@ const volunteersRules: Readonly<Record<string, Rule>> = {
   'volunteers.volunteer/Approve': { roles: staff },
   'volunteers.volunteer/RejectApplication': { roles: staff },
   'volunteers.volunteer/RecordDbsCheck': { roles: [SAFEGUARDING_OFFICER] },
+  'volunteers.volunteer/RecordRiskAssessment': { roles: [SAFEGUARDING_OFFICER] },
   'volunteers.volunteer/PurgeDbsDetails': { roles: [SAFEGUARDING_OFFICER] },
   'volunteers.volunteer/CompleteTraining': { roles: staff },
   'volunteers.placement/Place': { roles: staff, scoped: true },
@@ -167,7 +170,8 @@ const volunteersRules: Readonly<Record<string, Rule>> = {
   'volunteers.timesheet/CorrectHours': { roles: staff },
   'volunteers.earnings/EarnCredits': { roles: staff },
   'volunteers.credits/SpendCredits': { roles: staff },
-  'volunteers.credits/GiftCredits': { roles: staff },
+  'volunteers.credits/DonateCredits': { roles: staff },
+  'volunteers.gifts/GiftCredits': { roles: staff },
   'volunteers.credits/AdjustCredits': { roles: [VOLUNTEER_MANAGER] },
 }
 
@@ -517,9 +521,10 @@ const volunteersLife = (): ReadonlyArray<Step> => {
     area,
     on: '2026-03-01',
   })
-  const account = { accountId: 'credits-v-1', on: '2026-03-02' }
-  // Credits are earned from an entry verified in the placement's timesheet, read from it.
-  const earn: EarnCreditsCommandInput = { type: 'EarnCredits', ...account, placementId: 'p1', entryId: 'e1' }
+  const account = { volunteerId, on: '2026-03-02' }
+  // Credits are earned from an entry verified in the volunteer's timesheet, read from it.
+  const earn: EarnCreditsCommandInput = { type: 'EarnCredits', ...account, entryId: 'e1' }
+  const giftToV2: GiftCreditsCommandInput = { type: 'GiftCredits', ...account, to: 'v-2', credits: 1 }
   return [
     role(
       {
@@ -562,6 +567,33 @@ const volunteersLife = (): ReadonlyArray<Step> => {
     ),
     volunteer(
       {
+        type: 'RecordDbsCheck',
+        volunteerId,
+        on: '2026-01-20',
+        checkId: 'c2',
+        certificateNumber: '001234567891',
+        level: 'basic',
+        issuedOn: '2026-01-16',
+        clear: false,
+        updateService: false,
+        decision: 'awaiting-assessment',
+      },
+      safeguardingOfficer,
+    ),
+    volunteer(
+      {
+        type: 'RecordRiskAssessment',
+        volunteerId,
+        on: '2026-01-21',
+        checkId: 'c2',
+        assessor: 'safeguarding-officer-1',
+        summary: 'an old conviction unrelated to the role',
+        outcome: 'accepted',
+      },
+      safeguardingOfficer,
+    ),
+    volunteer(
+      {
         type: 'CompleteTraining',
         volunteerId,
         on: '2026-01-20',
@@ -576,16 +608,16 @@ const volunteersLife = (): ReadonlyArray<Step> => {
     decisionStep(hours, logged('e1', '2026-02-10', 3.5), theVolunteer, (attacker) =>
       logged(`e1-${attacker.id}`, '2026-02-10', 3.5),
     ),
-    sheet({ type: 'VerifyHours', placementId: 'p1', entryId: 'e1', on: '2026-03-01' }, partnerCoordinator),
+    sheet({ type: 'VerifyHours', volunteerId, entryId: 'e1', on: '2026-03-01' }, partnerCoordinator),
     decisionStep(hours, logged('e2', '2026-02-11', 2), partnerCoordinator),
     sheet(
-      { type: 'RejectHours', placementId: 'p1', entryId: 'e2', on: '2026-03-01', reason: 'not a session day' },
+      { type: 'RejectHours', volunteerId, entryId: 'e2', on: '2026-03-01', reason: 'not a session day' },
       partnerCoordinator,
     ),
     sheet(
       {
         type: 'CorrectHours',
-        placementId: 'p1',
+        volunteerId,
         entryId: 'e2',
         hours: 1.5,
         on: '2026-03-02',
@@ -595,10 +627,7 @@ const volunteersLife = (): ReadonlyArray<Step> => {
     ),
     decisionStep(earnings, earn, partnerCoordinator),
     credits({ type: 'SpendCredits', ...account, credits: 1, at: 'Ramsey leisure centre' }, partnerCoordinator),
-    credits(
-      { type: 'GiftCredits', ...account, credits: 1, to: { kind: 'pot', id: 'ramsey-community-pot' } },
-      partnerCoordinator,
-    ),
+    credits({ type: 'DonateCredits', ...account, credits: 1, potId: 'ramsey-community-pot' }, partnerCoordinator),
     credits({ type: 'AdjustCredits', ...account, credits: 2, reason: 'hours from a paper timesheet' }, manager),
     volunteer({ type: 'Suspend', volunteerId, on: '2026-03-05', reason: 'a concern was raised' }, safeguardingOfficer),
     volunteer({ type: 'Reinstate', volunteerId, on: '2026-03-10' }, manager),
@@ -613,6 +642,7 @@ const volunteersLife = (): ReadonlyArray<Step> => {
       { type: 'RejectApplication', volunteerId: 'v-2', on: '2026-01-19', reason: 'no references came' },
       councilCoordinator,
     ),
+    decisionStep(gifts, giftToV2, partnerCoordinator),
   ]
 }
 

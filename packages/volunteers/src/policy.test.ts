@@ -9,10 +9,7 @@ import { createLedger, dataSubjects } from '@civic-ledger/core'
 import test from 'ava'
 import * as E from 'fp-ts/Either'
 
-import { placements } from './placement'
-import { volunteersPolicy } from './policy'
-import { volunteerRoles } from './role'
-import { purgeDbsDetails, volunteers } from './volunteer'
+import { placements, purgeDbsDetails, volunteerRoles, volunteers, volunteersPolicy } from './index'
 
 const council = 'GB-LAE-CAM'
 const partner = 'GB-CHC-1000001'

@@ -9,8 +9,9 @@
  *   another organisation's role;
  * - a **volunteer manager** does what a co-ordinator does for every organisation, and alone may
  *   suspend and reinstate a volunteer and adjust a credit balance;
- * - a **safeguarding officer** records DBS checks and purges their details (erasing the check's part
- *   of the volunteer, never the volunteer), and may suspend and reinstate;
+ * - a **safeguarding officer** records DBS checks and the risk assessment of one that is not clear,
+ *   purges their details (erasing the check's part of the volunteer, never the volunteer), and may
+ *   suspend and reinstate;
  * - a **volunteer** logs their own hours: their actor id is the volunteer id, and the placement is
  *   read from their stream, so they cannot log on another's timesheet.
  *
@@ -20,8 +21,8 @@
 import type { AuthorisationRequest, Policy } from '@civic-ledger/core'
 import { allOf, organisationScope, rolePolicy } from '@civic-ledger/core'
 
-import type { RoleState } from './role'
-import type { VolunteerState } from './volunteer'
+import type { RoleState } from './role/state'
+import type { VolunteerState } from './volunteer/state'
 
 export const VOLUNTEER_COORDINATOR = 'volunteer-coordinator'
 export const VOLUNTEER_MANAGER = 'volunteer-manager'
@@ -67,6 +68,7 @@ export const volunteersPolicy: Policy = allOf(
       Approve: staff,
       RejectApplication: staff,
       RecordDbsCheck: [SAFEGUARDING_OFFICER],
+      RecordRiskAssessment: [SAFEGUARDING_OFFICER],
       PurgeDbsDetails: [SAFEGUARDING_OFFICER],
       CompleteTraining: staff,
       EndPlacement: staff,
@@ -81,9 +83,10 @@ export const volunteersPolicy: Policy = allOf(
       CorrectHours: staff,
     },
     'volunteers.earnings': { EarnCredits: staff },
+    'volunteers.gifts': { GiftCredits: staff },
     'volunteers.credits': {
       SpendCredits: staff,
-      GiftCredits: staff,
+      DonateCredits: staff,
       AdjustCredits: [VOLUNTEER_MANAGER],
     },
     // The DBS details' purge erases the check's part of the volunteer: the officer who purges may.

@@ -11,20 +11,44 @@ import { deciderSpec } from '@civic-ledger/testing'
 import test from 'ava'
 import * as E from 'fp-ts/Either'
 
-import type { CreditEvent } from './credits'
-import { CreditCommand, creditEvents, timeCredits } from './credits'
-import { EarnCreditsCommand, earnings } from './earnings'
-import type { LogHoursCommand as LogHours } from './hours'
-import { hours, LogHoursCommand } from './hours'
-import type { PlaceCommandInput } from './placement'
-import { PlaceCommand, placements } from './placement'
-import type { RoleState } from './role'
-import { RoleCommand, RoleDefinition, volunteerRoles } from './role'
-import { roleEvents } from './role'
-import type { TimesheetEvent } from './timesheet'
-import { HoursCorrected, TimesheetCommand, timesheetEvents, timesheets } from './timesheet'
-import type { VolunteerCommandInput, VolunteerEvent, VolunteerState } from './volunteer'
-import { initialVolunteer, purgeDbsDetails, VolunteerCommand, volunteerEvents, volunteers } from './volunteer'
+import type {
+  CreditEvent,
+  LogHoursCommand as LogHours,
+  PlaceCommandInput,
+  RoleDefinition,
+  RoleState,
+  TimesheetEvent,
+  VolunteerCommandInput,
+  VolunteerEvent,
+  VolunteerState,
+} from './index'
+import {
+  CreditCommand,
+  creditEvents,
+  CreditsEarned,
+  EarnCreditsCommand,
+  earnings,
+  GiftCreditsCommand,
+  gifts,
+  hours,
+  HoursCorrected,
+  initialVolunteer,
+  LogHoursCommand,
+  PlaceCommand,
+  placements,
+  purgeDbsDetails,
+  RoleCommand,
+  RoleDefined,
+  roleEvents,
+  timeCredits,
+  TimesheetCommand,
+  timesheetEvents,
+  timesheets,
+  VolunteerCommand,
+  volunteerEvents,
+  volunteerRoles,
+  volunteers,
+} from './index'
 
 const decode = <A>(codec: { decode: (u: unknown) => E.Either<unknown, A> }, input: unknown): A => {
   const r = codec.decode(input)
@@ -74,6 +98,7 @@ const dbs = (level = 'enhanced', issuedOn = '2026-01-15', extra: Partial<Record<
     clear: true,
     updateService: false,
     decision: 'accepted',
+    ...(level === 'enhanced-barred' ? { barredLists: 'children' } : {}),
     ...extra,
   }) as VolunteerCommandInput
 const training = (course: string, expiresOn = '2027-01-20'): VolunteerCommandInput => ({
@@ -84,7 +109,7 @@ const training = (course: string, expiresOn = '2027-01-20'): VolunteerCommandInp
   completedOn: '2026-01-20',
   expiresOn,
 })
-const roleDefinition: RoleDefinition = decode(RoleDefinition, {
+const roleDefinition: RoleDefinition = decode(RoleDefined.codec, {
   roleId: 'school-mentor',
   title: 'School mentor',
   organisation: 'GB-LAE-CAM',
@@ -116,6 +141,12 @@ const placeRefusal = (events: VolunteerEvent[]): string => {
     throw new Error(`expected a safeguarding refusal, got ${JSON.stringify(d)}`)
   return d.left.message
 }
+/** The events the volunteer decider records for `input` after `events`; throws on a refusal. */
+const decideAll = (events: VolunteerEvent[], input: VolunteerCommandInput): VolunteerEvent[] => {
+  const d = volunteers.decider.decide(cmd(input), fold(volunteers.decider, events))
+  if (E.isLeft(d)) throw new Error(`${input.type}: ${d.left.message}`)
+  return [...d.right]
+}
 const ready = (...extra: VolunteerCommandInput[]) =>
   history(apply(), reference, approve, dbs('enhanced-barred'), training('safeguarding-children'), ...extra)
 
@@ -141,9 +172,49 @@ test('a role in regulated activity must need an enhanced check; ages and course 
     .given([])
     .when(define({ regulatedActivity: 'children', minimumAge: 120, training: [{ course: 'x', validForMonths: 0 }] }))
     .thenRejects('invalid-role')
-  t.regex(error?.message ?? '', /needs an enhanced DBS check, not basic/)
+  t.regex(error?.message ?? '', /needs an enhanced DBS check with the barred list \(enhanced-barred\), not basic/)
   t.regex(error?.message ?? '', /minimumAge/)
   t.regex(error?.message ?? '', /validForMonths/)
+  // In England regulated activity needs the barred list for its group: a standard or a plain
+  // enhanced check is not enough, for children, adults or both.
+  for (const group of ['children', 'adults', 'both'])
+    for (const level of ['standard', 'enhanced']) {
+      const refused = deciderSpec(volunteerRoles.decider)(t)
+        .given([])
+        .when(define({ regulatedActivity: group, dbsLevel: level }))
+        .thenRejects('invalid-role')
+      t.regex(
+        refused?.message ?? '',
+        new RegExp(`regulated activity with ${group} needs .*enhanced-barred.*not ${level}`),
+      )
+    }
+})
+
+test('a role may require a course with no fixed validity, or one with a named accreditation', (t) => {
+  const command = decode(RoleCommand, {
+    type: 'DefineRole',
+    roleId: 'breastfeeding-peer-supporter',
+    title: 'Breastfeeding peer supporter',
+    organisation: 'GB-LAE-CAM',
+    regulatedActivity: 'none',
+    dbsLevel: 'basic',
+    minimumAge: 18,
+    training: [{ course: 'peer-support', accreditation: 'Open College Network level 2' }, { course: 'induction' }],
+    supervision: 'monthly',
+  })
+  const decided = volunteerRoles.decider.decide(command, { status: 'none' })
+  t.deepEqual(E.isRight(decided) ? decided.right.map((e) => e.data) : decided.left, [
+    {
+      roleId: 'breastfeeding-peer-supporter',
+      title: 'Breastfeeding peer supporter',
+      organisation: 'GB-LAE-CAM',
+      regulatedActivity: 'none',
+      dbsLevel: 'basic',
+      minimumAge: 18,
+      training: [{ course: 'peer-support', accreditation: 'Open College Network level 2' }, { course: 'induction' }],
+      supervision: 'monthly',
+    },
+  ])
 })
 
 test('through a ledger: a field a command does not name never reaches the log, at the top or nested', async (t) => {
@@ -285,11 +356,123 @@ test('an old certificate still counts with the update service; placements refuse
   t.is(decidePlace(reinstated)._tag, 'Right')
 })
 
-test('a check that is not clear cannot simply be accepted, and DBS details are kept six months, then purged', (t) => {
+test('regulated activity needs the barred list of its group: an adults list does not cover children', (t) => {
+  const withLists = (barredLists: string) =>
+    history(
+      apply(),
+      reference,
+      approve,
+      dbs('enhanced-barred', '2026-01-15', { barredLists }),
+      training('safeguarding-children'),
+    )
+  t.regex(placeRefusal(withLists('adults')), /enhanced-barred level with the children barred list/)
+  t.is(decidePlace(withLists('children'))._tag, 'Right')
+  t.is(decidePlace(withLists('both'))._tag, 'Right')
+  const both = { ...roleDefinition, regulatedActivity: 'both' as const }
+  const forBoth = (barredLists: string) => decidePlace(withLists(barredLists), place(), { status: 'open', role: both })
+  t.is(forBoth('children')._tag, 'Left', 'work with both groups needs both lists')
+  t.is(forBoth('both')._tag, 'Right')
+  // An enhanced-barred check names its lists; a lower check names none.
   spec(t)
     .given(history(apply()))
-    .when(cmd(dbs('enhanced', '2026-01-15', { clear: false })))
-    .thenRejects('decision-needs-reason')
+    .when(cmd(dbs('enhanced-barred', '2026-01-15', { barredLists: undefined })))
+    .thenRejects('barred-lists-needed')
+  spec(t)
+    .given(history(apply()))
+    .when(cmd(dbs('enhanced', '2026-01-15', { barredLists: 'adults' })))
+    .thenRejects('invalid-check')
+})
+
+test('a check that is not clear awaits a risk assessment, which decides it; placements wait for the decision', (t) => {
+  spec(t)
+    .given(history(apply()))
+    .when(cmd(dbs('enhanced-barred', '2026-01-15', { clear: false })))
+    .thenRejects('risk-assessment-needed')
+  spec(t)
+    .given(history(apply()))
+    .when(cmd(dbs('enhanced-barred', '2026-01-15', { decision: 'awaiting-assessment' })))
+    .thenRejects('invalid-check')
+  const awaiting = history(
+    apply(),
+    reference,
+    approve,
+    dbs('enhanced-barred', '2026-01-15', { clear: false, decision: 'awaiting-assessment' }),
+    training('safeguarding-children'),
+  )
+  t.regex(placeRefusal(awaiting), /no accepted DBS check/)
+  const assess = (outcome: 'accepted' | 'declined', checkId = 'c1'): VolunteerCommandInput => ({
+    type: 'RecordRiskAssessment',
+    volunteerId: ID,
+    on: '2026-01-28',
+    checkId,
+    assessor: 'safeguarding-officer-2',
+    summary: 'a caution from 2004 for an offence unrelated to the role; references strong',
+    outcome,
+  })
+  const assessed = [...awaiting, ...decideAll(awaiting, assess('accepted'))]
+  t.is(decidePlace(assessed)._tag, 'Right', 'accepted by the risk assessment, the check counts')
+  const declined = [...awaiting, ...decideAll(awaiting, assess('declined'))]
+  t.regex(placeRefusal(declined), /no accepted DBS check/)
+  spec(t)
+    .given(assessed)
+    .when(cmd(assess('accepted')))
+    .thenRejects('not-awaiting-assessment')
+  spec(t)
+    .given(awaiting)
+    .when(cmd(assess('accepted', 'c9')))
+    .thenRejects('unknown-check')
+  // The details are kept six months after the decision the assessment made.
+  const purge = (on: string) => cmd({ type: 'PurgeDbsDetails', volunteerId: ID, on, checkId: 'c1' })
+  spec(t).given(awaiting).when(purge('2027-01-01')).thenRejects('too-early')
+  t.regex(
+    spec(t).given(assessed).when(purge('2026-07-27')).thenRejects('too-early')?.message ?? '',
+    /kept until 2026-07-28/,
+  )
+})
+
+test('training may have no expiry and may name an accreditation, which a role can require', (t) => {
+  const complete = (input: Record<string, unknown>): VolunteerCommandInput =>
+    ({
+      type: 'CompleteTraining',
+      volunteerId: ID,
+      on: '2026-01-20',
+      completedOn: '2026-01-20',
+      ...input,
+    }) as VolunteerCommandInput
+  const role = {
+    ...roleDefinition,
+    regulatedActivity: 'none' as const,
+    dbsLevel: 'none' as const,
+    training: [
+      { course: 'peer-support' as never, accreditation: 'Open College Network level 2' as never },
+      { course: 'induction' as never, validForMonths: 12 },
+    ],
+  }
+  const placeIn = (events: VolunteerEvent[], startsOn: string) =>
+    decidePlace(events, place(startsOn), { status: 'open', role })
+  const base = [apply(), reference, approve]
+  const unaccredited = history(...base, complete({ course: 'peer-support' }), complete({ course: 'induction' }))
+  const refused = placeIn(unaccredited, '2026-02-01')
+  t.regex(E.isLeft(refused) ? refused.left.message : '', /peer-support \(Open College Network level 2\)/)
+  const accredited = history(
+    ...base,
+    complete({ course: 'peer-support', accreditation: 'Open College Network level 2' }),
+    complete({ course: 'induction' }),
+  )
+  t.is(placeIn(accredited, '2026-02-01')._tag, 'Right', 'courses without an expiry stay current')
+  const lapsed = placeIn(accredited, '2027-01-20')
+  t.regex(
+    E.isLeft(lapsed) ? lapsed.left.message : '',
+    /training not current on 2027-01-20: induction$/,
+    'the role counts a completion for 12 months',
+  )
+  spec(t)
+    .given(history(apply()))
+    .when(cmd(complete({ course: 'induction', expiresOn: '2026-01-20' })))
+    .thenRejects('invalid-expiry')
+})
+
+test('DBS details are kept six months after the decision, then purged', (t) => {
   const recorded = history(apply(), dbs())
   const purge = (on: string) => cmd({ type: 'PurgeDbsDetails', volunteerId: ID, on, checkId: 'c1' })
   t.regex(
@@ -418,7 +601,7 @@ test('hours are more than 0 and at most 24 a day, not in the future, inside a pl
     ...logged,
     ...(
       timesheets.decider.decide(
-        decode(TimesheetCommand, { type: 'VerifyHours', placementId: 'p1', entryId: 'e1', on: '2026-03-01' }),
+        decode(TimesheetCommand, { type: 'VerifyHours', volunteerId: ID, entryId: 'e1', on: '2026-03-01' }),
         fold(timesheets.decider, logged),
       ) as E.Right<never[]>
     ).right,
@@ -428,7 +611,7 @@ test('hours are more than 0 and at most 24 a day, not in the future, inside a pl
     .when(
       decode(TimesheetCommand, {
         type: 'CorrectHours',
-        placementId: 'p1',
+        volunteerId: ID,
         entryId: 'e1',
         hours: 3,
         on: '2026-03-02',
@@ -442,7 +625,7 @@ test('hours are more than 0 and at most 24 a day, not in the future, inside a pl
   const correct = (hoursCorrected: number) =>
     decode(TimesheetCommand, {
       type: 'CorrectHours',
-      placementId: 'p1',
+      volunteerId: ID,
       entryId: 'e3',
       hours: hoursCorrected,
       on: '2026-03-02',
@@ -456,7 +639,7 @@ test('hours are more than 0 and at most 24 a day, not in the future, inside a pl
     .then([
       HoursCorrected.create(
         decode(HoursCorrected.codec, {
-          placementId: 'p1',
+          volunteerId: ID,
           entryId: 'e3',
           hours: 3,
           on: '2026-03-02',
@@ -468,16 +651,16 @@ test('hours are more than 0 and at most 24 a day, not in the future, inside a pl
 })
 
 test('credits are earned from verified hours in the timesheet, part hours kept, once; spending or adjusting below zero is refused', (t) => {
-  const c = (input: Record<string, unknown>) => decode(CreditCommand, { accountId: 'a-1', on: '2026-03-01', ...input })
+  const c = (input: Record<string, unknown>) => decode(CreditCommand, { volunteerId: ID, on: '2026-03-01', ...input })
   const earn = (entryId: string) =>
-    decode(EarnCreditsCommand, { type: 'EarnCredits', accountId: 'a-1', placementId: 'p1', entryId, on: '2026-03-05' })
+    decode(EarnCreditsCommand, { type: 'EarnCredits', volunteerId: ID, entryId, on: '2026-03-05' })
   // A timesheet with e1 (3.5 hours) verified and e2 (2 hours) only logged.
   const first = decideHours([], log('e1', '2026-02-10', 3.5))
   const second = decideHours([], log('e2', '2026-02-11', 2))
   if (E.isLeft(first) || E.isLeft(second)) return t.fail()
   const logged = [...(first.right.timesheet ?? []), ...(second.right.timesheet ?? [])]
   const verify = timesheets.decider.decide(
-    decode(TimesheetCommand, { type: 'VerifyHours', placementId: 'p1', entryId: 'e1', on: '2026-03-01' }),
+    decode(TimesheetCommand, { type: 'VerifyHours', volunteerId: ID, entryId: 'e1', on: '2026-03-01' }),
     fold(timesheets.decider, logged),
   )
   if (E.isLeft(verify)) return t.fail()
@@ -487,11 +670,7 @@ test('credits are earned from verified hours in the timesheet, part hours kept, 
   const earned = decideEarn([], 'e1')
   if (E.isLeft(earned)) return t.fail(earned.left.message)
   const events = [...(earned.right.account ?? [])]
-  t.like(
-    events[0]?.data,
-    { accountId: 'a-1', entryId: 'p1/e1', credits: 3.5 },
-    'three and a half hours earn 3.5 credits',
-  )
+  t.like(events[0]?.data, { volunteerId: ID, entryId: 'e1', credits: 3.5 }, 'three and a half hours earn 3.5 credits')
   t.deepEqual(decideEarn(events, 'e1'), E.right({ account: [] }), 'an entry earns once')
   const notVerified = decideEarn([], 'e2')
   t.is(E.isLeft(notVerified) ? notVerified.left.code : undefined, 'not-verified')
@@ -508,15 +687,60 @@ test('credits are earned from verified hours in the timesheet, part hours kept, 
     .thenRejects('insufficient-credits')
   credits(t)
     .given(events)
-    .when(c({ type: 'GiftCredits', credits: 2, to: { kind: 'pot', id: 'ramsey-community-pot' } }))
-    .thenState({ balance: 1.5, earnedFrom: ['p1/e1'] })
+    .when(c({ type: 'DonateCredits', credits: 2, potId: 'ramsey-community-pot' }))
+    .thenState({ balance: 1.5, earnedFrom: { e1: true } })
   t.truthy(creditEvents)
+})
+
+test('a gift to a person credits that person, in the same decision; a gift to an unknown person or to oneself is refused', (t) => {
+  const account = fold(timeCredits.decider, [
+    CreditsEarned.create(decode(CreditsEarned.codec, { volunteerId: ID, entryId: 'e1', credits: 5, on: '2026-03-01' })),
+  ])
+  const recipient = history(apply())
+  const gift = (input: Record<string, unknown>) =>
+    decode(GiftCreditsCommand, {
+      type: 'GiftCredits',
+      volunteerId: ID,
+      to: 'v-2',
+      credits: 2,
+      on: '2026-03-02',
+      ...input,
+    })
+  const states = (recipientEvents: VolunteerEvent[]) => ({
+    giver: account,
+    recipient: fold(timeCredits.decider, []),
+    recipientRecord: fold(volunteers.decider, recipientEvents),
+  })
+  const given = gifts.decide(gift({}), states(recipient))
+  if (E.isLeft(given)) return t.fail(given.left.message)
+  t.deepEqual(
+    given.right.giver?.map((e) => [e.type, e.data]),
+    [
+      [
+        'volunteers.CreditsGifted',
+        { volunteerId: ID, credits: 2, on: '2026-03-02', to: { kind: 'person', id: 'v-2' } },
+      ],
+    ],
+  )
+  t.deepEqual(
+    given.right.recipient?.map((e) => [e.type, e.data]),
+    [['volunteers.CreditsReceived', { volunteerId: 'v-2', credits: 2, on: '2026-03-02', from: ID }]],
+  )
+  t.is(fold(timeCredits.decider, [...(given.right.recipient ?? [])]).balance, 2, 'the recipient has the credits')
+  const refused = (input: Record<string, unknown>, recipientEvents: VolunteerEvent[] = recipient) => {
+    const d = gifts.decide(gift(input), states(recipientEvents))
+    return E.isLeft(d) ? d.left.code : undefined
+  }
+  t.is(refused({}, []), 'unknown-recipient')
+  t.is(refused({ to: ID }), 'gift-to-self')
+  t.is(refused({ credits: 6 }), 'insufficient-credits')
+  t.is(refused({ credits: 1.5 }), 'invalid-credits')
 })
 
 // --- personal data is marked everywhere ---
 
 const PERSONAL_FIELD =
-  /^(name|email|phone|dateOfBirth|homeLsoa|address|postcode|refereeName|guardianName|certificateNumber)$/
+  /^(name|email|phone|dateOfBirth|homeLsoa|address|postcode|refereeName|guardianName|certificateNumber|summary)$/
 
 test('every event field that holds personal data is marked personal, in every codec of the context', (t) => {
   const all: ReadonlyArray<AnyEventDefinition> = [

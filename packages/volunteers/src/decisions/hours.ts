@@ -1,24 +1,26 @@
 /**
- * Logging hours: a decision across the placement's timesheet and the volunteer's stream. The
+ * Logging hours: a decision across the volunteer's timesheet and the volunteer's stream. The
  * placement — whose it is, its role and its dates — is read from the volunteer's stream as it
  * stands, never from the command, so hours can only be logged for a placement the volunteer holds,
  * inside its dates. The policy lets a volunteer log only their own hours (their id is the
  * command's `volunteerId`); co-ordinators and managers log for anyone.
  */
-import type { NonEmptyString as NonEmpty } from '@civic-ledger/core'
-import { AreaRef, defineDecision, EntityId, IsoDate, reject, streamOf } from '@civic-ledger/core'
+import type { NonEmptyString } from '@civic-ledger/core'
+import { AreaRef, defineDecision, IsoDate, reject, streamOf } from '@civic-ledger/core'
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 
-import { logHours, timesheets } from './timesheet'
-import { volunteers } from './volunteer'
+import { EntryId, PlacementId, VolunteerId } from '../ids'
+import { timesheets } from '../timesheet/aggregate'
+import { logHours } from '../timesheet/decide'
+import { volunteers } from '../volunteer/aggregate'
 
 export const LogHoursCommand = t.readonly(
   t.type({
     type: t.literal('LogHours'),
-    volunteerId: EntityId,
-    placementId: EntityId,
-    entryId: EntityId,
+    volunteerId: VolunteerId,
+    placementId: PlacementId,
+    entryId: EntryId,
     date: IsoDate,
     hours: t.number,
     area: AreaRef,
@@ -34,7 +36,7 @@ export const hours = defineDecision({
   name: 'hours',
   commands: LogHoursCommand,
   streams: (c: LogHoursCommand) => ({
-    timesheet: streamOf(timesheets, c.placementId),
+    timesheet: streamOf(timesheets, c.volunteerId),
     volunteer: streamOf(volunteers, c.volunteerId),
   }),
   decide: (c, { timesheet, volunteer }) => {
@@ -42,7 +44,7 @@ export const hours = defineDecision({
     if (placement === undefined) return reject('no-placement', `${c.volunteerId} holds no placement ${c.placementId}`)
     const logged = logHours(c, timesheet, {
       // Read from the volunteer's VolunteerPlaced event, whose codec holds it to a non-empty string.
-      roleId: placement.roleId as NonEmpty,
+      roleId: placement.roleId as NonEmptyString,
       startsOn: placement.startsOn,
       ...(placement.endedOn === undefined ? {} : { endedOn: placement.endedOn }),
     })

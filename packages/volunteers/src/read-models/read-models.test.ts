@@ -7,14 +7,20 @@ import { allowAll, createLedger } from '@civic-ledger/core'
 import test from 'ava'
 import * as E from 'fp-ts/Either'
 
-import { timeCredits } from './credits'
-import { earnings } from './earnings'
-import { hours } from './hours'
-import { placements } from './placement'
-import { createVolunteerQueries, volunteersPlugin } from './read-models'
-import { volunteerRoles } from './role'
-import { timesheets } from './timesheet'
-import { volunteers } from './volunteer'
+import {
+  createVolunteerQueries,
+  earnings,
+  entryDocs,
+  gifts,
+  hours,
+  placements,
+  timeCredits,
+  timesheets,
+  volunteerHours,
+  volunteerRoles,
+  volunteers,
+  volunteersPlugin,
+} from '../index'
 
 const context = { actor: { id: 'coordinator-1', organisation: 'GB-LAE-CAM', role: 'volunteer-coordinator' } }
 const ward = (code: string) => ({ code, type: 'ward', vintage: '2025' })
@@ -41,7 +47,13 @@ const send = async <C extends Command, E2 extends DomainEvent, S>(
 }
 
 /** A volunteer taken from application to a placement in `area`, with training expiring on `trainingUntil`. */
-const placeVolunteer = async (ledger: Ledger, n: number, area: string, trainingUntil = '2027-01-20') => {
+const placeVolunteer = async (
+  ledger: Ledger,
+  n: number,
+  area: string,
+  trainingUntil = '2027-01-20',
+  placementId = `p-${n}`,
+) => {
   const volunteerId = `v-${n}`
   const on = '2026-01-20'
   await send(ledger, volunteers, {
@@ -93,7 +105,7 @@ const placeVolunteer = async (ledger: Ledger, n: number, area: string, trainingU
       volunteerId,
       roleId: role.roleId,
       on,
-      placementId: `p-${n}`,
+      placementId,
       area: ward(area),
       startsOn: '2026-02-01',
     },
@@ -102,7 +114,7 @@ const placeVolunteer = async (ledger: Ledger, n: number, area: string, trainingU
   if (E.isLeft(placed)) throw new Error(`Place: ${placed.left.message}`)
   return {
     volunteerId,
-    placement: { placementId: `p-${n}`, volunteerId, roleId: role.roleId, area: ward(area), startsOn: '2026-02-01' },
+    placement: { placementId, volunteerId, roleId: role.roleId, area: ward(area), startsOn: '2026-02-01' },
   }
 }
 
@@ -128,7 +140,12 @@ const logAndVerify = async (
     area: placement['area'],
     on: '2026-03-11',
   })
-  await send(ledger, timesheets, { type: 'VerifyHours', placementId: placement.placementId, entryId, on: '2026-03-12' })
+  await send(ledger, timesheets, {
+    type: 'VerifyHours',
+    volunteerId: placement['volunteerId'],
+    entryId,
+    on: '2026-03-12',
+  })
 }
 
 test('hours by area, role and month are published only where at least five people worked them', async (t) => {
@@ -162,13 +179,13 @@ test('hours by area, role and month are published only where at least five peopl
   })
   const earned = await ledger.decide(
     earnings,
-    { type: 'EarnCredits', accountId: 'v-1', placementId: 'p-1', entryId: 'e1', on: '2026-03-12' },
+    { type: 'EarnCredits', volunteerId: 'v-1', entryId: 'e1', on: '2026-03-12' },
     context,
   )()
   if (E.isLeft(earned)) throw new Error(`EarnCredits: ${earned.left.message}`)
   await send(ledger, timeCredits, {
     type: 'SpendCredits',
-    accountId: 'v-1',
+    volunteerId: 'v-1',
     credits: 1,
     on: '2026-03-13',
     at: 'Ramsey leisure centre',
@@ -253,7 +270,7 @@ test('an id that could not name a document is refused when the command is decode
       context,
     )()
     t.true(E.isLeft(result) && result.left._tag === 'InvalidCommand', JSON.stringify(entryId.slice(0, 20)))
-    t.regex(E.isLeft(result) ? result.left.message : '', /entryId: expected EntityId/)
+    t.regex(E.isLeft(result) ? result.left.message : '', /entryId: expected EntryId/)
   }
   t.is(await ledger.events.headPosition(), head)
   await logAndVerify(ledger, placement, 'e1', 2)
@@ -262,4 +279,93 @@ test('an id that could not name a document is refused when the command is decode
     ledger.projections.names.every((name) => ledger.projections.status(name).state !== 'halted'),
     'no read model halted',
   )
+})
+
+test('each volunteer has a timesheet of their own: the same placement and entry ids never meet, and the cap spans placements', async (t) => {
+  const ledger = await createLedger({ policy: allowAll, plugins: [volunteersPlugin] })
+  t.teardown(() => ledger.close())
+  // Two volunteers whose placements and entries have the same ids.
+  const first = await placeVolunteer(ledger, 1, 'E05010805', '2027-01-20', 'p1')
+  const second = await placeVolunteer(ledger, 2, 'E05010806', '2027-01-20', 'p1')
+  await logAndVerify(ledger, first.placement, 'e1', 2)
+  await logAndVerify(ledger, second.placement, 'e1', 3)
+  for (const volunteerId of ['v-1', 'v-2']) {
+    const earned = await ledger.decide(
+      earnings,
+      { type: 'EarnCredits', volunteerId, entryId: 'e1', on: '2026-03-12' },
+      context,
+    )()
+    t.true(E.isRight(earned), volunteerId)
+  }
+  // A second placement of v-1: the day's 24 hours count both.
+  const again = await ledger.decide(
+    placements,
+    {
+      type: 'Place',
+      volunteerId: 'v-1',
+      roleId: role.roleId,
+      on: '2026-01-20',
+      placementId: 'p2',
+      area: ward('E05010805'),
+      startsOn: '2026-02-01',
+    },
+    context,
+  )()
+  t.true(E.isRight(again))
+  const head = await ledger.events.headPosition()
+  const over = await ledger.decide(
+    hours,
+    {
+      type: 'LogHours',
+      volunteerId: 'v-1',
+      placementId: 'p2',
+      entryId: 'e2',
+      date: '2026-03-10',
+      hours: 23,
+      area: ward('E05010805'),
+      on: '2026-03-11',
+    },
+    context,
+  )()
+  t.regex(E.isLeft(over) ? over.left.message : '', /2026-03-10 would have 25 hours in all, more than 24/)
+  t.is(await ledger.events.headPosition(), head, 'the refusal wrote nothing')
+  await ledger.projections.waitUntilCaughtUp()
+  const queries = createVolunteerQueries(ledger.projections)
+  t.is(await queries.balance('v-1'), 2)
+  t.is(await queries.balance('v-2'), 3)
+  const entries = ledger.projections.query(volunteerHours, entryDocs)
+  t.like(await entries.get('v-1/e1'), { placementId: 'p1', hours: 2, status: 'verified' })
+  t.like(await entries.get('v-2/e1'), { placementId: 'p1', hours: 3, status: 'verified' })
+})
+
+test('a gift to another volunteer reaches their balance; a donation shows in its pot', async (t) => {
+  const ledger = await createLedger({ policy: allowAll, plugins: [volunteersPlugin] })
+  t.teardown(() => ledger.close())
+  const first = await placeVolunteer(ledger, 1, 'E05010805')
+  await placeVolunteer(ledger, 2, 'E05010805')
+  await logAndVerify(ledger, first.placement, 'e1', 4)
+  const earned = await ledger.decide(
+    earnings,
+    { type: 'EarnCredits', volunteerId: 'v-1', entryId: 'e1', on: '2026-03-12' },
+    context,
+  )()
+  t.true(E.isRight(earned))
+  const gift = await ledger.decide(
+    gifts,
+    { type: 'GiftCredits', volunteerId: 'v-1', to: 'v-2', credits: 3, on: '2026-03-13' },
+    context,
+  )()
+  t.true(E.isRight(gift))
+  await send(ledger, timeCredits, {
+    type: 'DonateCredits',
+    volunteerId: 'v-1',
+    credits: 1,
+    potId: 'ramsey-pot',
+    on: '2026-03-14',
+  })
+  await ledger.projections.waitUntilCaughtUp()
+  const queries = createVolunteerQueries(ledger.projections)
+  t.is(await queries.balance('v-1'), 0)
+  t.is(await queries.balance('v-2'), 3)
+  t.is(await queries.potTotal('ramsey-pot'), 1)
 })

@@ -1,0 +1,35 @@
+/**
+ * What can be asked of a volunteer's time-credit account. Earning (from a verified timesheet entry)
+ * and gifting to another volunteer are decisions across streams: `earnings` and `gifts`.
+ */
+import { IsoDate, NonEmptyString } from '@civic-ledger/core'
+import * as t from 'io-ts'
+
+import { PotId, VolunteerId } from '../ids'
+
+export const SpendCredits = t.readonly(
+  t.type({
+    type: t.literal('SpendCredits'),
+    volunteerId: VolunteerId,
+    credits: t.number,
+    on: IsoDate,
+    at: NonEmptyString,
+  }),
+)
+/** Credits given to a community pot. */
+export const DonateCredits = t.readonly(
+  t.type({ type: t.literal('DonateCredits'), volunteerId: VolunteerId, credits: t.number, on: IsoDate, potId: PotId }),
+)
+export const AdjustCredits = t.readonly(
+  t.type({
+    type: t.literal('AdjustCredits'),
+    volunteerId: VolunteerId,
+    credits: t.number,
+    on: IsoDate,
+    reason: NonEmptyString,
+  }),
+)
+
+export const CreditCommand = t.union([SpendCredits, DonateCredits, AdjustCredits])
+export type CreditCommand = t.TypeOf<typeof CreditCommand>
+export type CreditCommandInput = t.OutputOf<typeof CreditCommand>

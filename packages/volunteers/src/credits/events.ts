@@ -1,0 +1,41 @@
+/** What is recorded of a volunteer's time credits. A credit is an hour; part hours are kept. */
+import type { EventsOf } from '@civic-ledger/core'
+import { defineEvent, eventCatalog, IsoDate, NonEmptyString } from '@civic-ledger/core'
+import * as t from 'io-ts'
+
+const Id = NonEmptyString
+const Credits = t.number
+
+export const CreditsEarned = defineEvent({
+  type: 'volunteers.CreditsEarned',
+  codec: t.readonly(t.type({ volunteerId: Id, entryId: Id, credits: Credits, on: IsoDate })),
+})
+export const CreditsSpent = defineEvent({
+  type: 'volunteers.CreditsSpent',
+  codec: t.readonly(t.type({ volunteerId: Id, credits: Credits, on: IsoDate, at: NonEmptyString })),
+})
+/** Credits given away: to another volunteer (who records them received) or to a community pot. */
+export const CreditsGifted = defineEvent({
+  type: 'volunteers.CreditsGifted',
+  codec: t.readonly(
+    t.type({
+      volunteerId: Id,
+      credits: Credits,
+      on: IsoDate,
+      to: t.readonly(t.type({ kind: t.keyof({ person: null, pot: null }), id: Id })),
+    }),
+  ),
+})
+/** Credits a volunteer was given by another. */
+export const CreditsReceived = defineEvent({
+  type: 'volunteers.CreditsReceived',
+  codec: t.readonly(t.type({ volunteerId: Id, credits: Credits, on: IsoDate, from: Id })),
+})
+export const CreditsAdjusted = defineEvent({
+  type: 'volunteers.CreditsAdjusted',
+  codec: t.readonly(t.type({ volunteerId: Id, credits: Credits, on: IsoDate, reason: NonEmptyString })),
+})
+
+const definitions = [CreditsEarned, CreditsSpent, CreditsGifted, CreditsReceived, CreditsAdjusted] as const
+export const creditEvents = eventCatalog(...definitions)
+export type CreditEvent = EventsOf<typeof definitions>

@@ -1,0 +1,33 @@
+/** What can be asked of a volunteer role. */
+import { NonEmptyString } from '@civic-ledger/core'
+import * as t from 'io-ts'
+
+import { RoleId } from '../ids'
+import { DbsLevel, RegulatedActivity } from '../rules/safeguarding'
+
+export const DefineRole = t.readonly(
+  t.type({
+    type: t.literal('DefineRole'),
+    roleId: RoleId,
+    title: NonEmptyString,
+    /** The organisation's org id (e.g. `GB-LAE-CAM`): whose co-ordinators place people in the role. */
+    organisation: NonEmptyString,
+    regulatedActivity: RegulatedActivity,
+    dbsLevel: DbsLevel,
+    minimumAge: t.number,
+    training: t.readonlyArray(
+      t.readonly(
+        t.intersection([
+          t.type({ course: NonEmptyString }),
+          t.partial({ validForMonths: t.number, accreditation: NonEmptyString }),
+        ]),
+      ),
+    ),
+    supervision: t.string,
+  }),
+)
+export const RetireRole = t.readonly(t.type({ type: t.literal('RetireRole'), roleId: RoleId, reason: NonEmptyString }))
+
+export const RoleCommand = t.union([DefineRole, RetireRole])
+export type RoleCommand = t.TypeOf<typeof RoleCommand>
+export type RoleCommandInput = t.OutputOf<typeof RoleCommand>

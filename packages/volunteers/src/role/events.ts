@@ -1,0 +1,41 @@
+/** What is recorded of a volunteer role. */
+import type { EventsOf } from '@civic-ledger/core'
+import { defineEvent, eventCatalog, NonEmptyString } from '@civic-ledger/core'
+import * as t from 'io-ts'
+
+import { DbsLevel, RegulatedActivity } from '../rules/safeguarding'
+
+/** A course a role requires, as recorded: validity and accreditation only when the role sets them. */
+export const RequiredCourse = t.readonly(
+  t.intersection([
+    t.type({ course: NonEmptyString }),
+    t.partial({ validForMonths: t.number, accreditation: NonEmptyString }),
+  ]),
+)
+export type RequiredCourse = t.TypeOf<typeof RequiredCourse>
+
+export const RoleDefined = defineEvent({
+  type: 'volunteers.RoleDefined',
+  codec: t.readonly(
+    t.type({
+      roleId: NonEmptyString,
+      title: NonEmptyString,
+      organisation: NonEmptyString,
+      regulatedActivity: RegulatedActivity,
+      dbsLevel: DbsLevel,
+      minimumAge: t.number,
+      training: t.readonlyArray(RequiredCourse),
+      supervision: t.string,
+    }),
+  ),
+})
+export type RoleDefinition = t.TypeOf<typeof RoleDefined.codec>
+
+export const RoleRetired = defineEvent({
+  type: 'volunteers.RoleRetired',
+  codec: t.readonly(t.type({ roleId: NonEmptyString, reason: NonEmptyString })),
+})
+
+const definitions = [RoleDefined, RoleRetired] as const
+export const roleEvents = eventCatalog(...definitions)
+export type RoleEvent = EventsOf<typeof definitions>

@@ -1,0 +1,35 @@
+/**
+ * What can be asked of a timesheet once hours are logged (logging itself is the `hours` decision,
+ * which reads the placement from the volunteer's stream).
+ */
+import { IsoDate, NonEmptyString } from '@civic-ledger/core'
+import * as t from 'io-ts'
+
+import { EntryId, VolunteerId } from '../ids'
+
+export const VerifyHours = t.readonly(
+  t.type({ type: t.literal('VerifyHours'), volunteerId: VolunteerId, entryId: EntryId, on: IsoDate }),
+)
+export const RejectHours = t.readonly(
+  t.type({
+    type: t.literal('RejectHours'),
+    volunteerId: VolunteerId,
+    entryId: EntryId,
+    on: IsoDate,
+    reason: NonEmptyString,
+  }),
+)
+export const CorrectHours = t.readonly(
+  t.type({
+    type: t.literal('CorrectHours'),
+    volunteerId: VolunteerId,
+    entryId: EntryId,
+    hours: t.number,
+    on: IsoDate,
+    reason: NonEmptyString,
+  }),
+)
+
+export const TimesheetCommand = t.union([VerifyHours, RejectHours, CorrectHours])
+export type TimesheetCommand = t.TypeOf<typeof TimesheetCommand>
+export type TimesheetCommandInput = t.OutputOf<typeof TimesheetCommand>

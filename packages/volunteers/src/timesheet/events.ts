@@ -1,0 +1,37 @@
+/** What is recorded of a volunteer's hours. */
+import type { EventsOf } from '@civic-ledger/core'
+import { AreaRef, defineEvent, eventCatalog, IsoDate, NonEmptyString } from '@civic-ledger/core'
+import * as t from 'io-ts'
+
+const Id = NonEmptyString
+
+export const HoursLogged = defineEvent({
+  type: 'volunteers.HoursLogged',
+  codec: t.readonly(
+    t.type({
+      volunteerId: Id,
+      placementId: Id,
+      roleId: Id,
+      entryId: Id,
+      date: IsoDate,
+      hours: t.number,
+      area: AreaRef,
+    }),
+  ),
+})
+export const HoursVerified = defineEvent({
+  type: 'volunteers.HoursVerified',
+  codec: t.readonly(t.type({ volunteerId: Id, entryId: Id, on: IsoDate })),
+})
+export const HoursRejected = defineEvent({
+  type: 'volunteers.HoursRejected',
+  codec: t.readonly(t.type({ volunteerId: Id, entryId: Id, on: IsoDate, reason: NonEmptyString })),
+})
+export const HoursCorrected = defineEvent({
+  type: 'volunteers.HoursCorrected',
+  codec: t.readonly(t.type({ volunteerId: Id, entryId: Id, hours: t.number, on: IsoDate, reason: NonEmptyString })),
+})
+
+const definitions = [HoursLogged, HoursVerified, HoursRejected, HoursCorrected] as const
+export const timesheetEvents = eventCatalog(...definitions)
+export type TimesheetEvent = EventsOf<typeof definitions>
