@@ -46,6 +46,7 @@ const ALLOWED = {
   'store-postgres': ['core'],
   areas: ['core'],
   volunteers: ['core', 'areas'],
+  partnerships: ['core', 'areas'],
 }
 
 const packageRules = Object.entries(ALLOWED).map(([name, allowed]) => ({

@@ -1,0 +1,106 @@
+/** What is recorded of an agreement: its drafting, terms, finalising, each signature, variations, reviews. */
+import type { EventsOf } from '@civic-ledger/core'
+import { defineEvent, eventCatalog, IsoDate, NonEmptyString } from '@civic-ledger/core'
+import * as t from 'io-ts'
+
+const Id = NonEmptyString
+
+export const AgreementKind = t.keyof({ 'health-deal': null, 'data-sharing': null, memorandum: null }, 'AgreementKind')
+export type AgreementKind = t.TypeOf<typeof AgreementKind>
+
+/** The lawful bases for processing personal data (UK GDPR Article 6(1)). */
+export const LawfulBasis = t.keyof(
+  {
+    consent: null,
+    contract: null,
+    'legal-obligation': null,
+    'vital-interests': null,
+    'public-task': null,
+    'legitimate-interests': null,
+  },
+  'LawfulBasis',
+)
+export type LawfulBasis = t.TypeOf<typeof LawfulBasis>
+
+const PartyBasis = t.readonly(
+  t.intersection([t.type({ orgId: Id, basis: LawfulBasis }), t.partial({ specialCategoryCondition: NonEmptyString })]),
+)
+
+export const AgreementDrafted = defineEvent({
+  type: 'partnerships.AgreementDrafted',
+  codec: t.readonly(
+    t.intersection([
+      t.type({
+        agreementId: Id,
+        kind: AgreementKind,
+        title: NonEmptyString,
+        parties: t.readonlyArray(Id),
+        purposes: t.readonlyArray(NonEmptyString),
+        on: IsoDate,
+      }),
+      t.partial({ reviewOn: IsoDate }),
+    ]),
+  ),
+})
+/** A data-sharing agreement's terms: each party's lawful basis, the data, how long it is kept, the review date. */
+export const DataSharingTermsSet = defineEvent({
+  type: 'partnerships.DataSharingTermsSet',
+  codec: t.readonly(
+    t.type({
+      agreementId: Id,
+      lawfulBases: t.readonlyArray(PartyBasis),
+      dataCategories: t.readonlyArray(NonEmptyString),
+      retention: NonEmptyString,
+      reviewOn: IsoDate,
+      on: IsoDate,
+    }),
+  ),
+})
+export const AgreementFinalised = defineEvent({
+  type: 'partnerships.AgreementFinalised',
+  codec: t.readonly(t.type({ agreementId: Id, version: t.number, on: IsoDate })),
+})
+export const AgreementSigned = defineEvent({
+  type: 'partnerships.AgreementSigned',
+  codec: t.readonly(t.type({ agreementId: Id, version: t.number, orgId: Id, signatory: NonEmptyString, on: IsoDate })),
+})
+/** Every current party has signed the current version. */
+export const AgreementInForce = defineEvent({
+  type: 'partnerships.AgreementInForce',
+  codec: t.readonly(t.type({ agreementId: Id, version: t.number, on: IsoDate })),
+})
+/** A variation: a new version, with its parties, which every party signs again. */
+export const AgreementVaried = defineEvent({
+  type: 'partnerships.AgreementVaried',
+  codec: t.readonly(
+    t.type({
+      agreementId: Id,
+      version: t.number,
+      summary: NonEmptyString,
+      parties: t.readonlyArray(Id),
+      lawfulBases: t.readonlyArray(PartyBasis),
+      on: IsoDate,
+    }),
+  ),
+})
+export const AgreementReviewed = defineEvent({
+  type: 'partnerships.AgreementReviewed',
+  codec: t.readonly(t.type({ agreementId: Id, nextReviewOn: IsoDate, on: IsoDate })),
+})
+export const AgreementTerminated = defineEvent({
+  type: 'partnerships.AgreementTerminated',
+  codec: t.readonly(t.type({ agreementId: Id, reason: NonEmptyString, on: IsoDate })),
+})
+
+const definitions = [
+  AgreementDrafted,
+  DataSharingTermsSet,
+  AgreementFinalised,
+  AgreementSigned,
+  AgreementInForce,
+  AgreementVaried,
+  AgreementReviewed,
+  AgreementTerminated,
+] as const
+export const agreementEvents = eventCatalog(...definitions)
+export type AgreementEvent = EventsOf<typeof definitions>

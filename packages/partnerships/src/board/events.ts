@@ -1,0 +1,109 @@
+/**
+ * What is recorded of a board. A representative's name is personal data, encrypted with a key of
+ * the representative's own (the subject is `representativeId`).
+ */
+import type { EventsOf } from '@civic-ledger/core'
+import { defineEvent, eventCatalog, IsoDate, NonEmptyString, personal } from '@civic-ledger/core'
+import * as t from 'io-ts'
+
+import { OrganisationType } from '../organisation/events'
+
+const Id = NonEmptyString
+
+/** A representative's position on a board. */
+export const Position = t.keyof({ chair: null, 'vice-chair': null, member: null, observer: null }, 'Position')
+export type Position = t.TypeOf<typeof Position>
+
+export const BoardDefined = defineEvent({
+  type: 'partnerships.BoardDefined',
+  codec: t.readonly(
+    t.intersection([
+      t.type({
+        boardId: Id,
+        name: NonEmptyString,
+        purpose: NonEmptyString,
+        geography: t.readonlyArray(NonEmptyString),
+        termsOfReference: NonEmptyString,
+        on: IsoDate,
+      }),
+      t.partial({
+        reportsTo: t.readonly(t.type({ boardId: Id, everyMonths: t.number })),
+        includesAllMembersOf: Id,
+      }),
+    ]),
+  ),
+})
+export const TermsOfReferenceAmended = defineEvent({
+  type: 'partnerships.TermsOfReferenceAmended',
+  codec: t.readonly(t.type({ boardId: Id, termsOfReference: NonEmptyString, on: IsoDate })),
+})
+/** A seat defined by role: who may fill it is a member of one of `organisationTypes` (any, when empty). */
+export const SeatDefined = defineEvent({
+  type: 'partnerships.SeatDefined',
+  codec: t.readonly(
+    t.type({
+      boardId: Id,
+      seatId: Id,
+      description: NonEmptyString,
+      organisationTypes: t.readonlyArray(OrganisationType),
+      on: IsoDate,
+    }),
+  ),
+})
+export const MemberAdmitted = defineEvent({
+  type: 'partnerships.MemberAdmitted',
+  codec: t.readonly(t.type({ boardId: Id, orgId: Id, organisationType: OrganisationType, on: IsoDate })),
+})
+export const MemberWithdrawn = defineEvent({
+  type: 'partnerships.MemberWithdrawn',
+  codec: t.readonly(t.type({ boardId: Id, orgId: Id, reason: NonEmptyString, on: IsoDate })),
+})
+export const RepresentativeAppointed = defineEvent({
+  type: 'partnerships.RepresentativeAppointed',
+  subject: 'representativeId',
+  codec: t.readonly(
+    t.intersection([
+      t.type({
+        boardId: Id,
+        representativeId: Id,
+        orgId: Id,
+        name: personal(NonEmptyString),
+        position: Position,
+        on: IsoDate,
+      }),
+      t.partial({ seatId: Id }),
+    ]),
+  ),
+})
+export const RepresentativeStoodDown = defineEvent({
+  type: 'partnerships.RepresentativeStoodDown',
+  codec: t.readonly(t.type({ boardId: Id, representativeId: Id, reason: NonEmptyString, on: IsoDate })),
+})
+export const MeetingHeld = defineEvent({
+  type: 'partnerships.MeetingHeld',
+  codec: t.readonly(t.type({ boardId: Id, meetingId: Id, heldOn: IsoDate })),
+})
+export const DecisionRecorded = defineEvent({
+  type: 'partnerships.DecisionRecorded',
+  codec: t.readonly(t.type({ boardId: Id, meetingId: Id, decisionId: Id, summary: NonEmptyString, heldOn: IsoDate })),
+})
+/** A report to the board this one reports to. */
+export const ReportSubmitted = defineEvent({
+  type: 'partnerships.ReportSubmitted',
+  codec: t.readonly(t.type({ boardId: Id, to: Id, title: NonEmptyString, on: IsoDate })),
+})
+
+const definitions = [
+  BoardDefined,
+  TermsOfReferenceAmended,
+  SeatDefined,
+  MemberAdmitted,
+  MemberWithdrawn,
+  RepresentativeAppointed,
+  RepresentativeStoodDown,
+  MeetingHeld,
+  DecisionRecorded,
+  ReportSubmitted,
+] as const
+export const boardEvents = eventCatalog(...definitions)
+export type BoardEvent = EventsOf<typeof definitions>

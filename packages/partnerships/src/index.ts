@@ -1,0 +1,110 @@
+/**
+ * `@civic-ledger/partnerships`: the organisations that work together, the boards they sit on, the
+ * agreements they sign, and the programmes, pilots, delivery plans and posts the boards oversee.
+ *
+ * Layout (see docs/contexts.md): a folder per aggregate (`organisation/`, `board/`, `agreement/`,
+ * `programme/`), `decisions/` for rules across streams, `rules/` for identifiers, `read-models/`,
+ * `workflows/`, `ids.ts` and `policy.ts`.
+ */
+export { agreements } from './agreement/aggregate'
+export type { AgreementCommandInput } from './agreement/commands'
+export { AgreementCommand } from './agreement/commands'
+export { dataSharingGaps } from './agreement/decide'
+export type { AgreementEvent } from './agreement/events'
+export {
+  AgreementDrafted,
+  agreementEvents,
+  AgreementFinalised,
+  AgreementInForce,
+  AgreementKind,
+  AgreementReviewed,
+  AgreementSigned,
+  AgreementTerminated,
+  AgreementVaried,
+  DataSharingTermsSet,
+  LawfulBasis,
+} from './agreement/events'
+export type { AgreementRecord, AgreementState } from './agreement/state'
+export { boards } from './board/aggregate'
+export type { BoardCommandInput } from './board/commands'
+export { BoardCommand } from './board/commands'
+export type { BoardEvent } from './board/events'
+export {
+  BoardDefined,
+  boardEvents,
+  DecisionRecorded,
+  MeetingHeld,
+  MemberAdmitted,
+  MemberWithdrawn,
+  Position,
+  ReportSubmitted,
+  RepresentativeAppointed,
+  RepresentativeStoodDown,
+  SeatDefined,
+  TermsOfReferenceAmended,
+} from './board/events'
+export type { ActiveBoard, BoardState, Representative, Seat } from './board/state'
+export type { AdmitMemberCommandInput } from './decisions/admissions'
+export { admissions, AdmitMemberCommand } from './decisions/admissions'
+export type { DissolveIntoCommandInput } from './decisions/successions'
+export { DissolveIntoCommand, successions } from './decisions/successions'
+export type {
+  AgreementIdBrand,
+  BoardIdBrand,
+  DecisionIdBrand,
+  ItemIdBrand,
+  MeetingIdBrand,
+  OrgIdBrand,
+  PlanIdBrand,
+  PostIdBrand,
+  ProgrammeIdBrand,
+  RepresentativeIdBrand,
+  SeatIdBrand,
+} from './ids'
+export {
+  AgreementId,
+  BoardId,
+  DecisionId,
+  ItemId,
+  MeetingId,
+  OrgId,
+  PlanId,
+  PostId,
+  ProgrammeId,
+  RepresentativeId,
+  SeatId,
+} from './ids'
+export { organisations } from './organisation/aggregate'
+export type { OrganisationCommandInput } from './organisation/commands'
+export type { GssCodeBrand } from './organisation/commands'
+export { GssCode, OrganisationCommand } from './organisation/commands'
+export type { OrganisationEvent } from './organisation/events'
+export {
+  OrganisationDissolved,
+  organisationEvents,
+  OrganisationRegistered,
+  OrganisationRenamed,
+  OrganisationType,
+  PredecessorRecorded,
+} from './organisation/events'
+export type { OrganisationState } from './organisation/state'
+export { programmes } from './programme/aggregate'
+export type { ProgrammeCommandInput } from './programme/commands'
+export { ProgrammeCommand } from './programme/commands'
+export type { ProgrammeEvent } from './programme/events'
+export {
+  ActionPlanned,
+  ActionStatus,
+  ActionUpdated,
+  LearningRecorded,
+  MilestoneReached,
+  MilestoneSet,
+  PilotEnded,
+  PilotStarted,
+  ProgrammeDefined,
+  programmeEvents,
+  ThemeAdded,
+  WorkstreamAdded,
+} from './programme/events'
+export type { ProgrammeState } from './programme/state'
+export { isLocalOrgId, ORG_ID_SCHEMES, orgIdProblem } from './rules/org-id'
