@@ -5,6 +5,7 @@
  */
 import { areasPlugin, geographyReleases, lsoa2021Ward2025Release } from '@civic-ledger/areas'
 import { allowAll } from '@civic-ledger/core'
+import { partnershipsPlugin } from '@civic-ledger/partnerships'
 import { volunteerRoles, volunteersPlugin } from '@civic-ledger/volunteers'
 import test from 'ava'
 import * as E from 'fp-ts/Either'
@@ -13,11 +14,20 @@ import { freshLedger } from '../security/ledgers'
 
 const actor = { actor: { id: 'o-1', organisation: 'GB-LAE-CAM', role: 'officer' } }
 
-test('the areas and volunteers plug-ins load together, and both contexts record and project', async (t) => {
-  const ledger = await freshLedger(t, 'sqlite', { policy: allowAll, plugins: [volunteersPlugin, areasPlugin] })
-  for (const name of ['area-registry', 'area-profiles', 'volunteer-hours', 'time-credit-balances'])
+test('the areas, volunteers and partnerships plug-ins load together, and both contexts record and project', async (t) => {
+  const ledger = await freshLedger(t, 'sqlite', {
+    policy: allowAll,
+    plugins: [volunteersPlugin, areasPlugin, partnershipsPlugin],
+  })
+  for (const name of [
+    'area-registry',
+    'area-profiles',
+    'volunteer-hours',
+    'time-credit-balances',
+    'partnership-register',
+  ])
     t.true(ledger.projections.names.includes(name), name)
-  const declared = [...areasPlugin.events, ...volunteersPlugin.events].map((d) => d.type)
+  const declared = [...areasPlugin.events, ...volunteersPlugin.events, ...partnershipsPlugin.events].map((d) => d.type)
   t.true(declared.includes('volunteers.VolunteerPlaced'))
   t.true(declared.includes('areas.ReleaseImported'))
   t.is(new Set(declared).size, declared.length, 'no event type is declared twice')

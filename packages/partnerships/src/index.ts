@@ -88,6 +88,13 @@ export {
   PredecessorRecorded,
 } from './organisation/events'
 export type { OrganisationState } from './organisation/state'
+export {
+  AUTHORISED_SIGNATORY,
+  BOARD_SECRETARY,
+  PARTNERSHIP_OFFICER,
+  partnershipsPolicy,
+  PROGRAMME_LEAD,
+} from './policy'
 export { programmes } from './programme/aggregate'
 export type { ProgrammeCommandInput } from './programme/commands'
 export { ProgrammeCommand } from './programme/commands'
@@ -107,4 +114,15 @@ export {
   WorkstreamAdded,
 } from './programme/events'
 export type { ProgrammeState } from './programme/state'
+export type { AgreementDoc } from './read-models/agreements'
+export { agreementDocs, agreementStatus } from './read-models/agreements'
+export { partnershipsPlugin } from './read-models/plugin'
+export type { ActionDoc, MilestoneDoc, WorkstreamDoc } from './read-models/programmes'
+export { actionDocs, milestoneDocs, programmeTracker, workstreamDocs } from './read-models/programmes'
+export type { BoardRegister, PartnershipQueries, ReportDue, ReviewDue } from './read-models/queries'
+export { createPartnershipQueries } from './read-models/queries'
+export type { BoardDoc, DecisionDoc, MembershipDoc, OrganisationDoc } from './read-models/register'
+export { boardDocs, decisionDocs, membershipDocs, organisationDocs, partnershipRegister } from './read-models/register'
 export { isLocalOrgId, ORG_ID_SCHEMES, orgIdProblem } from './rules/org-id'
+export type { CouncilRow } from './workflows/councils'
+export { councilRows, COUNCILS_FILE, PARTNERSHIPS_DATA_DIR, registerCouncils } from './workflows/councils'

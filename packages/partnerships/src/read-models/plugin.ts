@@ -1,0 +1,21 @@
+/** The partnerships context as a plug-in: every event it records, and its standard read models. */
+import { definePlugin } from '@civic-ledger/core'
+
+import { agreementEvents } from '../agreement/events'
+import { boardEvents } from '../board/events'
+import { organisationEvents } from '../organisation/events'
+import { programmeEvents } from '../programme/events'
+import { agreementStatus } from './agreements'
+import { programmeTracker } from './programmes'
+import { partnershipRegister } from './register'
+
+export const partnershipsPlugin = definePlugin({
+  name: 'partnerships',
+  events: [
+    ...organisationEvents.definitions,
+    ...boardEvents.definitions,
+    ...agreementEvents.definitions,
+    ...programmeEvents.definitions,
+  ],
+  projections: [partnershipRegister, agreementStatus, programmeTracker],
+})

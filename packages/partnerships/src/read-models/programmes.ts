@@ -1,0 +1,88 @@
+/** The workstream and milestone tracker: every action with its owner, due date and status, every milestone. */
+import { defineCollection, defineProjection } from '@civic-ledger/core'
+
+import { ActionPlanned, ActionUpdated, MilestoneReached, MilestoneSet, WorkstreamAdded } from '../programme/events'
+
+export interface ActionDoc {
+  readonly programmeId: string
+  readonly actionId: string
+  readonly workstreamId: string
+  readonly description: string
+  readonly owner: string
+  readonly due: string
+  readonly status: string
+}
+export interface MilestoneDoc {
+  readonly programmeId: string
+  readonly milestoneId: string
+  readonly workstreamId: string
+  readonly description: string
+  readonly due: string
+  readonly reachedOn: string | null
+}
+export interface WorkstreamDoc {
+  readonly programmeId: string
+  readonly workstreamId: string
+  readonly name: string
+  readonly lead: string
+  readonly themeIds: ReadonlyArray<string>
+}
+export const actionDocs = defineCollection<ActionDoc, 'owner' | 'programmeId'>('actions', {
+  indexes: ['owner', 'programmeId'],
+})
+export const milestoneDocs = defineCollection<MilestoneDoc, 'programmeId'>('milestones', { indexes: ['programmeId'] })
+export const workstreamDocs = defineCollection<WorkstreamDoc, 'programmeId'>('workstreams', {
+  indexes: ['programmeId'],
+})
+
+export const programmeTracker = defineProjection({
+  name: 'programme-tracker',
+  version: 1,
+  events: [WorkstreamAdded, ActionPlanned, ActionUpdated, MilestoneSet, MilestoneReached],
+  collections: [actionDocs, milestoneDocs, workstreamDocs],
+  apply: async (e, ctx) => {
+    switch (e.type) {
+      case 'partnerships.WorkstreamAdded': {
+        const { programmeId, workstreamId, name, lead, themeIds } = e.data
+        return ctx
+          .collection(workstreamDocs)
+          .put(`${programmeId}/${workstreamId}`, { programmeId, workstreamId, name, lead, themeIds })
+      }
+      case 'partnerships.ActionPlanned': {
+        const { programmeId, actionId, workstreamId, description, owner, due } = e.data
+        return ctx.collection(actionDocs).put(`${programmeId}/${actionId}`, {
+          programmeId,
+          actionId,
+          workstreamId,
+          description,
+          owner,
+          due,
+          status: 'not-started',
+        })
+      }
+      case 'partnerships.ActionUpdated': {
+        const actions = ctx.collection(actionDocs)
+        const key = `${e.data.programmeId}/${e.data.actionId}`
+        const before = await actions.get(key)
+        return before === undefined ? undefined : actions.put(key, { ...before, status: e.data.status })
+      }
+      case 'partnerships.MilestoneSet': {
+        const { programmeId, milestoneId, workstreamId, description, due } = e.data
+        return ctx.collection(milestoneDocs).put(`${programmeId}/${milestoneId}`, {
+          programmeId,
+          milestoneId,
+          workstreamId,
+          description,
+          due,
+          reachedOn: null,
+        })
+      }
+      case 'partnerships.MilestoneReached': {
+        const milestones = ctx.collection(milestoneDocs)
+        const key = `${e.data.programmeId}/${e.data.milestoneId}`
+        const before = await milestones.get(key)
+        return before === undefined ? undefined : milestones.put(key, { ...before, reachedOn: e.data.reachedOn })
+      }
+    }
+  },
+})

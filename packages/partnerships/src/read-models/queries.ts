@@ -1,0 +1,104 @@
+/**
+ * Queries over the partnerships read models: a board's register (members, seats with vacancies,
+ * representatives, and any member of a board it must include that it lacks), memberships over time,
+ * the decisions log, reports due and overdue, agreements and their reviews, overdue actions by owner.
+ */
+import type { IsoDate, ProjectionRunner } from '@civic-ledger/core'
+import { addMonths } from '@civic-ledger/core'
+
+import type { AgreementDoc } from './agreements'
+import { agreementDocs, agreementStatus } from './agreements'
+import type { ActionDoc, MilestoneDoc } from './programmes'
+import { actionDocs, milestoneDocs, programmeTracker } from './programmes'
+import type { BoardDoc, DecisionDoc, MembershipDoc, OrganisationDoc } from './register'
+import { boardDocs, decisionDocs, membershipDocs, organisationDocs, partnershipRegister } from './register'
+
+export interface BoardRegister {
+  readonly board: BoardDoc
+  readonly members: ReadonlyArray<{ readonly orgId: string; readonly name: string | null; readonly since: string }>
+  readonly vacancies: ReadonlyArray<{ readonly seatId: string; readonly description: string }>
+  /** Members of the board this one must include that are not members of this one. */
+  readonly missingMembers: ReadonlyArray<string>
+}
+export interface ReportDue {
+  readonly boardId: string
+  readonly to: string
+  readonly lastReportOn: string | null
+  readonly dueOn: string
+  readonly overdue: boolean
+}
+export interface ReviewDue {
+  readonly agreementId: string
+  readonly title: string
+  readonly reviewOn: string
+  readonly overdue: boolean
+}
+
+const addDays = (day: string, n: number): string => {
+  const d = new Date(`${day}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + n)
+  return d.toISOString().slice(0, 10)
+}
+
+export const createPartnershipQueries = (runner: Pick<ProjectionRunner, 'query'>) => {
+  const boards = runner.query(partnershipRegister, boardDocs)
+  const organisations = runner.query(partnershipRegister, organisationDocs)
+  const agreements = runner.query(agreementStatus, agreementDocs)
+  return {
+    organisation: (orgId: string): Promise<OrganisationDoc | undefined> => organisations.get(orgId),
+    /** A board's register, or undefined for a board not defined. */
+    boardRegister: async (boardId: string): Promise<BoardRegister | undefined> => {
+      const board = await boards.get(boardId)
+      if (board === undefined) return undefined
+      const members = await Promise.all(
+        Object.entries(board.members).map(async ([orgId, m]) => ({
+          orgId,
+          name: (await organisations.get(orgId))?.name ?? null,
+          since: m.since,
+        })),
+      )
+      const vacancies = Object.entries(board.seats)
+        .filter(([, seat]) => seat.holder === null)
+        .map(([seatId, seat]) => ({ seatId, description: seat.description }))
+      const other = board.includesAllMembersOf === null ? undefined : await boards.get(board.includesAllMembersOf)
+      const missingMembers = Object.keys(other?.members ?? {}).filter((orgId) => board.members[orgId] === undefined)
+      return { board, members, vacancies, missingMembers }
+    },
+    memberships: (boardId: string): Promise<ReadonlyArray<MembershipDoc>> =>
+      runner.query(partnershipRegister, membershipDocs).find({ boardId }),
+    decisions: async (boardId: string): Promise<ReadonlyArray<DecisionDoc>> =>
+      [...(await runner.query(partnershipRegister, decisionDocs).find({ boardId }))].sort((a, b) =>
+        a.heldOn === b.heldOn ? a.decisionId.localeCompare(b.decisionId) : a.heldOn.localeCompare(b.heldOn),
+      ),
+    /** Every board that reports to another: when its next report is due, and whether it is overdue on `day`. */
+    reportsDue: async (day: string): Promise<ReadonlyArray<ReportDue>> =>
+      (await boards.find()).flatMap((b) => {
+        if (b.reportsTo === null) return []
+        const dueOn = addMonths((b.lastReportOn ?? b.definedOn) as IsoDate, b.reportsTo.everyMonths)
+        return [
+          { boardId: b.boardId, to: b.reportsTo.boardId, lastReportOn: b.lastReportOn, dueOn, overdue: dueOn < day },
+        ]
+      }),
+    agreements: (status?: AgreementDoc['status']): Promise<ReadonlyArray<AgreementDoc>> =>
+      status === undefined ? agreements.find() : agreements.find({ status }),
+    /** Agreements in force whose review falls within `withinDays` of `day`, or has passed. */
+    reviewsDue: async (day: string, withinDays = 60): Promise<ReadonlyArray<ReviewDue>> =>
+      (await agreements.find({ status: 'in-force' })).flatMap((a) =>
+        a.reviewOn !== null && a.reviewOn <= addDays(day, withinDays)
+          ? [{ agreementId: a.agreementId, title: a.title, reviewOn: a.reviewOn, overdue: a.reviewOn < day }]
+          : [],
+      ),
+    /** Actions past their due date on `day` and not done or cancelled, by owner organisation. */
+    overdueActions: async (day: string): Promise<Readonly<Record<string, ReadonlyArray<ActionDoc>>>> => {
+      const overdue = (await runner.query(programmeTracker, actionDocs).find()).filter(
+        (a) => a.due < day && a.status !== 'done' && a.status !== 'cancelled',
+      )
+      const byOwner: Record<string, ActionDoc[]> = {}
+      for (const a of overdue) (byOwner[a.owner] ??= []).push(a)
+      return byOwner
+    },
+    milestones: (programmeId: string): Promise<ReadonlyArray<MilestoneDoc>> =>
+      runner.query(programmeTracker, milestoneDocs).find({ programmeId }),
+  }
+}
+export type PartnershipQueries = ReturnType<typeof createPartnershipQueries>
