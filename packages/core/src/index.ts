@@ -102,6 +102,8 @@ export {
   storeUnavailable,
   StoreUnavailableError,
 } from './kernel/errors'
+export { boundProblems, boundQuotes, clip, MESSAGE_LIMIT, PROBLEM_LIMIT, QUOTE_LIMIT } from './kernel/quoting'
+export { own } from './kernel/records'
 export { WrongExpectedRevisionError } from './port/event-store'
 
 // --- the store port ---

@@ -19,7 +19,7 @@
  * checked by role only: their records do not name the organisation of the placement.
  */
 import type { AuthorisationRequest, Policy } from '@civic-ledger/core'
-import { allOf, organisationScope, rolePolicy } from '@civic-ledger/core'
+import { allOf, organisationScope, own, rolePolicy } from '@civic-ledger/core'
 
 import type { RoleState } from './role/state'
 import type { VolunteerState } from './volunteer/state'
@@ -54,7 +54,7 @@ const placementOwner = (request: AuthorisationRequest): string | undefined => {
   if (request.command !== 'EndPlacement') return undefined
   const placementId = text(field(request.input, 'placementId'))
   const placements = (request.state as VolunteerState | undefined)?.placements
-  return placementId === undefined || placements === undefined ? undefined : placements[placementId]?.organisation
+  return placementId === undefined || placements === undefined ? undefined : own(placements, placementId)?.organisation
 }
 
 export const volunteersPolicy: Policy = allOf(

@@ -766,3 +766,38 @@ test('every event field that holds personal data is marked personal, in every co
   t.deepEqual(unmarked, [])
   t.true(all.filter(hasPersonalData).length >= 4, 'the check looked at events that have personal data')
 })
+
+test('ids named like members of Object.prototype are ids like any other, never inherited state', (t) => {
+  for (const id of ['constructor', 'valueOf', 'toString', 'hasOwnProperty']) {
+    spec(t)
+      .given(ready())
+      .when(cmd({ type: 'EndPlacement', volunteerId: ID, on: '2026-03-01', placementId: id, reason: 'x' }))
+      .thenRejects('no-active-placement')
+    t.is(decidePlace(ready(), { ...place(), placementId: id })._tag, 'Right', `Place ${id}`)
+    const noPlacement = decideHours([], log('e1', '2026-02-10', 2, '2026-03-01', id))
+    t.is(E.isLeft(noPlacement) ? noPlacement.left.code : undefined, 'no-placement', `LogHours ${id}`)
+    const logged = decideHours([], log(id, '2026-02-10', 2))
+    t.true(E.isRight(logged), `an entry may be called ${id}`)
+    sheet(t)
+      .given([])
+      .when(
+        decode(TimesheetCommand, {
+          type: 'CorrectHours',
+          volunteerId: ID,
+          entryId: id,
+          hours: 3,
+          on: '2026-03-02',
+          reason: 'x',
+        }),
+      )
+      .thenRejects('unknown-entry')
+    const earned = earnings.decide(
+      decode(EarnCreditsCommand, { type: 'EarnCredits', volunteerId: ID, entryId: id, on: '2026-03-05' }),
+      {
+        account: fold(timeCredits.decider, []),
+        timesheet: fold(timesheets.decider, []),
+      },
+    )
+    t.is(E.isLeft(earned) ? earned.left.code : undefined, 'unknown-entry', `EarnCredits ${id}`)
+  }
+})

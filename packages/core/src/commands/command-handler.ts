@@ -32,6 +32,7 @@ import {
   rejected,
   storeUnavailable,
 } from '../kernel/errors'
+import { boundQuotes, clip } from '../kernel/quoting'
 import type { AppendResult, EventLog, EventStore } from '../port/event-store'
 import { WrongExpectedRevisionError } from '../port/event-store'
 import type { Privacy } from '../port/privacy'
@@ -56,9 +57,6 @@ export const CommandContext = t.readonly(
   'CommandContext',
 )
 export type CommandContext = t.TypeOf<typeof CommandContext>
-
-/** Input quoted in an error: at most 60 characters of it. */
-export const clip = (text: string): string => (text.length > 60 ? `${text.slice(0, 60)}…` : text)
 
 /**
  * Decodes a command context, refusing keys it does not know, at any depth: a context that says
@@ -471,9 +469,9 @@ const attemptOnce = async <C extends Command, E extends DomainEvent, S>(
     state,
     input: command,
   })
-  if (!decision.allowed) return E.left(forbidden(decision.reason))
+  if (!decision.allowed) return E.left(forbidden(boundQuotes(decision.reason, command)))
   const decided = aggregate.decider.decide(command, state)
-  if (E.isLeft(decided)) return E.left(rejected(decided.left.code, decided.left.message))
+  if (E.isLeft(decided)) return E.left(rejected(decided.left.code, boundQuotes(decided.left.message, command)))
   const events = decided.right
   if (events.length === 0)
     return E.right({ streamId: stream, events, state, revision, appended: null, attempts: attempt })

@@ -13,6 +13,7 @@ import type { DecidedFor, Decision, DecisionStream, DecisionStreams, StatesOf } 
 import type { DomainEvent } from '../events/event'
 import type { CommandError } from '../kernel/errors'
 import { EventIdConflictError, forbidden, invalidCommand, rejected } from '../kernel/errors'
+import { boundQuotes } from '../kernel/quoting'
 import { streamId as streamIdOf } from '../kernel/stream-id'
 import type { AppendResult, StreamAppend } from '../port/event-store'
 import { WrongExpectedRevisionError } from '../port/event-store'
@@ -145,9 +146,9 @@ const attemptOnce = async <C extends Command, R extends Streams>(
     state: states,
     input: sent.command,
   })
-  if (!asked.allowed) return E.left(forbidden(asked.reason))
+  if (!asked.allowed) return E.left(forbidden(boundQuotes(asked.reason, sent.command)))
   const decided = decision.decide(sent.command, states)
-  if (E.isLeft(decided)) return E.left(rejected(decided.left.code, decided.left.message))
+  if (E.isLeft(decided)) return E.left(rejected(decided.left.code, boundQuotes(decided.left.message, sent.command)))
   const byName = decided.right as Readonly<Record<string, ReadonlyArray<DomainEvent> | undefined>>
   const appends = await appendsOf(options, sent, correlationId, loaded.right, byName)
   if (E.isLeft(appends)) return appends

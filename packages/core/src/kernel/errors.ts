@@ -3,6 +3,9 @@
  * so it carries a stack, discriminated by `kind`); the command handler turns them into the
  * `CommandError` union on the left of its `TaskEither`.
  */
+
+import { boundProblems } from './quoting'
+
 // --- store errors ---
 
 /** Discriminates the errors a store raises. */
@@ -162,8 +165,8 @@ export const storeUnavailable = (cause: unknown): StoreUnavailable => ({
   message: cause instanceof Error ? cause.message : String(cause),
   cause,
 })
-export const invalidCommand = (problems: ReadonlyArray<string>): InvalidCommand => ({
-  _tag: 'InvalidCommand',
-  problems,
-  message: `invalid command: ${problems.join('; ')}`,
-})
+/** An `InvalidCommand` listing at most the first 20 problems, and how many more there were. */
+export const invalidCommand = (problems: ReadonlyArray<string>): InvalidCommand => {
+  const listed = boundProblems(problems)
+  return { _tag: 'InvalidCommand', problems: listed, message: `invalid command: ${listed.join('; ')}` }
+}

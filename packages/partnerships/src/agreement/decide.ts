@@ -6,7 +6,7 @@
  * variation makes a new version that every party signs again; a terminated agreement takes no more.
  */
 import type { DomainError } from '@civic-ledger/core'
-import { accept, reject } from '@civic-ledger/core'
+import { accept, own, reject } from '@civic-ledger/core'
 import type { Either } from 'fp-ts/Either'
 
 import type { AgreementCommand } from './commands'
@@ -85,7 +85,7 @@ const setTerms = (c: CommandOf<'SetDataSharingTerms'>, s: AgreementRecord): Deci
 export const dataSharingGaps = (s: AgreementRecord, on: string): ReadonlyArray<string> => {
   if (s.kind !== 'data-sharing') return []
   if (!s.termsSet) return ['lawful bases, data categories, retention and a review date (SetDataSharingTerms)']
-  const gaps = s.parties.filter((p) => s.lawfulBases[p] === undefined).map((p) => `a lawful basis for ${p}`)
+  const gaps = s.parties.filter((p) => own(s.lawfulBases, p) === undefined).map((p) => `a lawful basis for ${p}`)
   return s.reviewOn !== undefined && s.reviewOn > on ? gaps : [...gaps, `a review date after ${on}`]
 }
 

@@ -257,3 +257,22 @@ test('law: whatever is sent, every representative belongs to a current member', 
   )
   t.pass()
 })
+
+test('ids named like members of Object.prototype are ids like any other', (t) => {
+  const events = withMembers()
+  for (const id of ['constructor', 'valueOf', 'toString']) {
+    spec(t)
+      .given(events)
+      .when(cmd(appoint('r1', 'GB-LAE-CAM', 'member', { seatId: id })))
+      .thenRejects('unknown-seat')
+    spec(t)
+      .given(events)
+      .when(cmd({ type: 'RecordDecision', meetingId: id, decisionId: 'd1', summary: 'x' }))
+      .thenRejects('unknown-meeting')
+    spec(t)
+      .given(events)
+      .when(cmd({ type: 'StandDownRepresentative', representativeId: id, reason: 'x' }))
+      .thenRejects('unknown-representative')
+    t.is(decideAll(events, { type: 'DefineSeat', seatId: id, description: 'x', organisationTypes: [] }).length, 1)
+  }
+})

@@ -6,7 +6,7 @@
  * to.
  */
 import type { DomainError, IsoDate, NonEmptyString } from '@civic-ledger/core'
-import { accept, reject } from '@civic-ledger/core'
+import { accept, own, reject } from '@civic-ledger/core'
 import type { Either } from 'fp-ts/Either'
 
 import type { OrganisationType } from '../organisation/events'
@@ -65,7 +65,7 @@ const defineBoard = (c: CommandOf<'DefineBoard'>, s: BoardState): Decided => {
 }
 
 const defineSeat = (c: CommandOf<'DefineSeat'>, s: ActiveBoard): Decided =>
-  s.seats[c.seatId] !== undefined
+  own(s.seats, c.seatId) !== undefined
     ? reject('seat-exists', `seat ${c.seatId} is defined already`)
     : accept<BoardEvent>(
         SeatDefined.create({
@@ -84,14 +84,14 @@ export const admitMember = (
   organisationType: OrganisationType,
 ): Decided => {
   if (s.status === 'none') return reject('unknown-board', `board ${c.boardId} is not defined`)
-  if (s.members[c.orgId] !== undefined)
+  if (own(s.members, c.orgId) !== undefined)
     return reject('already-member', `${c.orgId} is a member of ${c.boardId} already`)
   return accept<BoardEvent>(MemberAdmitted.create({ boardId: c.boardId, orgId: c.orgId, organisationType, on: c.on }))
 }
 
 /** A member withdraws, and its representatives stand down with it. */
 const withdrawMember = (c: CommandOf<'WithdrawMember'>, s: ActiveBoard): Decided => {
-  if (s.members[c.orgId] === undefined) return reject('not-member', `${c.orgId} is not a member of ${c.boardId}`)
+  if (own(s.members, c.orgId) === undefined) return reject('not-member', `${c.orgId} is not a member of ${c.boardId}`)
   const stoodDown = Object.entries(s.representatives)
     .filter(([, r]) => r.orgId === c.orgId)
     .map(([representativeId]) =>
@@ -110,10 +110,10 @@ const withdrawMember = (c: CommandOf<'WithdrawMember'>, s: ActiveBoard): Decided
 
 const seatProblem = (c: CommandOf<'AppointRepresentative'>, s: ActiveBoard): DomainError | undefined => {
   if (c.seatId === undefined) return undefined
-  const seat = s.seats[c.seatId]
+  const seat = own(s.seats, c.seatId)
   if (seat === undefined) return { code: 'unknown-seat', message: `board ${c.boardId} has no seat ${c.seatId}` }
   if (seat.holder !== undefined) return { code: 'seat-filled', message: `seat ${c.seatId} is filled by ${seat.holder}` }
-  const type = s.members[c.orgId]
+  const type = own(s.members, c.orgId)
   if (type !== undefined && seat.organisationTypes.length > 0 && !seat.organisationTypes.includes(type))
     return {
       code: 'seat-not-eligible',
@@ -123,9 +123,9 @@ const seatProblem = (c: CommandOf<'AppointRepresentative'>, s: ActiveBoard): Dom
 }
 
 const appointProblem = (c: CommandOf<'AppointRepresentative'>, s: ActiveBoard): DomainError | undefined => {
-  if (s.representatives[c.representativeId] !== undefined)
+  if (own(s.representatives, c.representativeId) !== undefined)
     return { code: 'representative-exists', message: `${c.representativeId} already represents a member` }
-  if (s.members[c.orgId] === undefined)
+  if (own(s.members, c.orgId) === undefined)
     return { code: 'not-member', message: `${c.orgId} is not a member of ${c.boardId}; admit it first` }
   if (c.position === 'chair' || c.position === 'vice-chair') {
     const holder = Object.entries(s.representatives).find(([, r]) => r.position === c.position)
@@ -152,7 +152,7 @@ const appoint = (c: CommandOf<'AppointRepresentative'>, s: ActiveBoard): Decided
 }
 
 const standDown = (c: CommandOf<'StandDownRepresentative'>, s: ActiveBoard): Decided =>
-  s.representatives[c.representativeId] === undefined
+  own(s.representatives, c.representativeId) === undefined
     ? reject('unknown-representative', `${c.representativeId} does not represent a member of ${c.boardId}`)
     : accept<BoardEvent>(
         RepresentativeStoodDown.create({
@@ -164,16 +164,16 @@ const standDown = (c: CommandOf<'StandDownRepresentative'>, s: ActiveBoard): Dec
       )
 
 const holdMeeting = (c: CommandOf<'HoldMeeting'>, s: ActiveBoard): Decided => {
-  if (s.meetings[c.meetingId] !== undefined)
+  if (own(s.meetings, c.meetingId) !== undefined)
     return reject('meeting-exists', `meeting ${c.meetingId} is recorded already`)
   if (c.heldOn > c.on) return reject('future-date', `a meeting on ${c.heldOn} cannot be recorded on ${c.on}`)
   return accept<BoardEvent>(MeetingHeld.create({ boardId: c.boardId, meetingId: c.meetingId, heldOn: c.heldOn }))
 }
 
 const recordDecision = (c: CommandOf<'RecordDecision'>, s: ActiveBoard): Decided => {
-  const heldOn = s.meetings[c.meetingId]
+  const heldOn = own(s.meetings, c.meetingId)
   if (heldOn === undefined) return reject('unknown-meeting', `${c.boardId} held no meeting ${c.meetingId}`)
-  if (s.decisions[c.decisionId] !== undefined)
+  if (own(s.decisions, c.decisionId) !== undefined)
     return reject('decision-exists', `decision ${c.decisionId} is recorded already`)
   return accept<BoardEvent>(
     DecisionRecorded.create({

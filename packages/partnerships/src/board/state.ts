@@ -1,4 +1,6 @@
 /** A board as its stream holds it: who is a member now, who represents them, its seats and meetings. */
+import { own } from '@civic-ledger/core'
+
 import type { OrganisationType } from '../organisation/events'
 import type { BoardEvent, Position } from './events'
 
@@ -42,8 +44,8 @@ const without = <V>(record: Readonly<Record<string, V>>, key: string): Readonly<
 }
 
 const standDown = (s: ActiveBoard, representativeId: string): ActiveBoard => {
-  const seatId = s.representatives[representativeId]?.seatId
-  const seat = seatId === undefined ? undefined : s.seats[seatId]
+  const seatId = own(s.representatives, representativeId)?.seatId
+  const seat = seatId === undefined ? undefined : own(s.seats, seatId)
   return {
     ...s,
     representatives: without(s.representatives, representativeId),
@@ -56,7 +58,7 @@ const standDown = (s: ActiveBoard, representativeId: string): ActiveBoard => {
 
 const appointed = (s: ActiveBoard, e: Extract<BoardEvent, { type: 'partnerships.RepresentativeAppointed' }>) => {
   const { representativeId, orgId, position, seatId } = e.data
-  const seat = seatId === undefined ? undefined : s.seats[seatId]
+  const seat = seatId === undefined ? undefined : own(s.seats, seatId)
   return {
     ...s,
     representatives: {

@@ -5,7 +5,7 @@
  * recorded for a pilot that started.
  */
 import type { DomainError } from '@civic-ledger/core'
-import { accept, reject } from '@civic-ledger/core'
+import { accept, own, reject } from '@civic-ledger/core'
 import type { Either } from 'fp-ts/Either'
 
 import type { ProgrammeCommand } from './commands'
@@ -59,7 +59,7 @@ const addWorkstream = (c: CommandOf<'AddWorkstream'>, s: ProgrammeRecord): Decid
 }
 
 const planAction = (c: CommandOf<'PlanAction'>, s: ProgrammeRecord): Decided => {
-  if (s.actions[c.actionId] !== undefined) return exists('action', c.actionId)
+  if (own(s.actions, c.actionId) !== undefined) return exists('action', c.actionId)
   if (!s.workstreams.includes(c.workstreamId)) return unknown('workstream', c.workstreamId)
   return accept<ProgrammeEvent>(
     ActionPlanned.create({
@@ -75,7 +75,7 @@ const planAction = (c: CommandOf<'PlanAction'>, s: ProgrammeRecord): Decided => 
 }
 
 const updateAction = (c: CommandOf<'UpdateAction'>, s: ProgrammeRecord): Decided => {
-  const status = s.actions[c.actionId]
+  const status = own(s.actions, c.actionId)
   if (status === undefined) return unknown('action', c.actionId)
   if (status === 'done' || status === 'cancelled') return reject('action-closed', `action ${c.actionId} is ${status}`)
   if (status === c.status) return accept<ProgrammeEvent>()
@@ -85,7 +85,7 @@ const updateAction = (c: CommandOf<'UpdateAction'>, s: ProgrammeRecord): Decided
 }
 
 const setMilestone = (c: CommandOf<'SetMilestone'>, s: ProgrammeRecord): Decided => {
-  if (s.milestones[c.milestoneId] !== undefined) return exists('milestone', c.milestoneId)
+  if (own(s.milestones, c.milestoneId) !== undefined) return exists('milestone', c.milestoneId)
   if (!s.workstreams.includes(c.workstreamId)) return unknown('workstream', c.workstreamId)
   return accept<ProgrammeEvent>(
     MilestoneSet.create({
@@ -100,7 +100,7 @@ const setMilestone = (c: CommandOf<'SetMilestone'>, s: ProgrammeRecord): Decided
 }
 
 const reachMilestone = (c: CommandOf<'ReachMilestone'>, s: ProgrammeRecord): Decided => {
-  const reached = s.milestones[c.milestoneId]
+  const reached = own(s.milestones, c.milestoneId)
   if (reached === undefined) return unknown('milestone', c.milestoneId)
   if (reached !== null) return reject('milestone-reached', `milestone ${c.milestoneId} was reached on ${reached}`)
   if (c.reachedOn > c.on)
@@ -111,7 +111,7 @@ const reachMilestone = (c: CommandOf<'ReachMilestone'>, s: ProgrammeRecord): Dec
 }
 
 const startPilot = (c: CommandOf<'StartPilot'>, s: ProgrammeRecord): Decided => {
-  if (s.pilots[c.pilotId] !== undefined) return exists('pilot', c.pilotId)
+  if (own(s.pilots, c.pilotId) !== undefined) return exists('pilot', c.pilotId)
   if (c.endsOn !== undefined && c.endsOn <= c.startsOn) return reject('invalid-dates', 'a pilot ends after it starts')
   return accept<ProgrammeEvent>(
     PilotStarted.create({
@@ -126,7 +126,7 @@ const startPilot = (c: CommandOf<'StartPilot'>, s: ProgrammeRecord): Decided => 
 }
 
 const recordLearning = (c: CommandOf<'RecordLearning'>, s: ProgrammeRecord): Decided => {
-  const pilot = s.pilots[c.pilotId]
+  const pilot = own(s.pilots, c.pilotId)
   if (pilot === undefined) return unknown('pilot', c.pilotId)
   if (pilot.startsOn > c.on) return reject('not-started', `pilot ${c.pilotId} starts on ${pilot.startsOn}`)
   return accept<ProgrammeEvent>(
@@ -135,7 +135,7 @@ const recordLearning = (c: CommandOf<'RecordLearning'>, s: ProgrammeRecord): Dec
 }
 
 const endPilot = (c: CommandOf<'EndPilot'>, s: ProgrammeRecord): Decided => {
-  const pilot = s.pilots[c.pilotId]
+  const pilot = own(s.pilots, c.pilotId)
   if (pilot === undefined) return unknown('pilot', c.pilotId)
   if (pilot.endedOn !== undefined) return reject('pilot-ended', `pilot ${c.pilotId} ended on ${pilot.endedOn}`)
   if (c.endedOn <= pilot.startsOn) return reject('invalid-dates', 'a pilot ends after it starts')

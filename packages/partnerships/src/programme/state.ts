@@ -1,4 +1,6 @@
 /** A programme as its stream holds it: which themes, workstreams, actions, milestones and pilots it has. */
+import { own } from '@civic-ledger/core'
+
 import type { ActionStatus, ProgrammeEvent } from './events'
 
 export interface ProgrammeRecord {
@@ -36,7 +38,7 @@ const evolveRecord = (s: ProgrammeRecord, e: ProgrammeEvent): ProgrammeRecord =>
     case 'partnerships.LearningRecorded':
       return s
     case 'partnerships.PilotEnded': {
-      const pilot = s.pilots[e.data.pilotId]
+      const pilot = own(s.pilots, e.data.pilotId)
       return pilot === undefined
         ? s
         : { ...s, pilots: { ...s.pilots, [e.data.pilotId]: { ...pilot, endedOn: e.data.endedOn } } }

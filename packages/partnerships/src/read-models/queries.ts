@@ -4,7 +4,7 @@
  * the decisions log, reports due and overdue, agreements and their reviews, overdue actions by owner.
  */
 import type { IsoDate, ProjectionRunner } from '@civic-ledger/core'
-import { addMonths } from '@civic-ledger/core'
+import { addMonths, own } from '@civic-ledger/core'
 
 import type { AgreementDoc } from './agreements'
 import { agreementDocs, agreementStatus } from './agreements'
@@ -61,7 +61,9 @@ export const createPartnershipQueries = (runner: Pick<ProjectionRunner, 'query'>
         .filter(([, seat]) => seat.holder === null)
         .map(([seatId, seat]) => ({ seatId, description: seat.description }))
       const other = board.includesAllMembersOf === null ? undefined : await boards.get(board.includesAllMembersOf)
-      const missingMembers = Object.keys(other?.members ?? {}).filter((orgId) => board.members[orgId] === undefined)
+      const missingMembers = Object.keys(other?.members ?? {}).filter(
+        (orgId) => own(board.members, orgId) === undefined,
+      )
       return { board, members, vacancies, missingMembers }
     },
     memberships: (boardId: string): Promise<ReadonlyArray<MembershipDoc>> =>

@@ -4,7 +4,7 @@
  * decisions log; and when each board last reported.
  */
 import type { EventOf } from '@civic-ledger/core'
-import { defineCollection, defineProjection } from '@civic-ledger/core'
+import { defineCollection, defineProjection, own } from '@civic-ledger/core'
 
 import {
   BoardDefined,
@@ -119,7 +119,7 @@ const memberEvent = async (board: BoardDoc, e: MemberEvent, ctx: Ctx): Promise<B
       members: { ...board.members, [e.data.orgId]: { since: e.data.on, membership } },
     }
   }
-  const current = board.members[e.data.orgId]
+  const current = own(board.members, e.data.orgId)
   const row = current === undefined ? undefined : await memberships.get(current.membership)
   if (current !== undefined && row !== undefined) await memberships.put(current.membership, { ...row, to: e.data.on })
   return { ...board, members: without(board.members, e.data.orgId) }
@@ -130,7 +130,7 @@ type RepresentativeEvent = EventOf<typeof RepresentativeAppointed | typeof Repre
 const representativeEvent = (board: BoardDoc, e: RepresentativeEvent): BoardDoc => {
   if (e.type === 'partnerships.RepresentativeAppointed') {
     const { representativeId, orgId, position, seatId, on } = e.data
-    const seat = seatId === undefined ? undefined : board.seats[seatId]
+    const seat = seatId === undefined ? undefined : own(board.seats, seatId)
     return {
       ...board,
       representatives: {
@@ -143,8 +143,8 @@ const representativeEvent = (board: BoardDoc, e: RepresentativeEvent): BoardDoc 
           : { ...board.seats, [seatId]: { ...seat, holder: representativeId } },
     }
   }
-  const seatId = board.representatives[e.data.representativeId]?.seatId ?? null
-  const seat = seatId === null ? undefined : board.seats[seatId]
+  const seatId = own(board.representatives, e.data.representativeId)?.seatId ?? null
+  const seat = seatId === null ? undefined : own(board.seats, seatId)
   return {
     ...board,
     representatives: without(board.representatives, e.data.representativeId),

@@ -4,7 +4,7 @@
  * earns once. Nothing here changes the hours the credits came from.
  */
 import type { DomainError, IsoDate, NonEmptyString } from '@civic-ledger/core'
-import { accept, reject } from '@civic-ledger/core'
+import { accept, own, reject } from '@civic-ledger/core'
 import type { Either } from 'fp-ts/Either'
 
 import type { CreditCommand } from './commands'
@@ -39,7 +39,7 @@ export const earnCredits = (
     readonly on: IsoDate
   },
 ): Decided =>
-  s.earnedFrom[earned.entryId] === true
+  own(s.earnedFrom, earned.entryId) === true
     ? accept<CreditEvent>()
     : accept<CreditEvent>(
         CreditsEarned.create({

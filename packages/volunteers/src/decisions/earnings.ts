@@ -5,7 +5,7 @@
  * with another's hours. A credit is an hour, and part hours are kept (three and a half hours earn
  * 3.5 credits); an entry earns once.
  */
-import { defineDecision, IsoDate, reject, streamOf } from '@civic-ledger/core'
+import { defineDecision, IsoDate, own, reject, streamOf } from '@civic-ledger/core'
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 
@@ -30,7 +30,7 @@ export const earnings = defineDecision({
     timesheet: streamOf(timesheets, c.volunteerId),
   }),
   decide: (c, { account, timesheet }) => {
-    const entry = timesheet.entries[c.entryId]
+    const entry = own(timesheet.entries, c.entryId)
     if (entry === undefined) return reject('unknown-entry', `${c.volunteerId}'s timesheet has no entry ${c.entryId}`)
     if (entry.status !== 'verified')
       return reject('not-verified', `entry ${c.entryId} is ${entry.status}; only verified hours earn credits`)

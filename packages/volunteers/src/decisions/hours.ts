@@ -6,7 +6,7 @@
  * command's `volunteerId`); co-ordinators and managers log for anyone.
  */
 import type { NonEmptyString } from '@civic-ledger/core'
-import { AreaRef, defineDecision, IsoDate, reject, streamOf } from '@civic-ledger/core'
+import { AreaRef, defineDecision, IsoDate, own, reject, streamOf } from '@civic-ledger/core'
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 
@@ -40,7 +40,7 @@ export const hours = defineDecision({
     volunteer: streamOf(volunteers, c.volunteerId),
   }),
   decide: (c, { timesheet, volunteer }) => {
-    const placement = volunteer.placements[c.placementId]
+    const placement = own(volunteer.placements, c.placementId)
     if (placement === undefined) return reject('no-placement', `${c.volunteerId} holds no placement ${c.placementId}`)
     const logged = logHours(c, timesheet, {
       // Read from the volunteer's VolunteerPlaced event, whose codec holds it to a non-empty string.

@@ -6,7 +6,7 @@
  * organisation's role by naming its own. The placement is recorded in the volunteer's stream with
  * the requirements it was checked against.
  */
-import { AreaRef, defineDecision, isErased, IsoDate, reject, streamOf } from '@civic-ledger/core'
+import { AreaRef, defineDecision, isErased, IsoDate, own, reject, streamOf } from '@civic-ledger/core'
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 
@@ -72,7 +72,7 @@ export const placements = defineDecision({
   decide: (c, { volunteer, role }) => {
     if (role.status !== 'open')
       return reject('role-not-open', `role ${c.roleId} is ${role.status === 'none' ? 'not defined' : 'retired'}`)
-    if (volunteer.placements[c.placementId] !== undefined)
+    if (own(volunteer.placements, c.placementId) !== undefined)
       return reject('placement-exists', `placement ${c.placementId} is recorded already`)
     const problems = placementProblems(volunteer, role.role, c.startsOn)
     if (problems.length > 0) return reject('safeguarding', problems.join('; '))

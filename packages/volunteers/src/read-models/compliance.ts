@@ -4,7 +4,7 @@
  * within 60, 30 or 7 days. What it keeps is not personal data; on erasure the row goes anyway.
  */
 import type { EventOf } from '@civic-ledger/core'
-import { defineCollection, defineProjection } from '@civic-ledger/core'
+import { defineCollection, defineProjection, own } from '@civic-ledger/core'
 
 import { dbsValidUntil } from '../rules/safeguarding'
 import {
@@ -48,14 +48,15 @@ const withCheck = (before: ComplianceDoc, e: EventOf<typeof DbsCheckRecorded>): 
 }
 
 const withAssessment = (before: ComplianceDoc, e: EventOf<typeof RiskAssessmentRecorded>): ComplianceDoc => {
-  const { [e.data.checkId]: until, ...rest } = before.awaitingAssessment
+  const until = own(before.awaitingAssessment, e.data.checkId)
   if (until === undefined) return before
+  const { [e.data.checkId]: _assessed, ...rest } = before.awaitingAssessment
   const after = { ...before, awaitingAssessment: rest }
   return e.data.outcome === 'accepted' ? accepted(after, until) : after
 }
 
 const withTraining = (before: ComplianceDoc, e: EventOf<typeof TrainingCompleted>): ComplianceDoc => {
-  const held = before.training[e.data.course]
+  const held = own(before.training, e.data.course)
   const expires = e.data.expiresOn ?? null
   if (held === null || (held !== undefined && expires !== null && held >= expires)) return before
   return { ...before, training: { ...before.training, [e.data.course]: expires } }

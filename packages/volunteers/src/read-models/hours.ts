@@ -2,7 +2,7 @@
  * Verified hours by delivery area, role and month, with each volunteer's share so people can be
  * counted (and small counts suppressed) without naming anyone.
  */
-import { defineCollection, defineProjection } from '@civic-ledger/core'
+import { defineCollection, defineProjection, own } from '@civic-ledger/core'
 
 import { HoursCorrected, HoursLogged, HoursRejected, HoursVerified } from '../timesheet/events'
 
@@ -71,7 +71,7 @@ export const volunteerHours = defineProjection({
         verifiedHours: before.verifiedHours + entry.hours,
         byVolunteer: {
           ...before.byVolunteer,
-          [entry.volunteerId]: (before.byVolunteer[entry.volunteerId] ?? 0) + entry.hours,
+          [entry.volunteerId]: (own(before.byVolunteer, entry.volunteerId) ?? 0) + entry.hours,
         },
       })
     }

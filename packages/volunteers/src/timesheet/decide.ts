@@ -5,7 +5,7 @@
  * by appending a correction, never by changing the entry, and a verified entry is not corrected.
  */
 import type { AreaRef, DomainError, IsoDate, NonEmptyString } from '@civic-ledger/core'
-import { accept, reject } from '@civic-ledger/core'
+import { accept, own, reject } from '@civic-ledger/core'
 import type { Either } from 'fp-ts/Either'
 
 import { DAILY_CAP, hoursProblem } from '../rules/hours'
@@ -41,7 +41,7 @@ export interface PlacementDates {
  * are logged, inside the placement's dates, and an entry id not used before in the timesheet.
  */
 export const logHours = (c: HoursEntry, s: TimesheetState, placement: PlacementDates): Decided => {
-  if (s.entries[c.entryId] !== undefined) return reject('entry-exists', `entry ${c.entryId} is recorded already`)
+  if (own(s.entries, c.entryId) !== undefined) return reject('entry-exists', `entry ${c.entryId} is recorded already`)
   const problem = hoursProblem(c.hours)
   if (problem !== undefined) return reject('invalid-hours', problem)
   if (c.date > c.on) return reject('future-date', `hours cannot be logged for ${c.date}, after today (${c.on})`)
@@ -66,7 +66,7 @@ export const logHours = (c: HoursEntry, s: TimesheetState, placement: PlacementD
 }
 
 const pending = (c: { readonly entryId: string }, s: TimesheetState): DomainError | undefined =>
-  s.entries[c.entryId]?.status === 'logged'
+  own(s.entries, c.entryId)?.status === 'logged'
     ? undefined
     : { code: 'not-pending', message: `entry ${c.entryId} is not awaiting verification` }
 
@@ -87,7 +87,7 @@ const rejectEntry = (c: CommandOf<'RejectHours'>, s: TimesheetState): Decided =>
 }
 
 const correct = (c: CommandOf<'CorrectHours'>, s: TimesheetState): Decided => {
-  const entry = s.entries[c.entryId]
+  const entry = own(s.entries, c.entryId)
   if (entry === undefined) return reject('unknown-entry', `no entry ${c.entryId}`)
   if (entry.status === 'verified')
     return reject('verified', `entry ${c.entryId} is verified; log a new entry for the difference instead`)

@@ -1,4 +1,6 @@
 /** A volunteer's timesheet: every entry, by id, with its day, hours and status. */
+import { own } from '@civic-ledger/core'
+
 import type { TimesheetEvent } from './events'
 
 export interface Entry {
@@ -16,7 +18,7 @@ export interface TimesheetState {
 export const initialTimesheet: TimesheetState = { entries: {} }
 
 const withEntry = (s: TimesheetState, entryId: string, change: Partial<Entry>): TimesheetState => {
-  const entry = s.entries[entryId]
+  const entry = own(s.entries, entryId)
   return entry === undefined ? s : { entries: { ...s.entries, [entryId]: { ...entry, ...change } } }
 }
 

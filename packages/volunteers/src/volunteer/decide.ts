@@ -5,7 +5,7 @@
  * months after the decision, and only then.
  */
 import type { DomainError } from '@civic-ledger/core'
-import { accept, addMonths, isErased, reject } from '@civic-ledger/core'
+import { accept, addMonths, isErased, own, reject } from '@civic-ledger/core'
 import type { Either } from 'fp-ts/Either'
 
 import { ageOn } from '../rules/safeguarding'
@@ -159,7 +159,7 @@ const completeTraining = (c: CommandOf<'CompleteTraining'>): Decided => {
 }
 
 const endPlacement = (c: CommandOf<'EndPlacement'>, s: VolunteerState): Decided => {
-  const p = s.placements[c.placementId]
+  const p = own(s.placements, c.placementId)
   if (p === undefined || p.endedOn !== undefined)
     return reject('no-active-placement', `placement ${c.placementId} is not active`)
   return accept<VolunteerEvent>(

@@ -1,5 +1,6 @@
 /** A volunteer as their stream holds it: what the rules of a placement are checked against. */
 import type { AreaRef, Erased } from '@civic-ledger/core'
+import { own } from '@civic-ledger/core'
 
 import type { DbsCheckRecord, TrainingRecord } from '../rules/safeguarding'
 import type { VolunteerEvent } from './events'
@@ -53,7 +54,7 @@ const placed = (s: VolunteerState, e: Extract<VolunteerEvent, { type: 'volunteer
 })
 
 const ended = (s: VolunteerState, placementId: string, on: string): VolunteerState => {
-  const p = s.placements[placementId]
+  const p = own(s.placements, placementId)
   return p === undefined ? s : { ...s, placements: { ...s.placements, [placementId]: { ...p, endedOn: on } } }
 }
 
