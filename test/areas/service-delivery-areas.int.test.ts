@@ -1,11 +1,11 @@
 /**
  * Service delivery areas as the Think Communities report makes them, on a real SQLite file and on
- * PostgreSQL: the shipped reference data and a scheme of named areas
+ * PostgreSQL: the shipped reference data (every ward vintage included) and a scheme of named areas
  * grouping PCNs load through ordinary commands; a run from an extract with practices outside the
  * PCN reference is recorded with them counted, and the read model shows the counts, each area with
  * its PCNs, and each LSOA with its dominant PCN and area; a definition with an unknown PCN or a PCN
  * in two areas, a run naming a PCN reference that does not exist, and an override to an area the
- * scheme lacks are refused and write nothing.
+ * scheme lacks are refused and write nothing; a 2016 ward code no later release has is found.
  */
 import type { DefineSchemeInput, RunAssignmentInput } from '@civic-ledger/areas'
 import {
@@ -156,5 +156,7 @@ for (const kind of ['sqlite', 'postgres'] as const satisfies ReadonlyArray<Store
     t.like(inV2, { area: 'fenland', override: 'test', pcn: inV1?.pcn ?? '' })
     const fenland = await queries.lsoasOf('fenland', { scheme: { schemeId: 'cambs-pboro-sda', version: 2 } })
     t.true(fenland.includes('E01015589'), 'the overridden LSOA is in its new area')
+    const [brampton] = await queries.area('E05002763')
+    t.like(brampton, { name: 'Brampton', type: 'ward', vintage: '2016', releaseId: 'ons-wards-2016' })
   })
 }

@@ -126,7 +126,9 @@ export {
   msoaRelease,
   parishRelease,
   referenceReleases,
+  WARD_VINTAGES_FILE,
   wardDivisionRelease,
+  wardVintageReleases,
 } from './lib/reference-data'
 export type { ModelOptions, RegistrationExtract } from './lib/registrations'
 export {

@@ -1,6 +1,7 @@
 /**
  * Codes, CSV reading and the shipped reference data: what loads, as published — many-to-many
- * lookups kept — and that every shipped release passes the release rules.
+ * lookups kept, every ward vintage since 2016 — and that every shipped release passes the release
+ * rules.
  */
 import test from 'ava'
 import fc from 'fast-check'
@@ -20,6 +21,7 @@ import {
   parishRelease,
   referenceReleases,
   wardDivisionRelease,
+  wardVintageReleases,
 } from './reference-data'
 import { decoded } from './test-helpers.test-fixture'
 
@@ -105,7 +107,7 @@ test('the reference data loads: 487 LSOA-2011, 516 LSOA-2021, 120 wards, 264 par
   t.is(hierarchy?.pairs.length, 5, 'the five county districts have a county above them')
   t.false(hierarchy?.pairs.some(([district]) => district === 'E06000031') ?? true, 'Peterborough is unitary')
   const releases = referenceReleases()
-  t.is(releases.length, 7)
+  t.is(releases.length, 12)
   for (const release of releases) t.deepEqual(releaseProblems(importOf(release)), [], release.releaseId)
 })
 
@@ -132,4 +134,47 @@ test('the reference data keeps many-to-many lookups as published, and Cambridge 
   )
   t.true(cambridgeWards.size > 0)
   t.false(parishes?.pairs.some(([, ward]) => cambridgeWards.has(ward)) ?? true)
+})
+
+// --- every ward vintage ---
+
+test('every ward vintage since 2016 is a release of its own, each ward with its district', (t) => {
+  const releases = wardVintageReleases()
+  t.deepEqual(
+    releases.map((r) => [r.releaseId, r.areaSets.find((s) => s.type === 'ward')?.areas.length]),
+    [
+      ['ons-wards-2016', 140],
+      ['ons-wards-2018', 50],
+      ['ons-wards-2019', 15],
+      ['ons-wards-2022', 20],
+      ['ons-wards-2023', 20],
+    ],
+  )
+  for (const release of releases) {
+    t.deepEqual(releaseProblems(importOf(release)), [], release.releaseId)
+    const wards = release.areaSets.find((s) => s.type === 'ward')
+    const lookup = release.lookups.find((l) => l.from.type === 'ward' && l.to.type === 'district')
+    t.is(lookup?.pairs.length, wards?.areas.length, `${release.releaseId}: every ward has its district`)
+  }
+  t.true(
+    referenceReleases().some((r) => r.releaseId === 'ons-wards-2016'),
+    'the reference data includes them',
+  )
+})
+
+test('2016 ward codes no other release has — Huntingdonshire, South and East Cambridgeshire before their reviews — can be named', (t) => {
+  const others = new Set(
+    [lsoa2011WardRelease(), wardDivisionRelease(), parishRelease(), lsoa2021Ward2025Release()].flatMap((r) =>
+      r.areaSets.filter((s) => s.type === 'ward').flatMap((s) => s.areas.map((a) => a.code)),
+    ),
+  )
+  const of2016 = wardVintageReleases().find((r) => r.releaseId === 'ons-wards-2016')
+  const wards = of2016?.areaSets.find((s) => s.type === 'ward' && s.vintage === '2016')?.areas ?? []
+  t.deepEqual(
+    wards.find((w) => w.code === 'E05002763'),
+    { code: 'E05002763', name: 'Brampton' },
+    'Brampton, a Huntingdonshire ward until 2018',
+  )
+  t.false(others.has('E05002763'))
+  t.is(wards.filter((w) => !others.has(w.code)).length, 82)
 })

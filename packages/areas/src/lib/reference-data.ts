@@ -1,6 +1,6 @@
 /**
  * The real Cambridgeshire and Peterborough boundary data shipped in `data/`, turned into
- * `ImportRelease` commands — one per published product — read from the files
+ * `ImportRelease` commands — one per published product, or per vintage of one — read from the files
  * as published; a row that cannot be read is an error naming its file and line.
  *
  * Source: Office for National Statistics licensed under the Open Government Licence v3.0. Contains
@@ -263,6 +263,50 @@ export const msoaRelease = (): ImportReleaseInput => {
   })
 }
 
+/** The file of every ward code since 2016, each under the first year whose ONS ward list has it. */
+export const WARD_VINTAGES_FILE = 'cambs_pboro_wards_all_vintages.csv'
+
+/**
+ * One release per ward vintage in the all-vintages file: the wards first listed that year, each with
+ * its district, so a ward code of any boundary review since 2016 can be named and found. 2016 is the
+ * earliest year the file covers, so the 2016 wards are those in use then, some older; each later
+ * year holds the codes its boundary reviews made (Huntingdonshire and South Cambridgeshire 2018, East
+ * Cambridgeshire 2019, Cambridge 2022, Fenland 2023). The file has no LSOA lookups: these wards are
+ * reached by code, not from an LSOA.
+ */
+export const wardVintageReleases = (): ReadonlyArray<ImportReleaseInput> => {
+  const builders = new Map<string, ReleaseBuilder>()
+  for (const row of readDataFile(WARD_VINTAGES_FILE, ['WDCD', 'WDNM', 'LADCD', 'LADNM', 'SOURCEFILE'])) {
+    const vintage = field(row, 'SOURCEFILE')
+    let b = builders.get(vintage)
+    if (b === undefined) {
+      b = new ReleaseBuilder()
+      builders.set(vintage, b)
+    }
+    const ward = { type: 'ward' as const, vintage, code: field(row, 'WDCD') }
+    const district = { type: 'district' as const, vintage, code: field(row, 'LADCD') }
+    b.area('ward', vintage, ward.code, field(row, 'WDNM'))
+      .area('district', vintage, district.code, field(row, 'LADNM'))
+      .link(ward, district, 'exact')
+  }
+  return [...builders]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([vintage, b]) =>
+      b.command({
+        releaseId: `ons-wards-${vintage}`,
+        title:
+          vintage === '2016'
+            ? 'Wards in use in 2016, with their districts'
+            : `Wards first listed in ${vintage} (boundary reviews), with their districts`,
+        publisher: 'ONS',
+        source: ONS(
+          WARD_VINTAGES_FILE,
+          'via drkane/geo-lookups ward_all_codes.csv: each ward code once, under the first year whose ward list has it',
+        ),
+      }),
+    )
+}
+
 /** Every release the shipped data holds, in the order a ledger should import them. */
 export const referenceReleases = (): ReadonlyArray<ImportReleaseInput> => [
   lsoa2011WardRelease(),
@@ -272,4 +316,5 @@ export const referenceReleases = (): ReadonlyArray<ImportReleaseInput> => [
   lsoa2011HealthRelease(),
   districtHierarchyRelease(),
   msoaRelease(),
+  ...wardVintageReleases(),
 ]

@@ -198,3 +198,12 @@ test('a run’s practices outside the PCN reference are visible, counted, in the
     excludedPatientsInScope: 70,
   })
 })
+
+test('a 2016 ward code no later release has can be named, with its district', async (t) => {
+  const [brampton] = await queries.area('E05002763')
+  t.like(brampton, { name: 'Brampton', type: 'ward', vintage: '2016', releaseId: 'ons-wards-2016' })
+  const within = await ledger.projections
+    .query(serviceDeliveryAreas, schemeLsoaDocs)
+    .find({ schemeId: 'cambs-pboro-sda', lsoa: 'E05002763' })
+  t.deepEqual(within, [], 'a ward is not an LSOA of a scheme')
+})
