@@ -18,7 +18,13 @@
  * allows is confirmed by asking the ledger's policy; the commands sent must be exactly those the
  * contexts' exported aggregates decode, so a command added without its attack fails this test.
  */
-import type { ImportReleaseInput, PcnCommandInput, ProfileCommandInput, SchemeCommandInput } from '@civic-ledger/areas'
+import type {
+  ImportReleaseInput,
+  PcnCommandInput,
+  ProfileCommandInput,
+  SchemeCommandInput,
+  SchemeDecisionCommandInput,
+} from '@civic-ledger/areas'
 import * as areas from '@civic-ledger/areas'
 import {
   AREA_DATA_STEWARD,
@@ -29,6 +35,7 @@ import {
   lsoa2021Ward2025Release,
   pcnReferences,
   referencePcnImport,
+  schemeDecisions,
   serviceDeliveryAreaSchemes,
 } from '@civic-ledger/areas'
 import type {
@@ -284,6 +291,7 @@ const doorsOf = (aggregates: ReadonlyArray<ExportedDecision>): ReadonlyArray<str
   ].sort()
 
 const areasAggregates = aggregatesOf(areas)
+const areasDecisions = decisionsOf(areas)
 const volunteersAggregates = aggregatesOf(volunteersContext)
 const volunteersDecisions = decisionsOf(volunteersContext)
 const eventDefinitions = [...areasAggregates, ...volunteersAggregates].flatMap((a) => a.events.definitions)
@@ -402,6 +410,8 @@ const areasLife = (): ReadonlyArray<Step> => {
   const pcn = (c: PcnCommandInput, who: Who) => step(pcnReferences, c, who)
   const indicator = (c: ProfileCommandInput, who: Who) => step(areaProfiles, c, who)
   const scheme = (c: SchemeCommandInput, who: Who) => step(serviceDeliveryAreaSchemes, c, who)
+  // Defining a scheme and running it read the PCN reference: decisions across the two streams.
+  const schemeWithReference = (c: SchemeDecisionCommandInput, who: Who) => decisionStep(schemeDecisions, c, who)
   const referenceId = '06H-2024-03'
   const schemeId = 'hunts-sda'
   return [
@@ -431,25 +441,26 @@ const areasLife = (): ReadonlyArray<Step> => {
       },
       officer,
     ),
-    scheme(
+    schemeWithReference(
       {
         type: 'DefineScheme',
         schemeId,
         name: 'Huntingdonshire delivery areas',
         lsoaVintage: '2021',
         scope: { description: 'three LSOAs', lsoas: [L1, L2, L3] },
+        pcnReference: referenceId,
+        areas: [
+          { areaId: 'cambridge', name: 'Cambridge', pcns: ['U88254', 'U24388'] },
+          { areaId: 'a1', name: 'Along the A1', pcns: ['U89554'] },
+        ],
       },
       officer,
     ),
-    scheme(
+    schemeWithReference(
       {
         type: 'RunAssignment',
         schemeId,
         pcnReference: referenceId,
-        memberships: [
-          { practice: 'D81001', pcn: 'U00001' },
-          { practice: 'D81004', pcn: 'U00003' },
-        ],
         extract: {
           publication: 'hand-made',
           extractDate: '2024-03-01',
@@ -464,7 +475,7 @@ const areasLife = (): ReadonlyArray<Step> => {
       steward,
     ),
     scheme(
-      { type: 'OverrideLsoa', schemeId, version: 1, lsoa: L3, area: 'U00003', reason: 'new estate, no patients yet' },
+      { type: 'OverrideLsoa', schemeId, version: 1, lsoa: L3, area: 'a1', reason: 'new estate, no patients yet' },
       officer,
     ),
     scheme({ type: 'PublishScheme', schemeId, version: 1 }, steward),
@@ -820,10 +831,10 @@ const check = (
 
 for (const kind of ['memory', 'sqlite', 'postgres'] as const satisfies ReadonlyArray<StoreKind>) {
   test(`${kind}: no areas command is recorded for an actor the areas policy does not allow, and a refusal writes nothing`, async (t) => {
-    const doors = doorsOf(areasAggregates)
+    const doors = doorsOf([...areasAggregates, ...areasDecisions])
     t.true(
-      areasAggregates.every((a) => a.context === 'areas'),
-      'the areas package exports only areas aggregates',
+      [...areasAggregates, ...areasDecisions].every((a) => a.context === 'areas'),
+      'the areas package exports only areas aggregates and decisions',
     )
     const ledger = await freshLedger(t, kind, { policy: areasPolicy, events: eventDefinitions })
     const other = await freshLedger(t, kind, { policy: volunteersPolicy, events: eventDefinitions })

@@ -1,117 +1,142 @@
 /**
  * `@civic-ledger/areas`: geography for Civic Ledger — boundary releases and lookups, PCNs and
- * practices, service delivery areas by the dominant-LSOA method — with the real Cambridgeshire and
- * Peterborough reference data.
+ * practices, service delivery areas made by grouping PCNs and giving each LSOA to the area of its
+ * dominant PCN, and area profiles — with the real Cambridgeshire and Peterborough reference data.
+ *
+ * Inside: one folder per aggregate (`release/`, `pcn-reference/`, `indicator/`, `sda-scheme/`, each
+ * `events`, `commands`, `state`, `decide`, `aggregate`), `read-models/`, `workflows/` (what calls a
+ * ledger), `lib/` (pure helpers and the shipped data), `ids.ts` and `policy.ts`.
  */
-export type { AreaType } from './codes'
-export { AREA_TYPES, AreaTypeCodec, codeProblem, isAreaType, LookupMethod, typeOfCode, Vintage } from './codes'
-export type { CsvRow } from './csv'
-export { CsvError, parseCsv } from './csv'
-export type { Assignment, AssignmentRun as AssignmentRunResult, RegistrationRow, RowProblem } from './dominant-lsoa'
-export { assignDominantLsoa } from './dominant-lsoa'
-export type { Actor } from './ledger-setup'
-export {
-  AreasSetupError,
-  importReferenceData,
-  MODELLED_EXTRACT_FILE,
-  publishModelledScheme,
-  referencePcnImport,
-} from './ledger-setup'
-export type { Membership, PcnCommandInput, PcnEvent, PcnRecord, PcnReferenceState } from './pcn'
-export {
-  PcnClosed,
-  PcnCommand,
-  pcnEvents,
-  pcnOn,
-  PcnOpened,
-  pcnOpenOn,
-  PcnReferenceImported,
-  pcnReferences,
-  PracticeMoved,
-} from './pcn'
+
+// --- ids and policy ---
+export { AreaCode, AreaId, IndicatorId, PcnReferenceId, ReleaseId, SchemeId, SchemeVersionNumber } from './ids'
 export { AREA_DATA_STEWARD, areasPolicy, GEOGRAPHY_OFFICER } from './policy'
-export type { AggregatedValue, ProfileCommandInput, ProfileEvent, ProfileState } from './profile'
-export {
-  aggregateIndicator,
-  Aggregation,
-  areaProfiles,
-  IndicatorDefined,
-  IndicatorValuesRecorded,
-  ProfileCommand,
-  profileEvents,
-} from './profile'
+
+// --- GeographyRelease ---
+export { geographyReleases } from './release/aggregate'
+export type { ImportReleaseInput, ReleaseCommandInput } from './release/commands'
+export { ImportRelease, ReleaseCommand } from './release/commands'
+export { releaseProblems } from './release/decide'
+export type { Area, AreaSet, Lookup, ReleaseEvent } from './release/events'
+export { AreaSetRef, AreasRecorded, LookupRecorded, releaseEvents, ReleaseImported } from './release/events'
+export type { ReleaseState } from './release/state'
+
+// --- PCN reference ---
+export { pcnReferences } from './pcn-reference/aggregate'
+export type { PcnCommandInput } from './pcn-reference/commands'
+export { PcnCommand } from './pcn-reference/commands'
+export type { PcnEvent } from './pcn-reference/events'
+export { PcnClosed, pcnEvents, PcnOpened, PcnReferenceImported, PracticeMoved } from './pcn-reference/events'
+export type { Membership, PcnRecord, PcnReferenceState } from './pcn-reference/state'
+export { pcnOn, pcnOpenOn } from './pcn-reference/state'
+
+// --- AreaProfile (indicators) ---
+export { areaProfiles } from './indicator/aggregate'
+export type { ProfileCommandInput } from './indicator/commands'
+export { ProfileCommand } from './indicator/commands'
+export type { ProfileEvent } from './indicator/events'
+export { IndicatorDefined, IndicatorValuesRecorded, profileEvents } from './indicator/events'
+export type { ProfileState } from './indicator/state'
+
+// --- ServiceDeliveryAreaScheme ---
+export { schemeDecisions, serviceDeliveryAreaSchemes } from './sda-scheme/aggregate'
 export type {
-  AreaDoc,
-  AreaQueries,
-  Containment,
-  IndicatorDoc,
-  IndicatorValueDoc,
-  LinkDoc,
-  ReleaseDoc,
-  SchemeLsoaDoc,
-  SchemeVersionDoc,
-} from './read-models'
+  AreaDefinitionInput,
+  DefineSchemeInput,
+  RunAssignmentInput,
+  SchemeCommandInput,
+  SchemeDecisionCommandInput,
+} from './sda-scheme/commands'
 export {
-  areaDocs,
-  areaLookups,
-  areaProfileValues,
-  areaRegistry,
-  areasPlugin,
-  createAreaQueries,
-  indicatorDocs,
-  indicatorValueDocs,
-  linkDocs,
-  releaseDocs,
+  AreaDefinition,
+  DefineScheme,
+  OverrideLsoa,
+  PublishScheme,
+  RunAssignment,
+  SchemeCommand,
+  SchemeDecisionCommand,
+  SupersedeScheme,
+} from './sda-scheme/commands'
+export type { ExcludedPractices, LsoaAssignment, SchemeArea, SchemeEvent } from './sda-scheme/events'
+export {
+  AssignmentRun,
+  LsoaOverridden,
+  SchemeDefined,
+  schemeEvents,
+  SchemePublished,
+  SchemeSuperseded,
+} from './sda-scheme/events'
+export type { SchemeState, SchemeVersion } from './sda-scheme/state'
+export { areaOfLsoa, areaOfPcn, partition } from './sda-scheme/state'
+
+// --- read models and queries ---
+export type { LinkDoc } from './read-models/area-lookups'
+export { areaLookups, linkDocs } from './read-models/area-lookups'
+export type { IndicatorDoc, IndicatorValueDoc } from './read-models/area-profiles'
+export { areaProfileValues, indicatorDocs, indicatorValueDocs } from './read-models/area-profiles'
+export type { AreaDoc, ReleaseDoc } from './read-models/area-registry'
+export { areaDocs, areaRegistry, releaseDocs } from './read-models/area-registry'
+export { areasPlugin } from './read-models/plugin'
+export type { AreaQueries, Containment } from './read-models/queries'
+export { createAreaQueries } from './read-models/queries'
+export type { SchemeAreaDoc, SchemeLsoaDoc, SchemeVersionDoc } from './read-models/service-delivery-areas'
+export {
+  schemeAreaDocs,
   schemeLsoaDocs,
   schemeVersionDocs,
   serviceDeliveryAreas,
-} from './read-models'
-export type { LsoaCentroid, PracticeRow } from './reference-data'
+} from './read-models/service-delivery-areas'
+
+// --- workflows ---
+export { publishModelledScheme } from './workflows/modelled-scheme'
+export { importReferenceData } from './workflows/reference-data'
+export type { Actor } from './workflows/send'
+export { AreasSetupError } from './workflows/send'
+
+// --- lib: codes, CSV, the method, extracts, the shipped data ---
+export type { AggregatedValue } from './lib/aggregation'
+export { aggregateIndicator, Aggregation } from './lib/aggregation'
+export type { AreaType } from './lib/codes'
+export { AREA_TYPES, AreaTypeCodec, codeProblem, isAreaType, LookupMethod, typeOfCode, Vintage } from './lib/codes'
+export type { CsvRow } from './lib/csv'
+export { CsvError, parseCsv } from './lib/csv'
+export { DATA_DIR, readDataFile } from './lib/data-files'
+export type {
+  Assignment,
+  AssignmentRun as AssignmentRunResult,
+  Excluded,
+  RegistrationRow,
+  RowProblem,
+} from './lib/dominant-lsoa'
+export { assignDominantLsoa } from './lib/dominant-lsoa'
+export type { LsoaCentroid, PracticeRow } from './lib/practices'
 export {
-  DATA_DIR,
+  districtAreaDefinitions,
+  lsoa2021Centroids,
+  MODELLED_EXTRACT_FILE,
+  practiceRows,
+  REFERENCE_PCN_ID,
+  referencePcnImport,
+} from './lib/practices'
+export {
   districtHierarchyRelease,
   lsoa2011HealthRelease,
   lsoa2011WardRelease,
-  lsoa2021Centroids,
   lsoa2021Ward2025Release,
   msoaRelease,
   parishRelease,
-  practiceRows,
-  readDataFile,
   referenceReleases,
+  WARD_VINTAGES_FILE,
   wardDivisionRelease,
-} from './reference-data'
-export type { ModelOptions, RegistrationExtract } from './registrations'
+  wardVintageReleases,
+} from './lib/reference-data'
+export type { ModelOptions, RegistrationExtract } from './lib/registrations'
 export {
   assignmentFromExtract,
   extractDate,
   formatRegistrationExtract,
   modelRegistrations,
   parseRegistrationExtract,
-} from './registrations'
-export type { AreaSet, ImportReleaseInput, Lookup, ReleaseEvent, ReleaseState, SourceInput } from './release'
-export {
-  AreaSetRef,
-  AreasRecorded,
-  geographyReleases,
-  ImportRelease,
-  LookupRecorded,
-  ReleaseCommand,
-  releaseEvents,
-  ReleaseImported,
-  releaseProblems,
-  Source,
-} from './release'
-export type { SchemeCommandInput, SchemeEvent, SchemeState, SchemeVersion } from './scheme'
-export {
-  areaOfLsoa,
-  AssignmentRun,
-  LsoaOverridden,
-  partition,
-  SchemeCommand,
-  SchemeDefined,
-  schemeEvents,
-  SchemePublished,
-  SchemeSuperseded,
-  serviceDeliveryAreaSchemes,
-} from './scheme'
+} from './lib/registrations'
+export type { SourceInput } from './lib/source'
+export { Source } from './lib/source'

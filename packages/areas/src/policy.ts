@@ -2,6 +2,10 @@
  * Who may do what with geography. Geography officers import releases and the PCN reference, define
  * schemes, run assignments and override LSOAs; only an area data steward publishes or supersedes a
  * scheme, because every report then names that version. Everything else is denied.
+ *
+ * A scheme's commands share one key, `areas.sda-scheme`, whichever door they come through: the
+ * scheme's aggregate (override, publish, supersede) or the decision across the scheme and its PCN
+ * reference (`schemeDecisions`: define, run), which is named `sda-scheme` too.
  */
 import type { Policy } from '@civic-ledger/core'
 import { rolePolicy } from '@civic-ledger/core'

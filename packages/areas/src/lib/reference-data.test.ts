@@ -1,13 +1,17 @@
 /**
- * Codes, CSV reading and the GeographyRelease rules, on the real reference data and on hand-made
- * releases: what loads, what is refused and why, and that a release never changes.
+ * Codes, CSV reading and the shipped reference data: what loads, as published — many-to-many
+ * lookups kept, every ward vintage since 2016 — and that every shipped release passes the release
+ * rules.
  */
-import { deciderSpec } from '@civic-ledger/testing'
 import test from 'ava'
 import fc from 'fast-check'
 
+import type { ImportReleaseInput } from '../release/commands'
+import { ImportRelease } from '../release/commands'
+import { releaseProblems } from '../release/decide'
 import { AREA_TYPES, codeProblem, typeOfCode } from './codes'
 import { CsvError, parseCsv } from './csv'
+import { practiceRows } from './practices'
 import {
   districtHierarchyRelease,
   lsoa2011HealthRelease,
@@ -15,15 +19,12 @@ import {
   lsoa2021Ward2025Release,
   msoaRelease,
   parishRelease,
-  practiceRows,
   referenceReleases,
   wardDivisionRelease,
+  wardVintageReleases,
 } from './reference-data'
-import type { ImportReleaseInput } from './release'
-import { geographyReleases, ImportRelease, releaseProblems } from './release'
-import { decoded } from './test-helpers'
+import { decoded } from './test-helpers.test-fixture'
 
-const spec = deciderSpec(geographyReleases.decider)
 const importOf = (input: ImportReleaseInput) => decoded(ImportRelease, input)
 
 // --- codes ---
@@ -106,7 +107,7 @@ test('the reference data loads: 487 LSOA-2011, 516 LSOA-2021, 120 wards, 264 par
   t.is(hierarchy?.pairs.length, 5, 'the five county districts have a county above them')
   t.false(hierarchy?.pairs.some(([district]) => district === 'E06000031') ?? true, 'Peterborough is unitary')
   const releases = referenceReleases()
-  t.is(releases.length, 7)
+  t.is(releases.length, 12)
   for (const release of releases) t.deepEqual(releaseProblems(importOf(release)), [], release.releaseId)
 })
 
@@ -135,112 +136,45 @@ test('the reference data keeps many-to-many lookups as published, and Cambridge 
   t.false(parishes?.pairs.some(([, ward]) => cambridgeWards.has(ward)) ?? true)
 })
 
-// --- the release rules ---
+// --- every ward vintage ---
 
-const small = (overrides: Partial<ImportReleaseInput> = {}): ImportReleaseInput => ({
-  type: 'ImportRelease',
-  releaseId: 'test-release',
-  title: 'A small release',
-  publisher: 'ONS',
-  source: { name: 'hand-made', licence: 'OGL v3' },
-  areaSets: [
-    { type: 'lsoa', vintage: '2021', areas: [{ code: 'E01015589', name: 'Peterborough 004A' }] },
-    { type: 'ward', vintage: '2025', areas: [{ code: 'E05010805', name: 'Barnack' }] },
-  ],
-  lookups: [
-    {
-      from: { type: 'lsoa', vintage: '2021' },
-      to: { type: 'ward', vintage: '2025' },
-      method: 'best-fit',
-      pairs: [['E01015589', 'E05010805']],
-    },
-  ],
-  ...overrides,
-})
-
-test('a release is imported as one header, one event per area set and one per lookup', (t) => {
-  const events = geographyReleases.decider.decide(importOf(small()), geographyReleases.decider.initialState)
-  t.true(events._tag === 'Right')
-  if (events._tag === 'Right')
-    t.deepEqual(
-      events.right.map((e) => e.type),
-      ['areas.ReleaseImported', 'areas.AreasRecorded', 'areas.AreasRecorded', 'areas.LookupRecorded'],
-    )
-})
-
-test('a release never changes: importing the same release again is refused', (t) => {
-  const first = geographyReleases.decider.decide(importOf(small()), geographyReleases.decider.initialState)
-  if (first._tag === 'Left') return t.fail(first.left.message)
-  const error = spec(t).given(first.right).when(importOf(small())).thenRejects('release-exists')
-  t.regex(error?.message ?? '', /import a correction as a new release/)
-})
-
-test('bad releases are refused naming the code: malformed, wrong prefix, a lookup naming an area not in the release', (t) => {
-  const when = (input: ImportReleaseInput) => spec(t).given([]).when(importOf(input))
-  const malformed = small({
-    areaSets: [{ type: 'lsoa', vintage: '2021', areas: [{ code: 'E0101558X', name: 'x' }] }],
-    lookups: [],
-  })
-  t.regex(
-    when(malformed).thenRejects('invalid-release')?.message ?? '',
-    /areaSets\[0\].areas\[0\]: "E0101558X" is not a GSS code/,
-  )
-  const wrongPrefix = small({
-    areaSets: [{ type: 'ward', vintage: '2025', areas: [{ code: 'E01015589', name: 'x' }] }],
-    lookups: [],
-  })
-  t.regex(
-    when(wrongPrefix).thenRejects('invalid-release')?.message ?? '',
-    /E01015589 has prefix E01, which is not a ward code/,
-  )
-  const unknownArea = small({
-    lookups: [
-      {
-        from: { type: 'lsoa', vintage: '2021' },
-        to: { type: 'ward', vintage: '2025' },
-        method: 'best-fit',
-        pairs: [['E01015590', 'E05010805']],
-      },
+test('every ward vintage since 2016 is a release of its own, each ward with its district', (t) => {
+  const releases = wardVintageReleases()
+  t.deepEqual(
+    releases.map((r) => [r.releaseId, r.areaSets.find((s) => s.type === 'ward')?.areas.length]),
+    [
+      ['ons-wards-2016', 140],
+      ['ons-wards-2018', 50],
+      ['ons-wards-2019', 15],
+      ['ons-wards-2022', 20],
+      ['ons-wards-2023', 20],
     ],
-  })
-  t.regex(
-    when(unknownArea).thenRejects('invalid-release')?.message ?? '',
-    /lookups\[0\].pairs\[0\]: E01015590 is not a lsoa 2021 of this release/,
   )
-  const unknownSet = small({
-    lookups: [
-      { from: { type: 'lsoa', vintage: '2011' }, to: { type: 'ward', vintage: '2025' }, method: 'exact', pairs: [] },
-    ],
-  })
-  t.regex(
-    when(unknownSet).thenRejects('invalid-release')?.message ?? '',
-    /lsoa 2011 is not an area set of this release/,
-  )
-  const twice = small({
-    areaSets: [
-      {
-        type: 'lsoa',
-        vintage: '2021',
-        areas: [
-          { code: 'E01015589', name: 'a' },
-          { code: 'E01015589', name: 'a' },
-        ],
-      },
-    ],
-    lookups: [],
-  })
-  t.regex(when(twice).thenRejects('invalid-release')?.message ?? '', /E01015589 is listed twice/)
-  t.regex(
-    when(small({ corrects: 'test-release' })).thenRejects('invalid-release')?.message ?? '',
-    /cannot correct itself/,
+  for (const release of releases) {
+    t.deepEqual(releaseProblems(importOf(release)), [], release.releaseId)
+    const wards = release.areaSets.find((s) => s.type === 'ward')
+    const lookup = release.lookups.find((l) => l.from.type === 'ward' && l.to.type === 'district')
+    t.is(lookup?.pairs.length, wards?.areas.length, `${release.releaseId}: every ward has its district`)
+  }
+  t.true(
+    referenceReleases().some((r) => r.releaseId === 'ons-wards-2016'),
+    'the reference data includes them',
   )
 })
 
-test('commands that do not decode never reach the decider: a bad vintage, an unknown kind of area', (t) => {
-  t.throws(() => importOf({ ...small(), areaSets: [{ type: 'lsoa', vintage: '21', areas: [] }] } as never), {
-    message: /Vintage/,
-  })
-  t.throws(() => importOf({ ...small(), areaSets: [{ type: 'hamlet', vintage: '2021', areas: [] }] } as never), {
-    message: /hamlet/,
-  })
+test('2016 ward codes no other release has — Huntingdonshire, South and East Cambridgeshire before their reviews — can be named', (t) => {
+  const others = new Set(
+    [lsoa2011WardRelease(), wardDivisionRelease(), parishRelease(), lsoa2021Ward2025Release()].flatMap((r) =>
+      r.areaSets.filter((s) => s.type === 'ward').flatMap((s) => s.areas.map((a) => a.code)),
+    ),
+  )
+  const of2016 = wardVintageReleases().find((r) => r.releaseId === 'ons-wards-2016')
+  const wards = of2016?.areaSets.find((s) => s.type === 'ward' && s.vintage === '2016')?.areas ?? []
+  t.deepEqual(
+    wards.find((w) => w.code === 'E05002763'),
+    { code: 'E05002763', name: 'Brampton' },
+    'Brampton, a Huntingdonshire ward until 2018',
+  )
+  t.false(others.has('E05002763'))
+  t.is(wards.filter((w) => !others.has(w.code)).length, 82)
 })

@@ -8,9 +8,12 @@ import { deciderSpec } from '@civic-ledger/testing'
 import test from 'ava'
 import fc from 'fast-check'
 
-import type { ProfileCommandInput, ProfileEvent } from './profile'
-import { aggregateIndicator, areaProfiles, ProfileCommand } from './profile'
-import { decoded } from './test-helpers'
+import { aggregateIndicator } from '../lib/aggregation'
+import { decoded } from '../lib/test-helpers.test-fixture'
+import { areaProfiles } from './aggregate'
+import type { ProfileCommandInput } from './commands'
+import { ProfileCommand } from './commands'
+import type { ProfileEvent } from './events'
 
 const decider = areaProfiles.decider
 const spec = deciderSpec(decider)

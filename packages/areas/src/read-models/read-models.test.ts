@@ -7,12 +7,16 @@ import type { Ledger } from '@civic-ledger/core'
 import { createLedger } from '@civic-ledger/core'
 import test from 'ava'
 
-import { importReferenceData, publishModelledScheme } from './ledger-setup'
-import { AREA_DATA_STEWARD, areasPolicy, GEOGRAPHY_OFFICER } from './policy'
-import { areaProfiles } from './profile'
-import type { AreaQueries } from './read-models'
-import { areasPlugin, createAreaQueries, schemeLsoaDocs, serviceDeliveryAreas } from './read-models'
-import { lsoa2021Centroids } from './reference-data'
+import { areaProfiles } from '../indicator/aggregate'
+import { lsoa2021Centroids, REFERENCE_PCN_ID } from '../lib/practices'
+import { AREA_DATA_STEWARD, areasPolicy, GEOGRAPHY_OFFICER } from '../policy'
+import { schemeDecisions } from '../sda-scheme/aggregate'
+import { publishModelledScheme } from '../workflows/modelled-scheme'
+import { importReferenceData } from '../workflows/reference-data'
+import { areasPlugin } from './plugin'
+import type { AreaQueries } from './queries'
+import { createAreaQueries } from './queries'
+import { schemeLsoaDocs, serviceDeliveryAreas } from './service-delivery-areas'
 
 const officer = { id: 'geo-1', organisation: 'GB-LAE-CAM', role: GEOGRAPHY_OFFICER }
 const steward = { id: 'steward-1', organisation: 'GB-LAE-CAM', role: AREA_DATA_STEWARD }
@@ -39,7 +43,7 @@ test('an LSOA of 2021 is in a 2025 ward (derived by centroid), its district, and
   t.true(found.some((c) => c.type === 'district' && c.code === 'E06000031' && c.method === 'exact'))
   const sda = found.filter((c) => c.type === 'service-delivery-area')
   t.is(sda.length, 1)
-  t.regex(sda[0]?.code ?? '', /^U\d{5}$/)
+  t.is(sda[0]?.code, 'peterborough', 'an area of the scheme, not a PCN')
   t.is(sda[0]?.via, 'scheme cambs-pboro-sda version 1')
   t.is(sda[0]?.method, 'dominant-lsoa')
 })
@@ -65,7 +69,7 @@ test('the LSOAs of a ward, and of every service delivery area: together, each LS
       (d) => d.area ?? '',
     ),
   )
-  t.is(areas.size, 22)
+  t.is(areas.size, 6)
   const all: string[] = []
   for (const area of areas)
     all.push(...(await queries.lsoasOf(area, { scheme: { schemeId: 'cambs-pboro-sda', version: 1 } })))
@@ -109,7 +113,7 @@ test('an indicator is aggregated to 2025 wards through the derived lookup, and t
   t.true((barnack?.value ?? 0) >= 1 && (barnack?.lsoasInArea ?? 0) <= lsoas.length)
   const bySda = await queries.profile('lsoa-count', '2021', { scheme: { schemeId: 'cambs-pboro-sda' } })
   t.is(bySda.groupedBy, 'scheme cambs-pboro-sda version 1')
-  t.is(bySda.areas.length, 22)
+  t.is(bySda.areas.length, 6)
   t.is(
     bySda.areas.reduce((s, a) => s + (a.value ?? 0), 0),
     516,
@@ -120,6 +124,86 @@ test('before the scheme was published no version was in force; the version list 
   const before = await queries.areasContaining('E01015589', { asOf: '2020-01-01' })
   t.false(before.some((c) => c.type === 'service-delivery-area'))
   const [v1] = await queries.schemeVersions('cambs-pboro-sda')
-  t.like(v1, { version: 1, status: 'published', modelled: true })
+  t.like(v1, { version: 1, status: 'published', modelled: true, pcnReference: REFERENCE_PCN_ID, excludedPractices: 0 })
   t.regex(v1?.extract ?? '', /not NHS data/)
+})
+
+test('a scheme’s areas are shown with the PCNs each groups, by name; each LSOA with its dominant PCN', async (t) => {
+  const areas = await queries.schemeAreas('cambs-pboro-sda')
+  t.deepEqual(
+    areas.map((a) => a.areaId),
+    ['peterborough', 'cambridge', 'east-cambridgeshire', 'fenland', 'huntingdonshire', 'south-cambridgeshire'],
+  )
+  const cambridge = areas.find((a) => a.areaId === 'cambridge')
+  t.is(cambridge?.name, 'Cambridge')
+  t.deepEqual(
+    cambridge?.pcns.map((p) => p.code),
+    ['U24388', 'U65941', 'U71777', 'U88254'],
+  )
+  t.is(cambridge?.pcns.find((p) => p.code === 'U88254')?.name, 'CAM MEDICAL PCN')
+  t.is(
+    areas.reduce((n, a) => n + a.pcns.length, 0),
+    22,
+  )
+  const docs = await ledger.projections.query(serviceDeliveryAreas, schemeLsoaDocs).find({ lsoa: 'E01015589' })
+  const doc = docs.find((d) => d.schemeId === 'cambs-pboro-sda')
+  t.regex(doc?.pcn ?? '', /^U\d{5}$/)
+  t.true(areas.find((a) => a.areaId === doc?.area)?.pcns.some((p) => p.code === doc?.pcn) ?? false)
+})
+
+test('a run’s practices outside the PCN reference are visible, counted, in the scheme’s versions', async (t) => {
+  const context = { actor: officer }
+  const defined = await ledger.decide(
+    schemeDecisions,
+    {
+      type: 'DefineScheme',
+      schemeId: 'border-demo',
+      name: 'Border demonstration',
+      lsoaVintage: '2021',
+      scope: { description: 'one LSOA', lsoas: ['E01015589'] },
+      pcnReference: REFERENCE_PCN_ID,
+      areas: [{ areaId: 'peterborough', name: 'Peterborough', pcns: ['U89134', 'U75549'] }],
+    },
+    context,
+  )()
+  t.true(defined._tag === 'Right')
+  const ran = await ledger.decide(
+    schemeDecisions,
+    {
+      type: 'RunAssignment',
+      schemeId: 'border-demo',
+      pcnReference: REFERENCE_PCN_ID,
+      extract: {
+        publication: 'hand-made',
+        extractDate: '2024-03-01',
+        source: { name: 'hand-made', licence: 'none' },
+        modelled: true,
+        rows: [
+          { practice: 'D81615', lsoa: 'E01015589', patients: 30 },
+          { practice: 'C83001', lsoa: 'E01015589', patients: 70 },
+          { practice: 'C83002', lsoa: 'E01026000', patients: 400 },
+        ],
+      },
+    },
+    context,
+  )()
+  t.true(ran._tag === 'Right', ran._tag === 'Left' ? ran.left.message : '')
+  await ledger.projections.waitUntilCaughtUp()
+  const [v1] = await queries.schemeVersions('border-demo')
+  t.like(v1, {
+    version: 1,
+    excludedPractices: 2,
+    excludedPatients: 470,
+    excludedPracticesInScope: ['C83001'],
+    excludedPatientsInScope: 70,
+  })
+})
+
+test('a 2016 ward code no later release has can be named, with its district', async (t) => {
+  const [brampton] = await queries.area('E05002763')
+  t.like(brampton, { name: 'Brampton', type: 'ward', vintage: '2016', releaseId: 'ons-wards-2016' })
+  const within = await ledger.projections
+    .query(serviceDeliveryAreas, schemeLsoaDocs)
+    .find({ schemeId: 'cambs-pboro-sda', lsoa: 'E05002763' })
+  t.deepEqual(within, [], 'a ward is not an LSOA of a scheme')
 })

@@ -11,12 +11,10 @@
 import type { Either } from 'fp-ts/Either'
 import { left, right } from 'fp-ts/Either'
 
+import type { RunAssignmentInput } from '../sda-scheme/commands'
 import { CsvError, parseCsv } from './csv'
 import type { RegistrationRow } from './dominant-lsoa'
-import type { PcnReferenceState } from './pcn'
-import { pcnOn } from './pcn'
-import type { LsoaCentroid, PracticeRow } from './reference-data'
-import type { SchemeCommandInput } from './scheme'
+import type { LsoaCentroid, PracticeRow } from './practices'
 
 const COLUMNS = ['PUBLICATION', 'EXTRACT_DATE', 'PRACTICE_CODE', 'LSOA_CODE', 'SEX', 'NUMBER_OF_PATIENTS'] as const
 
@@ -186,32 +184,27 @@ export const modelRegistrations = (
 // --- from a file to a command ---
 
 /**
- * Builds the `RunAssignment` command for a scheme from an extract file in NHS England's layout and
- * the PCN reference: each practice's PCN is the one it belonged to on the extract's date. Rows the
- * file cannot give are reported by line, and no command is built.
+ * Builds the `RunAssignment` command for a scheme from an extract file in NHS England's layout. Each
+ * practice's PCN is not the caller's to say: the run reads it from the PCN reference named, as it
+ * stood on the extract's date. Rows the file cannot give are reported by line, and no command is
+ * built.
  */
 export const assignmentFromExtract = (
   text: string,
   options: {
     readonly schemeId: string
     readonly referenceId: string
-    readonly reference: PcnReferenceState
     readonly source: { readonly name: string; readonly licence: string }
     readonly modelled: boolean
   },
-): Either<ReadonlyArray<string>, SchemeCommandInput> => {
+): Either<ReadonlyArray<string>, RunAssignmentInput> => {
   const parsed = parseRegistrationExtract(text)
   if (parsed._tag === 'Left') return parsed
   const { publication, extractDate: date, rows } = parsed.right
-  const memberships = Object.keys(options.reference.practices).flatMap((practice) => {
-    const pcn = pcnOn(options.reference, practice, date)
-    return pcn === undefined ? [] : [{ practice, pcn }]
-  })
   return right({
     type: 'RunAssignment',
     schemeId: options.schemeId,
     pcnReference: options.referenceId,
-    memberships,
     extract: { publication, extractDate: date, source: options.source, modelled: options.modelled, rows },
   })
 }

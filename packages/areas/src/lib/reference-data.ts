@@ -1,40 +1,14 @@
 /**
- * The real Cambridgeshire and Peterborough reference data shipped in `data/`, turned into
- * `ImportRelease` commands — one per published product — and a PCN reference import. Every row is
- * read from the files as published; a row that cannot be read is an error naming its file and line.
+ * The real Cambridgeshire and Peterborough boundary data shipped in `data/`, turned into
+ * `ImportRelease` commands — one per published product, or per vintage of one — read from the files
+ * as published; a row that cannot be read is an error naming its file and line.
  *
  * Source: Office for National Statistics licensed under the Open Government Licence v3.0. Contains
- * OS data © Crown copyright and database right. GP practice → PCN lookup: southwest-analytics
- * practice_pcn_catchment (BSD-3), from NHS England and ONS data (OGL v3).
+ * OS data © Crown copyright and database right.
  */
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-
+import type { ImportReleaseInput } from '../release/commands'
 import type { AreaType, LookupMethod } from './codes'
-import type { CsvRow } from './csv'
-import { CsvError, parseCsv } from './csv'
-import type { ImportReleaseInput, SourceInput } from './release'
-
-/** Where the package's copies of the reference files are. */
-export const DATA_DIR = join(__dirname, '..', 'data')
-
-const ONS = (file: string, note?: string): SourceInput => ({
-  name: `Office for National Statistics (${file})`,
-  licence: 'Open Government Licence v3.0; contains OS data © Crown copyright and database right',
-  ...(note === undefined ? {} : { note }),
-})
-
-/** Reads one of the shipped files, requiring `columns`; errors name the file and line. */
-export const readDataFile = (file: string, columns: ReadonlyArray<string>): ReadonlyArray<CsvRow> => {
-  try {
-    return parseCsv(readFileSync(join(DATA_DIR, file), 'utf8'), columns)
-  } catch (error) {
-    if (error instanceof CsvError) throw new CsvError(error.line, `${file}: ${error.problem}`)
-    throw error
-  }
-}
-
-const field = (row: CsvRow, name: string): string => row.fields[name] ?? ''
+import { field, onsSource as ONS, readDataFile } from './data-files'
 
 /** Collects the distinct areas of one kind from rows, and the distinct pairs between two kinds. */
 class ReleaseBuilder {
@@ -289,6 +263,50 @@ export const msoaRelease = (): ImportReleaseInput => {
   })
 }
 
+/** The file of every ward code since 2016, each under the first year whose ONS ward list has it. */
+export const WARD_VINTAGES_FILE = 'cambs_pboro_wards_all_vintages.csv'
+
+/**
+ * One release per ward vintage in the all-vintages file: the wards first listed that year, each with
+ * its district, so a ward code of any boundary review since 2016 can be named and found. 2016 is the
+ * earliest year the file covers, so the 2016 wards are those in use then, some older; each later
+ * year holds the codes its boundary reviews made (Huntingdonshire and South Cambridgeshire 2018, East
+ * Cambridgeshire 2019, Cambridge 2022, Fenland 2023). The file has no LSOA lookups: these wards are
+ * reached by code, not from an LSOA.
+ */
+export const wardVintageReleases = (): ReadonlyArray<ImportReleaseInput> => {
+  const builders = new Map<string, ReleaseBuilder>()
+  for (const row of readDataFile(WARD_VINTAGES_FILE, ['WDCD', 'WDNM', 'LADCD', 'LADNM', 'SOURCEFILE'])) {
+    const vintage = field(row, 'SOURCEFILE')
+    let b = builders.get(vintage)
+    if (b === undefined) {
+      b = new ReleaseBuilder()
+      builders.set(vintage, b)
+    }
+    const ward = { type: 'ward' as const, vintage, code: field(row, 'WDCD') }
+    const district = { type: 'district' as const, vintage, code: field(row, 'LADCD') }
+    b.area('ward', vintage, ward.code, field(row, 'WDNM'))
+      .area('district', vintage, district.code, field(row, 'LADNM'))
+      .link(ward, district, 'exact')
+  }
+  return [...builders]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([vintage, b]) =>
+      b.command({
+        releaseId: `ons-wards-${vintage}`,
+        title:
+          vintage === '2016'
+            ? 'Wards in use in 2016, with their districts'
+            : `Wards first listed in ${vintage} (boundary reviews), with their districts`,
+        publisher: 'ONS',
+        source: ONS(
+          WARD_VINTAGES_FILE,
+          'via drkane/geo-lookups ward_all_codes.csv: each ward code once, under the first year whose ward list has it',
+        ),
+      }),
+    )
+}
+
 /** Every release the shipped data holds, in the order a ledger should import them. */
 export const referenceReleases = (): ReadonlyArray<ImportReleaseInput> => [
   lsoa2011WardRelease(),
@@ -298,74 +316,5 @@ export const referenceReleases = (): ReadonlyArray<ImportReleaseInput> => [
   lsoa2011HealthRelease(),
   districtHierarchyRelease(),
   msoaRelease(),
+  ...wardVintageReleases(),
 ]
-
-// --- practices and PCNs ---
-
-export interface PracticeRow {
-  readonly code: string
-  readonly name: string
-  readonly postcode: string
-  readonly lat: number
-  readonly lng: number
-  readonly lsoa2011: string
-  readonly lsoa2021: string
-  readonly pcn: string
-  readonly pcnName: string
-  readonly subIcb: string
-}
-
-/** The 87 practices of sub-ICB 06H with their location, LSOAs and PCN (about March 2024). */
-export const practiceRows = (): ReadonlyArray<PracticeRow> =>
-  readDataFile('cambs_pboro_gp_practice_to_pcn_lookup_2024.csv', [
-    'PRAC_CODE',
-    'PRAC_NAME',
-    'PRAC_LAT',
-    'PRAC_LNG',
-    'PRAC_LSOA11',
-    'PRAC_LSOA21',
-    'PCN_CODE',
-    'PCN_NAME',
-    'ONS_LOC_CODE',
-  ]).map((row) => {
-    const lat = Number(field(row, 'PRAC_LAT'))
-    const lng = Number(field(row, 'PRAC_LNG'))
-    if (!Number.isFinite(lat) || !Number.isFinite(lng))
-      throw new CsvError(row.line, `practice ${field(row, 'PRAC_CODE')} has no usable location`)
-    return {
-      code: field(row, 'PRAC_CODE'),
-      name: field(row, 'PRAC_NAME'),
-      postcode: field(row, 'PRAC_POSTCODE'),
-      lat,
-      lng,
-      lsoa2011: field(row, 'PRAC_LSOA11'),
-      lsoa2021: field(row, 'PRAC_LSOA21'),
-      pcn: field(row, 'PCN_CODE'),
-      pcnName: field(row, 'PCN_NAME'),
-      subIcb: field(row, 'ONS_LOC_CODE'),
-    }
-  })
-
-export interface LsoaCentroid {
-  readonly code: string
-  readonly name: string
-  readonly district: string
-  readonly lat: number
-  readonly lng: number
-}
-
-/** The 516 LSOAs of 2021 with their centroids (derived from ONS boundaries). */
-export const lsoa2021Centroids = (): ReadonlyArray<LsoaCentroid> =>
-  readDataFile('cambs_pboro_lsoa21_with_ward25_by_centroid.csv', [
-    'LSOA21CD',
-    'LSOA21NM',
-    'LADCD',
-    'centroid_lat',
-    'centroid_lon',
-  ]).map((row) => ({
-    code: field(row, 'LSOA21CD'),
-    name: field(row, 'LSOA21NM'),
-    district: field(row, 'LADCD'),
-    lat: Number(field(row, 'centroid_lat')),
-    lng: Number(field(row, 'centroid_lon')),
-  }))

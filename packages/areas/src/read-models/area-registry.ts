@@ -1,0 +1,61 @@
+/** The `area-registry` read model: every area of every release, and the releases themselves. */
+import { defineCollection, defineProjection } from '@civic-ledger/core'
+
+import type { AreaType } from '../lib/codes'
+import { AreasRecorded, ReleaseImported } from '../release/events'
+
+// --- documents ---
+
+export interface AreaDoc {
+  readonly code: string
+  readonly name: string
+  readonly type: AreaType
+  readonly vintage: string
+  readonly releaseId: string
+}
+
+export interface ReleaseDoc {
+  readonly releaseId: string
+  readonly title: string
+  readonly publisher: string
+  readonly source: string
+  readonly licence: string
+  readonly corrects: string | null
+  readonly importedAt: string
+}
+
+export const areaDocs = defineCollection<AreaDoc, 'code' | 'type'>('areas', { indexes: ['code', 'type'] })
+export const releaseDocs = defineCollection<ReleaseDoc>('releases')
+
+// --- the projection ---
+
+export const areaRegistry = defineProjection({
+  name: 'area-registry',
+  version: 1,
+  events: [ReleaseImported, AreasRecorded],
+  collections: [areaDocs, releaseDocs],
+  apply: async (event, ctx) => {
+    if (event.type === 'areas.ReleaseImported') {
+      const d = event.data
+      await ctx.collection(releaseDocs).put(d.releaseId, {
+        releaseId: d.releaseId,
+        title: d.title,
+        publisher: d.publisher,
+        source: d.source.name,
+        licence: d.source.licence,
+        corrects: d.corrects ?? null,
+        importedAt: event.metadata.occurredAt,
+      })
+      return
+    }
+    const areas = ctx.collection(areaDocs)
+    for (const area of event.data.areas)
+      await areas.put(`${event.data.releaseId}:${event.data.type}@${event.data.vintage}:${area.code}`, {
+        code: area.code,
+        name: area.name,
+        type: event.data.type,
+        vintage: event.data.vintage,
+        releaseId: event.data.releaseId,
+      })
+  },
+})

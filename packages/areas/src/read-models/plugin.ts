@@ -1,0 +1,23 @@
+/** The areas context's read models as one plug-in, declaring every event the context records. */
+import { definePlugin } from '@civic-ledger/core'
+
+import { profileEvents } from '../indicator/events'
+import { pcnEvents } from '../pcn-reference/events'
+import { releaseEvents } from '../release/events'
+import { schemeEvents } from '../sda-scheme/events'
+import { areaLookups } from './area-lookups'
+import { areaProfileValues } from './area-profiles'
+import { areaRegistry } from './area-registry'
+import { serviceDeliveryAreas } from './service-delivery-areas'
+
+export const areasPlugin = definePlugin({
+  name: 'areas',
+  // Every event the context records, so a ledger that declares events knows all of them.
+  events: [
+    ...releaseEvents.definitions,
+    ...pcnEvents.definitions,
+    ...schemeEvents.definitions,
+    ...profileEvents.definitions,
+  ],
+  projections: [areaRegistry, areaLookups, serviceDeliveryAreas, areaProfileValues],
+})

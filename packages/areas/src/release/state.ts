@@ -1,0 +1,19 @@
+/**
+ * What a GeographyRelease's decider needs to know: whether the release has been imported. A release
+ * never changes after that, so nothing else is kept.
+ */
+import type { ReleaseEvent } from './events'
+
+export type ReleaseState = { readonly status: 'none' } | { readonly status: 'imported'; readonly releaseId: string }
+
+export const initialReleaseState: ReleaseState = { status: 'none' }
+
+export const evolveRelease = (state: ReleaseState, event: ReleaseEvent): ReleaseState => {
+  switch (event.type) {
+    case 'areas.ReleaseImported':
+      return { status: 'imported', releaseId: event.data.releaseId }
+    case 'areas.AreasRecorded':
+    case 'areas.LookupRecorded':
+      return state
+  }
+}
