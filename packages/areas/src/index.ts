@@ -9,6 +9,15 @@
  */
 
 // --- ids and policy ---
+export type {
+  AreaCodeBrand,
+  AreaIdBrand,
+  IndicatorIdBrand,
+  PcnReferenceIdBrand,
+  ReleaseIdBrand,
+  SchemeIdBrand,
+  SchemeVersionNumberBrand,
+} from './ids'
 export { AreaCode, AreaId, IndicatorId, PcnReferenceId, ReleaseId, SchemeId, SchemeVersionNumber } from './ids'
 export { AREA_DATA_STEWARD, areasPolicy, GEOGRAPHY_OFFICER } from './policy'
 

@@ -46,8 +46,24 @@ export {
 export type { ActiveBoard, BoardState, Representative, Seat } from './board/state'
 export type { AdmitMemberCommandInput } from './decisions/admissions'
 export { admissions, AdmitMemberCommand } from './decisions/admissions'
+export type { AgreeDeliveryPlanCommandInput } from './decisions/delivery-plan-agreements'
+export { AgreeDeliveryPlanCommand, deliveryPlanAgreements } from './decisions/delivery-plan-agreements'
+export type { DefinePostCommandInput } from './decisions/post-definitions'
+export { DefinePostCommand, postDefinitions } from './decisions/post-definitions'
 export type { DissolveIntoCommandInput } from './decisions/successions'
 export { DissolveIntoCommand, successions } from './decisions/successions'
+export { deliveryPlans } from './delivery-plan/aggregate'
+export type { DeliveryPlanCommandInput } from './delivery-plan/commands'
+export { DeliveryPlanCommand } from './delivery-plan/commands'
+export type { DeliveryPlanEvent } from './delivery-plan/events'
+export {
+  DeliveryPlanAgreed,
+  DeliveryPlanClosed,
+  deliveryPlanEvents,
+  Priority,
+  ProgressRecorded,
+} from './delivery-plan/events'
+export type { DeliveryPlanState } from './delivery-plan/state'
 export type {
   AgreementIdBrand,
   BoardIdBrand,
@@ -95,6 +111,12 @@ export {
   partnershipsPolicy,
   PROGRAMME_LEAD,
 } from './policy'
+export { posts } from './post/aggregate'
+export type { PostCommandInput } from './post/commands'
+export { PostCommand } from './post/commands'
+export type { PostEvent } from './post/events'
+export { PostDefined, postEvents, PostFilled, PostVacated } from './post/events'
+export type { PostState } from './post/state'
 export { programmes } from './programme/aggregate'
 export type { ProgrammeCommandInput } from './programme/commands'
 export { ProgrammeCommand } from './programme/commands'
@@ -116,10 +138,13 @@ export {
 export type { ProgrammeState } from './programme/state'
 export type { AgreementDoc } from './read-models/agreements'
 export { agreementDocs, agreementStatus } from './read-models/agreements'
+export type { PlanDoc, PostDoc } from './read-models/places'
+export { placeCoverage, planDocs, postDocs } from './read-models/places'
 export { partnershipsPlugin } from './read-models/plugin'
 export type { ActionDoc, MilestoneDoc, WorkstreamDoc } from './read-models/programmes'
 export { actionDocs, milestoneDocs, programmeTracker, workstreamDocs } from './read-models/programmes'
 export type { BoardRegister, PartnershipQueries, ReportDue, ReviewDue } from './read-models/queries'
+export type { AreaCoverage } from './read-models/queries'
 export { createPartnershipQueries } from './read-models/queries'
 export type { BoardDoc, DecisionDoc, MembershipDoc, OrganisationDoc } from './read-models/register'
 export { boardDocs, decisionDocs, membershipDocs, organisationDocs, partnershipRegister } from './read-models/register'

@@ -3,11 +3,13 @@
  *
  * - a **partnership officer** keeps the register of organisations, defines boards and their seats,
  *   admits and withdraws members, appoints representatives, drafts, finalises, varies, reviews and
- *   terminates agreements, and keeps programmes;
+ *   terminates agreements, keeps programmes, defines, fills and vacates posts, and agrees and closes
+ *   delivery plans;
  * - a **board secretary** records meetings and their decisions and submits the board's reports;
  * - an **authorised signatory** signs agreements, for their own organisation only: the command's
  *   `orgId` must be the actor's organisation, so no one signs for a party they do not belong to;
- * - a **programme lead** keeps programmes: themes, workstreams, actions, milestones and pilots.
+ * - a **programme lead** keeps programmes — themes, workstreams, actions, milestones and pilots —
+ *   and records progress on delivery plans.
  *
  * Everything else is denied.
  */
@@ -61,6 +63,10 @@ export const partnershipsPolicy: Policy = allOf(
       RecordReview: officer,
       TerminateAgreement: officer,
     },
+    'partnerships.post-definitions': { DefinePost: officer },
+    'partnerships.post': { FillPost: officer, VacatePost: officer },
+    'partnerships.delivery-plan-agreements': { AgreeDeliveryPlan: officer },
+    'partnerships.delivery-plan': { RecordProgress: programme, CloseDeliveryPlan: officer },
     'partnerships.programme': {
       DefineProgramme: programme,
       AddTheme: programme,

@@ -4,7 +4,7 @@
  * in it; a practice moves only forward in time, to another PCN open on the day.
  */
 import type { DomainError } from '@civic-ledger/core'
-import { accept, reject } from '@civic-ledger/core'
+import { accept, own, reject } from '@civic-ledger/core'
 import type { Either } from 'fp-ts/Either'
 
 import { codeProblem } from '../lib/codes'
@@ -83,14 +83,14 @@ export const importPcnReference = (command: ImportPcnReference, state: PcnRefere
 export const openPcn = (command: OpenPcn, state: PcnReferenceState): Decision => {
   const problem = codeProblem(command.pcn, 'pcn')
   if (problem !== undefined) return reject('invalid-code', problem)
-  if (state.pcns[command.pcn] !== undefined) return reject('pcn-exists', `${command.pcn} is already known`)
+  if (own(state.pcns, command.pcn) !== undefined) return reject('pcn-exists', `${command.pcn} is already known`)
   return accept<PcnEvent>(
     PcnOpened.create({ referenceId: command.referenceId, pcn: command.pcn, name: command.name, on: command.on }),
   )
 }
 
 export const closePcn = (command: ClosePcn, state: PcnReferenceState): Decision => {
-  const record = state.pcns[command.pcn]
+  const record = own(state.pcns, command.pcn)
   if (record === undefined) return reject('unknown-pcn', `${command.pcn} is not a PCN of this reference`)
   if (record.closed !== undefined) return reject('pcn-closed', `${command.pcn} closed on ${record.closed}`)
   if (command.on <= record.opened)
@@ -107,7 +107,7 @@ export const closePcn = (command: ClosePcn, state: PcnReferenceState): Decision 
 }
 
 export const movePractice = (command: MovePractice, state: PcnReferenceState): Decision => {
-  const practice = state.practices[command.practice]
+  const practice = own(state.practices, command.practice)
   if (practice === undefined)
     return reject('unknown-practice', `${command.practice} is not a practice of this reference`)
   const from = pcnOn(state, command.practice, command.on)

@@ -113,3 +113,19 @@ test('a reference with a bad code, or a practice in a PCN it does not list, is r
   t.regex(error?.message ?? '', /belongs to .*, which is not a PCN listed here/)
   spec(t).given(decide([], real)).when(command(real)).thenRejects('reference-exists')
 })
+
+test('a PCN or practice named like a member of Object.prototype is unknown, not inherited', (t) => {
+  const imported = decide([], importReal())
+  for (const code of ['constructor', 'valueOf', 'toString']) {
+    spec(t)
+      .given(imported)
+      .when(command({ type: 'ClosePcn', referenceId: '06H-2024-03', pcn: code, on: '2025-04-01', reason: 'merged' }))
+      .thenRejects('unknown-pcn')
+    spec(t)
+      .given(imported)
+      .when(
+        command({ type: 'MovePractice', referenceId: '06H-2024-03', practice: code, to: 'U24388', on: '2025-04-01' }),
+      )
+      .thenRejects('unknown-practice')
+  }
+})

@@ -3,6 +3,7 @@
  * with its dated memberships, so the PCN a practice was in on any date can be asked.
  */
 import type { NonEmptyString } from '@civic-ledger/core'
+import { own } from '@civic-ledger/core'
 
 import type { AreaCode } from '../ids'
 import type { PcnEvent } from './events'
@@ -37,18 +38,19 @@ export const initialPcnReferenceState: PcnReferenceState = { imported: false, su
 
 /** The PCN a practice belonged to on `date` (ISO date), if any. */
 export const pcnOn = (state: PcnReferenceState, practice: string, date: string): AreaCode | undefined =>
-  state.practices[practice]?.memberships.find((m) => m.from <= date && (m.until === undefined || date < m.until))?.pcn
+  own(state.practices, practice)?.memberships.find((m) => m.from <= date && (m.until === undefined || date < m.until))
+    ?.pcn
 
 /** Is the PCN open on `date`? */
 export const pcnOpenOn = (state: PcnReferenceState, pcn: string, date: string): boolean => {
-  const record = state.pcns[pcn]
+  const record = own(state.pcns, pcn)
   return record !== undefined && record.opened <= date && (record.closed === undefined || date < record.closed)
 }
 
 // --- folding ---
 
 const moved = (state: PcnReferenceState, event: Extract<PcnEvent, { type: 'areas.PracticeMoved' }>) => {
-  const practice = state.practices[event.data.practice]
+  const practice = own(state.practices, event.data.practice)
   if (practice === undefined) return state
   const memberships = practice.memberships.map((m) =>
     m.until === undefined && m.pcn === event.data.from ? { ...m, until: event.data.on } : m,
@@ -82,7 +84,7 @@ export const evolvePcnReference = (state: PcnReferenceState, event: PcnEvent): P
     case 'areas.PcnOpened':
       return { ...state, pcns: { ...state.pcns, [event.data.pcn]: { name: event.data.name, opened: event.data.on } } }
     case 'areas.PcnClosed': {
-      const record = state.pcns[event.data.pcn]
+      const record = own(state.pcns, event.data.pcn)
       return record === undefined
         ? state
         : { ...state, pcns: { ...state.pcns, [event.data.pcn]: { ...record, closed: event.data.on } } }

@@ -12,7 +12,7 @@
  * - *supersede*: a published version, with a reason.
  */
 import type { DomainError, NonEmptyString } from '@civic-ledger/core'
-import { accept, reject } from '@civic-ledger/core'
+import { accept, own, reject } from '@civic-ledger/core'
 import type { Either } from 'fp-ts/Either'
 import { isLeft } from 'fp-ts/Either'
 
@@ -78,7 +78,7 @@ const areasProblem = (command: DefineScheme, reference: PcnReferenceState): Deci
     for (const [j, pcn] of area.pcns.entries()) {
       const problem = codeProblem(pcn, 'pcn')
       if (problem !== undefined) return reject('invalid-code', `${at}.pcns[${j}]: ${problem}`)
-      if (reference.pcns[pcn] === undefined)
+      if (own(reference.pcns, pcn) === undefined)
         return reject('unknown-pcn', `${at}.pcns[${j}]: ${pcn} is not a PCN of PCN reference ${command.pcnReference}`)
       const already = pcnArea.get(pcn)
       if (already !== undefined)
@@ -117,7 +117,7 @@ const schemePcnsProblem = (
 ): Decision | undefined => {
   for (const area of state.areas)
     for (const pcn of area.pcns)
-      if (reference.pcns[pcn.code] === undefined)
+      if (own(reference.pcns, pcn.code) === undefined)
         return reject(
           'unknown-pcn',
           `area ${area.areaId} groups ${pcn.code}, which is not a PCN of PCN reference ${command.pcnReference}`,
@@ -153,7 +153,7 @@ export const defineScheme = (command: DefineScheme, state: SchemeState, referenc
         areaId: area.areaId,
         name: area.name,
         // Each PCN is known to the reference (checked above); its name is the reference's.
-        pcns: area.pcns.map((code) => ({ code, name: reference.pcns[code]?.name ?? code })),
+        pcns: area.pcns.map((code) => ({ code, name: own(reference.pcns, code)?.name ?? code })),
       })),
     }),
   )

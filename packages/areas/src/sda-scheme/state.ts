@@ -2,6 +2,8 @@
  * The state of a ServiceDeliveryAreaScheme: its scope, its PCN reference and areas, and each version
  * — a draft from a run, with its overrides, then published, then superseded.
  */
+import { own } from '@civic-ledger/core'
+
 import type { AreaCode, AreaId, SchemeVersionNumber } from '../ids'
 import type { ExcludedPractices, LsoaAssignment, SchemeArea, SchemeEvent } from './events'
 
@@ -38,7 +40,7 @@ export const initialSchemeState: SchemeState = {
 
 /** Where an LSOA sits in a version: its override if it has one, else its dominant PCN's area. */
 export const areaOfLsoa = (version: SchemeVersion, lsoa: string): AreaId | undefined =>
-  version.overrides[lsoa]?.area ?? version.assignments[lsoa]?.area
+  own(version.overrides, lsoa)?.area ?? own(version.assignments, lsoa)?.area
 
 /** The area of the scheme a PCN is in, if any. */
 export const areaOfPcn = (state: Pick<SchemeState, 'areas'>, pcn: string): AreaId | undefined =>

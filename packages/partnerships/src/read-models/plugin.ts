@@ -3,9 +3,12 @@ import { definePlugin } from '@civic-ledger/core'
 
 import { agreementEvents } from '../agreement/events'
 import { boardEvents } from '../board/events'
+import { deliveryPlanEvents } from '../delivery-plan/events'
 import { organisationEvents } from '../organisation/events'
+import { postEvents } from '../post/events'
 import { programmeEvents } from '../programme/events'
 import { agreementStatus } from './agreements'
+import { placeCoverage } from './places'
 import { programmeTracker } from './programmes'
 import { partnershipRegister } from './register'
 
@@ -16,6 +19,8 @@ export const partnershipsPlugin = definePlugin({
     ...boardEvents.definitions,
     ...agreementEvents.definitions,
     ...programmeEvents.definitions,
+    ...postEvents.definitions,
+    ...deliveryPlanEvents.definitions,
   ],
-  projections: [partnershipRegister, agreementStatus, programmeTracker],
+  projections: [partnershipRegister, agreementStatus, programmeTracker, placeCoverage],
 })

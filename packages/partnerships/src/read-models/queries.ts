@@ -8,6 +8,8 @@ import { addMonths, own } from '@civic-ledger/core'
 
 import type { AgreementDoc } from './agreements'
 import { agreementDocs, agreementStatus } from './agreements'
+import type { PlanDoc, PostDoc } from './places'
+import { placeCoverage, planDocs, postDocs } from './places'
 import type { ActionDoc, MilestoneDoc } from './programmes'
 import { actionDocs, milestoneDocs, programmeTracker } from './programmes'
 import type { BoardDoc, DecisionDoc, MembershipDoc, OrganisationDoc } from './register'
@@ -26,6 +28,13 @@ export interface ReportDue {
   readonly lastReportOn: string | null
   readonly dueOn: string
   readonly overdue: boolean
+}
+/** A service delivery area's posts, and how many are filled. */
+export interface AreaCoverage {
+  readonly areaId: string
+  readonly posts: ReadonlyArray<PostDoc>
+  readonly filled: number
+  readonly vacant: number
 }
 export interface ReviewDue {
   readonly agreementId: string
@@ -101,6 +110,25 @@ export const createPartnershipQueries = (runner: Pick<ProjectionRunner, 'query'>
     },
     milestones: (programmeId: string): Promise<ReadonlyArray<MilestoneDoc>> =>
       runner.query(programmeTracker, milestoneDocs).find({ programmeId }),
+    /** For each area of a scheme with a post: its posts, filled and vacant. */
+    postCoverage: async (schemeId: string): Promise<ReadonlyArray<AreaCoverage>> => {
+      const byArea = new Map<string, PostDoc[]>()
+      for (const post of await runner.query(placeCoverage, postDocs).find({ schemeId }))
+        byArea.set(post.areaId, [...(byArea.get(post.areaId) ?? []), post])
+      return [...byArea.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([areaId, areaPosts]) => {
+          const filled = areaPosts.filter((p) => p.filledSince !== null).length
+          return { areaId, posts: areaPosts, filled, vacant: areaPosts.length - filled }
+        })
+    },
+    /** The delivery plans of a scheme's areas, by area. */
+    deliveryPlans: async (schemeId: string): Promise<Readonly<Record<string, ReadonlyArray<PlanDoc>>>> => {
+      const byArea: Record<string, PlanDoc[]> = {}
+      for (const plan of await runner.query(placeCoverage, planDocs).find({ schemeId }))
+        (byArea[plan.areaId] ??= []).push(plan)
+      return byArea
+    },
   }
 }
 export type PartnershipQueries = ReturnType<typeof createPartnershipQueries>

@@ -1,0 +1,16 @@
+/** What can be asked of a delivery plan once agreed (agreeing one is the `deliveryPlanAgreements` decision). */
+import { IsoDate, NonEmptyString } from '@civic-ledger/core'
+import * as t from 'io-ts'
+
+import { ItemId, PlanId } from '../ids'
+
+export const RecordProgress = t.readonly(
+  t.type({ type: t.literal('RecordProgress'), planId: PlanId, priorityId: ItemId, note: NonEmptyString, on: IsoDate }),
+)
+export const CloseDeliveryPlan = t.readonly(
+  t.type({ type: t.literal('CloseDeliveryPlan'), planId: PlanId, on: IsoDate, reason: NonEmptyString }),
+)
+
+export const DeliveryPlanCommand = t.union([RecordProgress, CloseDeliveryPlan])
+export type DeliveryPlanCommand = t.TypeOf<typeof DeliveryPlanCommand>
+export type DeliveryPlanCommandInput = t.OutputOf<typeof DeliveryPlanCommand>

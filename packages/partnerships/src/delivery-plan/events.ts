@@ -1,0 +1,36 @@
+/** What is recorded of a delivery plan for a service delivery area. */
+import type { EventsOf } from '@civic-ledger/core'
+import { defineEvent, eventCatalog, IsoDate, NonEmptyString } from '@civic-ledger/core'
+import * as t from 'io-ts'
+
+const Id = NonEmptyString
+
+export const Priority = t.readonly(t.type({ priorityId: Id, description: NonEmptyString, lead: Id }))
+
+/** Agreed locally for one area of one published version of a scheme. */
+export const DeliveryPlanAgreed = defineEvent({
+  type: 'partnerships.DeliveryPlanAgreed',
+  codec: t.readonly(
+    t.type({
+      planId: Id,
+      schemeId: Id,
+      schemeVersion: t.number,
+      areaId: Id,
+      title: NonEmptyString,
+      priorities: t.readonlyArray(Priority),
+      agreedOn: IsoDate,
+    }),
+  ),
+})
+export const ProgressRecorded = defineEvent({
+  type: 'partnerships.ProgressRecorded',
+  codec: t.readonly(t.type({ planId: Id, priorityId: Id, note: NonEmptyString, on: IsoDate })),
+})
+export const DeliveryPlanClosed = defineEvent({
+  type: 'partnerships.DeliveryPlanClosed',
+  codec: t.readonly(t.type({ planId: Id, on: IsoDate, reason: NonEmptyString })),
+})
+
+const definitions = [DeliveryPlanAgreed, ProgressRecorded, DeliveryPlanClosed] as const
+export const deliveryPlanEvents = eventCatalog(...definitions)
+export type DeliveryPlanEvent = EventsOf<typeof definitions>

@@ -1,0 +1,37 @@
+/** What is recorded of a place-based post: where it works, who employs it, whether it is filled. */
+import type { EventsOf } from '@civic-ledger/core'
+import { defineEvent, eventCatalog, IsoDate, NonEmptyString } from '@civic-ledger/core'
+import * as t from 'io-ts'
+
+const Id = NonEmptyString
+
+/** A post defined to cover an area of a service delivery area scheme, or one PCN of that area. */
+export const PostDefined = defineEvent({
+  type: 'partnerships.PostDefined',
+  codec: t.readonly(
+    t.intersection([
+      t.type({
+        postId: Id,
+        title: NonEmptyString,
+        employer: Id,
+        schemeId: Id,
+        areaId: Id,
+        on: IsoDate,
+      }),
+      t.partial({ pcn: Id }),
+    ]),
+  ),
+})
+/** Filled by a holder, named by a staff reference, never by name. */
+export const PostFilled = defineEvent({
+  type: 'partnerships.PostFilled',
+  codec: t.readonly(t.type({ postId: Id, holderRef: Id, from: IsoDate })),
+})
+export const PostVacated = defineEvent({
+  type: 'partnerships.PostVacated',
+  codec: t.readonly(t.type({ postId: Id, on: IsoDate, reason: NonEmptyString })),
+})
+
+const definitions = [PostDefined, PostFilled, PostVacated] as const
+export const postEvents = eventCatalog(...definitions)
+export type PostEvent = EventsOf<typeof definitions>
