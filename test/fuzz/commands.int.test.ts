@@ -21,9 +21,11 @@
  * What the fuzz found in the contexts' code is listed in `findings.ts`: such a violation is counted
  * and logged, not failed on, and is reproduced as a `test.failing` in `findings.int.test.ts`.
  *
- * Budget: `FUZZ_RUNS` commands a context (default 1,500) from `FUZZ_SEED`; raise them for longer runs
- * (fast-check prints the seed and path of a failure to replay it). `FUZZ_COLLECT=1` runs the whole
- * budget and lists every kind of failure at the end, instead of stopping at and shrinking the first.
+ * Budget: `FUZZ_RUNS` commands a context (default 1,500) from `FUZZ_SEED`; raise them for longer runs.
+ * fast-check prints the seed and path of a failure: `FUZZ_SEED` with `FUZZ_PATH` replays that case
+ * alone (on the life, without the commands that came before it; `--match` picks the context).
+ * `FUZZ_COLLECT=1` runs the whole budget and lists every kind of failure at the end, instead of
+ * stopping at and shrinking the first.
  */
 import { areasPlugin } from '@civic-ledger/areas'
 import type { CommandError, Ledger } from '@civic-ledger/core'
@@ -54,6 +56,7 @@ const envNumber = (name: string, fallback: number): number => {
 
 const RUNS = envNumber('FUZZ_RUNS', 1_500)
 const SEED = envNumber('FUZZ_SEED', 20_260_501)
+const PATH = process.env['FUZZ_PATH']
 const COLLECT = process.env['FUZZ_COLLECT'] === '1'
 
 /** The longest message a refusal may carry. */
@@ -308,7 +311,10 @@ const fuzz = async (
       else seen.count++
     }
   })
-  const details = await fc.check(property, { seed: SEED, numRuns: RUNS })
+  const details = await fc.check(property, {
+    seed: SEED,
+    ...(PATH === undefined || PATH === '' ? { numRuns: RUNS } : { path: PATH, numRuns: 1 }),
+  })
   const all = [...tally.values()]
   const sum = (pick: (n: Tally) => number): number => all.reduce((total, n) => total + pick(n), 0)
   t.log(
@@ -323,10 +329,13 @@ const fuzz = async (
   const problems = await ledgerProblems(ledger)
   for (const problem of problems) t.log(`FOUND after the run: ${problem}`)
 
-  if (details.failed) t.fail(fc.defaultReportMessage(details) ?? 'the property failed')
+  if (details.failed) {
+    const why = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance)
+    t.fail(`${fc.defaultReportMessage(details) ?? 'the property failed'}\nWhat broke: ${why}`)
+  }
   t.deepEqual([...found.keys()], [], 'no command broke a promise the ledger makes')
   t.deepEqual(problems, [], 'every event decodes, the log verifies, every read model is at the head')
-  if (!details.failed && RUNS >= 500)
+  if (!details.failed && RUNS >= 500 && (PATH === undefined || PATH === ''))
     t.deepEqual(
       [...tally].filter(([, n]) => n.accepted + n.refused === 0).map(([door]) => door),
       [],
