@@ -1,0 +1,262 @@
+/**
+ * The life each context lives before it is fuzzed — so that fuzzed commands name a release, a PCN
+ * reference, a scheme, a role, volunteers, a placement and hours that exist — and the candidate
+ * values commands are made of.
+ */
+import { lsoa2021Ward2025Release, referencePcnImport } from '@civic-ledger/areas'
+import type { Ledger } from '@civic-ledger/core'
+import * as E from 'fp-ts/Either'
+
+import type { Pools } from './codec-arbitrary'
+import type { Door } from './doors'
+import { RISKY } from './doors'
+
+// --- who, and the lives played first ---
+
+const COUNCIL = 'GB-LAE-CAM'
+const PARTNER = 'GB-CHC-1000001'
+export const actor = { id: 'fuzz-officer', organisation: COUNCIL, role: 'geography-officer' }
+
+export interface Seed {
+  readonly door: string
+  readonly command: unknown
+}
+
+const L1 = 'E01015589'
+const L2 = 'E01015590'
+const L3 = 'E01015591'
+const handMade = { name: 'hand-made', licence: 'none' }
+
+/** The areas context's life: the shipped releases and PCN reference, an indicator and a draft scheme. */
+export const areasLife = (): ReadonlyArray<Seed> => [
+  { door: 'areas.release/ImportRelease', command: lsoa2021Ward2025Release() },
+  { door: 'areas.pcn-reference/ImportPcnReference', command: referencePcnImport() },
+  {
+    door: 'areas.indicator/DefineIndicator',
+    command: {
+      type: 'DefineIndicator',
+      indicatorId: 'claimant-rate',
+      name: 'Claimant rate',
+      unit: 'percent',
+      aggregation: 'population-weighted-mean',
+    },
+  },
+  {
+    door: 'areas.indicator/DefineIndicator',
+    command: {
+      type: 'DefineIndicator',
+      indicatorId: 'households',
+      name: 'Households',
+      unit: 'count',
+      aggregation: 'sum',
+    },
+  },
+  {
+    door: 'areas.sda-scheme/DefineScheme',
+    command: {
+      type: 'DefineScheme',
+      schemeId: 'hunts-sda',
+      name: 'Huntingdonshire delivery areas',
+      lsoaVintage: '2021',
+      scope: { description: 'three LSOAs', lsoas: [L1, L2, L3] },
+    },
+  },
+  {
+    door: 'areas.sda-scheme/RunAssignment',
+    command: {
+      type: 'RunAssignment',
+      schemeId: 'hunts-sda',
+      pcnReference: '06H-2024-03',
+      memberships: [
+        { practice: 'D81001', pcn: 'U00001' },
+        { practice: 'D81004', pcn: 'U00003' },
+      ],
+      extract: {
+        publication: 'hand-made',
+        extractDate: '2024-03-01',
+        source: handMade,
+        modelled: true,
+        rows: [
+          { practice: 'D81001', lsoa: L1, patients: 40 },
+          { practice: 'D81004', lsoa: L2, patients: 40 },
+          { practice: 'D81004', lsoa: L3, patients: 10 },
+        ],
+      },
+    },
+  },
+]
+
+const area = { code: 'E05010805', type: 'ward', vintage: '2025' }
+
+/** The volunteers context's life: a role, an approved and checked volunteer, a placement, hours and credits. */
+export const volunteersLife = (): ReadonlyArray<Seed> => [
+  {
+    door: 'volunteers.role/DefineRole',
+    command: {
+      type: 'DefineRole',
+      roleId: 'walk-leader',
+      title: 'Health walk leader',
+      organisation: PARTNER,
+      regulatedActivity: 'none',
+      dbsLevel: 'basic',
+      minimumAge: 16,
+      training: [{ course: 'walk-leader', validForMonths: 36 }],
+      supervision: 'monthly with the co-ordinator',
+    },
+  },
+  {
+    door: 'volunteers.role/DefineRole',
+    command: {
+      type: 'DefineRole',
+      roleId: 'befriender',
+      title: 'Befriender',
+      organisation: COUNCIL,
+      regulatedActivity: 'none',
+      dbsLevel: 'none',
+      minimumAge: 18,
+      training: [],
+      supervision: 'fortnightly',
+    },
+  },
+  ...['v-1', 'v-2', 'v-3'].map((volunteerId) => ({
+    door: 'volunteers.volunteer/Apply',
+    command: {
+      type: 'Apply',
+      volunteerId,
+      on: '2026-01-05',
+      name: 'Alex Example',
+      email: 'alex@example.org',
+      phone: '07700 900000',
+      dateOfBirth: '1990-05-17',
+      homeLsoa: L1,
+    },
+  })),
+  ...['v-1', 'v-2'].flatMap((volunteerId) => [
+    {
+      door: 'volunteers.volunteer/RecordReference',
+      command: { type: 'RecordReference', volunteerId, on: '2026-01-10', refereeName: 'Sam', outcome: 'satisfactory' },
+    },
+    { door: 'volunteers.volunteer/Approve', command: { type: 'Approve', volunteerId, on: '2026-01-12' } },
+  ]),
+  {
+    door: 'volunteers.volunteer/RecordDbsCheck',
+    command: {
+      type: 'RecordDbsCheck',
+      volunteerId: 'v-1',
+      on: '2025-01-20',
+      checkId: 'c1',
+      certificateNumber: '001234567890',
+      level: 'enhanced',
+      issuedOn: '2025-01-15',
+      clear: true,
+      updateService: false,
+      decision: 'accepted',
+    },
+  },
+  {
+    door: 'volunteers.volunteer/CompleteTraining',
+    command: {
+      type: 'CompleteTraining',
+      volunteerId: 'v-1',
+      on: '2026-01-20',
+      course: 'walk-leader',
+      completedOn: '2026-01-20',
+      expiresOn: '2029-01-20',
+    },
+  },
+  {
+    door: 'volunteers.placement/Place',
+    command: {
+      type: 'Place',
+      volunteerId: 'v-1',
+      roleId: 'walk-leader',
+      placementId: 'p1',
+      area,
+      startsOn: '2026-02-01',
+      on: '2026-01-25',
+    },
+  },
+  ...[
+    ['e1', '2026-02-10', 3.5],
+    ['e2', '2026-02-11', 2],
+    ['e3', '2026-02-12', 4],
+  ].map(([entryId, date, hours]) => ({
+    door: 'volunteers.hours/LogHours',
+    command: { type: 'LogHours', volunteerId: 'v-1', placementId: 'p1', entryId, date, hours, area, on: '2026-03-01' },
+  })),
+  {
+    door: 'volunteers.timesheet/VerifyHours',
+    command: { type: 'VerifyHours', placementId: 'p1', entryId: 'e1', on: '2026-03-01' },
+  },
+  {
+    door: 'volunteers.earnings/EarnCredits',
+    command: { type: 'EarnCredits', accountId: 'credits-v-1', placementId: 'p1', entryId: 'e1', on: '2026-03-02' },
+  },
+  {
+    door: 'volunteers.credits/AdjustCredits',
+    command: { type: 'AdjustCredits', accountId: 'credits-v-1', credits: 5, on: '2026-03-02', reason: 'paper hours' },
+  },
+]
+
+// --- candidate values ---
+
+/**
+ * Well-formed candidates for strings and refinements: ids, dates, codes of every kind the areas
+ * context knows, and the values of the lives above (so commands name what exists). Each refinement
+ * takes those it accepts.
+ */
+export const poolsFor = (lives: ReadonlyArray<Seed>): Pools => {
+  const byField = new Map<string, unknown[]>()
+  for (const seed of lives) fieldValues(seed.command, undefined, byField)
+  const harvested = [...byField.values()].flat().filter((v): v is string => typeof v === 'string' && v.length <= 64)
+  const strings = [
+    ...new Set([
+      ...harvested,
+      ...['v-1', 'v-2', 'v-3', 'v-9', 'p1', 'p2', 'e1', 'e2', 'e9', 'c1', 'c2', 'credits-v-1', 'credits-v-2'],
+      ...['walk-leader', 'befriender', 'hunts-sda', 'claimant-rate', 'households', 'derived-lsoa21-ward25-by-centroid'],
+      ...['06H-2024-03', 'fuzz-release', 'fuzz-ref', 'fuzz-scheme', 'fuzz-indicator', '2024-Q1', '2024-Q2'],
+      ...[
+        '2024-05-01',
+        '2024-02-29',
+        '2026-01-05',
+        '2026-02-10',
+        '2026-03-01',
+        '2026-07-21',
+        '1990-05-17',
+        '2012-01-01',
+      ],
+      ...['2029-01-20', '2023-02-29', '2026-13-01', '2024-05-01T09:30:00Z'],
+      ...['E01018107', 'E01015589', 'E05002702', 'E05010805', 'E07000008', 'E38000260', 'E10000003', 'W01000001'],
+      ...['S01000001', 'U12345', 'U00001', 'U00003', 'U99001', 'U24388', 'D81001', 'D81004', 'D81999'],
+      ...['2021', '2025', '2011', '2019-12', 'ward', 'lsoa', 'district', 'pcn', 'practice', 'sum', 'basic', 'none'],
+      ...[COUNCIL, PARTNER, 'Alex Example', 'alex@example.org', 'a reason', 'satisfactory', 'photos'],
+      '0b6f6c1e-6a43-4c3e-9a0e-4c7b8d1f2a01',
+    ]),
+  ]
+  const numbers = [0, 1, 2, 3, 1.5, 3.5, 4, 5, 10, 16, 18, 24, 25, 36, 40, 99, 100, -1, 0.25, 2 ** 31, 1e-9]
+  return { strings, numbers, byField, risky: RISKY }
+}
+
+/** The strings and numbers a value holds, by the name of the field they are under (items under their array's). */
+const fieldValues = (value: unknown, field: string | undefined, into: Map<string, unknown[]>): void => {
+  if (typeof value === 'string' || typeof value === 'number') {
+    if (field === undefined) return
+    const seen = into.get(field) ?? []
+    if (seen.length < 8 && !seen.includes(value)) seen.push(value)
+    into.set(field, seen)
+  } else if (Array.isArray(value)) for (const item of value) fieldValues(item, field, into)
+  else if (typeof value === 'object' && value !== null)
+    for (const [key, inner] of Object.entries(value)) fieldValues(inner, key, into)
+}
+
+// --- cases ---
+
+/** Plays a life on a ledger, as the fuzzing actor; throws if any of it is refused. */
+export const play = async (ledger: Ledger, doors: ReadonlyArray<Door>, life: ReadonlyArray<Seed>): Promise<void> => {
+  for (const seed of life) {
+    const door = doors.find((d) => d.door === seed.door)
+    if (door === undefined) throw new Error(`the life names ${seed.door}, which is no door here`)
+    const played = await door.send(ledger, seed.command, { actor })
+    if (E.isLeft(played)) throw new Error(`${seed.door} in the life: ${played.left.message.slice(0, 500)}`)
+  }
+}
