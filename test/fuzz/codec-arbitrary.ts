@@ -103,8 +103,23 @@ export const validArbitrary = (codec: unknown, pools: Pools, at = '(root)', fiel
     case 'UnknownType':
     case 'AnyType':
       return fc.jsonValue({ maxDepth: 2 })
-    default:
+    default: {
+      // A codec made with `new t.Type` (a brand with a descriptive name): candidates it accepts,
+      // sometimes any short string.
+      if (c._tag === undefined && typeof c.is === 'function') {
+        const accepted = acceptedOf(c, [
+          ...(field === undefined ? [] : (pools.byField.get(field) ?? [])),
+          ...pools.strings,
+        ])
+        return accepted.length > 0
+          ? fc.oneof(
+              { arbitrary: fc.constantFrom(...accepted), weight: 8 },
+              { arbitrary: fc.string({ maxLength: 20 }), weight: 1 },
+            )
+          : fc.string({ maxLength: 20 })
+      }
       throw new Error(`${at}: no arbitrary for a ${c._tag ?? typeof codec} codec (${c.name ?? '?'})`)
+    }
   }
 }
 

@@ -1,5 +1,5 @@
 /**
- * The doors of the areas and volunteers contexts, found in their packages rather than listed: every
+ * The doors of the areas, volunteers and partnerships contexts, found in their packages rather than listed: every
  * exported aggregate (sent with `ledger.execute`) and decision across streams (`ledger.decide`),
  * one door a command type. And a second look at a command, beside the ledger: decoded, decided
  * again purely on the states its streams hold, to see what the ledger's answer alone cannot show.
@@ -8,6 +8,8 @@ import * as areasContext from '@civic-ledger/areas'
 import { areasPlugin } from '@civic-ledger/areas'
 import type { AnyEventDefinition, CommandError, DomainEvent, Ledger } from '@civic-ledger/core'
 import { describeErrors, eventCatalog, loadAggregate, streamId } from '@civic-ledger/core'
+import * as partnershipsContext from '@civic-ledger/partnerships'
+import { partnershipsPlugin } from '@civic-ledger/partnerships'
 import * as volunteersContext from '@civic-ledger/volunteers'
 import { volunteersPlugin } from '@civic-ledger/volunteers'
 import * as E from 'fp-ts/Either'
@@ -218,11 +220,16 @@ export const doorsOf = (module: object): ReadonlyArray<Door> => {
 
 export const areasDoors = doorsOf(areasContext)
 export const volunteersDoors = doorsOf(volunteersContext)
-export const allDoors = [...areasDoors, ...volunteersDoors]
+export const partnershipsDoors = doorsOf(partnershipsContext)
+export const allDoors = [...areasDoors, ...volunteersDoors, ...partnershipsDoors]
 export const allTypeNames = [...new Set(allDoors.map((d) => d.type))]
 
 /** Every event either context records, to decode what the run wrote. */
-export const recordedCatalog = eventCatalog(...areasPlugin.events, ...volunteersPlugin.events)
+export const recordedCatalog = eventCatalog(
+  ...areasPlugin.events,
+  ...volunteersPlugin.events,
+  ...partnershipsPlugin.events,
+)
 
 /** Well-formed ids that are also the names of members every plain object inherits. */
 export const RISKY: ReadonlyArray<string> = [

@@ -1,8 +1,8 @@
 /**
- * What the command fuzz found wrong in the contexts' code, each finding named once: the fuzz counts
- * (and does not fail on) a violation that is one of these, and `findings.int.test.ts` reproduces
- * each as a `test.failing`, so a fix makes that test pass and asks for its entry here to go.
- * Each `matches` is as narrow as the finding: the same kind of failure anywhere else still fails.
+ * What the command fuzz found wrong in the contexts' code, each finding named once, all fixed:
+ * `findings.int.test.ts` keeps a regression test for each. The fuzz excuses none of them any more
+ * (`findingOf` is kept to name a violation that is one of these when it comes back); each `matches`
+ * is as narrow as the finding.
  */
 import { RISKY } from './doors'
 

@@ -27,6 +27,16 @@ const L2 = 'E01015590'
 const L3 = 'E01015591'
 const handMade = { name: 'hand-made', licence: 'none' }
 
+/** The PCN the shipped reference puts a practice in. */
+const pcnOf = (practice: string): string => {
+  const reference = referencePcnImport() as {
+    readonly practices: ReadonlyArray<{ readonly code: string; readonly pcn: string }>
+  }
+  const found = reference.practices.find((p) => p.code === practice)
+  if (found === undefined) throw new Error(`the reference has no practice ${practice}`)
+  return found.pcn
+}
+
 /** The areas context's life: the shipped releases and PCN reference, an indicator and a draft scheme. */
 export const areasLife = (): ReadonlyArray<Seed> => [
   { door: 'areas.release/ImportRelease', command: lsoa2021Ward2025Release() },
@@ -59,6 +69,11 @@ export const areasLife = (): ReadonlyArray<Seed> => [
       name: 'Huntingdonshire delivery areas',
       lsoaVintage: '2021',
       scope: { description: 'three LSOAs', lsoas: [L1, L2, L3] },
+      pcnReference: '06H-2024-03',
+      areas: [
+        { areaId: 'north', name: 'North', pcns: [pcnOf('D81001')] },
+        { areaId: 'south', name: 'South', pcns: [pcnOf('D81004')] },
+      ],
     },
   },
   {
@@ -67,10 +82,6 @@ export const areasLife = (): ReadonlyArray<Seed> => [
       type: 'RunAssignment',
       schemeId: 'hunts-sda',
       pcnReference: '06H-2024-03',
-      memberships: [
-        { practice: 'D81001', pcn: 'U00001' },
-        { practice: 'D81004', pcn: 'U00003' },
-      ],
       extract: {
         publication: 'hand-made',
         extractDate: '2024-03-01',
@@ -186,15 +197,100 @@ export const volunteersLife = (): ReadonlyArray<Seed> => [
   })),
   {
     door: 'volunteers.timesheet/VerifyHours',
-    command: { type: 'VerifyHours', placementId: 'p1', entryId: 'e1', on: '2026-03-01' },
+    command: { type: 'VerifyHours', volunteerId: 'v-1', entryId: 'e1', on: '2026-03-01' },
   },
   {
     door: 'volunteers.earnings/EarnCredits',
-    command: { type: 'EarnCredits', accountId: 'credits-v-1', placementId: 'p1', entryId: 'e1', on: '2026-03-02' },
+    command: { type: 'EarnCredits', volunteerId: 'v-1', entryId: 'e1', on: '2026-03-02' },
   },
   {
     door: 'volunteers.credits/AdjustCredits',
-    command: { type: 'AdjustCredits', accountId: 'credits-v-1', credits: 5, on: '2026-03-02', reason: 'paper hours' },
+    command: { type: 'AdjustCredits', volunteerId: 'v-1', credits: 5, on: '2026-03-02', reason: 'paper hours' },
+  },
+]
+
+/** The partnerships context's life: organisations, a board with members, an agreement, a programme. */
+export const partnershipsLife = (): ReadonlyArray<Seed> => [
+  ...[
+    [COUNCIL, 'county-council'],
+    ['GB-LAE-PTE', 'unitary-council'],
+    [PARTNER, 'voluntary-sector'],
+    ['local:hunts-forum', 'voluntary-sector'],
+  ].map(([orgId, organisationType]) => ({
+    door: 'partnerships.organisation/RegisterOrganisation',
+    command: { type: 'RegisterOrganisation', orgId, name: `Organisation ${orgId}`, organisationType, on: '2026-01-02' },
+  })),
+  {
+    door: 'partnerships.board/DefineBoard',
+    command: {
+      type: 'DefineBoard',
+      boardId: 'psb',
+      name: 'Public Services Board',
+      purpose: 'Chief executives together',
+      geography: ['E10000003'],
+      termsOfReference: 'Meets quarterly',
+      reportsTo: { boardId: 'hwb', everyMonths: 3 },
+      on: '2026-01-05',
+    },
+  },
+  {
+    door: 'partnerships.board/DefineSeat',
+    command: {
+      type: 'DefineSeat',
+      boardId: 'psb',
+      seatId: 'seat-1',
+      description: 'A council',
+      organisationTypes: [],
+      on: '2026-01-05',
+    },
+  },
+  ...[COUNCIL, 'GB-LAE-PTE'].map((orgId) => ({
+    door: 'partnerships.admissions/AdmitMember',
+    command: { type: 'AdmitMember', boardId: 'psb', orgId, on: '2026-01-06' },
+  })),
+  {
+    door: 'partnerships.board/AppointRepresentative',
+    command: {
+      type: 'AppointRepresentative',
+      boardId: 'psb',
+      representativeId: 'rep-1',
+      orgId: COUNCIL,
+      name: 'Alex Example',
+      position: 'chair',
+      on: '2026-01-07',
+    },
+  },
+  {
+    door: 'partnerships.board/HoldMeeting',
+    command: { type: 'HoldMeeting', boardId: 'psb', meetingId: 'm1', heldOn: '2026-01-20', on: '2026-01-20' },
+  },
+  {
+    door: 'partnerships.agreement/DraftAgreement',
+    command: {
+      type: 'DraftAgreement',
+      agreementId: 'dsa-1',
+      kind: 'data-sharing',
+      title: 'Data sharing',
+      parties: [COUNCIL, 'GB-LAE-PTE'],
+      purposes: ['Early help'],
+      on: '2026-01-10',
+    },
+  },
+  {
+    door: 'partnerships.programme/DefineProgramme',
+    command: { type: 'DefineProgramme', programmeId: 'tc', name: 'Think Communities', on: '2026-01-10' },
+  },
+  {
+    door: 'partnerships.programme/AddWorkstream',
+    command: {
+      type: 'AddWorkstream',
+      programmeId: 'tc',
+      workstreamId: 'hubs',
+      name: 'Hubs',
+      themeIds: [],
+      lead: COUNCIL,
+      on: '2026-01-10',
+    },
   },
 ]
 
@@ -212,7 +308,7 @@ export const poolsFor = (lives: ReadonlyArray<Seed>): Pools => {
   const strings = [
     ...new Set([
       ...harvested,
-      ...['v-1', 'v-2', 'v-3', 'v-9', 'p1', 'p2', 'e1', 'e2', 'e9', 'c1', 'c2', 'credits-v-1', 'credits-v-2'],
+      ...['v-1', 'v-2', 'v-3', 'v-9', 'p1', 'p2', 'e1', 'e2', 'e9', 'c1', 'c2', 'north', 'south', 'psb', 'm1', 'rep-1'],
       ...['walk-leader', 'befriender', 'hunts-sda', 'claimant-rate', 'households', 'derived-lsoa21-ward25-by-centroid'],
       ...['06H-2024-03', 'fuzz-release', 'fuzz-ref', 'fuzz-scheme', 'fuzz-indicator', '2024-Q1', '2024-Q2'],
       ...[

@@ -19,6 +19,7 @@ export {
   CurrencyCode,
   describeErrors,
   EntityId,
+  entityIdOf,
   isIsoDate,
   isIsoDateTime,
   IsoDate,
@@ -78,6 +79,7 @@ export type {
 export { defineDecision, streamOf } from './events/decision'
 
 // --- errors ---
+export { typeNames, unknownFields } from './events/fields'
 export type {
   CommandError,
   Conflict,
@@ -102,7 +104,15 @@ export {
   storeUnavailable,
   StoreUnavailableError,
 } from './kernel/errors'
-export { boundProblems, boundQuotes, clip, MESSAGE_LIMIT, PROBLEM_LIMIT, QUOTE_LIMIT } from './kernel/quoting'
+export {
+  boundLength,
+  boundProblems,
+  boundQuotes,
+  clip,
+  MESSAGE_LIMIT,
+  PROBLEM_LIMIT,
+  QUOTE_LIMIT,
+} from './kernel/quoting'
 export { own } from './kernel/records'
 export { WrongExpectedRevisionError } from './port/event-store'
 

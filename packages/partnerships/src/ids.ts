@@ -3,13 +3,10 @@
  * what it names. An organisation's id is its identifier: org-id style (`GB-LAE-CAM`, `GB-CHC-…`,
  * `GB-NHS-06H`) or local (`local:ramsey-town-council`).
  */
-import { EntityId } from '@civic-ledger/core'
+import { EntityId, entityIdOf } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
 import { orgIdProblem } from './rules/org-id'
-
-const idOf = <B extends { readonly [K in N]: symbol }, N extends string>(name: N) =>
-  t.brand(EntityId, (_s): _s is t.Branded<EntityId, B> => true, name)
 
 export interface OrgIdBrand {
   readonly OrgId: unique symbol
@@ -34,65 +31,65 @@ export type OrgId = t.TypeOf<typeof OrgId>
 export interface BoardIdBrand {
   readonly BoardId: unique symbol
 }
-export const BoardId = idOf<BoardIdBrand, 'BoardId'>('BoardId')
+export const BoardId = entityIdOf<BoardIdBrand, 'BoardId'>('BoardId')
 export type BoardId = t.TypeOf<typeof BoardId>
 
 export interface SeatIdBrand {
   readonly SeatId: unique symbol
 }
-export const SeatId = idOf<SeatIdBrand, 'SeatId'>('SeatId')
+export const SeatId = entityIdOf<SeatIdBrand, 'SeatId'>('SeatId')
 export type SeatId = t.TypeOf<typeof SeatId>
 
 export interface RepresentativeIdBrand {
   readonly RepresentativeId: unique symbol
 }
 /** A person who represents a member on a board: the subject of their personal data. */
-export const RepresentativeId = idOf<RepresentativeIdBrand, 'RepresentativeId'>('RepresentativeId')
+export const RepresentativeId = entityIdOf<RepresentativeIdBrand, 'RepresentativeId'>('RepresentativeId')
 export type RepresentativeId = t.TypeOf<typeof RepresentativeId>
 
 export interface MeetingIdBrand {
   readonly MeetingId: unique symbol
 }
-export const MeetingId = idOf<MeetingIdBrand, 'MeetingId'>('MeetingId')
+export const MeetingId = entityIdOf<MeetingIdBrand, 'MeetingId'>('MeetingId')
 export type MeetingId = t.TypeOf<typeof MeetingId>
 
 export interface DecisionIdBrand {
   readonly DecisionId: unique symbol
 }
 /** A decision a board recorded at a meeting. */
-export const DecisionId = idOf<DecisionIdBrand, 'DecisionId'>('DecisionId')
+export const DecisionId = entityIdOf<DecisionIdBrand, 'DecisionId'>('DecisionId')
 export type DecisionId = t.TypeOf<typeof DecisionId>
 
 export interface AgreementIdBrand {
   readonly AgreementId: unique symbol
 }
-export const AgreementId = idOf<AgreementIdBrand, 'AgreementId'>('AgreementId')
+export const AgreementId = entityIdOf<AgreementIdBrand, 'AgreementId'>('AgreementId')
 export type AgreementId = t.TypeOf<typeof AgreementId>
 
 export interface ProgrammeIdBrand {
   readonly ProgrammeId: unique symbol
 }
 /** A programme of themes and workstreams, such as a strategy's action plan. */
-export const ProgrammeId = idOf<ProgrammeIdBrand, 'ProgrammeId'>('ProgrammeId')
+export const ProgrammeId = entityIdOf<ProgrammeIdBrand, 'ProgrammeId'>('ProgrammeId')
 export type ProgrammeId = t.TypeOf<typeof ProgrammeId>
 
 export interface ItemIdBrand {
   readonly ItemId: unique symbol
 }
 /** A theme, workstream, action, milestone or pilot inside a programme. */
-export const ItemId = idOf<ItemIdBrand, 'ItemId'>('ItemId')
+export const ItemId = entityIdOf<ItemIdBrand, 'ItemId'>('ItemId')
 export type ItemId = t.TypeOf<typeof ItemId>
 
 export interface PlanIdBrand {
   readonly PlanId: unique symbol
 }
 /** A delivery plan for a service delivery area. */
-export const PlanId = idOf<PlanIdBrand, 'PlanId'>('PlanId')
+export const PlanId = entityIdOf<PlanIdBrand, 'PlanId'>('PlanId')
 export type PlanId = t.TypeOf<typeof PlanId>
 
 export interface PostIdBrand {
   readonly PostId: unique symbol
 }
 /** A place-based post, such as a district's co-ordinator or a PCN's link worker. */
-export const PostId = idOf<PostIdBrand, 'PostId'>('PostId')
+export const PostId = entityIdOf<PostIdBrand, 'PostId'>('PostId')
 export type PostId = t.TypeOf<typeof PostId>

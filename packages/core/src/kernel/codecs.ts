@@ -40,6 +40,18 @@ export const EntityId = t.brand(
 )
 export type EntityId = t.TypeOf<typeof EntityId>
 
+/**
+ * A context's id codec: an `EntityId` branded with what it names (`VolunteerId`, `RoleId`), so one
+ * kind of id cannot be passed where another is wanted. Declare the brand as an interface whose one
+ * key is the codec's name, typed `unique symbol`.
+ *
+ * @example
+ * export interface RoleIdBrand { readonly RoleId: unique symbol }
+ * export const RoleId = entityIdOf<RoleIdBrand, 'RoleId'>('RoleId')
+ */
+export const entityIdOf = <B extends { readonly [K in N]: symbol }, N extends string>(name: N) =>
+  t.brand(EntityId, (_s): _s is t.Branded<EntityId, B> => true, name)
+
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const
 
 // Arithmetic, not `new Date(...)`: this runs for every date of every event on replay.

@@ -4,7 +4,7 @@
  * `CommandError` union on the left of its `TaskEither`.
  */
 
-import { boundProblems } from './quoting'
+import { boundLength, boundProblems } from './quoting'
 
 // --- store errors ---
 
@@ -165,8 +165,11 @@ export const storeUnavailable = (cause: unknown): StoreUnavailable => ({
   message: cause instanceof Error ? cause.message : String(cause),
   cause,
 })
-/** An `InvalidCommand` listing at most the first 20 problems, and how many more there were. */
+/**
+ * An `InvalidCommand` listing at most the first 20 problems, and how many more there were; its
+ * message is capped like any other.
+ */
 export const invalidCommand = (problems: ReadonlyArray<string>): InvalidCommand => {
   const listed = boundProblems(problems)
-  return { _tag: 'InvalidCommand', problems: listed, message: `invalid command: ${listed.join('; ')}` }
+  return { _tag: 'InvalidCommand', problems: listed, message: boundLength(`invalid command: ${listed.join('; ')}`) }
 }

@@ -38,10 +38,14 @@ export const boundQuotes = (message: string, input: unknown): string => {
   for (const long of longStrings(input))
     for (const form of [long, JSON.stringify(long).slice(1, -1)])
       if (bounded.includes(form)) bounded = bounded.split(form).join(clip(long))
-  return bounded.length > MESSAGE_LIMIT
-    ? `${bounded.slice(0, MESSAGE_LIMIT)}… (${bounded.length - MESSAGE_LIMIT} more characters)`
-    : bounded
+  return boundLength(bounded)
 }
+
+/** `message`, or its first 2,000 characters and how many more there were. */
+export const boundLength = (message: string): string =>
+  message.length > MESSAGE_LIMIT
+    ? `${message.slice(0, MESSAGE_LIMIT)}… (${message.length - MESSAGE_LIMIT} more characters)`
+    : message
 
 /** At most the first 20 problems, and how many more there were. */
 export const boundProblems = (problems: ReadonlyArray<string>): ReadonlyArray<string> =>

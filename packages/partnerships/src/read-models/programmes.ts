@@ -1,7 +1,17 @@
-/** The workstream and milestone tracker: every action with its owner, due date and status, every milestone. */
+/**
+ * The programme tracker: each programme's themes and workstreams, every action with its owner, due
+ * date and status, every milestone.
+ */
 import { defineCollection, defineProjection } from '@civic-ledger/core'
 
-import { ActionPlanned, ActionUpdated, MilestoneReached, MilestoneSet, WorkstreamAdded } from '../programme/events'
+import {
+  ActionPlanned,
+  ActionUpdated,
+  MilestoneReached,
+  MilestoneSet,
+  ThemeAdded,
+  WorkstreamAdded,
+} from '../programme/events'
 
 export interface ActionDoc {
   readonly programmeId: string
@@ -27,6 +37,12 @@ export interface WorkstreamDoc {
   readonly lead: string
   readonly themeIds: ReadonlyArray<string>
 }
+export interface ThemeDoc {
+  readonly programmeId: string
+  readonly themeId: string
+  readonly name: string
+}
+export const themeDocs = defineCollection<ThemeDoc, 'programmeId'>('themes', { indexes: ['programmeId'] })
 export const actionDocs = defineCollection<ActionDoc, 'owner' | 'programmeId'>('actions', {
   indexes: ['owner', 'programmeId'],
 })
@@ -37,11 +53,15 @@ export const workstreamDocs = defineCollection<WorkstreamDoc, 'programmeId'>('wo
 
 export const programmeTracker = defineProjection({
   name: 'programme-tracker',
-  version: 1,
-  events: [WorkstreamAdded, ActionPlanned, ActionUpdated, MilestoneSet, MilestoneReached],
-  collections: [actionDocs, milestoneDocs, workstreamDocs],
+  version: 2,
+  events: [ThemeAdded, WorkstreamAdded, ActionPlanned, ActionUpdated, MilestoneSet, MilestoneReached],
+  collections: [themeDocs, actionDocs, milestoneDocs, workstreamDocs],
   apply: async (e, ctx) => {
     switch (e.type) {
+      case 'partnerships.ThemeAdded': {
+        const { programmeId, themeId, name } = e.data
+        return ctx.collection(themeDocs).put(`${programmeId}/${themeId}`, { programmeId, themeId, name })
+      }
       case 'partnerships.WorkstreamAdded': {
         const { programmeId, workstreamId, name, lead, themeIds } = e.data
         return ctx

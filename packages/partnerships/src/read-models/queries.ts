@@ -10,8 +10,8 @@ import type { AgreementDoc } from './agreements'
 import { agreementDocs, agreementStatus } from './agreements'
 import type { PlanDoc, PostDoc } from './places'
 import { placeCoverage, planDocs, postDocs } from './places'
-import type { ActionDoc, MilestoneDoc } from './programmes'
-import { actionDocs, milestoneDocs, programmeTracker } from './programmes'
+import type { ActionDoc, MilestoneDoc, ThemeDoc, WorkstreamDoc } from './programmes'
+import { actionDocs, milestoneDocs, programmeTracker, themeDocs, workstreamDocs } from './programmes'
 import type { BoardDoc, DecisionDoc, MembershipDoc, OrganisationDoc } from './register'
 import { boardDocs, decisionDocs, membershipDocs, organisationDocs, partnershipRegister } from './register'
 
@@ -108,6 +108,13 @@ export const createPartnershipQueries = (runner: Pick<ProjectionRunner, 'query'>
       for (const a of overdue) (byOwner[a.owner] ??= []).push(a)
       return byOwner
     },
+    /** A programme's themes and workstreams. */
+    programme: async (
+      programmeId: string,
+    ): Promise<{ readonly themes: ReadonlyArray<ThemeDoc>; readonly workstreams: ReadonlyArray<WorkstreamDoc> }> => ({
+      themes: await runner.query(programmeTracker, themeDocs).find({ programmeId }),
+      workstreams: await runner.query(programmeTracker, workstreamDocs).find({ programmeId }),
+    }),
     milestones: (programmeId: string): Promise<ReadonlyArray<MilestoneDoc>> =>
       runner.query(programmeTracker, milestoneDocs).find({ programmeId }),
     /** For each area of a scheme with a post: its posts, filled and vacant. */
