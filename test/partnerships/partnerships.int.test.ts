@@ -438,6 +438,15 @@ for (const kind of ['sqlite', 'postgres'] as ReadonlyArray<StoreKind>) {
     await ledger.projections.waitUntilCaughtUp({ timeoutMs: 30_000 })
     const register = await createPartnershipQueries(ledger.projections).boardRegister('psb')
     t.is(register?.board.representatives['rep-pte'], undefined)
+    t.deepEqual(
+      (await createPartnershipQueries(ledger.projections).appointments('psb')).map((a) => [
+        a.representativeId,
+        a.from,
+        a.to,
+      ]),
+      [['rep-pte', '2026-01-07', '2026-02-01']],
+      'representatives over time',
+    )
     t.is(register?.members.length, 11, 'the register stands')
     t.true(ledger.projections.names.every((n) => ledger.projections.status(n).state !== 'halted'))
   })

@@ -146,8 +146,15 @@ export { actionDocs, milestoneDocs, programmeTracker, themeDocs, workstreamDocs 
 export type { BoardRegister, PartnershipQueries, ReportDue, ReviewDue } from './read-models/queries'
 export type { AreaCoverage } from './read-models/queries'
 export { createPartnershipQueries } from './read-models/queries'
-export type { BoardDoc, DecisionDoc, MembershipDoc, OrganisationDoc } from './read-models/register'
-export { boardDocs, decisionDocs, membershipDocs, organisationDocs, partnershipRegister } from './read-models/register'
+export type { AppointmentDoc, BoardDoc, DecisionDoc, MembershipDoc, OrganisationDoc } from './read-models/register'
+export {
+  appointmentDocs,
+  boardDocs,
+  decisionDocs,
+  membershipDocs,
+  organisationDocs,
+  partnershipRegister,
+} from './read-models/register'
 export { isLocalOrgId, ORG_ID_SCHEMES, orgIdProblem } from './rules/org-id'
 export type { CouncilRow } from './workflows/councils'
 export { councilRows, COUNCILS_FILE, PARTNERSHIPS_DATA_DIR, registerCouncils } from './workflows/councils'

@@ -12,8 +12,15 @@ import type { PlanDoc, PostDoc } from './places'
 import { placeCoverage, planDocs, postDocs } from './places'
 import type { ActionDoc, MilestoneDoc, ThemeDoc, WorkstreamDoc } from './programmes'
 import { actionDocs, milestoneDocs, programmeTracker, themeDocs, workstreamDocs } from './programmes'
-import type { BoardDoc, DecisionDoc, MembershipDoc, OrganisationDoc } from './register'
-import { boardDocs, decisionDocs, membershipDocs, organisationDocs, partnershipRegister } from './register'
+import type { AppointmentDoc, BoardDoc, DecisionDoc, MembershipDoc, OrganisationDoc } from './register'
+import {
+  appointmentDocs,
+  boardDocs,
+  decisionDocs,
+  membershipDocs,
+  organisationDocs,
+  partnershipRegister,
+} from './register'
 
 export interface BoardRegister {
   readonly board: BoardDoc
@@ -77,6 +84,9 @@ export const createPartnershipQueries = (runner: Pick<ProjectionRunner, 'query'>
     },
     memberships: (boardId: string): Promise<ReadonlyArray<MembershipDoc>> =>
       runner.query(partnershipRegister, membershipDocs).find({ boardId }),
+    /** Every representative a board has had, from when and until when. */
+    appointments: (boardId: string): Promise<ReadonlyArray<AppointmentDoc>> =>
+      runner.query(partnershipRegister, appointmentDocs).find({ boardId }),
     decisions: async (boardId: string): Promise<ReadonlyArray<DecisionDoc>> =>
       [...(await runner.query(partnershipRegister, decisionDocs).find({ boardId }))].sort((a, b) =>
         a.heldOn === b.heldOn ? a.decisionId.localeCompare(b.decisionId) : a.heldOn.localeCompare(b.heldOn),

@@ -56,6 +56,16 @@ export interface MembershipDoc {
   readonly from: string
   readonly to: string | null
 }
+/** A representative's appointment, from the day they were appointed to the day they stood down. */
+export interface AppointmentDoc {
+  readonly boardId: string
+  readonly representativeId: string
+  readonly orgId: string
+  readonly position: string
+  readonly seatId: string | null
+  readonly from: string
+  readonly to: string | null
+}
 export interface DecisionDoc {
   readonly boardId: string
   readonly meetingId: string
@@ -68,6 +78,30 @@ export const organisationDocs = defineCollection<OrganisationDoc>('organisations
 export const boardDocs = defineCollection<BoardDoc>('boards')
 export const membershipDocs = defineCollection<MembershipDoc, 'boardId'>('memberships', { indexes: ['boardId'] })
 export const decisionDocs = defineCollection<DecisionDoc, 'boardId'>('decisions', { indexes: ['boardId'] })
+export const appointmentDocs = defineCollection<AppointmentDoc, 'boardId'>('appointments', { indexes: ['boardId'] })
+
+/**
+ * Records an appointment's start, or its end, in the register's history: one row an appointment,
+ * keyed by board, representative and the day it began (`since`, for a stand-down).
+ */
+const appointmentEvent = async (e: RepresentativeEvent, ctx: Ctx, since: string | undefined): Promise<void> => {
+  const appointments = ctx.collection(appointmentDocs)
+  if (e.type === 'partnerships.RepresentativeAppointed') {
+    const { boardId, representativeId, orgId, position, seatId, on } = e.data
+    return appointments.put(`${boardId}/${representativeId}/${on}`, {
+      boardId,
+      representativeId,
+      orgId,
+      position,
+      seatId: seatId ?? null,
+      from: on,
+      to: null,
+    })
+  }
+  const key = `${e.data.boardId}/${e.data.representativeId}/${since ?? ''}`
+  const before = since === undefined ? undefined : await appointments.get(key)
+  if (before !== undefined) await appointments.put(key, { ...before, to: e.data.on })
+}
 
 type Ctx = Parameters<Parameters<typeof defineProjection>[0]['apply']>[1]
 
@@ -194,6 +228,7 @@ const boardEvent = async (e: BoardEventIn, ctx: Ctx): Promise<void> => {
       return docs.put(board.boardId, await memberEvent(board, e, ctx))
     case 'partnerships.RepresentativeAppointed':
     case 'partnerships.RepresentativeStoodDown':
+      await appointmentEvent(e, ctx, own(board.representatives, e.data.representativeId)?.since)
       return docs.put(board.boardId, representativeEvent(board, e))
     case 'partnerships.ReportSubmitted':
       return docs.put(board.boardId, { ...board, lastReportOn: e.data.on })
@@ -208,7 +243,7 @@ const boardEvent = async (e: BoardEventIn, ctx: Ctx): Promise<void> => {
 
 export const partnershipRegister = defineProjection({
   name: 'partnership-register',
-  version: 1,
+  version: 2,
   events: [
     OrganisationRegistered,
     OrganisationRenamed,
@@ -223,7 +258,7 @@ export const partnershipRegister = defineProjection({
     ReportSubmitted,
     DecisionRecorded,
   ],
-  collections: [organisationDocs, boardDocs, membershipDocs, decisionDocs],
+  collections: [organisationDocs, boardDocs, membershipDocs, decisionDocs, appointmentDocs],
   apply: async (e, ctx) => {
     switch (e.type) {
       case 'partnerships.OrganisationRegistered':
