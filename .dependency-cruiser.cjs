@@ -6,7 +6,8 @@
  *   kernel ← events ← port ← store-kit ← commands | projections | audit | memory ← privacy ← ledger
  *   (the four in one rank do not import each other; core's entry files may import any of them);
  * - no cycles anywhere;
- * - stores import core only; domain packages import core, and areas where they need geography;
+ * - stores import core only; domain packages import core, and areas where they need geography
+ *   (grants also partnerships, for organisation identifiers);
  * - a package reaches another only through that package's published entry points.
  *
  * Tests, contract suites and test-only programs are held to no cycles and the entry points only.
@@ -47,6 +48,7 @@ const ALLOWED = {
   areas: ['core'],
   volunteers: ['core', 'areas'],
   partnerships: ['core', 'areas'],
+  grants: ['core', 'areas', 'partnerships'],
 }
 
 const packageRules = Object.entries(ALLOWED).map(([name, allowed]) => ({

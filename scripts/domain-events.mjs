@@ -16,7 +16,7 @@ const require = createRequire(import.meta.url)
 const t = require('io-ts')
 const { PersonalType } = require(join(root, 'packages/core/dist/index.js'))
 
-const CONTEXTS = ['areas', 'partnerships', 'volunteers']
+const CONTEXTS = ['areas', 'grants', 'partnerships', 'volunteers']
 const BEGIN = '<!-- events:begin -->'
 const END = '<!-- events:end -->'
 

@@ -1,0 +1,47 @@
+/** What can be asked of a fund. Amounts are whole pence. */
+import { AreaCode } from '@civic-ledger/areas'
+import { IsoDate, NonEmptyString, Pence } from '@civic-ledger/core'
+import { OrgId } from '@civic-ledger/partnerships'
+import * as t from 'io-ts'
+
+import { FundId, RoundId, StreamId } from '../ids'
+
+const command = <T extends string, P extends t.Props>(type: T, props: P) =>
+  t.readonly(t.type({ type: t.literal(type), fundId: FundId, on: IsoDate, ...props }))
+
+const LimitsInput = t.readonly(t.type({ minimum: Pence, maximum: Pence }))
+
+export const DefineFund = command('DefineFund', {
+  name: NonEmptyString,
+  funder: OrgId,
+  administrators: t.readonlyArray(OrgId),
+  eligibility: t.readonly(
+    t.type({
+      areasIncluded: t.readonlyArray(AreaCode),
+      areasExcluded: t.readonlyArray(AreaCode),
+      applicantTypes: t.readonlyArray(NonEmptyString),
+      priorityOutcomes: t.readonlyArray(NonEmptyString),
+    }),
+  ),
+  budget: Pence,
+  directAwards: t.boolean,
+  asksForSavings: t.boolean,
+})
+export const AddStream = command('AddStream', { streamId: StreamId, name: NonEmptyString, limits: LimitsInput })
+export const OpenRound = t.readonly(
+  t.intersection([
+    command('OpenRound', {
+      roundId: RoundId,
+      opensOn: IsoDate,
+      closesOn: IsoDate,
+      limits: t.readonlyArray(t.readonly(t.type({ streamId: StreamId, limits: LimitsInput }))),
+    }),
+    t.partial({ fundingTarget: Pence }),
+  ]),
+)
+/** Changes the budget by `change` pence (negative to reduce it). */
+export const ChangeBudget = command('ChangeBudget', { change: t.Int, reason: NonEmptyString })
+
+export const FundCommand = t.union([DefineFund, AddStream, OpenRound, ChangeBudget])
+export type FundCommand = t.TypeOf<typeof FundCommand>
+export type FundCommandInput = t.OutputOf<typeof FundCommand>

@@ -1,0 +1,72 @@
+/**
+ * What is recorded of a fund. Amounts are whole pence (`Pence`), never pounds: £2,000 is 200000.
+ */
+import type { EventsOf } from '@civic-ledger/core'
+import { defineEvent, eventCatalog, IsoDate, NonEmptyString, Pence } from '@civic-ledger/core'
+import * as t from 'io-ts'
+
+const Id = NonEmptyString
+
+/** Who may benefit: areas included or excluded by code (any area type), applicant types, priority outcomes. */
+export const Eligibility = t.readonly(
+  t.type({
+    areasIncluded: t.readonlyArray(NonEmptyString),
+    areasExcluded: t.readonlyArray(NonEmptyString),
+    applicantTypes: t.readonlyArray(NonEmptyString),
+    priorityOutcomes: t.readonlyArray(NonEmptyString),
+  }),
+  'Eligibility',
+)
+export type Eligibility = t.TypeOf<typeof Eligibility>
+
+/** The smallest and largest award, in pence. */
+export const Limits = t.readonly(t.type({ minimum: Pence, maximum: Pence }), 'Limits')
+export type Limits = t.TypeOf<typeof Limits>
+
+export const FundDefined = defineEvent({
+  type: 'grants.FundDefined',
+  codec: t.readonly(
+    t.type({
+      fundId: Id,
+      name: NonEmptyString,
+      funder: Id,
+      administrators: t.readonlyArray(Id),
+      eligibility: Eligibility,
+      budget: Pence,
+      /** Whether grants may be made without a round. */
+      directAwards: t.boolean,
+      /** Whether applications must project the saving to public services. */
+      asksForSavings: t.boolean,
+      on: IsoDate,
+    }),
+  ),
+})
+export const StreamAdded = defineEvent({
+  type: 'grants.StreamAdded',
+  codec: t.readonly(t.type({ fundId: Id, streamId: Id, name: NonEmptyString, limits: Limits, on: IsoDate })),
+})
+/** A round, open from one day to another, with the limits of each stream for this round. */
+export const RoundOpened = defineEvent({
+  type: 'grants.RoundOpened',
+  codec: t.readonly(
+    t.intersection([
+      t.type({
+        fundId: Id,
+        roundId: Id,
+        opensOn: IsoDate,
+        closesOn: IsoDate,
+        limits: t.readonlyArray(t.readonly(t.type({ streamId: Id, limits: Limits }))),
+      }),
+      t.partial({ fundingTarget: Pence }),
+    ]),
+  ),
+})
+/** A change to the budget, up or down, in pence; the reason is recorded. */
+export const BudgetChanged = defineEvent({
+  type: 'grants.BudgetChanged',
+  codec: t.readonly(t.type({ fundId: Id, change: t.Int, budget: Pence, reason: NonEmptyString, on: IsoDate })),
+})
+
+const definitions = [FundDefined, StreamAdded, RoundOpened, BudgetChanged] as const
+export const fundEvents = eventCatalog(...definitions)
+export type FundEvent = EventsOf<typeof definitions>

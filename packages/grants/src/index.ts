@@ -1,0 +1,20 @@
+/**
+ * `@civic-ledger/grants`: funds, rounds, applications, awards, payments and monitoring, published as
+ * 360Giving. This first part holds funds: streams, rounds with their limits, eligibility and the
+ * budget.
+ *
+ * Layout (see docs/contexts.md): a folder per aggregate (`fund/`), `ids.ts`.
+ */
+export { funds } from './fund/aggregate'
+export type { FundCommandInput } from './fund/commands'
+export { AddStream, ChangeBudget, DefineFund, FundCommand, OpenRound } from './fund/commands'
+export { limitsFor, limitsProblem } from './fund/decide'
+export type { FundEvent } from './fund/events'
+export { BudgetChanged, Eligibility, FundDefined, fundEvents, Limits, RoundOpened, StreamAdded } from './fund/events'
+export type { FundRecord, FundState, Round } from './fund/state'
+export { remaining } from './fund/state'
+export type { FundIdBrand, RoundIdBrand, StreamIdBrand } from './ids'
+export { FundId, RoundId, StreamId } from './ids'
+export type { FundDoc } from './read-models/funds'
+export { fundDocs, fundPositions } from './read-models/funds'
+export { grantsPlugin } from './read-models/plugin'

@@ -1,0 +1,11 @@
+/** The grants context as a plug-in: every event it records, and its read models. */
+import { definePlugin } from '@civic-ledger/core'
+
+import { fundEvents } from '../fund/events'
+import { fundPositions } from './funds'
+
+export const grantsPlugin = definePlugin({
+  name: 'grants',
+  events: [...fundEvents.definitions],
+  projections: [fundPositions],
+})
