@@ -30,6 +30,7 @@
 import { areasPlugin } from '@civic-ledger/areas'
 import type { CommandError, Ledger } from '@civic-ledger/core'
 import { allowAll } from '@civic-ledger/core'
+import { grantsPlugin } from '@civic-ledger/grants'
 import { partnershipsPlugin } from '@civic-ledger/partnerships'
 import { volunteersPlugin } from '@civic-ledger/volunteers'
 import type { ExecutionContext } from 'ava'
@@ -46,6 +47,7 @@ import {
   allTypeNames,
   areasDoors,
   besideProblems,
+  grantsDoors,
   partnershipsDoors,
   recordedCatalog,
   volunteersDoors,
@@ -53,7 +55,7 @@ import {
 import type { Sent, Violation } from './findings'
 import { findingOf } from './findings'
 import type { Seed } from './lives'
-import { actor, areasLife, partnershipsLife, play, poolsFor, volunteersLife } from './lives'
+import { actor, areasLife, grantsLife, partnershipsLife, play, poolsFor, volunteersLife } from './lives'
 
 // --- budget ---
 
@@ -297,7 +299,7 @@ const fuzz = async (
   const started = Date.now()
   const ledger = await freshLedger(t, 'sqlite', {
     policy: allowAll,
-    plugins: [areasPlugin, volunteersPlugin, partnershipsPlugin],
+    plugins: [areasPlugin, volunteersPlugin, partnershipsPlugin, grantsPlugin],
   })
   await play(ledger, doors, life)
   const tally = new Map<string, Tally>(doors.map((d) => [d.door, { accepted: 0, refused: 0, invalid: 0, broken: 0 }]))
@@ -363,6 +365,8 @@ test('the doors found are every command type of every aggregate and decision of 
   t.true(volunteersDoors.every((d) => d.door.startsWith('volunteers.')))
   t.true(partnershipsDoors.length >= 35, `${partnershipsDoors.length} partnerships doors`)
   t.true(partnershipsDoors.every((d) => d.door.startsWith('partnerships.')))
+  t.true(grantsDoors.length >= 9, `${grantsDoors.length} grants doors`)
+  t.true(grantsDoors.some((d) => d.door === 'grants.awards/AwardGrant'))
   t.is(new Set(allDoors.map((d) => d.door)).size, allDoors.length, 'no door is found twice')
   t.true(
     volunteersDoors.some((d) => d.door === 'volunteers.placement/Place'),
@@ -378,6 +382,11 @@ test('fuzzed areas commands: typed answers, nothing written by a refusal, no lea
 test('fuzzed partnerships commands: typed answers, nothing written by a refusal, no leaks, read models caught up', async (t) => {
   t.timeout(10 * 60_000)
   await fuzz(t, 'partnerships', partnershipsDoors, partnershipsLife())
+})
+
+test('fuzzed grants commands: typed answers, nothing written by a refusal, no leaks, read models caught up', async (t) => {
+  t.timeout(10 * 60_000)
+  await fuzz(t, 'grants', grantsDoors, grantsLife())
 })
 
 test('fuzzed volunteers commands: typed answers, nothing written by a refusal, no leaks, read models caught up', async (t) => {

@@ -1,5 +1,5 @@
 /**
- * The doors of the areas, volunteers and partnerships contexts, found in their packages rather than listed: every
+ * The doors of the areas, volunteers, partnerships and grants contexts, found in their packages rather than listed: every
  * exported aggregate (sent with `ledger.execute`) and decision across streams (`ledger.decide`),
  * one door a command type. And a second look at a command, beside the ledger: decoded, decided
  * again purely on the states its streams hold, to see what the ledger's answer alone cannot show.
@@ -8,6 +8,8 @@ import * as areasContext from '@civic-ledger/areas'
 import { areasPlugin } from '@civic-ledger/areas'
 import type { AnyEventDefinition, CommandError, DomainEvent, Ledger } from '@civic-ledger/core'
 import { describeErrors, eventCatalog, loadAggregate, streamId } from '@civic-ledger/core'
+import * as grantsContext from '@civic-ledger/grants'
+import { grantsPlugin } from '@civic-ledger/grants'
 import * as partnershipsContext from '@civic-ledger/partnerships'
 import { partnershipsPlugin } from '@civic-ledger/partnerships'
 import * as volunteersContext from '@civic-ledger/volunteers'
@@ -221,7 +223,8 @@ export const doorsOf = (module: object): ReadonlyArray<Door> => {
 export const areasDoors = doorsOf(areasContext)
 export const volunteersDoors = doorsOf(volunteersContext)
 export const partnershipsDoors = doorsOf(partnershipsContext)
-export const allDoors = [...areasDoors, ...volunteersDoors, ...partnershipsDoors]
+export const grantsDoors = doorsOf(grantsContext)
+export const allDoors = [...areasDoors, ...volunteersDoors, ...partnershipsDoors, ...grantsDoors]
 export const allTypeNames = [...new Set(allDoors.map((d) => d.type))]
 
 /** Every event either context records, to decode what the run wrote. */
@@ -229,6 +232,7 @@ export const recordedCatalog = eventCatalog(
   ...areasPlugin.events,
   ...volunteersPlugin.events,
   ...partnershipsPlugin.events,
+  ...grantsPlugin.events,
 )
 
 /** Well-formed ids that are also the names of members every plain object inherits. */

@@ -5,6 +5,7 @@
 import { areasPlugin } from '@civic-ledger/areas'
 import type { CommandError, Ledger } from '@civic-ledger/core'
 import { allowAll } from '@civic-ledger/core'
+import { grantsPlugin } from '@civic-ledger/grants'
 import { partnershipsPlugin } from '@civic-ledger/partnerships'
 import { volunteersPlugin } from '@civic-ledger/volunteers'
 import type { ExecutionContext } from 'ava'
@@ -20,7 +21,7 @@ import { actor, areasLife, play, volunteersLife } from './lives'
 const ledgerAfter = async (t: ExecutionContext, life: ReadonlyArray<Seed>): Promise<Ledger> => {
   const ledger = await freshLedger(t, 'sqlite', {
     policy: allowAll,
-    plugins: [areasPlugin, volunteersPlugin, partnershipsPlugin],
+    plugins: [areasPlugin, volunteersPlugin, partnershipsPlugin, grantsPlugin],
   })
   await play(ledger, allDoors, life)
   return ledger

@@ -294,6 +294,70 @@ export const partnershipsLife = (): ReadonlyArray<Seed> => [
   },
 ]
 
+/** The grants context's life: a fund with a stream and a round, and applications drafted and submitted. */
+export const grantsLife = (): ReadonlyArray<Seed> => [
+  {
+    door: 'grants.fund/DefineFund',
+    command: {
+      type: 'DefineFund',
+      fundId: 'innovate',
+      name: 'Innovate and Cultivate',
+      funder: COUNCIL,
+      administrators: [PARTNER],
+      eligibility: { areasIncluded: [], areasExcluded: ['E06000031'], applicantTypes: [], priorityOutcomes: [] },
+      budget: 1_000_000,
+      directAwards: true,
+      asksForSavings: false,
+      on: '2026-01-05',
+    },
+  },
+  {
+    door: 'grants.fund/AddStream',
+    command: {
+      type: 'AddStream',
+      fundId: 'innovate',
+      streamId: 'small',
+      name: 'Small',
+      limits: { minimum: 1, maximum: 500_000 },
+      on: '2026-01-05',
+    },
+  },
+  {
+    door: 'grants.fund/OpenRound',
+    command: {
+      type: 'OpenRound',
+      fundId: 'innovate',
+      roundId: 'r1',
+      opensOn: '2026-01-01',
+      closesOn: '2026-12-31',
+      limits: [],
+      on: '2026-01-05',
+    },
+  },
+  ...['g-1', 'g-2', 'g-3'].flatMap((applicationId) => [
+    {
+      door: 'grants.drafts/DraftApplication',
+      command: {
+        type: 'DraftApplication',
+        applicationId,
+        fundId: 'innovate',
+        streamId: 'small',
+        roundId: 'r1',
+        applicant: PARTNER,
+        title: 'A walking group',
+        amountRequested: 300_000,
+        areas: ['E07000010'],
+        outcomes: ['more people active'],
+        on: '2026-02-01',
+      },
+    },
+    {
+      door: 'grants.application/SubmitApplication',
+      command: { type: 'SubmitApplication', applicationId, on: '2026-02-02' },
+    },
+  ]),
+]
+
 // --- candidate values ---
 
 /**
@@ -308,7 +372,28 @@ export const poolsFor = (lives: ReadonlyArray<Seed>): Pools => {
   const strings = [
     ...new Set([
       ...harvested,
-      ...['v-1', 'v-2', 'v-3', 'v-9', 'p1', 'p2', 'e1', 'e2', 'e9', 'c1', 'c2', 'north', 'south', 'psb', 'm1', 'rep-1'],
+      ...[
+        'v-1',
+        'v-2',
+        'v-3',
+        'v-9',
+        'p1',
+        'p2',
+        'e1',
+        'e2',
+        'e9',
+        'c1',
+        'c2',
+        'north',
+        'south',
+        'psb',
+        'm1',
+        'rep-1',
+        'innovate',
+        'small',
+        'r1',
+        'g-1',
+      ],
       ...['walk-leader', 'befriender', 'hunts-sda', 'claimant-rate', 'households', 'derived-lsoa21-ward25-by-centroid'],
       ...['06H-2024-03', 'fuzz-release', 'fuzz-ref', 'fuzz-scheme', 'fuzz-indicator', '2024-Q1', '2024-Q2'],
       ...[

@@ -20,3 +20,10 @@ export interface RoundIdBrand {
 }
 export const RoundId = entityIdOf<RoundIdBrand, 'RoundId'>('RoundId')
 export type RoundId = t.TypeOf<typeof RoundId>
+
+export interface ApplicationIdBrand {
+  readonly ApplicationId: unique symbol
+}
+/** An application, and the grant it becomes. */
+export const ApplicationId = entityIdOf<ApplicationIdBrand, 'ApplicationId'>('ApplicationId')
+export type ApplicationId = t.TypeOf<typeof ApplicationId>

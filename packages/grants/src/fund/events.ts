@@ -67,6 +67,12 @@ export const BudgetChanged = defineEvent({
   codec: t.readonly(t.type({ fundId: Id, change: t.Int, budget: Pence, reason: NonEmptyString, on: IsoDate })),
 })
 
-const definitions = [FundDefined, StreamAdded, RoundOpened, BudgetChanged] as const
+/** An award committed against the budget: appended with the award, by the `awards` decision. */
+export const FundCommitted = defineEvent({
+  type: 'grants.FundCommitted',
+  codec: t.readonly(t.type({ fundId: Id, applicationId: Id, amount: Pence, on: IsoDate })),
+})
+
+const definitions = [FundDefined, StreamAdded, RoundOpened, BudgetChanged, FundCommitted] as const
 export const fundEvents = eventCatalog(...definitions)
 export type FundEvent = EventsOf<typeof definitions>

@@ -4,7 +4,7 @@
  */
 import type { Pence } from '@civic-ledger/core'
 
-import type { FundEvent, Limits } from './events'
+import type { Eligibility, FundEvent, Limits } from './events'
 
 export interface Round {
   readonly opensOn: string
@@ -18,6 +18,7 @@ export interface FundRecord {
   readonly committed: number
   readonly directAwards: boolean
   readonly asksForSavings: boolean
+  readonly eligibility: Eligibility
   readonly streams: Readonly<Record<string, Limits>>
   readonly rounds: Readonly<Record<string, Round>>
 }
@@ -45,6 +46,8 @@ const evolveRecord = (s: FundRecord, e: FundEvent): FundRecord => {
       }
     case 'grants.BudgetChanged':
       return { ...s, budget: e.data.budget }
+    case 'grants.FundCommitted':
+      return { ...s, committed: s.committed + e.data.amount }
   }
 }
 
@@ -56,6 +59,7 @@ export const evolveFund = (s: FundState, e: FundEvent): FundState => {
       committed: 0,
       directAwards: e.data.directAwards,
       asksForSavings: e.data.asksForSavings,
+      eligibility: e.data.eligibility,
       streams: {},
       rounds: {},
     }

@@ -1,0 +1,198 @@
+/**
+ * Applications and awards: drafted against the fund (stream, round open, limits, eligible areas, the
+ * projected saving when asked), submitted, withdrawn or declined, and awarded within the limits and
+ * the fund's remaining budget. A decision on a withdrawn application, an award beyond the budget
+ * and an application for an excluded area are each refused with a stable code.
+ */
+import type { Decider } from '@civic-ledger/core'
+import { fold } from '@civic-ledger/core'
+import test from 'ava'
+import * as E from 'fp-ts/Either'
+
+import type { ApplicationEvent, ApplicationState, FundCommand, FundEvent, FundState } from '../index'
+import {
+  ApplicationCommand,
+  applications,
+  AwardGrantCommand,
+  awards,
+  DraftApplicationCommand,
+  drafts,
+  FundCommand as FundCommandCodec,
+  funds,
+} from '../index'
+
+const decode = <A>(codec: { decode: (u: unknown) => E.Either<unknown, A> }, input: unknown): A => {
+  const r = codec.decode(input)
+  if (E.isLeft(r)) throw new Error(`does not decode: ${JSON.stringify(input)}`)
+  return r.right
+}
+const fundDecider: Decider<FundCommand, FundEvent, FundState> = funds.decider
+const fundOf = (...inputs: ReadonlyArray<Record<string, unknown>>): FundState => {
+  const events: FundEvent[] = []
+  for (const input of inputs) {
+    const d = fundDecider.decide(
+      decode(FundCommandCodec, { fundId: 'f', on: '2026-01-05', ...input }),
+      fold(fundDecider, events),
+    )
+    if (E.isLeft(d)) throw new Error(d.left.message)
+    events.push(...d.right)
+  }
+  return fold(fundDecider, events)
+}
+const defineFund = (extra: Record<string, unknown> = {}) => ({
+  type: 'DefineFund',
+  name: 'Cultivating Communities',
+  funder: 'GB-LAE-CAM',
+  administrators: ['GB-LAE-CAM'],
+  eligibility: { areasIncluded: [], areasExcluded: ['E06000031'], applicantTypes: [], priorityOutcomes: [] },
+  budget: 1_000_000,
+  directAwards: false,
+  asksForSavings: true,
+  ...extra,
+})
+const stream = {
+  type: 'AddStream',
+  streamId: 'cultivate',
+  name: 'Cultivate',
+  limits: { minimum: 200_000, maximum: 1_000_000 },
+}
+const round = { type: 'OpenRound', roundId: 'r1', opensOn: '2026-02-01', closesOn: '2026-03-01', limits: [] }
+const fund = fundOf(defineFund(), stream, round)
+
+const draft = (extra: Record<string, unknown> = {}) =>
+  decode(DraftApplicationCommand, {
+    type: 'DraftApplication',
+    applicationId: 'a1',
+    fundId: 'f',
+    streamId: 'cultivate',
+    roundId: 'r1',
+    applicant: 'local:ramsey-good-neighbours',
+    title: 'Good neighbours scheme',
+    amountRequested: 500_000,
+    areas: ['E07000011'],
+    outcomes: ['fewer people lonely'],
+    projectedSaving: 1_200_000,
+    on: '2026-02-10',
+    ...extra,
+  })
+const drafted = (extra: Record<string, unknown> = {}, state: FundState = fund) =>
+  drafts.decide(draft(extra), { application: { status: 'none' }, fund: state })
+const code = (d: E.Either<{ readonly code: string }, unknown>) => (E.isLeft(d) ? d.left.code : 'accepted')
+
+test('an application is drafted against its fund: stream, open round, limits, eligible areas, the saving asked for', (t) => {
+  t.is(code(drafted()), 'accepted')
+  t.is(code(drafted({ streamId: 'innovate' })), 'unknown-stream')
+  t.is(code(drafted({ amountRequested: 100_000 })), 'outside-limits')
+  t.is(code(drafted({ on: '2026-03-01' })), 'round-closed')
+  t.is(code(drafted({ roundId: undefined })), 'no-round', 'no direct awards from this fund')
+  t.is(code(drafted({ roundId: 'r9' })), 'unknown-round')
+  t.is(code(drafted({ areas: ['E07000011', 'E06000031'] })), 'area-excluded')
+  t.is(code(drafted({ areas: [] })), 'no-areas')
+  t.is(code(drafted({ projectedSaving: undefined })), 'saving-needed')
+  t.is(
+    code(
+      drafted(
+        {},
+        fundOf(
+          defineFund({
+            eligibility: { areasIncluded: ['E07000010'], areasExcluded: [], applicantTypes: [], priorityOutcomes: [] },
+          }),
+          stream,
+          round,
+        ),
+      ),
+    ),
+    'area-not-eligible',
+  )
+  t.is(
+    code(drafted({ roundId: undefined }, fundOf(defineFund({ directAwards: true }), stream))),
+    'accepted',
+    'a direct award without a round',
+  )
+  t.is(code(drafts.decide(draft(), { application: { status: 'none' }, fund: { status: 'none' } })), 'unknown-fund')
+})
+
+const history = (...steps: ReadonlyArray<Record<string, unknown>>): ApplicationEvent[] => {
+  const first = drafted()
+  if (E.isLeft(first)) throw new Error(first.left.message)
+  const events: ApplicationEvent[] = [...(first.right.application ?? [])]
+  for (const step of steps) {
+    const d = applications.decider.decide(
+      decode(ApplicationCommand, { applicationId: 'a1', on: '2026-02-20', ...step }),
+      fold(applications.decider, events),
+    )
+    if (E.isLeft(d)) throw new Error(d.left.message)
+    events.push(...d.right)
+  }
+  return events
+}
+const award = (application: ApplicationState, amount: number, state: FundState = fund) =>
+  awards.decide(
+    decode(AwardGrantCommand, {
+      type: 'AwardGrant',
+      applicationId: 'a1',
+      fundId: 'f',
+      amount,
+      conditions: ['report in a year'],
+      on: '2026-03-10',
+    }),
+    {
+      application,
+      fund: state,
+    },
+  )
+
+test('an award needs a submitted application, an amount within the limits and the fund’s remaining budget', (t) => {
+  const submitted = fold(applications.decider, history({ type: 'SubmitApplication' }))
+  const made = award(submitted, 600_000)
+  if (E.isLeft(made)) return t.fail(made.left.message)
+  t.deepEqual(
+    made.right.application?.map((e) => e.type),
+    ['grants.GrantAwarded'],
+  )
+  t.like(made.right.fund?.[0], { type: 'grants.FundCommitted', data: { amount: 600_000 } })
+  const after = fold(fundDecider, made.right.fund ?? [], fund)
+  t.is(code(award(submitted, 500_000, after)), 'over-budget', '£6,000 of £10,000 is committed: £5,000 more is too much')
+  t.is(code(award(submitted, 400_000, after)), 'accepted')
+  t.is(code(award(submitted, 1_100_000)), 'outside-limits')
+  t.is(code(award(fold(applications.decider, history()), 300_000)), 'not-submitted', 'a draft is not decided')
+  const withdrawn = fold(
+    applications.decider,
+    history({ type: 'SubmitApplication' }, { type: 'WithdrawApplication', reason: 'the group folded' }),
+  )
+  t.is(code(award(withdrawn, 300_000)), 'not-submitted', 'a withdrawn application is not decided')
+  const awarded = fold(applications.decider, [
+    ...history({ type: 'SubmitApplication' }),
+    ...(made.right.application ?? []),
+  ])
+  t.is(code(award(awarded, 300_000)), 'not-submitted', 'one terminal decision')
+  t.true(
+    E.isLeft(
+      AwardGrantCommand.decode({
+        type: 'AwardGrant',
+        applicationId: 'a1',
+        fundId: 'f',
+        amount: -5,
+        conditions: [],
+        on: '2026-03-10',
+      }),
+    ),
+  )
+})
+
+test('an application is submitted once, withdrawn before a decision, declined once submitted', (t) => {
+  const step = (events: ApplicationEvent[], input: Record<string, unknown>) =>
+    code(
+      applications.decider.decide(
+        decode(ApplicationCommand, { applicationId: 'a1', on: '2026-02-20', ...input }),
+        fold(applications.decider, events),
+      ),
+    )
+  const submitted = history({ type: 'SubmitApplication' })
+  t.is(step(submitted, { type: 'SubmitApplication' }), 'not-draft')
+  t.is(step(history(), { type: 'DeclineApplication', reason: 'x' }), 'not-submitted')
+  const declined = history({ type: 'SubmitApplication' }, { type: 'DeclineApplication', reason: 'outside priorities' })
+  t.is(step(declined, { type: 'WithdrawApplication', reason: 'x' }), 'decided')
+  t.is(step(declined, { type: 'DeclineApplication', reason: 'x' }), 'not-submitted')
+  t.is(step([], { type: 'SubmitApplication' }), 'unknown-application')
+})

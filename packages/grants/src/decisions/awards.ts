@@ -1,0 +1,72 @@
+/**
+ * Awarding a grant: a decision across the application and its fund, decided on both states together
+ * and appended to both at the revisions read. The application must be submitted; the amount must be
+ * within the limits of its stream (for its round) and no more than the fund's remaining budget. The
+ * award is recorded on the application and committed on the fund in one append, so two awards that
+ * together would overspend the fund cannot both be made: the second is decided again on the fund as
+ * the first left it, and refused.
+ */
+import { defineDecision, IsoDate, NonEmptyString, Pence, reject, streamOf } from '@civic-ledger/core'
+import * as E from 'fp-ts/Either'
+import * as t from 'io-ts'
+
+import { applications } from '../application/aggregate'
+import type { ApplicationEvent } from '../application/events'
+import { GrantAwarded } from '../application/events'
+import { funds } from '../fund/aggregate'
+import { limitsFor } from '../fund/decide'
+import type { FundEvent } from '../fund/events'
+import { FundCommitted } from '../fund/events'
+import { remaining } from '../fund/state'
+import { ApplicationId, FundId } from '../ids'
+
+export const AwardGrantCommand = t.readonly(
+  t.type({
+    type: t.literal('AwardGrant'),
+    applicationId: ApplicationId,
+    fundId: FundId,
+    amount: Pence,
+    conditions: t.readonlyArray(NonEmptyString),
+    on: IsoDate,
+  }),
+)
+export type AwardGrantCommand = t.TypeOf<typeof AwardGrantCommand>
+export type AwardGrantCommandInput = t.OutputOf<typeof AwardGrantCommand>
+
+export const awards = defineDecision({
+  context: 'grants',
+  name: 'awards',
+  commands: AwardGrantCommand,
+  streams: (c: AwardGrantCommand) => ({
+    application: streamOf(applications, c.applicationId),
+    fund: streamOf(funds, c.fundId),
+  }),
+  decide: (c, { application, fund }) => {
+    if (application.status === 'none')
+      return reject('unknown-application', `application ${c.applicationId} is not drafted`)
+    if (application.fundId !== c.fundId)
+      return reject('wrong-fund', `application ${c.applicationId} is to fund ${application.fundId}`)
+    if (application.status !== 'submitted')
+      return reject('not-submitted', `application ${c.applicationId} is ${application.status}, not awaiting a decision`)
+    if (fund.status === 'none') return reject('unknown-fund', `fund ${c.fundId} is not defined`)
+    const limits = limitsFor(fund, application.streamId, application.roundId)
+    if (limits !== undefined && (c.amount < limits.minimum || c.amount > limits.maximum))
+      return reject('outside-limits', `${c.amount}p is outside the limits of ${limits.minimum}p to ${limits.maximum}p`)
+    if (c.amount > remaining(fund))
+      return reject('over-budget', `${c.amount}p is more than the ${remaining(fund)}p left in fund ${c.fundId}`)
+    const awarded: ApplicationEvent = GrantAwarded.create({
+      applicationId: c.applicationId,
+      fundId: c.fundId,
+      amount: c.amount,
+      conditions: c.conditions,
+      on: c.on,
+    })
+    const committed: FundEvent = FundCommitted.create({
+      fundId: c.fundId,
+      applicationId: c.applicationId,
+      amount: c.amount,
+      on: c.on,
+    })
+    return E.right({ application: [awarded], fund: [committed] })
+  },
+})
