@@ -14,6 +14,7 @@ export type {
   UuidBrand,
 } from './kernel/codecs'
 export {
+  addDays,
   addMonths,
   AreaRef,
   CurrencyCode,
@@ -113,7 +114,7 @@ export {
   PROBLEM_LIMIT,
   QUOTE_LIMIT,
 } from './kernel/quoting'
-export { own } from './kernel/records'
+export { duplicates, own } from './kernel/records'
 export { WrongExpectedRevisionError } from './port/event-store'
 
 // --- the store port ---

@@ -144,6 +144,13 @@ export const addMonths = (date: IsoDate, months: number): IsoDate => {
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}` as IsoDate
 }
 
+/** The day `days` after `day` (before, when negative), both ISO dates. */
+export const addDays = (day: string, days: number): string => {
+  const d = new Date(`${day}T00:00:00Z`)
+  d.setUTCDate(d.getUTCDate() + days)
+  return d.toISOString().slice(0, 10)
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** True when `s` is a UUID in its canonical 8-4-4-4-12 hexadecimal form. */

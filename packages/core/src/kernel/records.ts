@@ -5,6 +5,14 @@
  * entry that was never recorded. `own` reads a record's own keys only.
  */
 
+/** The values that appear more than once in `values`, each once, in the order they repeat. */
+export const duplicates = (values: ReadonlyArray<string>): ReadonlyArray<string> => {
+  const seen = new Set<string>()
+  const repeated = new Set<string>()
+  for (const value of values) (seen.has(value) ? repeated : seen).add(value)
+  return [...repeated]
+}
+
 /** The value `record` holds under `key` itself, or undefined; never one it inherits. */
 export const own = <V>(record: Readonly<Record<string, V>>, key: string): V | undefined =>
   Object.hasOwn(record, key) ? record[key] : undefined

@@ -5,7 +5,7 @@
  * below nothing nor below what is already committed to awards.
  */
 import type { DomainError, Pence } from '@civic-ledger/core'
-import { accept, own, reject } from '@civic-ledger/core'
+import { accept, duplicates, own, reject } from '@civic-ledger/core'
 import type { Either } from 'fp-ts/Either'
 
 import type { FundCommand } from './commands'
@@ -15,8 +15,6 @@ import type { FundRecord, FundState } from './state'
 
 type Decided = Either<DomainError, ReadonlyArray<FundEvent>>
 type CommandOf<T extends FundCommand['type']> = Extract<FundCommand, { readonly type: T }>
-
-const twice = (ids: ReadonlyArray<string>): ReadonlyArray<string> => ids.filter((id, i) => ids.indexOf(id) !== i)
 
 /** Why limits cannot stand, or undefined. */
 export const limitsProblem = (limits: Limits, what: string): string | undefined =>
@@ -35,7 +33,7 @@ export const limitsFor = (s: FundRecord, streamId: string, roundId?: string): Li
 const define = (c: CommandOf<'DefineFund'>, s: FundState): Decided => {
   if (s.status !== 'none') return reject('fund-exists', `fund ${c.fundId} is defined already`)
   if (c.administrators.length === 0) return reject('invalid-fund', 'a fund has at least one administrator')
-  const named = twice(c.administrators)
+  const named = duplicates(c.administrators)
   if (named.length > 0) return reject('invalid-fund', `an administrator is named twice: ${named.join(', ')}`)
   const both = c.eligibility.areasIncluded.filter((a) => c.eligibility.areasExcluded.includes(a))
   if (both.length > 0) return reject('invalid-fund', `an area is both included and excluded: ${both.join(', ')}`)
@@ -74,7 +72,7 @@ const openRound = (c: CommandOf<'OpenRound'>, s: FundRecord): Decided => {
   if (c.closesOn <= c.opensOn) return reject('invalid-round', 'a round closes after it opens')
   const unknown = c.limits.filter((l) => own(s.streams, l.streamId) === undefined).map((l) => l.streamId)
   if (unknown.length > 0) return reject('unknown-stream', `the fund has no stream ${unknown.join(', ')}`)
-  const repeated = twice(c.limits.map((l) => l.streamId))
+  const repeated = duplicates(c.limits.map((l) => l.streamId))
   if (repeated.length > 0) return reject('invalid-round', `a stream's limits are given twice: ${repeated.join(', ')}`)
   const problems = c.limits.flatMap((l) => limitsProblem(l.limits, l.streamId) ?? [])
   if (problems.length > 0) return reject('invalid-limits', problems.join('; '))

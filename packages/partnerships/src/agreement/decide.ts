@@ -6,7 +6,7 @@
  * variation makes a new version that every party signs again; a terminated agreement takes no more.
  */
 import type { DomainError } from '@civic-ledger/core'
-import { accept, own, reject } from '@civic-ledger/core'
+import { accept, duplicates, own, reject } from '@civic-ledger/core'
 import type { Either } from 'fp-ts/Either'
 
 import type { AgreementCommand } from './commands'
@@ -27,7 +27,6 @@ type Decided = Either<DomainError, ReadonlyArray<AgreementEvent>>
 type CommandOf<T extends AgreementCommand['type']> = Extract<AgreementCommand, { readonly type: T }>
 
 const refuse = (problem: DomainError): Decided => reject(problem.code, problem.message)
-const duplicates = (ids: ReadonlyArray<string>): ReadonlyArray<string> => ids.filter((id, i) => ids.indexOf(id) !== i)
 
 const draft = (c: CommandOf<'DraftAgreement'>, s: AgreementState): Decided => {
   if (s.status !== 'none') return reject('agreement-exists', `agreement ${c.agreementId} is drafted already`)

@@ -28,9 +28,10 @@ export const admissions = defineDecision({
     organisation: streamOf(organisations, c.orgId),
   }),
   decide: (c, { board, organisation }) => {
-    const problem = activeProblem(c.orgId, organisation)
-    if (problem !== undefined) return reject(problem.code, problem.message)
-    if (organisation.status === 'none') return reject('unknown-organisation', `${c.orgId} is not registered`)
+    if (organisation.status !== 'active') {
+      const problem = activeProblem(c.orgId, organisation)
+      return reject(problem?.code ?? 'unknown-organisation', problem?.message ?? `${c.orgId} is not registered`)
+    }
     const admitted = admitMember(c, board, organisation.type)
     return E.isLeft(admitted) ? admitted : E.right({ board: admitted.right })
   },

@@ -5,7 +5,7 @@
  * written, and every report on the plan can name the version it was drawn from.
  */
 import { AreaId, SchemeId, SchemeVersionNumber, serviceDeliveryAreaSchemes } from '@civic-ledger/areas'
-import { defineDecision, IsoDate, NonEmptyString, reject, streamOf } from '@civic-ledger/core'
+import { defineDecision, duplicates, IsoDate, NonEmptyString, reject, streamOf } from '@civic-ledger/core'
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 
@@ -50,8 +50,7 @@ export const deliveryPlanAgreements = defineDecision({
     if (!scheme.areas.some((a) => a.areaId === c.areaId))
       return reject('area-not-in-scheme', `scheme ${c.schemeId} has no area ${c.areaId}`)
     if (c.priorities.length === 0) return reject('invalid-plan', 'a delivery plan has at least one priority')
-    const ids = c.priorities.map((p) => p.priorityId as string)
-    const twice = ids.filter((id, i) => ids.indexOf(id) !== i)
+    const twice = duplicates(c.priorities.map((p) => p.priorityId))
     if (twice.length > 0) return reject('invalid-plan', `a priority id is used twice: ${twice.join(', ')}`)
     const agreed: DeliveryPlanEvent = DeliveryPlanAgreed.create({
       planId: c.planId,

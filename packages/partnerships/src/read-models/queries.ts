@@ -4,7 +4,7 @@
  * the decisions log, reports due and overdue, agreements and their reviews, overdue actions by owner.
  */
 import type { IsoDate, ProjectionRunner } from '@civic-ledger/core'
-import { addMonths, own } from '@civic-ledger/core'
+import { addDays, addMonths, own } from '@civic-ledger/core'
 
 import type { AgreementDoc } from './agreements'
 import { agreementDocs, agreementStatus } from './agreements'
@@ -48,12 +48,6 @@ export interface ReviewDue {
   readonly title: string
   readonly reviewOn: string
   readonly overdue: boolean
-}
-
-const addDays = (day: string, n: number): string => {
-  const d = new Date(`${day}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + n)
-  return d.toISOString().slice(0, 10)
 }
 
 export const createPartnershipQueries = (runner: Pick<ProjectionRunner, 'query'>) => {

@@ -3,6 +3,7 @@
  * than five people suppressed), active volunteers, balances, pots, and who needs attention on a day.
  */
 import type { ProjectionRunner } from '@civic-ledger/core'
+import { addDays } from '@civic-ledger/core'
 
 import { activeDocs, activeVolunteers } from './active'
 import { balanceDocs, potDocs, timeCreditBalances } from './balances'
@@ -31,12 +32,6 @@ export interface ComplianceReport {
   >
   /** Applications not decided within 28 days. */
   readonly applicationsOverdue: ReadonlyArray<{ readonly volunteerId: string; readonly appliedOn: string }>
-}
-
-const addDays = (day: string, n: number): string => {
-  const d = new Date(`${day}T00:00:00Z`)
-  d.setUTCDate(d.getUTCDate() + n)
-  return d.toISOString().slice(0, 10)
 }
 
 export const createVolunteerQueries = (runner: Pick<ProjectionRunner, 'query'>) => {
