@@ -27,3 +27,38 @@ export interface ApplicationIdBrand {
 /** An application, and the grant it becomes. */
 export const ApplicationId = entityIdOf<ApplicationIdBrand, 'ApplicationId'>('ApplicationId')
 export type ApplicationId = t.TypeOf<typeof ApplicationId>
+
+export interface AssessorIdBrand {
+  readonly AssessorId: unique symbol
+}
+/** An assessor: the id they act under, so only they score as themselves. */
+export const AssessorId = entityIdOf<AssessorIdBrand, 'AssessorId'>('AssessorId')
+export type AssessorId = t.TypeOf<typeof AssessorId>
+
+export interface PaymentIdBrand {
+  readonly PaymentId: unique symbol
+}
+/** A payment of a grant, scheduled then approved and made, or cancelled. */
+export const PaymentId = entityIdOf<PaymentIdBrand, 'PaymentId'>('PaymentId')
+export type PaymentId = t.TypeOf<typeof PaymentId>
+
+export interface RequirementIdBrand {
+  readonly RequirementId: unique symbol
+}
+/** A monitoring requirement of a grant. */
+export const RequirementId = entityIdOf<RequirementIdBrand, 'RequirementId'>('RequirementId')
+export type RequirementId = t.TypeOf<typeof RequirementId>
+
+export interface VariationIdBrand {
+  readonly VariationId: unique symbol
+}
+/** A request to vary a grant's amount. */
+export const VariationId = entityIdOf<VariationIdBrand, 'VariationId'>('VariationId')
+export type VariationId = t.TypeOf<typeof VariationId>
+
+export interface RepaymentIdBrand {
+  readonly RepaymentId: unique symbol
+}
+/** Money a recipient gave back. */
+export const RepaymentId = entityIdOf<RepaymentIdBrand, 'RepaymentId'>('RepaymentId')
+export type RepaymentId = t.TypeOf<typeof RepaymentId>

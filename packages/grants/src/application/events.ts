@@ -45,12 +45,180 @@ export const GrantAwarded = defineEvent({
   ),
 })
 
+// --- review ---
+
+export const AssessorAssigned = defineEvent({
+  type: 'grants.AssessorAssigned',
+  codec: t.readonly(t.type({ applicationId: Id, assessor: Id, on: IsoDate })),
+})
+/** An assessor's interest in the application: from now on they cannot score it. */
+export const ConflictDeclared = defineEvent({
+  type: 'grants.ConflictDeclared',
+  codec: t.readonly(t.type({ applicationId: Id, assessor: Id, interest: NonEmptyString, on: IsoDate })),
+})
+/** One criterion's score: a whole number from 0 to `outOf`. */
+export const Score = t.readonly(t.type({ criterion: NonEmptyString, score: t.Int, outOf: t.Int }), 'Score')
+export type Score = t.TypeOf<typeof Score>
+export const ApplicationScored = defineEvent({
+  type: 'grants.ApplicationScored',
+  codec: t.readonly(t.type({ applicationId: Id, assessor: Id, scores: t.readonlyArray(Score), on: IsoDate })),
+})
+
+// --- the grant ---
+
+/** The offer of the grant on the terms awarded, to be accepted by the recipient's signature. */
+export const GrantOffered = defineEvent({
+  type: 'grants.GrantOffered',
+  codec: t.readonly(t.type({ applicationId: Id, on: IsoDate })),
+})
+/** The grant agreement signed for the recipient: from now on payments may be approved and made. */
+export const AgreementSigned = defineEvent({
+  type: 'grants.AgreementSigned',
+  codec: t.readonly(t.type({ applicationId: Id, signedBy: NonEmptyString, on: IsoDate })),
+})
+
+// --- payments ---
+
+/** When in the grant's life a payment falls. */
+export const PaymentKind = t.keyof({ initial: null, interim: null, final: null }, 'PaymentKind')
+export type PaymentKind = t.TypeOf<typeof PaymentKind>
+export const PaymentScheduled = defineEvent({
+  type: 'grants.PaymentScheduled',
+  codec: t.readonly(
+    t.type({ applicationId: Id, paymentId: Id, kind: PaymentKind, amount: Pence, dueOn: IsoDate, on: IsoDate }),
+  ),
+})
+export const PaymentApproved = defineEvent({
+  type: 'grants.PaymentApproved',
+  codec: t.readonly(t.type({ applicationId: Id, paymentId: Id, on: IsoDate })),
+})
+/** Money paid to the recipient: the amount scheduled, on the day it left the funder's account. */
+export const PaymentMade = defineEvent({
+  type: 'grants.PaymentMade',
+  codec: t.readonly(
+    t.intersection([
+      t.type({ applicationId: Id, paymentId: Id, amount: Pence, on: IsoDate }),
+      t.partial({ reference: NonEmptyString }),
+    ]),
+  ),
+})
+export const PaymentCancelled = defineEvent({
+  type: 'grants.PaymentCancelled',
+  codec: t.readonly(t.type({ applicationId: Id, paymentId: Id, reason: NonEmptyString, on: IsoDate })),
+})
+/** Unspent money the recipient gave back. */
+export const RepaymentRecorded = defineEvent({
+  type: 'grants.RepaymentRecorded',
+  codec: t.readonly(t.type({ applicationId: Id, repaymentId: Id, amount: Pence, reason: NonEmptyString, on: IsoDate })),
+})
+
+// --- monitoring ---
+
+/** What a monitoring requirement asks for: a progress report, or the outcomes and saving achieved. */
+export const RequirementKind = t.keyof({ progress: null, outcomes: null, final: null }, 'RequirementKind')
+export type RequirementKind = t.TypeOf<typeof RequirementKind>
+export const MonitoringRequired = defineEvent({
+  type: 'grants.MonitoringRequired',
+  codec: t.readonly(
+    t.type({
+      applicationId: Id,
+      requirementId: Id,
+      kind: RequirementKind,
+      description: NonEmptyString,
+      dueOn: IsoDate,
+      on: IsoDate,
+    }),
+  ),
+})
+/** A monitoring return: what was done, the outcomes achieved and, when reported, the saving to public services. */
+export const MonitoringSubmitted = defineEvent({
+  type: 'grants.MonitoringSubmitted',
+  codec: t.readonly(
+    t.intersection([
+      t.type({
+        applicationId: Id,
+        requirementId: Id,
+        summary: NonEmptyString,
+        outcomesAchieved: t.readonlyArray(NonEmptyString),
+        on: IsoDate,
+      }),
+      t.partial({ savingReported: Pence }),
+    ]),
+  ),
+})
+export const MonitoringAccepted = defineEvent({
+  type: 'grants.MonitoringAccepted',
+  codec: t.readonly(t.type({ applicationId: Id, requirementId: Id, on: IsoDate })),
+})
+/** A return sent back: the reason, and the day a new one is due. */
+export const MonitoringReturned = defineEvent({
+  type: 'grants.MonitoringReturned',
+  codec: t.readonly(
+    t.type({ applicationId: Id, requirementId: Id, reason: NonEmptyString, dueOn: IsoDate, on: IsoDate }),
+  ),
+})
+
+// --- variations and the end ---
+
+/** A request to change the amount of the grant to `amount` (the new total), with the reason. */
+export const VariationRequested = defineEvent({
+  type: 'grants.VariationRequested',
+  codec: t.readonly(t.type({ applicationId: Id, variationId: Id, amount: Pence, reason: NonEmptyString, on: IsoDate })),
+})
+/** A variation approved by the panel: the grant is now `amount`, was `previous`. */
+export const VariationApproved = defineEvent({
+  type: 'grants.VariationApproved',
+  codec: t.readonly(
+    t.type({ applicationId: Id, variationId: Id, fundId: Id, amount: Pence, previous: Pence, on: IsoDate }),
+  ),
+})
+export const VariationRejected = defineEvent({
+  type: 'grants.VariationRejected',
+  codec: t.readonly(t.type({ applicationId: Id, variationId: Id, reason: NonEmptyString, on: IsoDate })),
+})
+/**
+ * The grant closed: what was paid and repaid, and what was released back to the fund (the award
+ * less what was kept).
+ */
+export const GrantClosed = defineEvent({
+  type: 'grants.GrantClosed',
+  codec: t.readonly(
+    t.type({
+      applicationId: Id,
+      fundId: Id,
+      paid: Pence,
+      repaid: Pence,
+      released: Pence,
+      reason: NonEmptyString,
+      on: IsoDate,
+    }),
+  ),
+})
+
 const definitions = [
   ApplicationDrafted,
   ApplicationSubmitted,
   ApplicationWithdrawn,
+  AssessorAssigned,
+  ConflictDeclared,
+  ApplicationScored,
   ApplicationDeclined,
   GrantAwarded,
+  GrantOffered,
+  AgreementSigned,
+  PaymentScheduled,
+  PaymentApproved,
+  PaymentMade,
+  PaymentCancelled,
+  RepaymentRecorded,
+  MonitoringRequired,
+  MonitoringSubmitted,
+  MonitoringAccepted,
+  MonitoringReturned,
+  VariationRequested,
+  VariationApproved,
+  VariationRejected,
+  GrantClosed,
 ] as const
 export const applicationEvents = eventCatalog(...definitions)
 export type ApplicationEvent = EventsOf<typeof definitions>

@@ -5,28 +5,35 @@ import { OrgId } from '@civic-ledger/partnerships'
 import * as t from 'io-ts'
 
 import { FundId, RoundId, StreamId } from '../ids'
+import { RegrantType } from './events'
 
 const command = <T extends string, P extends t.Props>(type: T, props: P) =>
   t.readonly(t.type({ type: t.literal(type), fundId: FundId, on: IsoDate, ...props }))
 
 const LimitsInput = t.readonly(t.type({ minimum: Pence, maximum: Pence }))
 
-export const DefineFund = command('DefineFund', {
-  name: NonEmptyString,
-  funder: OrgId,
-  administrators: t.readonlyArray(OrgId),
-  eligibility: t.readonly(
-    t.type({
-      areasIncluded: t.readonlyArray(AreaCode),
-      areasExcluded: t.readonlyArray(AreaCode),
-      applicantTypes: t.readonlyArray(NonEmptyString),
-      priorityOutcomes: t.readonlyArray(NonEmptyString),
+export const DefineFund = t.readonly(
+  t.intersection([
+    command('DefineFund', {
+      name: NonEmptyString,
+      funder: OrgId,
+      administrators: t.readonlyArray(OrgId),
+      eligibility: t.readonly(
+        t.type({
+          areasIncluded: t.readonlyArray(AreaCode),
+          areasExcluded: t.readonlyArray(AreaCode),
+          applicantTypes: t.readonlyArray(NonEmptyString),
+          priorityOutcomes: t.readonlyArray(NonEmptyString),
+        }),
+      ),
+      budget: Pence,
+      directAwards: t.boolean,
+      asksForSavings: t.boolean,
     }),
-  ),
-  budget: Pence,
-  directAwards: t.boolean,
-  asksForSavings: t.boolean,
-})
+    /** Set when the fund passes its money on to another funder: a 360Giving `regrantType` code. */
+    t.partial({ regrantType: RegrantType }),
+  ]),
+)
 export const AddStream = command('AddStream', { streamId: StreamId, name: NonEmptyString, limits: LimitsInput })
 export const OpenRound = t.readonly(
   t.intersection([

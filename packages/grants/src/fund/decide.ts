@@ -53,6 +53,7 @@ const define = (c: CommandOf<'DefineFund'>, s: FundState): Decided => {
       directAwards: c.directAwards,
       asksForSavings: c.asksForSavings,
       on: c.on,
+      ...(c.regrantType === undefined ? {} : { regrantType: c.regrantType }),
     }),
   )
 }

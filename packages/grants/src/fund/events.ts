@@ -23,22 +23,35 @@ export type Eligibility = t.TypeOf<typeof Eligibility>
 export const Limits = t.readonly(t.type({ minimum: Pence, maximum: Pence }), 'Limits')
 export type Limits = t.TypeOf<typeof Limits>
 
+/**
+ * How a fund passes money to another funder, when it does: a code of 360Giving's `regrantType`
+ * codelist (FRG010 common regrant … FRG070 multipurpose).
+ */
+export const RegrantType = t.keyof(
+  { FRG010: null, FRG020: null, FRG030: null, FRG040: null, FRG050: null, FRG060: null, FRG070: null },
+  'RegrantType',
+)
+export type RegrantType = t.TypeOf<typeof RegrantType>
+
 export const FundDefined = defineEvent({
   type: 'grants.FundDefined',
   codec: t.readonly(
-    t.type({
-      fundId: Id,
-      name: NonEmptyString,
-      funder: Id,
-      administrators: t.readonlyArray(Id),
-      eligibility: Eligibility,
-      budget: Pence,
-      /** Whether grants may be made without a round. */
-      directAwards: t.boolean,
-      /** Whether applications must project the saving to public services. */
-      asksForSavings: t.boolean,
-      on: IsoDate,
-    }),
+    t.intersection([
+      t.type({
+        fundId: Id,
+        name: NonEmptyString,
+        funder: Id,
+        administrators: t.readonlyArray(Id),
+        eligibility: Eligibility,
+        budget: Pence,
+        /** Whether grants may be made without a round. */
+        directAwards: t.boolean,
+        /** Whether applications must project the saving to public services. */
+        asksForSavings: t.boolean,
+        on: IsoDate,
+      }),
+      t.partial({ regrantType: RegrantType }),
+    ]),
   ),
 })
 export const StreamAdded = defineEvent({
@@ -73,6 +86,15 @@ export const FundCommitted = defineEvent({
   codec: t.readonly(t.type({ fundId: Id, applicationId: Id, amount: Pence, on: IsoDate })),
 })
 
-const definitions = [FundDefined, StreamAdded, RoundOpened, BudgetChanged, FundCommitted] as const
+/**
+ * Money committed to an award given back to the budget: the part of a grant never paid when it
+ * closes, or the amount a variation took off it. Appended with the change, by a decision.
+ */
+export const FundReleased = defineEvent({
+  type: 'grants.FundReleased',
+  codec: t.readonly(t.type({ fundId: Id, applicationId: Id, amount: Pence, reason: NonEmptyString, on: IsoDate })),
+})
+
+const definitions = [FundDefined, StreamAdded, RoundOpened, BudgetChanged, FundCommitted, FundReleased] as const
 export const fundEvents = eventCatalog(...definitions)
 export type FundEvent = EventsOf<typeof definitions>

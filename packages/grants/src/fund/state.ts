@@ -48,6 +48,8 @@ const evolveRecord = (s: FundRecord, e: FundEvent): FundRecord => {
       return { ...s, budget: e.data.budget }
     case 'grants.FundCommitted':
       return { ...s, committed: s.committed + e.data.amount }
+    case 'grants.FundReleased':
+      return { ...s, committed: s.committed - e.data.amount }
   }
 }
 
