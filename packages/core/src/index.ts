@@ -260,6 +260,8 @@ export {
 export type { SealSource, VerifyFailure, VerifyOptions, VerifyProblem, VerifyReport } from './audit/verify'
 export { verifyLedger } from './audit/verify'
 export { canonicalJson } from './kernel/canonical'
+export type { LogPoint } from './port/as-of'
+export { positionAsOf } from './port/as-of'
 export type { ChainedFields, ChainFollower, StoredEvent } from './port/chain'
 export {
   canonicalEnvelope,

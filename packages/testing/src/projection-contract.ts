@@ -587,7 +587,10 @@ const cases: ProjectionContractCase[] = [
         const cut = events[6]?.recordedAt ?? ''
         const byTime = await replayProjections({ store, projections: [grantsProjection()], until: { recordedAt: cut } })
         const applied = (await byTime.query('grants-by-fund', totals).get('fund-a'))?.applied ?? 0
-        assert.equal(applied, events.filter((e) => e.recordedAt <= cut).length)
+        const prefix = events.findIndex((e) => e.recordedAt > cut)
+        const included = prefix < 0 ? events.length : prefix
+        assert.equal(applied, included, 'the log up to its first event recorded after the time')
+        assert.equal(byTime.position, events[included - 1]?.position ?? 0, 'the position of the last event included')
         assert.equal(live.status('grants-by-fund').position, 10)
         await assert.rejects(
           replayProjections({

@@ -15,6 +15,10 @@ import type { Erased } from '../events/personal'
 import { personal } from '../events/personal'
 import { NonEmptyString } from '../kernel/codecs'
 import { createLedger } from '../ledger/ledger'
+import { positionAsOf } from '../port/as-of'
+import { defineCollection } from '../port/read-model'
+import { defineProjection } from '../projections/projection'
+import { replayProjections } from '../projections/projection-runner'
 import { correlationHistory, diff, loadAggregateAsOf, streamHistory } from './audit'
 
 const HoursRecorded = defineEvent({
@@ -82,6 +86,68 @@ test('an aggregate as of a position, a recorded time, and a business time', asyn
   t.like(await at({ occurredAt: '2026-03-01T12:00:00.000Z' }), { state: { total: 5, entries: 2 } })
   t.like(await at({ occurredAt: '2026-02-25T00:00:00.000Z' }), { state: { total: 3, entries: 1 } })
   t.like(await at({ recordedAt: '2026-12-31T00:00:00.000Z' }), { state: { total: 10, entries: 3 } })
+  await ledger.close()
+})
+
+const Counted = defineEvent({ type: 'tallies.Counted', codec: t.type({ tallyId: NonEmptyString, n: t.number }) })
+const Count = t.type({ type: t.literal('Count'), tallyId: NonEmptyString, n: t.number })
+const tallies = defineAggregate({
+  context: 'tallies',
+  name: 'tally',
+  commands: Count,
+  events: eventCatalog(Counted),
+  id: (c) => c.tallyId,
+  decider: {
+    initialState: 0,
+    evolve: (s: number, e: EventsOf<[typeof Counted]>): number => s + e.data.n,
+    decide: (c: t.TypeOf<typeof Count>) => accept(Counted.create({ tallyId: c.tallyId, n: c.n })),
+  },
+})
+
+test('as of a recorded time, an aggregate and a replay take the same prefix of the log, even when the clock stepped back', async (t) => {
+  let now = '2026-03-01T09:30:00.000Z'
+  const ledger = await createLedger({ policy: allowAll, clock: { now: () => new Date(now) } })
+  const record = async (tallyId: string, n: number, at: string) => {
+    now = at
+    const r = await ledger.execute(tallies, { type: 'Count', tallyId, n }, { actor })()
+    if (E.isLeft(r)) throw new Error(r.left.message)
+  }
+  await record('v-1', 1, '2026-03-01T10:00:00.000Z') // position 1
+  await record('v-2', 2, '2026-03-01T12:00:00.000Z') // 2: the clock runs fast…
+  await record('v-1', 4, '2026-03-01T11:00:00.000Z') // 3: …and is put back
+  await record('v-1', 8, '2026-03-01T13:00:00.000Z') // 4
+  const totals = defineCollection<{ readonly total: number }>('totals')
+  const byTally = defineProjection({
+    name: 'tallies',
+    version: 1,
+    events: [Counted],
+    collections: [totals],
+    apply: async (e, ctx) => {
+      const docs = ctx.collection(totals)
+      const before = (await docs.get(e.data.tallyId))?.total ?? 0
+      await docs.put(e.data.tallyId, { total: before + e.data.n })
+    },
+  })
+  const asOf = async (recordedAt: string) => {
+    const aggregate = await loadAggregateAsOf(ledger.events, tallies, 'tallies.tally-v-1', { recordedAt })
+    if (E.isLeft(aggregate)) throw aggregate.left
+    const replay = await replayProjections({
+      store: ledger.events,
+      projections: [byTally],
+      until: { recordedAt },
+    })
+    const replayed = (await replay.query('tallies', totals).get('v-1'))?.total ?? 0
+    return { aggregate: aggregate.right.state, replayed, position: replay.position }
+  }
+  // At 11:30 the log had only its first event: the second was recorded "at 12:00", and the third,
+  // though stamped 11:00, came after it.
+  t.deepEqual(await asOf('2026-03-01T11:30:00.000Z'), { aggregate: 1, replayed: 1, position: 1 })
+  t.deepEqual(await asOf('2026-03-01T12:30:00.000Z'), { aggregate: 5, replayed: 5, position: 3 })
+  t.deepEqual(await asOf('2026-03-01T09:00:00.000Z'), { aggregate: 0, replayed: 0, position: 0 })
+  t.deepEqual(await asOf('2026-03-02T00:00:00.000Z'), { aggregate: 13, replayed: 13, position: 4 })
+  t.is(await positionAsOf(ledger.events, { position: 3, recordedAt: '2026-03-02T00:00:00.000Z' }), 3)
+  t.is(await positionAsOf(ledger.events, { position: 99 }), 4, 'the last event there is, not the position asked')
+  await t.throwsAsync(positionAsOf(ledger.events, { recordedAt: 'yesterday' }), { message: /recordedAt/ })
   await ledger.close()
 })
 

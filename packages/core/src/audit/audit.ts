@@ -15,13 +15,17 @@ import type { DomainEvent } from '../events/event'
 import type { EventMetadata } from '../events/metadata'
 import { withholdPersonal } from '../events/personal'
 import { CorruptEventError } from '../kernel/errors'
+import { positionAsOf } from '../port/as-of'
 import type { EventLog } from '../port/event-store'
 import type { Privacy } from '../port/privacy'
 
 /** A point in the ledger's past. */
 export type AsOf =
   | { readonly position: number }
-  /** As recorded by then: the stream's events up to the first one recorded later. */
+  /**
+   * As recorded by then: the log up to its first event recorded later — the same prefix a replay
+   * to that time takes, even when the recording clock stepped back (see `positionAsOf`).
+   */
   | { readonly recordedAt: string }
   /** As known to have happened by then: the events whose business time is at or before it, in order. */
   | { readonly occurredAt: string }
@@ -69,9 +73,10 @@ export const loadAggregateAsOf = async <C extends Command, E2 extends DomainEven
   let state = aggregate.decider.initialState
   let revision = -1
   let events = 0
-  const read = store.readStream(streamId, 'position' in asOf ? { until: asOf.position } : {})
+  const until = 'occurredAt' in asOf ? undefined : await positionAsOf(store, asOf)
+  if (until === 0) return E.right({ state, revision, events })
+  const read = store.readStream(streamId, until === undefined ? {} : { until })
   for await (const stored of read) {
-    if ('recordedAt' in asOf && Date.parse(stored.recordedAt) > Date.parse(asOf.recordedAt)) break
     if ('occurredAt' in asOf && Date.parse(stored.metadata.occurredAt) > Date.parse(asOf.occurredAt)) continue
     const decoded = await decodeWith(aggregate, privacy, stored)
     if (E.isLeft(decoded)) return decoded

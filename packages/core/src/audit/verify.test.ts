@@ -207,6 +207,49 @@ test('seal files: a kept file verifies; a forged, swapped or unsigned one, or a 
   t.regex(truncated.failure?.message ?? '', /were removed/)
 })
 
+test('with signatures required, a seal recorded in the ledger that is unsigned or signed by another key fails verify', async (t) => {
+  const council = generateKeyPairSync('ed25519')
+  const stranger = generateKeyPairSync('ed25519')
+  const store = createMemoryEventStore()
+  await store.appendToStream('grants.fund-1', [event('test.ThingHappened', { i: 1 })], { expectedRevision: 'any' })
+  await sealLedger(store, { actor, signingKey: council.privateKey })
+  await store.appendToStream('grants.fund-1', [event('test.ThingHappened', { i: 2 })], { expectedRevision: 'any' })
+  const strict = { trustedKeys: [council.publicKey], requireSignatures: true }
+  t.true((await verifyLedger(store, strict)).ok, 'signed by the council: sound')
+
+  const seals = (rewrite: (seal: Record<string, unknown>) => Record<string, unknown>) =>
+    tampered(store, (log) =>
+      rehash(
+        log.map((e) =>
+          e.type === 'audit.LedgerSealed'
+            ? { ...e, data: canonicalJson(rewrite(JSON.parse(e.data) as Record<string, unknown>)) }
+            : e,
+        ),
+      ),
+    )
+  const unsigned = seals(({ signature: _gone, ...seal }) => seal)
+  const report = await verifyLedger(unsigned, strict)
+  t.is(report.failure?.problem, 'bad-signature', 'the seal stripped of its signature')
+  t.regex(report.failure?.message ?? '', /the seal recorded at position 2 .*not signed/)
+  t.deepEqual(report.failure?.seal, { position: 1, source: { kind: 'ledger', position: 2 } })
+  t.true((await verifyLedger(unsigned)).ok, 'without keys or the requirement, an unsigned seal is only a checksum')
+
+  const other = (await sealLedger(createMemoryEventStore(), { actor, signingKey: stranger.privateKey })).seal
+  const resigned = seals((seal) => ({ ...seal, signature: other.signature }))
+  t.is((await verifyLedger(resigned, { trustedKeys: [council.publicKey] })).failure?.problem, 'bad-signature')
+  t.is((await verifyLedger(resigned, strict)).failure?.problem, 'bad-signature')
+})
+
+test('seal files are counted from 1 in messages, as a person counts them', async (t) => {
+  const council = generateKeyPairSync('ed25519')
+  const { store } = await ledger()
+  const kept = (await sealLedger(store, { actor, signingKey: council.privateKey })).seal
+  const { signature: _gone, ...unsigned } = kept
+  const report = await verifyLedger(store, { sealFiles: [kept, unsigned], trustedKeys: [council.publicKey] })
+  t.regex(report.failure?.message ?? '', /^seal file 2 /)
+  t.deepEqual(report.failure?.seal?.source, { kind: 'file', index: 1 })
+})
+
 /** The three-stream ledger, exported whole into a directory of the test's own: the export's lines. */
 const exportedLedger = async (
   t: ExecutionContext,

@@ -46,7 +46,9 @@ export type VerifyProblem =
 
 /** Where a failing seal came from: the ledger's seal stream, or the seal files given (by index). */
 export type SealSource =
-  { readonly kind: 'ledger'; readonly position: number } | { readonly kind: 'file'; readonly index: number }
+  | { readonly kind: 'ledger'; readonly position: number }
+  /** `index` into `sealFiles`, from 0; messages count seal files from 1, as a person does. */
+  | { readonly kind: 'file'; readonly index: number }
 
 export interface VerifyFailure {
   readonly problem: VerifyProblem
@@ -78,7 +80,10 @@ export interface VerifyOptions {
   readonly sealFiles?: ReadonlyArray<Seal>
   /** Ed25519 public keys trusted to sign seals: a signed seal must be signed by one of them. */
   readonly trustedKeys?: ReadonlyArray<KeyObject>
-  /** Refuse seal files that are not signed by a trusted key (default: only when keys are given). */
+  /**
+   * Refuse any seal — a seal file, or a seal recorded in the ledger — that is not signed by a trusted
+   * key. Default: seal files only, and only when keys are given.
+   */
   readonly requireSignatures?: boolean
   /**
    * Threads to check on; the report is the same whatever the number.
@@ -127,7 +132,22 @@ const ledgerSeals = async (store: EventLog): Promise<ReadonlyArray<Checkpoint>> 
   return out
 }
 
-const checkSignatures = (files: ReadonlyArray<Seal>, options: VerifyOptions): void => {
+/**
+ * Seal files must be signed by a trusted key when signatures are required (asked for, or trusted
+ * keys given); one that carries a signature is checked whatever the options. Seals recorded in the
+ * ledger: with `requireSignatures`, every one must be signed by a trusted key — so a ledger whose
+ * seals were rewritten unsigned fails even when no seal file is given; with trusted keys only, a
+ * signed one must be signed by one of them.
+ */
+/** A seal's source as a person names it: seal files are counted from 1. */
+const describeSource = (source: SealSource): string =>
+  source.kind === 'ledger' ? `the seal recorded at position ${source.position}` : `seal file ${source.index + 1}`
+
+const checkSignatures = (
+  files: ReadonlyArray<Seal>,
+  inLedger: ReadonlyArray<Checkpoint>,
+  options: VerifyOptions,
+): void => {
   const keys = options.trustedKeys ?? []
   const required = options.requireSignatures ?? keys.length > 0
   files.forEach((seal, index) => {
@@ -136,14 +156,21 @@ const checkSignatures = (files: ReadonlyArray<Seal>, options: VerifyOptions): vo
     if (problem !== undefined)
       fail({
         problem: 'bad-signature',
-        message: `seal file ${index} (position ${seal.position}): ${problem}`,
+        message: `seal file ${index + 1} (position ${seal.position}): ${problem}`,
         seal: { position: seal.position, source: { kind: 'file', index } },
       })
   })
+  for (const { seal, source } of inLedger) {
+    if (options.requireSignatures !== true && (keys.length === 0 || seal.signature === undefined)) continue
+    const problem = signatureProblem(seal, keys)
+    if (problem !== undefined)
+      fail({
+        problem: 'bad-signature',
+        message: `${describeSource(source)} (of the first ${seal.position} events): ${problem}`,
+        seal: { position: seal.position, source },
+      })
+  }
 }
-
-const describeSource = (source: SealSource): string =>
-  source.kind === 'ledger' ? `the seal recorded at position ${source.position}` : `seal file ${source.index}`
 
 /** A seal covers more than the ledger holds. */
 const truncated = (position: number, source: SealSource, end: number): never =>
@@ -163,8 +190,8 @@ interface Plan {
 /** Checks what needs no pass over the log, and gathers the seals: signatures, ledger seals, truncation. */
 const planOf = async (store: EventLog, options: VerifyOptions): Promise<Plan> => {
   const files = options.sealFiles ?? []
-  checkSignatures(files, options)
   const inLedger = await ledgerSeals(store)
+  checkSignatures(files, inLedger, options)
   const checkpoints = new Map<number, Checkpoint[]>()
   for (const checkpoint of [
     ...inLedger,

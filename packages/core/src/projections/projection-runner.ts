@@ -13,6 +13,7 @@
  * discarded. Status, position, lag and the last error are Observables.
  */
 import { InvalidArgumentError } from '../kernel/errors'
+import { positionAsOf } from '../port/as-of'
 import type { EventLog, EventStore } from '../port/event-store'
 import type { ReadModelStorage } from '../port/read-model'
 import { createMemoryReadModelStorage } from '../store-kit/memory-read-models'
@@ -54,7 +55,10 @@ export const createProjectionRunner = (options: ProjectionRunnerOptions): Projec
 /**
  * Runs `projections` over the log up to a position or a recorded time into a scratch store (by
  * default a fresh in-memory one), without touching live read models, and returns a way to query
- * them. Rejects with a `ProjectionError` naming the event if a projection fails.
+ * them, with `position`: the position of the last event included (`0` when none), where the replay
+ * stands. A recorded time is taken by the one rule of `positionAsOf` — the log up to its first event
+ * recorded later — so a replay and `loadAggregateAsOf` agree even when the clock stepped back.
+ * Rejects with a `ProjectionError` naming the event if a projection fails.
  */
 export const replayProjections = async (options: {
   readonly store: EventLog & Pick<EventStore, 'readModels'>
@@ -70,18 +74,19 @@ export const replayProjections = async (options: {
   const storage = options.storage ?? createMemoryReadModelStorage()
   if (storage === options.store.readModels)
     throw new InvalidArgumentError('storage', 'a replay must not write into the live read models')
+  const until = await positionAsOf(options.store, options.until ?? {})
   const runner = createProjectionRunner({
     store: options.store,
     storage,
     projections: options.projections.map((p) => ({ ...p, mode: 'async', onFailure: { kind: 'halt' } })),
-    until: options.until ?? {},
+    until: { position: until },
     logger: { warn: () => undefined },
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
   })
   await runner.start()
   try {
-    const position = await runner.waitUntilCaughtUp({ timeoutMs: 24 * 3_600_000 })
-    return { position, storage, query: (projection, collection) => runner.query(projection, collection) }
+    await runner.waitUntilCaughtUp({ timeoutMs: 24 * 3_600_000 })
+    return { position: until, storage, query: (projection, collection) => runner.query(projection, collection) }
   } finally {
     await runner.stop()
   }
