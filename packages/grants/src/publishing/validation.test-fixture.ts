@@ -32,7 +32,7 @@ export const codelist = (file: string): ReadonlySet<string> =>
   )
 
 const grantSchema = schema('360-giving-schema.json')
-const ajv = new Ajv2020({ allErrors: true, strict: true })
+const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false })
 ajv.addVocabulary(['codelist', 'openCodelist', 'rollUp'])
 addFormats(ajv)
 ajv.addSchema(grantSchema)
