@@ -80,7 +80,7 @@ const drafted = (applicationId: string, extra: JsonObject = {}) =>
     applicant: 'local:ramsey-good-neighbours',
     title: 'Ramsey good neighbour scheme',
     amountRequested: 1_234_567,
-    areas: ['E05011314', 'E07000010', 'E58000060'],
+    areas: ['E05011268', 'E07000010', 'E58000084'],
     outcomes: ['fewer lonely older people', 'less demand on adult social care'],
     on: '2026-01-20',
     ...extra,
@@ -145,7 +145,7 @@ const docsOf = async (events: ReadonlyArray<Event>): Promise<PublishingInput> =>
 // --- the lookups ---
 
 const AREAS: Readonly<Record<string, AreaInfo>> = {
-  E05011314: { name: 'Ramsey', type: 'ward' },
+  E05011268: { name: 'Ramsey', type: 'ward' },
   E07000010: { name: 'Fenland', type: 'district' },
   E07000011: { name: 'Huntingdonshire', type: 'district' },
   E10000003: { name: 'Cambridgeshire', type: 'county' },
@@ -154,7 +154,7 @@ const AREAS: Readonly<Record<string, AreaInfo>> = {
   E02003238: { name: 'Werrington', type: 'msoa' },
   E01017994: { name: 'Huntingdonshire 003A', type: 'lsoa' },
   E01017995: { name: 'Huntingdonshire 003B', type: 'lsoa' },
-  E58000060: {
+  E58000084: {
     name: 'Ramsey & Bury ED',
     type: 'county-division',
     lsoas: ['E01017994', 'E01017995'],
@@ -249,21 +249,21 @@ test('disbursements are the payments made and, negative, the repayments: they su
 test('areas: a ward and a district as themselves; a county division as its LSOAs, said to be in it', async (t) => {
   const grant = built(await docsOf([...fund, ...life('a-1')])).grants[0]
   t.deepEqual(grant?.beneficiaryLocation, [
-    { name: 'Ramsey', geoCode: 'E05011314', geoCodeType: 'WD', countryCode: 'GB' },
+    { name: 'Ramsey', geoCode: 'E05011268', geoCodeType: 'WD', countryCode: 'GB' },
     { name: 'Fenland', geoCode: 'E07000010', geoCodeType: 'NMD', countryCode: 'GB' },
     {
       name: 'Huntingdonshire 003A',
       geoCode: 'E01017994',
       geoCodeType: 'LSOA',
       countryCode: 'GB',
-      description: 'In Ramsey & Bury ED (county division E58000060), which has no 360Giving geoCodeType',
+      description: 'In Ramsey & Bury ED (county division E58000084), which has no 360Giving geoCodeType',
     },
     {
       name: 'Huntingdonshire 003B',
       geoCode: 'E01017995',
       geoCodeType: 'LSOA',
       countryCode: 'GB',
-      description: 'In Ramsey & Bury ED (county division E58000060), which has no 360Giving geoCodeType',
+      description: 'In Ramsey & Bury ED (county division E58000084), which has no 360Giving geoCodeType',
     },
   ])
 })
@@ -292,13 +292,13 @@ test('every kind of area: a county, region, parish, MSOA, LSOA; an ICB and a com
 })
 
 test('the LSOAs an application records are published for its areas with no geoCodeType', async (t) => {
-  const withLsoas = { ...drafted('a-1', { areas: ['E05011314', 'E58000060'] }) }
+  const withLsoas = { ...drafted('a-1', { areas: ['E05011268', 'E58000084'] }) }
   const data = { ...withLsoas.data, lsoas: ['E01017995'] }
   const events = [...fund, ...life('a-1').map((e) => (e.type === 'grants.ApplicationDrafted' ? { ...e, data } : e))]
   const grant = built(await docsOf(events)).grants[0]
   t.deepEqual(
     grant?.beneficiaryLocation.map((l) => l.geoCode),
-    ['E05011314', 'E01017995'],
+    ['E05011268', 'E01017995'],
     'the ward as itself; the division as the LSOA the application names',
   )
 })
@@ -460,7 +460,7 @@ test('every geoCodeType used is in the codelist; each kind of area maps to one o
   t.is(geoCodeTypeOf('E08000001'), 'MD')
   t.is(geoCodeTypeOf('E09000001'), 'LONB')
   t.is(geoCodeTypeOf('E38000260'), 'CCG')
-  t.is(geoCodeTypeOf('E58000060'), undefined)
+  t.is(geoCodeTypeOf('E58000084'), undefined)
   t.is(geoCodeTypeOf('huntingdonshire-north'), undefined)
 })
 
@@ -476,7 +476,7 @@ test('the validation finds what is wrong: a missing field, a wrong type, a code 
     ...pkg,
     grants: [
       { ...noAwardDate, amountAwarded: '11500.01', regrantType: 'FRG999' },
-      { ...grant, id: 'another', beneficiaryLocation: [{ geoCode: 'E58000060', geoCodeType: 'CED' }] },
+      { ...grant, id: 'another', beneficiaryLocation: [{ geoCode: 'E58000084', geoCodeType: 'CED' }] },
     ],
   }
   const errors = threeSixtyGivingErrors(broken)
