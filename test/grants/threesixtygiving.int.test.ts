@@ -3,14 +3,23 @@
  * modelled service delivery area scheme imported, the councils and a local group registered, a fund
  * defined, applications drafted, submitted and awarded through real commands — then the export read
  * back from the read models and validated against the 1.4.3 package and grant schemas (ajv 2020-12)
- * and the codelists: zero errors. A ward, a district, a county division (published as its LSOAs)
+ * and the codelists: zero errors, on memory, SQLite and PostgreSQL. A ward, a district, a county division (published as its LSOAs)
  * and a service delivery area (as its LSOAs in the scheme) become locations with codelist types.
  */
 import { areasPlugin, importReferenceData, publishModelledScheme } from '@civic-ledger/areas'
 import type { Ledger } from '@civic-ledger/core'
 import { allowAll } from '@civic-ledger/core'
 import type { ThreeSixtyGivingPackage } from '@civic-ledger/grants'
-import { applications, awards, drafts, exportThreeSixtyGiving, funds, grantsPlugin } from '@civic-ledger/grants'
+import {
+  applications,
+  awards,
+  closures,
+  drafts,
+  exportThreeSixtyGiving,
+  funds,
+  grantsPlugin,
+  submissions,
+} from '@civic-ledger/grants'
 import { organisations, partnershipsPlugin, registerCouncils } from '@civic-ledger/partnerships'
 import type { ExecutionContext } from 'ava'
 import test from 'ava'
@@ -102,9 +111,9 @@ const setUp = async (t: ExecutionContext, ledger: Ledger): Promise<void> => {
     )
     await must(
       t,
-      ledger.execute(
-        applications,
-        { type: 'SubmitApplication', applicationId: a.applicationId, on: '2026-02-02' },
+      ledger.decide(
+        submissions,
+        { type: 'SubmitApplication', applicationId: a.applicationId, fundId: FUND, on: '2026-02-02' },
         context,
       )(),
       `submit ${a.applicationId}`,
@@ -123,7 +132,59 @@ const setUp = async (t: ExecutionContext, ledger: Ledger): Promise<void> => {
       )(),
       `award ${applicationId}`,
     )
+  await grantLife(t, ledger)
   await ledger.projections.waitUntilCaughtUp({ timeoutMs: 60_000 })
+}
+
+/**
+ * `a-1` offered and signed, paid in two parts, its final report accepted, part repaid and closed;
+ * `a-2` offered, signed and paid its first instalment, still open.
+ */
+const grantLife = async (t: ExecutionContext, ledger: Ledger): Promise<void> => {
+  const send = (applicationId: string, command: Record<string, unknown>) =>
+    must(
+      t,
+      ledger.execute(applications, { applicationId, ...command }, context)(),
+      `${applicationId} ${String(command['type'])}`,
+    )
+  const pay = async (applicationId: string, paymentId: string, kind: string, amount: number, on: string) => {
+    await send(applicationId, { type: 'SchedulePayment', paymentId, kind, amount, dueOn: on, on: '2026-03-13' })
+    await send(applicationId, { type: 'ApprovePayment', paymentId, on })
+    await send(applicationId, { type: 'MakePayment', paymentId, reference: `BACS ${paymentId}`, on })
+  }
+  for (const applicationId of ['a-1', 'a-2']) {
+    await send(applicationId, { type: 'OfferGrant', on: '2026-03-05' })
+    await send(applicationId, { type: 'SignGrantAgreement', signedBy: 'the chair of trustees', on: '2026-03-12' })
+  }
+  await send('a-1', {
+    type: 'RequireMonitoring',
+    requirementId: 'final-report',
+    kind: 'final',
+    description: 'what the scheme did, and for whom',
+    dueOn: '2026-10-31',
+    on: '2026-03-12',
+  })
+  await pay('a-1', 'p1', 'initial', 575_000, '2026-03-20')
+  await pay('a-1', 'p2', 'final', 575_001, '2026-09-20')
+  await send('a-1', {
+    type: 'SubmitMonitoring',
+    requirementId: 'final-report',
+    summary: 'forty neighbours matched',
+    outcomesAchieved: ['fewer lonely older people'],
+    on: '2026-10-15',
+  })
+  await send('a-1', { type: 'AcceptMonitoring', requirementId: 'final-report', on: '2026-10-20' })
+  await send('a-1', { type: 'RecordRepayment', repaymentId: 'r1', amount: 10_099, reason: 'unspent', on: '2026-11-02' })
+  await must(
+    t,
+    ledger.decide(
+      closures,
+      { type: 'CloseGrant', applicationId: 'a-1', fundId: FUND, reason: 'completed', on: '2026-11-10' },
+      context,
+    )(),
+    'close a-1',
+  )
+  await pay('a-2', 'p1', 'initial', 400_000, '2026-03-25')
 }
 
 const exported = (ledger: Ledger, grants?: ReadonlyArray<string>) =>
@@ -136,7 +197,7 @@ const exported = (ledger: Ledger, grants?: ReadonlyArray<string>) =>
     ...(grants === undefined ? {} : { grants }),
   })
 
-for (const kind of ['memory', 'sqlite'] as ReadonlyArray<StoreKind>) {
+for (const kind of ['memory', 'sqlite', 'postgres'] as ReadonlyArray<StoreKind>) {
   test(`${kind}: the awarded grants of a ledger export as a 360Giving package with zero validation errors`, async (t) => {
     const ledger = await freshLedger(t, kind, {
       policy: allowAll,
@@ -168,6 +229,22 @@ for (const kind of ['memory', 'sqlite'] as ReadonlyArray<StoreKind>) {
     const sdaLsoas = second?.beneficiaryLocation.filter((l) => l.description?.includes('service delivery area')) ?? []
     t.true(sdaLsoas.length > 0, 'the service delivery area is published as its LSOAs in the scheme')
     t.true(sdaLsoas.every((l) => l.geoCodeType === 'LSOA' && l.geoCode.startsWith('E01')))
+    // the money, from the payments made and the repayment, in pounds exactly
+    t.is(first?.amountDisbursed, 11399.02, 'paid £11,500.01, £100.99 of it repaid')
+    t.deepEqual(
+      first?.disbursementTransaction.map((d) => [d.id, d.transactionDate, d.value]),
+      [
+        ['360G-cambscc-a-1-payment-p1', '2026-03-20', 5750],
+        ['360G-cambscc-a-1-payment-p2', '2026-09-20', 5750.01],
+        ['360G-cambscc-a-1-repayment-r1', '2026-11-02', -100.99],
+      ],
+    )
+    t.deepEqual(first?.plannedDates, [{ startDate: '2026-03-12', endDate: '2026-10-31' }])
+    t.deepEqual(first?.actualDates, [{ startDate: '2026-03-20', endDate: '2026-11-10' }])
+    t.is(second?.amountDisbursed, 4000)
+    t.deepEqual(second?.plannedDates, [{ startDate: '2026-03-12' }])
+    t.false(second !== undefined && 'actualDates' in second, 'still open')
+    t.log(`${pkg.grants.length} grants, ${errors.length} validation errors`)
   })
 }
 
