@@ -118,6 +118,23 @@ export {
   VariationId,
 } from './ids'
 export { APPLICANT, ASSESSOR, FINANCE_OFFICER, GRANTS_OFFICER, grantsPolicy, PANEL_MEMBER } from './policy'
+export type { AreaInfo, LocationProblem, ThreeSixtyGivingLocation } from './publishing/locations'
+export { beneficiaryLocations, GEO_CODE_TYPES, geoCodeTypeOf, substitutes } from './publishing/locations'
+export type { SchemeChoice } from './publishing/lookups'
+export { areaLookup, exportThreeSixtyGiving, organisationLookup, publishingInput } from './publishing/lookups'
+export type {
+  PublishingInput,
+  PublishingOptions,
+  PublishingProblem,
+  ThreeSixtyGivingGrant,
+  ThreeSixtyGivingOrganisation,
+  ThreeSixtyGivingPackage,
+  ThreeSixtyGivingPublisher,
+  ThreeSixtyGivingTransaction,
+} from './publishing/package'
+export { organisationIdentifier, poundsOf, threeSixtyGivingGrant, threeSixtyGivingPackage } from './publishing/package'
+export type { FundPublishingDoc, GrantPublishingDoc, MoneyMoved, PublishingStatus } from './publishing/projection'
+export { fundPublishingDocs, grantPublishing, grantPublishingDocs } from './publishing/projection'
 export type { FundDoc } from './read-models/funds'
 export { fundDocs, fundPositions } from './read-models/funds'
 export { grantsPlugin } from './read-models/plugin'

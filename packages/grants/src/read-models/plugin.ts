@@ -3,10 +3,11 @@ import { definePlugin } from '@civic-ledger/core'
 
 import { applicationEvents } from '../application/events'
 import { fundEvents } from '../fund/events'
+import { grantPublishing } from '../publishing/projection'
 import { fundPositions } from './funds'
 
 export const grantsPlugin = definePlugin({
   name: 'grants',
   events: [...fundEvents.definitions, ...applicationEvents.definitions],
-  projections: [fundPositions],
+  projections: [fundPositions, grantPublishing],
 })
