@@ -4,9 +4,12 @@ import { definePlugin } from '@civic-ledger/core'
 import { applicationEvents } from '../application/events'
 import { fundEvents } from '../fund/events'
 import { fundPositions } from './funds'
+import { grantMonitoring } from './monitoring'
+import { grantsRegister } from './register'
+import { grantTotals } from './totals'
 
 export const grantsPlugin = definePlugin({
   name: 'grants',
   events: [...fundEvents.definitions, ...applicationEvents.definitions],
-  projections: [fundPositions],
+  projections: [fundPositions, grantsRegister, grantTotals, grantMonitoring],
 })
