@@ -294,7 +294,17 @@ export const partnershipsLife = (): ReadonlyArray<Seed> => [
   },
 ]
 
-/** The grants context's life: a fund with a stream and a round, and applications drafted and submitted. */
+/** Steps of one application, through its own aggregate's door, on one day. */
+const grantSteps = (applicationId: string, steps: ReadonlyArray<Record<string, unknown>>): ReadonlyArray<Seed> =>
+  steps.map((step) => ({
+    door: `grants.application/${String(step['type'])}`,
+    command: { applicationId, on: '2026-03-02', ...step },
+  }))
+
+/**
+ * The grants context's life: a fund with a stream and a round; applications drafted, submitted and
+ * in review; one awarded, offered, signed, part paid, monitored and asking for a variation.
+ */
 export const grantsLife = (): ReadonlyArray<Seed> => [
   {
     door: 'grants.fund/DefineFund',
@@ -352,9 +362,37 @@ export const grantsLife = (): ReadonlyArray<Seed> => [
       },
     },
     {
-      door: 'grants.application/SubmitApplication',
-      command: { type: 'SubmitApplication', applicationId, on: '2026-02-02' },
+      door: 'grants.submissions/SubmitApplication',
+      command: { type: 'SubmitApplication', applicationId, fundId: 'innovate', on: '2026-02-02' },
     },
+    {
+      door: 'grants.application/AssignAssessor',
+      command: { type: 'AssignAssessor', applicationId, assessor: 'assessor-1', on: '2026-02-03' },
+    },
+  ]),
+  ...grantSteps('g-1', [
+    { type: 'ScoreApplication', assessor: 'assessor-1', scores: [{ criterion: 'need', score: 4, outOf: 5 }] },
+  ]),
+  {
+    door: 'grants.awards/AwardGrant',
+    command: {
+      type: 'AwardGrant',
+      applicationId: 'g-1',
+      fundId: 'innovate',
+      amount: 300_000,
+      conditions: ['a report in a year'],
+      on: '2026-03-01',
+    },
+  },
+  ...grantSteps('g-1', [
+    { type: 'OfferGrant' },
+    { type: 'SignGrantAgreement', signedBy: 'A. Treasurer' },
+    { type: 'SchedulePayment', paymentId: 'p-1', kind: 'initial', amount: 100_000, dueOn: '2026-04-01' },
+    { type: 'SchedulePayment', paymentId: 'p-2', kind: 'final', amount: 100_000, dueOn: '2026-09-01' },
+    { type: 'ApprovePayment', paymentId: 'p-1' },
+    { type: 'MakePayment', paymentId: 'p-1' },
+    { type: 'RequireMonitoring', requirementId: 'm-1', kind: 'outcomes', description: 'Year one', dueOn: '2027-03-01' },
+    { type: 'RequestVariation', variationId: 'v-1', amount: 350_000, reason: 'more sessions' },
   ]),
 ]
 

@@ -6,7 +6,7 @@
  */
 import type { Ledger } from '@civic-ledger/core'
 import { allowAll, loadAggregate } from '@civic-ledger/core'
-import { applications, awards, drafts, funds, grantsPlugin } from '@civic-ledger/grants'
+import { awards, drafts, funds, grantsPlugin, submissions } from '@civic-ledger/grants'
 import type { ExecutionContext } from 'ava'
 import test from 'ava'
 import * as E from 'fp-ts/Either'
@@ -67,7 +67,11 @@ const setUp = async (t: ExecutionContext, ledger: Ledger, applicants: number): P
     )
     await must(
       t,
-      ledger.execute(applications, { type: 'SubmitApplication', applicationId, on: '2026-02-02' }, context)(),
+      ledger.decide(
+        submissions,
+        { type: 'SubmitApplication', applicationId, fundId: 'healthy-fenland', on: '2026-02-02' },
+        context,
+      )(),
       'submit',
     )
   }

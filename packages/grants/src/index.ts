@@ -1,40 +1,123 @@
 /**
  * `@civic-ledger/grants`: funds, rounds, applications, awards, payments and monitoring, published as
- * 360Giving. This first part holds funds: streams, rounds with their limits, eligibility and the
- * budget.
+ * 360Giving.
  *
- * Layout (see docs/contexts.md): a folder per aggregate (`fund/`), `ids.ts`.
+ * Layout (see docs/contexts.md): a folder per aggregate (`fund/`, `application/`), `decisions/`
+ * across an application and its fund (`drafts`, `submissions`, `awards`, `variations`,
+ * `closures`), `rules/`, `read-models/`, `policy.ts`, `ids.ts`.
  */
 export { applications } from './application/aggregate'
 export type { ApplicationCommandInput } from './application/commands'
-export { ApplicationCommand } from './application/commands'
-export type { ApplicationEvent } from './application/events'
 export {
+  AcceptMonitoring,
+  ApplicationCommand,
+  ApprovePayment,
+  AssignAssessor,
+  CancelPayment,
+  DeclareConflict,
+  DeclineApplication,
+  MakePayment,
+  OfferGrant,
+  RecordRepayment,
+  RejectVariation,
+  RequestVariation,
+  RequireMonitoring,
+  ReturnMonitoring,
+  SchedulePayment,
+  ScoreApplication,
+  SignGrantAgreement,
+  SubmitMonitoring,
+  WithdrawApplication,
+} from './application/commands'
+export { isGrant, pendingVariation } from './application/decide'
+export type { ApplicationEvent } from './application/events'
+export type { PaymentKind, RequirementKind, Score } from './application/events'
+export {
+  AgreementSigned,
   ApplicationDeclined,
   ApplicationDrafted,
   applicationEvents,
+  ApplicationScored,
   ApplicationSubmitted,
   ApplicationWithdrawn,
+  AssessorAssigned,
+  ConflictDeclared,
   GrantAwarded,
+  GrantClosed,
+  GrantOffered,
+  MonitoringAccepted,
+  MonitoringRequired,
+  MonitoringReturned,
+  MonitoringSubmitted,
+  PaymentApproved,
+  PaymentCancelled,
+  PaymentMade,
+  PaymentScheduled,
+  RepaymentRecorded,
+  VariationApproved,
+  VariationRejected,
+  VariationRequested,
 } from './application/events'
-export type { ApplicationRecord, ApplicationState, ApplicationStatus } from './application/state'
+export type {
+  ApplicationRecord,
+  ApplicationState,
+  ApplicationStatus,
+  Assessor,
+  Payment,
+  Requirement,
+  Variation,
+} from './application/state'
+export { awaitingDecision, TERMINAL, unscheduled } from './application/state'
 export type { AwardGrantCommandInput } from './decisions/awards'
 export { AwardGrantCommand, awards } from './decisions/awards'
+export type { CloseGrantCommandInput } from './decisions/closures'
+export { CloseGrantCommand, closures } from './decisions/closures'
 export type { DraftApplicationCommandInput } from './decisions/drafts'
 export { DraftApplicationCommand, drafts } from './decisions/drafts'
+export type { SubmitApplicationCommandInput } from './decisions/submissions'
+export { submissions, SubmitApplicationCommand } from './decisions/submissions'
+export type { ApproveVariationCommandInput } from './decisions/variations'
+export { ApproveVariationCommand, variations } from './decisions/variations'
 export { funds } from './fund/aggregate'
 export type { FundCommandInput } from './fund/commands'
 export { AddStream, ChangeBudget, DefineFund, FundCommand, OpenRound } from './fund/commands'
 export { limitsFor, limitsProblem } from './fund/decide'
 export type { FundEvent } from './fund/events'
-export { BudgetChanged, Eligibility, FundDefined, fundEvents, Limits, RoundOpened, StreamAdded } from './fund/events'
-export { FundCommitted } from './fund/events'
+export {
+  BudgetChanged,
+  Eligibility,
+  FundCommitted,
+  FundDefined,
+  fundEvents,
+  FundReleased,
+  Limits,
+  RegrantType,
+  RoundOpened,
+  StreamAdded,
+} from './fund/events'
 export type { FundRecord, FundState, Round } from './fund/state'
 export { remaining } from './fund/state'
 export type { FundIdBrand, RoundIdBrand, StreamIdBrand } from './ids'
-export type { ApplicationIdBrand } from './ids'
-export { FundId, RoundId, StreamId } from './ids'
-export { ApplicationId } from './ids'
+export type {
+  ApplicationIdBrand,
+  AssessorIdBrand,
+  PaymentIdBrand,
+  RepaymentIdBrand,
+  RequirementIdBrand,
+  VariationIdBrand,
+} from './ids'
+export {
+  ApplicationId,
+  AssessorId,
+  FundId,
+  PaymentId,
+  RepaymentId,
+  RequirementId,
+  RoundId,
+  StreamId,
+  VariationId,
+} from './ids'
+export { APPLICANT, ASSESSOR, FINANCE_OFFICER, GRANTS_OFFICER, grantsPolicy, PANEL_MEMBER } from './policy'
 export type { FundDoc } from './read-models/funds'
 export type { FundedGrant } from './read-models/funds'
 export { fundDocs, fundPositions } from './read-models/funds'

@@ -1,25 +1,14 @@
 /**
- * Applications and awards: drafted against the fund (stream, round open, limits, eligible areas, the
- * projected saving when asked), submitted, withdrawn or declined, and awarded within the limits and
- * the fund's remaining budget. A decision on a withdrawn application, an award beyond the budget
- * and an application for an excluded area are each refused with a stable code.
+ * Drafting an application against its fund: stream, round open, limits, eligible areas, the
+ * projected saving when asked. The rest of an application's life is in lifecycle.test.ts.
  */
 import type { Decider } from '@civic-ledger/core'
 import { fold } from '@civic-ledger/core'
 import test from 'ava'
 import * as E from 'fp-ts/Either'
 
-import type { ApplicationEvent, ApplicationState, FundCommand, FundEvent, FundState } from '../index'
-import {
-  ApplicationCommand,
-  applications,
-  AwardGrantCommand,
-  awards,
-  DraftApplicationCommand,
-  drafts,
-  FundCommand as FundCommandCodec,
-  funds,
-} from '../index'
+import type { FundCommand, FundEvent, FundState } from '../index'
+import { DraftApplicationCommand, drafts, FundCommand as FundCommandCodec, funds } from '../index'
 
 const decode = <A>(codec: { decode: (u: unknown) => E.Either<unknown, A> }, input: unknown): A => {
   const r = codec.decode(input)
@@ -110,89 +99,4 @@ test('an application is drafted against its fund: stream, open round, limits, el
     'a direct award without a round',
   )
   t.is(code(drafts.decide(draft(), { application: { status: 'none' }, fund: { status: 'none' } })), 'unknown-fund')
-})
-
-const history = (...steps: ReadonlyArray<Record<string, unknown>>): ApplicationEvent[] => {
-  const first = drafted()
-  if (E.isLeft(first)) throw new Error(first.left.message)
-  const events: ApplicationEvent[] = [...(first.right.application ?? [])]
-  for (const step of steps) {
-    const d = applications.decider.decide(
-      decode(ApplicationCommand, { applicationId: 'a1', on: '2026-02-20', ...step }),
-      fold(applications.decider, events),
-    )
-    if (E.isLeft(d)) throw new Error(d.left.message)
-    events.push(...d.right)
-  }
-  return events
-}
-const award = (application: ApplicationState, amount: number, state: FundState = fund) =>
-  awards.decide(
-    decode(AwardGrantCommand, {
-      type: 'AwardGrant',
-      applicationId: 'a1',
-      fundId: 'f',
-      amount,
-      conditions: ['report in a year'],
-      on: '2026-03-10',
-    }),
-    {
-      application,
-      fund: state,
-    },
-  )
-
-test('an award needs a submitted application, an amount within the limits and the fund’s remaining budget', (t) => {
-  const submitted = fold(applications.decider, history({ type: 'SubmitApplication' }))
-  const made = award(submitted, 600_000)
-  if (E.isLeft(made)) return t.fail(made.left.message)
-  t.deepEqual(
-    made.right.application?.map((e) => e.type),
-    ['grants.GrantAwarded'],
-  )
-  t.like(made.right.fund?.[0], { type: 'grants.FundCommitted', data: { amount: 600_000 } })
-  const after = fold(fundDecider, made.right.fund ?? [], fund)
-  t.is(code(award(submitted, 500_000, after)), 'over-budget', '£6,000 of £10,000 is committed: £5,000 more is too much')
-  t.is(code(award(submitted, 400_000, after)), 'accepted')
-  t.is(code(award(submitted, 1_100_000)), 'outside-limits')
-  t.is(code(award(fold(applications.decider, history()), 300_000)), 'not-submitted', 'a draft is not decided')
-  const withdrawn = fold(
-    applications.decider,
-    history({ type: 'SubmitApplication' }, { type: 'WithdrawApplication', reason: 'the group folded' }),
-  )
-  t.is(code(award(withdrawn, 300_000)), 'not-submitted', 'a withdrawn application is not decided')
-  const awarded = fold(applications.decider, [
-    ...history({ type: 'SubmitApplication' }),
-    ...(made.right.application ?? []),
-  ])
-  t.is(code(award(awarded, 300_000)), 'not-submitted', 'one terminal decision')
-  t.true(
-    E.isLeft(
-      AwardGrantCommand.decode({
-        type: 'AwardGrant',
-        applicationId: 'a1',
-        fundId: 'f',
-        amount: -5,
-        conditions: [],
-        on: '2026-03-10',
-      }),
-    ),
-  )
-})
-
-test('an application is submitted once, withdrawn before a decision, declined once submitted', (t) => {
-  const step = (events: ApplicationEvent[], input: Record<string, unknown>) =>
-    code(
-      applications.decider.decide(
-        decode(ApplicationCommand, { applicationId: 'a1', on: '2026-02-20', ...input }),
-        fold(applications.decider, events),
-      ),
-    )
-  const submitted = history({ type: 'SubmitApplication' })
-  t.is(step(submitted, { type: 'SubmitApplication' }), 'not-draft')
-  t.is(step(history(), { type: 'DeclineApplication', reason: 'x' }), 'not-submitted')
-  const declined = history({ type: 'SubmitApplication' }, { type: 'DeclineApplication', reason: 'outside priorities' })
-  t.is(step(declined, { type: 'WithdrawApplication', reason: 'x' }), 'decided')
-  t.is(step(declined, { type: 'DeclineApplication', reason: 'x' }), 'not-submitted')
-  t.is(step([], { type: 'SubmitApplication' }), 'unknown-application')
 })

@@ -1,19 +1,108 @@
 /**
- * What can be asked of an application itself. Drafting one (checked against its fund) and awarding
- * a grant (against the fund's budget) are decisions across streams: `drafts` and `awards`.
+ * What can be asked of an application itself, from submission to its last monitoring return.
+ * Drafting (checked against the fund), submitting (in an open round), awarding, approving a
+ * variation and closing the grant are decisions across the application and its fund: `drafts`,
+ * `submissions`, `awards`, `variations` and `closures`. Amounts are whole pence.
  */
-import { IsoDate, NonEmptyString } from '@civic-ledger/core'
+import { IsoDate, NonEmptyString, Pence } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
-import { ApplicationId } from '../ids'
+import { ApplicationId, AssessorId, PaymentId, RepaymentId, RequirementId, VariationId } from '../ids'
+import { PaymentKind, RequirementKind } from './events'
 
 const command = <T extends string, P extends t.Props>(type: T, props: P) =>
   t.readonly(t.type({ type: t.literal(type), applicationId: ApplicationId, on: IsoDate, ...props }))
 
-export const SubmitApplication = command('SubmitApplication', {})
+// --- review ---
+
 export const WithdrawApplication = command('WithdrawApplication', { reason: NonEmptyString })
+export const AssignAssessor = command('AssignAssessor', { assessor: AssessorId })
+export const DeclareConflict = command('DeclareConflict', { assessor: AssessorId, interest: NonEmptyString })
+const ScoreInput = t.readonly(t.type({ criterion: NonEmptyString, score: t.Int, outOf: t.Int }))
+export const ScoreApplication = command('ScoreApplication', {
+  assessor: AssessorId,
+  scores: t.readonlyArray(ScoreInput),
+})
 export const DeclineApplication = command('DeclineApplication', { reason: NonEmptyString })
 
-export const ApplicationCommand = t.union([SubmitApplication, WithdrawApplication, DeclineApplication])
+// --- the grant ---
+
+export const OfferGrant = command('OfferGrant', {})
+export const SignGrantAgreement = command('SignGrantAgreement', { signedBy: NonEmptyString })
+
+// --- payments ---
+
+export const SchedulePayment = command('SchedulePayment', {
+  paymentId: PaymentId,
+  kind: PaymentKind,
+  amount: Pence,
+  dueOn: IsoDate,
+})
+export const ApprovePayment = command('ApprovePayment', { paymentId: PaymentId })
+export const MakePayment = t.readonly(
+  t.intersection([command('MakePayment', { paymentId: PaymentId }), t.partial({ reference: NonEmptyString })]),
+)
+export const CancelPayment = command('CancelPayment', { paymentId: PaymentId, reason: NonEmptyString })
+export const RecordRepayment = command('RecordRepayment', {
+  repaymentId: RepaymentId,
+  amount: Pence,
+  reason: NonEmptyString,
+})
+
+// --- monitoring ---
+
+export const RequireMonitoring = command('RequireMonitoring', {
+  requirementId: RequirementId,
+  kind: RequirementKind,
+  description: NonEmptyString,
+  dueOn: IsoDate,
+})
+export const SubmitMonitoring = t.readonly(
+  t.intersection([
+    command('SubmitMonitoring', {
+      requirementId: RequirementId,
+      summary: NonEmptyString,
+      outcomesAchieved: t.readonlyArray(NonEmptyString),
+    }),
+    t.partial({ savingReported: Pence }),
+  ]),
+)
+export const AcceptMonitoring = command('AcceptMonitoring', { requirementId: RequirementId })
+export const ReturnMonitoring = command('ReturnMonitoring', {
+  requirementId: RequirementId,
+  reason: NonEmptyString,
+  dueOn: IsoDate,
+})
+
+// --- variations ---
+
+/** Asks for the grant to become `amount` in all (not a change by `amount`). */
+export const RequestVariation = command('RequestVariation', {
+  variationId: VariationId,
+  amount: Pence,
+  reason: NonEmptyString,
+})
+export const RejectVariation = command('RejectVariation', { variationId: VariationId, reason: NonEmptyString })
+
+export const ApplicationCommand = t.union([
+  WithdrawApplication,
+  AssignAssessor,
+  DeclareConflict,
+  ScoreApplication,
+  DeclineApplication,
+  OfferGrant,
+  SignGrantAgreement,
+  SchedulePayment,
+  ApprovePayment,
+  MakePayment,
+  CancelPayment,
+  RecordRepayment,
+  RequireMonitoring,
+  SubmitMonitoring,
+  AcceptMonitoring,
+  ReturnMonitoring,
+  RequestVariation,
+  RejectVariation,
+])
 export type ApplicationCommand = t.TypeOf<typeof ApplicationCommand>
 export type ApplicationCommandInput = t.OutputOf<typeof ApplicationCommand>

@@ -1,24 +1,27 @@
 /**
  * Awarding a grant: a decision across the application and its fund, decided on both states together
- * and appended to both at the revisions read. The application must be submitted; the amount must be
- * within the limits of its stream (for its round) and no more than the fund's remaining budget. The
- * award is recorded on the application and committed on the fund in one append, so two awards that
- * together would overspend the fund cannot both be made: the second is decided again on the fund as
- * the first left it, and refused.
+ * and appended to both at the revisions read. The application must be awaiting a decision — reviewed,
+ * or submitted for a direct award; the amount must be within the limits of its stream (for its
+ * round) and no more than the fund's remaining budget. The award is recorded on the application and
+ * committed on the fund in one append, so two awards that together would overspend the fund cannot
+ * both be made: the second is decided again on the fund as the first left it, and refused.
  */
 import { defineDecision, IsoDate, NonEmptyString, Pence, reject, streamOf } from '@civic-ledger/core'
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 
 import { applications } from '../application/aggregate'
+import { statusProblem } from '../application/decide'
 import type { ApplicationEvent } from '../application/events'
 import { GrantAwarded } from '../application/events'
+import { awaitingDecision } from '../application/state'
 import { funds } from '../fund/aggregate'
 import { limitsFor } from '../fund/decide'
 import type { FundEvent } from '../fund/events'
 import { FundCommitted } from '../fund/events'
 import { remaining } from '../fund/state'
 import { ApplicationId, FundId } from '../ids'
+import { pairOf } from '../rules/fund-of'
 
 export const AwardGrantCommand = t.readonly(
   t.type({
@@ -41,14 +44,16 @@ export const awards = defineDecision({
     application: streamOf(applications, c.applicationId),
     fund: streamOf(funds, c.fundId),
   }),
-  decide: (c, { application, fund }) => {
-    if (application.status === 'none')
-      return reject('unknown-application', `application ${c.applicationId} is not drafted`)
-    if (application.fundId !== c.fundId)
-      return reject('wrong-fund', `application ${c.applicationId} is to fund ${application.fundId}`)
-    if (application.status !== 'submitted')
-      return reject('not-submitted', `application ${c.applicationId} is ${application.status}, not awaiting a decision`)
-    if (fund.status === 'none') return reject('unknown-fund', `fund ${c.fundId} is not defined`)
+  decide: (c, states) => {
+    const pair = pairOf(c, states.application, states.fund)
+    if (!pair.ok) return reject(pair.problem.code, pair.problem.message)
+    const { application, fund } = pair
+    if (!awaitingDecision(application)) {
+      const problem = statusProblem(application, c.applicationId, [], 'it is not awaiting a decision')
+      const code = problem?.code === 'application-ended' || problem?.code === 'decided' ? problem.code : 'not-reviewed'
+      return reject(code, `application ${c.applicationId} is ${application.status}, not awaiting a decision`)
+    }
+    if (c.amount === 0) return reject('invalid-amount', 'an award is at least 1p')
     const limits = limitsFor(fund, application.streamId, application.roundId)
     if (limits !== undefined && (c.amount < limits.minimum || c.amount > limits.maximum))
       return reject('outside-limits', `${c.amount}p is outside the limits of ${limits.minimum}p to ${limits.maximum}p`)
