@@ -7,7 +7,7 @@
  * and must give the same figures on every store.
  */
 import type { Aggregate, Command, Decision, DecisionStreams, DomainEvent, Ledger } from '@civic-ledger/core'
-import { allowAll } from '@civic-ledger/core'
+import { allowAll, loadAggregate } from '@civic-ledger/core'
 import {
   applications,
   awards,
@@ -324,6 +324,29 @@ for (const kind of ['memory', 'sqlite', 'postgres'] as ReadonlyArray<StoreKind>)
     t.deepEqual(
       (await q.applications({ fundId: FUND })).map((a) => `${a.applicationId}:${a.status}`),
       ['a-1:awarded', 'a-2:declined', 'a-3:withdrawn', 'a-4:withdrawn', 'a-5:closed', 'a-6:awarded'],
+    )
+
+    // The read models agree with the aggregates they are folded beside.
+    for (const entry of await q.applications()) {
+      const loaded = await loadAggregate(ledger.events, applications, `grants.application-${entry.applicationId}`)
+      const state = E.isRight(loaded) ? loaded.right.state : undefined
+      if (state === undefined || state.status === 'none') return t.fail(`${entry.applicationId} does not load`)
+      const { status, awarded, scheduled, paid, repaid } = entry
+      t.deepEqual(
+        { status, awarded, scheduled, paid, repaid },
+        {
+          status: state.status,
+          awarded: state.awarded,
+          scheduled: state.scheduled,
+          paid: state.paid,
+          repaid: state.repaid,
+        },
+        entry.applicationId,
+      )
+    }
+    const fundState = await loadAggregate(ledger.events, funds, `grants.fund-${FUND}`)
+    t.true(
+      E.isRight(fundState) && fundState.right.state.status !== 'none' && fundState.right.state.committed === 1_750_000,
     )
   })
 }
