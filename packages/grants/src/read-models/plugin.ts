@@ -5,9 +5,12 @@ import { applicationEvents } from '../application/events'
 import { fundEvents } from '../fund/events'
 import { grantPublishing } from '../publishing/projection'
 import { fundPositions } from './funds'
+import { grantMonitoring } from './monitoring'
+import { grantsRegister } from './register'
+import { grantTotals } from './totals'
 
 export const grantsPlugin = definePlugin({
   name: 'grants',
   events: [...fundEvents.definitions, ...applicationEvents.definitions],
-  projections: [fundPositions, grantPublishing],
+  projections: [fundPositions, grantsRegister, grantTotals, grantMonitoring, grantPublishing],
 })
