@@ -135,6 +135,7 @@ export type {
 export { organisationIdentifier, poundsOf, threeSixtyGivingGrant, threeSixtyGivingPackage } from './publishing/package'
 export type { FundPublishingDoc, GrantPublishingDoc, MoneyMoved, PublishingStatus } from './publishing/projection'
 export { fundPublishingDocs, grantPublishing, grantPublishingDocs } from './publishing/projection'
+export { codelist, THREESIXTYGIVING_DIR, threeSixtyGivingErrors } from './publishing/validate'
 export type { FundDoc } from './read-models/funds'
 export type { FundedGrant } from './read-models/funds'
 export { fundDocs, fundPositions } from './read-models/funds'
