@@ -17,7 +17,7 @@ import type { IndexedPlace, PlaceBasis, PlaceIndexEvent } from './events'
 export interface Place {
   readonly type: AreaType
   readonly basis: PlaceBasis
-  readonly lsoas: ReadonlyArray<string>
+  readonly lsoas: ReadonlyArray<AreaCode>
 }
 
 export interface PlaceIndex {
@@ -60,7 +60,7 @@ export const placeOf = (index: PlaceIndexState, code: string): Place | undefined
  * The LSOAs of the index's vintage that area `code` contains, sorted, each once: an LSOA of the
  * vintage is itself. Undefined when the index does not know the code.
  */
-export const lsoasOf = (index: PlaceIndexState, code: string): ReadonlyArray<string> | undefined =>
+export const lsoasOf = (index: PlaceIndexState, code: string): ReadonlyArray<AreaCode> | undefined =>
   placeOf(index, code)?.lsoas
 
 // --- what an index is built from ---
