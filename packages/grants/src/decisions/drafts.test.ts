@@ -180,7 +180,10 @@ test('a fund that asks for a councillor: named, registered, serving on the day; 
     division: D1,
   })
   const after = { councillorId: 'cllr-1', on: '2025-05-01' }
-  t.is<string | undefined>(drafted(decide([EW], asks, after, places, serving)).councillor?.division, 'E58000098')
+  t.is<string | undefined, string>(
+    drafted(decide([EW], asks, after, places, serving)).councillor?.division,
+    'E58000098',
+  )
   t.is(drafted(decide([EW], fundOf({}))).councillor, undefined, 'not asked, not named: none recorded')
   t.throws(() => draftOf([EW], { councillorId: '~none' }), { message: /does not decode/ })
 })
