@@ -67,16 +67,16 @@ export interface CouncillorIdBrand {
   readonly CouncillorId: unique symbol
 }
 /**
- * A county councillor, e.g. `cllr-jane-smith`: an `EntityId` that does not start with `~`, so that
- * `NO_COUNCILLOR` (`~none`), the stream an application without a councillor is decided on, can
- * never be a councillor's.
+ * A county councillor, e.g. `cllr-jane-smith`: an `EntityId` without a `~`, so that `NO_COUNCILLOR`
+ * (`none~`), the stream an application without a councillor is decided on, can never be a
+ * councillor's.
  */
 export const CouncillorId = t.brand(
   EntityId,
-  (s): s is t.Branded<EntityId, CouncillorIdBrand> => !s.startsWith('~'),
+  (s): s is t.Branded<EntityId, CouncillorIdBrand> => !s.includes('~'),
   'CouncillorId',
 )
 export type CouncillorId = t.TypeOf<typeof CouncillorId>
 
 /** The id of the councillor stream an application that names no councillor reads: always empty. */
-export const NO_COUNCILLOR = '~none'
+export const NO_COUNCILLOR = 'none~'
