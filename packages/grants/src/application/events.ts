@@ -24,6 +24,8 @@ export const ApplicationDrafted = defineEvent({
       t.partial({
         roundId: Id,
         projectedSaving: Pence,
+        /** The kind of organisation applying, as the fund names kinds. */
+        applicantType: NonEmptyString,
         /** The LSOAs the areas hold, by the place index it was drafted on: sorted, each once. */
         lsoas: t.readonlyArray(NonEmptyString),
         /** The county councillor it was made with, and the division they represented on its date. */

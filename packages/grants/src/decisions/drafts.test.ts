@@ -62,7 +62,15 @@ const places: PlaceIndexState = fold(placeIndexStream.decider, [
   ),
 ])
 
-const fundOf = (eligibility: { areasIncluded?: string[]; areasExcluded?: string[] }, extra = {}): FundState => {
+const fundOf = (
+  eligibility: {
+    areasIncluded?: string[]
+    areasExcluded?: string[]
+    applicantTypes?: string[]
+    priorityOutcomes?: string[]
+  },
+  extra = {},
+): FundState => {
   const events: FundEvent[] = []
   for (const input of [
     {
@@ -195,4 +203,22 @@ test('the decision reads the named place index, and the councillor’s stream or
   const named = drafts.streams(draftOf([EW], { placeIndex: 'lsoa-2011', councillorId: 'cllr-1' }))
   t.is(named.places.id, 'lsoa-2011')
   t.is(named.councillor.id, 'cllr-1')
+})
+
+test('who may apply and for what: the kinds of applicant the fund names, and at least one of its priority outcomes', (t) => {
+  const fund = fundOf({
+    applicantTypes: ['charity', 'community-group'],
+    priorityOutcomes: ['more people growing food', 'fewer people isolated'],
+  })
+  t.is(code(decide([L1], fund)), 'applicant-type-needed')
+  t.is(code(decide([L1], fund, { applicantType: 'company' })), 'applicant-type-not-eligible')
+  t.is(
+    code(decide([L1], fund, { applicantType: 'charity', outcomes: ['a nicer village hall'] })),
+    'no-priority-outcome',
+  )
+  t.is<string | undefined, string>(
+    drafted(decide([L1], fund, { applicantType: 'community-group' })).applicantType,
+    'community-group',
+  )
+  t.is(code(decide([L1], fundOf({}), { outcomes: ['anything at all'] })), 'accepted', 'a fund that names neither')
 })

@@ -60,6 +60,8 @@ export const DraftApplicationCommand = t.readonly(
       councillorId: CouncillorId,
       /** The place index its areas are looked up in: `CURRENT_PLACE_INDEX` unless named. */
       placeIndex: PlaceIndexId,
+      /** What kind of organisation applies (`charity`, `community-group`…): needed when the fund names the kinds it funds. */
+      applicantType: NonEmptyString,
     }),
   ]),
 )
@@ -157,6 +159,33 @@ const councillorOf = (
     : E.right({ councillorId: councillor.councillorId, name: councillor.name, division: term.division })
 }
 
+/**
+ * Who may apply and for what: when the fund names the kinds of applicant it funds, the application
+ * says which it is and is one of them; when it names priority outcomes, the application targets at
+ * least one.
+ */
+const purposeProblem = (c: DraftApplicationCommand, fund: FundRecord): DomainError | undefined => {
+  const { applicantTypes, priorityOutcomes } = fund.eligibility
+  if (applicantTypes.length > 0) {
+    if (c.applicantType === undefined)
+      return {
+        code: 'applicant-type-needed',
+        message: `fund ${c.fundId} funds ${applicantTypes.join(', ')}: say which the applicant is`,
+      }
+    if (!applicantTypes.includes(c.applicantType))
+      return {
+        code: 'applicant-type-not-eligible',
+        message: `fund ${c.fundId} funds ${applicantTypes.join(', ')}, not ${c.applicantType}`,
+      }
+  }
+  return priorityOutcomes.length > 0 && !c.outcomes.some((o) => priorityOutcomes.includes(o))
+    ? {
+        code: 'no-priority-outcome',
+        message: `fund ${c.fundId} funds work towards ${priorityOutcomes.join('; ')}: target at least one`,
+      }
+    : undefined
+}
+
 const amountProblem = (c: DraftApplicationCommand, fund: FundRecord): DomainError | undefined => {
   const limits = limitsFor(fund, c.streamId, c.roundId)
   if (limits === undefined) return { code: 'unknown-stream', message: `fund ${c.fundId} has no stream ${c.streamId}` }
@@ -184,7 +213,7 @@ export const drafts = defineDecision({
     if (application.status !== 'none')
       return reject('application-exists', `application ${c.applicationId} exists already`)
     if (fund.status === 'none') return reject('unknown-fund', `fund ${c.fundId} is not defined`)
-    const problem = amountProblem(c, fund) ?? roundProblem(c, fund)
+    const problem = amountProblem(c, fund) ?? roundProblem(c, fund) ?? purposeProblem(c, fund)
     if (problem !== undefined) return reject(problem.code, problem.message)
     const served = eligibility(c, fund, places)
     if (E.isLeft(served)) return reject(served.left.code, served.left.message)
@@ -204,6 +233,7 @@ export const drafts = defineDecision({
       on: c.on,
       ...(c.roundId === undefined ? {} : { roundId: c.roundId }),
       ...(c.projectedSaving === undefined ? {} : { projectedSaving: c.projectedSaving }),
+      ...(c.applicantType === undefined ? {} : { applicantType: c.applicantType }),
       ...(lsoas === undefined ? {} : { lsoas }),
       ...(named === undefined
         ? {}
