@@ -10,6 +10,7 @@ import type {
   LogPoint,
   ProjectionRunner,
   ReadModelStorage,
+  RecordedEvent,
 } from '@civic-ledger/core'
 import { replayProjections, SEALS_STREAM } from '@civic-ledger/core'
 
@@ -35,7 +36,7 @@ export interface AsOf extends LogPoint {
 }
 
 /** What a ledger must offer a report: its log, and its live read models' storage to keep clear of. */
-export type ReportLedger = Pick<Ledger, 'events' | 'trusted'>
+export type ReportLedger = Pick<Ledger, 'events' | 'trusted' | 'privacy'>
 
 /** Replays `projections` up to `asOf` (default: the head) into memory. */
 export const openSource = async (
@@ -44,8 +45,14 @@ export const openSource = async (
   asOf: AsOf = {},
 ): Promise<ReportSource> => {
   const { day, ...point } = asOf
+  // Projections decode personal fields, so they read them opened, as the live runner does; what a
+  // replay builds stays in memory, and no report shows a personal field.
+  const opened = async function* (events: AsyncIterable<RecordedEvent>): AsyncIterable<RecordedEvent> {
+    for await (const e of events) yield await ledger.privacy.open(e)
+  }
   const store: Ledger['events'] & { readonly readModels: ReadModelStorage } = {
     ...ledger.events,
+    readAll: (options) => opened(ledger.events.readAll(options)),
     readModels: ledger.trusted.readModels,
   }
   const replay = await replayProjections({ store, projections: [...new Set(projections)], until: point })
