@@ -133,6 +133,7 @@ test('volunteering: counts under 5 are "<5", totals do not let them be recovered
     t.true(withheld.length >= 2, `${column}: ${withheld.join(', ')}`)
   }
   t.false(JSON.stringify(report).includes('"value":9'), 'Peterborough’s 9 hours appear nowhere')
+  t.like(cell(report, 'detail/cambridge.health-walk-leader/volunteers'), { value: null, text: 'c' })
   // With every count disclosed, the events behind a cell are those of the verified entries.
   const [open] = await produceReports(ledger, ['volunteering'], { reports: { volunteering: { disclose: true } } })
   const hours = explainIn(open as ReportData, 'areas/peterborough/hours')
@@ -169,6 +170,14 @@ test('protect: one withheld member of a group beside a published total takes ano
     ],
   )
   t.is(protect(values, new Set(), groups).size, 0)
+  // A total withheld (for a group above it) is not left as the sum of its published members.
+  t.deepEqual(
+    [...protect(values, new Set(['t']), [{ total: 't', members: ['b'] }])],
+    [
+      ['t', 'primary'],
+      ['b', 'secondary'],
+    ],
+  )
 })
 
 // --- service delivery areas, partnerships, area profile ---

@@ -2,7 +2,8 @@
  * Small counts of people, suppressed so that public outputs cannot single anyone out: a count of 1
  * to 4 is shown as `<5` (primary), and where a total and the other cells of its group would let a
  * suppressed cell be worked out by subtraction, the smallest other cell is withheld too (secondary,
- * shown as `c`) — or, when there is no other, the total. Zero is published: it identifies nobody.
+ * shown as `c`) — or, when there is no other, the total; and a withheld total never has all its
+ * members published. Zero is published: it identifies nobody.
  */
 
 /** Counts of fewer people than this are suppressed. */
@@ -32,9 +33,11 @@ export const protect = (
   for (let changed = true; changed;) {
     changed = false
     for (const group of groups) {
-      if (out.has(group.total)) continue
       const withheld = group.members.filter((m) => out.has(m))
-      if (withheld.length !== 1) continue
+      // A withheld total must not be the sum of published members either.
+      const totalGivenAway = out.has(group.total) && withheld.length === 0 && group.members.length > 0
+      const memberGivenAway = !out.has(group.total) && withheld.length === 1
+      if (!totalGivenAway && !memberGivenAway) continue
       const candidates = group.members
         .filter((m) => !out.has(m))
         .sort((a, b) => {
