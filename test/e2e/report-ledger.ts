@@ -81,8 +81,8 @@ export const sender = (ledger: Ledger) => ({
 
 export const recordAreas = async (ledger: Ledger): Promise<void> => {
   const send = sender(ledger)
-  await send.to(pcnReferences, referencePcnImport() as unknown as Record<string, unknown>)
-  await send.to(geographyReleases, lsoa2021Ward2025Release() as unknown as Record<string, unknown>)
+  await send.to(pcnReferences, referencePcnImport())
+  await send.to(geographyReleases, lsoa2021Ward2025Release())
   await publishModelledScheme(ledger, ACTOR, ACTOR)
 }
 

@@ -34,20 +34,20 @@ export type {
 export type { ReportDefinition } from './definition'
 export type { ReportName, ReportOptions } from './registry'
 export { explain, explainIn, isReportName, produceReports, reports } from './registry'
-export type { AsOf, ReportLedger, ReportSource } from './source'
-export { openSource } from './source'
-export type { SchemeChoice } from './schemes'
 export type { AreaProfileOptions } from './reports/area-profile'
 export type { VolunteeringOptions } from './reports/volunteering'
+export type { SchemeChoice } from './schemes'
+export type { AsOf, ReportLedger, ReportSource } from './source'
+export { openSource } from './source'
 
 // --- rendering ---
+export { toCsv, toJson } from './render/formats'
 export type { PageMeta } from './render/html'
 export { evidenceAnchor, renderHtml } from './render/html'
-export { toCsv, toJson } from './render/formats'
 
 // --- suppression and geography ---
-export type { Group, Suppression } from './suppression'
-export { isSmall, protect, SMALL_COUNT } from './suppression'
 export { ATTRIBUTION } from './geography'
 export type { EntryCreditsDoc } from './read-models/credits-by-entry'
 export { creditsByEntry, entryCreditDocs } from './read-models/credits-by-entry'
+export type { Group, Suppression } from './suppression'
+export { isSmall, protect, SMALL_COUNT } from './suppression'

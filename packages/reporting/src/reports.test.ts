@@ -3,7 +3,7 @@
  * suppressed without a total giving them away, `explain` naming exactly the events behind a cell,
  * reports as of an earlier position, and the CSV, JSON and HTML shapes.
  */
-import type { Ledger, RecordedEvent } from '@civic-ledger/core'
+import type { Ledger } from '@civic-ledger/core'
 import { streamId } from '@civic-ledger/core'
 import test from 'ava'
 
@@ -16,8 +16,7 @@ import { protect } from './suppression'
 
 const positionsOf = async (ledger: Ledger, stream: string, types: ReadonlyArray<string>): Promise<number[]> => {
   const out: number[] = []
-  for await (const e of ledger.events.readStream(stream) as AsyncIterable<RecordedEvent>)
-    if (types.includes(e.type)) out.push(e.position)
+  for await (const e of ledger.events.readStream(stream)) if (types.includes(e.type)) out.push(e.position)
   return out
 }
 

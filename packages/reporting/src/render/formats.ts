@@ -1,11 +1,12 @@
 /** Reports as CSV (RFC 4180) and JSON. */
 import type { ReportData } from '../model'
 
-const field = (value: unknown): string => {
+const field = (value: string | number | boolean | null | undefined): string => {
   const text = value === null || value === undefined ? '' : String(value)
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
-const line = (fields: ReadonlyArray<unknown>): string => `${fields.map(field).join(',')}\r\n`
+const line = (fields: ReadonlyArray<string | number | boolean | null | undefined>): string =>
+  `${fields.map(field).join(',')}\r\n`
 
 /**
  * A report as CSV. With `table`, that table, wide: a header of column labels, then a row per row

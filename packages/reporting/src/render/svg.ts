@@ -6,8 +6,8 @@ import { geoPath, geoTransverseMercator } from 'd3-geo'
 import { scaleLinear, scaleOrdinal, scaleQuantize } from 'd3-scale'
 import type { FeatureCollection } from 'geojson'
 
-import { ATTRIBUTION, boundaries, mergedShape } from '../geography'
 import type { Shape } from '../geography'
+import { ATTRIBUTION, boundaries, mergedShape } from '../geography'
 import type { BarChart, MapSpec } from '../model'
 
 /** Escapes text for HTML and SVG. */

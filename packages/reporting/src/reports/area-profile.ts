@@ -22,6 +22,7 @@ import { count, number } from '../format'
 import { boundaries, DISTRICTS } from '../geography'
 import type { EventPick, MapSpec } from '../model'
 import type { SchemeChoice } from '../schemes'
+import type { SchemeInUse } from '../schemes'
 import { areaPicks, schemeInUse } from '../schemes'
 import { basisOf } from '../source'
 
@@ -105,45 +106,7 @@ export const areaProfileReport: ReportDefinition<AreaProfileOptions> = {
       .sort(([a], [b]) => nameOf(a).localeCompare(nameOf(b)))
       .map(([code, cells]) => ({ key: code, cells: { code: label(code), area: label(nameOf(code)), ...cells } }))
 
-    const first = columns[0]
-    const maps: MapSpec[] = []
-    if (first !== undefined) {
-      const layer = groupBy
-      const codes =
-        layer === 'ward'
-          ? [...boundaries().wards.keys()]
-          : layer === 'district'
-            ? Object.keys(DISTRICTS)
-            : (scheme?.areas.map((a) => a.areaId) ?? [])
-      const groups =
-        layer === 'district'
-          ? Object.fromEntries(
-              Object.keys(DISTRICTS).map((d) => [
-                d,
-                [...boundaries().lsoas.values()]
-                  .filter((l) => l.properties.district === d)
-                  .map((l) => l.properties.code),
-              ]),
-            )
-          : Object.fromEntries(scheme?.lsoasOfArea ?? [])
-      maps.push({
-        id: 'profile-map',
-        title: first.label,
-        layer,
-        ...(layer === 'ward' ? {} : { groups }),
-        areas: codes.map((code) => {
-          const cell = byArea.get(code)?.[first.id]
-          return {
-            code,
-            name: nameOf(code),
-            value: cell === undefined ? null : (cell.value as number | null),
-            text: cell?.text ?? 'no value',
-            ...(cell === undefined ? {} : { cell: cellId('profile', code, first.id) }),
-          }
-        }),
-        legend: first.label,
-      })
-    }
+    const maps = mapsOf(groupBy, columns[0], byArea, nameOf, scheme)
     return finishReport(source.log, {
       name: NAME,
       title: `Area profile by ${groupBy.replace(/-/g, ' ')}`,
@@ -172,3 +135,49 @@ const textOf = (a: AggregatedValue): string =>
   a.value === undefined
     ? 'no value'
     : `${a.aggregation === 'sum' ? count(a.value) : number(a.value)}${a.lsoasWithValues < a.lsoasInArea ? ` (${a.lsoasWithValues} of ${a.lsoasInArea} LSOAs)` : ''}`
+
+const mapsOf = (
+  groupBy: NonNullable<AreaProfileOptions['groupBy']>,
+  first: { readonly id: string; readonly label: string } | undefined,
+  byArea: ReadonlyMap<string, Record<string, DraftCell>>,
+  nameOf: (code: string) => string,
+  scheme: SchemeInUse | undefined,
+): MapSpec[] => {
+  const maps: MapSpec[] = []
+  if (first !== undefined) {
+    const layer = groupBy
+    const codes =
+      layer === 'ward'
+        ? [...boundaries().wards.keys()]
+        : layer === 'district'
+          ? Object.keys(DISTRICTS)
+          : (scheme?.areas.map((a) => a.areaId) ?? [])
+    const groups =
+      layer === 'district'
+        ? Object.fromEntries(
+            Object.keys(DISTRICTS).map((d) => [
+              d,
+              [...boundaries().lsoas.values()].filter((l) => l.properties.district === d).map((l) => l.properties.code),
+            ]),
+          )
+        : Object.fromEntries(scheme?.lsoasOfArea ?? [])
+    maps.push({
+      id: 'profile-map',
+      title: first.label,
+      layer,
+      ...(layer === 'ward' ? {} : { groups }),
+      areas: codes.map((code) => {
+        const cell = byArea.get(code)?.[first.id]
+        return {
+          code,
+          name: nameOf(code),
+          value: cell === undefined ? null : (cell.value as number | null),
+          text: cell?.text ?? 'no value',
+          ...(cell === undefined ? {} : { cell: cellId('profile', code, first.id) }),
+        }
+      }),
+      legend: first.label,
+    })
+  }
+  return maps
+}

@@ -4,6 +4,7 @@
  * the events of the applications it counts (from the register), and a choropleth of the amount
  * awarded by ward.
  */
+import { streamId } from '@civic-ledger/core'
 import type { RegisterEntry } from '@civic-ledger/grants'
 import {
   createGrantQueries,
@@ -14,10 +15,9 @@ import {
   registerDocs,
   totalDocs,
 } from '@civic-ledger/grants'
-import { streamId } from '@civic-ledger/core'
 
 import type { ReportDefinition } from '../definition'
-import type { DraftCell } from '../draft'
+import type { DraftCell, DraftTable } from '../draft'
 import { cellId, figure, finishReport, label } from '../draft'
 import { count, money } from '../format'
 import { boundaries } from '../geography'
@@ -190,41 +190,44 @@ export const grantsReport: ReportDefinition = {
           ? []
           : [`Areas not on the 2025 ward map (other area types or earlier ward codes): ${unmapped.join(', ')}.`]),
       ],
-      tables: [
-        {
-          id: 'funds',
-          title: 'By fund',
-          columns: [
-            { id: 'fund', label: 'Fund', kind: 'label' },
-            { id: 'budget', label: 'Budget', kind: 'money' },
-            ...FIGURE_COLUMNS,
-          ],
-          rows: fundRows,
-        },
-        {
-          id: 'rounds',
-          title: 'By round',
-          columns: [
-            { id: 'fund', label: 'Fund', kind: 'label' },
-            { id: 'round', label: 'Round', kind: 'label' },
-            ...FIGURE_COLUMNS,
-          ],
-          rows: roundRows,
-          note: 'Direct awards have no round.',
-        },
-        {
-          id: 'areas',
-          title: 'By area (all funds)',
-          columns: [
-            { id: 'code', label: 'Code', kind: 'label' },
-            { id: 'name', label: 'Area', kind: 'label' },
-            ...FIGURE_COLUMNS,
-          ],
-          rows: areaRows,
-        },
-      ],
+      tables: tablesOf(fundRows, roundRows, areaRows),
       maps: [map],
       charts: [chart],
     })
   },
 }
+
+type Rows = DraftTable['rows']
+const tablesOf = (fundRows: Rows, roundRows: Rows, areaRows: Rows): DraftTable[] => [
+  {
+    id: 'funds',
+    title: 'By fund',
+    columns: [
+      { id: 'fund', label: 'Fund', kind: 'label' },
+      { id: 'budget', label: 'Budget', kind: 'money' },
+      ...FIGURE_COLUMNS,
+    ],
+    rows: fundRows,
+  },
+  {
+    id: 'rounds',
+    title: 'By round',
+    columns: [
+      { id: 'fund', label: 'Fund', kind: 'label' },
+      { id: 'round', label: 'Round', kind: 'label' },
+      ...FIGURE_COLUMNS,
+    ],
+    rows: roundRows,
+    note: 'Direct awards have no round.',
+  },
+  {
+    id: 'areas',
+    title: 'By area (all funds)',
+    columns: [
+      { id: 'code', label: 'Code', kind: 'label' },
+      { id: 'name', label: 'Area', kind: 'label' },
+      ...FIGURE_COLUMNS,
+    ],
+    rows: areaRows,
+  },
+]

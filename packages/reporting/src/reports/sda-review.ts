@@ -10,9 +10,10 @@ import type { ReportDefinition } from '../definition'
 import type { DraftCell } from '../draft'
 import { cellId, figure, finishReport, label } from '../draft'
 import { count, percent } from '../format'
-import { boundaries, DISTRICTS, districtOfLsoa } from '../geography'
+import { boundaries, districtOfLsoa, DISTRICTS } from '../geography'
 import type { MapSpec } from '../model'
 import type { SchemeChoice } from '../schemes'
+import type { SchemeInUse } from '../schemes'
 import { areaPicks, lsoaPicks, schemeInUse } from '../schemes'
 import { basisOf } from '../source'
 
@@ -87,38 +88,7 @@ export const sdaReview: ReportDefinition<SchemeChoice> = {
       return { key: d.lsoa, cells }
     })
 
-    const mapOfAreas: MapSpec = {
-      id: 'areas-map',
-      title: `Proposed areas (${scheme.label})`,
-      layer: 'lsoa',
-      areas: scheme.lsoas.map((d) => ({
-        code: d.lsoa,
-        name: `${d.lsoa} ${lsoaNames.get(d.lsoa)?.properties.name ?? ''}`,
-        value: d.area === null ? null : (areaName.get(d.area) ?? d.area),
-        text: `${d.area === null ? 'no area' : (areaName.get(d.area) ?? d.area)}${d.override === null ? '' : ` (override: ${d.override})`}${d.tie ? ' (tie)' : ''}`,
-        cell: cellId('lsoas', d.lsoa, 'area'),
-        marked: d.tie || d.override !== null,
-      })),
-      legend: `Service delivery area of each LSOA, by the PCN holding most of its ${registrations.toLowerCase()}`,
-      marked: 'LSOA decided by a tie or placed by an override',
-    }
-    const mapOfShares: MapSpec = {
-      id: 'share-map',
-      title: 'Share of the dominant PCN',
-      layer: 'lsoa',
-      areas: scheme.lsoas.map((d) => ({
-        code: d.lsoa,
-        name: `${d.lsoa} ${lsoaNames.get(d.lsoa)?.properties.name ?? ''}`,
-        value: d.pcn === null ? null : d.share,
-        text:
-          d.pcn === null ? 'no registrations' : `${percent(d.share)} at ${d.pcn}; runner-up ${d.runnerUp ?? 'none'}`,
-        cell: cellId('lsoas', d.lsoa, 'share'),
-        marked: d.tie,
-      })),
-      legend: `Dominant PCN's share of the LSOA's ${registrations.toLowerCase()}`,
-      marked: 'tie between PCNs',
-    }
-
+    const [mapOfAreas, mapOfShares] = mapsOf(scheme, registrations)
     const v = scheme.version
     return finishReport(source.log, {
       name: NAME,
@@ -172,4 +142,41 @@ export const sdaReview: ReportDefinition<SchemeChoice> = {
       charts: [],
     })
   },
+}
+
+const mapsOf = (scheme: SchemeInUse, registrations: string): [MapSpec, MapSpec] => {
+  const lsoaNames = boundaries().lsoas
+  const areaName = new Map(scheme.areas.map((a) => [a.areaId, a.name]))
+  const mapOfAreas: MapSpec = {
+    id: 'areas-map',
+    title: `Proposed areas (${scheme.label})`,
+    layer: 'lsoa',
+    areas: scheme.lsoas.map((d) => ({
+      code: d.lsoa,
+      name: `${d.lsoa} ${lsoaNames.get(d.lsoa)?.properties.name ?? ''}`,
+      value: d.area === null ? null : (areaName.get(d.area) ?? d.area),
+      text: `${d.area === null ? 'no area' : (areaName.get(d.area) ?? d.area)}${d.override === null ? '' : ` (override: ${d.override})`}${d.tie ? ' (tie)' : ''}`,
+      cell: cellId('lsoas', d.lsoa, 'area'),
+      marked: d.tie || d.override !== null,
+    })),
+    legend: `Service delivery area of each LSOA, by the PCN holding most of its ${registrations.toLowerCase()}`,
+    marked: 'LSOA decided by a tie or placed by an override',
+  }
+  const mapOfShares: MapSpec = {
+    id: 'share-map',
+    title: 'Share of the dominant PCN',
+    layer: 'lsoa',
+    areas: scheme.lsoas.map((d) => ({
+      code: d.lsoa,
+      name: `${d.lsoa} ${lsoaNames.get(d.lsoa)?.properties.name ?? ''}`,
+      value: d.pcn === null ? null : d.share,
+      text: d.pcn === null ? 'no registrations' : `${percent(d.share)} at ${d.pcn}; runner-up ${d.runnerUp ?? 'none'}`,
+      cell: cellId('lsoas', d.lsoa, 'share'),
+      marked: d.tie,
+    })),
+    legend: `Dominant PCN's share of the LSOA's ${registrations.toLowerCase()}`,
+    marked: 'tie between PCNs',
+  }
+
+  return [mapOfAreas, mapOfShares]
 }

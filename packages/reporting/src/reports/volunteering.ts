@@ -30,6 +30,7 @@ import { schemeInUse } from '../schemes'
 import type { ReportSource } from '../source'
 import { basisOf } from '../source'
 import type { Group } from '../suppression'
+import type { Suppression } from '../suppression'
 import { isSmall, protect, SMALL_COUNT } from '../suppression'
 
 const NAME = 'volunteering'
@@ -156,6 +157,99 @@ const merge = (tallies: ReadonlyArray<Tally>): Tally => {
   return out
 }
 
+/** Each (area, role)'s tally: verified entries where given, trained and expiring where placed. */
+const talliesOf = async (source: ReportSource, scheme: SchemeInUse | undefined): Promise<Map<string, Tally>> => {
+  const resolve = areaResolver(source, scheme)
+  const credits = new Map(
+    (await source.query(creditsByEntry, entryCreditDocs).find()).map((c) => [
+      `${c.volunteerId}/${c.entryId}`,
+      c.credits,
+    ]),
+  )
+  const tallies = new Map<string, Tally>()
+  const tallyOf = (area: string, roleId: string): Tally => {
+    const key = `${area}|${roleId}`
+    let t = tallies.get(key)
+    if (t === undefined) {
+      t = emptyTally()
+      tallies.set(key, t)
+    }
+    return t
+  }
+  // Entries are keyed `<volunteer>/<entry>`.
+  for (const { id, doc: e } of await source.query(volunteerHours, entryDocs).entries()) {
+    if (e.status !== 'verified') continue
+    tallyOf(await resolve(e.area), e.roleId).entries.set(id, {
+      volunteerId: e.volunteerId,
+      entryId: id.slice(e.volunteerId.length + 1),
+      hours: e.hours,
+      credits: credits.get(id) ?? 0,
+    })
+  }
+  const compliance = new Map(
+    (await source.query(safeguardingCompliance, complianceDocs).find()).map((c) => [c.volunteerId, c]),
+  )
+  const horizon = addDays(source.day, 60)
+  for (const v of await source.query(activeVolunteers, activeDocs).find()) {
+    const c = compliance.get(v.volunteerId)
+    if (c === undefined) continue
+    const trained = Object.values(c.training).some((until) => until === null || until > source.day)
+    const expiring = c.hasDbs && c.dbsValidUntil !== null && c.dbsValidUntil <= horizon
+    for (const [placementId, p] of Object.entries(v.placements)) {
+      const t = tallyOf(await resolve(p.area), p.roleId)
+      if (trained) t.trained.set(v.volunteerId, new Set([...(t.trained.get(v.volunteerId) ?? []), placementId]))
+      if (expiring) t.expiring.set(v.volunteerId, new Set([...(t.expiring.get(v.volunteerId) ?? []), placementId]))
+    }
+  }
+
+  return tallies
+}
+
+const figureColumns = [
+  { id: 'volunteers', label: 'Volunteers (verified hours)', kind: 'count' },
+  { id: 'hours', label: 'Verified hours', kind: 'number' },
+  { id: 'credits', label: 'Time credits earned', kind: 'number' },
+  { id: 'trained', label: 'Placed, training current', kind: 'count' },
+  { id: 'checksExpiring', label: 'DBS checks expired or expiring in 60 days', kind: 'count' },
+] as const
+
+/** Which cells to withhold, and the groups (a total and its members) that decided it. */
+const suppressionOf = (
+  detail: ReadonlyArray<{ readonly key: string; readonly area: string; readonly tally: Tally }>,
+  byArea: ReadonlyArray<{ readonly key: string; readonly tally: Tally }>,
+  all: Tally,
+  disclose: boolean,
+) => {
+  // --- suppression: primary on small counts of people, secondary through each group ---
+  const values = new Map<string, number>()
+  const primary = new Set<string>()
+  const note = (table: string, row: string, tally: Tally) => {
+    const v = valuesOf(tally)
+    for (const column of COLUMNS) {
+      const id = cellId(table, row, column)
+      values.set(id, v[column])
+      if (PEOPLE.has(column) && isSmall(v[column])) primary.add(id)
+    }
+    // Hours and credits given by fewer than five people would tell on them.
+    if (isSmall(v.volunteers)) {
+      primary.add(cellId(table, row, 'hours'))
+      primary.add(cellId(table, row, 'credits'))
+    }
+  }
+  for (const d of detail) note('detail', d.key, d.tally)
+  for (const a of byArea) note('areas', a.key, a.tally)
+  note('areas', 'total', all)
+  const groups: Group[] = COLUMNS.flatMap((column) => [
+    ...byArea.map((a) => ({
+      total: cellId('areas', a.key, column),
+      members: detail.filter((d) => d.area === a.key).map((d) => cellId('detail', d.key, column)),
+    })),
+    { total: cellId('areas', 'total', column), members: byArea.map((a) => cellId('areas', a.key, column)) },
+  ])
+  const withheld: ReadonlyMap<string, Suppression> = disclose ? new Map() : protect(values, primary, groups)
+  return { withheld, groups }
+}
+
 export interface VolunteeringOptions extends SchemeChoice {
   /** Show every count, unsuppressed: for officers only, never for publication. */
   readonly disclose?: boolean
@@ -174,48 +268,7 @@ export const volunteeringReport: ReportDefinition<VolunteeringOptions> = {
   ],
   produce: async (source, options = {}) => {
     const scheme = await schemeInUse(source, options)
-    const resolve = areaResolver(source, scheme)
-    const credits = new Map(
-      (await source.query(creditsByEntry, entryCreditDocs).find()).map((c) => [
-        `${c.volunteerId}/${c.entryId}`,
-        c.credits,
-      ]),
-    )
-    const tallies = new Map<string, Tally>()
-    const tallyOf = (area: string, roleId: string): Tally => {
-      const key = `${area}|${roleId}`
-      let t = tallies.get(key)
-      if (t === undefined) {
-        t = emptyTally()
-        tallies.set(key, t)
-      }
-      return t
-    }
-    // Entries are keyed `<volunteer>/<entry>`.
-    for (const { id, doc: e } of await source.query(volunteerHours, entryDocs).entries()) {
-      if (e.status !== 'verified') continue
-      tallyOf(await resolve(e.area), e.roleId).entries.set(id, {
-        volunteerId: e.volunteerId,
-        entryId: id.slice(e.volunteerId.length + 1),
-        hours: e.hours,
-        credits: credits.get(id) ?? 0,
-      })
-    }
-    const compliance = new Map(
-      (await source.query(safeguardingCompliance, complianceDocs).find()).map((c) => [c.volunteerId, c]),
-    )
-    const horizon = addDays(source.day, 60)
-    for (const v of await source.query(activeVolunteers, activeDocs).find()) {
-      const c = compliance.get(v.volunteerId)
-      if (c === undefined) continue
-      const trained = Object.values(c.training).some((until) => until === null || until > source.day)
-      const expiring = c.hasDbs && c.dbsValidUntil !== null && c.dbsValidUntil <= horizon
-      for (const [placementId, p] of Object.entries(v.placements)) {
-        const t = tallyOf(await resolve(p.area), p.roleId)
-        if (trained) t.trained.set(v.volunteerId, new Set([...(t.trained.get(v.volunteerId) ?? []), placementId]))
-        if (expiring) t.expiring.set(v.volunteerId, new Set([...(t.expiring.get(v.volunteerId) ?? []), placementId]))
-      }
-    }
+    const tallies = await talliesOf(source, scheme)
 
     // --- rows: area × programme, area totals, the grand total ---
     const areaName = new Map<string, string>(scheme?.areas.map((a) => [a.areaId, a.name]) ?? [])
@@ -237,33 +290,7 @@ export const volunteeringReport: ReportDefinition<VolunteeringOptions> = {
     const byArea = areas.map((a) => ({ key: a, tally: merge(detail.filter((d) => d.area === a).map((d) => d.tally)) }))
     const all = merge(byArea.map((a) => a.tally))
 
-    // --- suppression: primary on small counts of people, secondary through each group ---
-    const values = new Map<string, number>()
-    const primary = new Set<string>()
-    const note = (table: string, row: string, tally: Tally) => {
-      const v = valuesOf(tally)
-      for (const column of COLUMNS) {
-        const id = cellId(table, row, column)
-        values.set(id, v[column])
-        if (PEOPLE.has(column) && isSmall(v[column])) primary.add(id)
-      }
-      // Hours and credits given by fewer than five people would tell on them.
-      if (isSmall(v.volunteers)) {
-        primary.add(cellId(table, row, 'hours'))
-        primary.add(cellId(table, row, 'credits'))
-      }
-    }
-    for (const d of detail) note('detail', d.key, d.tally)
-    for (const a of byArea) note('areas', a.key, a.tally)
-    note('areas', 'total', all)
-    const groups: Group[] = COLUMNS.flatMap((column) => [
-      ...byArea.map((a) => ({
-        total: cellId('areas', a.key, column),
-        members: detail.filter((d) => d.area === a.key).map((d) => cellId('detail', d.key, column)),
-      })),
-      { total: cellId('areas', 'total', column), members: byArea.map((a) => cellId('areas', a.key, column)) },
-    ])
-    const withheld = options.disclose === true ? new Map() : protect(values, primary, groups)
+    const { withheld, groups } = suppressionOf(detail, byArea, all, options.disclose === true)
     const reasonOf = (id: string): string | undefined =>
       withheld.get(id) === 'primary'
         ? `fewer than ${SMALL_COUNT} people`
@@ -303,36 +330,11 @@ export const volunteeringReport: ReportDefinition<VolunteeringOptions> = {
         }),
       )
     }
-    const figureColumns = [
-      { id: 'volunteers', label: 'Volunteers (verified hours)', kind: 'count' },
-      { id: 'hours', label: 'Verified hours', kind: 'number' },
-      { id: 'credits', label: 'Time credits earned', kind: 'number' },
-      { id: 'trained', label: 'Placed, training current', kind: 'count' },
-      { id: 'checksExpiring', label: 'DBS checks expired or expiring in 60 days', kind: 'count' },
-    ] as const
-
     const areaRowCells = (key: string, tally: Tally) => ({
       area: label(areaName.get(key) ?? key),
       ...cellsOf('areas', key, tally),
     })
-    const mapValues = new Map(byArea.map((a) => [a.key, cellsOf('areas', a.key, a.tally)['hours']]))
-    const map: MapSpec = {
-      id: 'hours-map',
-      title: 'Verified hours by service delivery area',
-      layer: 'service-delivery-area',
-      groups: Object.fromEntries(scheme?.lsoasOfArea ?? []),
-      areas: (scheme?.areas ?? []).map((a) => {
-        const cell = mapValues.get(a.areaId)
-        return {
-          code: a.areaId,
-          name: a.name,
-          value: cell === undefined ? 0 : (cell.value as number | null),
-          text: cell === undefined ? 'no verified hours' : cell.text,
-          ...(cell === undefined ? {} : { cell: cellId('areas', a.areaId, 'hours') }),
-        }
-      }),
-      legend: 'Verified hours given in the area, all programmes (hatched: withheld, fewer than 5 volunteers)',
-    }
+    const map = hoursMap(scheme, new Map(byArea.map((a) => [a.key, cellsOf('areas', a.key, a.tally)['hours']])))
     return finishReport(source.log, {
       name: NAME,
       title: 'Volunteering and safeguarding by programme and area',
@@ -340,7 +342,7 @@ export const volunteeringReport: ReportDefinition<VolunteeringOptions> = {
       notes: [
         `Counts of 1 to 4 people are shown as "<5"; "c" marks a figure withheld so that such a count cannot be worked out from a total. Their events are not listed.${options.disclose === true ? ' THIS COPY DISCLOSES EVERY COUNT: NOT FOR PUBLICATION.' : ''}`,
         'A programme is a volunteer role. Hours and credits count where the hours were given; training and DBS checks where each volunteer is placed now.',
-        `Checks expiring are judged on ${source.day} (expired, or expiring by ${horizon}).`,
+        `Checks expiring are judged on ${source.day} (expired, or expiring by ${addDays(source.day, 60)}).`,
         'A ward counts in the service delivery area holding most of its LSOAs.',
       ],
       tables: [
@@ -376,4 +378,25 @@ export const volunteeringReport: ReportDefinition<VolunteeringOptions> = {
       charts: [],
     })
   },
+}
+
+const hoursMap = (scheme: SchemeInUse | undefined, mapValues: ReadonlyMap<string, DraftCell | undefined>): MapSpec => {
+  const map: MapSpec = {
+    id: 'hours-map',
+    title: 'Verified hours by service delivery area',
+    layer: 'service-delivery-area',
+    groups: Object.fromEntries(scheme?.lsoasOfArea ?? []),
+    areas: (scheme?.areas ?? []).map((a) => {
+      const cell = mapValues.get(a.areaId)
+      return {
+        code: a.areaId,
+        name: a.name,
+        value: cell === undefined ? 0 : (cell.value as number | null),
+        text: cell === undefined ? 'no verified hours' : cell.text,
+        ...(cell === undefined ? {} : { cell: cellId('areas', a.areaId, 'hours') }),
+      }
+    }),
+    legend: 'Verified hours given in the area, all programmes (hatched: withheld, fewer than 5 volunteers)',
+  }
+  return map
 }
