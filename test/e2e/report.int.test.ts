@@ -12,7 +12,7 @@ import { join } from 'node:path'
 
 import { importReferenceData, publishModelledScheme } from '@civic-ledger/areas'
 import { areasPlugin } from '@civic-ledger/areas'
-import { allowAll,createLedger } from '@civic-ledger/core'
+import { allowAll, createLedger } from '@civic-ledger/core'
 import { grantsPlugin } from '@civic-ledger/grants'
 import { partnershipsPlugin } from '@civic-ledger/partnerships'
 import { explain, produceReports, renderHtml } from '@civic-ledger/reporting'
