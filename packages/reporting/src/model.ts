@@ -84,6 +84,8 @@ export interface MapSpec {
     readonly marked?: boolean
   }>
   readonly legend: string
+  /** How the legend reads figures: money in pence shown as pounds, shares as percentages. */
+  readonly unit?: 'money' | 'count' | 'number' | 'percent'
   /** What the heavy outline means, when areas are marked. */
   readonly marked?: string
 }

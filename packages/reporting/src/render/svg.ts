@@ -6,6 +6,7 @@ import { geoPath, geoTransverseMercator } from 'd3-geo'
 import { scaleLinear, scaleOrdinal, scaleQuantize } from 'd3-scale'
 import type { FeatureCollection } from 'geojson'
 
+import { money, percent } from '../format'
 import type { Shape } from '../geography'
 import { ATTRIBUTION, boundaries, mergedShape } from '../geography'
 import type { BarChart, MapSpec } from '../model'
@@ -87,7 +88,7 @@ export const mapSvg = (
   const legend = numeric
     ? BLUES.map((colour, i) => {
         const [lo = 0, hi = 0] = classes.invertExtent(colour)
-        return `<g transform="translate(0,${i * 18})"><rect width="14" height="14" fill="${colour}" stroke="#888"/><text x="20" y="11">${escape(`${format(lo)} – ${format(hi)}`)}</text></g>`
+        return `<g transform="translate(0,${i * 18})"><rect width="14" height="14" fill="${colour}" stroke="#888"/><text x="20" y="11">${escape(`${inUnit(spec.unit, lo)} – ${inUnit(spec.unit, hi)}`)}</text></g>`
       }).join('') +
       `<g transform="translate(0,${BLUES.length * 18})"><rect width="14" height="14" fill="url(#withheld)" stroke="#888"/><text x="20" y="11">withheld or no value</text></g>`
     : categories
@@ -110,6 +111,9 @@ export const mapSvg = (
 <p class="legend-title">${escape(spec.legend)}</p>
 <p class="attribution">${escape(ATTRIBUTION)}</p></figure>`
 }
+
+const inUnit = (unit: MapSpec['unit'], n: number): string =>
+  unit === 'money' ? money(Math.round(n)) : unit === 'percent' ? percent(n) : format(n)
 
 const format = (n: number): string =>
   new Intl.NumberFormat('en-GB', { maximumFractionDigits: n < 10 ? 2 : 0 }).format(n)

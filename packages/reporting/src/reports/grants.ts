@@ -177,6 +177,7 @@ export const grantsReport: ReportDefinition = {
         }
       }),
       legend: 'Grants awarded (as varied) to applications naming the ward, all funds',
+      unit: 'money',
     }
     const unmapped = areaRows.filter((r) => !boundaries().wards.has(r.key)).map((r) => r.key)
     return finishReport(source.log, {

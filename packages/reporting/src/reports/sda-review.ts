@@ -175,6 +175,7 @@ const mapsOf = (scheme: SchemeInUse, registrations: string): [MapSpec, MapSpec] 
       marked: d.tie,
     })),
     legend: `Dominant PCN's share of the LSOA's ${registrations.toLowerCase()}`,
+    unit: 'percent',
     marked: 'tie between PCNs',
   }
 
