@@ -3,11 +3,19 @@
  * suppressed without a total giving them away, `explain` naming exactly the events behind a cell,
  * reports as of an earlier position, and the CSV, JSON and HTML shapes.
  */
+import { areaProfiles, lsoa2021Ward2025Release } from '@civic-ledger/areas'
 import type { Ledger } from '@civic-ledger/core'
 import { streamId } from '@civic-ledger/core'
 import test from 'ava'
 
-import { openTestLedger, recordAreas, recordGrants, recordPartnerships, recordVolunteers } from './ledger.test-fixture'
+import {
+  openTestLedger,
+  recordAreas,
+  recordGrants,
+  recordPartnerships,
+  recordVolunteers,
+  sender,
+} from './ledger.test-fixture'
 import type { ReportData } from './model'
 import { explain, explainIn, produceReports } from './registry'
 import { toCsv, toJson } from './render/formats'
@@ -214,6 +222,61 @@ test('partnerships: members, seats, signatures, milestones and posts', async (t)
     ['partnerships.AgreementDrafted', 'partnerships.AgreementSigned'],
   )
   t.is(report.maps[0]?.areas.length, 6)
+})
+
+test('area profile: indicators recorded for LSOAs, summed or averaged to each service delivery area and district', async (t) => {
+  const ledger = await openTestLedger()
+  await recordAreas(ledger)
+  const lsoas = [
+    ...new Set(
+      (lsoa2021Ward2025Release().lookups ?? [])
+        .filter((l) => l.from.type === 'lsoa')
+        .flatMap((l) => l.pairs.map(([lsoa]) => lsoa)),
+    ),
+  ]
+  const send = sender(ledger)
+  const source = { name: 'Test values: one per LSOA', licence: 'none' }
+  const indicator = async (indicatorId: string, aggregation: string, value: number) => {
+    await send.to(areaProfiles, { type: 'DefineIndicator', indicatorId, name: indicatorId, unit: 'count', aggregation })
+    await send.to(areaProfiles, {
+      type: 'RecordIndicatorValues',
+      indicatorId,
+      period: '2024',
+      lsoaVintage: '2021',
+      source,
+      values: lsoas.map((lsoa) => ({ lsoa, value, population: 100 })),
+    })
+  }
+  await indicator('lsoas', 'sum', 1)
+  await indicator('steady', 'population-weighted-mean', 7)
+  const column = (report: ReportData | undefined, id: string) =>
+    (report?.tables[0]?.rows ?? []).map((row) => {
+      const at = report?.tables[0]?.columns.findIndex((c) => c.id === id) ?? -1
+      return row.cells[at]?.value
+    })
+  for (const groupBy of ['service-delivery-area', 'district'] as const) {
+    const [report] = await produceReports(ledger, ['area-profile'], { reports: { 'area-profile': { groupBy } } })
+    t.is(report?.tables[0]?.rows.length, 6, `${groupBy}: six areas`)
+    const counts = column(report, 'lsoas')
+    t.is(
+      counts.reduce<number>((n, v) => n + (typeof v === 'number' ? v : 0), 0),
+      lsoas.length,
+      `${groupBy}: every LSOA counted once`,
+    )
+    t.deepEqual(
+      column(report, 'steady'),
+      Array.from({ length: 6 }, () => 7),
+      `${groupBy}: a constant's mean`,
+    )
+    t.is(report?.maps[0]?.areas.length, 6)
+    const first = report?.tables[0]?.rows[0]?.cells.find((c) => c.id.endsWith('/lsoas'))
+    const why = first === undefined || report === undefined ? undefined : explainIn(report, first.id)
+    t.true(
+      why?.events.some((e) => e.type === 'areas.IndicatorValuesRecorded') === true,
+      'a figure is explained by the values recorded',
+    )
+  }
+  await ledger.close()
 })
 
 test('area profile: with no indicators recorded it says so', async (t) => {
