@@ -16,7 +16,7 @@ export { buildCambridgeshireLedger, cambridgeshireTimeline } from './history/ind
 export { BOARD_MEMBERS, BOARDS, HISTORY_ENDS } from './history/partnerships'
 export type { Actor, SettableClock, Step, StepTools } from './history/timeline'
 export { HistoryStepRefused, Timeline } from './history/timeline'
-export { DISTRICTS, ROLES, VOLUNTEERS } from './history/volunteers'
+export { CORRECTED, DISTRICTS, HOURS_MONTHS, hoursOf, REJECTED, ROLES, VOLUNTEERS } from './history/volunteers'
 export type { ExampleLedger } from './ledger'
 export { AUDITOR, deterministicIds, examplePlugins, examplePolicy, openExampleLedger } from './ledger'
 export { pounds, summaryLines } from './summary'

@@ -142,8 +142,8 @@ export const hoursOf = (v: VolunteerSpec, monthIndex: number): number => 2 + ((v
 const areaOf = (v: VolunteerSpec) => ({ code: v.district, type: 'district', vintage: '2019' })
 
 /** The entry the coordinator rejects, and the one corrected: to show both on record. */
-const REJECTED = { volunteerId: 'vol-03', month: '2016-07' }
-const CORRECTED = { volunteerId: 'vol-08', month: '2016-08', hours: 3 }
+export const REJECTED = { volunteerId: 'vol-03', month: '2016-07' }
+export const CORRECTED = { volunteerId: 'vol-08', month: '2016-08', hours: 3 }
 /** The peer supporter whose check is not clear, and is accepted on a risk assessment. */
 const RISK_ASSESSED = 'vol-01'
 
