@@ -12,6 +12,11 @@ export const pounds = (pence: number): string => {
   return `${sign}£${whole}.${String(abs % 100).padStart(2, '0')}`
 }
 
+/** `n thing` or `n things`. */
+const count = (n: number, thing: string, things = `${thing}s`): string =>
+  `${n.toLocaleString('en-GB')} ${n === 1 ? thing : things}`
+const number = (n: number): string => n.toLocaleString('en-GB', { maximumFractionDigits: 1 })
+
 const hours = (h: number): string => `${h.toLocaleString('en-GB', { maximumFractionDigits: 1 })} h`
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
 
@@ -46,7 +51,7 @@ export const summaryLines = (result: ExampleResult): ReadonlyArray<string> => {
   for (const a of facts.agreements) line(`${a.title}: ${a.status}, signed by ${a.signed} of ${a.parties} parties`)
   for (const p of facts.programmes)
     line(
-      `${p.programmeId === 'stronger-together' ? 'Stronger Together (2016)' : 'Think Communities (2020)'}: ${p.workstreams.length} workstreams${p.themes.length > 0 ? `, themes ${p.themes.join(', ')}` : ''}`,
+      `${p.programmeId === 'stronger-together' ? 'Stronger Together (2016)' : 'Think Communities (2020)'}: ${count(p.workstreams.length, 'workstream')}${p.themes.length > 0 ? `, themes ${p.themes.join(', ')}` : ''}`,
     )
   line(
     `${facts.pilots.started} pilots in 2016 wards (places modelled), ${facts.pilots.ended} ended with their learning`,
@@ -61,7 +66,7 @@ export const summaryLines = (result: ExampleResult): ReadonlyArray<string> => {
 
   section(
     'Grants',
-    'Three real funds with their published limits; every applicant, application, award and payment is MODELLED.',
+    'The three funds the reports name (Innovate & Cultivate at its published limits); every applicant, application, award and payment is MODELLED.',
   )
   for (const f of facts.funds) {
     line(`${f.name}`)
@@ -77,7 +82,7 @@ export const summaryLines = (result: ExampleResult): ReadonlyArray<string> => {
       .join(', ')}`,
   )
   line(
-    `${a.grants} grants awarded ${pounds(a.awarded)} (after ${a.variations} variation), paid ${pounds(a.paid)} net of repayments; ${a.closed} closed`,
+    `${a.grants} grants awarded ${pounds(a.awarded)} (after ${count(a.variations, 'variation')}), paid ${pounds(a.paid)} net of repayments; ${a.closed} closed`,
   )
   line(`monitoring reports overdue on ${facts.asOf}: ${a.overdueReports}`)
   line(
@@ -94,7 +99,7 @@ export const summaryLines = (result: ExampleResult): ReadonlyArray<string> => {
   )
   line(`${facts.volunteers.active} active, ${hours(facts.volunteers.verifiedHours)} verified (May–November 2016)`)
   line(
-    `Time Credits: ${facts.volunteers.creditsEarned} earned, ${facts.volunteers.creditBalance} still held, ${facts.volunteers.potCredits} given to a community pot`,
+    `Time Credits: ${number(facts.volunteers.creditsEarned)} earned, ${number(facts.volunteers.creditBalance)} still held, ${number(facts.volunteers.potCredits)} given to a community pot`,
   )
 
   section('By district', 'Modelled grants awarded, and modelled volunteers placed, in each of the six districts.')
