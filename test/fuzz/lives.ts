@@ -3,7 +3,7 @@
  * reference, a scheme, a role, volunteers, a placement and hours that exist — and the candidate
  * values commands are made of.
  */
-import { lsoa2021Ward2025Release, referencePcnImport } from '@civic-ledger/areas'
+import { districtHierarchyRelease, lsoa2021Ward2025Release, referencePcnImport } from '@civic-ledger/areas'
 import type { Ledger } from '@civic-ledger/core'
 import * as E from 'fp-ts/Either'
 
@@ -37,10 +37,19 @@ const pcnOf = (practice: string): string => {
   return found.pcn
 }
 
-/** The areas context's life: the shipped releases and PCN reference, an indicator and a draft scheme. */
+/** The areas context's life: a shipped release, the PCN reference, a place index, an indicator and a draft scheme. */
 export const areasLife = (): ReadonlyArray<Seed> => [
   { door: 'areas.release/ImportRelease', command: lsoa2021Ward2025Release() },
   { door: 'areas.pcn-reference/ImportPcnReference', command: referencePcnImport() },
+  {
+    door: 'areas.place-index/BuildPlaceIndex',
+    command: {
+      type: 'BuildPlaceIndex',
+      indexId: 'current',
+      lsoaVintage: '2021',
+      releases: ['derived-lsoa21-ward25-by-centroid'],
+    },
+  },
   {
     door: 'areas.indicator/DefineIndicator',
     command: {
@@ -302,10 +311,43 @@ const grantSteps = (applicationId: string, steps: ReadonlyArray<Record<string, u
   }))
 
 /**
- * The grants context's life: a fund with a stream and a round; applications drafted, submitted and
- * in review; one awarded, offered, signed, part paid, monitored and asking for a variation.
+ * The grants context's life: two releases and the place index built from them (the fund's area
+ * rule is decided on it), a councillor with a term, a fund with a stream and a round;
+ * applications drafted, submitted and in review; one awarded, offered, signed, part paid,
+ * monitored and asking for a variation.
  */
 export const grantsLife = (): ReadonlyArray<Seed> => [
+  { door: 'areas.release/ImportRelease', command: lsoa2021Ward2025Release() },
+  { door: 'areas.release/ImportRelease', command: districtHierarchyRelease() },
+  {
+    door: 'areas.place-index/BuildPlaceIndex',
+    command: {
+      type: 'BuildPlaceIndex',
+      indexId: 'current',
+      lsoaVintage: '2021',
+      releases: ['derived-lsoa21-ward25-by-centroid', 'ons-lad-hierarchy'],
+    },
+  },
+  {
+    door: 'grants.councillor/RegisterCouncillor',
+    command: {
+      type: 'RegisterCouncillor',
+      councillorId: 'cllr-1',
+      name: 'Jo Example',
+      council: COUNCIL,
+      on: '2026-01-05',
+    },
+  },
+  {
+    door: 'grants.councillor/RecordTerm',
+    command: {
+      type: 'RecordTerm',
+      councillorId: 'cllr-1',
+      division: 'E58000097',
+      from: '2025-05-01',
+      on: '2026-01-05',
+    },
+  },
   {
     door: 'grants.fund/DefineFund',
     command: {
@@ -358,6 +400,7 @@ export const grantsLife = (): ReadonlyArray<Seed> => [
         amountRequested: 300_000,
         areas: ['E07000010'],
         outcomes: ['more people active'],
+        councillorId: 'cllr-1',
         on: '2026-02-01',
       },
     },

@@ -31,7 +31,8 @@ const setUp = async (t: ExecutionContext, ledger: Ledger, applicants: number): P
       name: 'Healthy Fenland Fund',
       funder: 'GB-LAE-CAM',
       administrators: ['local:cambridgeshire-community-foundation'],
-      eligibility: { areasIncluded: ['E07000010'], areasExcluded: [], applicantTypes: [], priorityOutcomes: [] },
+      // No area rules: those are decided on a place index (test/grants/eligibility.int.test.ts).
+      eligibility: { areasIncluded: [], areasExcluded: [], applicantTypes: [], priorityOutcomes: [] },
       budget: 1_000_000,
       directAwards: true,
       asksForSavings: false,

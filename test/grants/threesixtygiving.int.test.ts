@@ -6,7 +6,7 @@
  * and the codelists: zero errors, on memory, SQLite and PostgreSQL. A ward, a district, a county division (published as its LSOAs)
  * and a service delivery area (as its LSOAs in the scheme) become locations with codelist types.
  */
-import { areasPlugin, importReferenceData, publishModelledScheme } from '@civic-ledger/areas'
+import { areasPlugin, buildPlaceIndex, importReferenceData, publishModelledScheme } from '@civic-ledger/areas'
 import type { Ledger } from '@civic-ledger/core'
 import { allowAll } from '@civic-ledger/core'
 import type { ThreeSixtyGivingPackage } from '@civic-ledger/grants'
@@ -43,6 +43,7 @@ const FUND = 'innovate-cultivate'
 const setUp = async (t: ExecutionContext, ledger: Ledger): Promise<void> => {
   await importReferenceData(ledger, actor)
   await publishModelledScheme(ledger, actor, actor)
+  await buildPlaceIndex(ledger, actor)
   await must(t, registerCouncils(ledger, context, '2026-01-01'), 'councils')
   await must(
     t,
@@ -68,7 +69,9 @@ const setUp = async (t: ExecutionContext, ledger: Ledger): Promise<void> => {
       name: 'Innovate & Cultivate Fund',
       funder: 'GB-LAE-CAM',
       administrators: ['local:cambridgeshire-community-foundation'],
-      eligibility: { areasIncluded: [], areasExcluded: ['E06000031'], applicantTypes: [], priorityOutcomes: [] },
+      // No area rule: an application here names a service delivery area, which the place index that
+      // area rules are decided on does not hold (see docs/domain/grants.md).
+      eligibility: { areasIncluded: [], areasExcluded: [], applicantTypes: [], priorityOutcomes: [] },
       budget: 100_000_000,
       directAwards: true,
       asksForSavings: false,

@@ -19,6 +19,7 @@
  * contexts' exported aggregates decode, so a command added without its attack fails this test.
  */
 import type {
+  BuildPlaceIndexInput,
   ImportReleaseInput,
   PcnCommandInput,
   ProfileCommandInput,
@@ -34,6 +35,8 @@ import {
   geographyReleases,
   lsoa2021Ward2025Release,
   pcnReferences,
+  placeIndexes,
+  placeIndexEvents,
   referencePcnImport,
   schemeDecisions,
   serviceDeliveryAreaSchemes,
@@ -135,6 +138,7 @@ interface Rule {
 
 const areasRules: Readonly<Record<string, Rule>> = {
   'areas.release/ImportRelease': { roles: [GEOGRAPHY_OFFICER] },
+  'areas.place-index/BuildPlaceIndex': { roles: [GEOGRAPHY_OFFICER] },
   'areas.pcn-reference/ImportPcnReference': { roles: [GEOGRAPHY_OFFICER] },
   'areas.pcn-reference/OpenPcn': { roles: [GEOGRAPHY_OFFICER] },
   'areas.pcn-reference/ClosePcn': { roles: [GEOGRAPHY_OFFICER] },
@@ -294,7 +298,10 @@ const areasAggregates = aggregatesOf(areas)
 const areasDecisions = decisionsOf(areas)
 const volunteersAggregates = aggregatesOf(volunteersContext)
 const volunteersDecisions = decisionsOf(volunteersContext)
-const eventDefinitions = [...areasAggregates, ...volunteersAggregates].flatMap((a) => a.events.definitions)
+const eventDefinitions = [
+  ...[...areasAggregates, ...volunteersAggregates].flatMap((a) => a.events.definitions),
+  ...placeIndexEvents.definitions,
+]
 
 // --- steps ---
 
@@ -412,10 +419,21 @@ const areasLife = (): ReadonlyArray<Step> => {
   const scheme = (c: SchemeCommandInput, who: Who) => step(serviceDeliveryAreaSchemes, c, who)
   // Defining a scheme and running it read the PCN reference: decisions across the two streams.
   const schemeWithReference = (c: SchemeDecisionCommandInput, who: Who) => decisionStep(schemeDecisions, c, who)
+  // A place index reads the releases it names: a decision across the index and each release.
+  const placeIndex = (c: BuildPlaceIndexInput, who: Who) => decisionStep(placeIndexes, c, who)
   const referenceId = '06H-2024-03'
   const schemeId = 'hunts-sda'
   return [
     release(lsoa2021Ward2025Release(), officer),
+    placeIndex(
+      {
+        type: 'BuildPlaceIndex',
+        indexId: 'current',
+        lsoaVintage: '2021',
+        releases: ['derived-lsoa21-ward25-by-centroid'],
+      },
+      officer,
+    ),
     pcn(referencePcnImport(), officer),
     pcn({ type: 'OpenPcn', referenceId, pcn: 'U99001', name: 'A new network', on: '2024-06-01' }, officer),
     pcn({ type: 'MovePractice', referenceId, practice: 'D81001', to: 'U24388', on: '2024-10-01' }, officer),

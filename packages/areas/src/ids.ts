@@ -57,6 +57,21 @@ export const SchemeId = t.brand(
 )
 export type SchemeId = t.TypeOf<typeof SchemeId>
 
+export interface PlaceIndexIdBrand {
+  readonly PlaceIndexId: unique symbol
+}
+
+/**
+ * A place index (`areas.place-index-<id>`), e.g. `current`: lower-case letters, digits and hyphens,
+ * up to 60.
+ */
+export const PlaceIndexId = t.brand(
+  EntityId,
+  (s): s is t.Branded<EntityId, PlaceIndexIdBrand> => /^[a-z0-9][a-z0-9-]{0,59}$/.test(s),
+  'PlaceIndexId',
+)
+export type PlaceIndexId = t.TypeOf<typeof PlaceIndexId>
+
 // --- ids inside a stream ---
 
 export interface SchemeVersionNumberBrand {

@@ -3,7 +3,7 @@
  * practices, service delivery areas made by grouping PCNs and giving each LSOA to the area of its
  * dominant PCN, and area profiles — with the real Cambridgeshire and Peterborough reference data.
  *
- * Inside: one folder per aggregate (`release/`, `pcn-reference/`, `indicator/`, `sda-scheme/`, each
+ * Inside: one folder per aggregate (`release/`, `places/`, `pcn-reference/`, `indicator/`, `sda-scheme/`, each
  * `events`, `commands`, `state`, `decide`, `aggregate`), `read-models/`, `workflows/` (what calls a
  * ledger), `lib/` (pure helpers and the shipped data), `ids.ts` and `policy.ts`.
  */
@@ -14,11 +14,21 @@ export type {
   AreaIdBrand,
   IndicatorIdBrand,
   PcnReferenceIdBrand,
+  PlaceIndexIdBrand,
   ReleaseIdBrand,
   SchemeIdBrand,
   SchemeVersionNumberBrand,
 } from './ids'
-export { AreaCode, AreaId, IndicatorId, PcnReferenceId, ReleaseId, SchemeId, SchemeVersionNumber } from './ids'
+export {
+  AreaCode,
+  AreaId,
+  IndicatorId,
+  PcnReferenceId,
+  PlaceIndexId,
+  ReleaseId,
+  SchemeId,
+  SchemeVersionNumber,
+} from './ids'
 export { AREA_DATA_STEWARD, areasPolicy, GEOGRAPHY_OFFICER } from './policy'
 
 // --- GeographyRelease ---
@@ -29,6 +39,16 @@ export { releaseProblems } from './release/decide'
 export type { Area, AreaSet, Lookup, ReleaseEvent } from './release/events'
 export { AreaSetRef, AreasRecorded, LookupRecorded, releaseEvents, ReleaseImported } from './release/events'
 export type { ReleaseState } from './release/state'
+
+// --- place index ---
+export { CURRENT_PLACE_INDEX, placeIndexes, placeIndexStream, releaseContents } from './places/aggregate'
+export type { BuildPlaceIndexInput, PlaceIndexCommandInput } from './places/commands'
+export { BuildPlaceIndex, PlaceIndexCommand } from './places/commands'
+export { chunkPlaces, indexPlaces, PLACES_CHUNK_LSOAS } from './places/decide'
+export type { PlaceIndexEvent } from './places/events'
+export { IndexedPlace, PlaceBasis, PlaceIndexBuilt, placeIndexEvents, PlacesIndexed } from './places/events'
+export type { Place, PlaceIndex, PlaceIndexState, ReleaseAreaSet, ReleaseContents } from './places/state'
+export { lsoasOf, placeOf } from './places/state'
 
 // --- PCN reference ---
 export { pcnReferences } from './pcn-reference/aggregate'
@@ -98,6 +118,8 @@ export {
 
 // --- workflows ---
 export { publishModelledScheme } from './workflows/modelled-scheme'
+export type { PlaceIndexOptions } from './workflows/place-index'
+export { buildPlaceIndex } from './workflows/place-index'
 export { importReferenceData } from './workflows/reference-data'
 export type { Actor } from './workflows/send'
 export { AreasSetupError } from './workflows/send'

@@ -1,7 +1,8 @@
 /**
  * Who may do what with geography. Geography officers import releases and the PCN reference, define
  * schemes, run assignments and override LSOAs; only an area data steward publishes or supersedes a
- * scheme, because every report then names that version. Everything else is denied.
+ * scheme, because every report then names that version. Geography officers build place indexes
+ * from the releases. Everything else is denied.
  *
  * A scheme's commands share one key, `areas.sda-scheme`, whichever door they come through: the
  * scheme's aggregate (override, publish, supersede) or the decision across the scheme and its PCN
@@ -15,6 +16,7 @@ export const AREA_DATA_STEWARD = 'area-data-steward'
 
 export const areasPolicy: Policy = rolePolicy({
   'areas.release': { ImportRelease: [GEOGRAPHY_OFFICER] },
+  'areas.place-index': { BuildPlaceIndex: [GEOGRAPHY_OFFICER] },
   'areas.pcn-reference': {
     ImportPcnReference: [GEOGRAPHY_OFFICER],
     OpenPcn: [GEOGRAPHY_OFFICER],

@@ -1,6 +1,6 @@
 /** The ids of the grants context, each an `EntityId` branded with what it names. */
-import { entityIdOf } from '@civic-ledger/core'
-import type * as t from 'io-ts'
+import { EntityId, entityIdOf } from '@civic-ledger/core'
+import * as t from 'io-ts'
 
 export interface FundIdBrand {
   readonly FundId: unique symbol
@@ -62,3 +62,21 @@ export interface RepaymentIdBrand {
 /** Money a recipient gave back. */
 export const RepaymentId = entityIdOf<RepaymentIdBrand, 'RepaymentId'>('RepaymentId')
 export type RepaymentId = t.TypeOf<typeof RepaymentId>
+
+export interface CouncillorIdBrand {
+  readonly CouncillorId: unique symbol
+}
+/**
+ * A county councillor, e.g. `cllr-jane-smith`: an `EntityId` without a `~`, so that `NO_COUNCILLOR`
+ * (`none~`), the stream an application without a councillor is decided on, can never be a
+ * councillor's.
+ */
+export const CouncillorId = t.brand(
+  EntityId,
+  (s): s is t.Branded<EntityId, CouncillorIdBrand> => !s.includes('~'),
+  'CouncillorId',
+)
+export type CouncillorId = t.TypeOf<typeof CouncillorId>
+
+/** The id of the councillor stream an application that names no councillor reads: always empty. */
+export const NO_COUNCILLOR = 'none~'

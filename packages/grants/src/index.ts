@@ -68,6 +68,13 @@ export type {
   Variation,
 } from './application/state'
 export { awaitingDecision, TERMINAL, unscheduled } from './application/state'
+export { councillors } from './councillor/aggregate'
+export type { CouncillorCommandInput } from './councillor/commands'
+export { CouncillorCommand, EndTerm, RecordTerm, RegisterCouncillor } from './councillor/commands'
+export type { CouncillorEvent } from './councillor/events'
+export { councillorEvents, CouncillorRegistered, TermEnded, TermRecorded } from './councillor/events'
+export type { CouncillorRecord, CouncillorState, Term } from './councillor/state'
+export { covers, termOn } from './councillor/state'
 export type { AwardGrantCommandInput } from './decisions/awards'
 export { AwardGrantCommand, awards } from './decisions/awards'
 export type { CloseGrantCommandInput } from './decisions/closures'
@@ -106,6 +113,7 @@ export type {
   RequirementIdBrand,
   VariationIdBrand,
 } from './ids'
+export type { CouncillorIdBrand } from './ids'
 export {
   ApplicationId,
   AssessorId,
@@ -117,6 +125,7 @@ export {
   StreamId,
   VariationId,
 } from './ids'
+export { CouncillorId, NO_COUNCILLOR } from './ids'
 export { APPLICANT, ASSESSOR, FINANCE_OFFICER, GRANTS_OFFICER, grantsPolicy, PANEL_MEMBER } from './policy'
 export type { AreaInfo, LocationProblem, ThreeSixtyGivingLocation } from './publishing/locations'
 export { beneficiaryLocations, GEO_CODE_TYPES, geoCodeTypeOf, substitutes } from './publishing/locations'
@@ -135,6 +144,7 @@ export type {
 export { organisationIdentifier, poundsOf, threeSixtyGivingGrant, threeSixtyGivingPackage } from './publishing/package'
 export type { FundPublishingDoc, GrantPublishingDoc, MoneyMoved, PublishingStatus } from './publishing/projection'
 export { fundPublishingDocs, grantPublishing, grantPublishingDocs } from './publishing/projection'
+export { codelist, THREESIXTYGIVING_DIR, threeSixtyGivingErrors } from './publishing/validate'
 export type { FundDoc } from './read-models/funds'
 export type { FundedGrant } from './read-models/funds'
 export { fundDocs, fundPositions } from './read-models/funds'

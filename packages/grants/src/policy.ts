@@ -1,7 +1,8 @@
 /**
  * Who may do what with grants — each only their part:
  *
- * - a **grants officer** keeps funds (streams, rounds, budget), assigns assessors, offers grants,
+ * - a **grants officer** keeps funds (streams, rounds, budget) and the register of county councillors
+ *   and their divisions, assigns assessors, offers grants,
  *   schedules payments, sets monitoring requirements and accepts or returns what is submitted, and
  *   closes grants;
  * - an **applicant** drafts, submits and withdraws applications, signs the grant agreement, submits
@@ -51,6 +52,7 @@ const asThemselves: Policy = (request) => {
 export const grantsPolicy: Policy = allOf(
   rolePolicy({
     'grants.fund': { DefineFund: officer, AddStream: officer, OpenRound: officer, ChangeBudget: officer },
+    'grants.councillor': { RegisterCouncillor: officer, RecordTerm: officer, EndTerm: officer },
     'grants.drafts': { DraftApplication: applicant },
     'grants.submissions': { SubmitApplication: applicant },
     'grants.application': {

@@ -3,6 +3,7 @@ import { definePlugin } from '@civic-ledger/core'
 
 import { profileEvents } from '../indicator/events'
 import { pcnEvents } from '../pcn-reference/events'
+import { placeIndexEvents } from '../places/events'
 import { releaseEvents } from '../release/events'
 import { schemeEvents } from '../sda-scheme/events'
 import { areaLookups } from './area-lookups'
@@ -18,6 +19,7 @@ export const areasPlugin = definePlugin({
     ...pcnEvents.definitions,
     ...schemeEvents.definitions,
     ...profileEvents.definitions,
+    ...placeIndexEvents.definitions,
   ],
   projections: [areaRegistry, areaLookups, serviceDeliveryAreas, areaProfileValues],
 })

@@ -16,6 +16,7 @@ import { hasPersonalData } from '../events/event'
 import { typeNames, unknownFields } from '../events/fields'
 import type { EventMetadata } from '../events/metadata'
 import { Actor } from '../events/metadata'
+import { withholdPersonal } from '../events/personal'
 import type { Clock, IdGenerator } from '../kernel/clock'
 import { EVENT_ID_NAMESPACE, uuidV5 } from '../kernel/clock'
 import { describeErrors, IsoDateTime, NonEmptyString, Uuid } from '../kernel/codecs'
@@ -128,7 +129,8 @@ export interface LoadedAggregate<S> {
  * Reads and folds an aggregate's stream — from its latest snapshot when the aggregate has a
  * snapshot policy and the store keeps snapshots (not when reading as of a past position). A stored
  * event that does not decode is returned as a `CorruptEventError` naming its position; it is never
- * skipped. A snapshot that does not decode, or is of another version, is ignored.
+ * skipped. A snapshot that does not decode, or is of another version, is ignored. Personal fields
+ * are decrypted with `privacy` when it is given, and read as `Erased` — not disclosed — when not.
  */
 export const loadAggregate = async <C extends Command, E extends DomainEvent, S>(
   store: EventLog,
@@ -156,7 +158,7 @@ export const loadAggregate = async <C extends Command, E extends DomainEvent, S>
     ...(options.until === undefined ? {} : { until: options.until }),
   })
   for await (const stored of read) {
-    let recorded = stored
+    let recorded = withholdPersonal(stored)
     if (options.privacy !== undefined)
       try {
         recorded = await options.privacy.open(stored)

@@ -2,6 +2,7 @@
  * Drafting an application against its fund: stream, round open, limits, eligible areas, the
  * projected saving when asked. The rest of an application's life is in lifecycle.test.ts.
  */
+import { PlaceIndexBuilt, placeIndexStream, PlacesIndexed } from '@civic-ledger/areas'
 import type { Decider } from '@civic-ledger/core'
 import { fold } from '@civic-ledger/core'
 import test from 'ava'
@@ -64,8 +65,30 @@ const draft = (extra: Record<string, unknown> = {}) =>
     on: '2026-02-10',
     ...extra,
   })
+/** A place index of three districts, one LSOA each: Peterborough, East Cambridgeshire, Fenland. */
+const places = fold(placeIndexStream.decider, [
+  PlaceIndexBuilt.create(
+    decode(PlaceIndexBuilt.codec, {
+      indexId: 'current',
+      lsoaVintage: '2021',
+      releases: ['r'],
+      lsoaCount: 3,
+      placeCount: 3,
+    }),
+  ),
+  PlacesIndexed.create(
+    decode(PlacesIndexed.codec, {
+      indexId: 'current',
+      places: [
+        { code: 'E06000031', type: 'district', basis: 'lookups', lsoas: ['E01015589'] },
+        { code: 'E07000011', type: 'district', basis: 'lookups', lsoas: ['E01017950'] },
+        { code: 'E07000010', type: 'district', basis: 'lookups', lsoas: ['E01018000'] },
+      ],
+    }),
+  ),
+])
 const drafted = (extra: Record<string, unknown> = {}, state: FundState = fund) =>
-  drafts.decide(draft(extra), { application: { status: 'none' }, fund: state })
+  drafts.decide(draft(extra), { application: { status: 'none' }, fund: state, places, councillor: { status: 'none' } })
 const code = (d: E.Either<{ readonly code: string }, unknown>) => (E.isLeft(d) ? d.left.code : 'accepted')
 
 test('an application is drafted against its fund: stream, open round, limits, eligible areas, the saving asked for', (t) => {
@@ -98,5 +121,15 @@ test('an application is drafted against its fund: stream, open round, limits, el
     'accepted',
     'a direct award without a round',
   )
-  t.is(code(drafts.decide(draft(), { application: { status: 'none' }, fund: { status: 'none' } })), 'unknown-fund')
+  t.is(
+    code(
+      drafts.decide(draft(), {
+        application: { status: 'none' },
+        fund: { status: 'none' },
+        places,
+        councillor: { status: 'none' },
+      }),
+    ),
+    'unknown-fund',
+  )
 })

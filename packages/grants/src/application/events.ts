@@ -21,7 +21,14 @@ export const ApplicationDrafted = defineEvent({
         outcomes: t.readonlyArray(NonEmptyString),
         on: IsoDate,
       }),
-      t.partial({ roundId: Id, projectedSaving: Pence }),
+      t.partial({
+        roundId: Id,
+        projectedSaving: Pence,
+        /** The LSOAs the areas hold, by the place index it was drafted on: sorted, each once. */
+        lsoas: t.readonlyArray(NonEmptyString),
+        /** The county councillor it was made with, and the division they represented on its date. */
+        councillor: t.readonly(t.type({ councillorId: Id, name: NonEmptyString, division: Id })),
+      }),
     ]),
   ),
 })

@@ -1,12 +1,27 @@
 /**
- * Drafting an application: a decision across the application and its fund. The fund must exist; the
- * stream must be one of the fund's; a round, when named, must be the fund's and open on the day,
- * and without one the fund must make direct awards; the amount asked must be within the limits the
- * award would be held to; no area served may be one the fund excludes, and when the fund names the
- * areas it includes, each area served must be one of them; a fund that asks for it gets the
- * projected saving to public services. The fund is read, never written.
+ * Drafting an application: a decision across the application, its fund, the place index and the
+ * councillor it names. The fund must exist; the stream must be one of the fund's; a round, when
+ * named, must be the fund's and open on the day, and without one the fund must make direct awards;
+ * the amount asked must be within the limits the award would be held to; a fund that asks for it
+ * gets the projected saving to public services. The fund, the index and the councillor are read,
+ * never written.
+ *
+ * Eligibility is decided on LSOAs, whatever kind of area the application and the fund name: each
+ * area is looked up in the place index (`@civic-ledger/areas`), the one the command names or else
+ * `CURRENT_PLACE_INDEX`. No LSOA served may lie in an area the fund excludes (`area-excluded`);
+ * when the fund names areas it includes, every LSOA served must lie in one of them
+ * (`area-not-eligible`); an area the index does not know is `unknown-area`, and a fund with area
+ * rules and no index built is `no-place-index`. A fund with no area rules needs no index. The LSOAs
+ * served are recorded when the index knows every area named.
+ *
+ * A fund that asks for a councillor (`asksForCouncillor`) needs the application to name one
+ * (`councillor-needed`), registered (`unknown-councillor`) and representing a division on the
+ * application's date (`councillor-not-serving`); the councillor, their name and that division are
+ * recorded. An application that names no councillor is decided on the stream `NO_COUNCILLOR`, which
+ * no councillor can have and so is always empty.
  */
-import { AreaCode } from '@civic-ledger/areas'
+import type { PlaceIndexState } from '@civic-ledger/areas'
+import { AreaCode, CURRENT_PLACE_INDEX, lsoasOf, PlaceIndexId, placeIndexStream } from '@civic-ledger/areas'
 import type { DomainError } from '@civic-ledger/core'
 import { defineDecision, IsoDate, NonEmptyString, own, Pence, reject, streamOf } from '@civic-ledger/core'
 import { OrgId } from '@civic-ledger/partnerships'
@@ -16,10 +31,13 @@ import * as t from 'io-ts'
 import { applications } from '../application/aggregate'
 import type { ApplicationEvent } from '../application/events'
 import { ApplicationDrafted } from '../application/events'
+import { councillors } from '../councillor/aggregate'
+import type { CouncillorRecord, CouncillorState } from '../councillor/state'
+import { termOn } from '../councillor/state'
 import { funds } from '../fund/aggregate'
 import { limitsFor } from '../fund/decide'
 import type { FundRecord } from '../fund/state'
-import { ApplicationId, FundId, RoundId, StreamId } from '../ids'
+import { ApplicationId, CouncillorId, FundId, NO_COUNCILLOR, RoundId, StreamId } from '../ids'
 
 export const DraftApplicationCommand = t.readonly(
   t.intersection([
@@ -35,7 +53,14 @@ export const DraftApplicationCommand = t.readonly(
       outcomes: t.readonlyArray(NonEmptyString),
       on: IsoDate,
     }),
-    t.partial({ roundId: RoundId, projectedSaving: Pence }),
+    t.partial({
+      roundId: RoundId,
+      projectedSaving: Pence,
+      /** The county councillor it is made with: needed when the fund asks for one. */
+      councillorId: CouncillorId,
+      /** The place index its areas are looked up in: `CURRENT_PLACE_INDEX` unless named. */
+      placeIndex: PlaceIndexId,
+    }),
   ]),
 )
 export type DraftApplicationCommand = t.TypeOf<typeof DraftApplicationCommand>
@@ -53,18 +78,83 @@ const roundProblem = (c: DraftApplicationCommand, fund: FundRecord): DomainError
     : undefined
 }
 
-const eligibilityProblem = (c: DraftApplicationCommand, fund: FundRecord): DomainError | undefined => {
-  if (c.areas.length === 0) return { code: 'no-areas', message: 'an application names the areas it serves' }
-  const excluded = c.areas.filter((a) => fund.eligibility.areasExcluded.includes(a))
-  if (excluded.length > 0) return { code: 'area-excluded', message: `fund ${c.fundId} excludes ${excluded.join(', ')}` }
-  const included = fund.eligibility.areasIncluded
-  const outside = included.length === 0 ? [] : c.areas.filter((a) => !included.includes(a))
+/** How many codes a message lists before it counts the rest. */
+const SHOWN = 5
+const listed = (codes: ReadonlyArray<string>): string =>
+  codes.length > SHOWN ? `${codes.slice(0, SHOWN).join(', ')} and ${codes.length - SHOWN} more` : codes.join(', ')
+
+/**
+ * Why the areas served are not eligible, or the LSOAs they hold (sorted, each once; undefined when
+ * the fund has no area rules and the index does not know them all).
+ */
+const eligibility = (
+  c: DraftApplicationCommand,
+  fund: FundRecord,
+  index: PlaceIndexState,
+): E.Either<DomainError, ReadonlyArray<AreaCode> | undefined> => {
+  if (c.areas.length === 0) return E.left({ code: 'no-areas', message: 'an application names the areas it serves' })
+  const { areasIncluded, areasExcluded } = fund.eligibility
+  const ruled = areasIncluded.length > 0 || areasExcluded.length > 0
+  const indexId = c.placeIndex ?? CURRENT_PLACE_INDEX
+  if (index.status === 'none')
+    return ruled
+      ? E.left({
+          code: 'no-place-index',
+          message: `fund ${c.fundId} has area rules, and place index ${indexId} is not built to decide them on`,
+        })
+      : E.right(undefined)
+  const unknown = c.areas.filter((a) => lsoasOf(index, a) === undefined)
+  if (unknown.length > 0)
+    return ruled
+      ? E.left({
+          code: 'unknown-area',
+          message: `place index ${indexId} knows no area ${listed(unknown)}`,
+        })
+      : E.right(undefined)
+  const served = [...new Set(c.areas.flatMap((a) => lsoasOf(index, a) ?? []))].sort()
+  const servedSet = new Set(served)
+  const excluded = areasExcluded.filter((x) => (lsoasOf(index, x) ?? []).some((l) => servedSet.has(l)))
+  if (excluded.length > 0)
+    return E.left({
+      code: 'area-excluded',
+      message: `fund ${c.fundId} excludes ${listed(excluded)}, where LSOAs the application serves lie`,
+    })
+  if (areasIncluded.length === 0) return E.right(served)
+  const inside = new Set(areasIncluded.flatMap((i) => lsoasOf(index, i) ?? []))
+  const outside = served.filter((l) => !inside.has(l))
   return outside.length > 0
-    ? {
+    ? E.left({
         code: 'area-not-eligible',
-        message: `fund ${c.fundId} serves ${included.join(', ')}, not ${outside.join(', ')}`,
-      }
-    : undefined
+        message: `fund ${c.fundId} serves ${listed(areasIncluded)}; ${outside.length} of the ${served.length} LSOAs served lie outside them (${listed(outside)})`,
+      })
+    : E.right(served)
+}
+
+/** The councillor to record, or why there is none; undefined when none is asked for or named. */
+const councillorOf = (
+  c: DraftApplicationCommand,
+  fund: FundRecord,
+  councillor: CouncillorState,
+): E.Either<
+  DomainError,
+  (Pick<CouncillorRecord, 'councillorId' | 'name'> & { division: NonEmptyString }) | undefined
+> => {
+  if (c.councillorId === undefined)
+    return fund.asksForCouncillor
+      ? E.left({
+          code: 'councillor-needed',
+          message: `fund ${c.fundId} asks for the county councillor an application is made with`,
+        })
+      : E.right(undefined)
+  if (councillor.status === 'none')
+    return E.left({ code: 'unknown-councillor', message: `councillor ${c.councillorId} is not registered` })
+  const term = termOn(councillor, c.on)
+  return term === undefined
+    ? E.left({
+        code: 'councillor-not-serving',
+        message: `councillor ${c.councillorId} represents no division on ${c.on}`,
+      })
+    : E.right({ councillorId: councillor.councillorId, name: councillor.name, division: term.division })
 }
 
 const amountProblem = (c: DraftApplicationCommand, fund: FundRecord): DomainError | undefined => {
@@ -87,13 +177,21 @@ export const drafts = defineDecision({
   streams: (c: DraftApplicationCommand) => ({
     application: streamOf(applications, c.applicationId),
     fund: streamOf(funds, c.fundId),
+    places: streamOf(placeIndexStream, c.placeIndex ?? CURRENT_PLACE_INDEX),
+    councillor: streamOf(councillors, c.councillorId ?? NO_COUNCILLOR),
   }),
-  decide: (c, { application, fund }) => {
+  decide: (c, { application, fund, places, councillor }) => {
     if (application.status !== 'none')
       return reject('application-exists', `application ${c.applicationId} exists already`)
     if (fund.status === 'none') return reject('unknown-fund', `fund ${c.fundId} is not defined`)
-    const problem = amountProblem(c, fund) ?? roundProblem(c, fund) ?? eligibilityProblem(c, fund)
+    const problem = amountProblem(c, fund) ?? roundProblem(c, fund)
     if (problem !== undefined) return reject(problem.code, problem.message)
+    const served = eligibility(c, fund, places)
+    if (E.isLeft(served)) return reject(served.left.code, served.left.message)
+    const madeWith = councillorOf(c, fund, councillor)
+    if (E.isLeft(madeWith)) return reject(madeWith.left.code, madeWith.left.message)
+    const lsoas = served.right
+    const named = madeWith.right
     const drafted: ApplicationEvent = ApplicationDrafted.create({
       applicationId: c.applicationId,
       fundId: c.fundId,
@@ -106,6 +204,10 @@ export const drafts = defineDecision({
       on: c.on,
       ...(c.roundId === undefined ? {} : { roundId: c.roundId }),
       ...(c.projectedSaving === undefined ? {} : { projectedSaving: c.projectedSaving }),
+      ...(lsoas === undefined ? {} : { lsoas }),
+      ...(named === undefined
+        ? {}
+        : { councillor: { councillorId: named.councillorId, name: named.name, division: named.division } }),
     })
     return E.right({ application: [drafted] })
   },

@@ -30,8 +30,12 @@ export const DefineFund = t.readonly(
       directAwards: t.boolean,
       asksForSavings: t.boolean,
     }),
-    /** Set when the fund passes its money on to another funder: a 360Giving `regrantType` code. */
-    t.partial({ regrantType: RegrantType }),
+    t.partial({
+      /** Set when the fund passes its money on to another funder: a 360Giving `regrantType` code. */
+      regrantType: RegrantType,
+      /** Whether an application is made with a county councillor, named when it is drafted. */
+      asksForCouncillor: t.boolean,
+    }),
   ]),
 )
 export const AddStream = command('AddStream', { streamId: StreamId, name: NonEmptyString, limits: LimitsInput })

@@ -54,6 +54,7 @@ const define = (c: CommandOf<'DefineFund'>, s: FundState): Decided => {
       asksForSavings: c.asksForSavings,
       on: c.on,
       ...(c.regrantType === undefined ? {} : { regrantType: c.regrantType }),
+      ...(c.asksForCouncillor === undefined ? {} : { asksForCouncillor: c.asksForCouncillor }),
     }),
   )
 }

@@ -50,7 +50,11 @@ export const FundDefined = defineEvent({
         asksForSavings: t.boolean,
         on: IsoDate,
       }),
-      t.partial({ regrantType: RegrantType }),
+      t.partial({
+        regrantType: RegrantType,
+        /** Whether applications are made with a county councillor (absent: they are not). */
+        asksForCouncillor: t.boolean,
+      }),
     ]),
   ),
 })

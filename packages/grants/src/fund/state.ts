@@ -18,6 +18,8 @@ export interface FundRecord {
   readonly committed: number
   readonly directAwards: boolean
   readonly asksForSavings: boolean
+  /** Whether an application is made with a county councillor serving on its date. */
+  readonly asksForCouncillor: boolean
   readonly eligibility: Eligibility
   readonly streams: Readonly<Record<string, Limits>>
   readonly rounds: Readonly<Record<string, Round>>
@@ -61,6 +63,7 @@ export const evolveFund = (s: FundState, e: FundEvent): FundState => {
       committed: 0,
       directAwards: e.data.directAwards,
       asksForSavings: e.data.asksForSavings,
+      asksForCouncillor: e.data.asksForCouncillor ?? false,
       eligibility: e.data.eligibility,
       streams: {},
       rounds: {},

@@ -19,7 +19,7 @@ import type { PublishingInput, PublishingOptions, PublishingProblem, ThreeSixtyG
 import { organisationIdentifier, poundsOf, threeSixtyGivingPackage } from './package'
 import type { FundPublishingDoc, GrantPublishingDoc } from './projection'
 import { grantPublishing } from './projection'
-import { codelist, threeSixtyGivingErrors } from './validation.test-fixture'
+import { codelist, threeSixtyGivingErrors } from './validate'
 
 // --- events as recorded ---
 

@@ -2,6 +2,7 @@
 import { definePlugin } from '@civic-ledger/core'
 
 import { applicationEvents } from '../application/events'
+import { councillorEvents } from '../councillor/events'
 import { fundEvents } from '../fund/events'
 import { grantPublishing } from '../publishing/projection'
 import { fundPositions } from './funds'
@@ -11,6 +12,6 @@ import { grantTotals } from './totals'
 
 export const grantsPlugin = definePlugin({
   name: 'grants',
-  events: [...fundEvents.definitions, ...applicationEvents.definitions],
+  events: [...fundEvents.definitions, ...applicationEvents.definitions, ...councillorEvents.definitions],
   projections: [fundPositions, grantsRegister, grantTotals, grantMonitoring, grantPublishing],
 })

@@ -1,5 +1,5 @@
 /**
- * Validating 360Giving exports in tests: the package and grant schemas of the standard (1.4.3, the
+ * Validating a 360Giving export before it is published: the package and grant schemas of the standard (1.4.3, the
  * copies in `data/360giving/`) with ajv's draft 2020-12 build and its formats, and the codelists a
  * `geoCodeType` and a `regrantType` are drawn from. Handles the two quirks of the published files:
  * their `$schema` is the `http://` address validators do not know, and the package schema refers to
@@ -31,16 +31,21 @@ export const codelist = (file: string): ReadonlySet<string> =>
       .map((line) => line.slice(0, line.indexOf(',')).trim()),
   )
 
-const grantSchema = schema('360-giving-schema.json')
-const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false })
-ajv.addVocabulary(['codelist', 'openCodelist', 'rollUp'])
-addFormats(ajv)
-ajv.addSchema(grantSchema)
-ajv.addSchema({ ...grantSchema, $id: grantSchema.$id.replace('/1.4.3/', '/1.4.2/') })
-const validatePackage = ajv.compile(schema('360-giving-package-schema.json'))
+let validator: ReturnType<typeof compile> | undefined
 
-const geoCodeTypes = codelist('360giving-codelist-geoCodeType.csv')
-const regrantTypes = codelist('360giving-codelist-regrantType.csv')
+const compile = () => {
+  const grantSchema = schema('360-giving-schema.json')
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false })
+  ajv.addVocabulary(['codelist', 'openCodelist', 'rollUp'])
+  addFormats(ajv)
+  ajv.addSchema(grantSchema)
+  ajv.addSchema({ ...grantSchema, $id: grantSchema.$id.replace('/1.4.3/', '/1.4.2/') })
+  return {
+    validatePackage: ajv.compile(schema('360-giving-package-schema.json')),
+    geoCodeTypes: codelist('360giving-codelist-geoCodeType.csv'),
+    regrantTypes: codelist('360giving-codelist-regrantType.csv'),
+  }
+}
 
 interface Exported {
   readonly grants?: ReadonlyArray<{
@@ -50,8 +55,13 @@ interface Exported {
   }>
 }
 
-/** Every way `data` fails the package schema (with the grant schema) and the two codelists; none when valid. */
+/**
+ * Every way `data` fails the 360Giving package schema (with the grant schema) and the two codelists;
+ * none when it is valid. The schemas are compiled on first use.
+ */
 export const threeSixtyGivingErrors = (data: unknown): ReadonlyArray<string> => {
+  validator ??= compile()
+  const { validatePackage, geoCodeTypes, regrantTypes } = validator
   const errors = validatePackage(data)
     ? []
     : (validatePackage.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? e.keyword}`)

@@ -1,0 +1,42 @@
+/** What can be asked of a councillor's record: register them, record a term, end the open term. */
+import { AreaCode } from '@civic-ledger/areas'
+import { IsoDate, NonEmptyString } from '@civic-ledger/core'
+import { OrgId } from '@civic-ledger/partnerships'
+import * as t from 'io-ts'
+
+import { CouncillorId } from '../ids'
+
+export const RegisterCouncillor = t.readonly(
+  t.type({
+    type: t.literal('RegisterCouncillor'),
+    councillorId: CouncillorId,
+    name: NonEmptyString,
+    /** The council they sit on, by org id (e.g. `GB-LAE-CAM`). */
+    council: OrgId,
+    on: IsoDate,
+  }),
+  'RegisterCouncillor',
+)
+export const RecordTerm = t.readonly(
+  t.intersection([
+    t.type({
+      type: t.literal('RecordTerm'),
+      councillorId: CouncillorId,
+      /** The county division (E58) represented. */
+      division: AreaCode,
+      from: IsoDate,
+      on: IsoDate,
+    }),
+    /** The day the term ends, not included; left out while it is open. */
+    t.partial({ until: IsoDate }),
+  ]),
+  'RecordTerm',
+)
+export const EndTerm = t.readonly(
+  t.type({ type: t.literal('EndTerm'), councillorId: CouncillorId, until: IsoDate, on: IsoDate }),
+  'EndTerm',
+)
+
+export const CouncillorCommand = t.union([RegisterCouncillor, RecordTerm, EndTerm], 'CouncillorCommand')
+export type CouncillorCommand = t.TypeOf<typeof CouncillorCommand>
+export type CouncillorCommandInput = t.OutputOf<typeof CouncillorCommand>
