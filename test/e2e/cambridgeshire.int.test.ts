@@ -185,6 +185,8 @@ test('the example builds twice to the same history, with the facts a reader reli
   has('every volunteer, check, placement and hour is MODELLED')
   has('MODELLED: registrations modelled from practice and LSOA locations')
   has('NHS data of about March 2024')
+  has('checked against the 360Giving 1.4.3 schemas and codelists: valid, 0 errors')
+  t.deepEqual(result.givingErrors, [])
   t.regex(stdout, /total \d+\.\d s/)
 
   // 360Giving: valid, every grant and recipient labelled modelled.

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks'
 import type { Ledger, Seal, VerifyReport } from '@civic-ledger/core'
 import { parseSealFile, uuidV5 } from '@civic-ledger/core'
 import type { ThreeSixtyGivingPackage } from '@civic-ledger/grants'
-import { exportThreeSixtyGiving } from '@civic-ledger/grants'
+import { exportThreeSixtyGiving, threeSixtyGivingErrors } from '@civic-ledger/grants'
 import { isLeft } from 'fp-ts/Either'
 
 import type { Digest } from './digest'
@@ -61,6 +61,8 @@ export interface ExampleResult {
   readonly seal: Seal
   readonly verify: VerifyReport
   readonly giving: ThreeSixtyGivingPackage
+  /** What the 360Giving package fails of the standard's schemas and codelists: none when valid. */
+  readonly givingErrors: ReadonlyArray<string>
   readonly facts: Facts
   /** Milliseconds each part took. */
   readonly timings: Readonly<
@@ -144,6 +146,7 @@ export const runExample = async (options: ExampleOptions): Promise<ExampleResult
       seal: sealed.right.seal,
       verify,
       giving: exported.right,
+      givingErrors: threeSixtyGivingErrors(exported.right),
       facts,
       timings: {
         open,

@@ -23,7 +23,7 @@ export const main = async (log: (line: string) => void = console.log): Promise<v
     },
   })
   for (const line of summaryLines(result)) log(line)
-  if (!result.verify.ok) process.exitCode = 1
+  if (!result.verify.ok || result.givingErrors.length > 0) process.exitCode = 1
 }
 
 if (require.main === module) {

@@ -21,7 +21,7 @@ const hours = (h: number): string => `${h.toLocaleString('en-GB', { maximumFract
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`
 
 export const summaryLines = (result: ExampleResult): ReadonlyArray<string> => {
-  const { facts, built, verify, seal, timings, digest, giving, paths } = result
+  const { facts, built, verify, seal, timings, digest, giving, givingErrors, paths } = result
   const out: string[] = []
   const section = (title: string, meaning: string) => out.push('', title, `  ${meaning}`)
   const line = (text: string) => out.push(`  ${text}`)
@@ -122,6 +122,9 @@ export const summaryLines = (result: ExampleResult): ReadonlyArray<string> => {
 
   section('360Giving', 'The example’s grants as a 360Giving data package, every one labelled modelled.')
   line(`${giving.grants.length} grants in ${paths.giving}`)
+  line(
+    `checked against the 360Giving 1.4.3 schemas and codelists: ${givingErrors.length === 0 ? 'valid, 0 errors' : `${givingErrors.length} errors — ${givingErrors.slice(0, 3).join('; ')}`}`,
+  )
 
   section('Timings', 'How long each part took on this machine.')
   line(

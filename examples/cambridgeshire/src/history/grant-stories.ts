@@ -30,6 +30,8 @@ export interface GrantStory {
   readonly areas: ReadonlyArray<string>
   readonly outcomes: ReadonlyArray<string>
   readonly saving?: number
+  /** The county councillor a Cultivating Communities application is made with. */
+  readonly councillorId?: string
   readonly drafted: string
   readonly submitted: string
   /** Round applications are assessed (by assessors 1 and 2; 3 declares a conflict on one). */
@@ -85,15 +87,23 @@ export const GRANT_STORIES: ReadonlyArray<GrantStory> = [
   // Cultivating Communities (2016): small direct awards, each applied for with the county councillor.
   ...(
     [
-      ['cc-2016-01', groups.chatterisTimebank, 'A timebank for Chatteris', 1500, ['E07000010']],
-      ['cc-2016-02', groups.ramseyNeighbours, 'A good neighbour scheme for Ramsey', 1200, ['E05008531']],
-      ['cc-2016-03', groups.elyDementia, 'Ely dementia-friendly community', 1800, ['E07000009']],
-      ['cc-2016-04', groups.sawstonDigital, 'Digital help sessions in Sawston library', 900, ['E07000012']],
+      ['cc-2016-01', groups.chatterisTimebank, 'A timebank for Chatteris', 1500, ['E07000010'], 'cllr-chatteris'],
+      ['cc-2016-02', groups.ramseyNeighbours, 'A good neighbour scheme for Ramsey', 1200, ['E05008531'], 'cllr-ramsey'],
+      ['cc-2016-03', groups.elyDementia, 'Ely dementia-friendly community', 1800, ['E07000009'], 'cllr-ely-north'],
+      [
+        'cc-2016-04',
+        groups.sawstonDigital,
+        'Digital help sessions in Sawston library',
+        900,
+        ['E07000012'],
+        'cllr-sawston',
+      ],
     ] as const
-  ).map(([applicationId, applicant, title, amount, areas], i): GrantStory => ({
+  ).map(([applicationId, applicant, title, amount, areas, councillorId], i): GrantStory => ({
     applicationId,
     fundId: 'cultivating-communities',
     streamId: 'small',
+    councillorId,
     applicant,
     title: `${title} (modelled)`,
     requested: pounds(amount),
@@ -308,6 +318,18 @@ export const GRANT_STORIES: ReadonlyArray<GrantStory> = [
     report: { due: '2022-06-30' },
   },
 ]
+
+/**
+ * The county councillors Cultivating Communities applications are made with: modelled people (the
+ * names say so) for real county divisions (their 2017 codes, the earliest the data has), each with
+ * the term of the 2013 county election (2 May 2013 until the election of 4 May 2017).
+ */
+export const COUNCILLORS = [
+  ['cllr-chatteris', 'Councillor for Chatteris (modelled)', 'E58000058'],
+  ['cllr-ramsey', 'Councillor for Ramsey & Bury (modelled)', 'E58000084'],
+  ['cllr-ely-north', 'Councillor for Ely North (modelled)', 'E58000063'],
+  ['cllr-sawston', 'Councillor for Sawston & Shelford (modelled)', 'E58000087'],
+] as const
 
 /** The district (GSS code) each modelled grant mainly serves, for counts per district. */
 export const GRANT_DISTRICTS: Readonly<Record<string, string>> = {

@@ -25,6 +25,7 @@ import {
   ASSESSOR,
   awards,
   closures,
+  councillors,
   drafts,
   FINANCE_OFFICER,
   funds,
@@ -36,7 +37,7 @@ import {
 import { organisations, PARTNERSHIP_OFFICER } from '@civic-ledger/partnerships'
 
 import type { GrantStory } from './grant-stories'
-import { FUNDS, GRANT_STORIES, pounds } from './grant-stories'
+import { COUNCILLORS, FUNDS, GRANT_STORIES, pounds } from './grant-stories'
 import type { Actor, StepTools, Timeline } from './timeline'
 
 const CCF = 'local:cambridgeshire-community-foundation'
@@ -70,7 +71,14 @@ const fundSetUp = (timeline: Timeline): void => {
       budget: pounds(20_000),
       directAwards: true,
       asksForSavings: false,
+      asksForCouncillor: true,
     })
+    for (const [councillorId, name, division] of COUNCILLORS) {
+      const councillor = (input: Record<string, unknown>) =>
+        s.execute(councillors, { councillorId, on: s.day, ...input }, county)
+      await councillor({ type: 'RegisterCouncillor', name, council: 'GB-LAE-CAM' })
+      await councillor({ type: 'RecordTerm', division, from: '2013-05-02', until: '2017-05-04' })
+    }
     await fund({
       type: 'AddStream',
       streamId: 'small',
@@ -209,6 +217,7 @@ const story = (timeline: Timeline, g: GrantStory, registered: Set<string>): void
         on: s.day,
         ...(g.roundId === undefined ? {} : { roundId: g.roundId }),
         ...(g.saving === undefined ? {} : { projectedSaving: g.saving }),
+        ...(g.councillorId === undefined ? {} : { councillorId: g.councillorId }),
       },
       applicant,
     )
