@@ -12,6 +12,8 @@ import type { Ledger, Seal, VerifyReport } from '@civic-ledger/core'
 import { parseSealFile, uuidV5 } from '@civic-ledger/core'
 import type { ThreeSixtyGivingPackage } from '@civic-ledger/grants'
 import { exportThreeSixtyGiving, threeSixtyGivingErrors } from '@civic-ledger/grants'
+import type { ReportData } from '@civic-ledger/reporting'
+import { produceReports, renderHtml } from '@civic-ledger/reporting'
 import { isLeft } from 'fp-ts/Either'
 
 import type { Digest } from './digest'
@@ -29,6 +31,7 @@ import { AUDITOR, openExampleLedger } from './ledger'
 export const LEDGER_FILE = 'cambridgeshire.db'
 export const GIVING_FILE = 'cambridgeshire-360giving.json'
 export const SEAL_FILE = 'cambridgeshire.seal.json'
+export const REPORT_FILE = 'report.html'
 
 /** The day the example seals and publishes: the end of the last year its history records. */
 export const PUBLISHED_ON = '2021-12-31'
@@ -52,6 +55,7 @@ export interface ExamplePaths {
   readonly ledger: string
   readonly seal: string
   readonly giving: string
+  readonly report: string
 }
 
 export interface ExampleResult {
@@ -64,9 +68,11 @@ export interface ExampleResult {
   /** What the 360Giving package fails of the standard's schemas and codelists: none when valid. */
   readonly givingErrors: ReadonlyArray<string>
   readonly facts: Facts
+  /** The board reports written to `paths.report`, as they were produced. */
+  readonly reports: ReadonlyArray<ReportData>
   /** Milliseconds each part took. */
   readonly timings: Readonly<
-    Record<'open' | 'history' | 'catchUp' | 'seal' | 'verify' | 'giving' | 'facts' | 'total', number>
+    Record<'open' | 'history' | 'catchUp' | 'seal' | 'verify' | 'giving' | 'facts' | 'report' | 'total', number>
   >
 }
 
@@ -92,6 +98,7 @@ export const runExample = async (options: ExampleOptions): Promise<ExampleResult
     ledger: join(dir, LEDGER_FILE),
     seal: join(dir, SEAL_FILE),
     giving: join(dir, GIVING_FILE),
+    report: join(dir, REPORT_FILE),
   }
   mkdirSync(dir, { recursive: true })
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${paths.ledger}${suffix}`, { force: true })
@@ -138,6 +145,17 @@ export const runExample = async (options: ExampleOptions): Promise<ExampleResult
     const digest = await historyDigest(ledger)
     const factsTime = since(t)
 
+    t = performance.now()
+    const reports = await produceReports(ledger)
+    writeFileSync(
+      paths.report,
+      renderHtml(reports, {
+        title: 'Cambridgeshire and Peterborough: board reports (example ledger, modelled people and grants)',
+        producedBy: 'Civic Ledger example ledger (npm start)',
+      }),
+    )
+    const report = since(t)
+
     await options.beforeClose?.(ledger, paths)
     return {
       paths,
@@ -148,6 +166,7 @@ export const runExample = async (options: ExampleOptions): Promise<ExampleResult
       giving: exported.right,
       givingErrors: threeSixtyGivingErrors(exported.right),
       facts,
+      reports,
       timings: {
         open,
         history,
@@ -156,6 +175,7 @@ export const runExample = async (options: ExampleOptions): Promise<ExampleResult
         verify: verified,
         giving,
         facts: factsTime,
+        report,
         total: since(t0),
       },
     }

@@ -1,7 +1,7 @@
 /**
  * `npm start`: builds `var/cambridgeshire.db` anew from the real reference data and the dated
  * history of the two council reports, seals and verifies it, writes the 360Giving file of its
- * (modelled) grants and prints a summary.
+ * (modelled) grants and the board reports (`report.html`), and prints a summary.
  */
 import { resolve } from 'node:path'
 
@@ -12,16 +12,7 @@ import { summaryLines } from './summary'
 const DIR = resolve(process.env['CIVIC_LEDGER_EXAMPLE_DIR'] ?? 'var')
 
 export const main = async (log: (line: string) => void = console.log): Promise<void> => {
-  const result = await runExample({
-    dir: DIR,
-    beforeClose: async (_ledger, _paths) => {
-      // ─── REPORT: the single call site for @civic-ledger/reporting ───────────────────────────────
-      // The reporting package (being written in parallel) will write var/report.html from this
-      // ledger's read models here, while the ledger is still open, e.g.:
-      //   await writeReport(_ledger, join(_paths.dir, 'report.html'))
-      // ─────────────────────────────────────────────────────────────────────────────────────────────
-    },
-  })
+  const result = await runExample({ dir: DIR })
   for (const line of summaryLines(result)) log(line)
   if (!result.verify.ok || result.givingErrors.length > 0) process.exitCode = 1
 }

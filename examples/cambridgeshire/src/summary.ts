@@ -126,9 +126,13 @@ export const summaryLines = (result: ExampleResult): ReadonlyArray<string> => {
     `checked against the 360Giving 1.4.3 schemas and codelists: ${givingErrors.length === 0 ? 'valid, 0 errors' : `${givingErrors.length} errors — ${givingErrors.slice(0, 3).join('; ')}`}`,
   )
 
+  section('Reports', 'The board reports, with maps; every figure links to the events it was computed from.')
+  line(`${result.reports.map((r) => r.title).join('; ')}`)
+  line(`written to ${paths.report} (one self-contained page: open it in any browser, no network needed)`)
+
   section('Timings', 'How long each part took on this machine.')
   line(
-    `open ${seconds(timings.open)}, history ${seconds(timings.history)}, read models ${seconds(timings.catchUp)}, seal ${seconds(timings.seal)}, verify ${seconds(timings.verify)}, 360Giving ${seconds(timings.giving)}, summary ${seconds(timings.facts)}; total ${seconds(timings.total)}`,
+    `open ${seconds(timings.open)}, history ${seconds(timings.history)}, read models ${seconds(timings.catchUp)}, seal ${seconds(timings.seal)}, verify ${seconds(timings.verify)}, 360Giving ${seconds(timings.giving)}, summary ${seconds(timings.facts)}, reports ${seconds(timings.report)}; total ${seconds(timings.total)}`,
   )
   return out
 }

@@ -91,7 +91,14 @@ test('grants: figures by fund, round and area, and explain lists exactly the eve
       [streamId('grants', 'application', 'a-3'), 'grants.ApplicationSubmitted'],
     ],
   )
-  t.is(grants.maps[0]?.areas.length, 120, 'every 2025 ward is drawn')
+  t.is(grants.maps[0]?.areas.length, 6, 'every district is drawn')
+  t.like(cell(grants, 'districts/E07000008/amountAwarded'), { value: 750_000 }, 'Cambridge, by its ward Abbey')
+  t.like(cell(grants, 'districts/E06000031/amountAwarded'), { value: 250_000 }, 'Peterborough, by its ward Barnack')
+  t.like(cell(grants, 'districts/E07000010/amountAwarded'), { value: 0 }, 'Fenland: nothing')
+  t.deepEqual(
+    explainIn(grants, 'districts/E06000031/amountAwarded')?.events.map((e) => e.stream),
+    [streamId('grants', 'application', 'a-2')],
+  )
 })
 
 test('a report as of an earlier position gives the figures of then, and says where it stands', async (t) => {

@@ -118,16 +118,19 @@ const inUnit = (unit: MapSpec['unit'], n: number): string =>
 const format = (n: number): string =>
   new Intl.NumberFormat('en-GB', { maximumFractionDigits: n < 10 ? 2 : 0 }).format(n)
 
-/** A grouped horizontal bar chart as SVG; each bar links to its figure's events. */
+/**
+ * A grouped horizontal bar chart as SVG; each bar links to its figure's events. Each group's label
+ * stands on its own line above its bars, so a long label never runs into them.
+ */
 export const barChartSvg = (chart: BarChart, href: (cell: string) => string | undefined, width = 640): string => {
   const barHeight = 14
-  const labelWidth = 200
-  const groupHeight = chart.series.length * barHeight + 14
+  const labelHeight = 16
+  const groupHeight = labelHeight + chart.series.length * barHeight + 12
   const height = chart.groups.length * groupHeight + 30
   const max = Math.max(1, ...chart.groups.flatMap((g) => g.bars.map((b) => b.value)))
   const x = scaleLinear()
     .domain([0, max])
-    .range([0, width - labelWidth - 90])
+    .range([0, width - 110])
   const colours = ['#9ecae1', '#3182bd', '#08519c', '#fd8d3c']
   const groups = chart.groups
     .map((g, i) => {
@@ -135,17 +138,18 @@ export const barChartSvg = (chart: BarChart, href: (cell: string) => string | un
         .map((b, j) => {
           const link = href(b.cell)
           const w = Math.max(b.value > 0 ? 1 : 0, x(b.value))
-          const rect = `<rect class="bar" x="${labelWidth}" y="${j * barHeight}" width="${w.toFixed(1)}" height="${barHeight - 2}" fill="${colours[j % colours.length]}"><title>${escape(`${g.label} — ${chart.series[j]?.label ?? ''}: ${b.text}`)}</title></rect><text x="${labelWidth + w + 4}" y="${j * barHeight + 10}">${escape(b.text)}</text>`
+          const y = labelHeight + j * barHeight
+          const rect = `<rect class="bar" x="0" y="${y}" width="${w.toFixed(1)}" height="${barHeight - 2}" fill="${colours[j % colours.length]}"><title>${escape(`${g.label} — ${chart.series[j]?.label ?? ''}: ${b.text}`)}</title></rect><text x="${w + 4}" y="${y + 10}">${escape(b.text)}</text>`
           return link === undefined ? rect : `<a href="${escape(link)}">${rect}</a>`
         })
         .join('')
-      return `<g transform="translate(0,${i * groupHeight + 24})"><text x="0" y="${barHeight}" class="group">${escape(g.label)}</text>${bars}</g>`
+      return `<g transform="translate(0,${i * groupHeight + 24})"><text x="0" y="${labelHeight - 4}" class="group">${escape(g.label)}</text>${bars}</g>`
     })
     .join('')
   const key = chart.series
     .map(
       (s, j) =>
-        `<g transform="translate(${labelWidth + j * 120},0)"><rect width="12" height="12" fill="${colours[j % colours.length]}"/><text x="16" y="10">${escape(s.label)}</text></g>`,
+        `<g transform="translate(${j * 120},0)"><rect width="12" height="12" fill="${colours[j % colours.length]}"/><text x="16" y="10">${escape(s.label)}</text></g>`,
     )
     .join('')
   return `<figure class="chart" id="chart-${escape(chart.id)}"><figcaption>${escape(chart.title)}</figcaption>

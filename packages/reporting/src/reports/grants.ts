@@ -2,7 +2,7 @@
  * Grants by fund, round and area: what was applied for, awarded and paid, and the savings the
  * awarded applications projected — read from the grants context's totals, each figure explained by
  * the events of the applications it counts (from the register), and a choropleth of the amount
- * awarded by ward.
+ * awarded by district: an application counts in every district its LSOAs lie in (or that it names).
  */
 import { streamId } from '@civic-ledger/core'
 import type { RegisterEntry } from '@civic-ledger/grants'
@@ -20,7 +20,7 @@ import type { ReportDefinition } from '../definition'
 import type { DraftCell, DraftTable } from '../draft'
 import { cellId, figure, finishReport, label } from '../draft'
 import { count, money } from '../format'
-import { boundaries } from '../geography'
+import { boundaries, districtOfLsoa, DISTRICTS } from '../geography'
 import type { BarChart, EventPick, MapSpec } from '../model'
 import { basisOf } from '../source'
 
@@ -76,6 +76,30 @@ const figureCells = (f: Figures, entries: ReadonlyArray<RegisterEntry>): Record<
   projectedSavings: figure(f.projectedSavings, money(f.projectedSavings), picksOf(entries, 'projectedSavings')),
 })
 
+/** The figures of a set of applications, from the register: what a district's row counts. */
+const figuresOf = (entries: ReadonlyArray<RegisterEntry>): Figures => {
+  const submitted = entries.filter(contributes.applied.when)
+  const awarded = entries.filter(contributes.awarded.when)
+  const sum = (xs: ReadonlyArray<number>): number => xs.reduce((n, x) => n + x, 0)
+  return {
+    applied: submitted.length,
+    amountRequested: sum(submitted.map((e) => e.requested)),
+    awarded: awarded.length,
+    amountAwarded: sum(awarded.map((e) => e.awarded)),
+    paid: sum(entries.map((e) => e.paid - e.repaid)),
+    projectedSavings: sum(awarded.map((e) => e.projectedSaving ?? 0)),
+  }
+}
+
+/**
+ * Whether an application serves a district: it names it, one of its LSOAs lies in it, or a 2025
+ * ward it names does.
+ */
+const servesDistrict = (e: RegisterEntry, district: string): boolean =>
+  e.areas.includes(district) ||
+  e.lsoas.some((lsoa) => districtOfLsoa(lsoa) === district) ||
+  e.areas.some((code) => boundaries().wards.get(code)?.properties.district === district)
+
 const areaName = (code: string): string => {
   const { wards, lsoas } = boundaries()
   return wards.get(code)?.properties.name ?? lsoas.get(code)?.properties.name ?? code
@@ -126,8 +150,11 @@ export const grantsReport: ReportDefinition = {
         return { key: `${t.fundId}.${t.key}`, cells }
       })
 
-    // --- areas, across funds ---
-    const codes = [...new Set(totals.filter((t) => t.dimension === 'area').map((t) => t.key))].sort()
+    // --- areas as the applications name them, across funds ---
+    const named = new Set(register.flatMap((e) => e.areas))
+    const codes = [...new Set(totals.filter((t) => t.dimension === 'area').map((t) => t.key))]
+      .filter((code) => named.has(code))
+      .sort()
     const areaRows: Array<{ readonly key: string; readonly cells: Record<string, DraftCell> }> = []
     for (const code of codes) {
       const total = await grants.byArea(code)
@@ -138,6 +165,8 @@ export const grantsReport: ReportDefinition = {
         cells: { code: label(code), name: label(areaName(code)), ...figureCells(total, entries) },
       })
     }
+
+    const districtRows = districtRowsOf(register)
 
     const chart: BarChart = {
       id: 'rounds-chart',
@@ -157,29 +186,7 @@ export const grantsReport: ReportDefinition = {
         })),
       })),
     }
-    const awardedByWard = new Map(
-      areaRows.flatMap((r) =>
-        r.cells['amountAwarded'] === undefined ? [] : [[r.key, r.cells['amountAwarded']] as const],
-      ),
-    )
-    const map: MapSpec = {
-      id: 'awarded-map',
-      title: 'Amount awarded, by ward (2025 wards)',
-      layer: 'ward',
-      areas: [...boundaries().wards.values()].map((w) => {
-        const cell = awardedByWard.get(w.properties.code)
-        return {
-          code: w.properties.code,
-          name: w.properties.name,
-          value: cell === undefined ? 0 : Number(cell.value),
-          text: cell === undefined ? 'no grants' : cell.text,
-          ...(cell === undefined ? {} : { cell: cellId('areas', w.properties.code, 'amountAwarded') }),
-        }
-      }),
-      legend: 'Grants awarded (as varied) to applications naming the ward, all funds',
-      unit: 'money',
-    }
-    const unmapped = areaRows.filter((r) => !boundaries().wards.has(r.key)).map((r) => r.key)
+    const map = districtMap(districtRows)
     return finishReport(source.log, {
       name: NAME,
       title: 'Grants by fund, round and area',
@@ -187,11 +194,9 @@ export const grantsReport: ReportDefinition = {
       notes: [
         'An application counts in its fund, its round, and every area it names: areas of a fund do not sum to the fund.',
         'Awarded is the grant as awarded then varied; paid is net of repayments; projected savings are those the awarded applications projected when drafted.',
-        ...(unmapped.length === 0
-          ? []
-          : [`Areas not on the 2025 ward map (other area types or earlier ward codes): ${unmapped.join(', ')}.`]),
+        'A district counts every application whose LSOAs lie in it, or that names it: an application serving two districts counts in both.',
       ],
-      tables: tablesOf(fundRows, roundRows, areaRows),
+      tables: tablesOf(fundRows, roundRows, districtRows, areaRows),
       maps: [map],
       charts: [chart],
     })
@@ -199,7 +204,43 @@ export const grantsReport: ReportDefinition = {
 }
 
 type Rows = DraftTable['rows']
-const tablesOf = (fundRows: Rows, roundRows: Rows, areaRows: Rows): DraftTable[] => [
+
+/** Each district, with the figures of the applications serving it. */
+const districtRowsOf = (register: ReadonlyArray<RegisterEntry>): Rows =>
+  Object.entries(DISTRICTS)
+    .sort(([, a], [, b]) => a.localeCompare(b))
+    .map(([code, name]) => {
+      const entries = register.filter((e) => servesDistrict(e, code))
+      return { key: code, cells: { code: label(code), name: label(name), ...figureCells(figuresOf(entries), entries) } }
+    })
+
+/** The amount awarded by district, each district drawn as its LSOAs merged. */
+const districtMap = (districtRows: Rows): MapSpec => {
+  const lsoasOf = new Map<string, string[]>()
+  for (const lsoa of boundaries().lsoas.keys()) {
+    const district = districtOfLsoa(lsoa)
+    if (district !== undefined) lsoasOf.set(district, [...(lsoasOf.get(district) ?? []), lsoa])
+  }
+  return {
+    id: 'awarded-map',
+    title: 'Amount awarded, by district',
+    layer: 'district',
+    groups: Object.fromEntries(lsoasOf),
+    areas: districtRows.map((r) => {
+      const cell = r.cells['amountAwarded']
+      return {
+        code: r.key,
+        name: r.cells['name']?.text ?? r.key,
+        value: Number(cell?.value ?? 0),
+        text: cell?.text ?? '',
+        cell: cellId('districts', r.key, 'amountAwarded'),
+      }
+    }),
+    legend: 'Grants awarded (as varied) to applications serving the district, all funds',
+    unit: 'money',
+  }
+}
+const tablesOf = (fundRows: Rows, roundRows: Rows, districtRows: Rows, areaRows: Rows): DraftTable[] => [
   {
     id: 'funds',
     title: 'By fund',
@@ -222,8 +263,19 @@ const tablesOf = (fundRows: Rows, roundRows: Rows, areaRows: Rows): DraftTable[]
     note: 'Direct awards have no round.',
   },
   {
+    id: 'districts',
+    title: 'By district served (all funds)',
+    columns: [
+      { id: 'code', label: 'Code', kind: 'label' },
+      { id: 'name', label: 'District', kind: 'label' },
+      ...FIGURE_COLUMNS,
+    ],
+    rows: districtRows,
+    note: 'An application serving two districts counts in both: districts do not sum to the funds.',
+  },
+  {
     id: 'areas',
-    title: 'By area (all funds)',
+    title: 'By area named (all funds)',
     columns: [
       { id: 'code', label: 'Code', kind: 'label' },
       { id: 'name', label: 'Area', kind: 'label' },
