@@ -49,6 +49,8 @@ const ALLOWED = {
   volunteers: ['core', 'areas'],
   partnerships: ['core', 'areas'],
   grants: ['core', 'areas', 'partnerships'],
+  // the command line may use every other package
+  cli: ['core', 'store-sqlite', 'store-postgres', 'areas', 'volunteers', 'partnerships', 'grants', 'reporting'],
 }
 
 const packageRules = Object.entries(ALLOWED).map(([name, allowed]) => ({
