@@ -61,9 +61,12 @@ const opening = async <A>(connection: string, work: () => Promise<A>): Promise<A
     if (error instanceof CliError) throw error
     const { code, message } = describeFailure(error)
     const where = redactConnection(connection)
+    const path = /^sqlite:/i.test(connection)
+      ? connection.replace(/^sqlite:(?:\/\/)?/i, '').replace(/\?.*$/, '')
+      : where
     throw new CliError(
       code === ExitCode.internal ? ExitCode.cannotOpen : code,
-      message.includes(where) ? message : `${where}: ${message}`,
+      message.includes(path) ? message : `${where}: ${message}`,
       {
         cause: error,
       },

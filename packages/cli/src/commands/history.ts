@@ -7,7 +7,15 @@
 import { randomUUID } from 'node:crypto'
 
 import { areaProfiles, geographyReleases, pcnReferences, serviceDeliveryAreaSchemes } from '@civic-ledger/areas'
-import type { Actor, Aggregate, Command as DomainCommand, DomainEvent, HistoryEntry, Ledger } from '@civic-ledger/core'
+import type {
+  Actor,
+  Aggregate,
+  Command as DomainCommand,
+  DomainEvent,
+  HistoryEntry,
+  Ledger,
+  RecordedEvent,
+} from '@civic-ledger/core'
 import { dataSubjects, isErased, parseStreamId, streamHistory } from '@civic-ledger/core'
 import { applications, funds } from '@civic-ledger/grants'
 import { agreements, boards, deliveryPlans, organisations, posts, programmes } from '@civic-ledger/partnerships'
@@ -47,6 +55,12 @@ const AGGREGATES: ReadonlyMap<string, AnyAggregate> = new Map(
   ).map((a) => [`${a.context}.${a.name}`, a]),
 )
 
+/** The aggregate whose streams `streamId` is one of (`<context>.<name>-<id>`; names may hold hyphens). */
+const aggregateOf = (streamId: string): AnyAggregate | undefined =>
+  [...AGGREGATES.entries()]
+    .filter(([key]) => streamId.startsWith(`${key}-`))
+    .sort(([a], [b]) => b.length - a.length)[0]?.[1]
+
 // --- showing values ---
 
 const PERSONAL = '‹personal›'
@@ -58,6 +72,7 @@ const shown = (value: unknown, disclosed: boolean): unknown => {
   if (Array.isArray(value)) return value.map((v) => shown(v, disclosed))
   if (typeof value === 'object' && value !== null) {
     if (Object.hasOwn(value, '$personal')) return PERSONAL
+    if (Object.hasOwn(value, '$erased')) return ERASED
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shown(v, disclosed)]))
   }
   return value
@@ -75,10 +90,13 @@ interface Line {
   readonly actor: Actor
   readonly correlationId: string
   readonly causationId: string
+  /** The event's data as recorded, personal fields shown or not. */
+  readonly data: unknown
+  /** What it changed in the aggregate's state (none listed for streams no aggregate here folds). */
   readonly changes: ReadonlyArray<{ readonly path: string; readonly before: unknown; readonly after: unknown }>
 }
 
-const lineOf = (entry: HistoryEntry<unknown>, disclosed: boolean): Line => ({
+const lineOf = (entry: HistoryEntry<unknown>, data: unknown, disclosed: boolean): Line => ({
   position: entry.position,
   revision: entry.revision,
   type: entry.type,
@@ -87,6 +105,7 @@ const lineOf = (entry: HistoryEntry<unknown>, disclosed: boolean): Line => ({
   actor: entry.actor,
   correlationId: entry.correlationId,
   causationId: entry.causationId,
+  data: shown(data, disclosed),
   changes: entry.changes.map((c) => ({
     path: c.path,
     before: shown(c.before, disclosed),
@@ -102,6 +121,7 @@ const human = (streamId: string, lines: ReadonlyArray<Line>): string =>
       `#${l.revision} @${l.position}  ${l.type}`,
       `  by ${l.actor.id} (${l.actor.role}, ${l.actor.organisation}) — recorded ${l.recordedAt}, occurred ${l.occurredAt}`,
       `  correlation ${l.correlationId}${l.causationId === l.correlationId ? '' : `, caused by ${l.causationId}`}`,
+      `  data ${text(l.data)}`,
       ...l.changes.map((c) => `  ${c.path}: ${text(c.before)} → ${text(c.after)}`),
     ]),
   ].join('\n')
@@ -113,11 +133,22 @@ const hasStream = async (ledger: Ledger, streamId: string): Promise<boolean> => 
   return false
 }
 
+/** The stream's events as recorded, decrypted where disclosed: their data, by position. */
+const dataOf = async (
+  ledger: Ledger,
+  streamId: string,
+  disclosed: boolean,
+): Promise<ReadonlyMap<number, RecordedEvent>> => {
+  const events = new Map<number, RecordedEvent>()
+  for await (const stored of ledger.events.readStream(streamId))
+    events.set(stored.position, disclosed ? await ledger.privacy.open(stored) : stored)
+  return events
+}
+
 /** Events of a stream no aggregate here knows: listed with their data, nothing folded. */
 const rawHistory = async (ledger: Ledger, streamId: string, disclosed: boolean): Promise<ReadonlyArray<Line>> => {
   const lines: Line[] = []
-  for await (const stored of ledger.events.readStream(streamId)) {
-    const event = disclosed ? await ledger.privacy.open(stored) : stored
+  for (const event of (await dataOf(ledger, streamId, disclosed)).values()) {
     lines.push({
       position: event.position,
       revision: event.revision,
@@ -127,7 +158,8 @@ const rawHistory = async (ledger: Ledger, streamId: string, disclosed: boolean):
       actor: event.metadata.actor,
       correlationId: event.metadata.correlationId,
       causationId: event.metadata.causationId,
-      changes: [{ path: '$data', before: undefined, after: shown(event.data, disclosed) }],
+      data: shown(event.data, disclosed),
+      changes: [],
     })
   }
   return lines
@@ -176,8 +208,7 @@ export const historyCommand = (program: Command, wiring: Wiring): void => {
     )
     .action(
       act<{ disclose?: boolean; reason?: string }>(wiring, async (context, [streamId = ''], options) => {
-        const name = parseStreamId(streamId)
-        if (name === undefined)
+        if (parseStreamId(streamId) === undefined)
           throw new CliError(
             ExitCode.usage,
             `${JSON.stringify(streamId)} is not a stream id (<context>.<aggregate>-<id>)`,
@@ -190,7 +221,7 @@ export const historyCommand = (program: Command, wiring: Wiring): void => {
           if (!(await hasStream(ledger, streamId)))
             throw new CliError(ExitCode.usage, `the ledger has no stream ${streamId}`)
           if (actor !== undefined) await disclose(ledger, actor, streamId, options.reason ?? '')
-          const aggregate = AGGREGATES.get(`${name.context}.${name.aggregate}`)
+          const aggregate = aggregateOf(streamId)
           let lines: ReadonlyArray<Line>
           if (aggregate === undefined) lines = await rawHistory(ledger, streamId, disclosed)
           else {
@@ -201,7 +232,8 @@ export const historyCommand = (program: Command, wiring: Wiring): void => {
               disclosed ? { privacy: ledger.privacy } : {},
             )
             if (E.isLeft(history)) throw new CliError(ExitCode.failed, history.left.message)
-            lines = history.right.map((entry) => lineOf(entry, disclosed))
+            const recorded = await dataOf(ledger, streamId, disclosed)
+            lines = history.right.map((entry) => lineOf(entry, recorded.get(entry.position)?.data, disclosed))
           }
           context.result({ streamId, disclosed, events: lines }, () => human(streamId, lines))
           return ExitCode.ok

@@ -38,7 +38,7 @@ const linesOf = (file: string, onBytes: (bytes: number, pass: number) => void) =
 /** Why an import was refused, as an exit code: the file is not an export (3), cannot go here (7), or is unsound (1). */
 const refusal = (file: string, error: InvalidArgumentError): CliError => {
   const message = `${file}: refused, nothing imported: ${oneLine(error.message)}`
-  if (/^export line 1$/.test(error.argument) && /is not an export header/.test(error.problem))
+  if (/^export line 1$/.test(error.argument) && /an export header/.test(error.problem))
     return new CliError(ExitCode.cannotOpen, `${file}: is not a Civic Ledger export (${oneLine(error.problem)})`)
   if (/target's log ends at|disclosed export/.test(error.problem)) return new CliError(ExitCode.failed, message)
   return new CliError(ExitCode.unsound, message)

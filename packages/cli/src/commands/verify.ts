@@ -39,7 +39,7 @@ const human = (report: VerifyReport): string => {
     ...(failure?.range === undefined
       ? []
       : [`the change lies after position ${failure.range.after}, up to ${failure.range.upTo}`]),
-    `checked: ${counts}`,
+    ...(report.events === 0 ? [] : [`checked: ${counts}`]),
   ].join('\n')
 }
 
