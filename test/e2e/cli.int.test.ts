@@ -510,3 +510,68 @@ test('status and verify on PostgreSQL', async (t) => {
   const report = await cli(dir, ['--store', store, 'report', 'fund-budgets', '--format', 'csv'])
   t.regex(report.stdout, /warm-spaces,Warm Spaces Fund,10000000,700000/)
 })
+
+test('parked events are listed, retried once the cause is fixed, and discarded; a halted projection shows in status', async (t) => {
+  const { dir } = await withLedger(t)
+  writeFileSync(
+    join(dir, 'civic-ledger.config.json'),
+    JSON.stringify({
+      store: 'sqlite:ledger.db',
+      plugins: ['@civic-ledger/grants', join(__dirname, 'cli-fussy-plugin.js')],
+    }),
+  )
+  const status = await cli(dir, ['status', '--json', '--timeout', '20'])
+  t.is(status.code, 0, status.stderr)
+  const byName = new Map(
+    json<{
+      projections: ReadonlyArray<{
+        name: string
+        state: string
+        parked: number
+        lastError?: { position: number; message: string }
+      }>
+    }>(status).projections.map((p) => [p.name, p]),
+  )
+  t.is(byName.get('fussy-awards')?.parked, 1)
+  t.is(byName.get('fussy-awards')?.state, 'live')
+  t.is(byName.get('strict-awards')?.state, 'halted')
+  t.regex(byName.get('strict-awards')?.lastError?.message ?? '', /awards of 300000 pence are not understood yet/)
+  const text = await cli(dir, ['status'])
+  t.regex(text.stdout, /strict-awards +1 +halted .* at \d+ \(grants\.application-a-2\): .*not understood yet/)
+
+  const list = await cli(dir, ['dead-letters', 'list', '--json'])
+  const parked = json<ReadonlyArray<{ projection: string; position: number; streamId: string; reason: string }>>(list)
+  t.is(parked.length, 1)
+  t.like(parked[0], { projection: 'fussy-awards', streamId: 'grants.application-a-2' })
+  t.regex(parked[0]?.reason ?? '', /not understood yet/)
+  t.regex((await cli(dir, ['dead-letters', 'list'])).stdout, /fussy-awards +\d+ +grants\.application-a-2/)
+
+  const stillBroken = await cli(dir, ['dead-letters', 'retry', 'fussy-awards'])
+  t.is(stillBroken.code, 7)
+  t.regex(stillBroken.stdout, /still parked: grants\.application-a-2: .*not understood yet/)
+  const discarded = await cli(dir, ['dead-letters', 'discard', 'fussy-awards', String(parked[0]?.position)])
+  t.is(discarded.code, 0, discarded.stderr)
+  t.is((await cli(dir, ['dead-letters', 'list'])).stdout, 'no parked events\n')
+
+  // A rebuild applies the log again: the event is parked again, and the fixed code takes it.
+  const rebuilt = await cli(dir, ['projections', 'rebuild', 'fussy-awards'])
+  t.is(rebuilt.code, 0, rebuilt.stderr)
+  t.regex(rebuilt.stdout, /1 parked/)
+  const fixed = await cli(dir, ['dead-letters', 'retry', 'fussy-awards'], { env: { CIVIC_LEDGER_FUSSY_FIXED: '1' } })
+  t.is(fixed.code, 0, fixed.stdout + fixed.stderr)
+  t.regex(fixed.stdout, /^1 parked event\(s\) of fussy-awards applied/)
+
+  const halted = await cli(dir, ['projections', 'rebuild', 'strict-awards'])
+  t.is(halted.code, 7)
+  t.regex(halted.stdout, /projection strict-awards halted while rebuilding/)
+  const healed = await cli(dir, ['projections', 'rebuild', 'strict-awards'], { env: { CIVIC_LEDGER_FUSSY_FIXED: '1' } })
+  t.is(healed.code, 0, healed.stdout)
+
+  writeFileSync(
+    join(dir, 'civic-ledger.config.json'),
+    JSON.stringify({ store: 'sqlite:ledger.db', plugins: ['./nowhere.js'] }),
+  )
+  const missingPlugin = await cli(dir, ['status'])
+  t.is(missingPlugin.code, 2)
+  t.regex(missingPlugin.stderr, /plugin .*nowhere\.js: cannot be found/)
+})
