@@ -1,5 +1,5 @@
 /** The program driven through `run(argv, io)` with its output captured: usage, help, errors, progress. */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -130,4 +130,31 @@ test('the store may come from the environment the io gives', async (t) => {
   t.is((await runIn(cwd, ['init'], { env })).code, 0)
   t.regex((await runIn(cwd, ['status'], { env })).stdout, /elsewhere\.db/)
   t.is((await runIn(cwd, ['status'])).code, ExitCode.cannotOpen)
+})
+
+test('report modules named in the config add reports, and may render them as HTML', async (t) => {
+  const cwd = tempDir(t)
+  writeFileSync(
+    join(cwd, 'reports.js'),
+    `exports.reports = [{
+      name: 'ledger-size',
+      description: 'how many events the ledger holds',
+      projections: [],
+      produce: async (source) => ({ title: 'Ledger size', columns: [{ key: 'events', title: 'events' }], rows: [{ events: source.position }] }),
+      html: (data) => '<table><tr><td>' + data.rows[0].events + '</td></tr></table>',
+    }]\n`,
+  )
+  writeFileSync(join(cwd, 'civic-ledger.config.json'), JSON.stringify({ reports: ['./reports.js'] }))
+  t.is((await runIn(cwd, ['init'])).code, 0)
+  const list = await runIn(cwd, ['report'])
+  t.regex(list.stdout, /ledger-size +how many events the ledger holds/)
+  const html = await runIn(cwd, ['report', 'ledger-size', '--format', 'html'])
+  t.is(html.code, ExitCode.ok, html.stderr)
+  t.is(html.stdout, '<table><tr><td>0</td></tr></table>\n')
+  const replayed = await runIn(cwd, ['report', 'ledger-size', '--as-of', '0', '--format', 'csv'])
+  t.is(replayed.stdout, 'events\r\n0\r\n')
+  writeFileSync(join(cwd, 'civic-ledger.config.json'), JSON.stringify({ reports: ['./nothing-here.js'] }))
+  const missing = await runIn(cwd, ['report'])
+  t.is(missing.code, ExitCode.usage)
+  t.regex(missing.stderr, /reports .*nothing-here\.js: cannot be loaded/)
 })

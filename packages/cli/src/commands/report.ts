@@ -76,7 +76,9 @@ const produce = async (context: CommandContext, producer: ReportProducer, asOf: 
         )
       const source: ReportSource = {
         query: (p, c) => ledger.projections.query(p, c),
-        position: Math.min(...statuses.map((s) => s.position)),
+        // Where the report stands: the least position of what it reads (the head if it reads no projection).
+        position:
+          statuses.length === 0 ? await ledger.events.headPosition() : Math.min(...statuses.map((s) => s.position)),
       }
       return { data: await producer.produce(source), source }
     })

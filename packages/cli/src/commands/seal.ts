@@ -8,7 +8,7 @@ import type { Command } from 'commander'
 import * as E from 'fp-ts/Either'
 
 import { commandFailure } from '../errors'
-import { ExitCode } from '../exit-codes'
+import { CliError, ExitCode } from '../exit-codes'
 import { outputFile, privateKeyFile } from '../files'
 import { withLedger } from '../session'
 import type { Wiring } from '../wiring'
@@ -34,8 +34,15 @@ export const sealCommand = (program: Command, wiring: Wiring): void => {
         return withLedger(context, async (ledger) => {
           const sealed = await ledger.audit.seal({ actor }, signingKey === undefined ? {} : { signingKey })()
           if (E.isLeft(sealed)) throw commandFailure(sealed.left)
-          writeFileSync(out, sealed.right.file)
           const { seal } = sealed.right
+          try {
+            writeFileSync(out, sealed.right.file)
+          } catch (error) {
+            throw new CliError(
+              ExitCode.failed,
+              `sealed at position ${seal.position} (recorded in the ledger), but ${out} could not be written: ${error instanceof Error ? error.message : String(error)}`,
+            )
+          }
           context.result(
             { file: out, seal, recordedAt: sealed.right.recordedAt },
             () =>
