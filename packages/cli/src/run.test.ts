@@ -75,6 +75,7 @@ test('a command that is not there, an option or a missing argument is bad usage 
     [['erase', '--reason', 'asked'], /^civic-ledger: missing required argument 'subjectId'\n/],
     [['seal'], /^civic-ledger: required option '--out <file>' not specified\n/],
     [['history', 'a', 'b'], /^civic-ledger: too many arguments for 'history'/],
+    [['status', '--timeout', 'later'], /^civic-ledger: --timeout: "later" is not a number of seconds/],
     [
       ['report', 'fund-budgets', '--format', 'pdf'],
       /^civic-ledger: --format: "pdf" is not one of table, csv, json, html\n$/,

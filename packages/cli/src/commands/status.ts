@@ -8,7 +8,7 @@ import { redactConnection, SEALS_STREAM } from '@civic-ledger/core'
 import type { Command } from 'commander'
 
 import type { CommandContext } from '../context'
-import { ExitCode } from '../exit-codes'
+import { CliError, ExitCode } from '../exit-codes'
 import { settle, withLedger } from '../session'
 import type { Table } from '../table'
 import { renderText } from '../table'
@@ -61,7 +61,9 @@ export const statusTable = (statuses: ReadonlyArray<ProjectionStatus>): Table =>
 
 const timeoutOf = (text: string | undefined): number => {
   const seconds = text === undefined ? 60 : Number(text)
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 60_000
+  if (!Number.isFinite(seconds) || seconds < 0 || text?.trim() === '')
+    throw new CliError(ExitCode.usage, `--timeout: ${JSON.stringify(text)} is not a number of seconds ≥ 0`)
+  return seconds * 1000
 }
 
 const statusOf = async (
@@ -71,11 +73,13 @@ const statusOf = async (
   readonly head: number
   readonly seal: LastSeal | undefined
   readonly statuses: ReadonlyArray<ProjectionStatus>
-}> =>
-  withLedger(context, async (ledger) => {
-    const statuses = await settle(ledger, { timeoutMs: timeoutOf(timeout) })
+}> => {
+  const timeoutMs = timeoutOf(timeout) // read before anything is opened
+  return withLedger(context, async (ledger) => {
+    const statuses = await settle(ledger, { timeoutMs })
     return { head: await ledger.events.headPosition(), seal: await lastSeal(ledger), statuses }
   })
+}
 
 const TIMEOUT_HELP = 'seconds to let projections catch up before reporting (default 60)'
 
