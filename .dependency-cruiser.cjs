@@ -51,6 +51,8 @@ const ALLOWED = {
   partnerships: ['core', 'areas'],
   grants: ['core', 'areas', 'partnerships'],
   reporting: ['core', 'areas', 'partnerships', 'grants', 'volunteers'],
+  // the command line may use every other package
+  cli: ['core', 'store-sqlite', 'store-postgres', 'areas', 'volunteers', 'partnerships', 'grants', 'reporting'],
 }
 
 const packageRules = Object.entries(ALLOWED).map(([name, allowed]) => ({
