@@ -4,7 +4,7 @@
  * commands; every report rendered to one page, opened in headless Chromium (Debian's, driven by
  * playwright-core) with no network; the maps drawn with one shape per area of the data, the charts
  * with one bar per figure, no console error and no request leaving the page; a screenshot saved to
- * `var/report.png`.
+ * `var/e2e-report.png`.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -51,7 +51,7 @@ test('every report renders to one self-contained page that draws in Chromium, wi
   mkdirSync('var', { recursive: true })
   const page = join(dir, 'report.html')
   writeFileSync(page, html)
-  writeFileSync(join('var', 'report.html'), html)
+  writeFileSync(join('var', 'e2e-report.html'), html)
 
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] })
   t.teardown(() => browser.close())
@@ -95,8 +95,8 @@ test('every report renders to one self-contained page that draws in Chromium, wi
   const explained = await explain(ledger, 'grants', 'funds/innovate/amountAwarded')
   t.is(explained?.events.length, 2)
 
-  await tab.screenshot({ path: join('var', 'report.png'), fullPage: false })
-  await tab.locator('#report-volunteering').screenshot({ path: join('var', 'report-volunteering.png') })
+  await tab.screenshot({ path: join('var', 'e2e-report.png'), fullPage: false })
+  await tab.locator('#report-volunteering').screenshot({ path: join('var', 'e2e-report-volunteering.png') })
   t.deepEqual(errors, [])
   t.deepEqual(requests, [])
 })
