@@ -7,9 +7,9 @@
  */
 import { spawn } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 
 import type { ExecutionContext } from 'ava'
 import test from 'ava'
@@ -50,6 +50,18 @@ const cli = (
     child.on('error', reject)
     child.on('close', (code) => resolve({ code, stdout, stderr }))
   })
+
+/** Lets other users enter every directory from `/` down to `path`, restoring each mode when the test ends. */
+const reachableByOthers = (t: ExecutionContext, path: string): void => {
+  for (let at = path; ; at = dirname(at)) {
+    const mode = statSync(at).mode & 0o7777
+    if ((mode & 0o005) !== 0o005) {
+      chmodSync(at, mode | 0o005)
+      t.teardown(() => chmodSync(at, mode))
+    }
+    if (dirname(at) === at) break
+  }
+}
 
 /** A directory of the test's own, removed when it ends. */
 const workDir = (t: ExecutionContext): string => {
@@ -510,10 +522,13 @@ test('a ledger locked by another process exits 4; a read-only one exits 5', asyn
   }
   t.is((await cli(dir, [STORE, 'verify'])).code, 0)
 
-  // Root writes anything, so the read-only case runs as nobody where the test runs as root.
+  // Root writes anything, so the read-only case runs as nobody where the test runs as root; nobody
+  // must be able to reach the program, so directories above the checkout that others cannot enter
+  // (a clone under a private temporary directory) are opened to them for this test, then restored.
   chmodSync(dir, 0o777)
   for (const file of readdirSync(dir)) chmodSync(join(dir, file), 0o444)
   const asNobody = process.getuid?.() === 0 ? { uid: 65534 } : {}
+  if (process.getuid?.() === 0) reachableByOthers(t, dirname(BIN))
   const readOnly = await cli(dir, [STORE, 'status'], asNobody)
   t.is(readOnly.code, 5, readOnly.stderr)
   t.regex(readOnly.stderr, /ledger\.db: is not writable \(the ledger is read-only\)/)
