@@ -66,7 +66,8 @@ export const parseKurrentDBConnection = (connection: string): KurrentDBConnectio
     } catch {
       throw new InvalidArgumentError('store', `the ${name} option of the connection string is not URL-encoded text`)
     }
-    if (value.length === 0) throw new InvalidArgumentError('store', `the ${name} option of the connection string is empty`)
+    if (value.length === 0)
+      throw new InvalidArgumentError('store', `the ${name} option of the connection string is empty`)
     own[name] = value
   }
   const ledger = own['ledger']

@@ -51,7 +51,9 @@ test('the expected revision is checked by the driver, and the server is asked fo
   const client = new RecordedClient()
   const store = open(client)
   await store.appendToStream('test.stream-s', [testEvent()], { expectedRevision: 'any' })
-  const error = await t.throwsAsync(store.appendToStream('test.stream-s', [testEvent()], { expectedRevision: 'noStream' }))
+  const error = await t.throwsAsync(
+    store.appendToStream('test.stream-s', [testEvent()], { expectedRevision: 'noStream' }),
+  )
   t.true(error instanceof WrongExpectedRevisionError)
   t.is((error as WrongExpectedRevisionError).actual, 0)
   await store.appendToStream('test.stream-s', [testEvent()], { expectedRevision: 'streamExists' })
@@ -159,7 +161,12 @@ test('a live subscription that drops is resubscribed from its checkpoint; events
   t.true(live.length >= 2, 'resubscribed after the drop')
   t.deepEqual(
     live.map((s) => s.options?.filter),
-    live.map(() => ({ filterOn: 'streamName', prefixes: ['test.positions'], checkpointInterval: 1, checkpointReached: undefined })),
+    live.map(() => ({
+      filterOn: 'streamName',
+      prefixes: ['test.positions'],
+      checkpointInterval: 1,
+      checkpointReached: undefined,
+    })),
     'filtered on the server to the positions stream',
   )
   await store.close()
@@ -186,7 +193,9 @@ test('reads from the middle of the ledger start near it in $all, through the pos
   t.is((await collect(() => store.readAll({ fromPosition: 3 }))).length, 3)
   t.is((await collect(() => store.readAll({ fromPosition: 4, toPosition: 4 }))).length, 1)
   t.deepEqual(
-    (await collect(() => store.readAll({ direction: 'backwards', fromPosition: 4, maxCount: 2 }))).map((e) => e.position),
+    (await collect(() => store.readAll({ direction: 'backwards', fromPosition: 4, maxCount: 2 }))).map(
+      (e) => e.position,
+    ),
     [4, 3],
   )
 })

@@ -25,8 +25,7 @@ export const openKurrentDBConnection = async (
   deps: Parameters<StoreProvider['open']>[1],
 ): Promise<EventStore> => {
   const parsed = parseKurrentDBConnection(connection)
-  const readModelStore =
-    parsed.readModels === undefined ? undefined : await openEventStore(parsed.readModels, deps)
+  const readModelStore = parsed.readModels === undefined ? undefined : await openEventStore(parsed.readModels, deps)
   const client = KurrentDBClient.connectionString(parsed.clientConnection)
   const ledger = parsed.ledger ?? 'civic-ledger'
   return openKurrentDBEventStore({

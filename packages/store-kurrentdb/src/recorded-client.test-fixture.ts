@@ -67,8 +67,13 @@ interface Stored {
 const matches = (filter: Filter | undefined, event: RecordedEvent): boolean => {
   if (filter === undefined) return true
   const subject = filter.filterOn === 'eventType' ? event.type : event.streamId
-  return 'prefixes' in filter ? filter.prefixes.some((p) => subject.startsWith(p)) : new RegExp(filter.regex).test(subject)
+  return 'prefixes' in filter
+    ? filter.prefixes.some((p) => subject.startsWith(p))
+    : new RegExp(filter.regex).test(subject)
 }
+
+/** A value as it comes back from JSON on the wire. */
+const copy = <A>(value: A): A => JSON.parse(JSON.stringify(value)) as A
 
 const comparePosition = (a: Position, b: Position): number =>
   a.commit === b.commit ? Number(a.prepare - b.prepare) : Number(a.commit - b.commit)
@@ -129,7 +134,9 @@ export class RecordedClient implements KurrentClient {
             Array.isArray(event.metadata) ||
             Object.values(event.metadata).some((v) => typeof v !== 'string'))
         )
-          throw new Error('multiStreamAppend requires metadata to be a plain object with string keys and string values.')
+          throw new Error(
+            'multiStreamAppend requires metadata to be a plain object with string keys and string values.',
+          )
       const current = this.revisionOf(request.streamName)
       if (!this.satisfies(request.expectedState, current))
         throw new WrongExpectedVersionError(undefined, {
@@ -145,7 +152,9 @@ export class RecordedClient implements KurrentClient {
       const events = this.streams.get(request.streamName) ?? []
       this.streams.set(request.streamName, events)
       for (const data of request.events) {
-        const stored: Stored = { event: this.record(request.streamName, BigInt(events.length), data, { commit, prepare }) }
+        const stored: Stored = {
+          event: this.record(request.streamName, BigInt(events.length), data, { commit, prepare }),
+        }
         prepare += 1n
         events.push(stored)
         this.log.push(stored)
@@ -157,7 +166,7 @@ export class RecordedClient implements KurrentClient {
   }
 
   private record(streamId: string, revision: bigint, data: EventData, position: Position): Stored['event'] {
-    const metadata = data.metadata === undefined ? undefined : JSON.parse(JSON.stringify(data.metadata))
+    const metadata = data.metadata === undefined ? undefined : copy(data.metadata)
     return data.contentType === 'application/json'
       ? {
           streamId,
@@ -166,7 +175,7 @@ export class RecordedClient implements KurrentClient {
           revision,
           type: data.type,
           created: new Date(0),
-          data: JSON.parse(JSON.stringify(data.data)),
+          data: copy(data.data),
           metadata,
           position,
         }
@@ -185,10 +194,13 @@ export class RecordedClient implements KurrentClient {
 
   readStream(streamName: string, options: ReadStreamOptions = {}): AsyncIterableIterator<ResolvedEvent> {
     this.calls.push(`readStream ${streamName}`)
-    const self = this
-    return (async function* () {
-      self.maybeFail('readStream')
-      const events = self.streams.get(streamName)
+    return this.streamEvents(streamName, options)
+  }
+
+  private async *streamEvents(streamName: string, options: ReadStreamOptions): AsyncIterableIterator<ResolvedEvent> {
+    {
+      this.maybeFail('readStream')
+      const events = this.streams.get(streamName)
       if (events === undefined) throw new StreamNotFoundError(undefined, streamName)
       const forwards = options.direction !== 'backwards'
       const from =
@@ -203,23 +215,30 @@ export class RecordedClient implements KurrentClient {
             : Number(options.fromRevision)
       const max = options.maxCount === undefined ? Infinity : Number(options.maxCount)
       let count = 0
-      for (let i = Math.min(from, forwards ? from : events.length - 1); forwards ? i < events.length : i >= 0; forwards ? i++ : i--) {
+      for (
+        let i = Math.min(from, forwards ? from : events.length - 1);
+        forwards ? i < events.length : i >= 0;
+        forwards ? i++ : i--
+      ) {
         const stored = events[i]
         if (stored === undefined) continue
         if (count++ >= max) return
         yield { event: stored.event, commitPosition: stored.event.position.commit }
       }
-    })()
+    }
   }
 
   readAll(options: ReadAllOptions = {}): AsyncIterableIterator<AllStreamResolvedEvent> {
     this.calls.push('readAll')
-    const self = this
-    return (async function* () {
-      self.maybeFail('readAll')
+    return this.allEvents(options)
+  }
+
+  private async *allEvents(options: ReadAllOptions): AsyncIterableIterator<AllStreamResolvedEvent> {
+    {
+      this.maybeFail('readAll')
       const forwards = options.direction !== 'backwards'
       const from = options.fromPosition ?? (forwards ? 'start' : 'end')
-      const ordered = forwards ? [...self.log] : [...self.log].reverse()
+      const ordered = forwards ? [...this.log] : [...this.log].reverse()
       const max = options.maxCount === undefined ? Infinity : Number(options.maxCount)
       let count = 0
       for (const stored of ordered) {
@@ -229,9 +248,9 @@ export class RecordedClient implements KurrentClient {
         if (from === 'end' && forwards) return
         if (!matches(options.filter, stored.event)) continue
         if (count++ >= max) return
-        yield { event: stored.event, commitPosition: at.commit } as AllStreamResolvedEvent
+        yield { event: stored.event, commitPosition: at.commit }
       }
-    })()
+    }
   }
 
   subscribeToAll(options?: SubscribeToAllOptions): AllStreamSubscription {

@@ -169,7 +169,7 @@ export const fromRecorded = (names: LedgerNames, event: ClientRecordedEvent): St
   }
   if (!isFields(fields))
     throw new NotALedgerEvent(event.streamId, event.revision, `its metadata has no valid ${LEDGER_PROPERTY} property`)
-  const data = event.isJson ? canonicalJson(event.data as never) : decode(event.data as Uint8Array)
+  const data = event.isJson ? canonicalJson(event.data) : decode(event.data)
   return {
     eventId: event.id,
     streamId,
@@ -202,8 +202,7 @@ export const positionsEvent = (assigned: PositionsAssigned, firstEventId: string
 /** The last position an event of `<ledger>.positions` assigned. */
 export const lastPositionOf = (event: ClientRecordedEvent): number => {
   const data: unknown = event.data
-  const last =
-    typeof data === 'object' && data !== null ? (data as Record<string, unknown>)['lastPosition'] : undefined
+  const last = typeof data === 'object' && data !== null ? (data as Record<string, unknown>)['lastPosition'] : undefined
   if (typeof last !== 'number' || !Number.isSafeInteger(last) || last < 0)
     throw new NotALedgerEvent(event.streamId, event.revision, 'is not a PositionsAssigned event')
   return last
