@@ -159,6 +159,12 @@ test('a live subscription that drops is resubscribed from its checkpoint; events
   )
   const live = client.subscriptions.filter((s) => s.options?.filter !== undefined)
   t.true(live.length >= 2, 'resubscribed after the drop')
+  t.is(live[0]?.options?.fromPosition, 'end', 'the first live subscription starts at the end of $all')
+  t.deepEqual(
+    live[1]?.options?.fromPosition,
+    client.log.find((e) => e.event.streamId === 'test.positions')?.event.position,
+    'the resubscription starts from the last $all position seen before the drop',
+  )
   t.deepEqual(
     live.map((s) => s.options?.filter),
     live.map(() => ({
