@@ -40,6 +40,17 @@ export interface KurrentDBEventStoreOptions {
 }
 
 /**
+ * Read models in another database: without `setInlineHandler`, so the ledger runs every projection
+ * asynchronously — an inline handler installed there would run on that database's appends, never on
+ * this store's.
+ */
+const asynchronousOnly = (storage: ReadModelStorage): ReadModelStorage => ({
+  dialect: storage.dialect,
+  transaction: (work) => storage.transaction(work),
+  read: (work) => storage.read(work),
+})
+
+/**
  * Opens a ledger on a KurrentDB client. Nothing is read until the first call: an empty ledger is a
  * ledger whose streams do not exist yet.
  */
@@ -79,7 +90,7 @@ export const openKurrentDBEventStore = (options: KurrentDBEventStoreOptions): Ev
           await client.dispose()
         }
       },
-      ...(options.readModels === undefined ? {} : { readModels: options.readModels }),
+      ...(options.readModels === undefined ? {} : { readModels: asynchronousOnly(options.readModels) }),
       ...(options.keyStore === undefined ? {} : { keyStore: options.keyStore }),
     }
   })
