@@ -216,3 +216,28 @@ test('two ledgers on one server do not see each other', async (t) => {
   t.is((await collect(() => two.readAll({ filter: { types: [testEvent().type] } }))).length, 1)
   t.is(await two.headPosition(), 1)
 })
+
+test('a process new to a long ledger finds a position by searching the positions stream, not by reading $all from the start', async (t) => {
+  const client = new RecordedClient()
+  const writer = open(client)
+  for (let i = 0; i < 1100; i++)
+    await writer.appendToStream('test.stream-s', [testEvent()], { expectedRevision: i === 0 ? 'noStream' : i - 1 })
+  const fresh = open(client)
+  let delivered = 0
+  const readAll = client.readAll.bind(client)
+  client.readAll = (options) => {
+    const events = readAll(options)
+    return (async function* () {
+      for await (const event of events) {
+        delivered++
+        yield event
+      }
+    })()
+  }
+  const read = await collect(() => fresh.readAll({ fromPosition: 1090, toPosition: 1095 }))
+  t.deepEqual(
+    read.map((e) => e.position),
+    [1090, 1091, 1092, 1093, 1094, 1095],
+  )
+  t.true(delivered < 20, `the server gave ${delivered} events to find six`)
+})

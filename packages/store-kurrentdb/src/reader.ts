@@ -36,6 +36,9 @@ export interface DriverContext {
 /** One page of a scan: at most this many events are held while a commit's events are put in order. */
 const READ_PAGE = 500
 
+/** How far before a read's start the index's nearest entry may be before the positions stream is searched instead. */
+const SEEK_AFTER = 1024
+
 /** Reads of single streams: a stream's last event, a stream, the head, where event ids are. */
 export const streamReads = ({ client, names, name, kit }: DriverContext) => {
   const fail = (operation: string) => (error: unknown) => {
@@ -122,12 +125,64 @@ export const streamReads = ({ client, names, name, kit }: DriverContext) => {
 
 export type StreamReads = ReturnType<typeof streamReads>
 
+/** Finds where in `$all` a read from an ordinal should start (see `startBefore`). */
+const positionSeek = (
+  { client, names, name }: Pick<DriverContext, 'client' | 'names' | 'name'>,
+  readLast: StreamReads['readLast'],
+  index: PositionIndex,
+) => {
+  /** The event at `revision` of `<ledger>.positions`. */
+  const positionsAt = async (revision: number): Promise<ClientRecordedEvent | undefined> => {
+    try {
+      for await (const resolved of client.readStream(names.positions, {
+        direction: FORWARDS,
+        fromRevision: BigInt(revision),
+        maxCount: 1,
+      }))
+        if (resolved.event !== undefined) return resolved.event
+      return undefined
+    } catch (error) {
+      throw portError(name, `reading ${names.positions}`, error)
+    }
+  }
+
+  /**
+   * Where in `$all` to start reading for ordinal `from`: the index's nearest entry when it is close,
+   * else a binary search of `<ledger>.positions` for the last append wholly before `from` (its
+   * `$all` position; every later append commits after it). At most log2(appends) single-event reads.
+   */
+  const startBefore = async (from: number): Promise<{ readonly position: Position } | undefined> => {
+    const known = index.before(from)
+    if (from <= 1 || (known !== undefined && from - known.ordinal <= SEEK_AFTER)) return known
+    const last = await readLast(names.positions)
+    if (last === undefined) return known
+    let lo = 0
+    let hi = Number(last.revision)
+    let found: { readonly ordinal: number; readonly position: Position } | undefined
+    while (lo <= hi) {
+      const mid = Math.floor((lo + hi) / 2)
+      const event = await positionsAt(mid)
+      if (event === undefined) break
+      const lastPosition = lastPositionOf(event)
+      if (lastPosition < from) {
+        if (event.position !== undefined) found = { ordinal: lastPosition, position: event.position }
+        lo = mid + 1
+      } else hi = mid - 1
+    }
+    return found !== undefined && (known === undefined || found.ordinal > known.ordinal) ? found : known
+  }
+
+  return startBefore
+}
+
 /** Reads of the ledger in order, from `$all`. */
 export const logReads = (
   { client, names, name, kit }: DriverContext,
-  { stored, headPosition, fail }: StreamReads,
+  { stored, headPosition, fail, readLast }: StreamReads,
   index: PositionIndex,
 ) => {
+  const startBefore = positionSeek({ client, names, name }, readLast, index)
+
   /**
    * The ledger's events from `$all`, in ledger order: the events of one commit (one append) are put
    * in order of their ledger positions before they are given, whatever order the server wrote them
@@ -135,7 +190,7 @@ export const logReads = (
    */
   async function* scan(direction: 'forwards' | 'backwards', from: number, filter?: EventFilter) {
     const forwards = direction === 'forwards'
-    const start = forwards ? index.before(from) : undefined
+    const start = forwards ? await startBefore(from) : undefined
     const events = client.readAll({
       direction: forwards ? FORWARDS : BACKWARDS,
       fromPosition: start?.position ?? (forwards ? START : END),
