@@ -46,6 +46,7 @@ const ALLOWED = {
   testing: ['core'],
   'store-sqlite': ['core'],
   'store-postgres': ['core'],
+  'store-kurrentdb': ['core'],
   areas: ['core'],
   volunteers: ['core', 'areas'],
   partnerships: ['core', 'areas'],
