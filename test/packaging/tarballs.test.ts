@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import test from 'ava'
 
 import type { Manifest, Packed } from './packing'
-import { pack, publishablePackages, ROOT } from './packing'
+import { pack, publishablePackages, ROOT, run } from './packing'
 
 const packages = publishablePackages()
 const listed = pack(packages, { dryRun: true })
@@ -118,3 +118,18 @@ const ownTypes = (name: string): boolean => {
   }
   return manifest.types !== undefined || manifest.typings !== undefined || existsSync(join(dir, 'index.d.ts'))
 }
+
+test('every package would publish, publicly (npm publish --dry-run)', async (t) => {
+  const args = ['publish', '--dry-run', '--json', '--ignore-scripts', '--offline']
+  const { stdout } = await run('npm', [...args, ...packages.flatMap(({ dir }) => ['-w', `packages/${dir}`])], {
+    cwd: ROOT,
+    maxBuffer: 64 * 1024 * 1024,
+  })
+  const published = JSON.parse(stdout) as Readonly<Record<string, { readonly id: string }>>
+  t.deepEqual(
+    Object.values(published)
+      .map((p) => p.id)
+      .sort(),
+    packages.map(({ manifest }) => `${manifest.name}@${manifest.version}`).sort(),
+  )
+})
