@@ -14,8 +14,16 @@ test('every page of docs/ with code has been compiled', (t) => {
   t.true(pages.includes('concepts.js'), `compiled pages: ${pages.join(', ')}`)
 })
 
+/** The page a generated module comes from: docs/<page>.md, README.md or packages/<dir>/README.md. */
+const source = (page: string): string => {
+  const name = page.replace(/\.js$/, '')
+  if (name === 'readme') return 'README.md'
+  const pkg = /^packages-(.+)-readme$/.exec(name)
+  return pkg === null ? `docs/${name}.md` : `packages/${pkg[1]}/README.md`
+}
+
 for (const page of pages) {
-  test(`docs/${page.replace(/\.js$/, '.md')} runs`, async (t) => {
+  test(`${source(page)} runs`, async (t) => {
     // Each page checks its own claims with node:assert; running main() to the end is the test.
     const module = (await import(join(generated, page))) as { main?: () => Promise<void> }
     t.is(typeof module.main, 'function', 'the page must end by exporting main()')

@@ -9,12 +9,11 @@ import { join, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
 
 import type { Ledger, Seal, VerifyReport } from '@civic-ledger/core'
-import { parseSealFile, uuidV5 } from '@civic-ledger/core'
+import { isLeft, parseSealFile, uuidV5 } from '@civic-ledger/core'
 import type { ThreeSixtyGivingPackage } from '@civic-ledger/grants'
 import { exportThreeSixtyGiving, threeSixtyGivingErrors } from '@civic-ledger/grants'
 import type { ReportData } from '@civic-ledger/reporting'
 import { produceReports, renderHtml } from '@civic-ledger/reporting'
-import { isLeft } from 'fp-ts/Either'
 
 import type { Digest } from './digest'
 import { historyDigest } from './digest'

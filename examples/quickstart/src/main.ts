@@ -6,9 +6,8 @@ import { mkdirSync, rmSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 
 import type { CommandError } from '@civic-ledger/core'
-import { createLedger, rolePolicy } from '@civic-ledger/core'
+import { createLedger, isLeft, rolePolicy } from '@civic-ledger/core'
 import { sqliteStoreProvider } from '@civic-ledger/store-sqlite'
-import { isLeft } from 'fp-ts/Either'
 
 import { applications } from './application'
 

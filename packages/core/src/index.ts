@@ -79,6 +79,12 @@ export type {
 } from './events/decision'
 export { defineDecision, streamOf } from './events/decision'
 
+// --- reading results ---
+// Commands and loads answer with fp-ts's `Either`; these are re-exported so that an app can read a
+// result with core alone, and always with the same fp-ts instance core was built against.
+export type { Either, Left, Right } from 'fp-ts/Either'
+export { isLeft, isRight, match } from 'fp-ts/Either'
+
 // --- errors ---
 export { typeNames, unknownFields } from './events/fields'
 export type {

@@ -2,14 +2,17 @@
  * Given/when/then for deciders: given the events so far, when a command is decided, then these
  * events are recorded, or the command is rejected with this code.
  *
+ * `t` is ava's execution context, or `nodeAssertions` under another runner.
+ *
  * @example
  * const spec = deciderSpec(applicationDecider)
  * test('a draft can be submitted', (t) =>
  *   spec(t).given([drafted]).when(submit).then([submitted]))
  */
 import type { Decider, DomainError } from '@civic-ledger/core'
-import type { ExecutionContext } from 'ava'
 import { isLeft } from 'fp-ts/Either'
+
+import type { Assertions } from './runner'
 
 export interface DeciderThen<Event> {
   /** Asserts the decision recorded exactly these events. */
@@ -26,7 +29,7 @@ export interface DeciderGiven<Command, Event> {
 
 export const deciderSpec =
   <Command, Event, State>(decider: Decider<Command, Event, State>) =>
-  (t: ExecutionContext) => ({
+  (t: Assertions) => ({
     given: (history: ReadonlyArray<Event> = []): DeciderGiven<Command, Event> => ({
       when: (command) => {
         const state = history.reduce(decider.evolve, decider.initialState)

@@ -14,7 +14,8 @@
 import type { AnyProjection, JsonObject, RecordedEvent } from '@civic-ledger/core'
 import { checkProjection, projectedEvent, projectionContext } from '@civic-ledger/core'
 import { createMemoryReadModelStorage, tableName } from '@civic-ledger/core/store-kit'
-import type { ExecutionContext } from 'ava'
+
+import type { Assertions } from './runner'
 
 /** A read model as collection name → document id → document. */
 export type ReadModelContents = Readonly<Record<string, Readonly<Record<string, JsonObject>>>>
@@ -53,7 +54,7 @@ export const applyToReadModel = async (
   )
 }
 
-export const projectionSpec = (projection: AnyProjection) => (t: ExecutionContext) => ({
+export const projectionSpec = (projection: AnyProjection) => (t: Assertions) => ({
   /**
    * Applies `events` (only the types the projection handles). With `{ twice: true }` each event is
    * also applied twice in a row, and that read model must be the same too.
