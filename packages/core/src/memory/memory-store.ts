@@ -46,58 +46,95 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
 
 // --- the log ---
 
-/** The log: events in position order, by stream and by id, as recorded and as stored. */
+/**
+ * The log: each event kept once, as stored (canonical text and chain hash), in position order, by
+ * stream and by id. Its recorded form (data and metadata parsed, frozen) is made the first time it
+ * is read, and kept: an append parses nothing, and only the events read are held twice.
+ */
 class MemoryLog {
-  readonly events: RecordedEvent[] = []
-  /** The log as stored (canonical text and chain hash), in position order beside `events`. */
   readonly stored: StoredEvent[] = []
-  readonly heads = new Map<string, StreamHead>()
-  readonly streams = new Map<string, RecordedEvent[]>()
-  readonly byEventId = new Map<string, RecordedEvent>()
+  /** Recorded forms, by position - 1, filled as events are read. */
+  private readonly recorded: (RecordedEvent | undefined)[] = []
+  readonly streams = new Map<string, StoredEvent[]>()
+  readonly byEventId = new Map<string, StoredEvent>()
+
+  get length(): number {
+    return this.stored.length
+  }
 
   lastRevision(streamId: string): number {
     return (this.streams.get(streamId)?.length ?? 0) - 1
   }
 
-  /** Adds one stored event to the log, its stream and its stream's head. */
-  record(event: StoredEvent): void {
+  /** The event at a position (1-based) as recorded. */
+  at(position: number): RecordedEvent | undefined {
+    const kept = this.recorded[position - 1]
+    if (kept !== undefined) return kept
+    const event = this.stored[position - 1]
+    if (event === undefined) return undefined
     const recorded = deepFreeze(toRecorded(event))
+    this.recorded[position - 1] = recorded
+    return recorded
+  }
+
+  /** Each stream's head: its last event's revision and hash. */
+  heads(upTo = this.stored.length): Map<string, StreamHead> {
+    const at = new Map<string, StreamHead>()
+    if (upTo >= this.stored.length)
+      for (const [streamId, events] of this.streams) {
+        const last = events[events.length - 1]
+        if (last !== undefined) at.set(streamId, { streamId, revision: last.revision, hash: last.hash })
+      }
+    else
+      for (const event of this.stored.slice(0, upTo))
+        at.set(event.streamId, { streamId: event.streamId, revision: event.revision, hash: event.hash })
+    return at
+  }
+
+  /** Adds one stored event (frozen, owned by the log) to the log and its stream. */
+  record(event: StoredEvent): void {
     let stream = this.streams.get(event.streamId)
     if (stream === undefined) {
       stream = []
       this.streams.set(event.streamId, stream)
     }
-    stream.push(recorded)
-    this.events.push(recorded)
-    this.stored.push(Object.freeze({ ...event }))
-    this.byEventId.set(recorded.eventId, recorded)
-    this.heads.set(event.streamId, { streamId: event.streamId, revision: event.revision, hash: event.hash })
+    stream.push(event)
+    this.stored.push(event)
+    this.byEventId.set(event.eventId, event)
   }
 
   /** Writes one stream's checked events at the next positions, each chained to the one before. */
   write(append: CheckedStreamAppend, recordedAt: string): AppendResult {
-    const firstRevision = this.lastRevision(append.streamId) + 1
-    const firstPosition = this.events.length + 1
+    const streamId = append.streamId
+    const stream = this.streams.get(streamId)
+    const firstRevision = stream?.length ?? 0
+    const firstPosition = this.stored.length + 1
+    let prev = stream?.[stream.length - 1]?.hash ?? GENESIS_HASH
+    let revision = firstRevision
     for (const { event, data, metadata } of append.events) {
       const fields = {
         eventId: event.eventId,
-        streamId: append.streamId,
-        revision: this.lastRevision(append.streamId) + 1,
-        position: this.events.length + 1,
+        streamId,
+        revision,
+        position: this.stored.length + 1,
         type: event.type,
         schemaVersion: event.schemaVersion,
         data,
         metadata,
         recordedAt,
+        hash: '',
       }
-      this.record({ ...fields, hash: chainHash(this.heads.get(append.streamId)?.hash ?? GENESIS_HASH, fields) })
+      prev = chainHash(prev, fields)
+      fields.hash = prev
+      this.record(Object.freeze(fields))
+      revision++
     }
     return {
-      streamId: append.streamId,
+      streamId,
       firstRevision,
-      lastRevision: this.lastRevision(append.streamId),
+      lastRevision: revision - 1,
       firstPosition,
-      lastPosition: this.events.length,
+      lastPosition: this.stored.length,
       alreadyStored: false,
     }
   }
@@ -117,7 +154,7 @@ class MemoryLog {
   /** The events `write` would record for `appends`, without recording them. */
   preview(appends: ReadonlyArray<CheckedStreamAppend>, recordedAt: string): RecordedEvent[] {
     // A batch names each stream once, so each part starts just after its stream's last revision.
-    let position = this.events.length + 1
+    let position = this.stored.length + 1
     return appends.flatMap((append) => {
       const start = { revision: this.lastRevision(append.streamId) + 1, position }
       const events = recordedEvents(append, start, recordedAt)
@@ -183,15 +220,15 @@ const memoryDriver = (options: MemoryEventStoreOptions, kit: StoreKit): StoreDri
     try {
       await exclusive(async () => {
         await Promise.resolve()
-        const checked = checkStoredEvents(events, log.events.length, kit.limits)
+        const checked = checkStoredEvents(events, log.length, kit.limits)
         const taken = checked.find((e) => log.byEventId.has(e.eventId))
         if (taken !== undefined) throw new EventIdConflictError(taken.eventId, 'is already stored')
-        continueChains(checked, log.heads)
-        const pending = checked.map((event) => deepFreeze(toRecorded(event)))
+        continueChains(checked, log.heads())
         const handler = readModels.inlineHandler()
+        const pending = handler === undefined ? [] : checked.map((event) => deepFreeze(toRecorded(event)))
         await readModels.transaction(async (tx) => {
           await handler?.(pending, tx)
-          for (const event of checked) log.record(event)
+          for (const event of checked) log.record(Object.freeze({ ...event }))
         })
         commits.next()
       })
@@ -212,25 +249,20 @@ const memoryDriver = (options: MemoryEventStoreOptions, kit: StoreKit): StoreDri
       const to = Math.min(o.toPosition ?? log.stored.length, log.stored.length)
       return iterate(log.stored.slice(from - 1, Math.max(from - 1, to)))
     },
-    streamHeads: (position) => {
-      const at = new Map<string, StreamHead>()
-      for (const event of log.stored.slice(0, position))
-        at.set(event.streamId, { streamId: event.streamId, revision: event.revision, hash: event.hash })
-      return iterate([...at.values()])
-    },
+    streamHeads: (position) => iterate([...log.heads(position).values()]),
     readBatch: async (fromPosition, request) => {
       await Promise.resolve()
       const events: RecordedEvent[] = []
       let p = fromPosition
-      for (; p <= log.events.length && events.length < request.batchSize; p++) {
-        const e = log.events[p - 1]
+      for (; p <= log.length && events.length < request.batchSize; p++) {
+        const e = log.at(p)
         if (e !== undefined && matchesFilter(request.filter, e)) events.push(e)
       }
-      return { events, nextPosition: p, reachedHead: p > log.events.length }
+      return { events, nextPosition: p, reachedHead: p > log.length }
     },
     commits,
     importStored,
-    headPosition: async () => log.events.length,
+    headPosition: async () => log.length,
     close: async () => {
       commits.complete()
     },
@@ -263,35 +295,35 @@ const readStream = (log: MemoryLog, streamId: string, o: ReadStreamOptions): Rec
     const from = Math.min(o.fromRevision ?? stream.length - 1, stream.length - 1)
     for (let r = from; r >= (o.toRevision ?? 0) && selected.length < max; r--) {
       const e = stream[r]
-      if (e !== undefined && e.position <= until) selected.push(e)
+      if (e !== undefined && e.position <= until) selected.push(log.at(e.position) as RecordedEvent)
     }
   } else {
     const to = Math.min(o.toRevision ?? stream.length - 1, stream.length - 1)
     for (let r = o.fromRevision ?? 0; r <= to && selected.length < max; r++) {
       const e = stream[r]
       if (e === undefined || e.position > until) break
-      selected.push(e)
+      selected.push(log.at(e.position) as RecordedEvent)
     }
   }
   return selected
 }
 
 const readAll = (log: MemoryLog, options: ReadAllOptions): RecordedEvent[] => {
-  const events = log.events
+  const length = log.length
   const out: RecordedEvent[] = []
   const max = options.maxCount ?? Number.MAX_SAFE_INTEGER
   if (options.direction === 'backwards') {
-    const from = Math.min(options.fromPosition ?? events.length, events.length)
+    const from = Math.min(options.fromPosition ?? length, length)
     const to = Math.max(options.toPosition ?? 1, 1)
     for (let p = from; p >= to && out.length < max; p--) {
-      const e = events[p - 1]
+      const e = log.at(p)
       if (e !== undefined && matchesFilter(options.filter, e)) out.push(e)
     }
   } else {
     const from = Math.max(options.fromPosition ?? 1, 1)
-    const to = Math.min(options.toPosition ?? events.length, events.length)
+    const to = Math.min(options.toPosition ?? length, length)
     for (let p = from; p <= to && out.length < max; p++) {
-      const e = events[p - 1]
+      const e = log.at(p)
       if (e !== undefined && matchesFilter(options.filter, e)) out.push(e)
     }
   }
