@@ -8,9 +8,11 @@
 import { Subject } from 'rxjs'
 
 import type { RecordedEvent } from '../events/envelope'
+import type { EventMetadata } from '../events/metadata'
 import type { Clock } from '../kernel/clock'
 import { systemClock } from '../kernel/clock'
 import { EventIdConflictError } from '../kernel/errors'
+import type { JsonValue } from '../kernel/json'
 import { deepFreeze } from '../kernel/json'
 import type { StoredEvent, StreamHead } from '../port/chain'
 import { chainHash, GENESIS_HASH, toRecorded } from '../port/chain'
@@ -46,20 +48,31 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
 
 // --- the log ---
 
+/** An event as the log keeps it: what it stores but its hash, which is computed when first asked for. */
+type Entry = Readonly<Omit<StoredEvent, 'hash'>>
+
 /**
- * The log: each event kept once, as stored (canonical text and chain hash), in position order, by
- * stream and by id. Its recorded form (data and metadata parsed, frozen) is made the first time it
- * is read, and kept: an append parses nothing, and only the events read are held twice.
+ * The log: each event kept once, as stored (canonical text), in position order, by stream and by
+ * id. Its recorded form (data and metadata parsed, frozen) is made the first time it is read, and
+ * kept: an append parses nothing, and only the events read are held twice. Chain hashes are
+ * computed in position order when first needed (a stored read, a stream's head, an import): each
+ * follows from the event's stored fields and its stream's hash before it, so computing it later
+ * gives the hash computing it at the append would have.
  */
 class MemoryLog {
-  readonly stored: StoredEvent[] = []
+  private readonly entries: Entry[] = []
+  /** Chain hashes, by position - 1, computed for the first `hashed` events. */
+  private readonly hashes: string[] = []
+  private hashed = 0
+  /** Each stream's last computed hash. */
+  private readonly lastHash = new Map<string, string>()
   /** Recorded forms, by position - 1, filled as events are read. */
   private readonly recorded: (RecordedEvent | undefined)[] = []
-  readonly streams = new Map<string, StoredEvent[]>()
-  readonly byEventId = new Map<string, StoredEvent>()
+  readonly streams = new Map<string, Entry[]>()
+  readonly byEventId = new Map<string, Entry>()
 
   get length(): number {
-    return this.stored.length
+    return this.entries.length
   }
 
   lastRevision(streamId: string): number {
@@ -70,71 +83,110 @@ class MemoryLog {
   at(position: number): RecordedEvent | undefined {
     const kept = this.recorded[position - 1]
     if (kept !== undefined) return kept
-    const event = this.stored[position - 1]
-    if (event === undefined) return undefined
-    const recorded = deepFreeze(toRecorded(event))
+    const e = this.entries[position - 1]
+    if (e === undefined) return undefined
+    const recorded = deepFreeze<RecordedEvent>({
+      eventId: e.eventId,
+      streamId: e.streamId,
+      revision: e.revision,
+      position: e.position,
+      type: e.type,
+      schemaVersion: e.schemaVersion,
+      data: JSON.parse(e.data) as JsonValue,
+      metadata: JSON.parse(e.metadata) as EventMetadata,
+      recordedAt: e.recordedAt,
+    })
     this.recorded[position - 1] = recorded
     return recorded
   }
 
-  /** Each stream's head: its last event's revision and hash. */
-  heads(upTo = this.stored.length): Map<string, StreamHead> {
+  /** Computes the chain hashes of the events up to a position. */
+  private hashUpTo(position: number): void {
+    for (let p = this.hashed; p < position && p < this.entries.length; p++) {
+      const e = this.entries[p] as Entry
+      const hash = chainHash(this.lastHash.get(e.streamId) ?? GENESIS_HASH, e)
+      this.hashes[p] = hash
+      this.lastHash.set(e.streamId, hash)
+      this.hashed = p + 1
+    }
+  }
+
+  /** The events from `from` to `to` (1-based, inclusive) as stored, hashes and all. */
+  storedBetween(from: number, to: number): StoredEvent[] {
+    this.hashUpTo(to)
+    const out: StoredEvent[] = []
+    for (let p = from; p <= to; p++) {
+      const e = this.entries[p - 1]
+      if (e !== undefined) out.push(Object.freeze({ ...e, hash: this.hashes[p - 1] ?? '' }))
+    }
+    return out
+  }
+
+  /** Each stream's head at a position: its last event's revision and hash. */
+  heads(upTo = this.entries.length): Map<string, StreamHead> {
+    this.hashUpTo(upTo)
     const at = new Map<string, StreamHead>()
-    if (upTo >= this.stored.length)
+    if (upTo >= this.entries.length)
       for (const [streamId, events] of this.streams) {
         const last = events[events.length - 1]
-        if (last !== undefined) at.set(streamId, { streamId, revision: last.revision, hash: last.hash })
+        if (last !== undefined)
+          at.set(streamId, { streamId, revision: last.revision, hash: this.hashes[last.position - 1] ?? '' })
       }
     else
-      for (const event of this.stored.slice(0, upTo))
-        at.set(event.streamId, { streamId: event.streamId, revision: event.revision, hash: event.hash })
+      for (const e of this.entries.slice(0, upTo))
+        at.set(e.streamId, { streamId: e.streamId, revision: e.revision, hash: this.hashes[e.position - 1] ?? '' })
     return at
   }
 
-  /** Adds one stored event (frozen, owned by the log) to the log and its stream. */
-  record(event: StoredEvent): void {
-    let stream = this.streams.get(event.streamId)
+  /** Adds one event (frozen, owned by the log) to the log and its stream. */
+  private record(entry: Entry): void {
+    let stream = this.streams.get(entry.streamId)
     if (stream === undefined) {
       stream = []
-      this.streams.set(event.streamId, stream)
+      this.streams.set(entry.streamId, stream)
     }
-    stream.push(event)
-    this.stored.push(event)
-    this.byEventId.set(event.eventId, event)
+    stream.push(entry)
+    this.entries.push(entry)
+    this.byEventId.set(entry.eventId, entry)
   }
 
-  /** Writes one stream's checked events at the next positions, each chained to the one before. */
+  /** Adds events recorded elsewhere, each chained already (checked by the caller against `heads`). */
+  recordStored(events: ReadonlyArray<StoredEvent>): void {
+    this.hashUpTo(this.entries.length)
+    for (const { hash, ...entry } of events) {
+      this.record(Object.freeze(entry))
+      this.hashes.push(hash)
+      this.lastHash.set(entry.streamId, hash)
+      this.hashed++
+    }
+  }
+
+  /** Writes one stream's checked events at the next positions; their hashes follow when asked for. */
   write(append: CheckedStreamAppend, recordedAt: string): AppendResult {
     const streamId = append.streamId
-    const stream = this.streams.get(streamId)
-    const firstRevision = stream?.length ?? 0
-    const firstPosition = this.stored.length + 1
-    let prev = stream?.[stream.length - 1]?.hash ?? GENESIS_HASH
+    const firstRevision = this.lastRevision(streamId) + 1
+    const firstPosition = this.entries.length + 1
     let revision = firstRevision
-    for (const { event, data, metadata } of append.events) {
-      const fields = {
-        eventId: event.eventId,
-        streamId,
-        revision,
-        position: this.stored.length + 1,
-        type: event.type,
-        schemaVersion: event.schemaVersion,
-        data,
-        metadata,
-        recordedAt,
-        hash: '',
-      }
-      prev = chainHash(prev, fields)
-      fields.hash = prev
-      this.record(Object.freeze(fields))
-      revision++
-    }
+    for (const { event, data, metadata } of append.events)
+      this.record(
+        Object.freeze({
+          eventId: event.eventId,
+          streamId,
+          revision: revision++,
+          position: this.entries.length + 1,
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          data,
+          metadata,
+          recordedAt,
+        }),
+      )
     return {
       streamId,
       firstRevision,
       lastRevision: revision - 1,
       firstPosition,
-      lastPosition: this.stored.length,
+      lastPosition: this.entries.length,
       alreadyStored: false,
     }
   }
@@ -154,7 +206,7 @@ class MemoryLog {
   /** The events `write` would record for `appends`, without recording them. */
   preview(appends: ReadonlyArray<CheckedStreamAppend>, recordedAt: string): RecordedEvent[] {
     // A batch names each stream once, so each part starts just after its stream's last revision.
-    let position = this.stored.length + 1
+    let position = this.entries.length + 1
     return appends.flatMap((append) => {
       const start = { revision: this.lastRevision(append.streamId) + 1, position }
       const events = recordedEvents(append, start, recordedAt)
@@ -228,7 +280,7 @@ const memoryDriver = (options: MemoryEventStoreOptions, kit: StoreKit): StoreDri
         const pending = handler === undefined ? [] : checked.map((event) => deepFreeze(toRecorded(event)))
         await readModels.transaction(async (tx) => {
           await handler?.(pending, tx)
-          for (const event of checked) log.record(Object.freeze({ ...event }))
+          log.recordStored(checked)
         })
         commits.next()
       })
@@ -246,8 +298,8 @@ const memoryDriver = (options: MemoryEventStoreOptions, kit: StoreKit): StoreDri
     readAll: (o) => iterate(readAll(log, o)),
     readStored: (o) => {
       const from = Math.max(o.fromPosition ?? 1, 1)
-      const to = Math.min(o.toPosition ?? log.stored.length, log.stored.length)
-      return iterate(log.stored.slice(from - 1, Math.max(from - 1, to)))
+      const to = Math.min(o.toPosition ?? log.length, log.length)
+      return iterate(log.storedBetween(from, to))
     },
     streamHeads: (position) => iterate([...log.heads(position).values()]),
     readBatch: async (fromPosition, request) => {
