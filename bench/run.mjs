@@ -34,7 +34,7 @@ process.stdout.write(`${sqlite}\n\n${memory}\n`)
 if (process.env.BENCH_NO_DOCS === undefined) {
   const env = ['BENCH_CASES', 'BENCH_CONTENDERS', 'BENCH_BEFORE', 'BENCH_APPENDS', 'BENCH_ROUNDS']
     .filter((k) => process.env[k] !== undefined)
-    .map((k) => `${k}=${process.env[k]} `)
+    .map((k) => `${k}=${/^[\w.,/=-]*$/.test(process.env[k] ?? '') ? process.env[k] : `'${process.env[k]}'`} `)
     .join('')
   const section = [
     START,

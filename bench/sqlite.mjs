@@ -612,7 +612,7 @@ if (selected('concurrent')) {
   // opens a connection per operation, so 32 of them would fight over the write lock (sqlite3's busy
   // timeout is 1 s), and one sqliteConnection's withTransaction is not safe for concurrent callers
   // (it keeps one nesting counter for all of them).
-  const oursAlone = { ...ours, name: 'ours, 1 appender', appenders: 1 }
+  const oursAlone = { ...ours, name: 'ours-alone', appenders: 1 }
   const go = async (api, state, perAppender, c) => {
     const appenders = c.appenders ?? CONCURRENT.appenders
     const each = (perAppender * CONCURRENT.appenders) / appenders
@@ -783,7 +783,7 @@ const targets = [
   ['1000-event tx: ours events/s', get('append 1000 events in one tx', 'ours').eventsPerSecond, 120_000, 'n'],
   ['1000-event tx: ours / bare', ratio('append 1000 events in one tx', 'ours', 'bare'), undefined, '%'],
   ['1000-event tx: ours / emmett', ratio('append 1000 events in one tx', 'ours', 'emmett'), undefined, '×'],
-  ['32 appenders / 1 appender (ours)', ratio('32 concurrent appenders, 1 event', 'ours', 'ours, 1 appender'), 4, '×'],
+  ['32 appenders / 1 appender (ours)', ratio('32 concurrent appenders, 1 event', 'ours', 'ours-alone'), 4, '×'],
   [
     '  same, 1 appender from case 1',
     get('32 concurrent appenders, 1 event', 'ours').eventsPerSecond /
