@@ -3,8 +3,8 @@
 //
 // Contenders, each on its own fresh file per workload:
 //   ours         @civic-ledger/store-sqlite (better-sqlite3; WAL, synchronous=FULL, group commit)
-//   bare         better-sqlite3 doing our store's SQL per append (BEGIN IMMEDIATE; select stream;
-//                insert stream if new; insert events; update stream revision; COMMIT), on our
+//   bare         better-sqlite3 doing our store's SQL per append (BEGIN IMMEDIATE; select the stream
+//                and its head; insert stream if new; insert events; COMMIT), on our
 //                schema and pragmas, without our argument checks, savepoints or queue
 //   emmett       @event-driven-io/emmett-sqlite's getSQLiteEventStore({ fileName }), as an
 //                application uses it (it opens and closes a sqlite3 connection per operation)
@@ -14,7 +14,7 @@
 // Setup, once:  npm run build && npm install --prefix bench
 // Run:          node bench/sqlite.mjs
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { cpus, tmpdir } from 'node:os'
 import { join, sep } from 'node:path'
@@ -157,11 +157,13 @@ const bareContender = (name, chained) => ({
     const begin = db.prepare('BEGIN IMMEDIATE')
     const commit = db.prepare('COMMIT')
     const rollback = db.prepare('ROLLBACK')
-    const selectStream = db.prepare('SELECT id, revision, head_hash FROM streams WHERE name = ?')
-    const insertStream = db.prepare('INSERT INTO streams (name, revision) VALUES (?, -1)')
-    const updateStream = chained
-      ? db.prepare('UPDATE streams SET revision = ?, head_hash = ? WHERE id = ?')
-      : db.prepare('UPDATE streams SET revision = ? WHERE id = ?')
+    // As our store (schema 6): the stream's head is its last event, from the top of its index.
+    const selectStream = db.prepare(
+      `SELECT s.id, coalesce(e.revision, -1) AS revision, e.hash AS head_hash FROM streams s
+       LEFT JOIN events e ON e.position = (SELECT x.position FROM events x WHERE x.stream = s.id ORDER BY x.revision DESC LIMIT 1)
+       WHERE s.name = ?`,
+    )
+    const insertStream = db.prepare('INSERT INTO streams (name) VALUES (?)')
     const insertEvent = chained
       ? db.prepare(
           'INSERT INTO events (position, stream, revision, event_id, type, schema_version, data, metadata, recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -191,7 +193,6 @@ const bareContender = (name, chained) => ({
           let last = 0
           if (chained) {
             let prev = row?.head_hash?.toString('hex') ?? GENESIS_HASH
-            let bytes = null
             let position = head.get().head ?? 0
             for (const e of events) {
               revision++
@@ -208,7 +209,6 @@ const bareContender = (name, chained) => ({
                 recordedAt,
               }
               prev = chainHash(prev, fields)
-              bytes = Buffer.from(prev, 'hex')
               insertEvent.run(
                 position,
                 key,
@@ -219,12 +219,11 @@ const bareContender = (name, chained) => ({
                 fields.data,
                 fields.metadata,
                 recordedAt,
-                bytes,
+                Buffer.from(prev, 'hex'),
               )
               if (first === 0) first = position
               last = position
             }
-            updateStream.run(revision, bytes, key)
           } else {
             for (const e of events) {
               revision++
@@ -242,7 +241,6 @@ const bareContender = (name, chained) => ({
               )
               if (first === 0) first = last
             }
-            updateStream.run(revision, key)
           }
           commit.run()
           return { firstRevision: actual + 1, lastRevision: revision, firstPosition: first, lastPosition: last }
@@ -274,6 +272,49 @@ const bareContender = (name, chained) => ({
 })
 const bare = bareContender('bare', true)
 const bareNoChain = bareContender('bare-nochain', false)
+
+// bare-min: the floor. The smallest durable event table a store could have (UNIQUE(stream, version),
+// no stream table, no event-id index, no chain), one autocommit INSERT per event (a multi-event
+// append is one transaction of INSERTs), JSON.stringify in the timed part, the same pragmas.
+// Issue 29 measures ours against it.
+// bare-min-id: the same with a unique index on event ids, as the port's guarantee (an event id is
+// stored once in the whole ledger) needs of any store: the floor for a store that keeps it.
+const bareMinContender = (name, eventIdIndex) => ({
+  name,
+  open: async (path) => {
+    const db = new BareDriver(path)
+    db.pragma('journal_mode = WAL')
+    db.pragma('synchronous = FULL')
+    db.pragma('wal_autocheckpoint = 10000')
+    db.exec(
+      `CREATE TABLE events (stream TEXT NOT NULL, version INTEGER NOT NULL, event_id TEXT NOT NULL, type TEXT NOT NULL, data TEXT NOT NULL, metadata TEXT NOT NULL, UNIQUE (stream, version))${
+        eventIdIndex ? '; CREATE UNIQUE INDEX events_by_event_id ON events (event_id)' : ''
+      }`,
+    )
+    const insert = db.prepare(
+      'INSERT INTO events (stream, version, event_id, type, data, metadata) VALUES (?, ?, ?, ?, ?, ?)',
+    )
+    const many = db.transaction((stream, events, before) => {
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i]
+        insert.run(stream, before + i, e.eventId, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata))
+      }
+    })
+    return {
+      prepare: (events) => events,
+      append: async (stream, events, before) => {
+        if (events.length === 1) {
+          const e = events[0]
+          insert.run(stream, before, e.eventId, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata))
+        } else many.immediate(stream, events, before)
+      },
+      read: async () => 0,
+      close: async () => db.close(),
+    }
+  },
+})
+const bareMin = bareMinContender('bare-min', false)
+const bareMinId = bareMinContender('bare-min-id', true)
 
 // Emmett's event shape: { type, data, metadata }; it assigns its own message ids. Its streams count
 // events (version 0 = no stream), which is `before` here.
@@ -403,6 +444,7 @@ const runCase = async (label, contenders, { setup, warmup, rounds, round, events
       opsPerSecond,
       eventsPerSecond: opsPerSecond * eventsPerOp,
       cpuPerOp: o.cpuMicros / o.ops,
+      median: sorted[Math.floor(rounds / 2)],
       spread: [sorted[Math.floor(rounds / 4)], sorted[Math.floor((3 * rounds) / 4)]],
       seconds: o.ms / 1000,
       rounds,
@@ -431,7 +473,16 @@ const results = []
 const log = (line) => process.stderr.write(`${line}\n`)
 const started = performance.now()
 const allFour = withBefore([ours, bare, emmettStore, emmettConnection])
-const appendContenders = withBefore([ours, oursNoChain, bare, bareNoChain, emmettStore, emmettConnection])
+const appendContenders = withBefore([
+  ours,
+  oursNoChain,
+  bare,
+  bareNoChain,
+  bareMin,
+  bareMinId,
+  emmettStore,
+  emmettConnection,
+])
 // For profiling one part: BENCH_CASES=single,ten,read,big,concurrent  BENCH_CONTENDERS=ours,bare,...
 const onlyCases = process.env.BENCH_CASES?.split(',')
 const onlyContenders = process.env.BENCH_CONTENDERS?.split(',')
@@ -561,7 +612,7 @@ if (selected('concurrent')) {
   // opens a connection per operation, so 32 of them would fight over the write lock (sqlite3's busy
   // timeout is 1 s), and one sqliteConnection's withTransaction is not safe for concurrent callers
   // (it keeps one nesting counter for all of them).
-  const oursAlone = { ...ours, name: 'ours, 1 appender', appenders: 1 }
+  const oursAlone = { ...ours, name: 'ours-alone', appenders: 1 }
   const go = async (api, state, perAppender, c) => {
     const appenders = c.appenders ?? CONCURRENT.appenders
     const each = (perAppender * CONCURRENT.appenders) / appenders
@@ -591,6 +642,37 @@ if (selected('concurrent')) {
   )
 }
 
+// WAL frames a commit writes: each contender on a fresh file, 100 streams made by a warm-up, then the
+// growth of its -wal file over single-event appends (and over 1000-event appends), in frames of
+// page_size + 24 bytes. No checkpoint runs meanwhile (every contender checkpoints at 10,000 pages).
+const frames = []
+if (selected('frames')) {
+  log('frames per commit')
+  const walFrames = (path) => {
+    const probe = new BareDriver(path, { readonly: true, fileMustExist: true })
+    const pageSize = probe.pragma('page_size', { simple: true })
+    probe.close()
+    return statSync(`${path}-wal`).size / (pageSize + 24)
+  }
+  const one = sequentialAppends(1, 100)
+  for (const c of [ours, bare, bareNoChain, bareMin, bareMinId, ...(before === undefined ? [] : [before])]) {
+    if (onlyContenders !== undefined && !onlyContenders.includes(c.name)) continue
+    const path = freshFile(`frames-${c.name}`)
+    const api = await c.open(path)
+    const state = { counts: new Map(), n: 0 }
+    await one(api, state, 200)
+    const start = walFrames(path)
+    const commits = await one(api, state, 300)
+    const single = (walFrames(path) - start) / commits
+    const big = api.prepare(batchOf(1_000, 1))
+    const beforeBig = walFrames(path)
+    await api.append(streamName('frames-big'), big, 0)
+    const perThousand = walFrames(path) - beforeBig
+    await api.close()
+    frames.push({ contender: c.name, single, perThousand })
+  }
+}
+
 rmSync(root, { recursive: true, force: true })
 console.log = realConsoleLog
 
@@ -598,7 +680,7 @@ console.log = realConsoleLog
 
 const int = (x) => Math.round(x).toLocaleString('en-GB')
 const row = (cells, widths) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')
-const widths = [34, 16, 10, 10, 12, 10, 17]
+const widths = [34, 16, 10, 10, 12, 12, 10, 17]
 const storeVersion = (Driver) => new Driver(':memory:').prepare('SELECT sqlite_version() AS v').get().v
 const pkg = (name) => JSON.parse(readFileSync(require.resolve(`${name}/package.json`), 'utf8')).version
 const emmettVersion = JSON.parse(
@@ -630,7 +712,12 @@ console.log(
 console.log('durability:')
 for (const [name, d] of Object.entries(durability)) console.log(`  ${name.padEnd(12)} ${d}`)
 console.log()
-console.log(row(['workload', 'contender', 'rounds×ops', 'ops/s', 'events/s', 'CPU µs/op', 'rounds p25–p75'], widths))
+console.log(
+  row(
+    ['workload', 'contender', 'rounds×ops', 'ops/s', 'events/s', 'median ops/s', 'CPU µs/op', 'rounds p25–p75'],
+    widths,
+  ),
+)
 let previous = ''
 for (const r of results) {
   console.log(
@@ -641,6 +728,7 @@ for (const r of results) {
         `${r.rounds}×${int(r.ops)}`,
         int(r.opsPerSecond),
         int(r.eventsPerSecond),
+        int(r.median),
         int(r.cpuPerOp),
         `${int(r.spread[0])}–${int(r.spread[1])}`,
       ],
@@ -656,6 +744,13 @@ for (const r of results.filter((r) => r.stats !== undefined && r.stats.transacti
     `group commit, ${r.label}, ${r.contender}: ${int(r.stats.appends)} appends in ${int(r.stats.transactions)} transactions (${(r.stats.appends / r.stats.transactions).toFixed(1)} per transaction)`,
   )
 
+if (frames.length > 0) {
+  console.log()
+  console.log(row(['WAL frames', 'contender', 'per commit', '1000 events'], [34, 16, 12, 12]))
+  for (const f of frames)
+    console.log(row(['', f.contender, f.single.toFixed(2), f.perThousand.toFixed(0)], [34, 16, 12, 12]))
+}
+
 const get = (label, contender) =>
   results.find((r) => r.label === label && r.contender === contender) ?? { eventsPerSecond: NaN }
 const ratio = (label, a, b) => get(label, a).eventsPerSecond / get(label, b).eventsPerSecond
@@ -663,6 +758,11 @@ const targets = [
   ['1 event: ours / emmett', ratio('append 1 event (FULL)', 'ours', 'emmett'), 5, '×'],
   ['1 event: ours / emmett-conn', ratio('append 1 event (FULL)', 'ours', 'emmett-conn'), 5, '×'],
   ['1 event: ours / bare', ratio('append 1 event (FULL)', 'ours', 'bare'), 0.85, '%'],
+  ['1 event: ours / bare-min (issue 29)', ratio('append 1 event (FULL)', 'ours', 'bare-min'), 0.75, '%'],
+  ['1 event: ours / bare-min-id', ratio('append 1 event (FULL)', 'ours', 'bare-min-id'), undefined, '%'],
+  ['1 event: bare-min-id / bare-min', ratio('append 1 event (FULL)', 'bare-min-id', 'bare-min'), undefined, '%'],
+  ['10 events: ours / bare-min', ratio('append 10 events (FULL)', 'ours', 'bare-min'), undefined, '%'],
+  ['1000-event tx: ours / bare-min', ratio('append 1000 events in one tx', 'ours', 'bare-min'), undefined, '%'],
   [
     '1 event: chain cost, ours (nochain / ours)',
     ratio('append 1 event (FULL)', 'ours-nochain', 'ours'),
@@ -680,10 +780,10 @@ const targets = [
   ['read 100: ours / emmett', ratio('read a 100-event stream', 'ours', 'emmett'), 3, '×'],
   ['read 100: ours / emmett-conn', ratio('read a 100-event stream', 'ours', 'emmett-conn'), 3, '×'],
   ['read 100: ours / bare', ratio('read a 100-event stream', 'ours', 'bare'), undefined, '%'],
-  ['1000-event tx: ours events/s', get('append 1000 events in one tx', 'ours').eventsPerSecond, 250_000, 'n'],
+  ['1000-event tx: ours events/s', get('append 1000 events in one tx', 'ours').eventsPerSecond, 120_000, 'n'],
   ['1000-event tx: ours / bare', ratio('append 1000 events in one tx', 'ours', 'bare'), undefined, '%'],
   ['1000-event tx: ours / emmett', ratio('append 1000 events in one tx', 'ours', 'emmett'), undefined, '×'],
-  ['32 appenders / 1 appender (ours)', ratio('32 concurrent appenders, 1 event', 'ours', 'ours, 1 appender'), 4, '×'],
+  ['32 appenders / 1 appender (ours)', ratio('32 concurrent appenders, 1 event', 'ours', 'ours-alone'), 4, '×'],
   [
     '  same, 1 appender from case 1',
     get('32 concurrent appenders, 1 event', 'ours').eventsPerSecond /

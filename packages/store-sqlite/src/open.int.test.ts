@@ -402,7 +402,10 @@ test('a ledger written before the hash chain is migrated: data made canonical, e
   // As a schema-3 file held it: no hash columns, data in the writer's own member order.
   const db = new BetterSqlite3(path)
   db.prepare('UPDATE events SET data = ? WHERE position = 1').run('{"name":"Fenland fund","amount":5000}')
-  db.exec('ALTER TABLE events DROP COLUMN hash; ALTER TABLE streams DROP COLUMN head_hash; PRAGMA user_version = 3')
+  db.exec(
+    `ALTER TABLE events DROP COLUMN hash; ALTER TABLE streams ADD COLUMN revision INTEGER NOT NULL DEFAULT -1;
+     UPDATE streams SET revision = (SELECT max(revision) FROM events WHERE stream = streams.id); PRAGMA user_version = 3`,
+  )
   // Its snapshots carried the tenant that schema 5 withdraws.
   db.exec('ALTER TABLE snapshots ADD COLUMN tenant TEXT')
   db.prepare(
@@ -435,4 +438,48 @@ test('a ledger written before the hash chain is migrated: data made canonical, e
   // Appends after the migration continue the migrated chains.
   await reopened.appendToStream('grants.fund-2', testEvents(1), { expectedRevision: 1 })
   t.true((await verifyLedger(reopened)).ok)
+})
+
+test('a schema-5 ledger, whose stream rows held their heads, is migrated: heads come from the events', async (t) => {
+  const dir = tempDir(t)
+  const path = join(dir, 'ledger.db')
+  const first = await openSqliteEventStore({ path })
+  await first.appendToStream('grants.fund-1', testEvents(3), { expectedRevision: 'noStream' })
+  await first.appendToStream('grants.fund-2', testEvents(2), { expectedRevision: 'noStream' })
+  await first.appendToStream('grants.fund-1', testEvents(1), { expectedRevision: 2 })
+  await first.close()
+  // As schema 5 held it: each stream row with its last revision and last hash, kept by every append.
+  const db = new BetterSqlite3(path)
+  db.exec(
+    `ALTER TABLE streams ADD COLUMN revision INTEGER NOT NULL DEFAULT -1;
+     ALTER TABLE streams ADD COLUMN head_hash BLOB;
+     UPDATE streams SET revision = (SELECT max(revision) FROM events WHERE stream = streams.id),
+       head_hash = (SELECT hash FROM events WHERE stream = streams.id ORDER BY revision DESC LIMIT 1);
+     PRAGMA user_version = 5`,
+  )
+  db.close()
+
+  const reopened = await openSqliteEventStore({ path })
+  t.teardown(() => reopened.close())
+  const columns = new BetterSqlite3(path, { readonly: true })
+  t.is(columns.pragma('user_version', { simple: true }), SCHEMA_VERSION)
+  t.deepEqual(
+    columns
+      .prepare<[], { name: string }>('PRAGMA table_info(streams)')
+      .all()
+      .map((c) => c.name),
+    ['id', 'name'],
+  )
+  columns.close()
+  t.deepEqual((await collect(() => reopened.streamHeads(6))).map((h) => [h.streamId, h.revision]).sort(), [
+    ['grants.fund-1', 3],
+    ['grants.fund-2', 1],
+  ])
+  // The expected-revision check reads the head from the events.
+  await t.throwsAsync(reopened.appendToStream('grants.fund-1', testEvents(1), { expectedRevision: 2 }), {
+    name: 'WrongExpectedRevisionError',
+  })
+  const appended = await reopened.appendToStream('grants.fund-1', testEvents(1), { expectedRevision: 3 })
+  t.is(appended.firstRevision, 4)
+  t.deepEqual(await verifyLedger(reopened), { ok: true, events: 7, streams: 2, ledgerSeals: 0, sealFiles: 0 })
 })

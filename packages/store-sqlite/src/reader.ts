@@ -189,8 +189,8 @@ export class SqliteReader {
   }
 
   streamHeads(position: number): PagedIterable<StreamHead> {
-    // At the head, each stream's row holds its head (written in the same transaction as its
-    // events); earlier, each stream's last event at or before the position is looked up.
+    // Each stream's last event (at or before the position), from the top of its (stream,
+    // revision) index; at the head no position need be compared.
     const headsAt = this.db.transaction(() =>
       position >= this.head() ? this.s.selectCurrentHeads.all() : this.s.selectHeads.all({ at: position }),
     )

@@ -169,8 +169,8 @@ const MIGRATIONS: ReadonlyArray<Migration> = [
     `,
   },
   {
-    // The hash chain (encoding civic-ledger-chain/1): each event's hash, and each stream's last
-    // hash so an append need not look it up among the events.
+    // The hash chain (encoding civic-ledger-chain/1): each event's hash, and (until schema 6) each
+    // stream's last hash.
     version: 4,
     sql: `
       ALTER TABLE events ADD COLUMN hash BLOB;
@@ -182,6 +182,17 @@ const MIGRATIONS: ReadonlyArray<Migration> = [
     // Tenancy was withdrawn (one ledger serves one data controller): snapshots no longer carry one.
     version: 5,
     sql: `ALTER TABLE snapshots DROP COLUMN tenant;`,
+  },
+  {
+    // A stream's head (last revision and hash) is read from its last event, found from the top of
+    // the (stream, revision) index, instead of being kept in its row: an append no longer updates
+    // the stream's row, so a commit writes one page fewer to the write-ahead log (issue 29). The
+    // row keeps only the stream's name and the integer key its events use.
+    version: 6,
+    sql: `
+      ALTER TABLE streams DROP COLUMN revision;
+      ALTER TABLE streams DROP COLUMN head_hash;
+    `,
   },
 ]
 

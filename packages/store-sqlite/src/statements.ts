@@ -18,7 +18,6 @@ export interface HeadRow {
 export interface WriterStatements {
   readonly selectStream: Statement<[string], { id: number; revision: number; head_hash: Buffer | null }>
   readonly insertStream: Statement<[string], unknown>
-  readonly updateStream: Statement<[number, Buffer, number], unknown>
   readonly insertEvent: Statement<
     [number, number, number, string, string, number, string, string, string, Buffer],
     unknown
@@ -39,12 +38,19 @@ export interface WriterStatements {
   readonly rollbackTo: Statement<unknown[], unknown>
 }
 
+/**
+ * A stream's key, last revision (-1 before its first event) and last hash, by name. The head is read
+ * from the events themselves: the top of the stream's (stream, revision) index, then that row.
+ */
+const STREAM_HEAD_SQL = `SELECT s.id, coalesce(e.revision, -1) AS revision, e.hash AS head_hash FROM streams s
+  LEFT JOIN events e ON e.position = (SELECT x.position FROM events x WHERE x.stream = s.id ORDER BY x.revision DESC LIMIT 1)
+  WHERE s.name = ?`
+
 export const writerStatements = (db: Database): WriterStatements => ({
-  selectStream: db.prepare<[string], { id: number; revision: number; head_hash: Buffer | null }>(
-    'SELECT id, revision, head_hash FROM streams WHERE name = ?',
-  ),
-  insertStream: db.prepare<[string]>('INSERT INTO streams (name, revision) VALUES (?, -1)'),
-  updateStream: db.prepare<[number, Buffer, number]>('UPDATE streams SET revision = ?, head_hash = ? WHERE id = ?'),
+  // A stream's head is its last event, found from the top of its (stream, revision) index: an append
+  // touches no stream row (schema 6), so a commit writes fewer pages.
+  selectStream: db.prepare<[string], { id: number; revision: number; head_hash: Buffer | null }>(STREAM_HEAD_SQL),
+  insertStream: db.prepare<[string]>('INSERT INTO streams (name) VALUES (?)'),
   insertEvent: db.prepare<[number, number, number, string, string, number, string, string, string, Buffer]>(
     'INSERT INTO events (position, stream, revision, event_id, type, schema_version, data, metadata, recorded_at, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
   ),
@@ -91,9 +97,7 @@ export interface ReaderStatements {
 }
 
 export const readerStatements = (reader: Database): ReaderStatements => ({
-  selectStream: reader.prepare<[string], { id: number; revision: number }>(
-    'SELECT id, revision FROM streams WHERE name = ?',
-  ),
+  selectStream: reader.prepare<[string], { id: number; revision: number }>(STREAM_HEAD_SQL),
   selectSnapshot: reader.prepare<[string], { revision: number; snapshot_version: number; state: string }>(
     'SELECT sn.revision, sn.snapshot_version, sn.state FROM snapshots sn JOIN streams s ON s.id = sn.stream WHERE s.name = ?',
   ),
@@ -107,21 +111,16 @@ export const readerStatements = (reader: Database): ReaderStatements => ({
       `SELECT ${STORED_COLUMNS} FROM events e JOIN streams s ON s.id = e.stream WHERE e.position BETWEEN ? AND ? ORDER BY e.position LIMIT ?`,
     )
     .raw(true),
-  // Streams no event after the position touched are at their head, kept in `streams`; only those
-  // touched later are looked up, each by its (stream, revision) index from the top down. The cost
-  // follows the events after the position, not the whole log.
+  // Each stream's head at a position: the top of its (stream, revision) index at or below it.
   selectHeads: reader.prepare<{ readonly at: number }, HeadRow>(
-    `WITH touched AS (SELECT DISTINCT stream FROM events WHERE position > @at)
-     SELECT name AS stream_name, revision, head_hash AS hash FROM streams
-       WHERE revision >= 0 AND id NOT IN (SELECT stream FROM touched)
-     UNION ALL
-     SELECT s.name, e.revision, e.hash FROM touched t JOIN streams s ON s.id = t.stream
-       JOIN events e ON e.stream = t.stream AND e.revision = (
-         SELECT x.revision FROM events x WHERE x.stream = t.stream AND x.position <= @at
+    `SELECT s.name AS stream_name, e.revision, e.hash FROM streams s
+       JOIN events e ON e.position = (
+         SELECT x.position FROM events x WHERE x.stream = s.id AND x.position <= @at
          ORDER BY x.revision DESC LIMIT 1)`,
   ),
   selectCurrentHeads: reader.prepare<[], HeadRow>(
-    'SELECT name AS stream_name, revision, head_hash AS hash FROM streams WHERE revision >= 0',
+    `SELECT s.name AS stream_name, e.revision, e.hash FROM streams s
+       JOIN events e ON e.position = (SELECT x.position FROM events x WHERE x.stream = s.id ORDER BY x.revision DESC LIMIT 1)`,
   ),
   head: reader.prepare<[], { head: number | null }>('SELECT max(position) AS head FROM events'),
 })

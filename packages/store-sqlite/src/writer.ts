@@ -206,7 +206,6 @@ export class SqliteWriter {
         throw error
       }
     }
-    if (revision > actual) s.updateStream.run(revision, Buffer.from(prev, 'hex'), streamKey)
     this.knownHead = position
     return {
       streamId: append.streamId,
@@ -403,8 +402,8 @@ export class SqliteWriter {
         const checked = checkStoredEvents(events, this.headForWrite(), this.options.limits())
         const keys = this.streamKeysOf(checked)
         this.insertStored(checked, keys.ids)
-        for (const [streamId, h] of continueChains(checked, keys.heads))
-          this.s.updateStream.run(h.revision, Buffer.from(h.hash, 'hex'), keys.ids.get(streamId) ?? 0)
+        // Checks each stream's chain continues from its head; the heads are the events themselves.
+        continueChains(checked, keys.heads)
         const inline = this.inline
         if (inline !== undefined) await inline(checked.map(storedToRecorded), this.readModelTx())
         this.commit()

@@ -8,9 +8,11 @@
 import { Subject } from 'rxjs'
 
 import type { RecordedEvent } from '../events/envelope'
+import type { EventMetadata } from '../events/metadata'
 import type { Clock } from '../kernel/clock'
 import { systemClock } from '../kernel/clock'
 import { EventIdConflictError } from '../kernel/errors'
+import type { JsonValue } from '../kernel/json'
 import { deepFreeze } from '../kernel/json'
 import type { StoredEvent, StreamHead } from '../port/chain'
 import { chainHash, GENESIS_HASH, toRecorded } from '../port/chain'
@@ -46,58 +48,145 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
 
 // --- the log ---
 
-/** The log: events in position order, by stream and by id, as recorded and as stored. */
+/** An event as the log keeps it: what it stores but its hash, which is computed when first asked for. */
+type Entry = Readonly<Omit<StoredEvent, 'hash'>>
+
+/**
+ * The log: each event kept once, as stored (canonical text), in position order, by stream and by
+ * id. Its recorded form (data and metadata parsed, frozen) is made the first time it is read, and
+ * kept: an append parses nothing, and only the events read are held twice. Chain hashes are
+ * computed in position order when first needed (a stored read, a stream's head, an import): each
+ * follows from the event's stored fields and its stream's hash before it, so computing it later
+ * gives the hash computing it at the append would have.
+ */
 class MemoryLog {
-  readonly events: RecordedEvent[] = []
-  /** The log as stored (canonical text and chain hash), in position order beside `events`. */
-  readonly stored: StoredEvent[] = []
-  readonly heads = new Map<string, StreamHead>()
-  readonly streams = new Map<string, RecordedEvent[]>()
-  readonly byEventId = new Map<string, RecordedEvent>()
+  private readonly entries: Entry[] = []
+  /** Chain hashes, by position - 1, computed for the first `hashed` events. */
+  private readonly hashes: string[] = []
+  private hashed = 0
+  /** Each stream's last computed hash. */
+  private readonly lastHash = new Map<string, string>()
+  /** Recorded forms, by position - 1, filled as events are read. */
+  private readonly recorded: (RecordedEvent | undefined)[] = []
+  readonly streams = new Map<string, Entry[]>()
+  readonly byEventId = new Map<string, Entry>()
+
+  get length(): number {
+    return this.entries.length
+  }
 
   lastRevision(streamId: string): number {
     return (this.streams.get(streamId)?.length ?? 0) - 1
   }
 
-  /** Adds one stored event to the log, its stream and its stream's head. */
-  record(event: StoredEvent): void {
-    const recorded = deepFreeze(toRecorded(event))
-    let stream = this.streams.get(event.streamId)
-    if (stream === undefined) {
-      stream = []
-      this.streams.set(event.streamId, stream)
-    }
-    stream.push(recorded)
-    this.events.push(recorded)
-    this.stored.push(Object.freeze({ ...event }))
-    this.byEventId.set(recorded.eventId, recorded)
-    this.heads.set(event.streamId, { streamId: event.streamId, revision: event.revision, hash: event.hash })
+  /** The event at a position (1-based) as recorded. */
+  at(position: number): RecordedEvent | undefined {
+    const kept = this.recorded[position - 1]
+    if (kept !== undefined) return kept
+    const e = this.entries[position - 1]
+    if (e === undefined) return undefined
+    const recorded = deepFreeze<RecordedEvent>({
+      eventId: e.eventId,
+      streamId: e.streamId,
+      revision: e.revision,
+      position: e.position,
+      type: e.type,
+      schemaVersion: e.schemaVersion,
+      data: JSON.parse(e.data) as JsonValue,
+      metadata: JSON.parse(e.metadata) as EventMetadata,
+      recordedAt: e.recordedAt,
+    })
+    this.recorded[position - 1] = recorded
+    return recorded
   }
 
-  /** Writes one stream's checked events at the next positions, each chained to the one before. */
-  write(append: CheckedStreamAppend, recordedAt: string): AppendResult {
-    const firstRevision = this.lastRevision(append.streamId) + 1
-    const firstPosition = this.events.length + 1
-    for (const { event, data, metadata } of append.events) {
-      const fields = {
-        eventId: event.eventId,
-        streamId: append.streamId,
-        revision: this.lastRevision(append.streamId) + 1,
-        position: this.events.length + 1,
-        type: event.type,
-        schemaVersion: event.schemaVersion,
-        data,
-        metadata,
-        recordedAt,
-      }
-      this.record({ ...fields, hash: chainHash(this.heads.get(append.streamId)?.hash ?? GENESIS_HASH, fields) })
+  /** Computes the chain hashes of the events up to a position. */
+  private hashUpTo(position: number): void {
+    for (let p = this.hashed; p < position && p < this.entries.length; p++) {
+      const e = this.entries[p] as Entry
+      const hash = chainHash(this.lastHash.get(e.streamId) ?? GENESIS_HASH, e)
+      this.hashes[p] = hash
+      this.lastHash.set(e.streamId, hash)
+      this.hashed = p + 1
     }
+  }
+
+  /** The events from `from` to `to` (1-based, inclusive) as stored, hashes and all. */
+  storedBetween(from: number, to: number): StoredEvent[] {
+    this.hashUpTo(to)
+    const out: StoredEvent[] = []
+    for (let p = from; p <= to; p++) {
+      const e = this.entries[p - 1]
+      if (e !== undefined) out.push(Object.freeze({ ...e, hash: this.hashes[p - 1] ?? '' }))
+    }
+    return out
+  }
+
+  /** Each stream's head at a position: its last event's revision and hash. */
+  heads(upTo = this.entries.length): Map<string, StreamHead> {
+    this.hashUpTo(upTo)
+    const at = new Map<string, StreamHead>()
+    if (upTo >= this.entries.length)
+      for (const [streamId, events] of this.streams) {
+        const last = events[events.length - 1]
+        if (last !== undefined)
+          at.set(streamId, { streamId, revision: last.revision, hash: this.hashes[last.position - 1] ?? '' })
+      }
+    else
+      for (const e of this.entries.slice(0, upTo))
+        at.set(e.streamId, { streamId: e.streamId, revision: e.revision, hash: this.hashes[e.position - 1] ?? '' })
+    return at
+  }
+
+  /** Adds one event (frozen, owned by the log) to the log and its stream. */
+  private record(entry: Entry): void {
+    let stream = this.streams.get(entry.streamId)
+    if (stream === undefined) {
+      stream = []
+      this.streams.set(entry.streamId, stream)
+    }
+    stream.push(entry)
+    this.entries.push(entry)
+    this.byEventId.set(entry.eventId, entry)
+  }
+
+  /** Adds events recorded elsewhere, each chained already (checked by the caller against `heads`). */
+  recordStored(events: ReadonlyArray<StoredEvent>): void {
+    this.hashUpTo(this.entries.length)
+    for (const { hash, ...entry } of events) {
+      this.record(Object.freeze(entry))
+      this.hashes.push(hash)
+      this.lastHash.set(entry.streamId, hash)
+      this.hashed++
+    }
+  }
+
+  /** Writes one stream's checked events at the next positions; their hashes follow when asked for. */
+  write(append: CheckedStreamAppend, recordedAt: string): AppendResult {
+    const streamId = append.streamId
+    const firstRevision = this.lastRevision(streamId) + 1
+    const firstPosition = this.entries.length + 1
+    let revision = firstRevision
+    for (const { event, data, metadata } of append.events)
+      this.record(
+        Object.freeze({
+          eventId: event.eventId,
+          streamId,
+          revision: revision++,
+          position: this.entries.length + 1,
+          type: event.type,
+          schemaVersion: event.schemaVersion,
+          data,
+          metadata,
+          recordedAt,
+        }),
+      )
     return {
-      streamId: append.streamId,
+      streamId,
       firstRevision,
-      lastRevision: this.lastRevision(append.streamId),
+      lastRevision: revision - 1,
       firstPosition,
-      lastPosition: this.events.length,
+      lastPosition: this.entries.length,
       alreadyStored: false,
     }
   }
@@ -117,7 +206,7 @@ class MemoryLog {
   /** The events `write` would record for `appends`, without recording them. */
   preview(appends: ReadonlyArray<CheckedStreamAppend>, recordedAt: string): RecordedEvent[] {
     // A batch names each stream once, so each part starts just after its stream's last revision.
-    let position = this.events.length + 1
+    let position = this.entries.length + 1
     return appends.flatMap((append) => {
       const start = { revision: this.lastRevision(append.streamId) + 1, position }
       const events = recordedEvents(append, start, recordedAt)
@@ -183,15 +272,15 @@ const memoryDriver = (options: MemoryEventStoreOptions, kit: StoreKit): StoreDri
     try {
       await exclusive(async () => {
         await Promise.resolve()
-        const checked = checkStoredEvents(events, log.events.length, kit.limits)
+        const checked = checkStoredEvents(events, log.length, kit.limits)
         const taken = checked.find((e) => log.byEventId.has(e.eventId))
         if (taken !== undefined) throw new EventIdConflictError(taken.eventId, 'is already stored')
-        continueChains(checked, log.heads)
-        const pending = checked.map((event) => deepFreeze(toRecorded(event)))
+        continueChains(checked, log.heads())
         const handler = readModels.inlineHandler()
+        const pending = handler === undefined ? [] : checked.map((event) => deepFreeze(toRecorded(event)))
         await readModels.transaction(async (tx) => {
           await handler?.(pending, tx)
-          for (const event of checked) log.record(event)
+          log.recordStored(checked)
         })
         commits.next()
       })
@@ -209,28 +298,23 @@ const memoryDriver = (options: MemoryEventStoreOptions, kit: StoreKit): StoreDri
     readAll: (o) => iterate(readAll(log, o)),
     readStored: (o) => {
       const from = Math.max(o.fromPosition ?? 1, 1)
-      const to = Math.min(o.toPosition ?? log.stored.length, log.stored.length)
-      return iterate(log.stored.slice(from - 1, Math.max(from - 1, to)))
+      const to = Math.min(o.toPosition ?? log.length, log.length)
+      return iterate(log.storedBetween(from, to))
     },
-    streamHeads: (position) => {
-      const at = new Map<string, StreamHead>()
-      for (const event of log.stored.slice(0, position))
-        at.set(event.streamId, { streamId: event.streamId, revision: event.revision, hash: event.hash })
-      return iterate([...at.values()])
-    },
+    streamHeads: (position) => iterate([...log.heads(position).values()]),
     readBatch: async (fromPosition, request) => {
       await Promise.resolve()
       const events: RecordedEvent[] = []
       let p = fromPosition
-      for (; p <= log.events.length && events.length < request.batchSize; p++) {
-        const e = log.events[p - 1]
+      for (; p <= log.length && events.length < request.batchSize; p++) {
+        const e = log.at(p)
         if (e !== undefined && matchesFilter(request.filter, e)) events.push(e)
       }
-      return { events, nextPosition: p, reachedHead: p > log.events.length }
+      return { events, nextPosition: p, reachedHead: p > log.length }
     },
     commits,
     importStored,
-    headPosition: async () => log.events.length,
+    headPosition: async () => log.length,
     close: async () => {
       commits.complete()
     },
@@ -263,35 +347,35 @@ const readStream = (log: MemoryLog, streamId: string, o: ReadStreamOptions): Rec
     const from = Math.min(o.fromRevision ?? stream.length - 1, stream.length - 1)
     for (let r = from; r >= (o.toRevision ?? 0) && selected.length < max; r--) {
       const e = stream[r]
-      if (e !== undefined && e.position <= until) selected.push(e)
+      if (e !== undefined && e.position <= until) selected.push(log.at(e.position) as RecordedEvent)
     }
   } else {
     const to = Math.min(o.toRevision ?? stream.length - 1, stream.length - 1)
     for (let r = o.fromRevision ?? 0; r <= to && selected.length < max; r++) {
       const e = stream[r]
       if (e === undefined || e.position > until) break
-      selected.push(e)
+      selected.push(log.at(e.position) as RecordedEvent)
     }
   }
   return selected
 }
 
 const readAll = (log: MemoryLog, options: ReadAllOptions): RecordedEvent[] => {
-  const events = log.events
+  const length = log.length
   const out: RecordedEvent[] = []
   const max = options.maxCount ?? Number.MAX_SAFE_INTEGER
   if (options.direction === 'backwards') {
-    const from = Math.min(options.fromPosition ?? events.length, events.length)
+    const from = Math.min(options.fromPosition ?? length, length)
     const to = Math.max(options.toPosition ?? 1, 1)
     for (let p = from; p >= to && out.length < max; p--) {
-      const e = events[p - 1]
+      const e = log.at(p)
       if (e !== undefined && matchesFilter(options.filter, e)) out.push(e)
     }
   } else {
     const from = Math.max(options.fromPosition ?? 1, 1)
-    const to = Math.min(options.toPosition ?? events.length, events.length)
+    const to = Math.min(options.toPosition ?? length, length)
     for (let p = from; p <= to && out.length < max; p++) {
-      const e = events[p - 1]
+      const e = log.at(p)
       if (e !== undefined && matchesFilter(options.filter, e)) out.push(e)
     }
   }

@@ -207,7 +207,9 @@ test('the random sequences reach the states the laws are about', (t) => {
       for (const s of [...prefix(depths), ...steps]) if (w.send(commandOf(s)).code === 'accepted') reached.add(s.kind)
       for (const [, r] of records(w)) reached.add(r.status)
     }),
-    { numRuns: 400 },
+    // A fixed seed: what this test shows is that the generator can reach these states, so it must
+    // not pass or fail by the luck of the run; the laws above run on a fresh seed each time.
+    { numRuns: 1000, seed: 20261207 },
   )
   for (const wanted of ['AwardGrant', 'MakePayment', 'ApproveVariation', 'RecordRepayment', 'CloseGrant', 'fully-paid'])
     t.true(reached.has(wanted), `${wanted} is reached`)

@@ -152,7 +152,7 @@ const changes: ReadonlyArray<{
   {
     what: 'an event moved to a stream of its own',
     sql: [
-      "INSERT INTO streams (name, revision) VALUES ('grants.fund-new', 0)",
+      "INSERT INTO streams (name) VALUES ('grants.fund-new')",
       "UPDATE events SET stream = (SELECT id FROM streams WHERE name = 'grants.fund-new'), revision = 0 WHERE position = 900",
     ],
   },
@@ -164,8 +164,8 @@ const changes: ReadonlyArray<{
     what: 'two stream rows with one name, each chain hashed under it',
     sql: [
       'PRAGMA foreign_keys = OFF',
-      'CREATE TABLE streams_copy (id INTEGER PRIMARY KEY, name TEXT NOT NULL, revision INTEGER NOT NULL, head_hash BLOB)',
-      'INSERT INTO streams_copy SELECT id, name, revision, head_hash FROM streams',
+      'CREATE TABLE streams_copy (id INTEGER PRIMARY KEY, name TEXT NOT NULL)',
+      'INSERT INTO streams_copy SELECT id, name FROM streams',
       'DROP TABLE streams',
       'ALTER TABLE streams_copy RENAME TO streams',
       'UPDATE streams SET name = (SELECT name FROM streams WHERE id = 1) WHERE id = 2',

@@ -1,0 +1,98 @@
+// The in-memory store against Emmett's (getInMemoryEventStore), issue 29: 100,000 single-event
+// appends spread over 10,000 streams, each with its exact expected revision, the event the grants
+// payload of bench/sqlite.mjs. Rounds alternate the two stores, each on a fresh store; the rate is
+// the median round's, with the rounds' spread; the GC share is from a PerformanceObserver.
+//
+// Setup, once:  npm run build && npm install --prefix bench
+// Run:          node bench/memory.mjs      (BENCH_APPENDS=1000 BENCH_ROUNDS=1 for a smoke run)
+import { randomUUID } from 'node:crypto'
+import { createRequire } from 'node:module'
+import { cpus } from 'node:os'
+import { PerformanceObserver, performance } from 'node:perf_hooks'
+
+const require = createRequire(import.meta.url)
+const root = process.env.BENCH_ROOT ?? new URL('..', import.meta.url).pathname
+const core = createRequire(`${root}/package.json`)(`${root}/packages/core/dist/index.js`)
+const APPENDS = Number(process.env.BENCH_APPENDS ?? 100_000)
+const STREAMS = Math.max(1, Math.floor(APPENDS / 10))
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
+
+const event = (n) => ({
+  eventId: randomUUID(),
+  type: 'grants.GrantAwarded',
+  schemaVersion: 1,
+  data: {
+    grantId: `grant-${n}`,
+    applicationId: `application-${n}`,
+    fundId: 'community-resilience-2026',
+    awardedOn: '2026-04-01',
+    amount: { amount: 1_250_000 + n, currency: 'GBP' },
+    areas: [{ code: 'E01017994', type: 'lsoa', vintage: '2021' }],
+    conditions: ['Quarterly monitoring returns'],
+  },
+  metadata: {
+    actor: { id: 'officer-1', organisation: 'GB-LAE-CAM', role: 'grants-officer' },
+    correlationId: randomUUID(),
+    causationId: randomUUID(),
+    occurredAt: '2026-04-01T10:15:00.000Z',
+  },
+})
+
+let gcMs = 0
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration
+}).observe({ entryTypes: ['gc'] })
+
+const contenders = {
+  ours: {
+    open: () => core.createMemoryEventStore(),
+    append: (store, stream, e, before) =>
+      store.appendToStream(stream, [e], { expectedRevision: before === 0 ? 'noStream' : before - 1 }),
+  },
+  emmett: {
+    open: () => emmett.getInMemoryEventStore(),
+    append: (store, stream, e, before) =>
+      store.appendToStream(stream, [{ type: e.type, data: e.data, metadata: e.metadata }], {
+        expectedStreamVersion: BigInt(before),
+      }),
+  },
+}
+const emmett = await import('@event-driven-io/emmett').catch(() => undefined)
+if (emmett === undefined) delete contenders.emmett
+
+const round = async (c) => {
+  const events = Array.from({ length: APPENDS }, (_, i) => event(i))
+  const store = c.open()
+  const counts = new Int32Array(STREAMS)
+  const gcBefore = gcMs
+  const start = performance.now()
+  for (let i = 0; i < APPENDS; i++) {
+    const s = i % STREAMS
+    await c.append(store, `grants.application-${s}`, events[i], counts[s])
+    counts[s]++
+  }
+  const ms = performance.now() - start
+  await new Promise((resolve) => setTimeout(resolve, 0)) // let the observer report
+  return { rate: (APPENDS / ms) * 1000, gcShare: (gcMs - gcBefore) / ms }
+}
+
+const results = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]))
+for (const name of Object.keys(contenders)) await round(contenders[name]) // warm-up
+for (let r = 0; r < ROUNDS; r++) {
+  const order = r % 2 === 0 ? Object.keys(contenders) : Object.keys(contenders).reverse()
+  for (const name of order) results[name].push(await round(contenders[name]))
+}
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const int = (x) => Math.round(x).toLocaleString('en-GB')
+console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${new Date().toISOString()}`)
+console.log(`${int(APPENDS)} single-event appends over ${int(STREAMS)} streams, ${ROUNDS} rounds a store, alternating`)
+for (const [name, runs] of Object.entries(results)) {
+  const rates = runs.map((r) => r.rate)
+  console.log(
+    `${name.padEnd(8)} median ${int(median(rates)).padStart(9)} appends/s  (min ${int(Math.min(...rates))}, max ${int(Math.max(...rates))}), GC ${(median(runs.map((r) => r.gcShare)) * 100).toFixed(0)}% of the time`,
+  )
+}
+if (results.emmett !== undefined) {
+  const ratio = median(results.ours.map((r) => r.rate)) / median(results.emmett.map((r) => r.rate))
+  console.log(`ours / emmett: ${ratio.toFixed(2)}×  (target ≥ 10×: ${ratio >= 10 ? 'met' : 'MISSED'})`)
+}
