@@ -10,6 +10,7 @@ import type { EventStore, Ledger, LedgerPlugin, StoreProvider } from '@civic-led
 import { createLedger, loadPlugin, openEventStore, redactConnection, systemClock } from '@civic-ledger/core'
 import { grantsPlugin } from '@civic-ledger/grants'
 import { partnershipsPlugin } from '@civic-ledger/partnerships'
+import { kurrentDBStoreProvider } from '@civic-ledger/store-kurrentdb'
 import { postgresStoreProvider } from '@civic-ledger/store-postgres'
 import { openSqliteEventStore, parseSqliteConnection } from '@civic-ledger/store-sqlite'
 import { volunteersPlugin } from '@civic-ledger/volunteers'
@@ -51,6 +52,7 @@ const sqliteProvider = (options: OpenOptions): StoreProvider => ({
 const providers = (options: OpenOptions): ReadonlyArray<StoreProvider> => [
   sqliteProvider(options),
   postgresStoreProvider,
+  kurrentDBStoreProvider,
 ]
 
 /** Runs `work`, turning what opening a store throws into a `CliError` with its exit code. */

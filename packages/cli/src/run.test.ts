@@ -113,6 +113,16 @@ test('a missing ledger exits 3, and nothing is made; init makes one and status r
   t.true(report.projections.some((p) => p.name === 'privacy-erasures'))
 })
 
+test('a KurrentDB connection string opens through the KurrentDB store; with no server there, one line says so', async (t) => {
+  // Nothing listens on port 1: the store is the KurrentDB one, and it names the server as unavailable.
+  const down = await runIn(tempDir(t), ['--store', 'kurrentdb://ledger:secret@127.0.0.1:1?tls=false', 'status'])
+  t.not(down.code, ExitCode.ok)
+  t.not(down.code, ExitCode.usage, 'the scheme is known')
+  t.regex(down.stderr, /^civic-ledger: the KurrentDB ledger .*KurrentDB is unavailable/)
+  t.is(down.stderr.split('\n').length, 2, 'one line')
+  t.false(down.stderr.includes('secret'), 'no password in the message')
+})
+
 test('progress bars are drawn on a terminal, and not with --no-progress or --json', async (t) => {
   const cwd = tempDir(t)
   t.is((await runIn(cwd, ['init'])).code, 0)
