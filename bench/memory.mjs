@@ -1,4 +1,4 @@
-// The in-memory store against Emmett's (getInMemoryEventStore), issue 29: 100,000 single-event
+// The in-memory store against Emmett's (getInMemoryEventStore): 100,000 single-event
 // appends spread over 10,000 streams, each with its exact expected revision, the event the grants
 // payload of bench/sqlite.mjs. Rounds alternate the two stores, each on a fresh store; the rate is
 // the median round's, with the rounds' spread; the GC share is from a PerformanceObserver.

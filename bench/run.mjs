@@ -1,4 +1,4 @@
-// `npm run bench`: runs the benchmarks of issue 29 (bench/sqlite.mjs, bench/memory.mjs), each in
+// `npm run bench`: runs the store benchmarks (bench/sqlite.mjs, bench/memory.mjs), each in
 // a process of its own, and rewrites the generated section of docs/performance.md with what they
 // printed (medians, the rounds' spread, the ratios against their targets), the machine and the
 // command. Nothing here asserts a time.

@@ -758,7 +758,7 @@ const targets = [
   ['1 event: ours / emmett', ratio('append 1 event (FULL)', 'ours', 'emmett'), 5, '×'],
   ['1 event: ours / emmett-conn', ratio('append 1 event (FULL)', 'ours', 'emmett-conn'), 5, '×'],
   ['1 event: ours / bare', ratio('append 1 event (FULL)', 'ours', 'bare'), 0.85, '%'],
-  ['1 event: ours / bare-min (issue 29)', ratio('append 1 event (FULL)', 'ours', 'bare-min'), 0.75, '%'],
+  ['1 event: ours / bare-min', ratio('append 1 event (FULL)', 'ours', 'bare-min'), 0.75, '%'],
   ['1 event: ours / bare-min-id', ratio('append 1 event (FULL)', 'ours', 'bare-min-id'), undefined, '%'],
   ['1 event: bare-min-id / bare-min', ratio('append 1 event (FULL)', 'bare-min-id', 'bare-min'), undefined, '%'],
   ['10 events: ours / bare-min', ratio('append 10 events (FULL)', 'ours', 'bare-min'), undefined, '%'],
