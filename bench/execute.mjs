@@ -74,7 +74,15 @@ const run = async (entries, callers) => {
 const results = { off: { 1: [], 32: [] }, on: { 1: [], 32: [] } }
 for (let round = 0; round < ROUNDS; round++)
   for (const callers of [1, 32])
-    for (const [name, entries] of round % 2 === 0 ? [['off', 0], ['on', 1000]] : [['on', 1000], ['off', 0]]) {
+    for (const [name, entries] of round % 2 === 0
+      ? [
+          ['off', 0],
+          ['on', 1000],
+        ]
+      : [
+          ['on', 1000],
+          ['off', 0],
+        ]) {
       const rate = await run(entries, callers)
       results[name][callers].push(rate)
       console.log(`round ${round + 1} cache ${name} callers ${callers}: ${rate.toFixed(0)} commands/s`)
