@@ -60,6 +60,8 @@ export type { EventMetadataInput } from './events/metadata'
 export { Actor, EventMetadata } from './events/metadata'
 
 // --- deciders and commands ---
+export type { AggregateCache, AggregateCacheOptions, CachedAggregate } from './commands/aggregate-cache'
+export { createAggregateCache, DEFAULT_AGGREGATE_CACHE_ENTRIES } from './commands/aggregate-cache'
 export type { CommandHandlerOptions, CommandResult, HandleCommand, LoadedAggregate } from './commands/command-handler'
 export { CommandContext, createCommandHandler, decodeRecorded, loadAggregate } from './commands/command-handler'
 export type { DecisionResult, HandleDecision } from './commands/decision-handler'

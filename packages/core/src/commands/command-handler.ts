@@ -11,7 +11,7 @@ import * as t from 'io-ts'
 
 import type { Aggregate, Command } from '../events/decider'
 import type { NewEvent, RecordedEvent } from '../events/envelope'
-import type { DomainEvent } from '../events/event'
+import type { AnyEventDefinition, DomainEvent } from '../events/event'
 import { hasPersonalData } from '../events/event'
 import { typeNames, unknownFields } from '../events/fields'
 import type { EventMetadata } from '../events/metadata'
@@ -38,6 +38,8 @@ import type { AppendResult, EventLog, EventStore } from '../port/event-store'
 import { WrongExpectedRevisionError } from '../port/event-store'
 import type { Privacy } from '../port/privacy'
 import { SubjectErasedError } from '../port/privacy'
+import type { AggregateCache } from './aggregate-cache'
+import { mayCache } from './aggregate-cache'
 import type { Policy } from './policy'
 
 // --- model ---
@@ -107,6 +109,11 @@ export interface CommandHandlerOptions {
   readonly backoffMs?: number
   /** Encrypts personal fields on write and decrypts them on load; without it, events must have none. */
   readonly privacy?: Privacy
+  /**
+   * Recently folded states by stream (`createAggregateCache`), so a command on a hot stream reads
+   * only the events after the cached revision. Without it, every command folds its stream afresh.
+   */
+  readonly aggregateCache?: AggregateCache
 }
 
 /** Sends one command to an aggregate. */
@@ -136,13 +143,19 @@ export const loadAggregate = async <C extends Command, E extends DomainEvent, S>
   store: EventLog,
   aggregate: Pick<Aggregate<C, E, S>, 'decider' | 'events' | 'snapshot'>,
   stream: string,
-  options: { readonly until?: number; readonly privacy?: Pick<Privacy, 'open'> } = {},
+  options: {
+    readonly until?: number
+    readonly privacy?: Pick<Privacy, 'open'>
+    /** A state already folded to a revision (the hot cache's): only the events after it are read. */
+    readonly from?: LoadedAggregate<S>
+  } = {},
 ): Promise<E.Either<CorruptEventError, LoadedAggregate<S>>> => {
-  let state = aggregate.decider.initialState
-  let revision = -1
-  let snapshotRevision = -1
+  const from = options.until === undefined ? options.from : undefined
+  let state = from === undefined ? aggregate.decider.initialState : from.state
+  let revision = from === undefined ? -1 : from.revision
+  let snapshotRevision = from === undefined ? -1 : from.snapshotRevision
   const policy = aggregate.snapshot
-  if (policy !== undefined && store.snapshots !== undefined && options.until === undefined) {
+  if (from === undefined && policy !== undefined && store.snapshots !== undefined && options.until === undefined) {
     const snapshot = await store.snapshots.readSnapshot(stream)
     if (snapshot !== undefined && snapshot.version === policy.version) {
       const decoded = policy.codec.decode(snapshot.state)
@@ -179,19 +192,20 @@ export const loadAggregate = async <C extends Command, E extends DomainEvent, S>
 
 /**
  * Keeps a snapshot when the aggregate's policy says enough events were folded since the last one.
- * A snapshot is only a cache: failing to keep one never fails the command.
+ * A snapshot is only a cache: failing to keep one never fails the command. Resolves with the
+ * revision of the latest snapshot this process knows of (the one kept, else the loaded one).
  */
 const maybeSnapshot = async <C extends Command, E extends DomainEvent, S>(
   store: EventStore,
   aggregate: Aggregate<C, E, S>,
   stream: string,
   loaded: LoadedAggregate<S>,
-): Promise<void> => {
+): Promise<number> => {
   const policy = aggregate.snapshot
-  if (policy === undefined || store.snapshots === undefined) return
+  if (policy === undefined || store.snapshots === undefined) return loaded.snapshotRevision
   // A snapshot would keep personal data in plain text, out of reach of erasure.
-  if (aggregate.events.definitions.some(hasPersonalData)) return
-  if (loaded.revision - loaded.snapshotRevision < policy.every) return
+  if (aggregate.events.definitions.some(hasPersonalData)) return loaded.snapshotRevision
+  if (loaded.revision - loaded.snapshotRevision < policy.every) return loaded.snapshotRevision
   try {
     await store.snapshots.writeSnapshot({
       streamId: stream,
@@ -199,8 +213,10 @@ const maybeSnapshot = async <C extends Command, E extends DomainEvent, S>(
       version: policy.version,
       state: policy.codec.encode(loaded.state),
     })
+    return loaded.revision
   } catch {
     // The next command folds a few more events; nothing is lost.
+    return loaded.snapshotRevision
   }
 }
 
@@ -310,20 +326,32 @@ const decodeSent = <C extends Command, E extends DomainEvent, S>(
   }
 }
 
-/** The aggregate's stream folded, or why it could not be. */
+/** The hot cache, when the options have one and the aggregate's states may be kept in it. */
+export const cacheFor = (
+  options: CommandHandlerOptions,
+  aggregate: { readonly events: { readonly definitions: ReadonlyArray<AnyEventDefinition> } },
+): AggregateCache | undefined =>
+  options.aggregateCache !== undefined && mayCache(aggregate.events) ? options.aggregateCache : undefined
+
+/**
+ * The aggregate's stream folded, or why it could not be: from the hot cache's state when it has
+ * one for the stream (reading only the events after it), and kept there at the revision read.
+ */
 export const loadFor = async <C extends Command, E extends DomainEvent, S>(
   options: CommandHandlerOptions,
   aggregate: Pick<Aggregate<C, E, S>, 'decider' | 'events' | 'snapshot'>,
   stream: string,
 ): Promise<E.Either<CommandError, LoadedAggregate<S>>> => {
+  const cache = cacheFor(options, aggregate)
+  const hit = cache?.get(stream)
+  const from = hit !== undefined && hit.decider === aggregate.decider ? (hit as LoadedAggregate<S>) : undefined
   let loaded: E.Either<CorruptEventError, LoadedAggregate<S>>
   try {
-    loaded = await loadAggregate(
-      options.store,
-      aggregate,
-      stream,
-      options.privacy === undefined ? {} : { privacy: options.privacy },
-    )
+    loaded = await loadAggregate(options.store, aggregate, stream, {
+      ...(options.privacy === undefined ? {} : { privacy: options.privacy }),
+      ...(from === undefined ? {} : { from }),
+    })
+    if (cache !== undefined && E.isRight(loaded)) cache.set(stream, { decider: aggregate.decider, ...loaded.right })
   } catch (error) {
     if (error instanceof CorruptEventError) return E.left(unreadable(error))
     // Store failures become values; anything else (an evolve that throws) is a bug: let it surface.
@@ -484,7 +512,10 @@ const attemptOnce = async <C extends Command, E extends DomainEvent, S>(
   const appended = await sendWithRetries(retry, () =>
     options.store.appendToStream(stream, newEvents.right, { expectedRevision }),
   )
+  const cache = cacheFor(options, aggregate)
   if (E.isLeft(appended)) {
+    // Whatever refused the append, the next attempt (or command) folds the stream afresh.
+    cache?.delete(stream)
     const refusal = appended.left
     if (refusal instanceof WrongExpectedRevisionError) return undefined
     if (refusal instanceof EventIdConflictError)
@@ -497,7 +528,20 @@ const attemptOnce = async <C extends Command, E extends DomainEvent, S>(
   const inLoadedState = result.alreadyStored && result.lastRevision <= revision
   const newState = inLoadedState ? state : events.reduce(aggregate.decider.evolve, state)
   const newRevision = inLoadedState ? revision : result.lastRevision
-  await maybeSnapshot(options.store, aggregate, stream, { state: newState, revision: newRevision, snapshotRevision })
+  const keptSnapshot = await maybeSnapshot(options.store, aggregate, stream, {
+    state: newState,
+    revision: newRevision,
+    snapshotRevision,
+  })
+  // Events acknowledged as stored before may sit anywhere in the stream: fold it afresh next time.
+  if (result.alreadyStored) cache?.delete(stream)
+  else
+    cache?.set(stream, {
+      decider: aggregate.decider,
+      state: newState,
+      revision: newRevision,
+      snapshotRevision: keptSnapshot,
+    })
   return E.right({
     streamId: stream,
     events,

@@ -155,6 +155,9 @@ const attemptOnce = async <C extends Command, R extends Streams>(
   let appended: ReadonlyArray<AppendResult> | null = null
   if (appends.right.length > 0) {
     const result = await sendWithRetries(retry, () => options.store.appendMulti(appends.right))
+    // The hot cache serves these streams' reads; the streams written (or refused) are folded afresh
+    // by the next command that names them, which keeps the cache out of appendMulti's results.
+    for (const { streamId } of appends.right) options.aggregateCache?.delete(streamId)
     if (E.isLeft(result)) {
       if (result.left instanceof WrongExpectedRevisionError) return undefined
       if (result.left instanceof EventIdConflictError)

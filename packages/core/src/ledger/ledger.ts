@@ -15,6 +15,8 @@ import { exportLedger } from '../audit/ledger-export'
 import type { Sealed, SealOptions } from '../audit/seal'
 import type { VerifyOptions, VerifyReport } from '../audit/verify'
 import { verifyLedger } from '../audit/verify'
+import type { AggregateCache, AggregateCacheOptions } from '../commands/aggregate-cache'
+import { createAggregateCache } from '../commands/aggregate-cache'
 import type { CommandResult, HandleCommand } from '../commands/command-handler'
 import { createCommandHandler } from '../commands/command-handler'
 import type { DecisionResult } from '../commands/decision-handler'
@@ -75,6 +77,12 @@ export interface LedgerOptions {
   readonly storeProviders?: ReadonlyArray<StoreProvider>
   /** Passed to the command handler. */
   readonly maxAttempts?: number
+  /**
+   * The hot aggregate cache: the states of the most recently used streams (`entries`, default
+   * 1,000; 0 keeps none), so a command reads only the events after a cached state's revision.
+   * Aggregates whose events carry personal data are never cached (docs/performance.md).
+   */
+  readonly aggregateCache?: AggregateCacheOptions
   /**
    * How the ledger's projection runner reads and keeps: positions of the log a page (`batchSize`,
    * default 500) and documents each collection keeps between transactions (`cachedDocuments`,
@@ -215,7 +223,8 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 /** Refuses malformed options before anything is opened: each error names the option. */
 const checkLedgerOptions = (options: unknown): void => {
   if (!isObject(options)) throw new InvalidArgumentError('options', 'must be an options object')
-  const { store, policy, clock, ids, projections, storeProviders, maxAttempts, plugins, events } = options
+  const { store, policy, clock, ids, projections, storeProviders, maxAttempts, plugins, events, aggregateCache } =
+    options
   if (store !== undefined && typeof store !== 'string' && !isObject(store))
     throw new InvalidArgumentError('store', 'must be a connection string or an EventStore')
   if (policy !== undefined && typeof policy !== 'function')
@@ -231,10 +240,20 @@ const checkLedgerOptions = (options: unknown): void => {
     !(typeof maxAttempts === 'number' && Number.isSafeInteger(maxAttempts) && maxAttempts >= 1)
   )
     throw new InvalidArgumentError('maxAttempts', 'must be a whole number ≥ 1')
+  if (aggregateCache !== undefined && !isObject(aggregateCache))
+    throw new InvalidArgumentError('aggregateCache', 'must be an object such as { entries: 1000 }')
+  // Throws on entries that are not a whole number ≥ 0, before anything is opened.
+  if (aggregateCache !== undefined) createAggregateCache(aggregateCache)
   if (projections !== undefined && !Array.isArray(projections))
     throw new InvalidArgumentError('projections', 'must be an array')
   if (plugins !== undefined && !Array.isArray(plugins)) throw new InvalidArgumentError('plugins', 'must be an array')
   if (events !== undefined && !Array.isArray(events)) throw new InvalidArgumentError('events', 'must be an array')
+}
+
+/** The command handlers' hot aggregate cache, unless `entries: 0` turns it off. */
+const hotCache = (options: AggregateCacheOptions | undefined): { readonly aggregateCache?: AggregateCache } => {
+  const cache = createAggregateCache(options)
+  return cache === undefined ? {} : { aggregateCache: cache }
 }
 
 const loadPlugins = async (plugins: ReadonlyArray<LedgerPlugin | string>): Promise<ReadonlyArray<LedgerPlugin>> => {
@@ -359,6 +378,7 @@ export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger>
     ids,
     privacy,
     ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
+    ...hotCache(options.aggregateCache),
   }
   const handle = createCommandHandler(handlerOptions)
   const handleDecision = createDecisionHandler(handlerOptions)
@@ -387,6 +407,7 @@ export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger>
           // privacy-erasures projection and by the projections themselves.
           const position = result.right.appended?.lastPosition ?? (await erasedAt(store, result.right.streamId))
           await keys.erase(subjectKey(subject, part)).catch(() => undefined)
+          handlerOptions.aggregateCache?.clear() // personal data is never cached; this is belt and braces
           const holders = part === undefined ? erasing : erasing.filter((name) => name === keyErasing.name)
           const waitingFor = await waitForErasure(projections, holders, position, erasureOptions.timeoutMs ?? 30_000)
           const purged = await Promise.resolve(store.purge?.()).then(

@@ -1,0 +1,98 @@
+// ledger.execute on durable SQLite (WAL, synchronous=FULL), with the hot aggregate cache off
+// (aggregateCache: { entries: 0 }, the handler as it was before the cache) and on (default), with
+// 1 and 32 concurrent callers. Each caller sends Increment commands to a stream of its own, seeded
+// with SEED events, so a command without the cache folds the whole stream. Rounds alternate off/on.
+//
+// Run:  node bench/execute.mjs            (env: SECONDS_PER_RUN=3 ROUNDS=2 SEED=200)
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+
+const require = createRequire(import.meta.url)
+const core = require('../packages/core/dist/index.js')
+const { openSqliteEventStore } = require('../packages/store-sqlite/dist/index.js')
+const t = require('io-ts')
+
+const SECONDS = Number(process.env.SECONDS_PER_RUN ?? 3)
+const ROUNDS = Number(process.env.ROUNDS ?? 2)
+const SEED = Number(process.env.SEED ?? 200)
+
+const Increment = t.type({ type: t.literal('Increment'), counterId: t.string })
+const Incremented = core.defineEvent({ type: 'bench.Incremented', codec: t.type({ counterId: t.string }) })
+const counter = core.defineAggregate({
+  context: 'bench',
+  name: 'counter',
+  commands: Increment,
+  events: core.eventCatalog(Incremented),
+  decider: {
+    initialState: 0,
+    evolve: (n) => n + 1,
+    decide: (command) => core.accept(Incremented.create({ counterId: command.counterId })),
+  },
+  id: (command) => command.counterId,
+})
+const actor = { id: 'bench', organisation: 'bench', role: 'bench' }
+
+const run = async (entries, callers) => {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-execute-'))
+  const store = await openSqliteEventStore({ path: join(dir, 'ledger.db') })
+  const ledger = await core.createLedger({ store, policy: core.allowAll, aggregateCache: { entries } })
+  const send = async (id) => {
+    const result = await ledger.execute(counter, { type: 'Increment', counterId: id }, { actor })()
+    if (result._tag === 'Left') throw new Error(JSON.stringify(result.left))
+  }
+  // Seed each caller's stream (batched appends), then one command each to warm up.
+  for (let c = 0; c < callers; c++) {
+    const events = Array.from({ length: SEED }, () => ({
+      eventId: core.randomIds.uuid(),
+      ...counter.events.encode(Incremented.create({ counterId: `c${c}` })),
+      metadata: { actor, correlationId: 'seed', causationId: 'seed', occurredAt: new Date().toISOString() },
+    }))
+    await store.appendToStream(`bench.counter-c${c}`, events, { expectedRevision: 'noStream' })
+  }
+  await Promise.all(Array.from({ length: callers }, (_, c) => send(`c${c}`)))
+  let done = 0
+  const until = performance.now() + SECONDS * 1000
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: callers }, async (_, c) => {
+      while (performance.now() < until) {
+        await send(`c${c}`)
+        done++
+      }
+    }),
+  )
+  const elapsed = (performance.now() - started) / 1000
+  await ledger.close()
+  await store.close()
+  rmSync(dir, { recursive: true, force: true })
+  return done / elapsed
+}
+
+const results = { off: { 1: [], 32: [] }, on: { 1: [], 32: [] } }
+for (let round = 0; round < ROUNDS; round++)
+  for (const callers of [1, 32])
+    for (const [name, entries] of round % 2 === 0
+      ? [
+          ['off', 0],
+          ['on', 1000],
+        ]
+      : [
+          ['on', 1000],
+          ['off', 0],
+        ]) {
+      const rate = await run(entries, callers)
+      results[name][callers].push(rate)
+      console.log(`round ${round + 1} cache ${name} callers ${callers}: ${rate.toFixed(0)} commands/s`)
+    }
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+console.log(`\nSEED=${SEED} events a stream, ${SECONDS}s a run, ${ROUNDS} rounds (median)`)
+console.log('| cache | 1 caller | 32 callers | 32 / 1 |')
+console.log('| --- | --- | --- | --- |')
+for (const name of ['off', 'on']) {
+  const one = median(results[name][1])
+  const many = median(results[name][32])
+  console.log(`| ${name} | ${one.toFixed(0)}/s | ${many.toFixed(0)}/s | ${(many / one).toFixed(2)} |`)
+}
