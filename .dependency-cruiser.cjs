@@ -53,7 +53,17 @@ const ALLOWED = {
   grants: ['core', 'areas', 'partnerships'],
   reporting: ['core', 'areas', 'partnerships', 'grants', 'volunteers'],
   // the command line may use every other package
-  cli: ['core', 'store-sqlite', 'store-postgres', 'store-kurrentdb', 'areas', 'volunteers', 'partnerships', 'grants', 'reporting'],
+  cli: [
+    'core',
+    'store-sqlite',
+    'store-postgres',
+    'store-kurrentdb',
+    'areas',
+    'volunteers',
+    'partnerships',
+    'grants',
+    'reporting',
+  ],
 }
 
 const packageRules = Object.entries(ALLOWED).map(([name, allowed]) => ({
