@@ -276,7 +276,7 @@ const bareNoChain = bareContender('bare-nochain', false)
 // bare-min: the floor. The smallest durable event table a store could have (UNIQUE(stream, version),
 // no stream table, no event-id index, no chain), one autocommit INSERT per event (a multi-event
 // append is one transaction of INSERTs), JSON.stringify in the timed part, the same pragmas.
-// Issue 29 measures ours against it.
+// Ours is measured against it.
 // bare-min-id: the same with a unique index on event ids, as the port's guarantee (an event id is
 // stored once in the whole ledger) needs of any store: the floor for a store that keeps it.
 const bareMinContender = (name, eventIdIndex) => ({
