@@ -204,7 +204,8 @@ export const GrantClosed = defineEvent({
   ),
 })
 
-const definitions = [
+/** Every event of an application's life, in the order it may happen. */
+export const applicationEventDefinitions = [
   ApplicationDrafted,
   ApplicationSubmitted,
   ApplicationWithdrawn,
@@ -229,5 +230,5 @@ const definitions = [
   VariationRejected,
   GrantClosed,
 ] as const
-export const applicationEvents = eventCatalog(...definitions)
-export type ApplicationEvent = EventsOf<typeof definitions>
+export const applicationEvents = eventCatalog(...applicationEventDefinitions)
+export type ApplicationEvent = EventsOf<typeof applicationEventDefinitions>

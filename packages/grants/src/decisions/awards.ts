@@ -16,7 +16,7 @@ import type { ApplicationEvent } from '../application/events'
 import { GrantAwarded } from '../application/events'
 import { awaitingDecision } from '../application/state'
 import { funds } from '../fund/aggregate'
-import { limitsFor } from '../fund/decide'
+import { limitsFor, outsideLimits } from '../fund/decide'
 import type { FundEvent } from '../fund/events'
 import { FundCommitted } from '../fund/events'
 import { remaining } from '../fund/state'
@@ -54,9 +54,8 @@ export const awards = defineDecision({
       return reject(code, `application ${c.applicationId} is ${application.status}, not awaiting a decision`)
     }
     if (c.amount === 0) return reject('invalid-amount', 'an award is at least 1p')
-    const limits = limitsFor(fund, application.streamId, application.roundId)
-    if (limits !== undefined && (c.amount < limits.minimum || c.amount > limits.maximum))
-      return reject('outside-limits', `${c.amount}p is outside the limits of ${limits.minimum}p to ${limits.maximum}p`)
+    const limits = outsideLimits(c.amount, limitsFor(fund, application.streamId, application.roundId))
+    if (limits !== undefined) return reject(limits.code, limits.message)
     if (c.amount > remaining(fund))
       return reject('over-budget', `${c.amount}p is more than the ${remaining(fund)}p left in fund ${c.fundId}`)
     const awarded: ApplicationEvent = GrantAwarded.create({

@@ -12,7 +12,7 @@ import type { ApplicationEvent } from '../application/events'
 import { ApplicationSubmitted } from '../application/events'
 import { TERMINAL } from '../application/state'
 import { funds } from '../fund/aggregate'
-import { limitsFor } from '../fund/decide'
+import { limitsFor, outsideLimits } from '../fund/decide'
 import { ApplicationId, FundId } from '../ids'
 import { pairOf } from '../rules/fund-of'
 
@@ -45,15 +45,11 @@ export const submissions = defineDecision({
         'round-closed',
         `round ${application.roundId} is open from ${round.opensOn} until ${round.closesOn}`,
       )
-    const limits = limitsFor(fund, application.streamId, application.roundId)
-    if (
-      limits !== undefined &&
-      (application.amountRequested < limits.minimum || application.amountRequested > limits.maximum)
+    const limits = outsideLimits(
+      application.amountRequested,
+      limitsFor(fund, application.streamId, application.roundId),
     )
-      return reject(
-        'outside-limits',
-        `${application.amountRequested}p is outside the limits of ${limits.minimum}p to ${limits.maximum}p`,
-      )
+    if (limits !== undefined) return reject(limits.code, limits.message)
     const submitted: ApplicationEvent = ApplicationSubmitted.create({ applicationId: c.applicationId, on: c.on })
     return E.right({ application: [submitted] })
   },

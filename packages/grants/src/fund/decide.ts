@@ -30,6 +30,15 @@ export const limitsFor = (s: FundRecord, streamId: string, roundId?: string): Li
   return (round === undefined ? undefined : own(round.limits, streamId)) ?? own(s.streams, streamId)
 }
 
+/** The refusal of an amount outside `limits` (`outside-limits`), or undefined when it is within them. */
+export const outsideLimits = (amount: number, limits: Limits | undefined): DomainError | undefined =>
+  limits !== undefined && (amount < limits.minimum || amount > limits.maximum)
+    ? {
+        code: 'outside-limits',
+        message: `${amount}p is outside the limits of ${limits.minimum}p to ${limits.maximum}p`,
+      }
+    : undefined
+
 const define = (c: CommandOf<'DefineFund'>, s: FundState): Decided => {
   if (s.status !== 'none') return reject('fund-exists', `fund ${c.fundId} is defined already`)
   if (c.administrators.length === 0) return reject('invalid-fund', 'a fund has at least one administrator')

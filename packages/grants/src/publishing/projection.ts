@@ -80,17 +80,6 @@ export const fundPublishingDocs = defineCollection<FundPublishingDoc>('funds')
 
 // --- helpers ---
 
-/**
- * The LSOAs a draft records, when it does. `ApplicationDrafted` is gaining an optional `lsoas`
- * field; until its codec has it, the stored data is read as it is, and anything but a list of
- * strings counts as absent.
- */
-const draftedLsoas = (data: object): ReadonlyArray<string> | null => {
-  if (!('lsoas' in data)) return null
-  const lsoas: unknown = data.lsoas
-  return Array.isArray(lsoas) && lsoas.every((l): l is string => typeof l === 'string') ? lsoas : null
-}
-
 const later = (a: string, b: string): string => (a > b ? a : b)
 
 // --- the projection ---
@@ -158,7 +147,7 @@ export const grantPublishing = defineProjection({
         title: d.title,
         amountRequested: d.amountRequested,
         areas: d.areas,
-        lsoas: draftedLsoas(d),
+        lsoas: d.lsoas ?? null,
         outcomes: d.outcomes,
         status: 'draft',
         awarded: null,

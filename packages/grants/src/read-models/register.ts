@@ -10,36 +10,14 @@
  * same entries to sum them. Each entry remembers the ledger position it reflects, and an event at or
  * below it is ignored, so applying an event twice cannot count its money twice.
  */
-import type { EventOf, EventsOf, ProjectedEvent } from '@civic-ledger/core'
+import type { EventOf, ProjectedEvent } from '@civic-ledger/core'
 import { defineCollection, defineProjection, own } from '@civic-ledger/core'
 
-import type { PaymentKind, RequirementKind } from '../application/events'
-import {
-  AgreementSigned,
-  ApplicationDeclined,
-  ApplicationDrafted,
-  ApplicationScored,
-  ApplicationSubmitted,
-  ApplicationWithdrawn,
-  AssessorAssigned,
-  ConflictDeclared,
-  GrantAwarded,
-  GrantClosed,
-  GrantOffered,
-  MonitoringAccepted,
-  MonitoringRequired,
-  MonitoringReturned,
-  MonitoringSubmitted,
-  PaymentApproved,
-  PaymentCancelled,
-  PaymentMade,
-  PaymentScheduled,
-  RepaymentRecorded,
-  VariationApproved,
-  VariationRejected,
-  VariationRequested,
-} from '../application/events'
+import type { ApplicationDrafted, PaymentKind, RequirementKind } from '../application/events'
+import type { ApplicationEvent } from '../application/events'
+import { applicationEventDefinitions } from '../application/events'
 import type { ApplicationStatus } from '../application/state'
+import { TERMINAL } from '../application/state'
 
 // --- model ---
 
@@ -117,46 +95,16 @@ export interface RegisterEntry {
   readonly position: number
 }
 
-/** Every event of an application's life. */
-export const applicationLife = [
-  ApplicationDrafted,
-  ApplicationSubmitted,
-  ApplicationWithdrawn,
-  AssessorAssigned,
-  ConflictDeclared,
-  ApplicationScored,
-  ApplicationDeclined,
-  GrantAwarded,
-  GrantOffered,
-  AgreementSigned,
-  PaymentScheduled,
-  PaymentApproved,
-  PaymentMade,
-  PaymentCancelled,
-  RepaymentRecorded,
-  MonitoringRequired,
-  MonitoringSubmitted,
-  MonitoringAccepted,
-  MonitoringReturned,
-  VariationRequested,
-  VariationApproved,
-  VariationRejected,
-  GrantClosed,
-] as const
-type LifeEvent = ProjectedEvent<EventsOf<typeof applicationLife>>
+/** Every event of an application's life: what the register and the totals fold. */
+export const applicationLife = applicationEventDefinitions
+type LifeEvent = ProjectedEvent<ApplicationEvent>
 
 /** Whether an application has reached one of its terminal states. */
-export const isEnded = (status: ApplicationStatus): boolean =>
-  status === 'declined' || status === 'withdrawn' || status === 'closed'
+export const isEnded = (status: ApplicationStatus): boolean => TERMINAL.includes(status)
 
 // --- folding ---
 
 /** The LSOAs of a draft, read as optional: the field is newer than the event. */
-const lsoasOf = (data: object): ReadonlyArray<string> => {
-  const lsoas = (data as { readonly lsoas?: unknown }).lsoas
-  return Array.isArray(lsoas) ? lsoas.filter((code): code is string => typeof code === 'string') : []
-}
-
 const drafted = (e: EventOf<typeof ApplicationDrafted>, position: number): RegisterEntry => {
   const { applicationId, fundId, streamId, roundId, applicant, title, areas, outcomes, amountRequested, on } = e.data
   return {
@@ -167,7 +115,7 @@ const drafted = (e: EventOf<typeof ApplicationDrafted>, position: number): Regis
     applicant,
     title,
     areas,
-    lsoas: lsoasOf(e.data),
+    lsoas: e.data.lsoas ?? [],
     outcomes,
     status: 'draft',
     requested: amountRequested,
