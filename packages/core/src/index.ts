@@ -96,8 +96,13 @@ export type {
   Forbidden,
   InvalidCommand,
   Rejected,
+  RetryAdvice,
+  StorageFailure,
+  StorageFailureReason,
   StoreUnavailable,
+  StoreUnavailableOptions,
   UnreadableEvent,
+  WriteOutcome,
 } from './kernel/errors'
 export {
   CorruptEventError,

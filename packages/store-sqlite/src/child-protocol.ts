@@ -53,10 +53,30 @@ export interface ConflictLine {
   readonly actual: number
 }
 
+/** What a child reports of an error: its typed fields, and its message. */
+export interface ReportedError {
+  readonly name: string
+  readonly message: string
+  readonly kind?: string
+  readonly written?: string
+  readonly reason?: string
+  readonly code?: string
+  readonly retry?: string
+  readonly file?: string
+}
+
+/** Written when an append failed (`fill-writer`): its events must not be stored. */
+export interface RefusedLine {
+  readonly k: 'refused'
+  readonly op: number
+  readonly error: ReportedError
+}
+
 export type ChildLine =
   | AttemptLine
   | AckLine
   | ConflictLine
+  | RefusedLine
   | { readonly k: 'loaded' }
   | { readonly k: 'open' }
   | { readonly k: 'done' }
@@ -138,6 +158,17 @@ export const ackResult = (planned: PlannedAppend, result: AppendResult): AckResu
   ids: planned.ids,
   expected: planned.expected,
 })
+
+/** The fields of an error a child reports. */
+export const reportError = (error: unknown): ReportedError => {
+  if (!(error instanceof Error)) return { name: 'thrown', message: String(error) }
+  const fields: Record<string, string> = { name: error.name, message: error.message }
+  for (const key of ['kind', 'written', 'reason', 'code', 'retry', 'file']) {
+    const value: unknown = (error as unknown as Readonly<Record<string, unknown>>)[key]
+    if (typeof value === 'string') fields[key] = value
+  }
+  return fields as unknown as ReportedError
+}
 
 /** Splits a stream of stdout chunks into parsed lines; a trailing partial line is kept back. */
 export const lineReader = (onLine: (line: ChildLine) => void): ((chunk: Buffer | string) => void) => {

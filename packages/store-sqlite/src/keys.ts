@@ -11,7 +11,6 @@ import { checkSubject, partsPrefix, subjectAndOwners } from '@civic-ledger/core/
 
 import type { ReaderStatements, WriterStatements } from './statements'
 import type { SqliteWriter } from './writer'
-import { unavailable } from './writer'
 
 /** Deletes a subject's key and its parts' keys, and records it erased: inside the caller's transaction. */
 export const eraseKeyIn = (s: WriterStatements, clock: Clock, subject: string): boolean => {
@@ -36,14 +35,7 @@ export const sqliteKeyStore = (
       const found = s.selectKey.get(subject)
       if (found !== undefined) return found.key
       const key = randomBytes(32)
-      writer.begin()
-      try {
-        s.insertKey.run(subject, key, clock.now().toISOString())
-        writer.commit()
-      } catch (cause) {
-        writer.rollbackQuietly()
-        throw unavailable('the key was not kept', cause)
-      }
+      await writer.transact('the new key', () => s.insertKey.run(subject, key, clock.now().toISOString()))
       return key
     }),
   find: async (subject) => {
@@ -54,15 +46,7 @@ export const sqliteKeyStore = (
     writer.holding(async () => {
       ensureOpen()
       checkSubject(subject)
-      writer.begin()
-      try {
-        const fresh = eraseKeyIn(s, clock, subject)
-        writer.commit()
-        return fresh
-      } catch (cause) {
-        writer.rollbackQuietly()
-        throw unavailable('the key was not erased', cause)
-      }
+      return writer.transact('the erasure of the key', () => eraseKeyIn(s, clock, subject))
     }),
   isErased: async (subject) => {
     ensureOpen()

@@ -313,15 +313,7 @@ export const sqliteReadModels = (parts: ReadModelParts): ReadModelStorage => {
         ensureOpen()
         if (durable) db.pragma('synchronous = NORMAL')
         try {
-          writer.begin()
-          try {
-            const result = await work(tx)
-            writer.commit()
-            return result
-          } catch (error) {
-            writer.rollbackQuietly()
-            throw error
-          }
+          return await writer.transact('the read-model batch', () => work(tx))
         } finally {
           if (durable) db.pragma('synchronous = FULL')
         }

@@ -23,9 +23,9 @@ import type { EventRow } from './columns'
 import { EVENT_COLUMNS, toStored } from './columns'
 import { toRecorded } from './rows'
 import type { ReaderStatements } from './statements'
+import { isStorageFailure, storageError } from './storage-errors'
 import type { ReadAhead } from './threads/read-ahead'
 import { startReadAhead } from './threads/read-ahead'
-import { unavailable } from './writer'
 
 const DEFAULT_BATCH_SIZE = 500
 /** Rows a page of a read ahead, and pages it may be ahead of the reader. */
@@ -37,12 +37,23 @@ const STORED_BATCH_SIZE = 2_000
 /** A stored hash as hex; a missing one reads as empty, which no chain hash equals (verify names it). */
 export const hexOf = (hash: Buffer | null | undefined): string => hash?.toString('hex') ?? ''
 
-/** A reader's pages; a failure that is not an Error becomes a StoreUnavailableError. */
+/**
+ * A reader's pages of the ledger at `path`; a storage failure, or a failure that is not an Error,
+ * becomes a StoreUnavailableError saying what to check.
+ */
 export const paged = <A>(
+  path: string,
   nextPage: () => ReadonlyArray<A> | undefined | Promise<ReadonlyArray<A> | undefined>,
   abandon?: () => void,
 ): PagedIterable<A> =>
-  pagedIterable(nextPage, (error) => (error instanceof Error ? error : unavailable('the read failed', error)), abandon)
+  pagedIterable(
+    nextPage,
+    (error) =>
+      error instanceof Error && !isStorageFailure(error)
+        ? error
+        : storageError(error, { path, operation: 'the read', stage: 'read' }),
+    abandon,
+  )
 
 const filterSql = (
   filter: EventFilter | undefined,
@@ -134,7 +145,7 @@ export class SqliteReader {
     const until = o.until ?? Number.MAX_SAFE_INTEGER
     let stream: { id: number; revision: number } | undefined
     let started = false
-    return paged(() => {
+    return paged(this.options.path, () => {
       if (!started) {
         started = true
         stream = this.s.selectStream.get(streamId)
@@ -152,7 +163,7 @@ export class SqliteReader {
     const ahead = this.readAheadOf(o)
     if (ahead !== undefined) return ahead
     const cursor = logPageCursor(o, DEFAULT_BATCH_SIZE)
-    return paged(() => {
+    return paged(this.options.path, () => {
       const page = cursor.next()
       if (page === undefined) return undefined
       this.options.ensureOpen()
@@ -178,7 +189,7 @@ export class SqliteReader {
 
   readStored(o: ReadStoredOptions): PagedIterable<StoredEvent> {
     const cursor = logPageCursor({ ...o, direction: 'forwards' }, o.batchSize ?? STORED_BATCH_SIZE)
-    return paged(() => {
+    return paged(this.options.path, () => {
       const page = cursor.next()
       if (page === undefined) return undefined
       this.options.ensureOpen()
@@ -195,7 +206,7 @@ export class SqliteReader {
       position >= this.head() ? this.s.selectCurrentHeads.all() : this.s.selectHeads.all({ at: position }),
     )
     let done = false
-    return paged(() => {
+    return paged(this.options.path, () => {
       if (done) return undefined
       done = true
       return headsAt().map((row) => ({ streamId: row.stream_name, revision: row.revision, hash: hexOf(row.hash) }))
@@ -231,18 +242,22 @@ export class SqliteReader {
       this.readAheads.delete(ahead)
       ahead.stop()
     }
-    return paged(async () => {
-      this.options.ensureOpen()
-      let page: ReadonlyArray<RecordedEvent> | undefined
-      try {
-        page = await ahead.next()
-      } catch (error) {
+    return paged(
+      this.options.path,
+      async () => {
         this.options.ensureOpen()
-        throw error
-      }
-      if (page === undefined) finish()
-      return page
-    }, finish)
+        let page: ReadonlyArray<RecordedEvent> | undefined
+        try {
+          page = await ahead.next()
+        } catch (error) {
+          this.options.ensureOpen()
+          throw error
+        }
+        if (page === undefined) finish()
+        return page
+      },
+      finish,
+    )
   }
 
   /** Stops every read ahead: the store is closing. */

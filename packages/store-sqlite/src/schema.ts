@@ -6,6 +6,7 @@
 import { accessSync, closeSync, constants, existsSync, openSync, readSync, statSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 
+import type { StorageFailure } from '@civic-ledger/core'
 import { canonicalJson, chainHash, GENESIS_HASH, InvalidArgumentError } from '@civic-ledger/core'
 import type { Database } from 'better-sqlite3'
 
@@ -17,16 +18,22 @@ export const APPLICATION_ID = 0x43764c67
 /** Why a file cannot be opened as a ledger. */
 export type LedgerFileProblem = 'not-a-ledger' | 'newer-schema' | 'read-only' | 'cannot-open'
 
-/** A file that cannot be opened as a ledger; nothing in it was changed. */
+/**
+ * A file that cannot be opened as a ledger; nothing in it was changed. When SQLite failed on the
+ * storage beneath it (a full disk, a read-only file system, a lock held, a damaged file), `storage`
+ * says which, and what to do, as a `StoreUnavailableError` would.
+ */
 export class LedgerFileError extends Error {
+  readonly storage?: StorageFailure
   constructor(
     readonly problem: LedgerFileProblem,
     readonly path: string,
     message: string,
-    options?: { readonly cause?: unknown },
+    options?: { readonly cause?: unknown; readonly storage?: StorageFailure },
   ) {
-    super(`${path}: ${message}`, options)
+    super(`${path}: ${message}`, options?.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'LedgerFileError'
+    if (options?.storage !== undefined) this.storage = options.storage
   }
 }
 

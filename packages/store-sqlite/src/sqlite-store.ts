@@ -5,8 +5,15 @@
  * its own savepoint with its own expected-revision check and its own result, so many concurrent
  * callers share one fsync instead of queueing for one each.
  */
-import type { ChainCheckRequest, Clock, EventStore, JsonValue, ReadModelTransaction } from '@civic-ledger/core'
-import { InvalidArgumentError, StoreUnavailableError, systemClock } from '@civic-ledger/core'
+import type {
+  ChainCheckRequest,
+  Clock,
+  EventStore,
+  JsonValue,
+  ReadModelTransaction,
+  StoreUnavailableError,
+} from '@civic-ledger/core'
+import { InvalidArgumentError, systemClock } from '@civic-ledger/core'
 import type { SnapshotDriver, StoreDriver, StoreKit, StoreLimits } from '@civic-ledger/core/store-kit'
 import { checkSnapshotRevision, checkSubject, defineEventStore, locateEach } from '@civic-ledger/core/store-kit'
 import type { Database } from 'better-sqlite3'
@@ -19,9 +26,10 @@ import { SqliteReader } from './reader'
 import { checkLedgerIdentity, checkLedgerPath, LedgerFileError, migrate } from './schema'
 import type { ReaderStatements, WriterStatements } from './statements'
 import { readerStatements, writerStatements } from './statements'
+import { closedError as closedLedgerError, openError, storageError } from './storage-errors'
 import type { ChainCheck } from './threads/chain-checks'
 import { startChainCheck } from './threads/chain-checks'
-import { SqliteWriter, unavailable } from './writer'
+import { SqliteWriter } from './writer'
 
 // --- options ---
 
@@ -111,7 +119,7 @@ export const openSqliteEventStore = async (options: SqliteEventStoreOptions): Pr
   try {
     db = new BetterSqlite3(path, { fileMustExist: false })
   } catch (cause) {
-    throw new LedgerFileError('cannot-open', path, 'could not be opened', { cause })
+    throw openError(cause, path, 'could not be opened')
   }
   try {
     checkLedgerIdentity(db, path)
@@ -128,7 +136,7 @@ export const openSqliteEventStore = async (options: SqliteEventStoreOptions): Pr
   } catch (error) {
     db.close()
     if (error instanceof LedgerFileError) throw error
-    throw new LedgerFileError('cannot-open', path, 'could not be prepared as a ledger', { cause: error })
+    throw openError(error, path, 'could not be prepared as a ledger')
   }
   // Reads use a connection of their own: they see committed state only, even while the writer is
   // inside a transaction that an inline projection or a projection batch keeps open across awaits.
@@ -138,7 +146,7 @@ export const openSqliteEventStore = async (options: SqliteEventStoreOptions): Pr
     reader.pragma(`busy_timeout = ${busyTimeoutOf(options)}`)
   } catch (cause) {
     db.close()
-    throw new LedgerFileError('cannot-open', path, 'could not be opened for reading', { cause })
+    throw openError(cause, path, 'could not be opened for reading')
   }
   return createStore(db, reader, options)
 }
@@ -170,7 +178,7 @@ const sqliteDriver = (
   kit: StoreKit,
 ): { readonly driver: StoreDriver; readonly writer: SqliteWriter } => {
   const clock = options.clock ?? systemClock
-  const closedError = (): StoreUnavailableError => new StoreUnavailableError(`the ledger ${options.path} is closed`)
+  const closedError = (): StoreUnavailableError => closedLedgerError(options.path)
   const w = writerStatements(db)
   const r = readerStatements(reader)
   const tx: ReadModelTransaction = {
@@ -182,7 +190,7 @@ const sqliteDriver = (
   }
   const writer = new SqliteWriter(
     w,
-    { clock, limits: () => kit.limits, maxGroupSize: options.maxGroupSize ?? 1_000, closedError },
+    { path: options.path, clock, limits: () => kit.limits, maxGroupSize: options.maxGroupSize ?? 1_000, closedError },
     () => tx,
   )
   // Open until the writer has drained and the files are about to close.
@@ -212,7 +220,7 @@ const sqliteDriver = (
     commits: merge(writer.commits, reads.foreignCommits),
     importStored: (events) => writer.importStored(events),
     headPosition: async () => reads.head(),
-    snapshots: sqliteSnapshots(w, r, clock),
+    snapshots: sqliteSnapshots(w, r, clock, options.path),
     readModels: sqliteReadModels({ db, reader, writer, tx, durable: options.synchronous !== 'NORMAL', ensureOpen }),
     keyStore: sqliteKeyStore(writer, w, r, clock, ensureOpen),
     // The write-ahead log still holds old versions of pages (an erased key, read-model rows before
@@ -238,7 +246,7 @@ const sqliteDriver = (
       // Appends already queued are written before the file is closed.
       await writer.drain()
       reads.stop()
-      for (const check of chainChecks) check.stop(new StoreUnavailableError(`the ledger ${options.path} was closed`))
+      for (const check of chainChecks) check.stop(closedLedgerError(options.path, 'was'))
       chainChecks.clear()
       db.close()
       reader.close()
@@ -247,7 +255,7 @@ const sqliteDriver = (
   return { driver, writer }
 }
 
-const sqliteSnapshots = (w: WriterStatements, r: ReaderStatements, clock: Clock): SnapshotDriver => ({
+const sqliteSnapshots = (w: WriterStatements, r: ReaderStatements, clock: Clock, path: string): SnapshotDriver => ({
   read: async (streamId) => {
     const row = r.selectSnapshot.get(streamId)
     if (row === undefined) return undefined
@@ -270,7 +278,8 @@ const sqliteSnapshots = (w: WriterStatements, r: ReaderStatements, clock: Clock)
         clock.now().toISOString(),
       )
     } catch (cause) {
-      throw unavailable('the snapshot was not kept', cause)
+      // One statement, committed on its own: it is written whole or not at all.
+      throw storageError(cause, { path, operation: 'the snapshot', stage: 'commit' })
     }
   },
 })

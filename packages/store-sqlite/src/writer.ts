@@ -16,12 +16,11 @@ import type {
   StoredEvent,
   StreamHead,
 } from '@civic-ledger/core'
+import type { StoreUnavailableError } from '@civic-ledger/core'
 import {
   chainHash,
   EventIdConflictError,
   GENESIS_HASH,
-  isEventStoreError,
-  StoreUnavailableError,
   toRecorded as storedToRecorded,
   WrongExpectedRevisionError,
 } from '@civic-ledger/core'
@@ -37,6 +36,8 @@ import {
 import { Subject } from 'rxjs'
 
 import type { WriterStatements } from './statements'
+import type { FailureStage } from './storage-errors'
+import { isStorageFailure, storageError } from './storage-errors'
 
 /** An append waiting for the next group commit. */
 interface PendingWrite {
@@ -56,14 +57,20 @@ const isUniqueEventIdViolation = (error: unknown): boolean =>
   (error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_UNIQUE' &&
   error.message.includes('events.event_id')
 
-export const unavailable = (what: string, cause: unknown): StoreUnavailableError =>
-  new StoreUnavailableError(`${what}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
-
-/** A refusal the store kit settles (a retry, or a conflict), or a typed failure. */
-const passOn = (error: unknown, what: string): unknown =>
-  isEventStoreError(error) || error instanceof EventIdTakenError ? error : unavailable(what, error)
+/**
+ * SQLite rolled back the whole transaction (a storage failure can, `SQLITE_FULL` or an I/O error
+ * among them): every write of the group is undone, not only the one that failed.
+ */
+class TransactionLost extends Error {
+  constructor(readonly failure: unknown) {
+    super('the transaction was rolled back')
+    this.name = 'TransactionLost'
+  }
+}
 
 export interface WriterOptions {
+  /** The ledger file, which storage failures name. */
+  readonly path: string
   readonly clock: Clock
   readonly limits: () => StoreLimits
   readonly maxGroupSize: number
@@ -102,8 +109,49 @@ export class SqliteWriter {
   // --- transactions ---
 
   begin(): void {
+    // A transaction SQLite did not end after a failure is never committed by a later write.
+    if (this.inTransaction()) this.rollbackQuietly()
     this.s.begin.run()
     this.knownHead = undefined
+  }
+
+  /** True while the writer connection is inside a transaction (SQLite may end one on a failure). */
+  inTransaction(): boolean {
+    return this.s.begin.database.inTransaction
+  }
+
+  /** The error to give the caller of `operation` for `error`, which happened at `stage`. */
+  failure(error: unknown, operation: string, stage: FailureStage): Error {
+    return storageError(error, { path: this.options.path, operation, stage })
+  }
+
+  /**
+   * Runs `work` in a write transaction and commits it; the caller holds the writer. A failure to
+   * begin or commit, or a storage failure inside `work`, is told as a `StoreUnavailableError` saying
+   * whether `operation` was written; any other error of `work` is passed on as it is, after the
+   * rollback.
+   */
+  async transact<A>(operation: string, work: () => Promise<A> | A): Promise<A> {
+    try {
+      this.begin()
+    } catch (error) {
+      this.rollbackQuietly()
+      throw this.failure(error, operation, 'not-begun')
+    }
+    let result: A
+    try {
+      result = await work()
+    } catch (error) {
+      this.rollbackQuietly()
+      throw isStorageFailure(error) ? this.failure(error, operation, 'rolled-back') : error
+    }
+    try {
+      this.commit()
+    } catch (error) {
+      this.rollbackQuietly()
+      throw this.failure(error, operation, 'commit')
+    }
+    return result
   }
 
   commit(): void {
@@ -121,6 +169,30 @@ export class SqliteWriter {
   private undoAppend(): void {
     this.s.rollbackTo.run()
     this.knownHead = undefined
+  }
+
+  /**
+   * Undoes one caller's savepoint after it failed. If SQLite has rolled back the whole transaction,
+   * or the savepoint cannot be undone, throws `TransactionLost`: the group cannot go on.
+   */
+  private undoSavepoint(error: unknown): void {
+    if (this.inTransaction())
+      try {
+        this.undoAppend()
+        this.s.release.run()
+        return
+      } catch {
+        // the transaction is not what it was: abandon it
+      }
+    this.rollbackQuietly()
+    throw new TransactionLost(error)
+  }
+
+  /** Every write of a group whose transaction was lost is told why, and that it was not written. */
+  private abortGroup(group: ReadonlyArray<PendingWrite>, error: unknown): void {
+    this.rollbackQuietly()
+    this.knownHead = undefined
+    for (const write of group) write.reject(this.failure(error, 'the append', 'rolled-back'))
   }
 
   private headForWrite(): number {
@@ -223,14 +295,13 @@ export class SqliteWriter {
 
   /** Writes one caller's appends inside a group's transaction, all or nothing, in a savepoint. */
   private writeInSavepoint(write: PendingWrite, recordedAt: string): ReadonlyArray<AppendResult> {
-    this.s.savepoint.run()
     try {
+      this.s.savepoint.run()
       const results = this.writeAppends(write, recordedAt)
       this.s.release.run()
       return results
     } catch (error) {
-      this.undoAppend()
-      this.s.release.run()
+      this.undoSavepoint(error)
       throw error
     }
   }
@@ -240,7 +311,7 @@ export class SqliteWriter {
       write.resolve(outcome.results)
       return true
     }
-    write.reject(passOn(outcome.error, 'the append failed'))
+    write.reject(this.failure(outcome.error, 'the append', 'rolled-back'))
     return false
   }
 
@@ -258,7 +329,7 @@ export class SqliteWriter {
       this.commit()
     } catch (cause) {
       this.rollbackQuietly()
-      write.reject(unavailable('the commit failed and nothing was written', cause))
+      write.reject(this.failure(cause, 'the append', 'commit'))
       return
     }
     this.transactions++
@@ -284,16 +355,14 @@ export class SqliteWriter {
       this.commit()
     } catch (cause) {
       this.rollbackQuietly()
-      for (const write of group) write.reject(unavailable('the commit failed and nothing was written', cause))
+      for (const write of group) write.reject(this.failure(cause, 'the append', 'commit'))
       return
     }
     this.transactions++
     this.appendsCommitted += group.length
     let wrote = false
     group.forEach((write, i) => {
-      wrote =
-        this.settle(write, outcomes[i] ?? { error: new StoreUnavailableError('the append produced no outcome') }) ||
-        wrote
+      wrote = this.settle(write, outcomes[i] ?? { error: new Error('the append produced no outcome') }) || wrote
     })
     if (wrote) this.commits.next()
   }
@@ -304,7 +373,8 @@ export class SqliteWriter {
       this.begin()
       return true
     } catch (cause) {
-      for (const write of group) write.reject(unavailable('could not start a write', cause))
+      this.rollbackQuietly()
+      for (const write of group) write.reject(this.failure(cause, 'the append', 'not-begun'))
       return false
     }
   }
@@ -319,16 +389,20 @@ export class SqliteWriter {
     const recordedAt = this.options.clock.now().toISOString()
     const outcomes: Outcome[] = []
     for (const write of group) {
-      this.s.savepoint.run()
       try {
+        this.s.savepoint.run()
         const results = this.writeAppends(write, recordedAt)
         const events = this.recordedOf(write, results, recordedAt)
         if (events.length > 0) await handler(events, this.readModelTx())
         this.s.release.run()
         outcomes.push({ results })
       } catch (error) {
-        this.undoAppend()
-        this.s.release.run()
+        try {
+          this.undoSavepoint(error)
+        } catch {
+          this.abortGroup(group, error)
+          return
+        }
         outcomes.push({ error })
       }
     }
@@ -364,6 +438,10 @@ export class SqliteWriter {
       try {
         outcomes.push({ results: this.writeInSavepoint(write, recordedAt) })
       } catch (error) {
+        if (error instanceof TransactionLost) {
+          this.abortGroup(group, error.failure)
+          return
+        }
         outcomes.push({ error })
       }
     }
@@ -397,8 +475,10 @@ export class SqliteWriter {
   importStored(events: ReadonlyArray<StoredEvent>): Promise<void> {
     return this.holding(async () => {
       if (this.closing) throw this.options.closedError()
-      this.begin()
+      let stage: FailureStage = 'not-begun'
       try {
+        this.begin()
+        stage = 'rolled-back'
         const checked = checkStoredEvents(events, this.headForWrite(), this.options.limits())
         const keys = this.streamKeysOf(checked)
         this.insertStored(checked, keys.ids)
@@ -406,10 +486,11 @@ export class SqliteWriter {
         continueChains(checked, keys.heads)
         const inline = this.inline
         if (inline !== undefined) await inline(checked.map(storedToRecorded), this.readModelTx())
+        stage = 'commit'
         this.commit()
       } catch (error) {
         this.rollbackQuietly()
-        throw isEventStoreError(error) ? error : unavailable('the import failed and nothing was written', error)
+        throw this.failure(error, 'the import', stage)
       }
       this.transactions++
       this.commits.next()

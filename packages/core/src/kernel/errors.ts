@@ -63,12 +63,79 @@ export class LimitExceededError extends EventStoreError {
   }
 }
 
-/** The store could not be reached or failed; whether the write happened is unknown. */
-export class StoreUnavailableError extends EventStoreError {
+/**
+ * What became of the operation a store failure interrupted: `'no'`, nothing of it was written (the
+ * transaction was rolled back, or never began); `'unknown'`, it may or may not have been, and a
+ * retry with the same event ids tells which.
+ */
+export type WriteOutcome = 'no' | 'unknown'
+
+/** What went wrong beneath the store, as far as it can tell: what to check. */
+export type StorageFailureReason =
+  /** The disk is full, or the process reached its file-size limit (`ulimit -f`). */
+  | 'no-space'
+  /** The file, its directory or its file system cannot be written (permissions, a read-only mount). */
+  | 'read-only'
+  /** Another process held the file's lock for longer than the store waits (its busy timeout). */
+  | 'busy'
+  /** The database file is damaged. */
+  | 'corrupt'
+  /** The file or its directory could not be opened. */
+  | 'cannot-open'
+  /** The device failed a read, write or sync, for none of the reasons above that the store could see. */
+  | 'io-error'
+  /** The store is closed, or closing. */
+  | 'closed'
+  /** The store could not be reached, or failed in a way it does not classify (the default). */
+  | 'unavailable'
+
+/**
+ * Whether to try the operation again:
+ * - `'retry'`: it may succeed as it is (a lock released, a connection back);
+ * - `'retry-when-fixed'`: once what `reason` names is put right (space freed, write access back);
+ *   the same open store carries on;
+ * - `'reopen'`: open the store again first;
+ * - `'do-not-retry'`: it will fail the same way (a damaged file: restore it, and run verify).
+ */
+export type RetryAdvice = 'retry' | 'retry-when-fixed' | 'reopen' | 'do-not-retry'
+
+/** The typed description of a store failure, beside its message. */
+export interface StorageFailure {
+  readonly written: WriteOutcome
+  readonly reason: StorageFailureReason
+  /** The driver's own code, e.g. `SQLITE_FULL`, `SQLITE_IOERR_WRITE`; absent when it gave none. */
+  readonly code?: string
+  readonly retry: RetryAdvice
+  /** The file the failure concerns, for a store on files. */
+  readonly file?: string
+}
+
+/** The options of a `StoreUnavailableError`: its cause, and what is known of the failure. */
+export interface StoreUnavailableOptions extends Partial<StorageFailure> {
+  readonly cause?: unknown
+}
+
+/**
+ * The store could not be reached or failed. `written` says whether the operation may have been
+ * written (`'unknown'` unless the store knows it was not), `reason` what to check, `code` the
+ * driver's code and `retry` whether trying again can help. The message never holds event data,
+ * personal values or keys.
+ */
+export class StoreUnavailableError extends EventStoreError implements StorageFailure {
   readonly kind = 'StoreUnavailable' as const
-  constructor(message: string, options?: { readonly cause?: unknown }) {
-    super(message, options)
+  readonly written: WriteOutcome
+  readonly reason: StorageFailureReason
+  readonly code?: string
+  readonly retry: RetryAdvice
+  readonly file?: string
+  constructor(message: string, options: StoreUnavailableOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'StoreUnavailableError'
+    this.written = options.written ?? 'unknown'
+    this.reason = options.reason ?? 'unavailable'
+    this.retry = options.retry ?? 'retry'
+    if (options.code !== undefined) this.code = options.code
+    if (options.file !== undefined) this.file = options.file
   }
 }
 
