@@ -80,6 +80,7 @@ export type ChildLine =
   | { readonly k: 'loaded' }
   | { readonly k: 'open' }
   | { readonly k: 'done' }
+  | { readonly k: 'paused' }
   | { readonly k: 'failed'; readonly error: string }
 
 /** What the parent sends on the child's stdin to start it (`crash-writer`). */

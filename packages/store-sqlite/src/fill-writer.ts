@@ -3,11 +3,13 @@
  * ledger file until the storage under it refuses them (a full disk, a file-size limit, a file
  * system gone read-only), then waits for the parent.
  *
- * `node fill-writer.js <ledger path> <seed> <walCheckpointPages>` opens the ledger, says `open`,
- * and appends one at a time: 2–5 event batches to one stream, and multi-stream appends of 1–3
+ * `node fill-writer.js <ledger path> <seed> <walCheckpointPages> [pauseAfter]` opens the ledger,
+ * says `open`, and appends one at a time: 2–5 event batches to one stream, and multi-stream appends of 1–3
  * events to each of two, each event carrying ~2 KB so the files grow quickly. Each append is
  * announced by an `attempt` line, and reported by an `ack` line or, if it fails, a `refused` line
- * with the error's typed fields. After the first refusal it tries `REFUSALS_TO_SEE - 1` more
+ * with the error's typed fields. With `pauseAfter`, once that many appends are acknowledged it says
+ * `paused` and waits for a line on stdin, so the parent can change the storage with no append in
+ * flight. After the first refusal it tries `REFUSALS_TO_SEE - 1` more
  * appends on the same open store (each must be refused in the same way), then says `done` and reads
  * one line from stdin: `again` appends once more on the same open store (the parent has made room)
  * and reports it; anything else, or the end of stdin, closes the store. It exits 0 either way.
@@ -73,7 +75,7 @@ const attempt = async (store: SqliteEventStore, line: AttemptLine, random: () =>
 }
 
 const main = async (): Promise<void> => {
-  const [path, seedText, checkpointText] = process.argv.slice(2)
+  const [path, seedText, checkpointText, pauseText] = process.argv.slice(2)
   if (path === undefined) throw new Error('usage: fill-writer <ledger path> <seed> <walCheckpointPages>')
   const random = prng(Number(seedText ?? '1'))
   const stream = (): string => `fill.stream-${between(random, 0, STREAMS - 1)}`
@@ -95,15 +97,33 @@ const main = async (): Promise<void> => {
     }
   }
 
+  // Lines from the parent, in turn; '' once stdin ends.
+  const lines = createInterface({ input: process.stdin })
+  const waiting: Array<(line: string) => void> = []
+  const arrived: string[] = []
+  let ended = false
+  lines.on('line', (line) => (waiting.length > 0 ? waiting.shift()?.(line) : arrived.push(line)))
+  lines.on('close', () => {
+    ended = true
+    for (const resolve of waiting.splice(0)) resolve('')
+  })
+  const nextLine = async (): Promise<string> =>
+    arrived.shift() ?? (ended ? '' : new Promise<string>((resolve) => waiting.push(resolve)))
+
+  const pauseAfter = Number(pauseText ?? '0')
+  let acked = 0
   let refusals = 0
-  while (refusals < REFUSALS_TO_SEE) if (!(await attempt(store, next(), random))) refusals++
+  while (refusals < REFUSALS_TO_SEE) {
+    if (await attempt(store, next(), random)) acked++
+    else refusals++
+    if (acked === pauseAfter && refusals === 0) {
+      emit({ k: 'paused' })
+      await nextLine()
+    }
+  }
   emit({ k: 'done' })
 
-  const lines = createInterface({ input: process.stdin })
-  const order = await new Promise<string>((resolve) => {
-    lines.once('line', resolve)
-    lines.once('close', () => resolve(''))
-  })
+  const order = await nextLine()
   lines.close()
   if (order.trim() === 'again') {
     await attempt(store, next(), random)

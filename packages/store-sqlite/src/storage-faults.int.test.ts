@@ -69,15 +69,18 @@ interface Run {
   readonly stderr: () => string
   /** Resolves at each `done` line, in turn. */
   readonly done: () => Promise<void>
-  /** Resolves once `n` appends have been acknowledged. */
-  readonly acked: (n: number) => Promise<void>
+  /** Resolves when the child has paused (see `pauseAfter`). */
+  readonly paused: Promise<void>
   readonly send: (line: string) => void
   readonly exited: Promise<number | null>
   readonly child: ChildProcessWithoutNullStreams
 }
 
-const startFill = (path: string, options: { readonly fileSizeKb?: number; readonly checkpointPages: number }): Run => {
-  const args = [WRITER, path, '7', String(options.checkpointPages)]
+const startFill = (
+  path: string,
+  options: { readonly fileSizeKb?: number; readonly checkpointPages: number; readonly pauseAfter?: number },
+): Run => {
+  const args = [WRITER, path, '7', String(options.checkpointPages), String(options.pauseAfter ?? 0)]
   // bash's `ulimit -f` counts 1024-byte blocks; SIGXFSZ ignored, a write past the limit fails with EFBIG.
   const child =
     options.fileSizeKb === undefined
@@ -95,16 +98,16 @@ const startFill = (path: string, options: { readonly fileSizeKb?: number; readon
   const doneWaiters: Array<() => void> = []
   let doneCount = 0
   let doneSeen = 0
-  const ackWaiters: Array<{ readonly n: number; readonly resolve: () => void }> = []
+  let onPaused: () => void = () => undefined
+  const paused = new Promise<void>((resolve) => (onPaused = resolve))
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
   child.stdout.on(
     'data',
     lineReader((line: ChildLine) => {
       if (line.k === 'attempt') attempts.push(line)
-      else if (line.k === 'ack') {
-        acks.push(line)
-        for (const waiter of ackWaiters.filter((w) => w.n <= acks.length)) waiter.resolve()
-      } else if (line.k === 'refused') refusals.push(line)
+      else if (line.k === 'ack') acks.push(line)
+      else if (line.k === 'paused') onPaused()
+      else if (line.k === 'refused') refusals.push(line)
       else if (line.k === 'failed') failures.push(line.error)
       else if (line.k === 'done') {
         doneCount++
@@ -128,10 +131,7 @@ const startFill = (path: string, options: { readonly fileSizeKb?: number; readon
       if (doneCount >= seen) return
       await Promise.race([new Promise<void>((resolve) => doneWaiters.push(resolve)), ended])
     },
-    acked: async (n) => {
-      if (acks.length >= n) return
-      await Promise.race([new Promise<void>((resolve) => ackWaiters.push({ n, resolve })), ended])
-    },
+    paused: Promise.race([paused, ended]),
     send: (line) => child.stdin.write(`${line}\n`),
     exited,
     child,
@@ -285,15 +285,17 @@ ext4Test(
     execFileSync('mount', ['-o', 'errors=remount-ro', device, mnt])
     mounted = true
     const path = join(mnt, 'ledger.db')
-    const fill = startFill(path, { checkpointPages: 10_000 })
+    // The child pauses after 20 appends, so that none is in flight when the file system turns.
+    const fill = startFill(path, { checkpointPages: 10_000, pauseAfter: 20 })
     t.teardown(async () => {
       fill.child.kill('SIGKILL')
       await fill.exited
     })
-    await fill.acked(20)
+    await fill.paused
     t.deepEqual(fill.failures, [], fill.stderr())
     // What a failing disk does: ext4 records an error and turns the file system read-only at once.
     writeFileSync(`/sys/fs/ext4/${device.replace('/dev/', '')}/trigger_fs_error`, 'storage fault test\n')
+    fill.send('go on')
     await run(t, fill)
     fill.send('stop')
     t.is(await fill.exited, 0, fill.stderr())
