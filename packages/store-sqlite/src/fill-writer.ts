@@ -4,8 +4,9 @@
  * system gone read-only), then waits for the parent.
  *
  * `node fill-writer.js <ledger path> <seed> <walCheckpointPages> [pauseAfter]` opens the ledger,
- * says `open`, and appends one at a time: 2–5 event batches to one stream, and multi-stream appends of 1–3
- * events to each of two, each event carrying ~2 KB so the files grow quickly. Each append is
+ * says `open`, and appends: 2–5 event batches to one stream, and multi-stream appends of 1–3 events
+ * to each of two, each event carrying ~2 KB so the files grow quickly; mostly one at a time, and
+ * now and then a burst of 3–6 at once, which share one group commit. Each append is
  * announced by an `attempt` line, and reported by an `ack` line or, if it fails, a `refused` line
  * with the error's typed fields. With `pauseAfter`, once that many appends are acknowledged it says
  * `paused` and waits for a line on stdin, so the parent can change the storage with no append in
@@ -113,10 +114,14 @@ const main = async (): Promise<void> => {
   const pauseAfter = Number(pauseText ?? '0')
   let acked = 0
   let refusals = 0
+  let pause = pauseAfter > 0
   while (refusals < REFUSALS_TO_SEE) {
-    if (await attempt(store, next(), random)) acked++
-    else refusals++
-    if (acked === pauseAfter && refusals === 0) {
+    const burst = !pause && random() < 0.2 ? between(random, 3, 6) : 1
+    const outcomes = await Promise.all(Array.from({ length: burst }, async () => attempt(store, next(), random)))
+    for (const ok of outcomes) if (ok) acked++
+    refusals += outcomes.filter((ok) => !ok).length
+    if (pause && acked >= pauseAfter) {
+      pause = false
       emit({ k: 'paused' })
       await nextLine()
     }

@@ -35,7 +35,11 @@ export const sqliteKeyStore = (
       const found = s.selectKey.get(subject)
       if (found !== undefined) return found.key
       const key = randomBytes(32)
-      await writer.transact('the new key', () => s.insertKey.run(subject, key, clock.now().toISOString()))
+      await writer
+        .transact('the new key', () => s.insertKey.run(subject, key, clock.now().toISOString()))
+        .catch((error: unknown) => {
+          throw writer.failure(error, 'the new key', 'rolled-back')
+        })
       return key
     }),
   find: async (subject) => {
@@ -46,7 +50,11 @@ export const sqliteKeyStore = (
     writer.holding(async () => {
       ensureOpen()
       checkSubject(subject)
-      return writer.transact('the erasure of the key', () => eraseKeyIn(s, clock, subject))
+      return writer
+        .transact('the erasure of the key', () => eraseKeyIn(s, clock, subject))
+        .catch((error: unknown) => {
+          throw writer.failure(error, 'the erasure of the key', 'rolled-back')
+        })
     }),
   isErased: async (subject) => {
     ensureOpen()

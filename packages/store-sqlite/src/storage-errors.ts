@@ -91,12 +91,17 @@ interface Diagnosis {
   readonly what: string
 }
 
+/** An error code of the file system saying a change is not allowed (a missing file says nothing). */
+const REFUSED = new Set(['EROFS', 'EACCES', 'EPERM'])
+
+const refused = (error: unknown): boolean => REFUSED.has(String((error as { code?: unknown }).code))
+
 const writable = (path: string): boolean => {
   try {
     accessSync(path, constants.W_OK)
     return true
-  } catch {
-    return false
+  } catch (error) {
+    return !refused(error)
   }
 }
 
@@ -142,8 +147,7 @@ const refusesChanges = (path: string): boolean => {
     utimesSync(path, atime, mtime)
     return false
   } catch (error) {
-    const code = (error as { code?: unknown }).code
-    return code === 'EROFS' || code === 'EACCES' || code === 'EPERM'
+    return refused(error)
   }
 }
 

@@ -27,6 +27,7 @@ import type { AppendResult } from '@civic-ledger/core'
 import { StoreUnavailableError, verifyLedger } from '@civic-ledger/core'
 import type { ExecutionContext } from 'ava'
 import test from 'ava'
+import BetterSqlite3 from 'better-sqlite3'
 
 import type { AckLine, AttemptLine, ChildLine, RefusedLine } from './child-protocol'
 import { lineReader, newEvent } from './child-protocol'
@@ -265,6 +266,68 @@ tmpfsTest(
   },
 )
 
+tmpfsTest(
+  `a full disk refuses a read-model batch and a snapshot as not written; both succeed once there is room${canMountTmpfs ? '' : ' — SKIPPED: needs root to mount a tmpfs'}`,
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-full-rm-'))
+    const mnt = join(dir, 'disk')
+    mkdirSync(mnt)
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mnt])
+    t.teardown(() => {
+      spawnSync('umount', [mnt])
+      rmSync(dir, { recursive: true, force: true })
+    })
+    const path = join(mnt, 'ledger.db')
+    const store = await openSqliteEventStore({ path })
+    t.teardown(async () => store.close())
+    const readModels = store.readModels
+    const snapshots = store.snapshots
+    if (readModels === undefined || snapshots === undefined)
+      throw new Error('the SQLite store has read models and snapshots')
+    await store.appendToStream(
+      'fill.snapshot-1',
+      [newEvent('00000000-0000-4000-8000-000000000003', 'fill.PageWritten', { s: 1 })],
+      {
+        expectedRevision: 'noStream',
+      },
+    )
+    // Fill the disk: what is left is less than one more batch needs.
+    const ballast = join(mnt, 'ballast')
+    execFileSync('bash', ['-c', `dd if=/dev/zero of=${ballast} bs=4k 2>/dev/null || true`])
+    const table = 'rm_fill_v1__pages'
+    const documents = Array.from(
+      { length: 200 },
+      (_, i) => [`page-${i}`, JSON.stringify({ i, text: 'x'.repeat(4_000) })] as const,
+    )
+    const batch = readModels.transaction(async (tx) => {
+      await tx.ensureCollection(table, [])
+      await tx.writeDocuments(table, documents, [])
+    })
+    const refused = await t.throwsAsync(batch, { instanceOf: StoreUnavailableError })
+    t.is(refused?.written, 'no', refused?.message)
+    t.is(refused?.reason, 'no-space', refused?.message)
+    t.regex(refused?.message ?? '', /the read-model batch was not written/)
+    const snapshot = { streamId: 'fill.snapshot-1', revision: 0, version: 1, state: { text: 'y'.repeat(400_000) } }
+    const refusedSnapshot = await t.throwsAsync(snapshots.writeSnapshot(snapshot), {
+      instanceOf: StoreUnavailableError,
+    })
+    t.is(refusedSnapshot?.written, 'no', refusedSnapshot?.message)
+    t.is(refusedSnapshot?.reason, 'no-space', refusedSnapshot?.message)
+    t.notRegex(refusedSnapshot?.message ?? '', /yyyy/)
+    t.is(await readModels.read(async (r) => r.getDocument(table, 'page-0').catch(() => undefined)), undefined)
+    t.is(await snapshots.readSnapshot('fill.snapshot-1'), undefined)
+
+    rmSync(ballast)
+    await readModels.transaction(async (tx) => {
+      await tx.ensureCollection(table, [])
+      await tx.writeDocuments(table, documents, [])
+    })
+    t.deepEqual(await readModels.read(async (r) => r.getDocument(table, 'page-0')), { i: 0, text: 'x'.repeat(4_000) })
+    await snapshots.writeSnapshot(snapshot)
+    t.is((await snapshots.readSnapshot('fill.snapshot-1'))?.revision, 0)
+  },
+)
+
 const ext4Test = canMountExt4 ? test : test.skip
 ext4Test(
   `a file system gone read-only under the open store: refused as not written, naming the file${canMountExt4 ? '' : ' — SKIPPED: needs root, a loop device and mkfs.ext4'}`,
@@ -309,6 +372,31 @@ ext4Test(
     await checkLedger(t, fill, path)
   },
 )
+
+test('a lock held by another process past the busy timeout: refused as not written, and the same store appends once it is released', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-busy-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const path = join(dir, 'ledger.db')
+  const store = await openSqliteEventStore({ path, busyTimeoutMs: 50 })
+  t.teardown(async () => store.close())
+  const other = new BetterSqlite3(path)
+  t.teardown(() => other.close())
+  other.exec('BEGIN IMMEDIATE')
+  const event = newEvent('00000000-0000-4000-8000-000000000002', 'fill.PageWritten', { busy: 1 })
+  const error = await t.throwsAsync(store.appendToStream('fill.busy-1', [event], { expectedRevision: 'noStream' }), {
+    instanceOf: StoreUnavailableError,
+  })
+  t.is(error?.written, 'no', error?.message)
+  t.is(error?.reason, 'busy')
+  t.is(error?.code, 'SQLITE_BUSY')
+  t.is(error?.retry, 'retry')
+  t.is(error?.file, path)
+  t.regex(error?.message ?? '', /was not written/)
+  other.exec('ROLLBACK')
+  t.is(await store.headPosition(), 0)
+  const result = await store.appendToStream('fill.busy-1', [event], { expectedRevision: 'noStream' })
+  t.is(result.firstPosition, 1)
+})
 
 test('the typed error keeps the constructor other stores use', (t) => {
   const plain = new StoreUnavailableError('connection refused')
