@@ -53,8 +53,10 @@ const STORAGE_CODES = new Set([
 
 /**
  * Codes of a commit that failed while writing the log, before its commit record was complete: SQLite
- * rolls the transaction back and the frames written are never part of the ledger. Any other failure
- * of a commit (a failed sync above all) leaves whether it will survive unknown.
+ * rolls the transaction back and the frames written are never part of the ledger. (In WAL mode, which
+ * the store always uses, a commit writes its frames in order and the commit record last, then syncs;
+ * recovery keeps only frames up to a complete commit record, and the next commit overwrites them.)
+ * Any other failure of a commit (a failed sync above all) leaves whether it will survive unknown.
  */
 const COMMIT_NOT_WRITTEN = new Set([
   'SQLITE_FULL',
