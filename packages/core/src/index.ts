@@ -100,6 +100,7 @@ export type {
   UnreadableEvent,
 } from './kernel/errors'
 export {
+  AppendLockTimeoutError,
   CorruptEventError,
   EventIdConflictError,
   EventStoreError,

@@ -145,6 +145,153 @@ const appendFunction = (s: string): string => `
   $fn$;
 `
 
+/**
+ * The function every append goes through since schema version 6: a group of appends (members),
+ * each of one or more streams (segments), written in one call and one transaction. It waits for the
+ * ledger's advisory lock for at most `p_lock_timeout` (an interval PostgreSQL reads, `5000ms`;
+ * the session's own `lock_timeout` applies again once the lock is held), then takes each member in
+ * turn: its streams' expected revisions are checked against the streams as the members before it
+ * left them, its event ids against those stored (the members before it included), and only if all
+ * hold are its events written — the next positions, each chained to the one before it in its stream
+ * as `append_events` does. A refused member writes nothing and leaves the others alone; its rows say
+ * why (`revision` with the stream's revision on the segment that failed, `taken` with the event id).
+ * Data and metadata are JSON arrays of the events' canonical text, in member and segment order.
+ */
+const appendGroupFunction = (s: string): string => `
+  CREATE OR REPLACE FUNCTION "${s}".append_group(
+    p_lock_timeout text, p_members integer[], p_streams text[], p_expected text[], p_counts integer[],
+    p_ids uuid[], p_types text[], p_versions integer[], p_data json, p_metadata json
+  ) RETURNS TABLE (refusal text, detail text, first_revision bigint, last_revision bigint,
+                   first_position bigint, last_position bigint)
+  LANGUAGE plpgsql AS $fn$
+  DECLARE
+    v_data json[] := ARRAY(SELECT d.value FROM json_array_elements(p_data) WITH ORDINALITY AS d (value, i) ORDER BY d.i);
+    v_metadata json[] := ARRAY(SELECT m.value FROM json_array_elements(p_metadata) WITH ORDINALITY AS m (value, i) ORDER BY m.i);
+    v_segments integer := cardinality(p_streams);
+    v_lock_timeout text := current_setting('lock_timeout');
+    v_now timestamptz := date_trunc('milliseconds', clock_timestamp());
+    v_recorded_at text;
+    v_head bigint;
+    v_wrote boolean := false;
+    v_seg integer := 1;
+    v_ev integer := 1;
+    v_last integer;
+    v_last_ev integer;
+    v_refusal text;
+    v_detail text;
+    v_failed integer;
+    v_stream bigint;
+    v_revision bigint;
+    v_prev text;
+    v_stream_id text;
+    v_hash bytea;
+    v_hashes bytea[];
+    v_count integer;
+    k integer;
+    i integer;
+    o_refusal text[] := '{}';
+    o_detail text[] := '{}';
+    o_first_revision bigint[] := '{}';
+    o_last_revision bigint[] := '{}';
+    o_first_position bigint[] := '{}';
+    o_last_position bigint[] := '{}';
+  BEGIN
+    PERFORM set_config('lock_timeout', p_lock_timeout, true);
+    PERFORM pg_advisory_xact_lock(hashtext('${appendLockKey(s)}'));
+    PERFORM set_config('lock_timeout', v_lock_timeout, true);
+    SELECT coalesce(max(position), 0) INTO v_head FROM "${s}".events;
+    v_recorded_at := to_json(${isoTimeSql('v_now')})::text;
+    WHILE v_seg <= v_segments LOOP
+      -- The member's segments are v_seg..v_last, its events v_ev..v_last_ev.
+      v_last := v_seg;
+      WHILE v_last < v_segments AND p_members[v_last + 1] = p_members[v_seg] LOOP v_last := v_last + 1; END LOOP;
+      v_last_ev := v_ev - 1;
+      FOR k IN v_seg..v_last LOOP v_last_ev := v_last_ev + p_counts[k]; END LOOP;
+      v_refusal := NULL;
+      v_detail := NULL;
+      v_failed := NULL;
+      FOR k IN v_seg..v_last LOOP
+        SELECT revision INTO v_revision FROM "${s}".streams WHERE name = p_streams[k];
+        IF NOT FOUND THEN v_revision := -1; END IF;
+        IF NOT (p_expected[k] = 'any'
+            OR (p_expected[k] = 'noStream' AND v_revision = -1)
+            OR (p_expected[k] = 'streamExists' AND v_revision >= 0)
+            OR (p_expected[k] ~ '^[0-9]+$' AND p_expected[k]::bigint = v_revision)) THEN
+          v_refusal := 'revision';
+          v_detail := v_revision::text;
+          v_failed := k;
+          EXIT;
+        END IF;
+      END LOOP;
+      IF v_refusal IS NULL THEN
+        SELECT e.event_id::text INTO v_detail FROM "${s}".events e
+          WHERE e.event_id = ANY (p_ids[v_ev:v_last_ev]) LIMIT 1;
+        IF FOUND THEN v_refusal := 'taken'; END IF;
+      END IF;
+      IF v_refusal IS NOT NULL THEN
+        FOR k IN v_seg..v_last LOOP
+          o_refusal := o_refusal || v_refusal;
+          o_detail := o_detail || CASE WHEN v_refusal = 'taken' OR k = v_failed THEN v_detail END;
+          o_first_revision := o_first_revision || NULL::bigint;
+          o_last_revision := o_last_revision || NULL::bigint;
+          o_first_position := o_first_position || NULL::bigint;
+          o_last_position := o_last_position || NULL::bigint;
+        END LOOP;
+        v_ev := v_last_ev + 1;
+      ELSE
+        FOR k IN v_seg..v_last LOOP
+          v_count := p_counts[k];
+          SELECT id, revision, encode(head_hash, 'hex') INTO v_stream, v_revision, v_prev
+            FROM "${s}".streams WHERE name = p_streams[k];
+          IF NOT FOUND THEN
+            INSERT INTO "${s}".streams (name, revision) VALUES (p_streams[k], -1) RETURNING id INTO v_stream;
+            v_revision := -1;
+            v_prev := NULL;
+          END IF;
+          v_prev := coalesce(v_prev, repeat('0', 64));
+          v_stream_id := to_json(p_streams[k])::text;
+          v_hashes := '{}';
+          FOR i IN 1..v_count LOOP
+            v_hash := sha256(convert_to(
+              v_prev
+              || '{"data":' || v_data[v_ev + i - 1]::text
+              || ',"eventId":' || to_json(p_ids[v_ev + i - 1]::text)::text
+              || ',"metadata":' || v_metadata[v_ev + i - 1]::text
+              || ',"position":' || (v_head + i)::text
+              || ',"recordedAt":' || v_recorded_at
+              || ',"revision":' || (v_revision + i)::text
+              || ',"schemaVersion":' || p_versions[v_ev + i - 1]::text
+              || ',"streamId":' || v_stream_id
+              || ',"type":' || to_json(p_types[v_ev + i - 1])::text
+              || '}', 'UTF8'));
+            v_hashes[i] := v_hash;
+            v_prev := encode(v_hash, 'hex');
+          END LOOP;
+          INSERT INTO "${s}".events
+              (position, stream, revision, event_id, type, schema_version, data, metadata, recorded_at, hash)
+            SELECT v_head + u.i, v_stream, v_revision + u.i, p_ids[v_ev + u.i - 1], p_types[v_ev + u.i - 1],
+                   p_versions[v_ev + u.i - 1], v_data[v_ev + u.i - 1], v_metadata[v_ev + u.i - 1], v_now, v_hashes[u.i]
+            FROM generate_series(1, v_count) AS u (i);
+          UPDATE "${s}".streams SET revision = v_revision + v_count, head_hash = v_hash WHERE id = v_stream;
+          o_refusal := o_refusal || NULL::text;
+          o_detail := o_detail || NULL::text;
+          o_first_revision := o_first_revision || (v_revision + 1);
+          o_last_revision := o_last_revision || (v_revision + v_count);
+          o_first_position := o_first_position || (v_head + 1);
+          o_last_position := o_last_position || (v_head + v_count);
+          v_head := v_head + v_count;
+          v_ev := v_ev + v_count;
+        END LOOP;
+        v_wrote := true;
+      END IF;
+      v_seg := v_last + 1;
+    END LOOP;
+    IF v_wrote THEN PERFORM pg_notify('${channelOf(s)}', v_head::text); END IF;
+    RETURN QUERY SELECT * FROM unnest(o_refusal, o_detail, o_first_revision, o_last_revision, o_first_position, o_last_position);
+  END
+  $fn$;
+`
+
 /** Events read per page by the chain's backfill. */
 const BACKFILL_PAGE = 5_000
 
@@ -346,6 +493,12 @@ const MIGRATIONS: ReadonlyArray<Migration> = [
     // Tenancy was withdrawn (one ledger serves one data controller): snapshots no longer carry one.
     version: 5,
     sql: (s) => `ALTER TABLE "${s}".snapshots DROP COLUMN tenant;`,
+  },
+  {
+    // Group commit and a bounded wait for the append lock: appends go through append_group.
+    // append_events stays, for instances of the release before while they are replaced.
+    version: 6,
+    sql: appendGroupFunction,
   },
 ]
 
