@@ -69,8 +69,15 @@ export interface WriterOptions {
   readonly lockTimeoutMs: number
 }
 
-/** True when PostgreSQL gave up waiting for a lock (`lock_timeout`). */
-const isLockTimeout = (error: unknown): boolean => pgCode(error) === '55P03'
+/**
+ * True when PostgreSQL gave up waiting for the append lock (`lock_timeout`): the statement that
+ * waited was the lock itself, or, inside `append_group`, its `pg_advisory_xact_lock`.
+ */
+const isLockTimeout = (error: unknown): boolean => {
+  if (pgCode(error) !== '55P03') return false
+  const where = (error as { where?: unknown }).where
+  return typeof where !== 'string' || where.includes('pg_advisory_xact_lock')
+}
 
 export class PostgresWriter {
   /** Commits of this instance: a signal for its subscriptions. */
@@ -263,7 +270,9 @@ export class PostgresWriter {
     rows: ReadonlyArray<GroupRow>,
   ): { readonly results?: ReadonlyArray<AppendResult>; readonly error?: unknown } {
     if (rows.length !== appends.length)
-      return { error: new StoreUnavailableError('the append returned no result; nothing is known to have been written') }
+      return {
+        error: new StoreUnavailableError('the append returned no result; nothing is known to have been written'),
+      }
     const refused = rows.findIndex((r) => r.refusal !== null && r.detail !== null)
     if (refused >= 0) {
       const row = rows[refused] as GroupRow
@@ -313,15 +322,14 @@ export class PostgresWriter {
    */
   private refusal(appends: ReadonlyArray<CheckedStreamAppend>, error: unknown, since?: number): unknown {
     if (isEventStoreError(error) || error instanceof EventIdTakenError) return error
-    const code = pgCode(error)
-    if (code === '55P03' && since !== undefined)
+    if (isLockTimeout(error) && since !== undefined)
       return new AppendLockTimeoutError(
         this.lockName,
         Math.round(performance.now() - since),
         this.options.lockTimeoutMs,
         { cause: error },
       )
-    if (code === '23505') {
+    if (pgCode(error) === '23505') {
       if ((error as { constraint?: string }).constraint === 'events_event_id') return new EventIdTakenError()
       // A writer of an older release took the same (stream, revision) first: the stream has moved.
       const append = appends[0]
@@ -407,9 +415,14 @@ export class PostgresWriter {
     const { failure } = failed
     if (isEventStoreError(failure)) throw failure
     if (isLockTimeout(failure))
-      throw new AppendLockTimeoutError(this.lockName, Math.round(performance.now() - since), this.options.lockTimeoutMs, {
-        cause: failure,
-      })
+      throw new AppendLockTimeoutError(
+        this.lockName,
+        Math.round(performance.now() - since),
+        this.options.lockTimeoutMs,
+        {
+          cause: failure,
+        },
+      )
     // A data exception (class 22): a value PostgreSQL cannot hold, such as a time outside its range.
     if (pgCode(failure)?.startsWith('22') === true)
       throw new InvalidArgumentError('events', `cannot be stored: ${(failure as Error).message}`)
