@@ -105,9 +105,11 @@ if (postgresAvailable('postgres append lock')) {
         "the store's connection is idle",
       )
       const { rows: waiting } = await observer.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
+        `SELECT count(*)::int AS n FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+         WHERE a.application_name = $1 AND NOT l.granted`,
+        [application],
       )
-      t.is(waiting[0]?.n, 0, 'nobody waits for the lock any more')
+      t.is(waiting[0]?.n, 0, 'the store waits for no lock any more')
 
       await holder.client.query('ROLLBACK')
       await holder.client.end()

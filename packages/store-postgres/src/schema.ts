@@ -149,121 +149,133 @@ const appendFunction = (s: string): string => `
  * The function every append goes through since schema version 6: a group of appends (members),
  * each of one or more streams (segments), written in one call and one transaction. It waits for the
  * ledger's advisory lock for at most `p_lock_timeout` (an interval PostgreSQL reads, `5000ms`;
- * the session's own `lock_timeout` applies again once the lock is held), then takes each member in
- * turn: its streams' expected revisions are checked against the streams as the members before it
- * left them, its event ids against those stored (the members before it included), and only if all
- * hold are its events written — the next positions, each chained to the one before it in its stream
- * as `append_events` does. A refused member writes nothing and leaves the others alone; its rows say
- * why (`revision` with the stream's revision on the segment that failed, `taken` with the event id).
- * Data and metadata are JSON arrays of the events' canonical text, in member and segment order.
+ * the session's own `lock_timeout` applies again once the lock is held), reads the group's streams
+ * once, then takes each member in turn: its streams' expected revisions are checked against the
+ * streams as the members before it left them, its event ids against those stored (the members
+ * before it included), and only if all hold are its events written — the next positions, each
+ * chained to the one before it in its stream as `append_events` does. A refused member writes
+ * nothing and leaves the others alone.
+ *
+ * Parameters are text the client joins without escaping: integers, expected revisions and uuids
+ * comma-separated, stream ids and types as JSON arrays, data and metadata as JSON arrays of the
+ * events' canonical text, in member and segment order. The answer is one text, a part per segment
+ * joined by `;`: `firstRevision,firstPosition` when written; for a refused member `!r,<revision>`
+ * on the segment whose expected revision failed (`!` on its others), or `!t,<event id>` on each.
  */
 const appendGroupFunction = (s: string): string => `
   CREATE OR REPLACE FUNCTION "${s}".append_group(
-    p_lock_timeout text, p_members integer[], p_streams text[], p_expected text[], p_counts integer[],
-    p_ids uuid[], p_types text[], p_versions integer[], p_data json, p_metadata json
-  ) RETURNS TABLE (refusal text, detail text, first_revision bigint, last_revision bigint,
-                   first_position bigint, last_position bigint)
+    p_lock_timeout text, p_members text, p_streams json, p_expected text, p_counts text,
+    p_ids text, p_types json, p_versions text, p_data json, p_metadata json
+  ) RETURNS text
   LANGUAGE plpgsql AS $fn$
   DECLARE
-    v_data json[] := ARRAY(SELECT d.value FROM json_array_elements(p_data) WITH ORDINALITY AS d (value, i) ORDER BY d.i);
-    v_metadata json[] := ARRAY(SELECT m.value FROM json_array_elements(p_metadata) WITH ORDINALITY AS m (value, i) ORDER BY m.i);
-    v_segments integer := cardinality(p_streams);
+    v_members integer[] := string_to_array(p_members, ',')::integer[];
+    v_streams text[] := ARRAY(SELECT x.v FROM json_array_elements_text(p_streams) WITH ORDINALITY AS x (v, i) ORDER BY x.i);
+    v_expected text[] := string_to_array(p_expected, ',');
+    v_counts integer[] := string_to_array(p_counts, ',')::integer[];
+    v_ids uuid[] := string_to_array(p_ids, ',')::uuid[];
+    v_types text[] := ARRAY(SELECT x.v FROM json_array_elements_text(p_types) WITH ORDINALITY AS x (v, i) ORDER BY x.i);
+    v_versions integer[] := string_to_array(p_versions, ',')::integer[];
+    v_data json[] := ARRAY(SELECT x.v FROM json_array_elements(p_data) WITH ORDINALITY AS x (v, i) ORDER BY x.i);
+    v_metadata json[] := ARRAY(SELECT x.v FROM json_array_elements(p_metadata) WITH ORDINALITY AS x (v, i) ORDER BY x.i);
+    v_segments integer := cardinality(v_streams);
     v_lock_timeout text := current_setting('lock_timeout');
     v_now timestamptz := date_trunc('milliseconds', clock_timestamp());
     v_recorded_at text;
     v_head bigint;
     v_wrote boolean := false;
-    v_seg integer := 1; v_ev integer := 1; v_last integer; v_last_ev integer; k integer; i integer;
-    v_refusal text; v_detail text; v_failed integer;
-    v_stream bigint; v_revision bigint; v_prev text; v_stream_id text; v_count integer;
-    v_hash bytea; v_hashes bytea[];
-    o_refusal text[] := '{}'; o_detail text[] := '{}';
-    o_first_revision bigint[] := '{}'; o_last_revision bigint[] := '{}';
-    o_first_position bigint[] := '{}'; o_last_position bigint[] := '{}';
+    v_check_ids boolean;
+    -- Per segment: the slot keeping its stream's state (the first segment of that stream).
+    v_slot integer[]; v_key bigint[]; v_rev bigint[]; v_prev text[]; v_touched boolean[];
+    v_seg integer := 1; v_ev integer := 1; v_last integer; v_last_ev integer; k integer; i integer; v_at integer;
+    v_refused boolean; v_failed integer; v_taken text; v_actual bigint;
+    v_revision bigint; v_stream_id text; v_count integer; v_key_new bigint;
+    v_hash bytea; v_hashes bytea[]; v_prev_hex text;
+    o text[] := '{}';
   BEGIN
     PERFORM set_config('lock_timeout', p_lock_timeout, true);
     PERFORM pg_advisory_xact_lock(hashtext('${appendLockKey(s)}'));
     PERFORM set_config('lock_timeout', v_lock_timeout, true);
     SELECT coalesce(max(position), 0) INTO v_head FROM "${s}".events;
     v_recorded_at := to_json(${isoTimeSql('v_now')})::text;
+    SELECT array_agg(f.slot ORDER BY f.i), array_agg(st.id ORDER BY f.i),
+           array_agg(coalesce(st.revision, -1) ORDER BY f.i), array_agg(encode(st.head_hash, 'hex') ORDER BY f.i)
+      INTO v_slot, v_key, v_rev, v_prev
+      FROM (SELECT u.name, u.i, min(u.i) OVER (PARTITION BY u.name) AS slot
+            FROM unnest(v_streams) WITH ORDINALITY AS u (name, i)) AS f
+      LEFT JOIN "${s}".streams st ON st.name = f.name;
+    v_touched := array_fill(false, ARRAY[v_segments]);
+    -- Ids are checked member by member only if one is stored already or comes twice in the group.
+    v_check_ids := EXISTS (SELECT 1 FROM "${s}".events e WHERE e.event_id = ANY (v_ids))
+      OR (v_members[v_segments] > 1 AND (SELECT count(DISTINCT x) FROM unnest(v_ids) AS x) < cardinality(v_ids));
     WHILE v_seg <= v_segments LOOP
       -- The member's segments are v_seg..v_last, its events v_ev..v_last_ev.
       v_last := v_seg;
-      WHILE v_last < v_segments AND p_members[v_last + 1] = p_members[v_seg] LOOP v_last := v_last + 1; END LOOP;
+      WHILE v_last < v_segments AND v_members[v_last + 1] = v_members[v_seg] LOOP v_last := v_last + 1; END LOOP;
       v_last_ev := v_ev - 1;
-      FOR k IN v_seg..v_last LOOP v_last_ev := v_last_ev + p_counts[k]; END LOOP;
-      v_refusal := NULL;
-      v_detail := NULL;
+      FOR k IN v_seg..v_last LOOP v_last_ev := v_last_ev + v_counts[k]; END LOOP;
+      v_refused := false;
       v_failed := NULL;
+      v_taken := NULL;
       FOR k IN v_seg..v_last LOOP
-        SELECT revision INTO v_revision FROM "${s}".streams WHERE name = p_streams[k];
-        IF NOT FOUND THEN v_revision := -1; END IF;
-        IF NOT (p_expected[k] = 'any'
-            OR (p_expected[k] = 'noStream' AND v_revision = -1)
-            OR (p_expected[k] = 'streamExists' AND v_revision >= 0)
-            OR (p_expected[k] ~ '^[0-9]+$' AND p_expected[k]::bigint = v_revision)) THEN
-          v_refusal := 'revision';
-          v_detail := v_revision::text;
+        v_revision := v_rev[v_slot[k]];
+        IF NOT (v_expected[k] = 'any'
+            OR (v_expected[k] = 'noStream' AND v_revision = -1)
+            OR (v_expected[k] = 'streamExists' AND v_revision >= 0)
+            OR (v_expected[k] ~ '^[0-9]+$' AND v_expected[k]::bigint = v_revision)) THEN
+          v_refused := true;
           v_failed := k;
+          v_actual := v_revision;
           EXIT;
         END IF;
       END LOOP;
-      IF v_refusal IS NULL THEN
-        SELECT e.event_id::text INTO v_detail FROM "${s}".events e
-          WHERE e.event_id = ANY (p_ids[v_ev:v_last_ev]) LIMIT 1;
-        IF FOUND THEN v_refusal := 'taken'; END IF;
+      IF NOT v_refused AND v_check_ids THEN
+        SELECT e.event_id::text INTO v_taken FROM "${s}".events e WHERE e.event_id = ANY (v_ids[v_ev:v_last_ev]) LIMIT 1;
+        v_refused := v_taken IS NOT NULL;
       END IF;
-      IF v_refusal IS NOT NULL THEN
+      IF v_refused THEN
         FOR k IN v_seg..v_last LOOP
-          o_refusal := o_refusal || v_refusal;
-          o_detail := o_detail || CASE WHEN v_refusal = 'taken' OR k = v_failed THEN v_detail END;
-          o_first_revision := o_first_revision || NULL::bigint;
-          o_last_revision := o_last_revision || NULL::bigint;
-          o_first_position := o_first_position || NULL::bigint;
-          o_last_position := o_last_position || NULL::bigint;
+          o := o || CASE WHEN v_taken IS NOT NULL THEN '!t,' || v_taken
+                         WHEN k = v_failed THEN '!r,' || v_actual::text ELSE '!' END;
         END LOOP;
         v_ev := v_last_ev + 1;
       ELSE
         FOR k IN v_seg..v_last LOOP
-          v_count := p_counts[k];
-          SELECT id, revision, encode(head_hash, 'hex') INTO v_stream, v_revision, v_prev
-            FROM "${s}".streams WHERE name = p_streams[k];
-          IF NOT FOUND THEN
-            INSERT INTO "${s}".streams (name, revision) VALUES (p_streams[k], -1) RETURNING id INTO v_stream;
-            v_revision := -1;
-            v_prev := NULL;
+          v_at := v_slot[k];
+          v_count := v_counts[k];
+          v_revision := v_rev[v_at];
+          IF v_key[v_at] IS NULL THEN
+            INSERT INTO "${s}".streams (name, revision) VALUES (v_streams[k], -1) RETURNING id INTO v_key_new;
+            v_key[v_at] := v_key_new;
           END IF;
-          v_prev := coalesce(v_prev, repeat('0', 64));
-          v_stream_id := to_json(p_streams[k])::text;
+          v_prev_hex := coalesce(v_prev[v_at], repeat('0', 64));
+          v_stream_id := to_json(v_streams[k])::text;
           v_hashes := '{}';
           FOR i IN 1..v_count LOOP
             v_hash := sha256(convert_to(
-              v_prev
+              v_prev_hex
               || '{"data":' || v_data[v_ev + i - 1]::text
-              || ',"eventId":' || to_json(p_ids[v_ev + i - 1]::text)::text
+              || ',"eventId":' || to_json(v_ids[v_ev + i - 1]::text)::text
               || ',"metadata":' || v_metadata[v_ev + i - 1]::text
               || ',"position":' || (v_head + i)::text
               || ',"recordedAt":' || v_recorded_at
               || ',"revision":' || (v_revision + i)::text
-              || ',"schemaVersion":' || p_versions[v_ev + i - 1]::text
+              || ',"schemaVersion":' || v_versions[v_ev + i - 1]::text
               || ',"streamId":' || v_stream_id
-              || ',"type":' || to_json(p_types[v_ev + i - 1])::text
+              || ',"type":' || to_json(v_types[v_ev + i - 1])::text
               || '}', 'UTF8'));
             v_hashes[i] := v_hash;
-            v_prev := encode(v_hash, 'hex');
+            v_prev_hex := encode(v_hash, 'hex');
           END LOOP;
           INSERT INTO "${s}".events
               (position, stream, revision, event_id, type, schema_version, data, metadata, recorded_at, hash)
-            SELECT v_head + u.i, v_stream, v_revision + u.i, p_ids[v_ev + u.i - 1], p_types[v_ev + u.i - 1],
-                   p_versions[v_ev + u.i - 1], v_data[v_ev + u.i - 1], v_metadata[v_ev + u.i - 1], v_now, v_hashes[u.i]
+            SELECT v_head + u.i, v_key[v_at], v_revision + u.i, v_ids[v_ev + u.i - 1], v_types[v_ev + u.i - 1],
+                   v_versions[v_ev + u.i - 1], v_data[v_ev + u.i - 1], v_metadata[v_ev + u.i - 1], v_now, v_hashes[u.i]
             FROM generate_series(1, v_count) AS u (i);
-          UPDATE "${s}".streams SET revision = v_revision + v_count, head_hash = v_hash WHERE id = v_stream;
-          o_refusal := o_refusal || NULL::text;
-          o_detail := o_detail || NULL::text;
-          o_first_revision := o_first_revision || (v_revision + 1);
-          o_last_revision := o_last_revision || (v_revision + v_count);
-          o_first_position := o_first_position || (v_head + 1);
-          o_last_position := o_last_position || (v_head + v_count);
+          o := o || ((v_revision + 1)::text || ',' || (v_head + 1)::text);
+          v_rev[v_at] := v_revision + v_count;
+          v_prev[v_at] := v_prev_hex;
+          v_touched[v_at] := true;
           v_head := v_head + v_count;
           v_ev := v_ev + v_count;
         END LOOP;
@@ -271,8 +283,13 @@ const appendGroupFunction = (s: string): string => `
       END IF;
       v_seg := v_last + 1;
     END LOOP;
-    IF v_wrote THEN PERFORM pg_notify('${channelOf(s)}', v_head::text); END IF;
-    RETURN QUERY SELECT * FROM unnest(o_refusal, o_detail, o_first_revision, o_last_revision, o_first_position, o_last_position);
+    IF v_wrote THEN
+      UPDATE "${s}".streams st SET revision = u.rev, head_hash = decode(u.prev, 'hex')
+        FROM unnest(v_key, v_rev, v_prev, v_touched) AS u (key, rev, prev, touched)
+        WHERE u.touched AND st.id = u.key;
+      PERFORM pg_notify('${channelOf(s)}', v_head::text);
+    END IF;
+    RETURN array_to_string(o, ';');
   END
   $fn$;
 `

@@ -25,7 +25,7 @@ import {
 } from '@civic-ledger/core'
 import type { CheckedStreamAppend, StoredEventLocation, StoreLimits } from '@civic-ledger/core/store-kit'
 import { checkStoredEvents, continueChains, EventIdTakenError, recordedEvents } from '@civic-ledger/core/store-kit'
-import type { PoolClient, QueryConfig } from 'pg'
+import type { PoolClient, QueryArrayConfig } from 'pg'
 import { Subject } from 'rxjs'
 
 import { isConnectionLost } from './checkout'
@@ -54,15 +54,22 @@ interface Pending {
   readonly reject: (error: unknown) => void
 }
 
-/** A row of `append_group`: one per stream of each member, in order. */
-interface GroupRow {
-  readonly refusal: 'revision' | 'taken' | null
-  readonly detail: string | null
-  readonly first_revision: number
-  readonly last_revision: number
-  readonly first_position: number
-  readonly last_position: number
-}
+/** What `append_group` says of one stream of a member: written there, or why the member was refused. */
+type SegmentOutcome =
+  | { readonly firstRevision: number; readonly firstPosition: number }
+  | { readonly refusal: 'revision'; readonly actual: number }
+  | { readonly refusal: 'taken'; readonly eventId: string }
+  | { readonly refusal: 'with-another' }
+
+/** Reads `append_group`'s answer: a part per segment, joined by `;` (schema.ts describes them). */
+const segmentOutcomes = (answer: string): SegmentOutcome[] =>
+  answer.split(';').map((part): SegmentOutcome => {
+    const comma = part.indexOf(',')
+    if (part.startsWith('!t,')) return { refusal: 'taken', eventId: part.slice(3) }
+    if (part.startsWith('!r,')) return { refusal: 'revision', actual: Number(part.slice(3)) }
+    if (part.startsWith('!')) return { refusal: 'with-another' }
+    return { firstRevision: Number(part.slice(0, comma)), firstPosition: Number(part.slice(comma + 1)) }
+  })
 
 export interface WriterOptions {
   /** The longest an append waits for the append lock, in milliseconds. */
@@ -96,8 +103,7 @@ export class PostgresWriter {
     private readonly limits: () => StoreLimits,
     private readonly options: WriterOptions,
   ) {
-    this.groupSql = `SELECT refusal, detail, first_revision, last_revision, first_position, last_position
-      FROM ${db.s}.append_group($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+    this.groupSql = `SELECT ${db.s}.append_group($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
     this.statementName = `civic_ledger_append_group_${db.schema}`
   }
 
@@ -156,8 +162,11 @@ export class PostgresWriter {
     return this.pending.splice(0, n)
   }
 
-  /** `append_group`'s parameters for a group: its members' streams in order, their events flattened. */
-  private groupParams(group: ReadonlyArray<Pending>, now: number): unknown[] {
+  /**
+   * `append_group`'s parameters for a group: its members' streams in order, their events flattened,
+   * joined as text the server splits (uuids, integers and expected revisions hold no comma).
+   */
+  private groupParams(group: ReadonlyArray<Pending>, now: number): string[] {
     const members: number[] = []
     const streams: string[] = []
     const expected: string[] = []
@@ -190,30 +199,36 @@ export class PostgresWriter {
     const wait = Math.max(Math.min(timeout, MIN_LOCK_WAIT_MS), Math.ceil(timeout - (now - oldest)))
     return [
       `${wait}ms`,
-      members,
-      streams,
-      expected,
-      counts,
-      ids,
-      types,
-      versions,
+      members.join(','),
+      JSON.stringify(streams),
+      expected.join(','),
+      counts.join(','),
+      ids.join(','),
+      JSON.stringify(types),
+      versions.join(','),
       `[${data.join(',')}]`,
       `[${metadata.join(',')}]`,
     ]
   }
 
-  private async callGroup(client: LedgerDb['pool'] | PoolClient, group: ReadonlyArray<Pending>): Promise<GroupRow[]> {
-    const config: QueryConfig = {
+  private async callGroup(
+    client: LedgerDb['pool'] | PoolClient,
+    group: ReadonlyArray<Pending>,
+  ): Promise<SegmentOutcome[]> {
+    const config: QueryArrayConfig = {
       name: this.statementName,
       text: this.groupSql,
       values: this.groupParams(group, performance.now()),
+      rowMode: 'array',
     }
-    return (await client.query<GroupRow>(config)).rows
+    const { rows } = await client.query<[string]>(config)
+    const answer = rows[0]?.[0]
+    return typeof answer === 'string' ? segmentOutcomes(answer) : []
   }
 
   /** Writes one group and gives each caller its own outcome. */
   private async runGroup(group: ReadonlyArray<Pending>): Promise<void> {
-    let rows: GroupRow[]
+    let rows: SegmentOutcome[]
     try {
       rows = await this.callGroup(this.db.pool, group)
     } catch (error) {
@@ -264,35 +279,43 @@ export class PostgresWriter {
     for (const member of group) member.reject(failure)
   }
 
-  /** One member's outcome from its rows: its results, or why it was refused. */
+  /** One member's outcome from its segments': its results, or why it was refused. */
   private settle(
     appends: ReadonlyArray<CheckedStreamAppend>,
-    rows: ReadonlyArray<GroupRow>,
+    rows: ReadonlyArray<SegmentOutcome>,
   ): { readonly results?: ReadonlyArray<AppendResult>; readonly error?: unknown } {
     if (rows.length !== appends.length)
       return {
         error: new StoreUnavailableError('the append returned no result; nothing is known to have been written'),
       }
-    const refused = rows.findIndex((r) => r.refusal !== null && r.detail !== null)
-    if (refused >= 0) {
-      const row = rows[refused] as GroupRow
-      const append = appends[refused] as CheckedStreamAppend
-      if (row.refusal === 'taken') return { error: new EventIdTakenError(row.detail ?? undefined) }
-      return { error: new WrongExpectedRevisionError(append.streamId, append.expectedRevision, Number(row.detail)) }
-    }
-    return {
-      results: appends.map((append, i) => {
-        const row = rows[i] as GroupRow
+    const results: AppendResult[] = []
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as SegmentOutcome
+      const append = appends[i] as CheckedStreamAppend
+      if ('refusal' in row) {
+        if (row.refusal === 'taken') return { error: new EventIdTakenError(row.eventId) }
+        const failed = rows.findIndex((r) => 'refusal' in r && r.refusal === 'revision')
+        const at = appends[failed] ?? append
+        const actual = rows[failed]
         return {
-          streamId: append.streamId,
-          firstRevision: row.first_revision,
-          lastRevision: row.last_revision,
-          firstPosition: row.first_position,
-          lastPosition: row.last_position,
-          alreadyStored: false,
+          error: new WrongExpectedRevisionError(
+            at.streamId,
+            at.expectedRevision,
+            actual !== undefined && 'actual' in actual ? actual.actual : -1,
+          ),
         }
-      }),
+      }
+      const count = append.events.length
+      results.push({
+        streamId: append.streamId,
+        firstRevision: row.firstRevision,
+        lastRevision: row.firstRevision + count - 1,
+        firstPosition: row.firstPosition,
+        lastPosition: row.firstPosition + count - 1,
+        alreadyStored: false,
+      })
     }
+    return { results }
   }
 
   /** Where each of `eventIds` is stored. */
