@@ -146,6 +146,37 @@ const appendFunction = (s: string): string => `
 `
 
 /**
+ * `append_group`'s writing of one segment (`k`, its stream's slot `v_at`, `v_count` events from
+ * `v_ev`): each event's envelope built and hashed onto the one before it in its stream, as
+ * `append_events` does, then the events inserted at the next positions.
+ */
+const writeSegmentSql = (s: string): string => `
+          v_prev_hex := coalesce(v_prev[v_at], repeat('0', 64));
+          v_stream_id := to_json(v_streams[k])::text;
+          v_hashes := '{}';
+          FOR i IN 1..v_count LOOP
+            v_hash := sha256(convert_to(
+              v_prev_hex
+              || '{"data":' || v_data[v_ev + i - 1]::text
+              || ',"eventId":' || to_json(v_ids[v_ev + i - 1]::text)::text
+              || ',"metadata":' || v_metadata[v_ev + i - 1]::text
+              || ',"position":' || (v_head + i)::text
+              || ',"recordedAt":' || v_recorded_at
+              || ',"revision":' || (v_revision + i)::text
+              || ',"schemaVersion":' || v_versions[v_ev + i - 1]::text
+              || ',"streamId":' || v_stream_id
+              || ',"type":' || to_json(v_types[v_ev + i - 1])::text
+              || '}', 'UTF8'));
+            v_hashes[i] := v_hash;
+            v_prev_hex := encode(v_hash, 'hex');
+          END LOOP;
+          INSERT INTO "${s}".events
+              (position, stream, revision, event_id, type, schema_version, data, metadata, recorded_at, hash)
+            SELECT v_head + u.i, v_key[v_at], v_revision + u.i, v_ids[v_ev + u.i - 1], v_types[v_ev + u.i - 1],
+                   v_versions[v_ev + u.i - 1], v_data[v_ev + u.i - 1], v_metadata[v_ev + u.i - 1], v_now, v_hashes[u.i]
+            FROM generate_series(1, v_count) AS u (i);`
+
+/**
  * The function every append goes through since schema version 6: a group of appends (members),
  * each of one or more streams (segments), written in one call and one transaction. It waits for the
  * ledger's advisory lock for at most `p_lock_timeout` (an interval PostgreSQL reads, `5000ms`;
@@ -248,30 +279,7 @@ const appendGroupFunction = (s: string): string => `
             INSERT INTO "${s}".streams (name, revision) VALUES (v_streams[k], -1) RETURNING id INTO v_key_new;
             v_key[v_at] := v_key_new;
           END IF;
-          v_prev_hex := coalesce(v_prev[v_at], repeat('0', 64));
-          v_stream_id := to_json(v_streams[k])::text;
-          v_hashes := '{}';
-          FOR i IN 1..v_count LOOP
-            v_hash := sha256(convert_to(
-              v_prev_hex
-              || '{"data":' || v_data[v_ev + i - 1]::text
-              || ',"eventId":' || to_json(v_ids[v_ev + i - 1]::text)::text
-              || ',"metadata":' || v_metadata[v_ev + i - 1]::text
-              || ',"position":' || (v_head + i)::text
-              || ',"recordedAt":' || v_recorded_at
-              || ',"revision":' || (v_revision + i)::text
-              || ',"schemaVersion":' || v_versions[v_ev + i - 1]::text
-              || ',"streamId":' || v_stream_id
-              || ',"type":' || to_json(v_types[v_ev + i - 1])::text
-              || '}', 'UTF8'));
-            v_hashes[i] := v_hash;
-            v_prev_hex := encode(v_hash, 'hex');
-          END LOOP;
-          INSERT INTO "${s}".events
-              (position, stream, revision, event_id, type, schema_version, data, metadata, recorded_at, hash)
-            SELECT v_head + u.i, v_key[v_at], v_revision + u.i, v_ids[v_ev + u.i - 1], v_types[v_ev + u.i - 1],
-                   v_versions[v_ev + u.i - 1], v_data[v_ev + u.i - 1], v_metadata[v_ev + u.i - 1], v_now, v_hashes[u.i]
-            FROM generate_series(1, v_count) AS u (i);
+${writeSegmentSql(s)}
           o := o || ((v_revision + 1)::text || ',' || (v_head + 1)::text);
           v_rev[v_at] := v_revision + v_count;
           v_prev[v_at] := v_prev_hex;
