@@ -2,11 +2,11 @@
 // in one run, with the ratios the project targets.
 //
 // Contenders, each in its own schema of one database (all bench_*, dropped at the end):
-//   ours    @civic-ledger/store-postgres (pg; one append_events() call per append, autocommit,
+//   ours    @civic-ledger/store-postgres (pg; one append_group() call per group of appends, autocommit,
 //           serialised by an advisory xact lock; reads paged by keyset, forward reads of the log
 //           through COPY), pool of 10
-//   bare    pg (a pool of 10) sending our store's SQL: the same append_events() call with the same
-//           parameters on a schema our store created, the same read queries with the same type
+//   bare    pg (a pool of 10) sending our store's SQL: the same append_group() call (a group of one)
+//           with the same parameters on a schema our store created, the same read queries with the same type
 //           parsers and row mapping, without our argument checks or retry settling
 //   emmett  @event-driven-io/emmett-postgresql's getPostgreSQLEventStore(connectionString), as an
 //           application uses it (its dumbo pool; BEGIN, SELECT emt_append_to_stream(...), COMMIT per
@@ -196,8 +196,7 @@ const toRecorded = (row) => ({
 const bareOn = (schema) => {
   const s = `"${schema}"`
   const pool = new pg.Pool({ connectionString: URL_, max: 10, types: bareTypes })
-  const appendSql = `SELECT refusal, detail, first_revision, last_revision, first_position, last_position
-      FROM ${s}.append_group($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
+  const appendSql = `SELECT ${s}.append_group($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
   const streamSql = `SELECT ${COLUMNS} FROM ${s}.events e JOIN ${s}.streams s ON s.id = e.stream
            WHERE s.name = $1 AND e.revision BETWEEN $2 AND $3 AND e.position <= $4
            ORDER BY e.revision ASC LIMIT $5`
@@ -213,26 +212,31 @@ const bareOn = (schema) => {
   return {
     prepare: (events) => events,
     append: async (stream, events, before) => {
-      const { rows } = await pool.query(appendSql, [
-        '5000ms',
-        [1],
-        [stream],
-        [before === 0 ? 'noStream' : String(before - 1)],
-        [events.length],
-        events.map((e) => e.eventId),
-        events.map((e) => e.type),
-        events.map((e) => e.schemaVersion),
-        `[${events.map((e) => JSON.stringify(e.data)).join(',')}]`,
-        `[${events.map((e) => JSON.stringify(e.metadata)).join(',')}]`,
-      ])
-      const row = rows[0]
-      if (row.refusal !== null) throw new Error(`bare: refused (${row.refusal} ${row.detail})`)
+      const { rows } = await pool.query({
+        text: appendSql,
+        rowMode: 'array',
+        values: [
+          '5000ms',
+          '1',
+          stream,
+          before === 0 ? 'noStream' : String(before - 1),
+          String(events.length),
+          events.map((e) => e.eventId).join(','),
+          events.map((e) => e.type).join(','),
+          events.map((e) => e.schemaVersion).join(','),
+          events.map((e) => JSON.stringify(e.data)),
+          events.map((e) => JSON.stringify(e.metadata)),
+        ],
+      })
+      const answer = rows[0][0]
+      if (answer.startsWith('!')) throw new Error(`bare: refused (${answer})`)
+      const [firstRevision, firstPosition] = answer.split(',').map(Number)
       return {
         streamId: stream,
-        firstRevision: row.first_revision,
-        lastRevision: row.last_revision,
-        firstPosition: row.first_position,
-        lastPosition: row.last_position,
+        firstRevision,
+        lastRevision: firstRevision + events.length - 1,
+        firstPosition,
+        lastPosition: firstPosition + events.length - 1,
       }
     },
     read: async (stream) => {

@@ -187,28 +187,30 @@ const writeSegmentSql = (s: string): string => `
  * chained to the one before it in its stream as `append_events` does. A refused member writes
  * nothing and leaves the others alone.
  *
- * Parameters are text the client joins without escaping: integers, expected revisions and uuids
- * comma-separated, stream ids and types as JSON arrays, data and metadata as JSON arrays of the
- * events' canonical text, in member and segment order. The answer is one text, a part per segment
- * joined by `;`: `firstRevision,firstPosition` when written; for a refused member `!r,<revision>`
- * on the segment whose expected revision failed (`!` on its others), or `!t,<event id>` on each.
+ * Parameters are text the client joins without escaping — integers, expected revisions, uuids,
+ * stream ids and types comma-separated (the store kit has checked that no stream id or type holds a
+ * comma) — and data and metadata as arrays of the events' canonical JSON text, in member and
+ * segment order: no statement is spent taking them apart. The answer is one text, a part per
+ * segment joined by `;`: `firstRevision,firstPosition` when written; for a refused member
+ * `!r,<revision>` on the segment whose expected revision failed (`!` on its others), or
+ * `!t,<event id>` on each. A group of one stream reads and updates its stream row directly.
  */
 const appendGroupFunction = (s: string): string => `
   CREATE OR REPLACE FUNCTION "${s}".append_group(
-    p_lock_timeout text, p_members text, p_streams json, p_expected text, p_counts text,
-    p_ids text, p_types json, p_versions text, p_data json, p_metadata json
+    p_lock_timeout text, p_members text, p_streams text, p_expected text, p_counts text,
+    p_ids text, p_types text, p_versions text, p_data json[], p_metadata json[]
   ) RETURNS text
   LANGUAGE plpgsql AS $fn$
   DECLARE
     v_members integer[] := string_to_array(p_members, ',')::integer[];
-    v_streams text[] := ARRAY(SELECT x.v FROM json_array_elements_text(p_streams) WITH ORDINALITY AS x (v, i) ORDER BY x.i);
+    v_streams text[] := string_to_array(p_streams, ',');
     v_expected text[] := string_to_array(p_expected, ',');
     v_counts integer[] := string_to_array(p_counts, ',')::integer[];
     v_ids uuid[] := string_to_array(p_ids, ',')::uuid[];
-    v_types text[] := ARRAY(SELECT x.v FROM json_array_elements_text(p_types) WITH ORDINALITY AS x (v, i) ORDER BY x.i);
+    v_types text[] := string_to_array(p_types, ',');
     v_versions integer[] := string_to_array(p_versions, ',')::integer[];
-    v_data json[] := ARRAY(SELECT x.v FROM json_array_elements(p_data) WITH ORDINALITY AS x (v, i) ORDER BY x.i);
-    v_metadata json[] := ARRAY(SELECT x.v FROM json_array_elements(p_metadata) WITH ORDINALITY AS x (v, i) ORDER BY x.i);
+    v_data json[] := p_data;
+    v_metadata json[] := p_metadata;
     v_segments integer := cardinality(v_streams);
     v_lock_timeout text := current_setting('lock_timeout');
     v_now timestamptz := date_trunc('milliseconds', clock_timestamp());
@@ -216,6 +218,7 @@ const appendGroupFunction = (s: string): string => `
     v_head bigint;
     v_wrote boolean := false;
     v_check_ids boolean;
+    v_done text;
     -- Per segment: the slot keeping its stream's state (the first segment of that stream).
     v_slot integer[]; v_key bigint[]; v_rev bigint[]; v_prev text[]; v_touched boolean[];
     v_seg integer := 1; v_ev integer := 1; v_last integer; v_last_ev integer; k integer; i integer; v_at integer;
@@ -224,17 +227,27 @@ const appendGroupFunction = (s: string): string => `
     v_hash bytea; v_hashes bytea[]; v_prev_hex text;
     o text[] := '{}';
   BEGIN
-    PERFORM set_config('lock_timeout', p_lock_timeout, true);
+    -- Calls made as assignments are evaluated as simple expressions, without a query each; the lock
+    -- is taken by a statement, which a lock timeout's error context names.
+    v_done := set_config('lock_timeout', p_lock_timeout, true);
     PERFORM pg_advisory_xact_lock(hashtext('${appendLockKey(s)}'));
-    PERFORM set_config('lock_timeout', v_lock_timeout, true);
+    -- The session's own lock_timeout again, now the lock is held.
+    v_done := set_config('lock_timeout', v_lock_timeout, true);
     SELECT coalesce(max(position), 0) INTO v_head FROM "${s}".events;
     v_recorded_at := to_json(${isoTimeSql('v_now')})::text;
-    SELECT array_agg(f.slot ORDER BY f.i), array_agg(st.id ORDER BY f.i),
-           array_agg(coalesce(st.revision, -1) ORDER BY f.i), array_agg(encode(st.head_hash, 'hex') ORDER BY f.i)
-      INTO v_slot, v_key, v_rev, v_prev
-      FROM (SELECT u.name, u.i, min(u.i) OVER (PARTITION BY u.name) AS slot
-            FROM unnest(v_streams) WITH ORDINALITY AS u (name, i)) AS f
-      LEFT JOIN "${s}".streams st ON st.name = f.name;
+    IF v_segments = 1 THEN
+      v_slot := '{1}';
+      SELECT ARRAY[st.id], ARRAY[st.revision], ARRAY[encode(st.head_hash, 'hex')] INTO v_key, v_rev, v_prev
+        FROM "${s}".streams st WHERE st.name = v_streams[1];
+      IF NOT FOUND THEN v_key := '{NULL}'; v_rev := '{-1}'; v_prev := '{NULL}'; END IF;
+    ELSE
+      SELECT array_agg(f.slot ORDER BY f.i), array_agg(st.id ORDER BY f.i),
+             array_agg(coalesce(st.revision, -1) ORDER BY f.i), array_agg(encode(st.head_hash, 'hex') ORDER BY f.i)
+        INTO v_slot, v_key, v_rev, v_prev
+        FROM (SELECT u.name, u.i, min(u.i) OVER (PARTITION BY u.name) AS slot
+              FROM unnest(v_streams) WITH ORDINALITY AS u (name, i)) AS f
+        LEFT JOIN "${s}".streams st ON st.name = f.name;
+    END IF;
     v_touched := array_fill(false, ARRAY[v_segments]);
     -- Ids are checked member by member only if one is stored already or comes twice in the group.
     v_check_ids := EXISTS (SELECT 1 FROM "${s}".events e WHERE e.event_id = ANY (v_ids))
@@ -291,12 +304,14 @@ ${writeSegmentSql(s)}
       END IF;
       v_seg := v_last + 1;
     END LOOP;
-    IF v_wrote THEN
+    IF v_wrote AND v_segments = 1 THEN
+      UPDATE "${s}".streams SET revision = v_rev[1], head_hash = decode(v_prev[1], 'hex') WHERE id = v_key[1];
+    ELSIF v_wrote THEN
       UPDATE "${s}".streams st SET revision = u.rev, head_hash = decode(u.prev, 'hex')
         FROM unnest(v_key, v_rev, v_prev, v_touched) AS u (key, rev, prev, touched)
         WHERE u.touched AND st.id = u.key;
-      PERFORM pg_notify('${channelOf(s)}', v_head::text);
     END IF;
+    IF v_wrote THEN v_done := pg_notify('${channelOf(s)}', v_head::text)::text; END IF;
     RETURN array_to_string(o, ';');
   END
   $fn$;

@@ -164,9 +164,10 @@ export class PostgresWriter {
 
   /**
    * `append_group`'s parameters for a group: its members' streams in order, their events flattened,
-   * joined as text the server splits (uuids, integers and expected revisions hold no comma).
+   * joined as text the server splits (the kit has checked that no stream id or type holds a comma;
+   * uuids, integers and expected revisions cannot), data and metadata as arrays of their text.
    */
-  private groupParams(group: ReadonlyArray<Pending>, now: number): string[] {
+  private groupParams(group: ReadonlyArray<Pending>, now: number): Array<string | string[]> {
     const members: number[] = []
     const streams: string[] = []
     const expected: string[] = []
@@ -200,14 +201,14 @@ export class PostgresWriter {
     return [
       `${wait}ms`,
       members.join(','),
-      JSON.stringify(streams),
+      streams.join(','),
       expected.join(','),
       counts.join(','),
       ids.join(','),
-      JSON.stringify(types),
+      types.join(','),
       versions.join(','),
-      `[${data.join(',')}]`,
-      `[${metadata.join(',')}]`,
+      data,
+      metadata,
     ]
   }
 
