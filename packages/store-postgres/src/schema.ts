@@ -209,8 +209,7 @@ const appendGroupFunction = (s: string): string => `
     v_ids uuid[] := string_to_array(p_ids, ',')::uuid[];
     v_types text[] := string_to_array(p_types, ',');
     v_versions integer[] := string_to_array(p_versions, ',')::integer[];
-    v_data json[] := p_data;
-    v_metadata json[] := p_metadata;
+    v_data json[] := p_data; v_metadata json[] := p_metadata;
     v_segments integer := cardinality(v_streams);
     v_lock_timeout text := current_setting('lock_timeout');
     v_now timestamptz := date_trunc('milliseconds', clock_timestamp());
