@@ -7,6 +7,7 @@
 import type { StoredEvent } from '@civic-ledger/core'
 import { AppendLockTimeoutError, StoreUnavailableError, verifyLedger } from '@civic-ledger/core'
 import { collect, testEvents } from '@civic-ledger/testing'
+import type { ExecutionContext } from 'ava'
 import test from 'ava'
 import pg from 'pg'
 
@@ -15,10 +16,20 @@ import { dropSchema, freshSchema, PG_URL, postgresAvailable } from './test-datab
 
 const TIMEOUT_MS = 300
 
-/** A session of its own that takes the ledger's append lock and sits idle in its transaction. */
-const lockHolder = async (schema: string) => {
+/**
+ * A session of its own that takes the ledger's append lock and sits idle in its transaction; it is
+ * closed when the test ends, whatever the test did.
+ */
+const lockHolder = async (t: ExecutionContext, schema: string) => {
   const client = new pg.Client({ connectionString: PG_URL })
   await client.connect()
+  let ended = false
+  client.on('end', () => {
+    ended = true
+  })
+  t.teardown(async () => {
+    if (!ended) await client.end()
+  })
   await client.query('BEGIN')
   await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`civic-ledger:${schema}`])
   const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')
@@ -49,7 +60,7 @@ if (postgresAvailable('postgres append lock')) {
       })
       await store.appendToStream('test.stream-before', testEvents(2), { expectedRevision: 'noStream' })
 
-      const holder = await lockHolder(schema)
+      const holder = await lockHolder(t, schema)
       const single = testEvents(1)
       const multi = [
         { streamId: 'test.multi-a', events: testEvents(2), expectedRevision: 'noStream' as const },
@@ -166,7 +177,7 @@ if (postgresAvailable('postgres append lock')) {
       for (const e of events) seen.push(e.eventId)
     })
 
-    const holder = await lockHolder(schema)
+    const holder = await lockHolder(t, schema)
     const events = testEvents(2)
     await t.throwsAsync(store.appendToStream('test.stream-inline', events, { expectedRevision: 'noStream' }), {
       instanceOf: AppendLockTimeoutError,
