@@ -224,8 +224,8 @@ const bareOn = (schema) => {
           events.map((e) => e.eventId).join(','),
           events.map((e) => e.type).join(','),
           events.map((e) => e.schemaVersion).join(','),
-          events.map((e) => JSON.stringify(e.data)),
-          events.map((e) => JSON.stringify(e.metadata)),
+          events.map((e) => JSON.stringify(e.data)).join('\u0001'),
+          events.map((e) => JSON.stringify(e.metadata)).join('\u0001'),
         ],
       })
       const answer = rows[0][0]

@@ -189,8 +189,9 @@ const writeSegmentSql = (s: string): string => `
  *
  * Parameters are text the client joins without escaping — integers, expected revisions, uuids,
  * stream ids and types comma-separated (the store kit has checked that no stream id or type holds a
- * comma) — and data and metadata as arrays of the events' canonical JSON text, in member and
- * segment order: no statement is spent taking them apart. The answer is one text, a part per
+ * comma) — and data and metadata as the events' canonical JSON text joined by U+0001 (which
+ * canonical JSON always escapes), in member and segment order: the client escapes nothing, and no
+ * statement is spent taking them apart. The answer is one text, a part per
  * segment joined by `;`: `firstRevision,firstPosition` when written; for a refused member
  * `!r,<revision>` on the segment whose expected revision failed (`!` on its others), or
  * `!t,<event id>` on each. A group of one stream reads and updates its stream row directly.
@@ -198,7 +199,7 @@ const writeSegmentSql = (s: string): string => `
 const appendGroupFunction = (s: string): string => `
   CREATE OR REPLACE FUNCTION "${s}".append_group(
     p_lock_timeout text, p_members text, p_streams text, p_expected text, p_counts text,
-    p_ids text, p_types text, p_versions text, p_data json[], p_metadata json[]
+    p_ids text, p_types text, p_versions text, p_data text, p_metadata text
   ) RETURNS text
   LANGUAGE plpgsql AS $fn$
   DECLARE
@@ -209,7 +210,7 @@ const appendGroupFunction = (s: string): string => `
     v_ids uuid[] := string_to_array(p_ids, ',')::uuid[];
     v_types text[] := string_to_array(p_types, ',');
     v_versions integer[] := string_to_array(p_versions, ',')::integer[];
-    v_data json[] := p_data; v_metadata json[] := p_metadata;
+    v_data json[] := string_to_array(p_data, chr(1))::json[]; v_metadata json[] := string_to_array(p_metadata, chr(1))::json[];
     v_segments integer := cardinality(v_streams);
     v_lock_timeout text := current_setting('lock_timeout');
     v_now timestamptz := date_trunc('milliseconds', clock_timestamp());

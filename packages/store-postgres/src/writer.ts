@@ -42,6 +42,8 @@ const MAX_GROUP_EVENTS = 4_096
  * server for it, and make both groups smaller.
  */
 const MAX_IN_FLIGHT = 1
+/** Between events' data (and metadata) in `append_group`'s parameters: canonical JSON escapes it. */
+const EVENT_SEPARATOR = '\u0001'
 /** The least wait for the lock a group is given, whatever its oldest caller has waited already. */
 const MIN_LOCK_WAIT_MS = 20
 
@@ -165,9 +167,10 @@ export class PostgresWriter {
   /**
    * `append_group`'s parameters for a group: its members' streams in order, their events flattened,
    * joined as text the server splits (the kit has checked that no stream id or type holds a comma;
-   * uuids, integers and expected revisions cannot), data and metadata as arrays of their text.
+   * uuids, integers and expected revisions cannot), data and metadata joined by U+0001, a character
+   * canonical JSON never holds unescaped.
    */
-  private groupParams(group: ReadonlyArray<Pending>, now: number): Array<string | string[]> {
+  private groupParams(group: ReadonlyArray<Pending>, now: number): string[] {
     const members: number[] = []
     const streams: string[] = []
     const expected: string[] = []
@@ -207,8 +210,8 @@ export class PostgresWriter {
       ids.join(','),
       types.join(','),
       versions.join(','),
-      data,
-      metadata,
+      data.join(EVENT_SEPARATOR),
+      metadata.join(EVENT_SEPARATOR),
     ]
   }
 
