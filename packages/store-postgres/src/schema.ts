@@ -146,6 +146,25 @@ const appendFunction = (s: string): string => `
 `
 
 /**
+ * `append_group`'s reading of the group's streams, once: for each segment the slot that keeps its
+ * stream's state (the first segment of that stream), and the stream's key, revision and last hash.
+ */
+const readStreamsSql = (s: string): string => `
+    IF v_segments = 1 THEN
+      v_slot := '{1}';
+      SELECT ARRAY[st.id], ARRAY[st.revision], ARRAY[encode(st.head_hash, 'hex')] INTO v_key, v_rev, v_prev
+        FROM "${s}".streams st WHERE st.name = v_streams[1];
+      IF NOT FOUND THEN v_key := '{NULL}'; v_rev := '{-1}'; v_prev := '{NULL}'; END IF;
+    ELSE
+      SELECT array_agg(f.slot ORDER BY f.i), array_agg(st.id ORDER BY f.i),
+             array_agg(coalesce(st.revision, -1) ORDER BY f.i), array_agg(encode(st.head_hash, 'hex') ORDER BY f.i)
+        INTO v_slot, v_key, v_rev, v_prev
+        FROM (SELECT u.name, u.i, min(u.i) OVER (PARTITION BY u.name) AS slot
+              FROM unnest(v_streams) WITH ORDINALITY AS u (name, i)) AS f
+        LEFT JOIN "${s}".streams st ON st.name = f.name;
+    END IF;`
+
+/**
  * `append_group`'s writing of one segment (`k`, its stream's slot `v_at`, `v_count` events from
  * `v_ev`): each event's envelope built and hashed onto the one before it in its stream, as
  * `append_events` does, then the events inserted at the next positions.
@@ -194,7 +213,9 @@ const writeSegmentSql = (s: string): string => `
  * statement is spent taking them apart. The answer is one text, a part per
  * segment joined by `;`: `firstRevision,firstPosition` when written; for a refused member
  * `!r,<revision>` on the segment whose expected revision failed (`!` on its others), or
- * `!t,<event id>` on each. A group of one stream reads and updates its stream row directly.
+ * `!t,<event id>` on each. A group of one stream reads and updates its stream row directly; a group
+ * of one member has its ids checked by the unique index alone (the statement fails, nothing is
+ * written, and the client reads the constraint's name).
  */
 const appendGroupFunction = (s: string): string => `
   CREATE OR REPLACE FUNCTION "${s}".append_group(
@@ -217,7 +238,7 @@ const appendGroupFunction = (s: string): string => `
     v_recorded_at text;
     v_head bigint;
     v_wrote boolean := false;
-    v_check_ids boolean;
+    v_check_ids boolean := false;
     v_done text;
     -- Per segment: the slot keeping its stream's state (the first segment of that stream).
     v_slot integer[]; v_key bigint[]; v_rev bigint[]; v_prev text[]; v_touched boolean[];
@@ -235,23 +256,14 @@ const appendGroupFunction = (s: string): string => `
     v_done := set_config('lock_timeout', v_lock_timeout, true);
     SELECT coalesce(max(position), 0) INTO v_head FROM "${s}".events;
     v_recorded_at := to_json(${isoTimeSql('v_now')})::text;
-    IF v_segments = 1 THEN
-      v_slot := '{1}';
-      SELECT ARRAY[st.id], ARRAY[st.revision], ARRAY[encode(st.head_hash, 'hex')] INTO v_key, v_rev, v_prev
-        FROM "${s}".streams st WHERE st.name = v_streams[1];
-      IF NOT FOUND THEN v_key := '{NULL}'; v_rev := '{-1}'; v_prev := '{NULL}'; END IF;
-    ELSE
-      SELECT array_agg(f.slot ORDER BY f.i), array_agg(st.id ORDER BY f.i),
-             array_agg(coalesce(st.revision, -1) ORDER BY f.i), array_agg(encode(st.head_hash, 'hex') ORDER BY f.i)
-        INTO v_slot, v_key, v_rev, v_prev
-        FROM (SELECT u.name, u.i, min(u.i) OVER (PARTITION BY u.name) AS slot
-              FROM unnest(v_streams) WITH ORDINALITY AS u (name, i)) AS f
-        LEFT JOIN "${s}".streams st ON st.name = f.name;
-    END IF;
+${readStreamsSql(s)}
     v_touched := array_fill(false, ARRAY[v_segments]);
-    -- Ids are checked member by member only if one is stored already or comes twice in the group.
-    v_check_ids := EXISTS (SELECT 1 FROM "${s}".events e WHERE e.event_id = ANY (v_ids))
-      OR (v_members[v_segments] > 1 AND (SELECT count(DISTINCT x) FROM unnest(v_ids) AS x) < cardinality(v_ids));
+    -- Ids are checked member by member only if one is stored already or comes twice in the group. A
+    -- group of one is left to the unique index: its failure is that one member's.
+    IF v_members[v_segments] > 1 THEN
+      v_check_ids := EXISTS (SELECT 1 FROM "${s}".events e WHERE e.event_id = ANY (v_ids))
+        OR (SELECT count(DISTINCT x) FROM unnest(v_ids) AS x) < cardinality(v_ids);
+    END IF;
     WHILE v_seg <= v_segments LOOP
       -- The member's segments are v_seg..v_last, its events v_ev..v_last_ev.
       v_last := v_seg;
