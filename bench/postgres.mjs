@@ -2,15 +2,26 @@
 // in one run, with the ratios the project targets.
 //
 // Contenders, each in its own schema of one database (all bench_*, dropped at the end):
-//   ours    @civic-ledger/store-postgres (pg; one append_events() call per append, autocommit,
+//   ours    @civic-ledger/store-postgres (pg; one append_group() call per group of appends, autocommit,
 //           serialised by an advisory xact lock; reads paged by keyset, forward reads of the log
 //           through COPY), pool of 10
-//   bare    pg (a pool of 10) sending our store's SQL: the same append_events() call with the same
-//           parameters on a schema our store created, the same read queries with the same type
+//   bare    pg (a pool of 10) sending our store's SQL: the same append_group() call (a group of one)
+//           with the same parameters on a schema our store created, the same read queries with the same type
 //           parsers and row mapping, without our argument checks or retry settling
 //   emmett  @event-driven-io/emmett-postgresql's getPostgreSQLEventStore(connectionString), as an
 //           application uses it (its dumbo pool; BEGIN, SELECT emt_append_to_stream(...), COMMIT per
 //           append), its tables put in bench_emmett by search_path in the connection string
+//   emmett-fast  the same store in the fastest configuration it offers: a dumbo pool given to it,
+//           schema migration off (autoMigration: 'None', migrated once beforehand), the expected
+//           stream version always given (so its function updates the stream row instead of reading it)
+//   insert  the least a durable append can be: pg (a pool of 10) sending one autocommit INSERT of the
+//           event into a table with UNIQUE (stream, version), the version check left to that index;
+//           no global position, no chain, no idempotency
+//
+// The appends ours makes concurrently are written in groups (one append_group() call, one
+// transaction, one commit for every append that arrived while the one before was on its way);
+// the 8-caller case measures that against contenders whose appends to different streams commit
+// side by side.
 //
 // Streaming the 1M-event log: the log is bulk-loaded (INSERT ... SELECT generate_series) into a schema
 // our store created, and copied into Emmett's messages table; ours reads it with readAll(), bare with
@@ -45,6 +56,7 @@ const SCHEMAS = {
   emmett: 'bench_emmett',
   log: 'bench_log',
   before: 'bench_before',
+  insert: 'bench_insert',
 }
 const withSearchPath = (url, schema) => {
   const u = new URL(url)
@@ -63,6 +75,7 @@ const TEN = { warmup: 50, rounds: 40, ops: 15, streams: 100, size: 10 } // 10-ev
 const READ = { streams: 20, length: 100, warmup: 100, rounds: 30, ops: 40 } // reads of a 100-event stream
 const BIG = { warmup: 2, rounds: 8, ops: 2, size: 1_000 } // appends of 1000 events, one transaction each
 const CONCURRENT = { appenders: 32, warmup: 5, rounds: 12, perAppender: 5 } // 32 appenders, 1 event each
+const EIGHT = { appenders: 8, warmup: 10, rounds: 40, perAppender: 12 } // 8 callers, distinct streams, 1 event each
 const LOG = {
   events: Number(process.env.BENCH_LOG_EVENTS ?? 1_000_000),
   streams: 10_000,
@@ -183,7 +196,7 @@ const toRecorded = (row) => ({
 const bareOn = (schema) => {
   const s = `"${schema}"`
   const pool = new pg.Pool({ connectionString: URL_, max: 10, types: bareTypes })
-  const appendSql = `SELECT first_revision, last_revision, first_position, last_position FROM ${s}.append_events($1, $2, $3, $4, $5, $6, $7)`
+  const appendSql = `SELECT ${s}.append_group($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`
   const streamSql = `SELECT ${COLUMNS} FROM ${s}.events e JOIN ${s}.streams s ON s.id = e.stream
            WHERE s.name = $1 AND e.revision BETWEEN $2 AND $3 AND e.position <= $4
            ORDER BY e.revision ASC LIMIT $5`
@@ -199,22 +212,31 @@ const bareOn = (schema) => {
   return {
     prepare: (events) => events,
     append: async (stream, events, before) => {
-      const { rows } = await pool.query(appendSql, [
-        stream,
-        before === 0 ? 'noStream' : String(before - 1),
-        events.map((e) => e.eventId),
-        events.map((e) => e.type),
-        events.map((e) => e.schemaVersion),
-        `[${events.map((e) => JSON.stringify(e.data)).join(',')}]`,
-        `[${events.map((e) => JSON.stringify(e.metadata)).join(',')}]`,
-      ])
-      const row = rows[0]
+      const { rows } = await pool.query({
+        text: appendSql,
+        rowMode: 'array',
+        values: [
+          '5000ms',
+          '1',
+          stream,
+          before === 0 ? 'noStream' : String(before - 1),
+          String(events.length),
+          events.map((e) => e.eventId).join(','),
+          events.map((e) => e.type).join(','),
+          events.map((e) => e.schemaVersion).join(','),
+          events.map((e) => JSON.stringify(e.data)).join('\u0001'),
+          events.map((e) => JSON.stringify(e.metadata)).join('\u0001'),
+        ],
+      })
+      const answer = rows[0][0]
+      if (answer.startsWith('!')) throw new Error(`bare: refused (${answer})`)
+      const [firstRevision, firstPosition] = answer.split(',').map(Number)
       return {
         streamId: stream,
-        firstRevision: row.first_revision,
-        lastRevision: row.last_revision,
-        firstPosition: row.first_position,
-        lastPosition: row.last_position,
+        firstRevision,
+        lastRevision: firstRevision + events.length - 1,
+        firstPosition,
+        lastPosition: firstPosition + events.length - 1,
       }
     },
     read: async (stream) => {
@@ -301,6 +323,45 @@ const emmettStore = {
   },
 }
 
+// Emmett at its fastest: its own pool handed to it, no schema check per call, its stream names kept
+// apart from the default contender's (they share bench_emmett).
+const emmettFast = {
+  name: 'emmett-fast',
+  open: async () => {
+    const pool = dumbo({ connectionString: EMMETT_URL })
+    const store = emmett.getPostgreSQLEventStore(EMMETT_URL, {
+      schema: { autoMigration: 'None' },
+      connectionOptions: { dumbo: pool },
+    })
+    return {
+      prepare: toEmmett,
+      append: (stream, events, before) =>
+        store.appendToStream(`fast${stream}`, events, { expectedStreamVersion: BigInt(before) }),
+      close: async () => {
+        await store.close()
+      },
+    }
+  },
+}
+
+// The floor: one autocommit INSERT a durable append, into a table with UNIQUE (stream, version).
+const insertFloor = {
+  name: 'insert',
+  open: async () => {
+    const pool = new pg.Pool({ connectionString: URL_, max: 10 })
+    const sql = `INSERT INTO ${SCHEMAS.insert}.events (stream, version, event_id, type, data, metadata)
+      VALUES ($1, $2, $3, $4, $5, $6)`
+    return {
+      prepare: (events) => events,
+      append: async (stream, events, before) => {
+        const [e] = events
+        await pool.query(sql, [stream, before, e.eventId, e.type, JSON.stringify(e.data), JSON.stringify(e.metadata)])
+      },
+      close: () => pool.end(),
+    }
+  },
+}
+
 // --- harness ---
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -372,7 +433,9 @@ const notes = []
 const log = (line) => process.stderr.write(`${line}\n`)
 const started = performance.now()
 const allThree = before === undefined ? [ours, bare, emmettStore] : [ours, bare, emmettStore, before]
-// For profiling one part: BENCH_CASES=single,ten,read,big,concurrent,log  BENCH_CONTENDERS=ours,bare,emmett
+const appenders = [ours, insertFloor, emmettStore, emmettFast, bare, ...(before === undefined ? [] : [before])]
+// For profiling one part: BENCH_CASES=single,eight,ten,read,big,concurrent,log
+// BENCH_CONTENDERS=ours,insert,emmett,emmett-fast,bare
 // (and BENCH_LOG_EVENTS=100000 for a smaller log)
 const onlyCases = process.env.BENCH_CASES?.split(',')
 const onlyContenders = process.env.BENCH_CONTENDERS?.split(',')
@@ -393,6 +456,15 @@ await dropSchemas()
     )
 }
 await admin.query(`CREATE SCHEMA ${SCHEMAS.emmett}`)
+await admin.query(`CREATE SCHEMA ${SCHEMAS.insert}`)
+await admin.query(`CREATE TABLE ${SCHEMAS.insert}.events (stream text NOT NULL, version bigint NOT NULL,
+  event_id uuid NOT NULL, type text NOT NULL, data json NOT NULL, metadata json NOT NULL, UNIQUE (stream, version))`)
+// Emmett's tables and functions, once, before either Emmett contender opens (emmett-fast does not migrate).
+{
+  const store = emmett.getPostgreSQLEventStore(EMMETT_URL)
+  await store.schema.migrate()
+  await store.close()
+}
 
 // The bare contender's schema is our store's, created by opening our store on it once; then checked
 // to have the same tables, columns, constraints and append_events() as ours.
@@ -438,16 +510,50 @@ const durability = {}
   durability.ours = `${line(base)}; one autocommit statement per append`
   durability.bare = `${line(base)}; one autocommit statement per append`
   durability.emmett = `${line(em)}; search_path=${em.path}; BEGIN + SELECT emt_append_to_stream + COMMIT per append`
+  durability['emmett-fast'] = durability.emmett
+  durability.insert = `${line(base)}; one autocommit INSERT per append`
+  durability.ours = `${line(base)}; one autocommit append_group() call per group of concurrent appends`
 }
 
 if (selected('single')) {
   log('1/6 single-event appends')
   const go = sequentialAppends(1, SINGLE.streams, 'single')
   results.push(
-    ...(await runCase('append 1 event', allThree, {
+    ...(await runCase('append 1 event', appenders, {
       warmup: (api, s) => go(api, s, SINGLE.warmup),
       rounds: SINGLE.rounds,
       round: (api, s) => go(api, s, SINGLE.ops),
+      eventsPerOp: 1,
+    })),
+  )
+}
+
+if (selected('eight')) {
+  log('1b 8 concurrent callers, distinct streams, single-event appends')
+  // Each caller owns a stream and appends one event at a time, awaiting each.
+  const go = async (api, state, perAppender) => {
+    const n = EIGHT.appenders
+    const batches = Array.from({ length: n }, (_, a) =>
+      Array.from({ length: perAppender }, (_, i) => api.prepare(batchOf(1, state.n + a * perAppender + i))),
+    )
+    await Promise.all(
+      batches.map(async (mine, a) => {
+        const stream = streamName(`eight${a}`)
+        for (const events of mine) {
+          const before = state.counts.get(stream) ?? 0
+          await api.append(stream, events, before)
+          state.counts.set(stream, before + 1)
+        }
+      }),
+    )
+    state.n += n * perAppender
+    return n * perAppender
+  }
+  results.push(
+    ...(await runCase('8 callers, 1 event each', appenders, {
+      warmup: (api, s) => go(api, s, EIGHT.warmup),
+      rounds: EIGHT.rounds,
+      round: (api, s) => go(api, s, EIGHT.perAppender),
       eventsPerOp: 1,
     })),
   )
@@ -721,8 +827,14 @@ const get = (label, contender) =>
 const ratio = (label, a, b) => get(label, a).eventsPerSecond / get(label, b).eventsPerSecond
 const logLabel = `readAll a ${LOG.events / 1e6}M-event log`
 const targets = [
-  ['1 event: ours / emmett', ratio('append 1 event', 'ours', 'emmett'), 2, '×'],
-  ['1 event: ours / bare', ratio('append 1 event', 'ours', 'bare'), 0.9, '%'],
+  ['1 caller: ours / emmett', ratio('append 1 event', 'ours', 'emmett'), 1.6, '×'],
+  ['1 caller: ours / emmett-fast', ratio('append 1 event', 'ours', 'emmett-fast'), 1.6, '×'],
+  ['1 caller: ours / insert', ratio('append 1 event', 'ours', 'insert'), undefined, '%'],
+  ['1 caller: ours / bare', ratio('append 1 event', 'ours', 'bare'), 0.9, '%'],
+  ['8 callers: ours / emmett', ratio('8 callers, 1 event each', 'ours', 'emmett'), 2, '×'],
+  ['8 callers: ours / emmett-fast', ratio('8 callers, 1 event each', 'ours', 'emmett-fast'), 2, '×'],
+  ['8 callers: ours / insert', ratio('8 callers, 1 event each', 'ours', 'insert'), undefined, '%'],
+  ['8 callers: ours / bare', ratio('8 callers, 1 event each', 'ours', 'bare'), undefined, '×'],
   ['10 events: ours / emmett', ratio('append 10 events', 'ours', 'emmett'), 2, '×'],
   ['10 events: ours / bare', ratio('append 10 events', 'ours', 'bare'), undefined, '%'],
   ['read 100: ours / emmett', ratio('read a 100-event stream', 'ours', 'emmett'), 1.5, '×'],
@@ -735,6 +847,7 @@ const targets = [
     ? []
     : [
         ['1 event: ours / before', ratio('append 1 event', 'ours', 'before'), undefined, '%'],
+        ['8 callers: ours / before', ratio('8 callers, 1 event each', 'ours', 'before'), undefined, '%'],
         ['10 events: ours / before', ratio('append 10 events', 'ours', 'before'), undefined, '%'],
         ['read 100: ours / before', ratio('read a 100-event stream', 'ours', 'before'), undefined, '%'],
         ['1000-event tx: ours / before', ratio('append 1000 events in one tx', 'ours', 'before'), undefined, '%'],

@@ -105,6 +105,7 @@ export type {
   WriteOutcome,
 } from './kernel/errors'
 export {
+  AppendLockTimeoutError,
   CorruptEventError,
   EventIdConflictError,
   EventStoreError,

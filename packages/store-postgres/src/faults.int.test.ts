@@ -97,6 +97,62 @@ if (postgresAvailable('postgres faults')) {
   })
 
   test.serial(
+    "a group's reply lost after its commit: every member fails as unavailable, and each resend gets its original positions",
+    async (t) => {
+      const schema = freshSchema()
+      const proxy = await relay()
+      const viaProxy = new URL(PG_URL)
+      viaProxy.host = `127.0.0.1:${proxy.port}`
+      const store = await openPostgresEventStore({ connectionString: viaProxy.toString(), schema, poolSize: 2 })
+      const direct = await openPostgresEventStore({ connectionString: PG_URL, schema })
+      const observer = new pg.Client({ connectionString: PG_URL })
+      await observer.connect()
+      t.teardown(async () => {
+        await observer.end()
+        await store.close().catch(() => undefined)
+        await direct.close()
+        await proxy.close()
+        await dropSchema(schema)
+      })
+      await store.appendToStream('test.stream-first', testEvents(1), { expectedRevision: 'noStream' })
+      const batches = [0, 1, 2, 3].map(() => testEvents(2))
+      proxy.swallowReplies = true
+      // Made together: one group, one transaction.
+      const lost = batches.map((events, i) =>
+        store.appendToStream(`test.group-${i}`, events, { expectedRevision: 'noStream' }),
+      )
+      const deadline = Date.now() + 5_000
+      while ((await direct.headPosition()) < 9 && Date.now() < deadline) await sleep(10)
+      t.is(await direct.headPosition(), 9, 'the group committed on the server')
+      proxy.cut()
+      for (const outcome of await Promise.allSettled(lost))
+        t.true(
+          outcome.status === 'rejected' && outcome.reason instanceof StoreUnavailableError,
+          'each member fails as unavailable',
+        )
+      proxy.swallowReplies = false
+
+      const retries = await Promise.all(
+        batches.map((events, i) => store.appendToStream(`test.group-${i}`, events, { expectedRevision: 'noStream' })),
+      )
+      t.true(
+        retries.every((r) => r.alreadyStored),
+        'each resend is acknowledged as stored',
+      )
+      t.deepEqual(
+        retries.flatMap((r) => [r.firstPosition, r.lastPosition]),
+        [2, 3, 4, 5, 6, 7, 8, 9],
+        'at the positions the group gave them',
+      )
+      t.is(await direct.headPosition(), 9, 'the resends wrote nothing')
+      const { rows } = await observer.query<{ n: number }>(
+        `SELECT count(DISTINCT xmin::text)::int AS n FROM "${schema}".events WHERE position BETWEEN 2 AND 9`,
+      )
+      t.is(rows[0]?.n, 1, 'the four appends were one group')
+    },
+  )
+
+  test.serial(
     'every connection killed mid-load, writers resending the same ids: nothing lost, nothing twice',
     async (t) => {
       const schema = freshSchema()

@@ -9,7 +9,7 @@ import { registerStoreProvider } from '@civic-ledger/core'
 import { openPostgresEventStore, parsePostgresConnection } from './postgres-store'
 
 export type { PostgresEventStore, PostgresEventStoreOptions } from './postgres-store'
-export { openPostgresEventStore, parsePostgresConnection } from './postgres-store'
+export { DEFAULT_APPEND_LOCK_TIMEOUT_MS, openPostgresEventStore, parsePostgresConnection } from './postgres-store'
 export type { PostgresLedgerProblem } from './schema'
 export { isSchemaName, PostgresLedgerError, SCHEMA_VERSION } from './schema'
 

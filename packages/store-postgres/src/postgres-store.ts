@@ -37,6 +37,15 @@ export interface PostgresEventStoreOptions {
    * in a crash. Refused unless set.
    */
   readonly allowAsynchronousCommit?: boolean
+  /**
+   * The longest an append (or import) waits for the append lock, the advisory lock that keeps
+   * commit order equal to position order, in milliseconds (default 5000). The lock is held for a
+   * moment by each commit; a session that holds it longer (a transaction left open, a long import
+   * or inline projection) would otherwise stall every writer behind it. An append that waits longer
+   * fails with `AppendLockTimeoutError` (a `StoreUnavailableError`), having written nothing, and
+   * may be sent again with the same event ids.
+   */
+  readonly appendLockTimeoutMs?: number
   /** How often live subscriptions poll, behind LISTEN/NOTIFY (default 1000 ms). */
   readonly pollIntervalMs?: number
   readonly limits?: Partial<StoreLimits>
@@ -65,6 +74,11 @@ export const parsePostgresConnection = (
   url.searchParams.delete('schema')
   return schema === null ? { connectionString: url.toString() } : { connectionString: url.toString(), schema }
 }
+
+/** How long an append waits for the append lock unless told otherwise. */
+export const DEFAULT_APPEND_LOCK_TIMEOUT_MS = 5_000
+/** PostgreSQL's largest `lock_timeout`. */
+const MAX_APPEND_LOCK_TIMEOUT_MS = 2_147_483_647
 
 // --- opening ---
 
@@ -120,6 +134,12 @@ export const openPostgresEventStore = async (options: PostgresEventStoreOptions)
       'invalid-options',
       `schema ${JSON.stringify(schema)} must be lower-case letters, digits and _, starting with a letter or _`,
     )
+  const lockTimeout = options.appendLockTimeoutMs ?? DEFAULT_APPEND_LOCK_TIMEOUT_MS
+  if (!Number.isSafeInteger(lockTimeout) || lockTimeout < 1 || lockTimeout > MAX_APPEND_LOCK_TIMEOUT_MS)
+    throw new PostgresLedgerError(
+      'invalid-options',
+      `appendLockTimeoutMs must be a whole number of milliseconds from 1 to ${MAX_APPEND_LOCK_TIMEOUT_MS}, got ${typeof lockTimeout === 'number' ? String(lockTimeout) : typeof lockTimeout}`,
+    )
   const where = `${hostOf(options.connectionString)}/${schema}`
   const pool = new pg.Pool({
     ...readCommitted(options.connectionString),
@@ -168,7 +188,9 @@ const createStore = (pool: pg.Pool, schema: string, options: PostgresEventStoreO
       if (closing) throw new StoreUnavailableError(`the ledger in schema ${schema} is closed`)
       kit.ensureOpen()
     }
-    const writer = new PostgresWriter(db, () => kit.limits)
+    const writer = new PostgresWriter(db, () => kit.limits, {
+      lockTimeoutMs: options.appendLockTimeoutMs ?? DEFAULT_APPEND_LOCK_TIMEOUT_MS,
+    })
     const reader = new PostgresReader(db, ensureOpen)
     // Commits of other app instances arrive as notifications; a slow poll covers a dropped listener.
     const commits = merge(
@@ -198,6 +220,8 @@ const createStore = (pool: pg.Pool, schema: string, options: PostgresEventStoreO
       snapshots: postgresSnapshots(db),
       close: async () => {
         closing = true
+        // Appends already queued are written first.
+        await writer.drain()
         writer.commits.complete()
         await pool.end()
       },

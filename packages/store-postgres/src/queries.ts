@@ -4,6 +4,7 @@
  * that caller with `StoreUnavailableError` and leaves the pool.
  */
 import { isEventStoreError, StoreUnavailableError } from '@civic-ledger/core'
+import { EventIdTakenError } from '@civic-ledger/core/store-kit'
 import type { Pool, PoolClient, QueryResultRow } from 'pg'
 
 import { checkout, isConnectionLost } from './checkout'
@@ -92,7 +93,12 @@ export const ledgerDb = (pool: Pool, schema: string, poolSize: number): LedgerDb
       } finally {
         // A client that failed for a reason that is neither the server's answer nor the store's own
         // refusal (a lost connection, say) is closed instead of pooled.
-        held.release(failed !== undefined && pgCode(failed.failure) === undefined && !isEventStoreError(failed.failure))
+        held.release(
+          failed !== undefined &&
+            pgCode(failed.failure) === undefined &&
+            !isEventStoreError(failed.failure) &&
+            !(failed.failure instanceof EventIdTakenError),
+        )
       }
       return failed
     },

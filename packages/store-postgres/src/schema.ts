@@ -145,6 +145,190 @@ const appendFunction = (s: string): string => `
   $fn$;
 `
 
+/**
+ * `append_group`'s reading of the group's streams, once: for each segment the slot that keeps its
+ * stream's state (the first segment of that stream), and the stream's key, revision and last hash.
+ */
+const readStreamsSql = (s: string): string => `
+    IF v_segments = 1 THEN
+      v_slot := '{1}';
+      SELECT ARRAY[st.id], ARRAY[st.revision], ARRAY[encode(st.head_hash, 'hex')] INTO v_key, v_rev, v_prev
+        FROM "${s}".streams st WHERE st.name = v_streams[1];
+      IF NOT FOUND THEN v_key := '{NULL}'; v_rev := '{-1}'; v_prev := '{NULL}'; END IF;
+    ELSE
+      SELECT array_agg(f.slot ORDER BY f.i), array_agg(st.id ORDER BY f.i),
+             array_agg(coalesce(st.revision, -1) ORDER BY f.i), array_agg(encode(st.head_hash, 'hex') ORDER BY f.i)
+        INTO v_slot, v_key, v_rev, v_prev
+        FROM (SELECT u.name, u.i, min(u.i) OVER (PARTITION BY u.name) AS slot
+              FROM unnest(v_streams) WITH ORDINALITY AS u (name, i)) AS f
+        LEFT JOIN "${s}".streams st ON st.name = f.name;
+    END IF;`
+
+/**
+ * `append_group`'s writing of one segment (`k`, its stream's slot `v_at`, `v_count` events from
+ * `v_ev`): each event's envelope built and hashed onto the one before it in its stream, as
+ * `append_events` does, then the events inserted at the next positions.
+ */
+const writeSegmentSql = (s: string): string => `
+          v_prev_hex := coalesce(v_prev[v_at], repeat('0', 64));
+          v_stream_id := to_json(v_streams[k])::text;
+          v_hashes := '{}';
+          FOR i IN 1..v_count LOOP
+            v_hash := sha256(convert_to(
+              v_prev_hex
+              || '{"data":' || v_data[v_ev + i - 1]::text
+              || ',"eventId":' || to_json(v_ids[v_ev + i - 1]::text)::text
+              || ',"metadata":' || v_metadata[v_ev + i - 1]::text
+              || ',"position":' || (v_head + i)::text
+              || ',"recordedAt":' || v_recorded_at
+              || ',"revision":' || (v_revision + i)::text
+              || ',"schemaVersion":' || v_versions[v_ev + i - 1]::text
+              || ',"streamId":' || v_stream_id
+              || ',"type":' || to_json(v_types[v_ev + i - 1])::text
+              || '}', 'UTF8'));
+            v_hashes[i] := v_hash;
+            v_prev_hex := encode(v_hash, 'hex');
+          END LOOP;
+          INSERT INTO "${s}".events
+              (position, stream, revision, event_id, type, schema_version, data, metadata, recorded_at, hash)
+            SELECT v_head + u.i, v_key[v_at], v_revision + u.i, v_ids[v_ev + u.i - 1], v_types[v_ev + u.i - 1],
+                   v_versions[v_ev + u.i - 1], v_data[v_ev + u.i - 1], v_metadata[v_ev + u.i - 1], v_now, v_hashes[u.i]
+            FROM generate_series(1, v_count) AS u (i);`
+
+/**
+ * The function every append goes through since schema version 6: a group of appends (members),
+ * each of one or more streams (segments), written in one call and one transaction. It waits for the
+ * ledger's advisory lock for at most `p_lock_timeout` (an interval PostgreSQL reads, `5000ms`;
+ * the session's own `lock_timeout` applies again once the lock is held), reads the group's streams
+ * once, then takes each member in turn: its streams' expected revisions are checked against the
+ * streams as the members before it left them, its event ids against those stored (the members
+ * before it included), and only if all hold are its events written — the next positions, each
+ * chained to the one before it in its stream as `append_events` does. A refused member writes
+ * nothing and leaves the others alone.
+ *
+ * Parameters are text the client joins without escaping — integers, expected revisions, uuids,
+ * stream ids and types comma-separated (the store kit has checked that no stream id or type holds a
+ * comma) — and data and metadata as the events' canonical JSON text joined by U+0001 (which
+ * canonical JSON always escapes), in member and segment order: the client escapes nothing, and no
+ * statement is spent taking them apart. The answer is one text, a part per
+ * segment joined by `;`: `firstRevision,firstPosition` when written; for a refused member
+ * `!r,<revision>` on the segment whose expected revision failed (`!` on its others), or
+ * `!t,<event id>` on each. A group of one stream reads and updates its stream row directly; a group
+ * of one member has its ids checked by the unique index alone (the statement fails, nothing is
+ * written, and the client reads the constraint's name).
+ */
+const appendGroupFunction = (s: string): string => `
+  CREATE OR REPLACE FUNCTION "${s}".append_group(
+    p_lock_timeout text, p_members text, p_streams text, p_expected text, p_counts text,
+    p_ids text, p_types text, p_versions text, p_data text, p_metadata text
+  ) RETURNS text
+  LANGUAGE plpgsql AS $fn$
+  DECLARE
+    v_members integer[] := string_to_array(p_members, ',')::integer[];
+    v_streams text[] := string_to_array(p_streams, ',');
+    v_expected text[] := string_to_array(p_expected, ',');
+    v_counts integer[] := string_to_array(p_counts, ',')::integer[];
+    v_ids uuid[] := string_to_array(p_ids, ',')::uuid[];
+    v_types text[] := string_to_array(p_types, ',');
+    v_versions integer[] := string_to_array(p_versions, ',')::integer[];
+    v_data json[] := string_to_array(p_data, chr(1))::json[]; v_metadata json[] := string_to_array(p_metadata, chr(1))::json[];
+    v_segments integer := cardinality(v_streams);
+    v_lock_timeout text := current_setting('lock_timeout');
+    v_now timestamptz := date_trunc('milliseconds', clock_timestamp());
+    v_recorded_at text;
+    v_head bigint;
+    v_wrote boolean := false;
+    v_check_ids boolean := false;
+    v_done text;
+    -- Per segment: the slot keeping its stream's state (the first segment of that stream).
+    v_slot integer[]; v_key bigint[]; v_rev bigint[]; v_prev text[]; v_touched boolean[];
+    v_seg integer := 1; v_ev integer := 1; v_last integer; v_last_ev integer; k integer; i integer; v_at integer;
+    v_refused boolean; v_failed integer; v_taken text; v_actual bigint;
+    v_revision bigint; v_stream_id text; v_count integer; v_key_new bigint;
+    v_hash bytea; v_hashes bytea[]; v_prev_hex text;
+    o text[] := '{}';
+  BEGIN
+    -- Calls made as assignments are evaluated as simple expressions, without a query each; the lock
+    -- is taken by a statement, which a lock timeout's error context names.
+    v_done := set_config('lock_timeout', p_lock_timeout, true);
+    PERFORM pg_advisory_xact_lock(hashtext('${appendLockKey(s)}'));
+    -- The session's own lock_timeout again, now the lock is held.
+    v_done := set_config('lock_timeout', v_lock_timeout, true);
+    SELECT coalesce(max(position), 0) INTO v_head FROM "${s}".events;
+    v_recorded_at := to_json(${isoTimeSql('v_now')})::text;
+${readStreamsSql(s)}
+    v_touched := array_fill(false, ARRAY[v_segments]);
+    -- Ids are checked member by member only if one is stored already or comes twice in the group. A
+    -- group of one is left to the unique index: its failure is that one member's.
+    IF v_members[v_segments] > 1 THEN
+      v_check_ids := EXISTS (SELECT 1 FROM "${s}".events e WHERE e.event_id = ANY (v_ids))
+        OR (SELECT count(DISTINCT x) FROM unnest(v_ids) AS x) < cardinality(v_ids);
+    END IF;
+    WHILE v_seg <= v_segments LOOP
+      -- The member's segments are v_seg..v_last, its events v_ev..v_last_ev.
+      v_last := v_seg;
+      WHILE v_last < v_segments AND v_members[v_last + 1] = v_members[v_seg] LOOP v_last := v_last + 1; END LOOP;
+      v_last_ev := v_ev - 1;
+      FOR k IN v_seg..v_last LOOP v_last_ev := v_last_ev + v_counts[k]; END LOOP;
+      v_refused := false;
+      v_failed := NULL;
+      v_taken := NULL;
+      FOR k IN v_seg..v_last LOOP
+        v_revision := v_rev[v_slot[k]];
+        IF NOT (v_expected[k] = 'any'
+            OR (v_expected[k] = 'noStream' AND v_revision = -1)
+            OR (v_expected[k] = 'streamExists' AND v_revision >= 0)
+            OR (v_expected[k] ~ '^[0-9]+$' AND v_expected[k]::bigint = v_revision)) THEN
+          v_refused := true;
+          v_failed := k;
+          v_actual := v_revision;
+          EXIT;
+        END IF;
+      END LOOP;
+      IF NOT v_refused AND v_check_ids THEN
+        SELECT e.event_id::text INTO v_taken FROM "${s}".events e WHERE e.event_id = ANY (v_ids[v_ev:v_last_ev]) LIMIT 1;
+        v_refused := v_taken IS NOT NULL;
+      END IF;
+      IF v_refused THEN
+        FOR k IN v_seg..v_last LOOP
+          o := o || CASE WHEN v_taken IS NOT NULL THEN '!t,' || v_taken
+                         WHEN k = v_failed THEN '!r,' || v_actual::text ELSE '!' END;
+        END LOOP;
+        v_ev := v_last_ev + 1;
+      ELSE
+        FOR k IN v_seg..v_last LOOP
+          v_at := v_slot[k];
+          v_count := v_counts[k];
+          v_revision := v_rev[v_at];
+          IF v_key[v_at] IS NULL THEN
+            INSERT INTO "${s}".streams (name, revision) VALUES (v_streams[k], -1) RETURNING id INTO v_key_new;
+            v_key[v_at] := v_key_new;
+          END IF;
+${writeSegmentSql(s)}
+          o := o || ((v_revision + 1)::text || ',' || (v_head + 1)::text);
+          v_rev[v_at] := v_revision + v_count;
+          v_prev[v_at] := v_prev_hex;
+          v_touched[v_at] := true;
+          v_head := v_head + v_count;
+          v_ev := v_ev + v_count;
+        END LOOP;
+        v_wrote := true;
+      END IF;
+      v_seg := v_last + 1;
+    END LOOP;
+    IF v_wrote AND v_segments = 1 THEN
+      UPDATE "${s}".streams SET revision = v_rev[1], head_hash = decode(v_prev[1], 'hex') WHERE id = v_key[1];
+    ELSIF v_wrote THEN
+      UPDATE "${s}".streams st SET revision = u.rev, head_hash = decode(u.prev, 'hex')
+        FROM unnest(v_key, v_rev, v_prev, v_touched) AS u (key, rev, prev, touched)
+        WHERE u.touched AND st.id = u.key;
+    END IF;
+    IF v_wrote THEN v_done := pg_notify('${channelOf(s)}', v_head::text)::text; END IF;
+    RETURN array_to_string(o, ';');
+  END
+  $fn$;
+`
+
 /** Events read per page by the chain's backfill. */
 const BACKFILL_PAGE = 5_000
 
@@ -346,6 +530,12 @@ const MIGRATIONS: ReadonlyArray<Migration> = [
     // Tenancy was withdrawn (one ledger serves one data controller): snapshots no longer carry one.
     version: 5,
     sql: (s) => `ALTER TABLE "${s}".snapshots DROP COLUMN tenant;`,
+  },
+  {
+    // Group commit and a bounded wait for the append lock: appends go through append_group.
+    // append_events stays, for instances of the release before while they are replaced.
+    version: 6,
+    sql: appendGroupFunction,
   },
 ]
 

@@ -240,3 +240,30 @@ export const invalidCommand = (problems: ReadonlyArray<string>): InvalidCommand 
   const listed = boundProblems(problems)
   return { _tag: 'InvalidCommand', problems: listed, message: boundLength(`invalid command: ${listed.join('; ')}`) }
 }
+
+// --- waiting for the append lock ---
+
+/**
+ * An append (or import) waited longer than the store allows for the lock that keeps commit order
+ * equal to position order: another session held it, in a long or idle transaction. Nothing was
+ * written, so the same append may be sent again, with the same event ids, once the holder lets go.
+ * A `StoreUnavailableError`, so code that retries an outage retries this too.
+ */
+export class AppendLockTimeoutError extends StoreUnavailableError {
+  readonly retryable = true as const
+  constructor(
+    /** The lock waited for, as a person reads it. */
+    readonly lock: string,
+    /** How long the caller waited, in milliseconds. */
+    readonly waitedMs: number,
+    /** The longest wait the store allows, in milliseconds. */
+    readonly timeoutMs: number,
+    options?: { readonly cause?: unknown },
+  ) {
+    super(
+      `waited ${waitedMs} ms for ${lock}, which another session holds (the store waits at most ${timeoutMs} ms); nothing was written, and the append may be sent again with the same event ids`,
+      options,
+    )
+    this.name = 'AppendLockTimeoutError'
+  }
+}
