@@ -40,8 +40,9 @@ const openNoChainStore = (() => {
   const { GENESIS_HASH: zero, InvalidArgumentError, findNonJson } = core
   require('../packages/core/dist/port/chain.js').chainHash = () => zero
   require('../packages/core/dist/kernel/canonical.js').checkedCanonicalJson = (value, argument) => {
-    const problem = findNonJson(value, argument)
-    if (problem !== undefined) throw new InvalidArgumentError(argument, problem)
+    const name = typeof argument === 'function' ? argument() : argument
+    const problem = findNonJson(value, name)
+    if (problem !== undefined) throw new InvalidArgumentError(name, problem)
     return JSON.stringify(value)
   }
   const open = require('../packages/store-sqlite/dist/index.js').openSqliteEventStore
