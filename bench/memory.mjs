@@ -4,7 +4,7 @@
 // the median round's, with the rounds' spread; the GC share is from a PerformanceObserver.
 //
 // Setup, once:  npm run build && npm install --prefix bench
-// Run:          node bench/memory.mjs      (BENCH_APPENDS=1000 BENCH_ROUNDS=1 for a smoke run)
+// Run:          node bench/memory.mjs      (BENCH_SMOKE=1: 1,000 appends, one round, to show it runs)
 import { randomUUID } from 'node:crypto'
 import { createRequire } from 'node:module'
 import { cpus } from 'node:os'
@@ -13,9 +13,10 @@ import { PerformanceObserver, performance } from 'node:perf_hooks'
 const require = createRequire(import.meta.url)
 const root = process.env.BENCH_ROOT ?? new URL('..', import.meta.url).pathname
 const core = createRequire(`${root}/package.json`)(`${root}/packages/core/dist/index.js`)
-const APPENDS = Number(process.env.BENCH_APPENDS ?? 100_000)
+const SMOKE = process.env.BENCH_SMOKE === '1'
+const APPENDS = Number(process.env.BENCH_APPENDS ?? (SMOKE ? 1_000 : 100_000))
 const STREAMS = Math.max(1, Math.floor(APPENDS / 10))
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (SMOKE ? 1 : 5))
 
 const event = (n) => ({
   eventId: randomUUID(),
@@ -84,6 +85,7 @@ for (let r = 0; r < ROUNDS; r++) {
 }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 const int = (x) => Math.round(x).toLocaleString('en-GB')
+if (SMOKE) console.log('BENCH_SMOKE=1: token sizes, to show every case runs; these figures mean nothing')
 console.log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model.trim()}, ${new Date().toISOString()}`)
 console.log(`${int(APPENDS)} single-event appends over ${int(STREAMS)} streams, ${ROUNDS} rounds a store, alternating`)
 for (const [name, runs] of Object.entries(results)) {
