@@ -1,7 +1,9 @@
 // The in-memory store against Emmett's (getInMemoryEventStore): 100,000 single-event
 // appends spread over 10,000 streams, each with its exact expected revision, the event the grants
-// payload of bench/sqlite.mjs. Rounds alternate the two stores, each on a fresh store; the rate is
-// the median round's, with the rounds' spread; the GC share is from a PerformanceObserver.
+// payload of bench/sqlite.mjs, and against a bare store (below) that keeps a copy of each event and
+// checks nothing. Rounds alternate the stores, each on a fresh store; the rate is the median round's,
+// with the rounds' spread; CPU is the process's over the round; the GC share is from a
+// PerformanceObserver.
 //
 // Setup, once:  npm run build && npm install --prefix bench
 // Run:          node bench/memory.mjs      (BENCH_SMOKE=1: 1,000 appends, one round, to show it runs)
@@ -50,6 +52,35 @@ const contenders = {
     append: (store, stream, e, before) =>
       store.appendToStream(stream, [e], { expectedRevision: before === 0 ? 'noStream' : before - 1 }),
   },
+  // The floor for any store that keeps a copy of what it is given: a map of streams, one array in
+  // position order and a map of ids, each event kept as the JSON text of its data and metadata with
+  // a recorded time; the expected revision checked, nothing else (no argument checks, no canonical
+  // order, no id check beyond the map). What ours does beyond this is the port's checking.
+  bare: {
+    open: () => ({ streams: new Map(), log: [], ids: new Map() }),
+    append: async (store, stream, e, before) => {
+      await Promise.resolve()
+      let events = store.streams.get(stream)
+      if ((events?.length ?? 0) !== before) throw new Error(`${stream} is not at revision ${before - 1}`)
+      if (store.ids.has(e.eventId)) throw new Error(`${e.eventId} is stored already`)
+      if (events === undefined) store.streams.set(stream, (events = []))
+      const kept = {
+        eventId: e.eventId,
+        streamId: stream,
+        revision: events.length,
+        position: store.log.length + 1,
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        data: JSON.stringify(e.data),
+        metadata: JSON.stringify(e.metadata),
+        recordedAt: new Date().toISOString(),
+      }
+      events.push(kept)
+      store.log.push(kept)
+      store.ids.set(e.eventId, kept)
+      return { streamId: stream, firstRevision: kept.revision, lastRevision: kept.revision, position: kept.position }
+    },
+  },
   emmett: {
     open: () => emmett.getInMemoryEventStore(),
     append: (store, stream, e, before) =>
@@ -66,6 +97,7 @@ const round = async (c) => {
   const store = c.open()
   const counts = new Int32Array(STREAMS)
   const gcBefore = gcMs
+  const cpu = process.cpuUsage()
   const start = performance.now()
   for (let i = 0; i < APPENDS; i++) {
     const s = i % STREAMS
@@ -73,8 +105,9 @@ const round = async (c) => {
     counts[s]++
   }
   const ms = performance.now() - start
+  const used = process.cpuUsage(cpu)
   await new Promise((resolve) => setTimeout(resolve, 0)) // let the observer report
-  return { rate: (APPENDS / ms) * 1000, gcShare: (gcMs - gcBefore) / ms }
+  return { rate: (APPENDS / ms) * 1000, gcShare: (gcMs - gcBefore) / ms, cpu: (used.user + used.system) / APPENDS }
 }
 
 const results = Object.fromEntries(Object.keys(contenders).map((name) => [name, []]))
@@ -91,10 +124,15 @@ console.log(`${int(APPENDS)} single-event appends over ${int(STREAMS)} streams, 
 for (const [name, runs] of Object.entries(results)) {
   const rates = runs.map((r) => r.rate)
   console.log(
-    `${name.padEnd(8)} median ${int(median(rates)).padStart(9)} appends/s  (min ${int(Math.min(...rates))}, max ${int(Math.max(...rates))}), GC ${(median(runs.map((r) => r.gcShare)) * 100).toFixed(0)}% of the time`,
+    `${name.padEnd(8)} median ${int(median(rates)).padStart(9)} appends/s  (min ${int(Math.min(...rates))}, max ${int(Math.max(...rates))}), CPU ${median(runs.map((r) => r.cpu)).toFixed(1)} µs an append, GC ${(median(runs.map((r) => r.gcShare)) * 100).toFixed(0)}% of the time`,
   )
 }
 if (results.emmett !== undefined) {
   const ratio = median(results.ours.map((r) => r.rate)) / median(results.emmett.map((r) => r.rate))
   console.log(`ours / emmett: ${ratio.toFixed(2)}×  (target ≥ 10×: ${ratio >= 10 ? 'met' : 'MISSED'})`)
+  const floor = median(results.bare.map((r) => r.rate)) / median(results.emmett.map((r) => r.rate))
+  console.log(`bare / emmett: ${floor.toFixed(2)}×  (a store that keeps a copy and checks nothing)`)
 }
+console.log(
+  `ours / bare: ${((median(results.ours.map((r) => r.rate)) / median(results.bare.map((r) => r.rate))) * 100).toFixed(0)}%`,
+)

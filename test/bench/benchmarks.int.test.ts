@@ -143,8 +143,11 @@ smoke('npm run bench’s runner: every SQLite and in-memory case runs, and the d
     '1 event: ours / bare-min',
     '32 appenders / 1 appender (ours)',
     'ours     median',
+    'bare     median',
     'emmett   median',
     'ours / emmett:',
+    'bare / emmett:',
+    'ours / bare:',
   ])
   t.is(readFileSync(docs, 'utf8'), before, 'a smoke run must not rewrite docs/performance.md')
 })
