@@ -91,6 +91,12 @@ const contenders = {
 }
 const emmett = await import('@event-driven-io/emmett').catch(() => undefined)
 if (emmett === undefined) delete contenders.emmett
+// before: the in-memory store of another built checkout (BENCH_BEFORE=<its root>), in the same rounds.
+const BEFORE = process.env.BENCH_BEFORE
+if (BEFORE !== undefined) {
+  const earlier = createRequire(`${BEFORE}/package.json`)(`${BEFORE}/packages/core/dist/index.js`)
+  contenders.before = { ...contenders.ours, open: () => earlier.createMemoryEventStore() }
+}
 
 const round = async (c) => {
   const events = Array.from({ length: APPENDS }, (_, i) => event(i))
@@ -133,6 +139,10 @@ if (results.emmett !== undefined) {
   const floor = median(results.bare.map((r) => r.rate)) / median(results.emmett.map((r) => r.rate))
   console.log(`bare / emmett: ${floor.toFixed(2)}×  (a store that keeps a copy and checks nothing)`)
 }
+if (results.before !== undefined)
+  console.log(
+    `ours / before: ${(median(results.ours.map((r) => r.rate)) / median(results.before.map((r) => r.rate))).toFixed(2)}×`,
+  )
 console.log(
   `ours / bare: ${((median(results.ours.map((r) => r.rate)) / median(results.bare.map((r) => r.rate))) * 100).toFixed(0)}%`,
 )

@@ -32,11 +32,15 @@ const sqlite = run('sqlite.mjs')
 const memory = run('memory.mjs')
 process.stdout.write(`${sqlite}\n\n${memory}\n`)
 
+const shown = (value = '') => `${/^[\w.,/=-]*$/.test(value) ? value : `'${value}'`} `
 // A smoke run's figures mean nothing: they never reach the docs.
 if (process.env.BENCH_NO_DOCS === undefined && process.env.BENCH_SMOKE !== '1') {
   const env = ['BENCH_CASES', 'BENCH_CONTENDERS', 'BENCH_BEFORE', 'BENCH_APPENDS', 'BENCH_ROUNDS']
     .filter((k) => process.env[k] !== undefined)
-    .map((k) => `${k}=${/^[\w.,/=-]*$/.test(process.env[k] ?? '') ? process.env[k] : `'${process.env[k]}'`} `)
+    // A checkout's path says nothing to a reader, and is this machine's own.
+    .map((k) =>
+      k === 'BENCH_BEFORE' ? `${k}=<a built checkout of the build before> ` : k + '=' + shown(process.env[k]),
+    )
     .join('')
   const section = [
     START,
