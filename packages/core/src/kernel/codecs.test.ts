@@ -182,22 +182,6 @@ test('property: every UUID fast-check makes is a Uuid', (t) => {
   )
 })
 
-test('property: isUuid says what the 8-4-4-4-12 pattern says, for any 36 characters', (t) => {
-  const pattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-  const near = fc.oneof(
-    fc.uuid().map((s) => s.toUpperCase()),
-    fc
-      .tuple(fc.uuid(), fc.nat(35), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }))
-      .map(([s, i, c]) => s.slice(0, i) + c + s.slice(i + 1)),
-    fc.string({ minLength: 35, maxLength: 37 }),
-  )
-  fc.assert(
-    fc.property(near, (s) => {
-      t.is(isUuid(s), pattern.test(s), JSON.stringify(s))
-    }),
-  )
-})
-
 test('NonEmptyString refuses empty and blank strings', (t) => {
   t.true(accepts(NonEmptyString, 'Fenland Food Bank'))
   for (const value of ['', ' ', '\t\n', 3]) t.false(accepts(NonEmptyString, value), JSON.stringify(value))

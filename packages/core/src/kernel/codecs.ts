@@ -151,23 +151,10 @@ export const addDays = (day: string, days: number): string => {
   return d.toISOString().slice(0, 10)
 }
 
-/** True when the code unit is a hexadecimal digit, either case. */
-const isHexDigit = (c: number): boolean => (c >= 48 && c <= 57) || ((c | 32) >= 97 && (c | 32) <= 102)
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/**
- * True when `s` is a UUID in its canonical 8-4-4-4-12 hexadecimal form (either case). Code units,
- * not a regular expression: every event id appended is checked, and this takes a quarter of the time.
- */
-export const isUuid = (s: string): boolean => {
-  if (s.length !== 36) return false
-  for (let i = 0; i < 36; i++) {
-    const c = s.charCodeAt(i)
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (c !== 45 /* - */) return false
-    } else if (!isHexDigit(c)) return false
-  }
-  return true
-}
+/** True when `s` is a UUID in its canonical 8-4-4-4-12 hexadecimal form. */
+export const isUuid = (s: string): boolean => UUID.test(s)
 
 export interface UuidBrand {
   readonly Uuid: unique symbol
