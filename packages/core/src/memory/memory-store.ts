@@ -50,8 +50,8 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
 
 /**
  * An event as the log keeps it: what it stores but its hash, which is computed when first asked for.
- * Entries never leave the log (readers get copies or recorded forms), so they are not frozen:
- * freezing each new object cost more than making it.
+ * Entries never leave the log (readers get copies or recorded forms), so nothing outside can
+ * change one, and they are not frozen.
  */
 type Entry = Readonly<Omit<StoredEvent, 'hash'>>
 
@@ -234,8 +234,7 @@ const memoryDriver = (options: MemoryEventStoreOptions, kit: StoreKit): StoreDri
   const readModels = options.readModels ?? createMemoryReadModelStorage()
   const exclusive = createMutex()
   let inFlight = 0
-  // Appends within one millisecond share its text: formatting a time costs more than the rest of a
-  // small append's bookkeeping.
+  // Appends within one millisecond share its text, formatted once.
   let lastTime = Number.NaN
   let lastRecordedAt = ''
   const recordedAtNow = (): string => {
