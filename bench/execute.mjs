@@ -2,6 +2,8 @@
 // (aggregateCache: { entries: 0 }, the handler as it was before the cache) and on (default), with
 // 1 and 32 concurrent callers. Each caller sends Increment commands to a stream of its own, seeded
 // with SEED events, so a command without the cache folds the whole stream. Rounds alternate off/on.
+// Besides the rates it prints the process's CPU per command and the store's group commit (appends a
+// transaction): what bounds 32 callers is either the thread's CPU or the commits' fsyncs.
 //
 // Run:  node bench/execute.mjs            (env: SECONDS_PER_RUN=3 ROUNDS=2 SEED=200)
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -54,6 +56,8 @@ const run = async (entries, callers) => {
   }
   await Promise.all(Array.from({ length: callers }, (_, c) => send(`c${c}`)))
   let done = 0
+  const stats = store.writeStats()
+  const cpu = process.cpuUsage()
   const until = performance.now() + SECONDS * 1000
   const started = performance.now()
   await Promise.all(
@@ -65,10 +69,16 @@ const run = async (entries, callers) => {
     }),
   )
   const elapsed = (performance.now() - started) / 1000
+  const used = process.cpuUsage(cpu)
+  const after = store.writeStats()
   await ledger.close()
   await store.close()
   rmSync(dir, { recursive: true, force: true })
-  return done / elapsed
+  return {
+    rate: done / elapsed,
+    cpuMicros: (used.user + used.system) / done,
+    perTransaction: (after.appends - stats.appends) / Math.max(1, after.transactions - stats.transactions),
+  }
 }
 
 const results = { off: { 1: [], 32: [] }, on: { 1: [], 32: [] } }
@@ -83,16 +93,23 @@ for (let round = 0; round < ROUNDS; round++)
           ['on', 1000],
           ['off', 0],
         ]) {
-      const rate = await run(entries, callers)
-      results[name][callers].push(rate)
-      console.log(`round ${round + 1} cache ${name} callers ${callers}: ${rate.toFixed(0)} commands/s`)
+      const r = await run(entries, callers)
+      results[name][callers].push(r)
+      console.log(
+        `round ${round + 1} cache ${name} callers ${callers}: ${r.rate.toFixed(0)} commands/s, CPU ${r.cpuMicros.toFixed(0)} µs a command, ${r.perTransaction.toFixed(1)} appends a transaction`,
+      )
     }
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 console.log(`\nSEED=${SEED} events a stream, ${SECONDS}s a run, ${ROUNDS} rounds (median)`)
-console.log('| cache | 1 caller | 32 callers | 32 / 1 |')
-console.log('| --- | --- | --- | --- |')
+console.log(
+  '| cache | 1 caller | 32 callers | 32 / 1 | CPU µs a command, 1 / 32 | appends a transaction, 32 | CPU busy, 32 |',
+)
+console.log('| --- | --- | --- | --- | --- | --- | --- |')
 for (const name of ['off', 'on']) {
-  const one = median(results[name][1])
-  const many = median(results[name][32])
-  console.log(`| ${name} | ${one.toFixed(0)}/s | ${many.toFixed(0)}/s | ${(many / one).toFixed(2)} |`)
+  const of = (callers, key) => median(results[name][callers].map((r) => r[key]))
+  const one = of(1, 'rate')
+  const many = of(32, 'rate')
+  console.log(
+    `| ${name} | ${one.toFixed(0)}/s | ${many.toFixed(0)}/s | ${(many / one).toFixed(2)} | ${of(1, 'cpuMicros').toFixed(0)} / ${of(32, 'cpuMicros').toFixed(0)} | ${of(32, 'perTransaction').toFixed(1)} | ${((many * of(32, 'cpuMicros')) / 1e4).toFixed(0)}% |`,
+  )
 }

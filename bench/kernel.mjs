@@ -10,6 +10,12 @@ const root = process.env.BENCH_ROOT ?? new URL('..', import.meta.url).pathname
 const require = createRequire(`${root}/package.json`)
 const core = require(`${root}/packages/core/dist/index.js`)
 const t = require('io-ts')
+// BENCH_SMOKE=1: token sizes, to show the benchmark still runs; its figures mean nothing.
+const SMOKE = process.env.BENCH_SMOKE === '1'
+const APPENDS = SMOKE ? 200 : 20_000
+const OTHER_STREAMS = SMOKE ? 1_000 : 100_000
+const ROUNDS = SMOKE ? 1 : 5
+const DECODES = SMOKE ? 1_000 : 200_000
 
 const metadata = {
   actor: { id: 'officer-1', organisation: 'GB-LAE-CAM', role: 'grants-officer' },
@@ -31,7 +37,7 @@ const appendRun = async (existingStreams) => {
   const store = core.createMemoryEventStore()
   for (let i = 0; i < existingStreams; i++)
     await store.appendToStream(`bench.other-${i}`, [event(i)], { expectedRevision: 'noStream' })
-  const N = 20_000
+  const N = APPENDS
   const events = Array.from({ length: N }, (_, i) => event(i))
   return time(`append 1 event, ${existingStreams.toLocaleString('en-GB')} other streams`, N, async () => {
     for (let i = 0; i < N; i++)
@@ -84,7 +90,7 @@ const transforming = core.eventCatalog(
 )
 
 const decodeRuns = async () => {
-  const N = 200_000
+  const N = DECODES
   const parse = await time('JSON.parse only', N, async () => {
     for (let i = 0; i < N; i++) JSON.parse(stored)
   })
@@ -109,18 +115,19 @@ const median = (runs) => [...runs].sort((a, b) => a.perSecond - b.perSecond)[Mat
 await appendRun(0)
 const few = []
 const many = []
-for (let round = 0; round < 5; round++) {
+for (let round = 0; round < ROUNDS; round++) {
   few.push(await appendRun(0))
-  many.push(await appendRun(100_000))
+  many.push(await appendRun(OTHER_STREAMS))
 }
 const rows = [median(few), median(many)]
 await decodeRuns()
 const [parse, decode, dates] = await decodeRuns()
 const fmt = (r) => `${r.label.padEnd(44)} ${Math.round(r.perSecond).toLocaleString('en-GB').padStart(12)} /s`
+if (SMOKE) console.log('BENCH_SMOKE=1: token sizes, to show every case runs; these figures mean nothing')
 console.log(`node ${process.version}, ${new Date().toISOString()}`)
 for (const r of [...rows, parse, decode, dates]) console.log(fmt(r))
 console.log(
-  `append rate with 100,000 streams / with none (median of 5): ${(rows[1].perSecond / rows[0].perSecond).toFixed(2)}`,
+  `append rate with ${OTHER_STREAMS.toLocaleString('en-GB')} streams / with none (median of ${ROUNDS}): ${(rows[1].perSecond / rows[0].perSecond).toFixed(2)}`,
 )
 console.log(
   `time to parse and decode / time to parse: ${(parse.perSecond / decode.perSecond).toFixed(2)}× (ISO strings), ${(parse.perSecond / dates.perSecond).toFixed(2)}× (Date objects)`,

@@ -6,6 +6,7 @@
 //   npm run bench                         every case (about 4 minutes on 2 cores)
 //   BENCH_CASES=single,big,frames npm run bench
 //   BENCH_NO_DOCS=1 npm run bench         print only
+//   BENCH_SMOKE=1 node bench/run.mjs      token sizes, to show every case still runs; print only
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { cpus, release, totalmem } from 'node:os'
@@ -31,10 +32,15 @@ const sqlite = run('sqlite.mjs')
 const memory = run('memory.mjs')
 process.stdout.write(`${sqlite}\n\n${memory}\n`)
 
-if (process.env.BENCH_NO_DOCS === undefined) {
+const shown = (value = '') => `${/^[\w.,/=-]*$/.test(value) ? value : `'${value}'`} `
+// A smoke run's figures mean nothing: they never reach the docs.
+if (process.env.BENCH_NO_DOCS === undefined && process.env.BENCH_SMOKE !== '1') {
   const env = ['BENCH_CASES', 'BENCH_CONTENDERS', 'BENCH_BEFORE', 'BENCH_APPENDS', 'BENCH_ROUNDS']
     .filter((k) => process.env[k] !== undefined)
-    .map((k) => `${k}=${/^[\w.,/=-]*$/.test(process.env[k] ?? '') ? process.env[k] : `'${process.env[k]}'`} `)
+    // A checkout's path says nothing to a reader, and is this machine's own.
+    .map((k) =>
+      k === 'BENCH_BEFORE' ? `${k}=<a built checkout of the build before> ` : k + '=' + shown(process.env[k]),
+    )
     .join('')
   const section = [
     START,

@@ -40,8 +40,9 @@ const openNoChainStore = (() => {
   const { GENESIS_HASH: zero, InvalidArgumentError, findNonJson } = core
   require('../packages/core/dist/port/chain.js').chainHash = () => zero
   require('../packages/core/dist/kernel/canonical.js').checkedCanonicalJson = (value, argument) => {
-    const problem = findNonJson(value, argument)
-    if (problem !== undefined) throw new InvalidArgumentError(argument, problem)
+    const name = typeof argument === 'function' ? argument() : argument
+    const problem = findNonJson(value, name)
+    if (problem !== undefined) throw new InvalidArgumentError(name, problem)
     return JSON.stringify(value)
   }
   const open = require('../packages/store-sqlite/dist/index.js').openSqliteEventStore
@@ -61,11 +62,21 @@ const emmett = await import('@event-driven-io/emmett-sqlite')
 // fsync latency on a shared disk drifts by several times within seconds, and short turns expose
 // every contender to the same drift. A contender's rate is its operations over its measured time,
 // summed over its rounds; CPU is the process's user+system time over the same rounds.
-const SINGLE = { warmup: 100, rounds: 60, ops: 30, streams: 100 } // 1-event appends, awaited one by one
-const TEN = { warmup: 50, rounds: 60, ops: 15, streams: 100, size: 10 } // 10-event appends
-const READ = { streams: 20, length: 100, warmup: 100, rounds: 30, ops: 60 } // reads of a 100-event stream
-const BIG = { warmup: 2, rounds: 32, ops: 2, size: 1_000 } // appends of 1000 events, one transaction each
-const CONCURRENT = { appenders: 32, warmup: 10, rounds: 24, perAppender: 15 } // 32 appenders, 1 event each
+// BENCH_SMOKE=1: every case and contender at a token size, to show the benchmark still runs; its
+// figures mean nothing.
+const SMOKE = process.env.BENCH_SMOKE === '1'
+const SINGLE = SMOKE ? { warmup: 2, rounds: 2, ops: 2, streams: 4 } : { warmup: 100, rounds: 60, ops: 30, streams: 100 } // 1-event appends, awaited one by one
+const TEN = SMOKE
+  ? { warmup: 2, rounds: 2, ops: 2, streams: 4, size: 10 }
+  : { warmup: 50, rounds: 60, ops: 15, streams: 100, size: 10 } // 10-event appends
+const READ = SMOKE
+  ? { streams: 2, length: 100, warmup: 2, rounds: 2, ops: 2 }
+  : { streams: 20, length: 100, warmup: 100, rounds: 30, ops: 60 } // reads of a 100-event stream
+const BIG = SMOKE ? { warmup: 1, rounds: 2, ops: 1, size: 1_000 } : { warmup: 2, rounds: 32, ops: 2, size: 1_000 } // appends of 1000 events, one transaction each
+const CONCURRENT = SMOKE
+  ? { appenders: 32, warmup: 1, rounds: 2, perAppender: 1 }
+  : { appenders: 32, warmup: 10, rounds: 24, perAppender: 15 } // 32 appenders, 1 event each
+const FRAMES = SMOKE ? { warmup: 10, appends: 10 } : { warmup: 200, appends: 300 } // WAL frames a commit
 const PAUSE_MS = 20 // before each round, so the previous contender's background I/O settles
 
 // --- the payload: a grants event with full metadata (about 750 characters of JSON) ---
@@ -660,9 +671,9 @@ if (selected('frames')) {
     const path = freshFile(`frames-${c.name}`)
     const api = await c.open(path)
     const state = { counts: new Map(), n: 0 }
-    await one(api, state, 200)
+    await one(api, state, FRAMES.warmup)
     const start = walFrames(path)
-    const commits = await one(api, state, 300)
+    const commits = await one(api, state, FRAMES.appends)
     const single = (walFrames(path) - start) / commits
     const big = api.prepare(batchOf(1_000, 1))
     const beforeBig = walFrames(path)
@@ -693,6 +704,7 @@ const emmettVersion = JSON.parse(
   ),
 ).version
 
+if (SMOKE) console.log('BENCH_SMOKE=1: token sizes, to show every case runs; these figures mean nothing')
 console.log(
   `node ${process.version} on ${process.platform}/${process.arch}, ${cpus().length} × ${cpus()[0]?.model.trim()}`,
 )

@@ -45,12 +45,15 @@ export const canonicalJson = (value: unknown): string => {
  * metadata: a value `findNonJson` finds fault with is refused with its answer, as an
  * `InvalidArgumentError` on `argument`. A value that passes costs one walk, the check and the
  * ordering done together; any other is checked on its own, then written the careful way.
+ * `argument` may be a function that names it, called only when the value takes the careful path:
+ * a store checking every event need not build a name for each.
  */
-export const checkedCanonicalJson = (value: unknown, argument: string): string => {
+export const checkedCanonicalJson = (value: unknown, argument: string | (() => string)): string => {
   const ordered = inCanonicalOrder(value, 0, true)
   if (ordered !== CAREFUL) return JSON.stringify(ordered)
-  const problem = findNonJson(value, argument)
-  if (problem !== undefined) throw new InvalidArgumentError(argument, problem)
+  const name = typeof argument === 'string' ? argument : argument()
+  const problem = findNonJson(value, name)
+  if (problem !== undefined) throw new InvalidArgumentError(name, problem)
   return canonicalByParts(value)
 }
 

@@ -48,7 +48,11 @@ export const createMemoryEventStore = (options: MemoryEventStoreOptions = {}): E
 
 // --- the log ---
 
-/** An event as the log keeps it: what it stores but its hash, which is computed when first asked for. */
+/**
+ * An event as the log keeps it: what it stores but its hash, which is computed when first asked for.
+ * Entries never leave the log (readers get copies or recorded forms), so nothing outside can
+ * change one, and they are not frozen.
+ */
 type Entry = Readonly<Omit<StoredEvent, 'hash'>>
 
 /**
@@ -138,7 +142,7 @@ class MemoryLog {
     return at
   }
 
-  /** Adds one event (frozen, owned by the log) to the log and its stream. */
+  /** Adds one event (owned by the log) to the log and its stream. */
   private record(entry: Entry): void {
     let stream = this.streams.get(entry.streamId)
     if (stream === undefined) {
@@ -154,7 +158,7 @@ class MemoryLog {
   recordStored(events: ReadonlyArray<StoredEvent>): void {
     this.hashUpTo(this.entries.length)
     for (const { hash, ...entry } of events) {
-      this.record(Object.freeze(entry))
+      this.record(entry)
       this.hashes.push(hash)
       this.lastHash.set(entry.streamId, hash)
       this.hashed++
@@ -168,19 +172,17 @@ class MemoryLog {
     const firstPosition = this.entries.length + 1
     let revision = firstRevision
     for (const { event, data, metadata } of append.events)
-      this.record(
-        Object.freeze({
-          eventId: event.eventId,
-          streamId,
-          revision: revision++,
-          position: this.entries.length + 1,
-          type: event.type,
-          schemaVersion: event.schemaVersion,
-          data,
-          metadata,
-          recordedAt,
-        }),
-      )
+      this.record({
+        eventId: event.eventId,
+        streamId,
+        revision: revision++,
+        position: this.entries.length + 1,
+        type: event.type,
+        schemaVersion: event.schemaVersion,
+        data,
+        metadata,
+        recordedAt,
+      })
     return {
       streamId,
       firstRevision,
@@ -232,6 +234,18 @@ const memoryDriver = (options: MemoryEventStoreOptions, kit: StoreKit): StoreDri
   const readModels = options.readModels ?? createMemoryReadModelStorage()
   const exclusive = createMutex()
   let inFlight = 0
+  // Appends within one millisecond share its text, formatted once.
+  let lastTime = Number.NaN
+  let lastRecordedAt = ''
+  const recordedAtNow = (): string => {
+    const at = clock.now()
+    const time = at.getTime()
+    if (time !== lastTime) {
+      lastRecordedAt = at.toISOString()
+      lastTime = time
+    }
+    return lastRecordedAt
+  }
 
   /** Checks and writes a set of appends in one step: all or nothing. */
   const write = async (appends: ReadonlyArray<CheckedStreamAppend>): Promise<ReadonlyArray<AppendResult>> => {
@@ -240,7 +254,7 @@ const memoryDriver = (options: MemoryEventStoreOptions, kit: StoreKit): StoreDri
     kit.ensureOpen()
     if (readModels.inlineHandler() === undefined && inFlight === 0) {
       log.refuse(appends)
-      const recordedAt = clock.now().toISOString()
+      const recordedAt = recordedAtNow()
       const results = appends.map((append) => log.write(append, recordedAt))
       commits.next()
       return results
@@ -253,7 +267,7 @@ const memoryDriver = (options: MemoryEventStoreOptions, kit: StoreKit): StoreDri
       return await exclusive(async () => {
         log.refuse(appends)
         const handler = readModels.inlineHandler()
-        const recordedAt = clock.now().toISOString()
+        const recordedAt = recordedAtNow()
         const pending = log.preview(appends, recordedAt)
         const results = await readModels.transaction(async (tx) => {
           await handler?.(pending, tx)

@@ -207,21 +207,36 @@ export const defineEventStore = (make: (kit: StoreKit) => StoreDriver): EventSto
   name = d.name
   limits = { ...DEFAULT_LIMITS, ...d.limits }
 
+  /** What a driver's refused or failed write is: a retry's original results, or a typed error. */
+  const refused = (
+    appends: ReadonlyArray<CheckedStreamAppend>,
+    error: unknown,
+  ): Promise<ReadonlyArray<AppendResult>> => {
+    if (error instanceof WrongExpectedRevisionError || error instanceof EventIdTakenError)
+      return settleRefusal(d, appends, error)
+    return Promise.reject(typed(d, 'the append failed and nothing is known to have been written', error))
+  }
   const commit = async (appends: ReadonlyArray<CheckedStreamAppend>): Promise<ReadonlyArray<AppendResult>> => {
     try {
       return await d.write(appends)
     } catch (error) {
-      if (error instanceof WrongExpectedRevisionError || error instanceof EventIdTakenError)
-        return settleRefusal(d, appends, error)
-      throw typed(d, 'the append failed and nothing is known to have been written', error)
+      return refused(appends, error)
     }
   }
 
   const snapshots = d.snapshots
   return {
+    // The commonest call, awaited once: one async step between the caller and the driver.
     appendToStream: async (streamId: string, events: ReadonlyArray<NewEvent>, options: AppendOptions) => {
       ensureOpen()
-      const [result] = await commit([checkStreamAppend(streamId, events, options, limits)])
+      const appends = [checkStreamAppend(streamId, events, options, limits)]
+      let results: ReadonlyArray<AppendResult>
+      try {
+        results = await d.write(appends)
+      } catch (error) {
+        results = await refused(appends, error)
+      }
+      const result = results[0]
       if (result === undefined) throw new StoreUnavailableError(`${d.name}: the append produced no result`)
       return result
     },

@@ -67,31 +67,41 @@ export const checkNewEvents = (
   events: unknown,
   argument: string,
   limits: StoreLimits,
-  seen: Set<string> = new Set(),
+  seen?: Set<string>,
 ): ReadonlyArray<CheckedEvent> => {
   if (!Array.isArray(events))
     throw new InvalidArgumentError(argument, `must be an array of events, got ${describe(events)}`)
   if (events.length === 0) throw new InvalidArgumentError(argument, 'must hold at least one event')
-  if (seen.size + events.length > limits.maxBatchEvents)
-    throw new LimitExceededError('events in one append', limits.maxBatchEvents, seen.size + events.length)
+  const before = seen?.size ?? 0
+  if (before + events.length > limits.maxBatchEvents)
+    throw new LimitExceededError('events in one append', limits.maxBatchEvents, before + events.length)
+  // A lone event cannot repeat an id within its batch: most appends need no set of ids at all.
+  const ids = seen ?? (events.length > 1 ? new Set<string>() : undefined)
   // `map` would skip a hole, and the hole would reach the store as `undefined`.
   for (let i = 0; i < events.length; i++)
     if (!(i in events)) throw new InvalidArgumentError(`${argument}[${i}]`, 'is missing: the array has a hole there')
   // Events of one batch usually share one metadata object: check and serialise it once.
   let checkedMetadata: unknown
   let metadataJson = ''
-  return events.map((candidate: unknown, i) => {
-    // Names are built only for an error: this runs for every event appended.
-    const at = (field = ''): string => `${argument}[${i}]${field}`
+  const checked: CheckedEvent[] = []
+  // Names are built only for an error (the checks run for every event appended); the event being
+  // checked is the next one to be pushed.
+  const at = (field = ''): string => `${argument}[${checked.length}]${field}`
+  const atData = (): string => at('.data')
+  const atMetadata = (): string => at('.metadata')
+  for (let i = 0; i < events.length; i++) {
+    const candidate: unknown = events[i]
     if (typeof candidate !== 'object' || candidate === null)
       throw new InvalidArgumentError(at(), `must be an event object, got ${describe(candidate)}`)
     const event = candidate as Partial<Record<keyof NewEvent, unknown>>
     if (typeof event.eventId !== 'string' || !isUuid(event.eventId))
       throw new InvalidArgumentError(at('.eventId'), `must be a UUID, got ${describe(event.eventId)}`)
     const eventId = event.eventId.toLowerCase()
-    if (seen.has(eventId))
-      throw new InvalidArgumentError(at('.eventId'), `${eventId} appears more than once in the batch`)
-    seen.add(eventId)
+    if (ids !== undefined) {
+      if (ids.has(eventId))
+        throw new InvalidArgumentError(at('.eventId'), `${eventId} appears more than once in the batch`)
+      ids.add(eventId)
+    }
     if (!isEventTypeName(event.type))
       throw new InvalidArgumentError(
         at('.type'),
@@ -102,7 +112,7 @@ export const checkNewEvents = (
         at('.schemaVersion'),
         `must be a whole number ≥ 1, got ${describe(event.schemaVersion)}`,
       )
-    const data = checkedCanonicalJson(event.data, at('.data'))
+    const data = checkedCanonicalJson(event.data, atData)
     if (event.metadata !== checkedMetadata || i === 0) {
       if (!EventMetadata.is(event.metadata)) {
         const decoded = EventMetadata.decode(event.metadata)
@@ -111,15 +121,16 @@ export const checkNewEvents = (
           decoded._tag === 'Left' ? describeErrors(decoded.left).join('; ') : 'is not valid metadata',
         )
       }
-      metadataJson = checkedCanonicalJson(event.metadata, at('.metadata'))
+      metadataJson = checkedCanonicalJson(event.metadata, atMetadata)
       checkedMetadata = event.metadata
     }
     const size = data.length + metadataJson.length
     if (size > limits.maxEventSize)
       throw new LimitExceededError(`${at()} size in characters`, limits.maxEventSize, size)
-    const checked = eventId === event.eventId ? (candidate as NewEvent) : { ...(candidate as NewEvent), eventId }
-    return { event: checked, data, metadata: metadataJson }
-  })
+    const accepted = eventId === event.eventId ? (candidate as NewEvent) : { ...(candidate as NewEvent), eventId }
+    checked.push({ event: accepted, data, metadata: metadataJson })
+  }
+  return checked
 }
 
 /** A new event that passed the checks, with its data and metadata serialised. */
