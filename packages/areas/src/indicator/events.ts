@@ -2,7 +2,7 @@
  * The events of an area-profile indicator: defined once with its unit and how it aggregates, then
  * values recorded per LSOA, one period at a time.
  */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, EntityId, eventCatalog, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -44,4 +44,4 @@ export const IndicatorValuesRecorded = defineEvent({
 
 const definitions = [IndicatorDefined, IndicatorValuesRecorded] as const
 export const profileEvents = eventCatalog(...definitions)
-export type ProfileEvent = EventsOf<typeof definitions>
+export type ProfileEvent = CatalogEvent<typeof profileEvents>

@@ -2,7 +2,7 @@
  * The events of a PCN reference: the import of a sub-ICB's PCNs and practices as of a date, then
  * dated changes — a PCN opening or closing, a practice moving from one PCN to another.
  */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, IsoDate, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -58,4 +58,4 @@ export const PracticeMoved = defineEvent({
 
 const definitions = [PcnReferenceImported, PcnOpened, PcnClosed, PracticeMoved] as const
 export const pcnEvents = eventCatalog(...definitions)
-export type PcnEvent = EventsOf<typeof definitions>
+export type PcnEvent = CatalogEvent<typeof pcnEvents>

@@ -2,7 +2,7 @@
  * The events of a GeographyRelease: the release's header, one event per set of areas it records,
  * and one per lookup between two of those sets, each lookup kept as the pairs it was published as.
  */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -63,4 +63,4 @@ export const LookupRecorded = defineEvent({
 
 const definitions = [ReleaseImported, AreasRecorded, LookupRecorded] as const
 export const releaseEvents = eventCatalog(...definitions)
-export type ReleaseEvent = EventsOf<typeof definitions>
+export type ReleaseEvent = CatalogEvent<typeof releaseEvents>

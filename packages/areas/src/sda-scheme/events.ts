@@ -3,7 +3,7 @@
  * areas, each a group of PCNs), each run of the dominant-LSOA assignment (a draft version), each
  * LSOA moved to another area by hand, and each version's publication and supersession.
  */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, IsoDate, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -133,4 +133,4 @@ export const SchemeSuperseded = defineEvent({
 
 const definitions = [SchemeDefined, AssignmentRun, LsoaOverridden, SchemePublished, SchemeSuperseded] as const
 export const schemeEvents = eventCatalog(...definitions)
-export type SchemeEvent = EventsOf<typeof definitions>
+export type SchemeEvent = CatalogEvent<typeof schemeEvents>

@@ -169,6 +169,18 @@ export interface EventCatalog<Event extends DomainEvent> {
 /** The union of domain events a list of definitions describes. */
 export type EventsOf<Ds extends ReadonlyArray<AnyEventDefinition>> = EventOf<Ds[number]>
 
+/**
+ * The union of domain events a catalog encodes and decodes: how a context names its events from the
+ * catalog it exports.
+ *
+ * @example
+ * ```ts
+ * const roleEvents = eventCatalog(RoleDefined, RoleRetired)
+ * type RoleEvent = CatalogEvent<typeof roleEvents>
+ * ```
+ */
+export type CatalogEvent<C> = C extends EventCatalog<infer Event> ? Event : never
+
 const failure = (_tag: EventDecodeFailure['_tag'], message: string): E.Either<EventDecodeFailure, never> =>
   E.left({ _tag, message })
 

@@ -7,7 +7,7 @@
 import * as t from 'io-ts'
 
 import { accept, defineAggregate, reject } from '../events/decider'
-import type { EventsOf } from '../events/event'
+import type { CatalogEvent } from '../events/event'
 import { defineEvent, eventCatalog } from '../events/event'
 import { addMonths, IsoDate, NonEmptyString } from '../kernel/codecs'
 import type { KeyStore } from '../port/privacy'
@@ -66,7 +66,7 @@ export const SubjectErased = defineEvent({
 
 const definitions = [ErasureRequested, ErasureRefused, SubjectErased] as const
 export const erasureEvents = eventCatalog(...definitions)
-export type ErasureEvent = EventsOf<typeof definitions>
+export type ErasureEvent = CatalogEvent<typeof erasureEvents>
 
 export const ErasureCommand = t.union([
   t.readonly(t.type({ type: t.literal('RequestErasure'), subject: Subject, requestedOn: IsoDate })),

@@ -1,5 +1,5 @@
 /** What is recorded of an application, from draft to an award or its end. Amounts are whole pence. */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, IsoDate, NonEmptyString, Pence } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -231,4 +231,4 @@ export const applicationEventDefinitions = [
   GrantClosed,
 ] as const
 export const applicationEvents = eventCatalog(...applicationEventDefinitions)
-export type ApplicationEvent = EventsOf<typeof applicationEventDefinitions>
+export type ApplicationEvent = CatalogEvent<typeof applicationEvents>

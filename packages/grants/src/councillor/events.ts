@@ -3,7 +3,7 @@
  * representing a county division (E58), from one day until another (the day it ends is not in it).
  * A councillor's name is recorded as the council publishes it, as the holder of a public office.
  */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, IsoDate, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -33,4 +33,4 @@ export const TermEnded = defineEvent({
 
 const definitions = [CouncillorRegistered, TermRecorded, TermEnded] as const
 export const councillorEvents = eventCatalog(...definitions)
-export type CouncillorEvent = EventsOf<typeof definitions>
+export type CouncillorEvent = CatalogEvent<typeof councillorEvents>

@@ -1,7 +1,7 @@
 /**
  * What is recorded of a fund. Amounts are whole pence (`Pence`), never pounds: £2,000 is 200000.
  */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, IsoDate, NonEmptyString, Pence } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -101,4 +101,4 @@ export const FundReleased = defineEvent({
 
 const definitions = [FundDefined, StreamAdded, RoundOpened, BudgetChanged, FundCommitted, FundReleased] as const
 export const fundEvents = eventCatalog(...definitions)
-export type FundEvent = EventsOf<typeof definitions>
+export type FundEvent = CatalogEvent<typeof fundEvents>

@@ -1,5 +1,5 @@
 /** What is recorded of an agreement: its drafting, terms, finalising, each signature, variations, reviews. */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, IsoDate, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -103,4 +103,4 @@ const definitions = [
   AgreementTerminated,
 ] as const
 export const agreementEvents = eventCatalog(...definitions)
-export type AgreementEvent = EventsOf<typeof definitions>
+export type AgreementEvent = CatalogEvent<typeof agreementEvents>

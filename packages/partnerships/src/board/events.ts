@@ -2,7 +2,7 @@
  * What is recorded of a board. A representative's name is personal data, encrypted with a key of
  * the representative's own (the subject is `representativeId`).
  */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, IsoDate, NonEmptyString, personal } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -106,4 +106,4 @@ const definitions = [
   ReportSubmitted,
 ] as const
 export const boardEvents = eventCatalog(...definitions)
-export type BoardEvent = EventsOf<typeof definitions>
+export type BoardEvent = CatalogEvent<typeof boardEvents>

@@ -1,5 +1,5 @@
 /** What is recorded of a delivery plan for a service delivery area. */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, IsoDate, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -33,4 +33,4 @@ export const DeliveryPlanClosed = defineEvent({
 
 const definitions = [DeliveryPlanAgreed, ProgressRecorded, DeliveryPlanClosed] as const
 export const deliveryPlanEvents = eventCatalog(...definitions)
-export type DeliveryPlanEvent = EventsOf<typeof definitions>
+export type DeliveryPlanEvent = CatalogEvent<typeof deliveryPlanEvents>

@@ -1,5 +1,5 @@
 /** What is recorded of an organisation. */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, IsoDate, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -63,4 +63,4 @@ export const PredecessorRecorded = defineEvent({
 
 const definitions = [OrganisationRegistered, OrganisationRenamed, OrganisationDissolved, PredecessorRecorded] as const
 export const organisationEvents = eventCatalog(...definitions)
-export type OrganisationEvent = EventsOf<typeof definitions>
+export type OrganisationEvent = CatalogEvent<typeof organisationEvents>

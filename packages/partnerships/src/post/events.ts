@@ -1,5 +1,5 @@
 /** What is recorded of a place-based post: where it works, who employs it, whether it is filled. */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, IsoDate, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -34,4 +34,4 @@ export const PostVacated = defineEvent({
 
 const definitions = [PostDefined, PostFilled, PostVacated] as const
 export const postEvents = eventCatalog(...definitions)
-export type PostEvent = EventsOf<typeof definitions>
+export type PostEvent = CatalogEvent<typeof postEvents>

@@ -1,5 +1,5 @@
 /** What is recorded of a programme: its themes, workstreams, actions, milestones and pilots. */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { AreaRef, defineEvent, eventCatalog, IsoDate, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -100,4 +100,4 @@ const definitions = [
   PilotEnded,
 ] as const
 export const programmeEvents = eventCatalog(...definitions)
-export type ProgrammeEvent = EventsOf<typeof definitions>
+export type ProgrammeEvent = CatalogEvent<typeof programmeEvents>

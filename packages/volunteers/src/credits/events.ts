@@ -1,5 +1,5 @@
 /** What is recorded of a volunteer's time credits. A credit is an hour; part hours are kept. */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, IsoDate, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -38,4 +38,4 @@ export const CreditsAdjusted = defineEvent({
 
 const definitions = [CreditsEarned, CreditsSpent, CreditsGifted, CreditsReceived, CreditsAdjusted] as const
 export const creditEvents = eventCatalog(...definitions)
-export type CreditEvent = EventsOf<typeof definitions>
+export type CreditEvent = CatalogEvent<typeof creditEvents>

@@ -1,5 +1,5 @@
 /** What is recorded of a volunteer role. */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent, EventOf } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -29,7 +29,8 @@ export const RoleDefined = defineEvent({
     }),
   ),
 })
-export type RoleDefinition = t.TypeOf<typeof RoleDefined.codec>
+/** A role as defined: its title, organisation, safeguarding levels, minimum age and training. */
+export type RoleDefinition = EventOf<typeof RoleDefined>['data']
 
 export const RoleRetired = defineEvent({
   type: 'volunteers.RoleRetired',
@@ -38,4 +39,4 @@ export const RoleRetired = defineEvent({
 
 const definitions = [RoleDefined, RoleRetired] as const
 export const roleEvents = eventCatalog(...definitions)
-export type RoleEvent = EventsOf<typeof definitions>
+export type RoleEvent = CatalogEvent<typeof roleEvents>

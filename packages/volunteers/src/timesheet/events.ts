@@ -1,5 +1,5 @@
 /** What is recorded of a volunteer's hours. */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { AreaRef, defineEvent, eventCatalog, IsoDate, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -34,4 +34,4 @@ export const HoursCorrected = defineEvent({
 
 const definitions = [HoursLogged, HoursVerified, HoursRejected, HoursCorrected] as const
 export const timesheetEvents = eventCatalog(...definitions)
-export type TimesheetEvent = EventsOf<typeof definitions>
+export type TimesheetEvent = CatalogEvent<typeof timesheetEvents>

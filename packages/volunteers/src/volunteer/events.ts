@@ -5,7 +5,7 @@
  * own (the part `checkId=<check>` of the volunteer), so they can be purged six months after the
  * decision while the rest of the record stays.
  */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { AreaRef, defineEvent, eventCatalog, IsoDate, NonEmptyString, personal } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -168,4 +168,4 @@ const definitions = [
   ConsentRecorded,
 ] as const
 export const volunteerEvents = eventCatalog(...definitions)
-export type VolunteerEvent = EventsOf<typeof definitions>
+export type VolunteerEvent = CatalogEvent<typeof volunteerEvents>
