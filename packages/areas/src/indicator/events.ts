@@ -44,4 +44,5 @@ export const IndicatorValuesRecorded = defineEvent({
 
 const definitions = [IndicatorDefined, IndicatorValuesRecorded] as const
 export const profileEvents = eventCatalog(...definitions)
+/** An event of an area profile's stream: one of those `profileEvents` encodes and decodes. */
 export type ProfileEvent = CatalogEvent<typeof profileEvents>

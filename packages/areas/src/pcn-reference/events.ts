@@ -58,4 +58,5 @@ export const PracticeMoved = defineEvent({
 
 const definitions = [PcnReferenceImported, PcnOpened, PcnClosed, PracticeMoved] as const
 export const pcnEvents = eventCatalog(...definitions)
+/** An event of a PCN reference's stream: one of those `pcnEvents` encodes and decodes. */
 export type PcnEvent = CatalogEvent<typeof pcnEvents>

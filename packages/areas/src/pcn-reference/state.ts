@@ -23,6 +23,7 @@ export interface Membership {
   readonly until?: string
 }
 
+/** A PCN reference's state: what its events fold to, and what its commands are decided on. */
 export interface PcnReferenceState {
   readonly imported: boolean
   readonly subIcb: string

@@ -25,4 +25,5 @@ export type BuildPlaceIndexInput = t.OutputOf<typeof BuildPlaceIndex>
 /** Every command a place index takes: only the build (io-ts unions need two members or more). */
 export const PlaceIndexCommand = BuildPlaceIndex
 export type PlaceIndexCommand = BuildPlaceIndex
+/** A command to a place index as an app sends it to `ledger.execute`, before decoding. */
 export type PlaceIndexCommandInput = BuildPlaceIndexInput

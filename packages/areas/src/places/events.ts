@@ -53,4 +53,5 @@ export const PlacesIndexed = defineEvent({
 
 const definitions = [PlaceIndexBuilt, PlacesIndexed] as const
 export const placeIndexEvents = eventCatalog(...definitions)
+/** An event of a place index's stream: one of those `placeIndexEvents` encodes and decodes. */
 export type PlaceIndexEvent = CatalogEvent<typeof placeIndexEvents>

@@ -30,6 +30,7 @@ export interface PlaceIndex {
   readonly places: Readonly<Record<string, Place>>
 }
 
+/** A place index's state: what its events fold to, and what its commands are decided on. */
 export type PlaceIndexState = { readonly status: 'none' } | PlaceIndex
 
 export const initialPlaceIndex: PlaceIndexState = { status: 'none' }

@@ -15,8 +15,10 @@ export interface LinkDoc {
   readonly method: 'exact' | 'best-fit' | 'derived'
 }
 
+/** The `links` collection of `area-lookups`: each published pair of a lookup, findable by either code. */
 export const linkDocs = defineCollection<LinkDoc, 'fromCode' | 'toCode'>('links', { indexes: ['fromCode', 'toCode'] })
 
+/** The `area-lookups` read model: every lookup between two sets of areas, pair by pair, as published. */
 export const areaLookups = defineProjection({
   name: 'area-lookups',
   version: 1,

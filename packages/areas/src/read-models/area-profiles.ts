@@ -22,9 +22,12 @@ export interface IndicatorValueDoc {
   readonly source: string
 }
 
+/** The `indicators` collection of `area-profiles`: each indicator as defined. */
 export const indicatorDocs = defineCollection<IndicatorDoc>('indicators')
+/** The `indicator-values` collection of `area-profiles`: each indicator's value for an LSOA in a period. */
 export const indicatorValueDocs = defineCollection<IndicatorValueDoc, 'key'>('indicator-values', { indexes: ['key'] })
 
+/** The `area-profiles` read model: indicators and their values per LSOA, for aggregating to any grouping. */
 export const areaProfileValues = defineProjection({
   name: 'area-profiles',
   version: 1,

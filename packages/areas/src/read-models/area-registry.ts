@@ -24,11 +24,14 @@ export interface ReleaseDoc {
   readonly importedAt: string
 }
 
+/** The `areas` collection of `area-registry`: each area of each release, by code and type. */
 export const areaDocs = defineCollection<AreaDoc, 'code' | 'type'>('areas', { indexes: ['code', 'type'] })
+/** The `releases` collection of `area-registry`: each geography release imported. */
 export const releaseDocs = defineCollection<ReleaseDoc>('releases')
 
 // --- the projection ---
 
+/** The `area-registry` read model: the releases imported and the areas each recorded. */
 export const areaRegistry = defineProjection({
   name: 'area-registry',
   version: 1,

@@ -205,6 +205,15 @@ const profileOf = async (
   }
 }
 
+/**
+ * The questions an app asks of the areas read models (see `AreaQueries`), on a ledger's projections.
+ *
+ * @example
+ * ```ts
+ * const areas = createAreaQueries(ledger.projections)
+ * const lsoas = await areas.lsoasOf('E05010814')
+ * ```
+ */
 export const createAreaQueries = (runner: Pick<ProjectionRunner, 'query'>): AreaQueries => {
   const v = viewsOf(runner)
   return {

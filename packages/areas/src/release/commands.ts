@@ -31,4 +31,5 @@ export type ImportReleaseInput = t.OutputOf<typeof ImportRelease>
 /** Every command a release takes: only the import (io-ts unions need two members or more). */
 export const ReleaseCommand = ImportRelease
 export type ReleaseCommand = ImportRelease
+/** A command to a geography release as an app sends it to `ledger.execute`, before decoding. */
 export type ReleaseCommandInput = ImportReleaseInput

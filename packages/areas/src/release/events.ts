@@ -63,4 +63,5 @@ export const LookupRecorded = defineEvent({
 
 const definitions = [ReleaseImported, AreasRecorded, LookupRecorded] as const
 export const releaseEvents = eventCatalog(...definitions)
+/** An event of a geography release's stream: one of those `releaseEvents` encodes and decodes. */
 export type ReleaseEvent = CatalogEvent<typeof releaseEvents>

@@ -60,6 +60,10 @@ export type RunAssignmentInput = t.OutputOf<typeof RunAssignment>
 /** The commands decided on a scheme and its PCN reference together. */
 export const SchemeDecisionCommand = t.union([DefineScheme, RunAssignment], 'SchemeDecisionCommand')
 export type SchemeDecisionCommand = t.TypeOf<typeof SchemeDecisionCommand>
+/**
+ * A command of the `schemeDecisions` decision (define a scheme, run it) as an app sends it to
+ * `ledger.decide`, before decoding.
+ */
 export type SchemeDecisionCommandInput = t.OutputOf<typeof SchemeDecisionCommand>
 
 // --- decided on the scheme alone ---
@@ -98,4 +102,5 @@ export type SupersedeScheme = t.TypeOf<typeof SupersedeScheme>
 /** The commands the scheme's aggregate takes on its own. */
 export const SchemeCommand = t.union([OverrideLsoa, PublishScheme, SupersedeScheme], 'SchemeCommand')
 export type SchemeCommand = t.TypeOf<typeof SchemeCommand>
+/** A command to a service delivery area scheme as an app sends it to `ledger.execute`, before decoding. */
 export type SchemeCommandInput = t.OutputOf<typeof SchemeCommand>

@@ -133,4 +133,5 @@ export const SchemeSuperseded = defineEvent({
 
 const definitions = [SchemeDefined, AssignmentRun, LsoaOverridden, SchemePublished, SchemeSuperseded] as const
 export const schemeEvents = eventCatalog(...definitions)
+/** An event of a service delivery area scheme's stream: one of those `schemeEvents` encodes and decodes. */
 export type SchemeEvent = CatalogEvent<typeof schemeEvents>

@@ -17,6 +17,7 @@ export interface SchemeVersion {
   readonly excluded: ExcludedPractices
 }
 
+/** A service delivery area scheme's state: what its events fold to, and what its commands are decided on. */
 export interface SchemeState {
   readonly defined: boolean
   readonly lsoaVintage: string

@@ -28,7 +28,6 @@ import {
   untilSettled,
 } from './command-handler'
 
-
 /** What a decision that succeeded did, stream by stream. */
 export interface DecisionResult<R extends DecisionStreams> {
   /** Each stream's id, by name. */

@@ -20,6 +20,7 @@ export interface Upcaster {
   readonly from: number
   /** Checks data of version `from` before `up` sees it. */
   readonly codec: t.Decoder<unknown, unknown>
+  /** Turns data of version `from`, as the codec decoded it, into data of the next version. */
   readonly up: (data: never) => unknown
 }
 
@@ -54,8 +55,11 @@ export interface AnyEventDefinition {
   readonly version: number
   readonly upcasters: ReadonlyArray<Upcaster>
   readonly codec: {
+    /** Checks and decodes stored data of the current version. */
     readonly decode: (input: unknown) => t.Validation<unknown>
+    /** Whether a value is already the decoded data. */
     readonly is: (input: unknown) => boolean
+    /** Turns decoded data into the JSON that is stored. */
     readonly encode: (value: never) => unknown
   }
   readonly subject?: string

@@ -84,6 +84,7 @@ export const RequestVariation = command('RequestVariation', {
 })
 export const RejectVariation = command('RejectVariation', { variationId: VariationId, reason: NonEmptyString })
 
+/** The codec of the commands a grant application takes. */
 export const ApplicationCommand = t.union([
   WithdrawApplication,
   AssignAssessor,
@@ -104,5 +105,7 @@ export const ApplicationCommand = t.union([
   RequestVariation,
   RejectVariation,
 ])
+/** A command a grant application takes, as decoded. */
 export type ApplicationCommand = t.TypeOf<typeof ApplicationCommand>
+/** A command to a grant application as an app sends it to `ledger.execute`, before decoding. */
 export type ApplicationCommandInput = t.OutputOf<typeof ApplicationCommand>

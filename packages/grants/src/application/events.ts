@@ -231,4 +231,5 @@ export const applicationEventDefinitions = [
   GrantClosed,
 ] as const
 export const applicationEvents = eventCatalog(...applicationEventDefinitions)
+/** An event of a grant application's stream: one of those `applicationEvents` encodes and decodes. */
 export type ApplicationEvent = CatalogEvent<typeof applicationEvents>

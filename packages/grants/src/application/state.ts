@@ -61,6 +61,7 @@ export interface ApplicationRecord {
   readonly variations: Readonly<Record<string, Variation>>
   readonly repayments: ReadonlyArray<string>
 }
+/** A grant application's state: what its events fold to, and what its commands are decided on. */
 export type ApplicationState = { readonly status: 'none' } | ApplicationRecord
 
 export const initialApplication: ApplicationState = { status: 'none' }

@@ -37,6 +37,9 @@ export const EndTerm = t.readonly(
   'EndTerm',
 )
 
+/** The codec of the commands a councillor takes. */
 export const CouncillorCommand = t.union([RegisterCouncillor, RecordTerm, EndTerm], 'CouncillorCommand')
+/** A command a councillor takes, as decoded. */
 export type CouncillorCommand = t.TypeOf<typeof CouncillorCommand>
+/** A command to a councillor as an app sends it to `ledger.execute`, before decoding. */
 export type CouncillorCommandInput = t.OutputOf<typeof CouncillorCommand>

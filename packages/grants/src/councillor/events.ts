@@ -33,4 +33,5 @@ export const TermEnded = defineEvent({
 
 const definitions = [CouncillorRegistered, TermRecorded, TermEnded] as const
 export const councillorEvents = eventCatalog(...definitions)
+/** An event of a councillor's stream: one of those `councillorEvents` encodes and decodes. */
 export type CouncillorEvent = CatalogEvent<typeof councillorEvents>

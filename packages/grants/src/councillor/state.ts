@@ -17,6 +17,7 @@ export interface CouncillorRecord {
   readonly council: NonEmptyString
   readonly terms: ReadonlyArray<Term>
 }
+/** A councillor's state: what its events fold to, and what its commands are decided on. */
 export type CouncillorState = { readonly status: 'none' } | CouncillorRecord
 
 export const initialCouncillor: CouncillorState = { status: 'none' }

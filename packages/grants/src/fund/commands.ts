@@ -53,6 +53,9 @@ export const OpenRound = t.readonly(
 /** Changes the budget by `change` pence (negative to reduce it). */
 export const ChangeBudget = command('ChangeBudget', { change: t.Int, reason: NonEmptyString })
 
+/** The codec of the commands a fund takes. */
 export const FundCommand = t.union([DefineFund, AddStream, OpenRound, ChangeBudget])
+/** A command a fund takes, as decoded. */
 export type FundCommand = t.TypeOf<typeof FundCommand>
+/** A command to a fund as an app sends it to `ledger.execute`, before decoding. */
 export type FundCommandInput = t.OutputOf<typeof FundCommand>

@@ -101,4 +101,5 @@ export const FundReleased = defineEvent({
 
 const definitions = [FundDefined, StreamAdded, RoundOpened, BudgetChanged, FundCommitted, FundReleased] as const
 export const fundEvents = eventCatalog(...definitions)
+/** An event of a fund's stream: one of those `fundEvents` encodes and decodes. */
 export type FundEvent = CatalogEvent<typeof fundEvents>

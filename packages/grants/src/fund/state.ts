@@ -24,6 +24,7 @@ export interface FundRecord {
   readonly streams: Readonly<Record<string, Limits>>
   readonly rounds: Readonly<Record<string, Round>>
 }
+/** A fund's state: what its events fold to, and what its commands are decided on. */
 export type FundState = { readonly status: 'none' } | FundRecord
 
 export const initialFund: FundState = { status: 'none' }

@@ -75,7 +75,12 @@ export interface FundPublishingDoc {
   readonly rounds: Readonly<Record<string, { readonly opensOn: string; readonly closesOn: string }>>
 }
 
+/** The `grants` collection of `grants-publishing`: per grant, what a 360Giving export needs. */
 export const grantPublishingDocs = defineCollection<GrantPublishingDoc, 'fundId'>('grants', { indexes: ['fundId'] })
+/**
+ * The `funds` collection of `grants-publishing`: per fund, its name, funder, regrant type, streams
+ * and rounds.
+ */
 export const fundPublishingDocs = defineCollection<FundPublishingDoc>('funds')
 
 // --- helpers ---

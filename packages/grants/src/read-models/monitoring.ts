@@ -66,12 +66,17 @@ export const isOverdue = (r: Pick<RequirementDoc, 'status' | 'dueOn'>, today: st
 
 // --- the projection ---
 
+/** The `grants` collection of `grant-monitoring`: each grant with monitoring requirements. */
 export const monitoredGrants = defineCollection<MonitoredGrant>('grants')
 /** Requirements by `<application>/<requirement>`. */
 export const requirementDocs = defineCollection<RequirementDoc, 'applicationId' | 'fundId' | 'status'>('requirements', {
   indexes: ['applicationId', 'fundId', 'status'],
 })
 
+/**
+ * The `grant-monitoring` read model: each monitoring requirement of a grant, when it is due and
+ * where it stands.
+ */
 export const grantMonitoring = defineProjection({
   name: 'grant-monitoring',
   version: 1,

@@ -60,6 +60,10 @@ const budgetOf = (f: FundDoc): BudgetPosition => ({
 const byDueDay = (a: RequirementDoc, b: RequirementDoc): number =>
   a.dueOn === b.dueOn ? a.applicationId.localeCompare(b.applicationId) : a.dueOn.localeCompare(b.dueOn)
 
+/**
+ * The questions an app asks of the grants read models — a fund's position, grants by status, what is
+ * due — on a ledger's projections (`createGrantQueries(ledger.projections)`).
+ */
 export const createGrantQueries = (runner: Pick<ProjectionRunner, 'query'>) => {
   const funds = runner.query(fundPositions, fundDocs)
   const totals = runner.query(grantTotals, totalDocs)

@@ -289,10 +289,12 @@ export const enterEvent = (before: RegisterEntry | undefined, e: LifeEvent): Reg
 
 // --- the projection ---
 
+/** The `applications` collection of `grants-register`: one entry per application and the grant it becomes. */
 export const registerDocs = defineCollection<RegisterEntry, 'fundId' | 'status'>('applications', {
   indexes: ['fundId', 'status'],
 })
 
+/** The `grants-register` read model: every application, its money, its steps and their days. */
 export const grantsRegister = defineProjection({
   name: 'grants-register',
   version: 1,

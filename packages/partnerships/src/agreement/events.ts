@@ -103,4 +103,5 @@ const definitions = [
   AgreementTerminated,
 ] as const
 export const agreementEvents = eventCatalog(...definitions)
+/** An event of an agreement's stream: one of those `agreementEvents` encodes and decodes. */
 export type AgreementEvent = CatalogEvent<typeof agreementEvents>

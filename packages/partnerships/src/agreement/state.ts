@@ -12,6 +12,7 @@ export interface AgreementRecord {
   readonly termsSet: boolean
   readonly reviewOn?: string
 }
+/** An agreement's state: what its events fold to, and what its commands are decided on. */
 export type AgreementState = { readonly status: 'none' } | AgreementRecord
 
 export const initialAgreement: AgreementState = { status: 'none' }

@@ -106,4 +106,5 @@ const definitions = [
   ReportSubmitted,
 ] as const
 export const boardEvents = eventCatalog(...definitions)
+/** An event of a board's stream: one of those `boardEvents` encodes and decodes. */
 export type BoardEvent = CatalogEvent<typeof boardEvents>

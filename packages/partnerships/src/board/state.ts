@@ -21,6 +21,7 @@ export interface BoardDefinition {
   readonly includesAllMembersOf?: string
 }
 
+/** A board's state: what its events fold to, and what its commands are decided on. */
 export type BoardState =
   | { readonly status: 'none' }
   | {

@@ -33,4 +33,5 @@ export const DeliveryPlanClosed = defineEvent({
 
 const definitions = [DeliveryPlanAgreed, ProgressRecorded, DeliveryPlanClosed] as const
 export const deliveryPlanEvents = eventCatalog(...definitions)
+/** An event of a delivery plan's stream: one of those `deliveryPlanEvents` encodes and decodes. */
 export type DeliveryPlanEvent = CatalogEvent<typeof deliveryPlanEvents>

@@ -34,6 +34,9 @@ export const DissolveOrganisation = t.readonly(
   t.type({ type: t.literal('DissolveOrganisation'), orgId: OrgId, on: IsoDate, reason: NonEmptyString }),
 )
 
+/** The codec of the commands an organisation takes. */
 export const OrganisationCommand = t.union([RegisterOrganisation, RenameOrganisation, DissolveOrganisation])
+/** A command an organisation takes, as decoded. */
 export type OrganisationCommand = t.TypeOf<typeof OrganisationCommand>
+/** A command to an organisation as an app sends it to `ledger.execute`, before decoding. */
 export type OrganisationCommandInput = t.OutputOf<typeof OrganisationCommand>

@@ -63,4 +63,5 @@ export const PredecessorRecorded = defineEvent({
 
 const definitions = [OrganisationRegistered, OrganisationRenamed, OrganisationDissolved, PredecessorRecorded] as const
 export const organisationEvents = eventCatalog(...definitions)
+/** An event of an organisation's stream: one of those `organisationEvents` encodes and decodes. */
 export type OrganisationEvent = CatalogEvent<typeof organisationEvents>

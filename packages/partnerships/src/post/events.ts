@@ -34,4 +34,5 @@ export const PostVacated = defineEvent({
 
 const definitions = [PostDefined, PostFilled, PostVacated] as const
 export const postEvents = eventCatalog(...definitions)
+/** An event of a post's stream: one of those `postEvents` encodes and decodes. */
 export type PostEvent = CatalogEvent<typeof postEvents>

@@ -100,4 +100,5 @@ const definitions = [
   PilotEnded,
 ] as const
 export const programmeEvents = eventCatalog(...definitions)
+/** An event of a programme's stream: one of those `programmeEvents` encodes and decodes. */
 export type ProgrammeEvent = CatalogEvent<typeof programmeEvents>

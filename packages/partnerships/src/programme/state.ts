@@ -13,6 +13,7 @@ export interface ProgrammeRecord {
   /** Each pilot's start, and its end once ended. */
   readonly pilots: Readonly<Record<string, { readonly startsOn: string; readonly endedOn?: string }>>
 }
+/** A programme's state: what its events fold to, and what its commands are decided on. */
 export type ProgrammeState = { readonly status: 'none' } | ProgrammeRecord
 
 export const initialProgramme: ProgrammeState = { status: 'none' }

@@ -24,8 +24,12 @@ export interface AgreementDoc {
   readonly reviewOn: string | null
   readonly inForceSince: string | null
 }
+/**
+ * The `agreements` collection of `agreement-status`: each agreement, its parties' signatures and its status.
+ */
 export const agreementDocs = defineCollection<AgreementDoc, 'status'>('agreements', { indexes: ['status'] })
 
+/** The `agreement-status` read model: where each agreement stands, and when it is due for review. */
 export const agreementStatus = defineProjection({
   name: 'agreement-status',
   version: 1,

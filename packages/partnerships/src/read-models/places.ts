@@ -28,9 +28,15 @@ export interface PlanDoc {
   readonly lastProgressOn: string | null
   readonly status: 'agreed' | 'closed'
 }
+/**
+ * The `posts` collection of `place-coverage`: each post, the area (or PCN) of the scheme it covers,
+ * and who fills it.
+ */
 export const postDocs = defineCollection<PostDoc, 'schemeId'>('posts', { indexes: ['schemeId'] })
+/** The `plans` collection of `place-coverage`: each delivery plan for an area of a scheme. */
 export const planDocs = defineCollection<PlanDoc, 'schemeId'>('plans', { indexes: ['schemeId'] })
 
+/** The `place-coverage` read model: the posts and delivery plans of each area of a scheme. */
 export const placeCoverage = defineProjection({
   name: 'place-coverage',
   version: 1,

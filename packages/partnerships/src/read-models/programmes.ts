@@ -42,15 +42,20 @@ export interface ThemeDoc {
   readonly themeId: string
   readonly name: string
 }
+/** The `themes` collection of `programme-tracker`: each programme's themes. */
 export const themeDocs = defineCollection<ThemeDoc, 'programmeId'>('themes', { indexes: ['programmeId'] })
+/** The `actions` collection of `programme-tracker`: every action with its owner, due date and status. */
 export const actionDocs = defineCollection<ActionDoc, 'owner' | 'programmeId'>('actions', {
   indexes: ['owner', 'programmeId'],
 })
+/** The `milestones` collection of `programme-tracker`: every milestone of a programme. */
 export const milestoneDocs = defineCollection<MilestoneDoc, 'programmeId'>('milestones', { indexes: ['programmeId'] })
+/** The `workstreams` collection of `programme-tracker`: each programme's workstreams. */
 export const workstreamDocs = defineCollection<WorkstreamDoc, 'programmeId'>('workstreams', {
   indexes: ['programmeId'],
 })
 
+/** The `programme-tracker` read model: themes, workstreams, actions and milestones of each programme. */
 export const programmeTracker = defineProjection({
   name: 'programme-tracker',
   version: 2,

@@ -50,6 +50,10 @@ export interface ReviewDue {
   readonly overdue: boolean
 }
 
+/**
+ * The questions an app asks of the partnerships read models — organisations, boards and members,
+ * agreements, programmes and places — on a ledger's projections.
+ */
 export const createPartnershipQueries = (runner: Pick<ProjectionRunner, 'query'>) => {
   const boards = runner.query(partnershipRegister, boardDocs)
   const organisations = runner.query(partnershipRegister, organisationDocs)

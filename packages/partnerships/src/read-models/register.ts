@@ -74,10 +74,23 @@ export interface DecisionDoc {
   readonly summary: string
 }
 
+/**
+ * The `organisations` collection of `partnership-register`: each organisation, its status,
+ * successor and predecessors.
+ */
 export const organisationDocs = defineCollection<OrganisationDoc>('organisations')
+/**
+ * The `boards` collection of `partnership-register`: each board with its members, seats and representatives.
+ */
 export const boardDocs = defineCollection<BoardDoc>('boards')
+/** The `memberships` collection of `partnership-register`: every membership of a board over time. */
 export const membershipDocs = defineCollection<MembershipDoc, 'boardId'>('memberships', { indexes: ['boardId'] })
+/** The `decisions` collection of `partnership-register`: the decisions log of each board. */
 export const decisionDocs = defineCollection<DecisionDoc, 'boardId'>('decisions', { indexes: ['boardId'] })
+/**
+ * The `appointments` collection of `partnership-register`: representatives appointed to boards, by
+ * id, never name.
+ */
 export const appointmentDocs = defineCollection<AppointmentDoc, 'boardId'>('appointments', { indexes: ['boardId'] })
 
 /**
@@ -241,6 +254,7 @@ const boardEvent = async (e: BoardEventIn, ctx: Ctx): Promise<void> => {
   }
 }
 
+/** The `partnership-register` read model: organisations, boards, memberships, decisions and appointments. */
 export const partnershipRegister = defineProjection({
   name: 'partnership-register',
   version: 2,

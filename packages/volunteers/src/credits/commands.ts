@@ -30,6 +30,9 @@ export const AdjustCredits = t.readonly(
   }),
 )
 
+/** The codec of the commands a volunteer's time credits takes. */
 export const CreditCommand = t.union([SpendCredits, DonateCredits, AdjustCredits])
+/** A command a volunteer's time credits takes, as decoded. */
 export type CreditCommand = t.TypeOf<typeof CreditCommand>
+/** A command to a volunteer's time credits as an app sends it to `ledger.execute`, before decoding. */
 export type CreditCommandInput = t.OutputOf<typeof CreditCommand>

@@ -38,4 +38,5 @@ export const CreditsAdjusted = defineEvent({
 
 const definitions = [CreditsEarned, CreditsSpent, CreditsGifted, CreditsReceived, CreditsAdjusted] as const
 export const creditEvents = eventCatalog(...definitions)
+/** An event of a volunteer's time credits's stream: one of those `creditEvents` encodes and decodes. */
 export type CreditEvent = CatalogEvent<typeof creditEvents>

@@ -9,8 +9,10 @@ export interface ActiveDoc {
   readonly suspended: boolean
   readonly active: boolean
 }
+/** The `volunteers` collection of `active-volunteers`: placements, and whether active or suspended. */
 export const activeDocs = defineCollection<ActiveDoc, 'active'>('volunteers', { indexes: ['active'] })
 
+/** The `active-volunteers` read model: who is volunteering now. */
 export const activeVolunteers = defineProjection({
   name: 'active-volunteers',
   version: 1,

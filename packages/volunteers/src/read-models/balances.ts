@@ -12,9 +12,15 @@ export interface PotDoc {
   readonly potId: string
   readonly received: number
 }
+/** The `balances` collection of `time-credit-balances`: each volunteer's time-credit balance. */
 export const balanceDocs = defineCollection<BalanceDoc>('balances')
+/** The `pots` collection of `time-credit-balances`: the credits each pot has received. */
 export const potDocs = defineCollection<PotDoc>('pots')
 
+/**
+ * The `time-credit-balances` read model: time credits earned, spent, gifted and adjusted, by
+ * volunteer and pot.
+ */
 export const timeCreditBalances = defineProjection({
   name: 'time-credit-balances',
   version: 2,

@@ -28,6 +28,10 @@ export interface ComplianceDoc {
   /** The day each course lapses, or null for a course without an expiry. */
   readonly training: Readonly<Record<string, string | null>>
 }
+/**
+ * The `volunteers` collection of `safeguarding-compliance`: when each volunteer's DBS check and
+ * courses lapse.
+ */
 export const complianceDocs = defineCollection<ComplianceDoc, 'status'>('volunteers', { indexes: ['status'] })
 
 /** The later of two "valid until" days, where null (the update service) outlasts any day. */
@@ -62,6 +66,7 @@ const withTraining = (before: ComplianceDoc, e: EventOf<typeof TrainingCompleted
   return { ...before, training: { ...before.training, [e.data.course]: expires } }
 }
 
+/** The `safeguarding-compliance` read model: DBS checks and training, and when each stops counting. */
 export const safeguardingCompliance = defineProjection({
   name: 'safeguarding-compliance',
   version: 2,

@@ -26,10 +26,12 @@ export interface HoursBucketDoc {
 
 /** Entries by `<volunteer>/<entry>`. */
 export const entryDocs = defineCollection<EntryDoc>('entries')
+/** The `buckets` collection of `volunteer-hours`: verified hours by month, delivery area and role. */
 export const hoursBuckets = defineCollection<HoursBucketDoc, 'month' | 'area'>('buckets', {
   indexes: ['month', 'area'],
 })
 
+/** The `volunteer-hours` read model: verified hours by delivery area, role and month. */
 export const volunteerHours = defineProjection({
   name: 'volunteer-hours',
   version: 2,

@@ -34,6 +34,10 @@ export interface ComplianceReport {
   readonly applicationsOverdue: ReadonlyArray<{ readonly volunteerId: string; readonly appliedOn: string }>
 }
 
+/**
+ * The questions an app asks of the volunteers read models — hours by area, role and month (small
+ * counts suppressed), active volunteers, compliance, balances — on a ledger's projections.
+ */
 export const createVolunteerQueries = (runner: Pick<ProjectionRunner, 'query'>) => {
   const buckets = runner.query(volunteerHours, hoursBuckets)
   const compliance = runner.query(safeguardingCompliance, complianceDocs)

@@ -28,6 +28,9 @@ export const DefineRole = t.readonly(
 )
 export const RetireRole = t.readonly(t.type({ type: t.literal('RetireRole'), roleId: RoleId, reason: NonEmptyString }))
 
+/** The codec of the commands a volunteer role takes. */
 export const RoleCommand = t.union([DefineRole, RetireRole])
+/** A command a volunteer role takes, as decoded. */
 export type RoleCommand = t.TypeOf<typeof RoleCommand>
+/** A command to a volunteer role as an app sends it to `ledger.execute`, before decoding. */
 export type RoleCommandInput = t.OutputOf<typeof RoleCommand>

@@ -39,4 +39,5 @@ export const RoleRetired = defineEvent({
 
 const definitions = [RoleDefined, RoleRetired] as const
 export const roleEvents = eventCatalog(...definitions)
+/** An event of a volunteer role's stream: one of those `roleEvents` encodes and decodes. */
 export type RoleEvent = CatalogEvent<typeof roleEvents>

@@ -30,6 +30,9 @@ export const CorrectHours = t.readonly(
   }),
 )
 
+/** The codec of the commands a timesheet takes. */
 export const TimesheetCommand = t.union([VerifyHours, RejectHours, CorrectHours])
+/** A command a timesheet takes, as decoded. */
 export type TimesheetCommand = t.TypeOf<typeof TimesheetCommand>
+/** A command to a timesheet as an app sends it to `ledger.execute`, before decoding. */
 export type TimesheetCommandInput = t.OutputOf<typeof TimesheetCommand>

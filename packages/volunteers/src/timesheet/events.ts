@@ -34,4 +34,5 @@ export const HoursCorrected = defineEvent({
 
 const definitions = [HoursLogged, HoursVerified, HoursRejected, HoursCorrected] as const
 export const timesheetEvents = eventCatalog(...definitions)
+/** An event of a timesheet's stream: one of those `timesheetEvents` encodes and decodes. */
 export type TimesheetEvent = CatalogEvent<typeof timesheetEvents>

@@ -11,6 +11,7 @@ export interface Entry {
   readonly status: 'logged' | 'verified' | 'rejected'
 }
 
+/** A timesheet's state: what its events fold to, and what its commands are decided on. */
 export interface TimesheetState {
   readonly entries: Readonly<Record<string, Entry>>
 }

@@ -168,4 +168,5 @@ const definitions = [
   ConsentRecorded,
 ] as const
 export const volunteerEvents = eventCatalog(...definitions)
+/** An event of a volunteer's stream: one of those `volunteerEvents` encodes and decodes. */
 export type VolunteerEvent = CatalogEvent<typeof volunteerEvents>

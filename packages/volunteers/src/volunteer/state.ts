@@ -15,6 +15,7 @@ export interface Placement {
   readonly endedOn?: string
 }
 
+/** A volunteer's state: what its events fold to, and what its commands are decided on. */
 export interface VolunteerState {
   readonly status: 'none' | 'applied' | 'approved' | 'rejected'
   readonly dateOfBirth: string | Erased | undefined
