@@ -20,6 +20,7 @@ export interface Place {
   readonly lsoas: ReadonlyArray<AreaCode>
 }
 
+/** A place index once built: its LSOA vintage, the releases it was built from, and every area it knows. */
 export interface PlaceIndex {
   readonly status: 'built'
   readonly indexId: string

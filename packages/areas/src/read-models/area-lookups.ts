@@ -4,6 +4,7 @@ import { defineCollection, defineProjection } from '@civic-ledger/core'
 import type { AreaType } from '../lib/codes'
 import { LookupRecorded } from '../release/events'
 
+/** A document of the `links` collection of the `area-lookups` read model. */
 export interface LinkDoc {
   readonly releaseId: string
   readonly fromCode: string

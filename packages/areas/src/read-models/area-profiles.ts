@@ -4,6 +4,7 @@ import { defineCollection, defineProjection } from '@civic-ledger/core'
 import { IndicatorDefined, IndicatorValuesRecorded } from '../indicator/events'
 import type { Aggregation } from '../lib/aggregation'
 
+/** A document of the `indicators` collection of the `area-profiles` read model. */
 export interface IndicatorDoc {
   readonly indicatorId: string
   readonly name: string
@@ -11,6 +12,7 @@ export interface IndicatorDoc {
   readonly aggregation: Aggregation
 }
 
+/** A document of the `indicator-values` collection of the `area-profiles` read model. */
 export interface IndicatorValueDoc {
   readonly indicatorId: string
   readonly key: string

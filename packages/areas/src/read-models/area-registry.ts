@@ -6,6 +6,7 @@ import { AreasRecorded, ReleaseImported } from '../release/events'
 
 // --- documents ---
 
+/** A document of the `areas` collection of the `area-registry` read model. */
 export interface AreaDoc {
   readonly code: string
   readonly name: string
@@ -14,6 +15,7 @@ export interface AreaDoc {
   readonly releaseId: string
 }
 
+/** A document of the `releases` collection of the `area-registry` read model. */
 export interface ReleaseDoc {
   readonly releaseId: string
   readonly title: string

@@ -9,6 +9,7 @@ import type { ExcludedPractices, LsoaAssignment, SchemeArea, SchemeEvent } from 
 
 // --- model ---
 
+/** A version of a scheme: its status, each LSOA's assignment, the overrides, and the practices left out. */
 export interface SchemeVersion {
   readonly version: SchemeVersionNumber
   readonly status: 'draft' | 'published' | 'superseded'

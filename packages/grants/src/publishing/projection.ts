@@ -34,6 +34,7 @@ export interface MoneyMoved {
   readonly on: string
 }
 
+/** A document of the `grants` collection of the `grants-publishing` read model. */
 export interface GrantPublishingDoc {
   readonly applicationId: string
   readonly fundId: string
@@ -64,6 +65,7 @@ export interface GrantPublishingDoc {
   readonly modifiedAt: string
 }
 
+/** A document of the `funds` collection of the `grants-publishing` read model. */
 export interface FundPublishingDoc {
   readonly fundId: string
   readonly name: string
@@ -89,6 +91,7 @@ const later = (a: string, b: string): string => (a > b ? a : b)
 
 // --- the projection ---
 
+/** The `grants-publishing` read model: what the 360Giving export of grants and funds is built from. */
 export const grantPublishing = defineProjection({
   name: 'grants-publishing',
   version: 1,

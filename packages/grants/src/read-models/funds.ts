@@ -16,6 +16,7 @@ import { defineCollection, defineProjection } from '@civic-ledger/core'
 import { GrantAwarded, PaymentMade, RepaymentRecorded, VariationApproved } from '../application/events'
 import { BudgetChanged, FundCommitted, FundDefined, FundReleased, RoundOpened, StreamAdded } from '../fund/events'
 
+/** A document of the `funds` collection of the `fund-positions` read model. */
 export interface FundDoc {
   readonly fundId: string
   readonly name: string

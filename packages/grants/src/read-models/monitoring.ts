@@ -26,6 +26,7 @@ export interface MonitoringReturn {
   readonly savingReported: number | null
 }
 
+/** A document of the `requirements` collection of the `grant-monitoring` read model. */
 export interface RequirementDoc {
   readonly applicationId: string
   readonly requirementId: string

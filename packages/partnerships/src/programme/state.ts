@@ -3,6 +3,7 @@ import { own } from '@civic-ledger/core'
 
 import type { ActionStatus, ProgrammeEvent } from './events'
 
+/** A programme once defined: its themes, workstreams, actions, milestones and pilots. */
 export interface ProgrammeRecord {
   readonly status: 'active'
   readonly themes: ReadonlyArray<string>

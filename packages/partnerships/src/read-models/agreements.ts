@@ -12,6 +12,7 @@ import {
   DataSharingTermsSet,
 } from '../agreement/events'
 
+/** A document of the `agreements` collection of the `agreement-status` read model. */
 export interface AgreementDoc {
   readonly agreementId: string
   readonly kind: string

@@ -4,6 +4,7 @@ import { defineCollection, defineProjection } from '@civic-ledger/core'
 import { DeliveryPlanAgreed, DeliveryPlanClosed, ProgressRecorded } from '../delivery-plan/events'
 import { PostDefined, PostFilled, PostVacated } from '../post/events'
 
+/** A document of the `posts` collection of the `place-coverage` read model. */
 export interface PostDoc {
   readonly postId: string
   readonly title: string
@@ -13,6 +14,7 @@ export interface PostDoc {
   readonly pcn: string | null
   readonly filledSince: string | null
 }
+/** A document of the `plans` collection of the `place-coverage` read model. */
 export interface PlanDoc {
   readonly planId: string
   readonly schemeId: string

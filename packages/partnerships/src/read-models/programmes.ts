@@ -13,6 +13,7 @@ import {
   WorkstreamAdded,
 } from '../programme/events'
 
+/** A document of the `actions` collection of the `programme-tracker` read model. */
 export interface ActionDoc {
   readonly programmeId: string
   readonly actionId: string
@@ -22,6 +23,7 @@ export interface ActionDoc {
   readonly due: string
   readonly status: string
 }
+/** A document of the `milestones` collection of the `programme-tracker` read model. */
 export interface MilestoneDoc {
   readonly programmeId: string
   readonly milestoneId: string
@@ -30,6 +32,7 @@ export interface MilestoneDoc {
   readonly due: string
   readonly reachedOn: string | null
 }
+/** A document of the `workstreams` collection of the `programme-tracker` read model. */
 export interface WorkstreamDoc {
   readonly programmeId: string
   readonly workstreamId: string
@@ -37,6 +40,7 @@ export interface WorkstreamDoc {
   readonly lead: string
   readonly themeIds: ReadonlyArray<string>
 }
+/** A document of the `themes` collection of the `programme-tracker` read model. */
 export interface ThemeDoc {
   readonly programmeId: string
   readonly themeId: string

@@ -23,6 +23,7 @@ import {
   PredecessorRecorded,
 } from '../organisation/events'
 
+/** A document of the `organisations` collection of the `partnership-register` read model. */
 export interface OrganisationDoc {
   readonly orgId: string
   readonly name: string
@@ -32,6 +33,7 @@ export interface OrganisationDoc {
   readonly successor: string | null
   readonly predecessors: ReadonlyArray<string>
 }
+/** A document of the `boards` collection of the `partnership-register` read model. */
 export interface BoardDoc {
   readonly boardId: string
   readonly name: string
@@ -50,6 +52,7 @@ export interface BoardDoc {
   readonly admissions: number
   readonly lastReportOn: string | null
 }
+/** A document of the `memberships` collection of the `partnership-register` read model. */
 export interface MembershipDoc {
   readonly boardId: string
   readonly orgId: string
@@ -66,6 +69,7 @@ export interface AppointmentDoc {
   readonly from: string
   readonly to: string | null
 }
+/** A document of the `decisions` collection of the `partnership-register` read model. */
 export interface DecisionDoc {
   readonly boardId: string
   readonly meetingId: string

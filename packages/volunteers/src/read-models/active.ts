@@ -3,6 +3,7 @@ import { defineCollection, defineProjection } from '@civic-ledger/core'
 
 import { PlacementEnded, VolunteerPlaced, VolunteerReinstated, VolunteerSuspended } from '../volunteer/events'
 
+/** A document of the `volunteers` collection of the `active-volunteers` read model. */
 export interface ActiveDoc {
   readonly volunteerId: string
   readonly placements: Readonly<Record<string, { readonly roleId: string; readonly area: string }>>

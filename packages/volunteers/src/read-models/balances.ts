@@ -3,11 +3,13 @@ import { defineCollection, defineProjection } from '@civic-ledger/core'
 
 import { CreditsAdjusted, CreditsEarned, CreditsGifted, CreditsReceived, CreditsSpent } from '../credits/events'
 
+/** A document of the `balances` collection of the `time-credit-balances` read model. */
 export interface BalanceDoc {
   readonly volunteerId: string
   readonly balance: number
   readonly earned: number
 }
+/** A document of the `pots` collection of the `time-credit-balances` read model. */
 export interface PotDoc {
   readonly potId: string
   readonly received: number

@@ -16,6 +16,7 @@ import {
   VolunteerRejected,
 } from '../volunteer/events'
 
+/** A document of the `volunteers` collection of the `safeguarding-compliance` read model. */
 export interface ComplianceDoc {
   readonly volunteerId: string
   readonly status: 'applied' | 'approved' | 'rejected'
