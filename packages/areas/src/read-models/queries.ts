@@ -28,6 +28,7 @@ export interface Containment {
   readonly method: 'exact' | 'best-fit' | 'derived' | 'dominant-lsoa' | 'override'
 }
 
+/** The questions `createAreaQueries` answers from the areas read models. */
 export interface AreaQueries {
   /** The areas with this code, in every release that records it. */
   area(code: string): Promise<ReadonlyArray<AreaDoc>>

@@ -17,8 +17,13 @@ import {
 
 // --- model ---
 
+/** Where a monitoring requirement stands: due, submitted, accepted, or returned for another go. */
 export type RequirementStatus = 'due' | 'submitted' | 'accepted' | 'returned'
 
+/**
+ * A monitoring return as submitted: its day, summary, outcomes achieved, and the saving it reported
+ * (pence) or null.
+ */
 export interface MonitoringReturn {
   readonly on: string
   readonly summary: string

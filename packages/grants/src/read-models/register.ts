@@ -39,6 +39,7 @@ export interface RegisterDates {
   readonly closed: string | null
 }
 
+/** A payment as the register lists it: kind, amount in pence, due day, status, and the day it was made. */
 export interface RegisterPayment {
   readonly kind: PaymentKind
   readonly amount: number
@@ -46,6 +47,7 @@ export interface RegisterPayment {
   readonly status: 'scheduled' | 'approved' | 'made' | 'cancelled'
   readonly madeOn: string | null
 }
+/** A monitoring requirement as the register lists it: kind, due day, status and the saving reported. */
 export interface RegisterRequirement {
   readonly kind: RequirementKind
   readonly dueOn: string

@@ -44,6 +44,7 @@ export interface GrantFigures {
   readonly reportedSavings: number
 }
 
+/** What a total is of: a fund, or a stream, round or area within one. */
 export type Dimension = 'fund' | 'stream' | 'round' | 'area'
 
 /** The totals of one fund, or of a stream, round or area within one fund. */

@@ -23,6 +23,10 @@ export interface PublicHoursRow {
   readonly suppressed: boolean
 }
 
+/**
+ * Safeguarding and training compliance on a day: what has expired, what expires within 7, 30 or 60
+ * days, and applications overdue.
+ */
 export interface ComplianceReport {
   readonly day: string
   readonly expired: ReadonlyArray<{ readonly volunteerId: string; readonly what: string; readonly on: string }>
@@ -56,6 +60,7 @@ export const createVolunteerQueries = (runner: Pick<ProjectionRunner, 'query'>) 
           suppressed,
         }
       }),
+    /** How many volunteers are active now. */
     activeVolunteers: async (): Promise<number> =>
       (await runner.query(activeVolunteers, activeDocs).find({ active: true })).length,
     /** A volunteer's time-credit balance. */

@@ -3,6 +3,7 @@ import { own } from '@civic-ledger/core'
 
 import type { TimesheetEvent } from './events'
 
+/** A timesheet entry: the placement, the day, the hours, and whether logged, verified or rejected. */
 export interface Entry {
   readonly entryId: string
   readonly placementId: string
