@@ -52,6 +52,7 @@ export const PlacesIndexed = defineEvent({
 })
 
 const definitions = [PlaceIndexBuilt, PlacesIndexed] as const
+/** The catalog of a place index's events: encodes new ones, and upcasts and decodes stored ones. */
 export const placeIndexEvents = eventCatalog(...definitions)
 /** An event of a place index's stream: one of those `placeIndexEvents` encodes and decodes. */
 export type PlaceIndexEvent = CatalogEvent<typeof placeIndexEvents>

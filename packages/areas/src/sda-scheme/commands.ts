@@ -20,8 +20,10 @@ export const AreaDefinition = t.readonly(
   'AreaDefinition',
 )
 export type AreaDefinition = t.TypeOf<typeof AreaDefinition>
+/** An area definition as sent, before decoding. */
 export type AreaDefinitionInput = t.OutputOf<typeof AreaDefinition>
 
+/** The codec of `DefineScheme`: a scheme's name, LSOA vintage, scope, PCN reference and areas. */
 export const DefineScheme = t.readonly(
   t.type({
     type: t.literal('DefineScheme'),
@@ -35,7 +37,9 @@ export const DefineScheme = t.readonly(
   }),
   'DefineScheme',
 )
+/** Define a service delivery area scheme, as decoded. */
 export type DefineScheme = t.TypeOf<typeof DefineScheme>
+/** `DefineScheme` as an app sends it to `ledger.decide(schemeDecisions, …)`, before decoding. */
 export type DefineSchemeInput = t.OutputOf<typeof DefineScheme>
 
 /** One row of a registration extract: a practice's patients living in an LSOA. */
@@ -44,6 +48,7 @@ export const RegistrationRowCodec = t.readonly(
   'RegistrationRow',
 )
 
+/** The codec of `RunAssignment`: draw a new version of a scheme from a registration extract. */
 export const RunAssignment = t.readonly(
   t.type({
     type: t.literal('RunAssignment'),
@@ -54,7 +59,9 @@ export const RunAssignment = t.readonly(
   }),
   'RunAssignment',
 )
+/** Run the dominant-LSOA assignment for a scheme, as decoded. */
 export type RunAssignment = t.TypeOf<typeof RunAssignment>
+/** `RunAssignment` as an app sends it to `ledger.decide(schemeDecisions, …)`, before decoding. */
 export type RunAssignmentInput = t.OutputOf<typeof RunAssignment>
 
 /** The commands decided on a scheme and its PCN reference together. */
@@ -68,6 +75,9 @@ export type SchemeDecisionCommandInput = t.OutputOf<typeof SchemeDecisionCommand
 
 // --- decided on the scheme alone ---
 
+/**
+ * The codec of `OverrideLsoa`: give an LSOA of a draft version to another area of the scheme, with a reason.
+ */
 export const OverrideLsoa = t.readonly(
   t.type({
     type: t.literal('OverrideLsoa'),
@@ -80,14 +90,20 @@ export const OverrideLsoa = t.readonly(
   }),
   'OverrideLsoa',
 )
+/** Override an LSOA's area, as decoded. */
 export type OverrideLsoa = t.TypeOf<typeof OverrideLsoa>
 
+/**
+ * The codec of `PublishScheme`: publish a draft version in which every LSOA in scope is in exactly one area.
+ */
 export const PublishScheme = t.readonly(
   t.type({ type: t.literal('PublishScheme'), schemeId: SchemeId, version: SchemeVersionNumber }),
   'PublishScheme',
 )
+/** Publish a version of a scheme, as decoded. */
 export type PublishScheme = t.TypeOf<typeof PublishScheme>
 
+/** The codec of `SupersedeScheme`: retire a published version, with the reason. */
 export const SupersedeScheme = t.readonly(
   t.type({
     type: t.literal('SupersedeScheme'),
@@ -97,6 +113,7 @@ export const SupersedeScheme = t.readonly(
   }),
   'SupersedeScheme',
 )
+/** Supersede a version of a scheme, as decoded. */
 export type SupersedeScheme = t.TypeOf<typeof SupersedeScheme>
 
 /** The commands the scheme's aggregate takes on its own. */

@@ -230,6 +230,7 @@ export const applicationEventDefinitions = [
   VariationRejected,
   GrantClosed,
 ] as const
+/** The catalog of a grant application's events: encodes new ones, and upcasts and decodes stored ones. */
 export const applicationEvents = eventCatalog(...applicationEventDefinitions)
 /** An event of a grant application's stream: one of those `applicationEvents` encodes and decodes. */
 export type ApplicationEvent = CatalogEvent<typeof applicationEvents>

@@ -32,6 +32,7 @@ export const TermEnded = defineEvent({
 })
 
 const definitions = [CouncillorRegistered, TermRecorded, TermEnded] as const
+/** The catalog of a councillor's events: encodes new ones, and upcasts and decodes stored ones. */
 export const councillorEvents = eventCatalog(...definitions)
 /** An event of a councillor's stream: one of those `councillorEvents` encodes and decodes. */
 export type CouncillorEvent = CatalogEvent<typeof councillorEvents>

@@ -100,6 +100,7 @@ export const FundReleased = defineEvent({
 })
 
 const definitions = [FundDefined, StreamAdded, RoundOpened, BudgetChanged, FundCommitted, FundReleased] as const
+/** The catalog of a fund's events: encodes new ones, and upcasts and decodes stored ones. */
 export const fundEvents = eventCatalog(...definitions)
 /** An event of a fund's stream: one of those `fundEvents` encodes and decodes. */
 export type FundEvent = CatalogEvent<typeof fundEvents>

@@ -102,6 +102,7 @@ const definitions = [
   AgreementReviewed,
   AgreementTerminated,
 ] as const
+/** The catalog of an agreement's events: encodes new ones, and upcasts and decodes stored ones. */
 export const agreementEvents = eventCatalog(...definitions)
 /** An event of an agreement's stream: one of those `agreementEvents` encodes and decodes. */
 export type AgreementEvent = CatalogEvent<typeof agreementEvents>

@@ -105,6 +105,7 @@ const definitions = [
   DecisionRecorded,
   ReportSubmitted,
 ] as const
+/** The catalog of a board's events: encodes new ones, and upcasts and decodes stored ones. */
 export const boardEvents = eventCatalog(...definitions)
 /** An event of a board's stream: one of those `boardEvents` encodes and decodes. */
 export type BoardEvent = CatalogEvent<typeof boardEvents>

@@ -32,6 +32,7 @@ export const DeliveryPlanClosed = defineEvent({
 })
 
 const definitions = [DeliveryPlanAgreed, ProgressRecorded, DeliveryPlanClosed] as const
+/** The catalog of a delivery plan's events: encodes new ones, and upcasts and decodes stored ones. */
 export const deliveryPlanEvents = eventCatalog(...definitions)
 /** An event of a delivery plan's stream: one of those `deliveryPlanEvents` encodes and decodes. */
 export type DeliveryPlanEvent = CatalogEvent<typeof deliveryPlanEvents>

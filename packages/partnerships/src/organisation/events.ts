@@ -62,6 +62,7 @@ export const PredecessorRecorded = defineEvent({
 })
 
 const definitions = [OrganisationRegistered, OrganisationRenamed, OrganisationDissolved, PredecessorRecorded] as const
+/** The catalog of an organisation's events: encodes new ones, and upcasts and decodes stored ones. */
 export const organisationEvents = eventCatalog(...definitions)
 /** An event of an organisation's stream: one of those `organisationEvents` encodes and decodes. */
 export type OrganisationEvent = CatalogEvent<typeof organisationEvents>

@@ -33,6 +33,7 @@ export const PostVacated = defineEvent({
 })
 
 const definitions = [PostDefined, PostFilled, PostVacated] as const
+/** The catalog of a post's events: encodes new ones, and upcasts and decodes stored ones. */
 export const postEvents = eventCatalog(...definitions)
 /** An event of a post's stream: one of those `postEvents` encodes and decodes. */
 export type PostEvent = CatalogEvent<typeof postEvents>

@@ -99,6 +99,7 @@ const definitions = [
   LearningRecorded,
   PilotEnded,
 ] as const
+/** The catalog of a programme's events: encodes new ones, and upcasts and decodes stored ones. */
 export const programmeEvents = eventCatalog(...definitions)
 /** An event of a programme's stream: one of those `programmeEvents` encodes and decodes. */
 export type ProgrammeEvent = CatalogEvent<typeof programmeEvents>

@@ -37,6 +37,9 @@ export const CreditsAdjusted = defineEvent({
 })
 
 const definitions = [CreditsEarned, CreditsSpent, CreditsGifted, CreditsReceived, CreditsAdjusted] as const
+/**
+ * The catalog of a volunteer's time credits's events: encodes new ones, and upcasts and decodes stored ones.
+ */
 export const creditEvents = eventCatalog(...definitions)
 /** An event of a volunteer's time credits's stream: one of those `creditEvents` encodes and decodes. */
 export type CreditEvent = CatalogEvent<typeof creditEvents>

@@ -38,6 +38,7 @@ export const RoleRetired = defineEvent({
 })
 
 const definitions = [RoleDefined, RoleRetired] as const
+/** The catalog of a volunteer role's events: encodes new ones, and upcasts and decodes stored ones. */
 export const roleEvents = eventCatalog(...definitions)
 /** An event of a volunteer role's stream: one of those `roleEvents` encodes and decodes. */
 export type RoleEvent = CatalogEvent<typeof roleEvents>

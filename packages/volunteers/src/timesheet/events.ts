@@ -33,6 +33,7 @@ export const HoursCorrected = defineEvent({
 })
 
 const definitions = [HoursLogged, HoursVerified, HoursRejected, HoursCorrected] as const
+/** The catalog of a timesheet's events: encodes new ones, and upcasts and decodes stored ones. */
 export const timesheetEvents = eventCatalog(...definitions)
 /** An event of a timesheet's stream: one of those `timesheetEvents` encodes and decodes. */
 export type TimesheetEvent = CatalogEvent<typeof timesheetEvents>

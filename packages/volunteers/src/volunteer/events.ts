@@ -167,6 +167,7 @@ const definitions = [
   VolunteerReinstated,
   ConsentRecorded,
 ] as const
+/** The catalog of a volunteer's events: encodes new ones, and upcasts and decodes stored ones. */
 export const volunteerEvents = eventCatalog(...definitions)
 /** An event of a volunteer's stream: one of those `volunteerEvents` encodes and decodes. */
 export type VolunteerEvent = CatalogEvent<typeof volunteerEvents>
