@@ -9,6 +9,7 @@ import * as t from 'io-ts'
 
 const Id = NonEmptyString
 
+/** A county councillor was registered: their name and council. */
 export const CouncillorRegistered = defineEvent({
   type: 'grants.CouncillorRegistered',
   codec: t.readonly(t.type({ councillorId: Id, name: NonEmptyString, council: Id, on: IsoDate })),

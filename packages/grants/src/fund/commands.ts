@@ -12,6 +12,10 @@ const command = <T extends string, P extends t.Props>(type: T, props: P) =>
 
 const LimitsInput = t.readonly(t.type({ minimum: Pence, maximum: Pence }))
 
+/**
+ * Defines a fund: its name, funder and administrators, eligibility, budget in pence, and whether it
+ * makes direct awards.
+ */
 export const DefineFund = t.readonly(
   t.intersection([
     command('DefineFund', {
@@ -38,7 +42,9 @@ export const DefineFund = t.readonly(
     }),
   ]),
 )
+/** Adds a stream to a fund, with the default limits of its grants. */
 export const AddStream = command('AddStream', { streamId: StreamId, name: NonEmptyString, limits: LimitsInput })
+/** Opens a round of a fund, from one day to another, with the limits of its streams in it. */
 export const OpenRound = t.readonly(
   t.intersection([
     command('OpenRound', {

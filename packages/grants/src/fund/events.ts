@@ -33,6 +33,7 @@ export const RegrantType = t.keyof(
 )
 export type RegrantType = t.TypeOf<typeof RegrantType>
 
+/** A fund was defined: its name, funder, administrators, eligibility, budget in pence, and rules. */
 export const FundDefined = defineEvent({
   type: 'grants.FundDefined',
   codec: t.readonly(
@@ -58,6 +59,7 @@ export const FundDefined = defineEvent({
     ]),
   ),
 })
+/** A stream was added to a fund, with the default limits of its grants. */
 export const StreamAdded = defineEvent({
   type: 'grants.StreamAdded',
   codec: t.readonly(t.type({ fundId: Id, streamId: Id, name: NonEmptyString, limits: Limits, on: IsoDate })),
