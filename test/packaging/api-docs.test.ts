@@ -2,10 +2,9 @@
  * The API reference is complete. TypeDoc reads each publishable package's entry point, as
  * `npm run docs:api` does, and validates what it finds: the test fails listing each public export
  * without a doc comment, and each type the public API names that its package does not export, so an
- * app reading the reference never meets an undocumented or unreachable name. Exports published
- * before this test that still await a comment are listed in undocumented-exports.txt beside it.
+ * app reading the reference never meets an undocumented or unreachable name.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
@@ -86,40 +85,9 @@ const validate = async (): Promise<ReadonlyArray<string>> => {
 
 const found = validate()
 
-/**
- * Exports that were published before this test and still await a doc comment, one a line as
- * `<file>: <name> (<kind>)`. The list only shrinks: a new export must come documented, and an entry
- * whose export is documented (or gone) must be removed, or the test fails.
- */
-const AWAITING = join(ROOT, 'test', 'packaging', 'undocumented-exports.txt')
-const awaiting = new Set(
-  readFileSync(AWAITING, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '' && !line.startsWith('#')),
-)
-
-const UNDOCUMENTED = /^(.+) \((\w+)\), defined in (\S+), does not have any documentation$/
-
-/** The undocumented exports TypeDoc found, as the list names them. */
-const undocumented = async (): Promise<ReadonlySet<string>> =>
-  new Set(
-    (await found).flatMap((w) => {
-      const m = UNDOCUMENTED.exec(w)
-      return m === null ? [] : [`${m[3]}: ${m[1]} (${m[2]})`]
-    }),
-  )
-
 test('every public export has a doc comment', async (t) => {
-  const warnings = await found
-  const missing = [...(await undocumented())].filter((key) => !awaiting.has(key))
-  const other = warnings.filter((w) => !UNDOCUMENTED.test(w) && !w.includes('is referenced by'))
-  t.deepEqual([...missing, ...other], [], `exports without a doc comment:\n${[...missing, ...other].join('\n')}`)
-})
-
-test('the exports awaiting a doc comment are still undocumented', async (t) => {
-  const now = await undocumented()
-  const documented = [...awaiting].filter((key) => !now.has(key))
-  t.deepEqual(documented, [], `documented now, or gone: remove from test/packaging/undocumented-exports.txt`)
+  const undocumented = (await found).filter((w) => !w.includes('is referenced by'))
+  t.deepEqual(undocumented, [], `exports without a doc comment:\n${undocumented.join('\n')}`)
 })
 
 test('every type the public API names is exported', async (t) => {

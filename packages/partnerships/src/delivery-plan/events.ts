@@ -5,6 +5,7 @@ import * as t from 'io-ts'
 
 const Id = NonEmptyString
 
+/** A priority of a delivery plan: what it is, and the organisation that leads it. */
 export const Priority = t.readonly(t.type({ priorityId: Id, description: NonEmptyString, lead: Id }))
 
 /** Agreed locally for one area of one published version of a scheme. */
@@ -22,10 +23,12 @@ export const DeliveryPlanAgreed = defineEvent({
     }),
   ),
 })
+/** Progress on a priority of a delivery plan, as a note on a day. */
 export const ProgressRecorded = defineEvent({
   type: 'partnerships.ProgressRecorded',
   codec: t.readonly(t.type({ planId: Id, priorityId: Id, note: NonEmptyString, on: IsoDate })),
 })
+/** A delivery plan was closed, with a reason. */
 export const DeliveryPlanClosed = defineEvent({
   type: 'partnerships.DeliveryPlanClosed',
   codec: t.readonly(t.type({ planId: Id, on: IsoDate, reason: NonEmptyString })),

@@ -5,6 +5,7 @@ import * as t from 'io-ts'
 import { OrgId } from '../ids'
 import { OrganisationType } from './events'
 
+/** The brand of `GssCode`. */
 export interface GssCodeBrand {
   readonly GssCode: unique symbol
 }

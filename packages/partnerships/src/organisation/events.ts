@@ -26,6 +26,10 @@ export const OrganisationType = t.keyof(
 )
 export type OrganisationType = t.TypeOf<typeof OrganisationType>
 
+/**
+ * An organisation was registered under its identifier (org-id, or local): its name and type, and a
+ * council's GSS code.
+ */
 export const OrganisationRegistered = defineEvent({
   type: 'partnerships.OrganisationRegistered',
   codec: t.readonly(
@@ -41,6 +45,7 @@ export const OrganisationRegistered = defineEvent({
     ]),
   ),
 })
+/** An organisation was renamed on a day. */
 export const OrganisationRenamed = defineEvent({
   type: 'partnerships.OrganisationRenamed',
   codec: t.readonly(t.type({ orgId: NonEmptyString, name: NonEmptyString, on: IsoDate })),

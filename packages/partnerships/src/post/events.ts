@@ -27,6 +27,7 @@ export const PostFilled = defineEvent({
   type: 'partnerships.PostFilled',
   codec: t.readonly(t.type({ postId: Id, holderRef: Id, from: IsoDate })),
 })
+/** A post fell vacant on a day, with a reason. */
 export const PostVacated = defineEvent({
   type: 'partnerships.PostVacated',
   codec: t.readonly(t.type({ postId: Id, on: IsoDate, reason: NonEmptyString })),

@@ -7,6 +7,7 @@ import * as t from 'io-ts'
 
 import { PotId, VolunteerId } from '../ids'
 
+/** A volunteer spends credits on a day, at the place named. */
 export const SpendCredits = t.readonly(
   t.type({
     type: t.literal('SpendCredits'),
@@ -20,6 +21,7 @@ export const SpendCredits = t.readonly(
 export const DonateCredits = t.readonly(
   t.type({ type: t.literal('DonateCredits'), volunteerId: VolunteerId, credits: t.number, on: IsoDate, potId: PotId }),
 )
+/** A manager adjusts a volunteer's credit balance by `credits` (negative to reduce it), with a reason. */
 export const AdjustCredits = t.readonly(
   t.type({
     type: t.literal('AdjustCredits'),

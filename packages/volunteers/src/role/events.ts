@@ -14,6 +14,7 @@ export const RequiredCourse = t.readonly(
 )
 export type RequiredCourse = t.TypeOf<typeof RequiredCourse>
 
+/** A volunteer role was defined, with its safeguarding levels, minimum age, training and supervision. */
 export const RoleDefined = defineEvent({
   type: 'volunteers.RoleDefined',
   codec: t.readonly(
@@ -32,6 +33,7 @@ export const RoleDefined = defineEvent({
 /** A role as defined: its title, organisation, safeguarding levels, minimum age and training. */
 export type RoleDefinition = EventOf<typeof RoleDefined>['data']
 
+/** A volunteer role was retired, with a reason. */
 export const RoleRetired = defineEvent({
   type: 'volunteers.RoleRetired',
   codec: t.readonly(t.type({ roleId: NonEmptyString, reason: NonEmptyString })),

@@ -5,6 +5,7 @@ import * as t from 'io-ts'
 
 const Id = NonEmptyString
 
+/** Hours a volunteer logged on a day, on one of their placements. */
 export const HoursLogged = defineEvent({
   type: 'volunteers.HoursLogged',
   codec: t.readonly(
@@ -19,14 +20,17 @@ export const HoursLogged = defineEvent({
     }),
   ),
 })
+/** A timesheet entry was verified. */
 export const HoursVerified = defineEvent({
   type: 'volunteers.HoursVerified',
   codec: t.readonly(t.type({ volunteerId: Id, entryId: Id, on: IsoDate })),
 })
+/** A timesheet entry was rejected, with a reason. */
 export const HoursRejected = defineEvent({
   type: 'volunteers.HoursRejected',
   codec: t.readonly(t.type({ volunteerId: Id, entryId: Id, on: IsoDate, reason: NonEmptyString })),
 })
+/** The hours of a timesheet entry were corrected, with a reason. */
 export const HoursCorrected = defineEvent({
   type: 'volunteers.HoursCorrected',
   codec: t.readonly(t.type({ volunteerId: Id, entryId: Id, hours: t.number, on: IsoDate, reason: NonEmptyString })),
