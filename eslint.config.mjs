@@ -19,6 +19,8 @@ export default tseslint.config(
       '**/dist/**',
       '**/node_modules/**',
       'test/docs/generated/**',
+      // the API reference `npm run docs:api` generates
+      'docs/api/**',
       // an app outside the workspace, type-checked by the packaging test with its own tsconfig
       'test/packaging/consumer-app/**',
       'bench/**',

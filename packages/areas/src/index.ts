@@ -41,6 +41,7 @@ export { AreaSetRef, AreasRecorded, LookupRecorded, releaseEvents, ReleaseImport
 export type { ReleaseState } from './release/state'
 
 // --- place index ---
+export type { PlaceIndexStreams } from './places/aggregate'
 export { CURRENT_PLACE_INDEX, placeIndexes, placeIndexStream, releaseContents } from './places/aggregate'
 export type { BuildPlaceIndexInput, PlaceIndexCommandInput } from './places/commands'
 export { BuildPlaceIndex, PlaceIndexCommand } from './places/commands'
@@ -127,7 +128,7 @@ export { AreasSetupError } from './workflows/send'
 // --- lib: codes, CSV, the method, extracts, the shipped data ---
 export type { AggregatedValue } from './lib/aggregation'
 export { aggregateIndicator, Aggregation } from './lib/aggregation'
-export type { AreaType } from './lib/codes'
+export type { AreaType, VintageBrand } from './lib/codes'
 export { AREA_TYPES, AreaTypeCodec, codeProblem, isAreaType, LookupMethod, typeOfCode, Vintage } from './lib/codes'
 export type { CsvRow } from './lib/csv'
 export { CsvError, parseCsv } from './lib/csv'

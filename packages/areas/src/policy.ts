@@ -11,9 +11,15 @@
 import type { Policy } from '@civic-ledger/core'
 import { rolePolicy } from '@civic-ledger/core'
 
+/**
+ * The role that imports releases and PCN references, defines and runs schemes, overrides LSOAs and
+ * builds place indexes.
+ */
 export const GEOGRAPHY_OFFICER = 'geography-officer'
+/** The role that alone publishes or supersedes a service delivery area scheme. */
 export const AREA_DATA_STEWARD = 'area-data-steward'
 
+/** Who may do what with geography: geography officers and area data stewards; everything else denied. */
 export const areasPolicy: Policy = rolePolicy({
   'areas.release': { ImportRelease: [GEOGRAPHY_OFFICER] },
   'areas.place-index': { BuildPlaceIndex: [GEOGRAPHY_OFFICER] },

@@ -15,7 +15,9 @@ import type { Io } from './io'
 
 // --- model ---
 
+/** The config file the CLI reads from the working directory, unless `--config` names another. */
 export const CONFIG_FILE = 'civic-ledger.config.json'
+/** The store the CLI opens when no option, `CIVIC_LEDGER_STORE` or config file names one. */
 export const DEFAULT_STORE = 'sqlite:./civic-ledger.db'
 /** The plug-ins a ledger runs when the config names none: the four contexts. */
 export const DEFAULT_PLUGINS: ReadonlyArray<string> = [
@@ -32,6 +34,10 @@ export interface Roles {
   readonly disclose: ReadonlyArray<string>
 }
 
+/**
+ * Who may seal (auditors), and erase or disclose personal data (data protection officers), unless
+ * the config file's `roles` says otherwise.
+ */
 export const DEFAULT_ROLES: Roles = {
   seal: ['auditor'],
   erase: ['data-protection-officer'],
@@ -47,9 +53,14 @@ export interface ThreeSixtyGivingSettings {
   readonly schemeId?: string
 }
 
+/**
+ * What a run of the CLI works with, resolved from its options, the environment, the config file and
+ * the defaults, in that order.
+ */
 export interface Settings {
   /** The connection string, with a `sqlite:` path made absolute. */
   readonly store: string
+  /** Where the store was named: the option, `CIVIC_LEDGER_STORE`, the config file or the default. */
   readonly storeFrom: 'option' | 'environment' | 'config' | 'default'
   /** Plug-in modules: package names, or absolute paths. */
   readonly plugins: ReadonlyArray<string>
@@ -62,6 +73,7 @@ export interface Settings {
   readonly configFile: string | undefined
 }
 
+/** The options every command takes: `--store`, `--actor` and `--config`. */
 export interface GlobalOptions {
   readonly store?: string
   readonly actor?: string

@@ -4,6 +4,7 @@
  * add reports.
  */
 export { parseActor, showActor } from './actor'
+export type { AsOf } from './commands/report'
 export { parseAsOf } from './commands/report'
 export type { GlobalOptions, Roles, Settings, ThreeSixtyGivingSettings } from './config'
 export { CONFIG_FILE, DEFAULT_PLUGINS, DEFAULT_ROLES, DEFAULT_STORE, readConfig, resolveSettings } from './config'

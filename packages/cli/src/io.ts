@@ -5,12 +5,17 @@
 
 /** Somewhere text is written: a process stream, or a buffer in a test. */
 export interface Output {
+  /** Writes text as it is: lines end in `\n`. */
   write(text: string): unknown
   /** True on a terminal: progress bars are drawn only there. */
   readonly isTTY?: boolean
   readonly columns?: number
 }
 
+/**
+ * What a run of the program touches of its process: where it writes, the environment it reads, and
+ * the directory it works in. `processIo()` is the process's own; a test passes buffers.
+ */
 export interface Io {
   readonly stdout: Output
   readonly stderr: Output

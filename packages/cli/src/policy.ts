@@ -12,6 +12,10 @@ import { volunteersPolicy } from '@civic-ledger/volunteers'
 
 import type { Roles } from './config'
 
+/**
+ * The CLI's policy: each context's own policy for its commands, and `roles` for sealing, erasing and
+ * disclosing personal data.
+ */
 export const cliPolicy = (roles: Roles): Policy =>
   byContext({
     areas: areasPolicy,

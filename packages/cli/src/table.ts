@@ -7,14 +7,17 @@
 /** A cell: text, a number, a flag, or nothing. */
 export type Cell = string | number | boolean | null
 
+/** A column of a report's table: the key of its cells, its heading, and its alignment. */
 export interface Column {
   /** The key of the cell in each row; also the CSV header. */
   readonly key: string
   /** The heading people read. */
   readonly title: string
+  /** Where the text sits in its column; numbers go right when it is not given. */
   readonly align?: 'left' | 'right'
 }
 
+/** A report as a table: columns, and rows of cells by column key. `renderText` and `renderCsv` print one. */
 export interface Table {
   readonly columns: ReadonlyArray<Column>
   readonly rows: ReadonlyArray<Readonly<Record<string, Cell>>>

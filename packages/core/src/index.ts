@@ -47,6 +47,7 @@ export {
 export type { NewEvent, RecordedEvent } from './events/envelope'
 export type {
   AnyEventDefinition,
+  CatalogEvent,
   DomainEvent,
   EventCatalog,
   EventDecodeFailure,
@@ -142,6 +143,7 @@ export type {
   ChainCheckResult,
   Direction,
   EventFilter,
+  EventLog,
   EventStore,
   ExpectedRevision,
   ReadAllOptions,
@@ -150,6 +152,9 @@ export type {
   StreamAppend,
   SubscribeOptions,
 } from './port/event-store'
+export type { SqlScope } from './port/sql-scope'
+export type { MemoryReadModelStorage } from './store-kit/memory-read-models'
+export type { StoreLimits } from './store-kit/validation'
 
 // --- snapshots ---
 export type { SnapshotPolicy } from './events/decider'
@@ -183,7 +188,7 @@ export {
   MAX_PROJECTION_NAME_LENGTH,
   MAX_PROJECTION_VERSION,
 } from './port/read-model'
-export type { BatchContext } from './projections/context'
+export type { BatchContext, ContextOptions, DocumentCache } from './projections/context'
 export { projectionContext, readCollection } from './projections/context'
 export type {
   AnyProjection,
@@ -211,7 +216,16 @@ export { ProjectionError } from './projections/runner/types'
 // --- composition ---
 export type { Clock, IdGenerator } from './kernel/clock'
 export { EVENT_ID_NAMESPACE, fixedClock, randomIds, sequentialIds, systemClock, uuidV5 } from './kernel/clock'
-export type { ErasureOptions, ErasureOutcome, Ledger, LedgerAudit, LedgerOptions, LedgerPrivacy } from './ledger/ledger'
+export type {
+  ErasureOptions,
+  ErasureOutcome,
+  Ledger,
+  LedgerAudit,
+  LedgerOptions,
+  LedgerPrivacy,
+  LedgerProjections,
+  LedgerTrusted,
+} from './ledger/ledger'
 export { createLedger } from './ledger/ledger'
 export type { StoreProvider } from './ledger/store-registry'
 export {
@@ -251,7 +265,7 @@ export {
 export { createPrivacy } from './privacy/privacy'
 
 // --- audit ---
-export type { AsOf, Change, HistoryEntry } from './audit/audit'
+export type { AggregateAsOf, AsOf, Change, HistoryEntry } from './audit/audit'
 export { correlationHistory, diff, loadAggregateAsOf, streamHistory } from './audit/audit'
 export type { ExportOptions, ExportSource, ExportSummary, ImportOptions, ImportSummary } from './audit/ledger-export'
 export { EXPORT_FORMAT, ExportHeader, exportLedger, exportLines, importLedger } from './audit/ledger-export'

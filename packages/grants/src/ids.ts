@@ -2,12 +2,16 @@
 import { EntityId, entityIdOf } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
+/** The brand of `FundId`. */
 export interface FundIdBrand {
   readonly FundId: unique symbol
 }
+/** The codec of a fund's id: an `EntityId` that cannot be mistaken for another kind of id. */
 export const FundId = entityIdOf<FundIdBrand, 'FundId'>('FundId')
+/** A fund's id. */
 export type FundId = t.TypeOf<typeof FundId>
 
+/** The brand of `StreamId`. */
 export interface StreamIdBrand {
   readonly StreamId: unique symbol
 }
@@ -15,12 +19,16 @@ export interface StreamIdBrand {
 export const StreamId = entityIdOf<StreamIdBrand, 'StreamId'>('StreamId')
 export type StreamId = t.TypeOf<typeof StreamId>
 
+/** The brand of `RoundId`. */
 export interface RoundIdBrand {
   readonly RoundId: unique symbol
 }
+/** The codec of a round's id: an `EntityId` that cannot be mistaken for another kind of id. */
 export const RoundId = entityIdOf<RoundIdBrand, 'RoundId'>('RoundId')
+/** A round's id. */
 export type RoundId = t.TypeOf<typeof RoundId>
 
+/** The brand of `ApplicationId`. */
 export interface ApplicationIdBrand {
   readonly ApplicationId: unique symbol
 }
@@ -28,6 +36,7 @@ export interface ApplicationIdBrand {
 export const ApplicationId = entityIdOf<ApplicationIdBrand, 'ApplicationId'>('ApplicationId')
 export type ApplicationId = t.TypeOf<typeof ApplicationId>
 
+/** The brand of `AssessorId`. */
 export interface AssessorIdBrand {
   readonly AssessorId: unique symbol
 }
@@ -35,6 +44,7 @@ export interface AssessorIdBrand {
 export const AssessorId = entityIdOf<AssessorIdBrand, 'AssessorId'>('AssessorId')
 export type AssessorId = t.TypeOf<typeof AssessorId>
 
+/** The brand of `PaymentId`. */
 export interface PaymentIdBrand {
   readonly PaymentId: unique symbol
 }
@@ -42,6 +52,7 @@ export interface PaymentIdBrand {
 export const PaymentId = entityIdOf<PaymentIdBrand, 'PaymentId'>('PaymentId')
 export type PaymentId = t.TypeOf<typeof PaymentId>
 
+/** The brand of `RequirementId`. */
 export interface RequirementIdBrand {
   readonly RequirementId: unique symbol
 }
@@ -49,6 +60,7 @@ export interface RequirementIdBrand {
 export const RequirementId = entityIdOf<RequirementIdBrand, 'RequirementId'>('RequirementId')
 export type RequirementId = t.TypeOf<typeof RequirementId>
 
+/** The brand of `VariationId`. */
 export interface VariationIdBrand {
   readonly VariationId: unique symbol
 }
@@ -56,6 +68,7 @@ export interface VariationIdBrand {
 export const VariationId = entityIdOf<VariationIdBrand, 'VariationId'>('VariationId')
 export type VariationId = t.TypeOf<typeof VariationId>
 
+/** The brand of `RepaymentId`. */
 export interface RepaymentIdBrand {
   readonly RepaymentId: unique symbol
 }
@@ -63,6 +76,7 @@ export interface RepaymentIdBrand {
 export const RepaymentId = entityIdOf<RepaymentIdBrand, 'RepaymentId'>('RepaymentId')
 export type RepaymentId = t.TypeOf<typeof RepaymentId>
 
+/** The brand of `CouncillorId`. */
 export interface CouncillorIdBrand {
   readonly CouncillorId: unique symbol
 }

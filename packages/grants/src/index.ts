@@ -135,6 +135,7 @@ export type {
   PublishingInput,
   PublishingOptions,
   PublishingProblem,
+  ThreeSixtyGivingDates,
   ThreeSixtyGivingGrant,
   ThreeSixtyGivingOrganisation,
   ThreeSixtyGivingPackage,

@@ -18,10 +18,21 @@
 import type { AuthorisationRequest, Policy } from '@civic-ledger/core'
 import { allOf, organisationScope, rolePolicy } from '@civic-ledger/core'
 
+/**
+ * The role that keeps funds and councillors, assigns assessors, offers, schedules, monitors and
+ * closes grants.
+ */
 export const GRANTS_OFFICER = 'grants-officer'
+/**
+ * The role that drafts, submits and withdraws applications and signs and reports on grants, for its
+ * own organisation.
+ */
 export const APPLICANT = 'applicant'
+/** The role that declares conflicts and scores applications, as themselves only. */
 export const ASSESSOR = 'assessor'
+/** The role that awards or declines applications, and approves or rejects variations. */
 export const PANEL_MEMBER = 'panel-member'
+/** The role that schedules, approves, makes and cancels payments, and records repayments. */
 export const FINANCE_OFFICER = 'finance-officer'
 
 const officer = [GRANTS_OFFICER]
@@ -49,6 +60,7 @@ const asThemselves: Policy = (request) => {
     : { allowed: false, reason: `${request.actor.id} may not act as assessor ${assessor}` }
 }
 
+/** Who may do what with grants: each role above, only its part; everything else denied. */
 export const grantsPolicy: Policy = allOf(
   rolePolicy({
     'grants.fund': { DefineFund: officer, AddStream: officer, OpenRound: officer, ChangeBudget: officer },

@@ -8,6 +8,7 @@ import * as t from 'io-ts'
 
 import { orgIdProblem } from './rules/org-id'
 
+/** The brand of `OrgId`. */
 export interface OrgIdBrand {
   readonly OrgId: unique symbol
 }
@@ -28,18 +29,25 @@ export const OrgId = new t.Type<t.TypeOf<typeof orgIdBrand>, string, unknown>(
 )
 export type OrgId = t.TypeOf<typeof OrgId>
 
+/** The brand of `BoardId`. */
 export interface BoardIdBrand {
   readonly BoardId: unique symbol
 }
+/** The codec of a board's id: an `EntityId` that cannot be mistaken for another kind of id. */
 export const BoardId = entityIdOf<BoardIdBrand, 'BoardId'>('BoardId')
+/** A board's id. */
 export type BoardId = t.TypeOf<typeof BoardId>
 
+/** The brand of `SeatId`. */
 export interface SeatIdBrand {
   readonly SeatId: unique symbol
 }
+/** The codec of a seat's id: an `EntityId` that cannot be mistaken for another kind of id. */
 export const SeatId = entityIdOf<SeatIdBrand, 'SeatId'>('SeatId')
+/** A seat's id. */
 export type SeatId = t.TypeOf<typeof SeatId>
 
+/** The brand of `RepresentativeId`. */
 export interface RepresentativeIdBrand {
   readonly RepresentativeId: unique symbol
 }
@@ -47,12 +55,16 @@ export interface RepresentativeIdBrand {
 export const RepresentativeId = entityIdOf<RepresentativeIdBrand, 'RepresentativeId'>('RepresentativeId')
 export type RepresentativeId = t.TypeOf<typeof RepresentativeId>
 
+/** The brand of `MeetingId`. */
 export interface MeetingIdBrand {
   readonly MeetingId: unique symbol
 }
+/** The codec of a meeting's id: an `EntityId` that cannot be mistaken for another kind of id. */
 export const MeetingId = entityIdOf<MeetingIdBrand, 'MeetingId'>('MeetingId')
+/** A meeting's id. */
 export type MeetingId = t.TypeOf<typeof MeetingId>
 
+/** The brand of `DecisionId`. */
 export interface DecisionIdBrand {
   readonly DecisionId: unique symbol
 }
@@ -60,12 +72,16 @@ export interface DecisionIdBrand {
 export const DecisionId = entityIdOf<DecisionIdBrand, 'DecisionId'>('DecisionId')
 export type DecisionId = t.TypeOf<typeof DecisionId>
 
+/** The brand of `AgreementId`. */
 export interface AgreementIdBrand {
   readonly AgreementId: unique symbol
 }
+/** The codec of an agreement's id: an `EntityId` that cannot be mistaken for another kind of id. */
 export const AgreementId = entityIdOf<AgreementIdBrand, 'AgreementId'>('AgreementId')
+/** An agreement's id. */
 export type AgreementId = t.TypeOf<typeof AgreementId>
 
+/** The brand of `ProgrammeId`. */
 export interface ProgrammeIdBrand {
   readonly ProgrammeId: unique symbol
 }
@@ -73,6 +89,7 @@ export interface ProgrammeIdBrand {
 export const ProgrammeId = entityIdOf<ProgrammeIdBrand, 'ProgrammeId'>('ProgrammeId')
 export type ProgrammeId = t.TypeOf<typeof ProgrammeId>
 
+/** The brand of `ItemId`. */
 export interface ItemIdBrand {
   readonly ItemId: unique symbol
 }
@@ -80,6 +97,7 @@ export interface ItemIdBrand {
 export const ItemId = entityIdOf<ItemIdBrand, 'ItemId'>('ItemId')
 export type ItemId = t.TypeOf<typeof ItemId>
 
+/** The brand of `PlanId`. */
 export interface PlanIdBrand {
   readonly PlanId: unique symbol
 }
@@ -87,6 +105,7 @@ export interface PlanIdBrand {
 export const PlanId = entityIdOf<PlanIdBrand, 'PlanId'>('PlanId')
 export type PlanId = t.TypeOf<typeof PlanId>
 
+/** The brand of `PostId`. */
 export interface PostIdBrand {
   readonly PostId: unique symbol
 }

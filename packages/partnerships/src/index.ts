@@ -43,7 +43,7 @@ export {
   SeatDefined,
   TermsOfReferenceAmended,
 } from './board/events'
-export type { ActiveBoard, BoardState, Representative, Seat } from './board/state'
+export type { ActiveBoard, BoardDefinition, BoardState, Representative, Seat } from './board/state'
 export type { AdmitMemberCommandInput } from './decisions/admissions'
 export { admissions, AdmitMemberCommand } from './decisions/admissions'
 export type { AgreeDeliveryPlanCommandInput } from './decisions/delivery-plan-agreements'
@@ -135,7 +135,7 @@ export {
   ThemeAdded,
   WorkstreamAdded,
 } from './programme/events'
-export type { ProgrammeState } from './programme/state'
+export type { ProgrammeRecord, ProgrammeState } from './programme/state'
 export type { AgreementDoc } from './read-models/agreements'
 export { agreementDocs, agreementStatus } from './read-models/agreements'
 export type { PlanDoc, PostDoc } from './read-models/places'

@@ -16,9 +16,13 @@
 import type { AuthorisationRequest, Policy } from '@civic-ledger/core'
 import { allOf, organisationScope, rolePolicy } from '@civic-ledger/core'
 
+/** The role that keeps organisations, boards, agreements, programmes, posts and delivery plans. */
 export const PARTNERSHIP_OFFICER = 'partnership-officer'
+/** The role that records a board's meetings and decisions and submits its reports. */
 export const BOARD_SECRETARY = 'board-secretary'
+/** The role that signs agreements, for its own organisation only. */
 export const AUTHORISED_SIGNATORY = 'authorised-signatory'
+/** The role that keeps programmes and records progress on delivery plans. */
 export const PROGRAMME_LEAD = 'programme-lead'
 
 const officer = [PARTNERSHIP_OFFICER]
@@ -34,6 +38,7 @@ const signingFor = (request: AuthorisationRequest): string | undefined => {
   return request.command === 'SignAgreement' && typeof orgId === 'string' ? orgId : undefined
 }
 
+/** Who may do what with partnerships: each role above; everything else denied. */
 export const partnershipsPolicy: Policy = allOf(
   rolePolicy({
     'partnerships.organisation': {

@@ -4,6 +4,10 @@ import type { AnyProjection } from '@civic-ledger/core'
 import type { ReportData } from './model'
 import type { ReportSource } from './source'
 
+/**
+ * A report: its name and title, the projections it reads, and how it makes its data from a source
+ * holding them — the live read models, or a replay as of a point.
+ */
 export interface ReportDefinition<Options = Record<string, never>> {
   readonly name: string
   readonly title: string

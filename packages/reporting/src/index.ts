@@ -37,7 +37,7 @@ export { explain, explainIn, isReportName, produceReports, reports } from './reg
 export type { AreaProfileOptions } from './reports/area-profile'
 export type { VolunteeringOptions } from './reports/volunteering'
 export type { SchemeChoice } from './schemes'
-export type { AsOf, ReportLedger, ReportSource } from './source'
+export type { AsOf, ReportLedger, ReportLog, ReportSource } from './source'
 export { openSource } from './source'
 
 // --- rendering ---

@@ -22,6 +22,7 @@ export const reports = {
   'area-profile': areaProfileReport,
 } as const
 
+/** A report `produceReports` makes: `sda-review`, `grants`, `volunteering`, `partnerships` or `area-profile`. */
 export type ReportName = keyof typeof reports
 
 /** The options each report takes. */

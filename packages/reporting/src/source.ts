@@ -22,6 +22,7 @@ export type ReportLog = Pick<EventStore, 'readStream' | 'readAll'>
 /** The read models and the log of a ledger at one position. */
 export interface ReportSource {
   readonly log: ReportLog
+  /** Reads a collection of one of the report's projections, as of `position`. */
   readonly query: ProjectionRunner['query']
   /** The position of the last event included. */
   readonly position: number

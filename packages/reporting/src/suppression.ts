@@ -9,6 +9,10 @@
 /** Counts of fewer people than this are suppressed. */
 export const SMALL_COUNT = 5
 
+/**
+ * Why a figure is withheld: `primary`, a count of fewer than `SMALL_COUNT` people; `secondary`, a
+ * figure that would let a suppressed one be worked out from the totals.
+ */
 export type Suppression = 'primary' | 'secondary'
 
 /** Whether a count of people must be suppressed. */

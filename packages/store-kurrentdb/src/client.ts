@@ -16,10 +16,15 @@ import type {
 
 /** What the driver calls on a client. */
 export interface KurrentClient {
+  /** Appends to several streams atomically, each at its expected revision. */
   multiStreamAppend(requests: AppendStreamRequest[]): Promise<MultiAppendResult>
+  /** Reads one stream. */
   readStream(streamName: string, options?: ReadStreamOptions): AsyncIterableIterator<ResolvedEvent>
+  /** Reads the server's whole log. */
   readAll(options?: ReadAllOptions): AsyncIterableIterator<AllStreamResolvedEvent>
+  /** Follows the server's whole log. */
   subscribeToAll(options?: SubscribeToAllOptions): AllStreamSubscription
+  /** Closes the client's connections. */
   dispose(): Promise<void>
 }
 

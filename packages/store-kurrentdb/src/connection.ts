@@ -24,10 +24,16 @@ export const KURRENTDB_SCHEMES = [
   'esdb+discover',
 ] as const
 
+/**
+ * A KurrentDB connection string taken apart: what the client is given, and Civic Ledger's own
+ * options (`ledger=`, `readModels=`).
+ */
 export interface KurrentDBConnection {
   /** The connection string for the client: the original without Civic Ledger's own options. */
   readonly clientConnection: string
+  /** The ledger's name on the server (`ledger=`). */
   readonly ledger?: string
+  /** The connection string of the read models' store (`readModels=`, URL-encoded). */
   readonly readModels?: string
 }
 
@@ -41,6 +47,10 @@ const flat = (key: string): string => key.toLowerCase().replace(/[-_]/g, '')
 
 const LEDGER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/
 
+/**
+ * Takes Civic Ledger's own options out of a KurrentDB connection string and leaves the client's.
+ * Throws `InvalidArgumentError` for another scheme, a malformed option or an invalid ledger name.
+ */
 export const parseKurrentDBConnection = (connection: string): KurrentDBConnection => {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(connection)?.[1]?.toLowerCase()
   if (scheme === undefined || !(KURRENTDB_SCHEMES as ReadonlyArray<string>).includes(scheme))

@@ -14,6 +14,10 @@ import { logReads, streamReads } from './reader'
 import { ledgerNames } from './records'
 import { ledgerWriter } from './writer'
 
+/**
+ * How a KurrentDB store is made: a connected client, the ledger's name on the server, and the
+ * SQLite or PostgreSQL storage its read models live in.
+ */
 export interface KurrentDBEventStoreOptions {
   /** A connected client (`KurrentDBClient.connectionString(…)`), or anything with its methods. */
   readonly client: KurrentClient

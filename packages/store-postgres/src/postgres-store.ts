@@ -25,6 +25,10 @@ import { PostgresWriter } from './writer'
 
 // --- options ---
 
+/**
+ * How a PostgreSQL store is opened: the server, the schema the ledger lives in, the pool, and how
+ * often subscriptions poll.
+ */
 export interface PostgresEventStoreOptions {
   /** `postgres://user:password@host:port/database`. */
   readonly connectionString: string

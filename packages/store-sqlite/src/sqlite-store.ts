@@ -33,6 +33,10 @@ import { SqliteWriter } from './writer'
 
 // --- options ---
 
+/**
+ * How a SQLite store is opened: the file, how durable a commit is, and how it waits, polls and groups
+ * appends. `sqlite:./ledger.db?synchronous=NORMAL` sets the same through a connection string.
+ */
 export interface SqliteEventStoreOptions {
   /** The ledger file; created with its directory's permissions if it does not exist. */
   readonly path: string

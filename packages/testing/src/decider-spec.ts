@@ -23,13 +23,26 @@ export interface DeciderThen<Event> {
   thenState<State>(expected: State): void
 }
 
+/** A decider's history, given: what it is then asked to decide. */
 export interface DeciderGiven<Command, Event> {
+  /** Decides `command` on the state the history folds to. */
   when(command: Command): DeciderThen<Event>
 }
 
+/**
+ * Given/when/then for a decider, with the test's assertions (ava's `t`, or `nodeAssertions`).
+ *
+ * @example
+ * ```ts
+ * test('a draft can be submitted', (t) => {
+ *   deciderSpec(applicationDecider)(t).given([drafted]).when(submit).then([submitted])
+ * })
+ * ```
+ */
 export const deciderSpec =
   <Command, Event, State>(decider: Decider<Command, Event, State>) =>
   (t: Assertions) => ({
+    /** The events already in the stream (none by default). */
     given: (history: ReadonlyArray<Event> = []): DeciderGiven<Command, Event> => ({
       when: (command) => {
         const state = history.reduce(decider.evolve, decider.initialState)

@@ -50,12 +50,15 @@ export type Guarantee =
   | 'snapshots'
   | 'hash chain'
 
+/** One case of the EventStore contract: the guarantee it proves, its title, and the check. */
 export interface ContractCase {
   readonly guarantee: Guarantee
   readonly title: string
+  /** Runs the case on a fresh store; rejects when the store breaks the guarantee. */
   readonly run: (subject: ContractSubject) => Promise<void>
 }
 
+/** How one case went when the contract was run programmatically (`runEventStoreContract`). */
 export interface ContractResult {
   readonly guarantee: Guarantee
   readonly title: string

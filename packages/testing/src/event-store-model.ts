@@ -15,7 +15,8 @@ import { collect, testEvents } from './fixtures'
 
 // --- model ---
 
-interface Model {
+/** What the model-based store test expects of a store: the streams and log it has been sent. */
+export interface EventStoreModel {
   readonly streams: Map<string, string[]>
   readonly log: Array<{ readonly eventId: string; readonly streamId: string }>
   lastAppend:
@@ -32,9 +33,9 @@ type Expectation = 'right' | 'stale' | 'noStream' | 'streamExists' | 'any'
 
 const STREAMS = ['test.stream-a', 'test.stream-b', 'test.stream-c', 'test.stream-d'] as const
 
-const revisionOf = (m: Model, streamId: string): number => (m.streams.get(streamId)?.length ?? 0) - 1
+const revisionOf = (m: EventStoreModel, streamId: string): number => (m.streams.get(streamId)?.length ?? 0) - 1
 
-const expectationFor = (m: Model, streamId: string, kind: Expectation): ExpectedRevision => {
+const expectationFor = (m: EventStoreModel, streamId: string, kind: Expectation): ExpectedRevision => {
   const rev = revisionOf(m, streamId)
   switch (kind) {
     case 'right':
@@ -50,7 +51,7 @@ const accepts = (expected: ExpectedRevision, actual: number): boolean =>
   expected === 'any' ||
   (expected === 'noStream' ? actual === -1 : expected === 'streamExists' ? actual >= 0 : expected === actual)
 
-const record = (m: Model, streamId: string, events: ReadonlyArray<NewEvent>): void => {
+const record = (m: EventStoreModel, streamId: string, events: ReadonlyArray<NewEvent>): void => {
   const stream = m.streams.get(streamId) ?? []
   m.streams.set(streamId, stream)
   for (const e of events) {
@@ -61,7 +62,7 @@ const record = (m: Model, streamId: string, events: ReadonlyArray<NewEvent>): vo
 
 // --- commands ---
 
-type StoreCommand = fc.AsyncCommand<Model, EventStore, false>
+type StoreCommand = fc.AsyncCommand<EventStoreModel, EventStore, false>
 
 class Append implements StoreCommand {
   constructor(
@@ -70,7 +71,7 @@ class Append implements StoreCommand {
     readonly kind: Expectation,
   ) {}
   check = (): boolean => true
-  async run(m: Model, store: EventStore): Promise<void> {
+  async run(m: EventStoreModel, store: EventStore): Promise<void> {
     const expected = expectationFor(m, this.stream, this.kind)
     const events = testEvents(this.count)
     const ok = accepts(expected, revisionOf(m, this.stream))
@@ -92,8 +93,8 @@ class Append implements StoreCommand {
 }
 
 class Retry implements StoreCommand {
-  check = (m: Readonly<Model>): boolean => m.lastAppend !== undefined
-  async run(m: Model, store: EventStore): Promise<void> {
+  check = (m: Readonly<EventStoreModel>): boolean => m.lastAppend !== undefined
+  async run(m: EventStoreModel, store: EventStore): Promise<void> {
     const last = m.lastAppend
     if (last === undefined) return
     const r = await store.appendToStream(last.streamId, last.events, { expectedRevision: last.expected })
@@ -108,7 +109,7 @@ class AppendMulti implements StoreCommand {
     readonly parts: ReadonlyArray<{ readonly stream: string; readonly count: number; readonly kind: Expectation }>,
   ) {}
   check = (): boolean => true
-  async run(m: Model, store: EventStore): Promise<void> {
+  async run(m: EventStoreModel, store: EventStore): Promise<void> {
     const unique = this.parts.filter((p, i) => this.parts.findIndex((q) => q.stream === p.stream) === i)
     const appends = unique.map((p) => ({
       streamId: p.stream,
@@ -134,7 +135,7 @@ class ReadStream implements StoreCommand {
     readonly backwards: boolean,
   ) {}
   check = (): boolean => true
-  async run(m: Model, store: EventStore): Promise<void> {
+  async run(m: EventStoreModel, store: EventStore): Promise<void> {
     const read = await collect(() =>
       store.readStream(this.stream, { direction: this.backwards ? 'backwards' : 'forwards' }),
     )
@@ -151,7 +152,7 @@ class ReadStream implements StoreCommand {
 class ReadAll implements StoreCommand {
   constructor(readonly from: number) {}
   check = (): boolean => true
-  async run(m: Model, store: EventStore): Promise<void> {
+  async run(m: EventStoreModel, store: EventStore): Promise<void> {
     const read = await collect(() => store.readAll({ fromPosition: this.from, batchSize: 3 }))
     assert.deepEqual(
       read.map((e) => [e.position, e.eventId, e.streamId]),
@@ -163,8 +164,8 @@ class ReadAll implements StoreCommand {
 }
 
 class Subscribe implements StoreCommand {
-  check = (m: Readonly<Model>): boolean => m.log.length > 0
-  async run(m: Model, store: EventStore): Promise<void> {
+  check = (m: Readonly<EventStoreModel>): boolean => m.log.length > 0
+  async run(m: EventStoreModel, store: EventStore): Promise<void> {
     const events = await firstValueFrom(
       store.subscribe({ batchSize: 4 }).pipe(take(m.log.length), toArray(), timeout(5_000)),
     )
@@ -182,7 +183,7 @@ const expectation = fc.constantFrom<Expectation>('right', 'right', 'stale', 'noS
 const stream = fc.constantFrom(...STREAMS)
 
 /** The generated command sequences. */
-export const storeCommands = fc.commands<Model, EventStore, false>(
+export const storeCommands = fc.commands<EventStoreModel, EventStore, false>(
   [
     fc.tuple(stream, fc.integer({ min: 1, max: 4 }), expectation).map(([s, n, k]) => new Append(s, n, k)),
     fc.constant(new Retry()),

@@ -12,6 +12,7 @@ export type {
   Guarantee,
 } from './event-store-contract'
 export { eventStoreContractCases, runContractCase, runEventStoreContract } from './event-store-contract'
+export type { EventStoreModel } from './event-store-model'
 export { checkEventStoreAgainstModel, storeCommands } from './event-store-model'
 export { collect, summary, testActor, testEvent, testEvents, testMetadata } from './fixtures'
 export type { ApplicantState } from './personal-data'

@@ -19,6 +19,7 @@ import {
 } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
+/** A volunteer applied: a name, email, phone and date of birth, each `personal`, keyed on `volunteerId`. */
 export const VolunteerApplied = defineEvent({
   type: 'volunteers.VolunteerApplied',
   subject: 'volunteerId',
@@ -35,6 +36,7 @@ export const VolunteerApplied = defineEvent({
 })
 type Event = EventsOf<[typeof VolunteerApplied]>
 
+/** An applicant as folded: their name, or `Erased` once they are erased. */
 export interface ApplicantState {
   readonly name?: string | Erased
 }
@@ -48,6 +50,9 @@ const Apply = t.type({
   dateOfBirth: IsoDate,
 })
 
+/**
+ * The applicant aggregate (`volunteers.applicant-<id>`): one `Apply` command, recording `VolunteerApplied`.
+ */
 export const applicants = defineAggregate({
   context: 'volunteers',
   name: 'applicant',
@@ -81,10 +86,13 @@ export const applicantSecrets = (n: number) => ({
   dateOfBirth: `19${String(50 + (n % 40))}-0${1 + (n % 9)}-1${n % 9}`,
 })
 
+/** The `Apply` command of applicant `n`, with `applicantSecrets(n)` as its personal data. */
 export const applyCommand = (n: number) => ({ type: 'Apply', volunteerId: `v-${n}`, ...applicantSecrets(n) })
 
+/** The roster: each volunteer's name and role, by volunteer id. */
 export const roster = defineCollection<{ readonly name: string; readonly role: string }>('roster')
 
+/** Keeps the roster from `VolunteerApplied`, and deletes a volunteer's row when they are erased. */
 export const rosterProjection = defineProjection({
   name: 'roster',
   version: 1,

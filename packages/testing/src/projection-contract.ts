@@ -169,6 +169,7 @@ const sum = (from: number, to: number): number => {
 
 // --- cases ---
 
+/** One case of the projection contract: its title, what it needs of the store, and the check. */
 export interface ProjectionContractCase {
   readonly title: string
   /** Needs a store whose read models share its database (inline projections). */
@@ -177,6 +178,7 @@ export interface ProjectionContractCase {
   readonly durable?: boolean
   /** Needs read models in a database with SQL. */
   readonly sql?: boolean
+  /** Runs the case on a fresh store; rejects when the store's read models break it. */
   readonly run: (subject: ContractSubject) => Promise<void>
 }
 
@@ -960,6 +962,7 @@ const cases: ProjectionContractCase[] = [
   },
 ]
 
+/** Every case of the projection contract, as `projectionContract` registers them. */
 export const projectionContractCases: ReadonlyArray<ProjectionContractCase> = cases
 
 /** Runs one case against a fresh store, always closing and disposing it. */

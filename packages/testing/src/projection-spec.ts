@@ -20,6 +20,7 @@ import type { Assertions } from './runner'
 /** A read model as collection name → document id → document. */
 export type ReadModelContents = Readonly<Record<string, Readonly<Record<string, JsonObject>>>>
 
+/** A projection's events, given: what the read model must then hold. */
 export interface ProjectionThen {
   /** Asserts the read model, collection by collection, document by document. */
   then(expected: ReadModelContents): Promise<void>
@@ -54,6 +55,18 @@ export const applyToReadModel = async (
   )
 }
 
+/**
+ * Given/then for a projection, with the test's assertions: the events given are applied one at a
+ * time and as one rebuild (and, with `twice`, each twice), and every read model must equal the one
+ * stated, so a projection that is not idempotent, or rebuilds differently, fails.
+ *
+ * @example
+ * ```ts
+ * test('awards add up by fund', async (t) => {
+ *   await projectionSpec(grantTotals)(t).given([awarded], { twice: true }).then({ totals: { innovate: { awarded: 5000 } } })
+ * })
+ * ```
+ */
 export const projectionSpec = (projection: AnyProjection) => (t: Assertions) => ({
   /**
    * Applies `events` (only the types the projection handles). With `{ twice: true }` each event is

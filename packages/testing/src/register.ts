@@ -9,6 +9,9 @@ import { projectionContractCases, runProjectionCase } from './projection-contrac
 import type { TestRunner } from './runner'
 import { avaRunner } from './runner'
 
+/**
+ * How `eventStoreContract` registers its tests: serially or not, how many model runs, and with which runner.
+ */
 export interface ContractOptions {
   /** Run the cases one at a time (stores that share one database or file between cases). */
   readonly serial?: boolean
@@ -35,7 +38,9 @@ export const eventStoreContract = (name: string, factory: EventStoreFactory, opt
   )
 }
 
+/** How `projectionContract` registers its tests, and which of the store's abilities it checks. */
 export interface ProjectionContractOptions {
+  /** Run the cases one at a time (stores that share one database or file between cases). */
   readonly serial?: boolean
   /** The store's read models share its transactions, so inline projections can run (default true). */
   readonly inline?: boolean

@@ -22,8 +22,11 @@ export interface TestRunner {
 
 /** The assertions the specs use: ava's `t`, or {@link nodeAssertions} under any other runner. */
 export interface Assertions {
+  /** Fails the test. */
   readonly fail: (message?: string) => void
+  /** Asserts `actual` is `expected` (`Object.is`). */
   readonly is: <A>(actual: A, expected: A, message?: string) => void
+  /** Asserts `actual` deeply equals `expected`. */
   readonly deepEqual: <A>(actual: A, expected: A, message?: string) => void
 }
 

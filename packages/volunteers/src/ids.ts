@@ -6,6 +6,7 @@
 import { entityIdOf } from '@civic-ledger/core'
 import type * as t from 'io-ts'
 
+/** The brand of `VolunteerId`. */
 export interface VolunteerIdBrand {
   readonly VolunteerId: unique symbol
 }
@@ -13,12 +14,16 @@ export interface VolunteerIdBrand {
 export const VolunteerId = entityIdOf<VolunteerIdBrand, 'VolunteerId'>('VolunteerId')
 export type VolunteerId = t.TypeOf<typeof VolunteerId>
 
+/** The brand of `RoleId`. */
 export interface RoleIdBrand {
   readonly RoleId: unique symbol
 }
+/** The codec of a role's id: an `EntityId` that cannot be mistaken for another kind of id. */
 export const RoleId = entityIdOf<RoleIdBrand, 'RoleId'>('RoleId')
+/** A role's id. */
 export type RoleId = t.TypeOf<typeof RoleId>
 
+/** The brand of `PlacementId`. */
 export interface PlacementIdBrand {
   readonly PlacementId: unique symbol
 }
@@ -26,6 +31,7 @@ export interface PlacementIdBrand {
 export const PlacementId = entityIdOf<PlacementIdBrand, 'PlacementId'>('PlacementId')
 export type PlacementId = t.TypeOf<typeof PlacementId>
 
+/** The brand of `EntryId`. */
 export interface EntryIdBrand {
   readonly EntryId: unique symbol
 }
@@ -33,6 +39,7 @@ export interface EntryIdBrand {
 export const EntryId = entityIdOf<EntryIdBrand, 'EntryId'>('EntryId')
 export type EntryId = t.TypeOf<typeof EntryId>
 
+/** The brand of `CheckId`. */
 export interface CheckIdBrand {
   readonly CheckId: unique symbol
 }
@@ -40,6 +47,7 @@ export interface CheckIdBrand {
 export const CheckId = entityIdOf<CheckIdBrand, 'CheckId'>('CheckId')
 export type CheckId = t.TypeOf<typeof CheckId>
 
+/** The brand of `PotId`. */
 export interface PotIdBrand {
   readonly PotId: unique symbol
 }

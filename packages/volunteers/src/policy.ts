@@ -24,9 +24,19 @@ import { allOf, organisationScope, own, rolePolicy } from '@civic-ledger/core'
 import type { RoleState } from './role/state'
 import type { VolunteerState } from './volunteer/state'
 
+/**
+ * The role that takes applications, records training, defines roles and places volunteers, for its
+ * own organisation.
+ */
 export const VOLUNTEER_COORDINATOR = 'volunteer-coordinator'
+/**
+ * The role that does what a co-ordinator does for every organisation, and suspends volunteers and
+ * adjusts credits.
+ */
 export const VOLUNTEER_MANAGER = 'volunteer-manager'
+/** The role that records DBS checks and risk assessments, purges their details, and may suspend. */
 export const SAFEGUARDING_OFFICER = 'safeguarding-officer'
+/** The role of a volunteer logging their own hours: the actor's id is their volunteer id. */
 export const VOLUNTEER = 'volunteer'
 
 const staff = [VOLUNTEER_COORDINATOR, VOLUNTEER_MANAGER]
@@ -57,6 +67,10 @@ const placementOwner = (request: AuthorisationRequest): string | undefined => {
   return placementId === undefined || placements === undefined ? undefined : own(placements, placementId)?.organisation
 }
 
+/**
+ * Who may do what with volunteers: each role above, for the organisations it acts for; everything
+ * else denied.
+ */
 export const volunteersPolicy: Policy = allOf(
   rolePolicy({
     'volunteers.role': { DefineRole: staff, RetireRole: staff },

@@ -19,6 +19,7 @@
  * priorities.
  */
 import { districtAreaDefinitions } from '@civic-ledger/areas'
+import { isLeft } from '@civic-ledger/core'
 import {
   admissions,
   agreements,
@@ -36,7 +37,6 @@ import {
   programmes,
   registerCouncils,
 } from '@civic-ledger/partnerships'
-import { isLeft } from 'fp-ts/Either'
 
 import { SCHEME_DAY, SCHEME_ID } from './areas'
 import type { Actor, Timeline } from './timeline'

@@ -17,11 +17,10 @@ import type {
   Decision,
   DecisionStreams,
   DomainEvent,
+  Either,
   Ledger,
 } from '@civic-ledger/core'
-import { uuidV5 } from '@civic-ledger/core'
-import type { Either } from 'fp-ts/Either'
-import { isLeft } from 'fp-ts/Either'
+import { isLeft, uuidV5 } from '@civic-ledger/core'
 
 /** Who sends a command: an id, their organisation's identifier and their role in the context's policy. */
 export interface Actor {

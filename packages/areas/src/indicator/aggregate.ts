@@ -10,6 +10,9 @@ import { decideProfile } from './decide'
 import { profileEvents } from './events'
 import { evolveProfile, initialProfileState } from './state'
 
+/**
+ * The AreaProfile aggregate (`areas.indicator-<id>`): an indicator defined, and its values per LSOA recorded.
+ */
 export const areaProfiles = defineAggregate({
   context: 'areas',
   name: 'indicator',

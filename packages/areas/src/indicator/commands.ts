@@ -37,4 +37,5 @@ export type RecordIndicatorValues = t.TypeOf<typeof RecordIndicatorValues>
 /** Every command an indicator takes. */
 export const ProfileCommand = t.union([DefineIndicator, RecordIndicatorValues], 'ProfileCommand')
 export type ProfileCommand = t.TypeOf<typeof ProfileCommand>
+/** A command to an area profile as an app sends it to `ledger.execute`, before decoding. */
 export type ProfileCommandInput = t.OutputOf<typeof ProfileCommand>

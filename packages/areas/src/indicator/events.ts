@@ -2,7 +2,7 @@
  * The events of an area-profile indicator: defined once with its unit and how it aggregates, then
  * values recorded per LSOA, one period at a time.
  */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, EntityId, eventCatalog, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -21,6 +21,7 @@ export type IndicatorValue = t.TypeOf<typeof IndicatorValue>
 
 // --- events ---
 
+/** An indicator was defined: its name, unit, and how its LSOA values aggregate to larger areas. */
 export const IndicatorDefined = defineEvent({
   type: 'areas.IndicatorDefined',
   codec: t.readonly(
@@ -28,6 +29,7 @@ export const IndicatorDefined = defineEvent({
   ),
 })
 
+/** An indicator's values for a period were recorded, one per LSOA of a vintage, with their source. */
 export const IndicatorValuesRecorded = defineEvent({
   type: 'areas.IndicatorValuesRecorded',
   codec: t.readonly(
@@ -43,5 +45,7 @@ export const IndicatorValuesRecorded = defineEvent({
 })
 
 const definitions = [IndicatorDefined, IndicatorValuesRecorded] as const
+/** The catalog of an area profile's events: encodes new ones, and upcasts and decodes stored ones. */
 export const profileEvents = eventCatalog(...definitions)
-export type ProfileEvent = EventsOf<typeof definitions>
+/** An event of an area profile's stream: one of those `profileEvents` encodes and decodes. */
+export type ProfileEvent = CatalogEvent<typeof profileEvents>

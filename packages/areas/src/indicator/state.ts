@@ -2,6 +2,7 @@
 import type { Aggregation } from '../lib/aggregation'
 import type { ProfileEvent } from './events'
 
+/** An area profile's state: what its events fold to, and what its commands are decided on. */
 export interface ProfileState {
   readonly defined: boolean
   readonly aggregation: Aggregation

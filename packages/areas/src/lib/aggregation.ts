@@ -11,6 +11,7 @@ import * as t from 'io-ts'
 export const Aggregation = t.keyof({ sum: null, 'population-weighted-mean': null }, 'Aggregation')
 export type Aggregation = t.TypeOf<typeof Aggregation>
 
+/** An indicator aggregated to one area: the value (by the aggregation named), and how many LSOAs had one. */
 export interface AggregatedValue {
   readonly area: string
   /** Undefined when no LSOA of the area has a value (or, for a weighted mean, any population). */

@@ -24,8 +24,12 @@ export const AREA_TYPES = {
   practice: [],
 } as const satisfies Record<string, ReadonlyArray<string>>
 
+/**
+ * A kind of area — `lsoa`, `ward`, `parish`, `county-division`, `pcn`, `practice`, … — a key of `AREA_TYPES`.
+ */
 export type AreaType = keyof typeof AREA_TYPES
 
+/** Whether a value names a kind of area (a key of `AREA_TYPES`). */
 export const isAreaType = (value: unknown): value is AreaType =>
   typeof value === 'string' && Object.prototype.hasOwnProperty.call(AREA_TYPES, value)
 
@@ -50,11 +54,13 @@ export const codeProblem = (code: unknown, type: AreaType): string | undefined =
 export const typeOfCode = (code: string): AreaType | undefined =>
   (Object.keys(AREA_TYPES) as AreaType[]).find((type) => codeProblem(code, type) === undefined)
 
+/** The codec of an `AreaType`. */
 export const AreaTypeCodec = t.keyof(
   Object.fromEntries(Object.keys(AREA_TYPES).map((k) => [k, null])) as Record<AreaType, null>,
   'AreaType',
 )
 
+/** The brand of `Vintage`. */
 export interface VintageBrand {
   readonly Vintage: unique symbol
 }

@@ -10,6 +10,7 @@ export interface CsvRow {
   readonly fields: Readonly<Record<string, string>>
 }
 
+/** A CSV text that could not be read: the line, and what is wrong with it. */
 export class CsvError extends Error {
   constructor(
     readonly line: number,

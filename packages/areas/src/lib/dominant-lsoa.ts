@@ -20,6 +20,7 @@ import { left, right } from 'fp-ts/Either'
 
 // --- model ---
 
+/** One row of a registration extract: the patients of a practice who live in an LSOA. */
 export interface RegistrationRow<Code extends string = string> {
   readonly practice: Code
   readonly lsoa: Code
@@ -28,6 +29,10 @@ export interface RegistrationRow<Code extends string = string> {
   readonly line?: number
 }
 
+/**
+ * An LSOA given to the area of its dominant PCN: the PCN, its share of the LSOA's patients, and the
+ * runner-up.
+ */
 export interface Assignment<Code extends string = string, Area extends string = string> {
   readonly lsoa: Code
   /** The dominant PCN: the one whose practices hold most of the LSOA's patients. */
@@ -55,6 +60,10 @@ export interface Excluded<Code extends string = string> {
   readonly patientsInScope: number
 }
 
+/**
+ * What `assignDominantLsoa` made of an extract: each LSOA's assignment, those it could not assign,
+ * and the rows and practices it left out.
+ */
 export interface AssignmentRun<Code extends string = string, Area extends string = string> {
   readonly assignments: ReadonlyArray<Assignment<Code, Area>>
   /** LSOAs in scope with no patients registered at the reference's practices: they need an override. */
@@ -65,6 +74,7 @@ export interface AssignmentRun<Code extends string = string, Area extends string
   readonly excluded: Excluded<Code>
 }
 
+/** A row of an extract that could not be used: its index, its line when known, and why. */
 export interface RowProblem {
   readonly row: number
   readonly line?: number

@@ -15,6 +15,7 @@ import { field, readDataFile } from './data-files'
 
 // --- practices and PCNs ---
 
+/** A GP practice of the shipped data: its ODS code, name, postcode and location. */
 export interface PracticeRow {
   readonly code: string
   readonly name: string
@@ -59,6 +60,7 @@ export const practiceRows = (): ReadonlyArray<PracticeRow> =>
     }
   })
 
+/** An LSOA of 2021 in the shipped data: its code, name, district and centroid. */
 export interface LsoaCentroid {
   readonly code: string
   readonly name: string

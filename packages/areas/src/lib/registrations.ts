@@ -18,6 +18,10 @@ import type { LsoaCentroid, PracticeRow } from './practices'
 
 const COLUMNS = ['PUBLICATION', 'EXTRACT_DATE', 'PRACTICE_CODE', 'LSOA_CODE', 'SEX', 'NUMBER_OF_PATIENTS'] as const
 
+/**
+ * A registration extract read by `parseRegistrationExtract` or made by `modelRegistrations`: its
+ * publication, date and rows.
+ */
 export interface RegistrationExtract {
   readonly publication: string
   /** ISO date. */
@@ -134,6 +138,7 @@ const distanceKm = (a: { lat: number; lng: number }, b: { lat: number; lng: numb
   return 2 * 6371 * Math.asin(Math.sqrt(h))
 }
 
+/** How `modelRegistrations` spreads an LSOA's residents over the practices nearest to it. */
 export interface ModelOptions {
   /** Residents per LSOA (default 1,650, about the English average). */
   readonly residents?: number

@@ -6,6 +6,7 @@
 import { NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
+/** The codec of a `Source`: a name and a licence, and optionally an address and a note. */
 export const Source = t.readonly(
   t.intersection([
     t.type({ name: NonEmptyString, licence: NonEmptyString }),
@@ -13,7 +14,9 @@ export const Source = t.readonly(
   ]),
   'Source',
 )
+/** Where a dataset came from: the product's name and licence, its address and a note. */
 export type Source = t.TypeOf<typeof Source>
+/** A source as sent in a command, before decoding. */
 export type SourceInput = t.OutputOf<typeof Source>
 
 /** A source copied field by field, leaving out the optional fields it does not have. */

@@ -11,6 +11,10 @@ import { decidePcnReference } from './decide'
 import { pcnEvents } from './events'
 import { evolvePcnReference, initialPcnReferenceState } from './state'
 
+/**
+ * The PCN reference aggregate (`areas.pcn-reference-<id>`): PCNs opened and closed, and practices
+ * moved between them, on dated events.
+ */
 export const pcnReferences = defineAggregate({
   context: 'areas',
   name: 'pcn-reference',

@@ -56,4 +56,5 @@ export type MovePractice = t.TypeOf<typeof MovePractice>
 /** Every command a PCN reference takes. */
 export const PcnCommand = t.union([ImportPcnReference, OpenPcn, ClosePcn, MovePractice], 'PcnCommand')
 export type PcnCommand = t.TypeOf<typeof PcnCommand>
+/** A command to a PCN reference as an app sends it to `ledger.execute`, before decoding. */
 export type PcnCommandInput = t.OutputOf<typeof PcnCommand>

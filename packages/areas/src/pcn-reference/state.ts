@@ -10,12 +10,14 @@ import type { PcnEvent } from './events'
 
 // --- model ---
 
+/** A PCN of a reference: its name, and the days it opened and closed. */
 export interface PcnRecord {
   readonly name: NonEmptyString
   readonly opened: string
   readonly closed?: string
 }
 
+/** A practice's membership of a PCN, from a day until a day (not included), or open. */
 export interface Membership {
   readonly pcn: AreaCode
   readonly from: string
@@ -23,6 +25,7 @@ export interface Membership {
   readonly until?: string
 }
 
+/** A PCN reference's state: what its events fold to, and what its commands are decided on. */
 export interface PcnReferenceState {
   readonly imported: boolean
   readonly subIcb: string

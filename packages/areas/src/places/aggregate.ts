@@ -58,7 +58,8 @@ export const releaseContents: StreamAggregate<ReleaseEvent, ReleaseContents> = {
 /** The name of the stream of the `i`th release a build names. */
 const releaseKey = (i: number): `release-${number}` => `release-${i}`
 
-type PlaceIndexStreams = {
+/** The streams a place index build decides on: the index, and each release it names as `release-<i>`. */
+export type PlaceIndexStreams = {
   readonly index: ReturnType<typeof streamOf<PlaceIndexEvent, PlaceIndexState>>
 } & {
   readonly [key: `release-${number}`]: ReturnType<typeof streamOf<ReleaseEvent, ReleaseContents>>

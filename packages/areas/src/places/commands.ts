@@ -8,6 +8,7 @@ import * as t from 'io-ts'
 import { PlaceIndexId, ReleaseId } from '../ids'
 import { Vintage } from '../lib/codes'
 
+/** The codec of `BuildPlaceIndex`: build a place index for an LSOA vintage from the releases named. */
 export const BuildPlaceIndex = t.readonly(
   t.type({
     type: t.literal('BuildPlaceIndex'),
@@ -19,10 +20,13 @@ export const BuildPlaceIndex = t.readonly(
   }),
   'BuildPlaceIndex',
 )
+/** Build a place index, as decoded. */
 export type BuildPlaceIndex = t.TypeOf<typeof BuildPlaceIndex>
+/** `BuildPlaceIndex` as an app sends it, before decoding. */
 export type BuildPlaceIndexInput = t.OutputOf<typeof BuildPlaceIndex>
 
 /** Every command a place index takes: only the build (io-ts unions need two members or more). */
 export const PlaceIndexCommand = BuildPlaceIndex
 export type PlaceIndexCommand = BuildPlaceIndex
+/** A command to a place index as an app sends it to `ledger.decide(placeIndexes, …)`, before decoding. */
 export type PlaceIndexCommandInput = BuildPlaceIndexInput

@@ -3,7 +3,7 @@
  * then the places it found, in chunks small enough for any store (a chunk holds at most
  * `PLACES_CHUNK_LSOAS` LSOA codes). A later build of the same index starts again from its header.
  */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -52,5 +52,7 @@ export const PlacesIndexed = defineEvent({
 })
 
 const definitions = [PlaceIndexBuilt, PlacesIndexed] as const
+/** The catalog of a place index's events: encodes new ones, and upcasts and decodes stored ones. */
 export const placeIndexEvents = eventCatalog(...definitions)
-export type PlaceIndexEvent = EventsOf<typeof definitions>
+/** An event of a place index's stream: one of those `placeIndexEvents` encodes and decodes. */
+export type PlaceIndexEvent = CatalogEvent<typeof placeIndexEvents>

@@ -20,6 +20,7 @@ export interface Place {
   readonly lsoas: ReadonlyArray<AreaCode>
 }
 
+/** A place index once built: its LSOA vintage, the releases it was built from, and every area it knows. */
 export interface PlaceIndex {
   readonly status: 'built'
   readonly indexId: string
@@ -30,6 +31,7 @@ export interface PlaceIndex {
   readonly places: Readonly<Record<string, Place>>
 }
 
+/** A place index's state: what its events fold to, and what its commands are decided on. */
 export type PlaceIndexState = { readonly status: 'none' } | PlaceIndex
 
 export const initialPlaceIndex: PlaceIndexState = { status: 'none' }

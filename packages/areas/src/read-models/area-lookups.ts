@@ -4,6 +4,7 @@ import { defineCollection, defineProjection } from '@civic-ledger/core'
 import type { AreaType } from '../lib/codes'
 import { LookupRecorded } from '../release/events'
 
+/** A document of the `links` collection of the `area-lookups` read model. */
 export interface LinkDoc {
   readonly releaseId: string
   readonly fromCode: string
@@ -15,8 +16,10 @@ export interface LinkDoc {
   readonly method: 'exact' | 'best-fit' | 'derived'
 }
 
+/** The `links` collection of `area-lookups`: each published pair of a lookup, findable by either code. */
 export const linkDocs = defineCollection<LinkDoc, 'fromCode' | 'toCode'>('links', { indexes: ['fromCode', 'toCode'] })
 
+/** The `area-lookups` read model: every lookup between two sets of areas, pair by pair, as published. */
 export const areaLookups = defineProjection({
   name: 'area-lookups',
   version: 1,

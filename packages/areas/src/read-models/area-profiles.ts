@@ -4,6 +4,7 @@ import { defineCollection, defineProjection } from '@civic-ledger/core'
 import { IndicatorDefined, IndicatorValuesRecorded } from '../indicator/events'
 import type { Aggregation } from '../lib/aggregation'
 
+/** A document of the `indicators` collection of the `area-profiles` read model. */
 export interface IndicatorDoc {
   readonly indicatorId: string
   readonly name: string
@@ -11,6 +12,7 @@ export interface IndicatorDoc {
   readonly aggregation: Aggregation
 }
 
+/** A document of the `indicator-values` collection of the `area-profiles` read model. */
 export interface IndicatorValueDoc {
   readonly indicatorId: string
   readonly key: string
@@ -22,9 +24,12 @@ export interface IndicatorValueDoc {
   readonly source: string
 }
 
+/** The `indicators` collection of `area-profiles`: each indicator as defined. */
 export const indicatorDocs = defineCollection<IndicatorDoc>('indicators')
+/** The `indicator-values` collection of `area-profiles`: each indicator's value for an LSOA in a period. */
 export const indicatorValueDocs = defineCollection<IndicatorValueDoc, 'key'>('indicator-values', { indexes: ['key'] })
 
+/** The `area-profiles` read model: indicators and their values per LSOA, for aggregating to any grouping. */
 export const areaProfileValues = defineProjection({
   name: 'area-profiles',
   version: 1,

@@ -6,6 +6,7 @@ import { AreasRecorded, ReleaseImported } from '../release/events'
 
 // --- documents ---
 
+/** A document of the `areas` collection of the `area-registry` read model. */
 export interface AreaDoc {
   readonly code: string
   readonly name: string
@@ -14,6 +15,7 @@ export interface AreaDoc {
   readonly releaseId: string
 }
 
+/** A document of the `releases` collection of the `area-registry` read model. */
 export interface ReleaseDoc {
   readonly releaseId: string
   readonly title: string
@@ -24,11 +26,14 @@ export interface ReleaseDoc {
   readonly importedAt: string
 }
 
+/** The `areas` collection of `area-registry`: each area of each release, by code and type. */
 export const areaDocs = defineCollection<AreaDoc, 'code' | 'type'>('areas', { indexes: ['code', 'type'] })
+/** The `releases` collection of `area-registry`: each geography release imported. */
 export const releaseDocs = defineCollection<ReleaseDoc>('releases')
 
 // --- the projection ---
 
+/** The `area-registry` read model: the releases imported and the areas each recorded. */
 export const areaRegistry = defineProjection({
   name: 'area-registry',
   version: 1,

@@ -11,6 +11,10 @@ import { areaProfileValues } from './area-profiles'
 import { areaRegistry } from './area-registry'
 import { serviceDeliveryAreas } from './service-delivery-areas'
 
+/**
+ * The areas context as a ledger plug-in: its events, and the read models of areas, lookups, schemes
+ * and profiles.
+ */
 export const areasPlugin = definePlugin({
   name: 'areas',
   // Every event the context records, so a ledger that declares events knows all of them.

@@ -28,6 +28,7 @@ export interface Containment {
   readonly method: 'exact' | 'best-fit' | 'derived' | 'dominant-lsoa' | 'override'
 }
 
+/** The questions `createAreaQueries` answers from the areas read models. */
 export interface AreaQueries {
   /** The areas with this code, in every release that records it. */
   area(code: string): Promise<ReadonlyArray<AreaDoc>>
@@ -205,6 +206,15 @@ const profileOf = async (
   }
 }
 
+/**
+ * The questions an app asks of the areas read models (see `AreaQueries`), on a ledger's projections.
+ *
+ * @example
+ * ```ts
+ * const areas = createAreaQueries(ledger.projections)
+ * const lsoas = await areas.lsoasOf('E05010814')
+ * ```
+ */
 export const createAreaQueries = (runner: Pick<ProjectionRunner, 'query'>): AreaQueries => {
   const v = viewsOf(runner)
   return {

@@ -59,10 +59,16 @@ export interface SchemeLsoaDoc {
   readonly override: string | null
 }
 
+/** The `scheme-versions` collection: each run of a scheme, with its extract and the practices left out. */
 export const schemeVersionDocs = defineCollection<SchemeVersionDoc, 'schemeId'>('scheme-versions', {
   indexes: ['schemeId'],
 })
+/** The `scheme-areas` collection: each area of a scheme, with its PCNs. */
 export const schemeAreaDocs = defineCollection<SchemeAreaDoc, 'schemeId'>('scheme-areas', { indexes: ['schemeId'] })
+/**
+ * The `scheme-lsoas` collection: where each LSOA sits in each version — its area, dominant PCN, and
+ * whether by hand.
+ */
 export const schemeLsoaDocs = defineCollection<SchemeLsoaDoc, 'lsoa' | 'area' | 'schemeId'>('scheme-lsoas', {
   indexes: ['lsoa', 'area', 'schemeId'],
 })
@@ -163,6 +169,9 @@ const statusChanged = async (
 
 // --- the projection ---
 
+/**
+ * The `service-delivery-areas` read model: schemes, their versions and areas, and each LSOA's place in them.
+ */
 export const serviceDeliveryAreas = defineProjection({
   name: 'service-delivery-areas',
   // 2: areas are named groups of PCNs; LSOAs record their dominant PCN; runs count excluded practices.

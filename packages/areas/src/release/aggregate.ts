@@ -12,6 +12,10 @@ import { decideRelease } from './decide'
 import { releaseEvents } from './events'
 import { evolveRelease, initialReleaseState } from './state'
 
+/**
+ * The GeographyRelease aggregate (`areas.release-<id>`): takes one command, `ImportRelease`, the
+ * release whole, as published.
+ */
 export const geographyReleases = defineAggregate({
   context: 'areas',
   name: 'release',

@@ -2,7 +2,7 @@
  * The events of a GeographyRelease: the release's header, one event per set of areas it records,
  * and one per lookup between two of those sets, each lookup kept as the pairs it was published as.
  */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -17,6 +17,7 @@ export const AreaSetRef = t.readonly(t.type({ type: AreaTypeCodec, vintage: Vint
 export type AreaSetRef = t.TypeOf<typeof AreaSetRef>
 
 export const Area = t.readonly(t.type({ code: AreaCode, name: t.string }), 'Area')
+/** An area of a release: its code and name. */
 export type Area = t.TypeOf<typeof Area>
 
 /** The areas of one kind at one vintage. */
@@ -40,6 +41,7 @@ export type Lookup = t.TypeOf<typeof Lookup>
 
 // --- events ---
 
+/** A geography release was imported: its title, publisher and source, and the release it corrects. */
 export const ReleaseImported = defineEvent({
   type: 'areas.ReleaseImported',
   codec: t.readonly(
@@ -56,11 +58,14 @@ export const AreasRecorded = defineEvent({
   codec: t.readonly(t.intersection([t.type({ releaseId: ReleaseId }), AreaSet])),
 })
 
+/** A lookup between two sets of areas of a release, as the pairs it was published as. */
 export const LookupRecorded = defineEvent({
   type: 'areas.LookupRecorded',
   codec: t.readonly(t.intersection([t.type({ releaseId: ReleaseId }), Lookup])),
 })
 
 const definitions = [ReleaseImported, AreasRecorded, LookupRecorded] as const
+/** The catalog of a geography release's events: encodes new ones, and upcasts and decodes stored ones. */
 export const releaseEvents = eventCatalog(...definitions)
-export type ReleaseEvent = EventsOf<typeof definitions>
+/** An event of a geography release's stream: one of those `releaseEvents` encodes and decodes. */
+export type ReleaseEvent = CatalogEvent<typeof releaseEvents>

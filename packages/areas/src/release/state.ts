@@ -4,6 +4,7 @@
  */
 import type { ReleaseEvent } from './events'
 
+/** A geography release's state: what its events fold to, and what its commands are decided on. */
 export type ReleaseState = { readonly status: 'none' } | { readonly status: 'imported'; readonly releaseId: string }
 
 export const initialReleaseState: ReleaseState = { status: 'none' }

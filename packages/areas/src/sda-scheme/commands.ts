@@ -20,8 +20,10 @@ export const AreaDefinition = t.readonly(
   'AreaDefinition',
 )
 export type AreaDefinition = t.TypeOf<typeof AreaDefinition>
+/** An area definition as sent, before decoding. */
 export type AreaDefinitionInput = t.OutputOf<typeof AreaDefinition>
 
+/** The codec of `DefineScheme`: a scheme's name, LSOA vintage, scope, PCN reference and areas. */
 export const DefineScheme = t.readonly(
   t.type({
     type: t.literal('DefineScheme'),
@@ -35,7 +37,9 @@ export const DefineScheme = t.readonly(
   }),
   'DefineScheme',
 )
+/** Define a service delivery area scheme, as decoded. */
 export type DefineScheme = t.TypeOf<typeof DefineScheme>
+/** `DefineScheme` as an app sends it to `ledger.decide(schemeDecisions, …)`, before decoding. */
 export type DefineSchemeInput = t.OutputOf<typeof DefineScheme>
 
 /** One row of a registration extract: a practice's patients living in an LSOA. */
@@ -44,6 +48,7 @@ export const RegistrationRowCodec = t.readonly(
   'RegistrationRow',
 )
 
+/** The codec of `RunAssignment`: draw a new version of a scheme from a registration extract. */
 export const RunAssignment = t.readonly(
   t.type({
     type: t.literal('RunAssignment'),
@@ -54,16 +59,25 @@ export const RunAssignment = t.readonly(
   }),
   'RunAssignment',
 )
+/** Run the dominant-LSOA assignment for a scheme, as decoded. */
 export type RunAssignment = t.TypeOf<typeof RunAssignment>
+/** `RunAssignment` as an app sends it to `ledger.decide(schemeDecisions, …)`, before decoding. */
 export type RunAssignmentInput = t.OutputOf<typeof RunAssignment>
 
 /** The commands decided on a scheme and its PCN reference together. */
 export const SchemeDecisionCommand = t.union([DefineScheme, RunAssignment], 'SchemeDecisionCommand')
 export type SchemeDecisionCommand = t.TypeOf<typeof SchemeDecisionCommand>
+/**
+ * A command of the `schemeDecisions` decision (define a scheme, run it) as an app sends it to
+ * `ledger.decide`, before decoding.
+ */
 export type SchemeDecisionCommandInput = t.OutputOf<typeof SchemeDecisionCommand>
 
 // --- decided on the scheme alone ---
 
+/**
+ * The codec of `OverrideLsoa`: give an LSOA of a draft version to another area of the scheme, with a reason.
+ */
 export const OverrideLsoa = t.readonly(
   t.type({
     type: t.literal('OverrideLsoa'),
@@ -76,14 +90,20 @@ export const OverrideLsoa = t.readonly(
   }),
   'OverrideLsoa',
 )
+/** Override an LSOA's area, as decoded. */
 export type OverrideLsoa = t.TypeOf<typeof OverrideLsoa>
 
+/**
+ * The codec of `PublishScheme`: publish a draft version in which every LSOA in scope is in exactly one area.
+ */
 export const PublishScheme = t.readonly(
   t.type({ type: t.literal('PublishScheme'), schemeId: SchemeId, version: SchemeVersionNumber }),
   'PublishScheme',
 )
+/** Publish a version of a scheme, as decoded. */
 export type PublishScheme = t.TypeOf<typeof PublishScheme>
 
+/** The codec of `SupersedeScheme`: retire a published version, with the reason. */
 export const SupersedeScheme = t.readonly(
   t.type({
     type: t.literal('SupersedeScheme'),
@@ -93,9 +113,11 @@ export const SupersedeScheme = t.readonly(
   }),
   'SupersedeScheme',
 )
+/** Supersede a version of a scheme, as decoded. */
 export type SupersedeScheme = t.TypeOf<typeof SupersedeScheme>
 
 /** The commands the scheme's aggregate takes on its own. */
 export const SchemeCommand = t.union([OverrideLsoa, PublishScheme, SupersedeScheme], 'SchemeCommand')
 export type SchemeCommand = t.TypeOf<typeof SchemeCommand>
+/** A command to a service delivery area scheme as an app sends it to `ledger.execute`, before decoding. */
 export type SchemeCommandInput = t.OutputOf<typeof SchemeCommand>

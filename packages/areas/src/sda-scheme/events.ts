@@ -3,7 +3,7 @@
  * areas, each a group of PCNs), each run of the dominant-LSOA assignment (a draft version), each
  * LSOA moved to another area by hand, and each version's publication and supersession.
  */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, IsoDate, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -71,6 +71,9 @@ export type ExcludedPractices = t.TypeOf<typeof ExcludedPractices>
 
 // --- events ---
 
+/**
+ * A service delivery area scheme was defined: its LSOA vintage and scope, its PCN reference, and its areas.
+ */
 export const SchemeDefined = defineEvent({
   type: 'areas.SchemeDefined',
   codec: t.readonly(
@@ -86,6 +89,10 @@ export const SchemeDefined = defineEvent({
   ),
 })
 
+/**
+ * A version of a scheme was drawn from a registration extract: each LSOA's dominant PCN and area,
+ * and what was left out.
+ */
 export const AssignmentRun = defineEvent({
   type: 'areas.AssignmentRun',
   codec: t.readonly(
@@ -103,6 +110,7 @@ export const AssignmentRun = defineEvent({
   ),
 })
 
+/** An LSOA of a draft version was given to another area by hand, with the reason. */
 export const LsoaOverridden = defineEvent({
   type: 'areas.LsoaOverridden',
   codec: t.readonly(
@@ -110,6 +118,7 @@ export const LsoaOverridden = defineEvent({
   ),
 })
 
+/** A version of a scheme was published, with the LSOAs of each area: what reports name from then on. */
 export const SchemePublished = defineEvent({
   type: 'areas.SchemePublished',
   codec: t.readonly(
@@ -121,6 +130,7 @@ export const SchemePublished = defineEvent({
   ),
 })
 
+/** A published version of a scheme was superseded, by a later version when one is named. */
 export const SchemeSuperseded = defineEvent({
   type: 'areas.SchemeSuperseded',
   codec: t.readonly(
@@ -132,5 +142,10 @@ export const SchemeSuperseded = defineEvent({
 })
 
 const definitions = [SchemeDefined, AssignmentRun, LsoaOverridden, SchemePublished, SchemeSuperseded] as const
+/**
+ * The catalog of a service delivery area scheme's events: encodes new ones, and upcasts and decodes
+ * stored ones.
+ */
 export const schemeEvents = eventCatalog(...definitions)
-export type SchemeEvent = EventsOf<typeof definitions>
+/** An event of a service delivery area scheme's stream: one of those `schemeEvents` encodes and decodes. */
+export type SchemeEvent = CatalogEvent<typeof schemeEvents>

@@ -9,6 +9,7 @@ import type { ExcludedPractices, LsoaAssignment, SchemeArea, SchemeEvent } from 
 
 // --- model ---
 
+/** A version of a scheme: its status, each LSOA's assignment, the overrides, and the practices left out. */
 export interface SchemeVersion {
   readonly version: SchemeVersionNumber
   readonly status: 'draft' | 'published' | 'superseded'
@@ -17,6 +18,7 @@ export interface SchemeVersion {
   readonly excluded: ExcludedPractices
 }
 
+/** A service delivery area scheme's state: what its events fold to, and what its commands are decided on. */
 export interface SchemeState {
   readonly defined: boolean
   readonly lsoaVintage: string

@@ -10,6 +10,7 @@ import type { BuildPlaceIndexInput } from '../places/commands'
 import type { Actor } from './send'
 import { sendDecision } from './send'
 
+/** What `buildPlaceIndex` builds: the index, its LSOA vintage, and the releases it reads. */
 export interface PlaceIndexOptions {
   /** The index to build: `CURRENT_PLACE_INDEX` unless named. */
   readonly indexId?: string

@@ -21,6 +21,7 @@ import { renderCsv, renderText } from '../table'
 import type { Wiring } from '../wiring'
 import { act } from '../wiring'
 
+/** The point a report is replayed to (`--as-of`): a position of the log, or a recorded time. */
 export type AsOf = { readonly position: number } | { readonly recordedAt: string }
 
 /** `--as-of`: a position (a whole number), a day (its end, UTC) or a time. */

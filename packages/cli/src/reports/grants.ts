@@ -6,6 +6,7 @@ import { createGrantQueries, fundPositions, grantTotals } from '@civic-ledger/gr
 
 import type { ReportProducer } from './registry'
 
+/** The `grants-by-fund` report: each fund's applications and grants by status, and amounts in pence. */
 export const grantsByFund: ReportProducer = {
   name: 'grants-by-fund',
   description: 'applications and grants of each fund: applied, awarded, declined, withdrawn, closed, paid (pence)',
@@ -42,6 +43,10 @@ export const grantsByFund: ReportProducer = {
   },
 }
 
+/**
+ * The `fund-budgets` report: each fund's budget, committed, released and remaining, awarded, paid
+ * and repaid (pence).
+ */
 export const fundBudgets: ReportProducer = {
   name: 'fund-budgets',
   description: "each fund's budget position: budget, committed, released, remaining, awarded, paid, repaid (pence)",

@@ -12,6 +12,7 @@ import type { Table } from '../table'
 
 /** Where a report reads from: the live read models, or a replay of the log up to a point. */
 export interface ReportSource {
+  /** Reads a collection of one of the report's projections. */
   readonly query: ProjectionRunner['query']
   /** The position of the last event the read models include. */
   readonly position: number
@@ -24,12 +25,18 @@ export interface ReportData extends Table {
   readonly title: string
 }
 
+/**
+ * A report the CLI can print: its name and description, the projections it reads, and how it turns
+ * them into a table (and, optionally, HTML). A module listed in the config file's `reports` exports
+ * a list of them as `reports`.
+ */
 export interface ReportProducer {
   /** Kebab-case, as `civic-ledger report <name>` takes it. */
   readonly name: string
   readonly description: string
   /** The projections it reads: those a replay (`--as-of`) runs. */
   readonly projections: ReadonlyArray<AnyProjection>
+  /** The report's table, read from the source's read models. */
   readonly produce: (source: ReportSource) => Promise<ReportData>
   /** HTML of the same data, for producers that render it (the reporting package's). */
   readonly html?: (data: ReportData, source: ReportSource) => string
@@ -42,6 +49,7 @@ export type ReportRegistry = ReadonlyMap<string, ReportProducer>
 
 const NAME = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/
 
+/** Whether a value is a report producer: what the CLI checks each entry of a report module's `reports` is. */
 export const isReportProducer = (value: unknown): value is ReportProducer => {
   if (typeof value !== 'object' || value === null) return false
   const p = value as Partial<ReportProducer>

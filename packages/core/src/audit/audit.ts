@@ -114,6 +114,10 @@ export const diff = (before: unknown, after: unknown, path = '$'): ReadonlyArray
   return [{ path, before, after }]
 }
 
+/**
+ * One event of a stream's history: where and when it was recorded, who sent it and why
+ * (correlation and causation), and the aggregate's state before and after it, with what changed.
+ */
 export interface HistoryEntry<S> {
   readonly position: number
   readonly revision: number

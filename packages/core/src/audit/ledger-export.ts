@@ -50,6 +50,10 @@ export const ExportHeader = t.readonly(
 )
 export type ExportHeader = t.TypeOf<typeof ExportHeader>
 
+/**
+ * What `exportLedger` writes: a range of positions, an optional signature on the closing seal, and
+ * whether personal fields are disclosed.
+ */
 export interface ExportOptions {
   /** The first position to export (default 1). An import needs the target to hold exactly the positions before it. */
   readonly fromPosition?: number
@@ -146,6 +150,10 @@ export const exportLedger = async (
 
 // --- import ---
 
+/**
+ * How `importLedger` checks and writes an export: the keys its closing seal must be signed by, and
+ * the size of each write.
+ */
 export interface ImportOptions {
   /** Ed25519 public keys trusted to sign the closing seal; if given, the seal must be signed by one. */
   readonly trustedKeys?: ReadonlyArray<KeyObject>
@@ -153,6 +161,7 @@ export interface ImportOptions {
   readonly batchSize?: number
 }
 
+/** What an import wrote: the export's header, the number of events, and the closing seal it checked. */
 export interface ImportSummary {
   readonly header: ExportHeader
   readonly events: number

@@ -31,6 +31,7 @@ export const SEAL_ENCODING = 'civic-ledger-seal/1'
 
 /** The stream the ledger's seals are appended to, and their event type. */
 export const SEALS_STREAM = 'audit.seals-ledger'
+/** The event type of a seal, recorded on `SEALS_STREAM`. */
 export const LEDGER_SEALED = 'audit.LedgerSealed'
 
 const Hex64 = t.refinement(t.string, isChainHash, 'Hex64')
@@ -193,6 +194,7 @@ export const computeSeal = async (
   return signingKey === undefined ? seal : signSeal(seal, signingKey)
 }
 
+/** How `sealLedger` seals: who seals, the key it is signed with, the clock and the event's id. */
 export interface SealOptions {
   /** Who seals: recorded in the seal event's metadata. */
   readonly actor: EventMetadata['actor']

@@ -50,6 +50,10 @@ export type SealSource =
   /** `index` into `sealFiles`, from 0; messages count seal files from 1, as a person does. */
   | { readonly kind: 'file'; readonly index: number }
 
+/**
+ * The first thing verification found wrong: the problem, a message, and the event, seal or range of
+ * positions it is in.
+ */
 export interface VerifyFailure {
   readonly problem: VerifyProblem
   readonly message: string
@@ -64,17 +68,27 @@ export interface VerifyFailure {
   readonly range?: { readonly after: number; readonly upTo: number }
 }
 
+/**
+ * What `verifyLedger` checked, and whether all of it holds (`ok`); when it does not, `failure` names
+ * the first failure.
+ */
 export interface VerifyReport {
   readonly ok: boolean
-  /** Events whose chain was checked, and streams seen. */
+  /** Events whose chain was checked. */
   readonly events: number
+  /** Streams seen. */
   readonly streams: number
-  /** Seals recomputed: in the ledger, and seal files given. */
+  /** Seals recorded in the ledger that were recomputed. */
   readonly ledgerSeals: number
+  /** Seal files given that were recomputed. */
   readonly sealFiles: number
   readonly failure?: VerifyFailure
 }
 
+/**
+ * What `verifyLedger` checks beyond the ledger's own chains and seals: seal files kept elsewhere,
+ * the keys seals must be signed by, and how many threads it checks on.
+ */
 export interface VerifyOptions {
   /** Seal files kept elsewhere, read with `parseSealFile`: each must match the ledger. */
   readonly sealFiles?: ReadonlyArray<Seal>

@@ -1,5 +1,5 @@
 /**
- * The hot aggregate cache (issue 29): recently folded states by stream id, with the revision each
+ * The hot aggregate cache: recently folded states by stream id, with the revision each
  * was folded to, so a command on a hot stream reads only the events after that revision and folds
  * them onto the cached state. Bounded: a least-recently-used map by entry count.
  *
@@ -22,6 +22,10 @@ export interface CachedAggregate {
   readonly snapshotRevision: number
 }
 
+/**
+ * Recently folded states by stream id, least recently used first out: what the command handler
+ * reads a hot stream's state from, so it folds only the events after the cached revision.
+ */
 export interface AggregateCache {
   /** The most entries kept. */
   readonly entries: number
@@ -29,16 +33,21 @@ export interface AggregateCache {
   get(streamId: string): CachedAggregate | undefined
   /** Keeps an entry, unless one at a later revision is kept already. */
   set(streamId: string, entry: CachedAggregate): void
+  /** Forgets a stream's entry, if it has one. */
   delete(streamId: string): void
+  /** Forgets every entry. */
   clear(): void
+  /** How many entries are kept now. */
   readonly size: number
 }
 
+/** How big a ledger's aggregate cache is (`LedgerOptions.aggregateCache`). */
 export interface AggregateCacheOptions {
   /** The most streams' states kept (default 1,000; 0 keeps none). */
   readonly entries?: number
 }
 
+/** How many streams' states an aggregate cache keeps when its options do not say. */
 export const DEFAULT_AGGREGATE_CACHE_ENTRIES = 1000
 
 /** An LRU of folded states by stream id; `undefined` when `entries` is 0 (no cache). */

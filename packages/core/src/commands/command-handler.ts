@@ -96,6 +96,10 @@ export interface CommandResult<E, S> {
   readonly attempts: number
 }
 
+/**
+ * What `createCommandHandler` runs on: the store, the policy, the clock and ids, and how it retries
+ * on a conflict or a store failure. `createLedger` builds one from its own options.
+ */
 export interface CommandHandlerOptions {
   readonly store: EventStore
   readonly policy: Policy

@@ -28,10 +28,8 @@ import {
   untilSettled,
 } from './command-handler'
 
-type Streams = DecisionStreams
-
 /** What a decision that succeeded did, stream by stream. */
-export interface DecisionResult<R extends Streams> {
+export interface DecisionResult<R extends DecisionStreams> {
   /** Each stream's id, by name. */
   readonly streamIds: { readonly [K in keyof R]: string }
   /** What was recorded in each stream (empty where nothing was). */
@@ -45,7 +43,7 @@ export interface DecisionResult<R extends Streams> {
 }
 
 /** Sends one command to a decision across streams. */
-export type HandleDecision<R extends Streams> = (
+export type HandleDecision<R extends DecisionStreams> = (
   command: unknown,
   context: unknown,
 ) => TE.TaskEither<CommandError, DecisionResult<R>>
@@ -62,10 +60,10 @@ interface Loaded {
 interface Sent<C> {
   readonly command: C
   readonly context: CommandContext
-  readonly streams: Streams
+  readonly streams: DecisionStreams
 }
 
-const decodeSent = <C extends Command, R extends Streams>(
+const decodeSent = <C extends Command, R extends DecisionStreams>(
   decision: Decision<C, R>,
   input: unknown,
   rawContext: unknown,
@@ -86,7 +84,7 @@ const decodeSent = <C extends Command, R extends Streams>(
 /** Every named stream, loaded and folded; an id that is not a valid stream id is `InvalidCommand`. */
 const loadAll = async (
   options: CommandHandlerOptions,
-  streams: Streams,
+  streams: DecisionStreams,
 ): Promise<E.Either<CommandError, ReadonlyArray<Loaded>>> => {
   const loaded: Loaded[] = []
   for (const [name, named] of Object.entries(streams)) {
@@ -126,7 +124,7 @@ const appendsOf = async (
 }
 
 /** One attempt: load all, authorise, decide, append. `undefined` when a stream moved: attempt again. */
-const attemptOnce = async <C extends Command, R extends Streams>(
+const attemptOnce = async <C extends Command, R extends DecisionStreams>(
   options: CommandHandlerOptions,
   retry: RetryOptions,
   decision: Decision<C, R>,
@@ -192,7 +190,7 @@ const attemptOnce = async <C extends Command, R extends Streams>(
 /** Builds a handler of decisions across streams over a store, a policy, a clock and an id source. */
 export const createDecisionHandler =
   (options: CommandHandlerOptions) =>
-  <C extends Command, R extends Streams>(decision: Decision<C, R>): HandleDecision<R> =>
+  <C extends Command, R extends DecisionStreams>(decision: Decision<C, R>): HandleDecision<R> =>
   (input, rawContext) => {
     const retry = retryOptionsOf(options)
     return async () => {

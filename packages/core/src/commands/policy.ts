@@ -23,8 +23,19 @@ export interface AuthorisationRequest {
   readonly input?: unknown
 }
 
+/** A policy's answer: allowed, or refused with a reason the caller is told (a `Forbidden` error). */
 export type PolicyDecision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string }
 
+/**
+ * Decides whether an actor may send a command to a context: checked before every command is decided,
+ * and by every door of the ledger that reaches personal data or seals. Compose with `allOf` and
+ * `byContext`; `rolePolicy` allows by role.
+ *
+ * @example
+ * ```ts
+ * const policy: Policy = allOf(rolePolicy({ 'grants.fund': { DefineFund: ['grants-officer'] } }), organisationScope(ownerOf))
+ * ```
+ */
 export type Policy = (request: AuthorisationRequest) => PolicyDecision
 
 // --- constructors ---

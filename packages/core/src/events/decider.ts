@@ -18,9 +18,26 @@ export interface DomainError {
   readonly message: string
 }
 
+/**
+ * An aggregate as three pure functions: the state before any event, how an event changes the state,
+ * and what a command decides on a state. The state is the fold of the stream's events with
+ * `evolve` from `initialState` (`fold`).
+ *
+ * @example
+ * ```ts
+ * const decider: Decider<ApplicationCommand, ApplicationEvent, ApplicationState> = {
+ *   initialState: { status: 'none' },
+ *   evolve: (s, e) => (e.type === 'grants.ApplicationSubmitted' ? { ...s, status: 'submitted' } : s),
+ *   decide: (c, s) => (s.status === 'draft' ? accept(submitted(c)) : reject('not-draft', `${c.applicationId} is ${s.status}`)),
+ * }
+ * ```
+ */
 export interface Decider<Command, Event, State> {
+  /** The state of a stream with no events. */
   readonly initialState: State
+  /** The state after one more event: pure, and total over the aggregate's events. */
   readonly evolve: (state: State, event: Event) => State
+  /** The events that record a command's outcome on a state, or the rule it breaks. Pure: no I/O. */
   readonly decide: (command: Command, state: State) => Either<DomainError, ReadonlyArray<Event>>
 }
 

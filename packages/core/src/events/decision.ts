@@ -46,6 +46,11 @@ export type DecidedFor<R> = {
   readonly [K in keyof R]?: ReadonlyArray<R[K] extends DecisionStream<infer E, infer _S> ? E : never>
 }
 
+/**
+ * A decision across streams (`defineDecision`): a command loads every stream it names, is decided
+ * on all their states at once, and what it decides is appended to all of them together, or to none.
+ * How a rule that spans aggregates (an award against a fund's budget) holds under concurrency.
+ */
 export interface Decision<C extends Command, R extends DecisionStreams> {
   /** The bounded context, e.g. `volunteers`: what the policy is asked about. */
   readonly context: string
@@ -54,6 +59,7 @@ export interface Decision<C extends Command, R extends DecisionStreams> {
   readonly commands: t.Decoder<unknown, C>
   /** The streams a command is decided on, by name. */
   readonly streams: (command: C) => R
+  /** The events for each stream, by name, on the states of all of them; or the rule it breaks. */
   readonly decide: (command: C, states: StatesOf<R>) => Either<DomainError, DecidedFor<R>>
 }
 

@@ -20,6 +20,7 @@ export interface Upcaster {
   readonly from: number
   /** Checks data of version `from` before `up` sees it. */
   readonly codec: t.Decoder<unknown, unknown>
+  /** Turns data of version `from`, as the codec decoded it, into data of the next version. */
   readonly up: (data: never) => unknown
 }
 
@@ -54,8 +55,11 @@ export interface AnyEventDefinition {
   readonly version: number
   readonly upcasters: ReadonlyArray<Upcaster>
   readonly codec: {
+    /** Checks and decodes stored data of the current version. */
     readonly decode: (input: unknown) => t.Validation<unknown>
+    /** Whether a value is already the decoded data. */
     readonly is: (input: unknown) => boolean
+    /** Turns decoded data into the JSON that is stored. */
     readonly encode: (value: never) => unknown
   }
   readonly subject?: string
@@ -168,6 +172,18 @@ export interface EventCatalog<Event extends DomainEvent> {
 
 /** The union of domain events a list of definitions describes. */
 export type EventsOf<Ds extends ReadonlyArray<AnyEventDefinition>> = EventOf<Ds[number]>
+
+/**
+ * The union of domain events a catalog encodes and decodes: how a context names its events from the
+ * catalog it exports.
+ *
+ * @example
+ * ```ts
+ * const roleEvents = eventCatalog(RoleDefined, RoleRetired)
+ * type RoleEvent = CatalogEvent<typeof roleEvents>
+ * ```
+ */
+export type CatalogEvent<C> = C extends EventCatalog<infer Event> ? Event : never
 
 const failure = (_tag: EventDecodeFailure['_tag'], message: string): E.Either<EventDecodeFailure, never> =>
   E.left({ _tag, message })

@@ -16,8 +16,10 @@ export interface Erased {
   readonly subject: string
 }
 
+/** The value an erased personal field reads as: it names the subject whose key was deleted. */
 export const erased = (subject: string): Erased => Object.freeze({ _tag: 'Erased', subject })
 
+/** Whether a value is an erased personal field (`erased(subject)`), rather than the value itself. */
 export const isErased = (value: unknown): value is Erased =>
   typeof value === 'object' && value !== null && (value as { _tag?: unknown })._tag === 'Erased'
 

@@ -6,6 +6,7 @@ import { createHash, randomUUID } from 'node:crypto'
 
 /** Where the current time comes from. */
 export interface Clock {
+  /** The current time. */
   readonly now: () => Date
 }
 
@@ -15,7 +16,12 @@ export const systemClock: Clock = { now: () => new Date() }
 /** A clock that stands still at `at` until moved with `set` or `advance` (milliseconds). */
 export const fixedClock = (
   at: Date | string,
-): Clock & { readonly set: (to: Date | string) => void; readonly advance: (ms: number) => void } => {
+): Clock & {
+  /** Moves the clock to `to`. */
+  readonly set: (to: Date | string) => void
+  /** Moves the clock on by `ms` milliseconds. */
+  readonly advance: (ms: number) => void
+} => {
   let current = new Date(at).getTime()
   return {
     now: () => new Date(current),
@@ -34,6 +40,7 @@ export interface IdGenerator {
   readonly uuid: () => string
 }
 
+/** Random (version 4) UUIDs from `node:crypto`: the default id source. */
 export const randomIds: IdGenerator = { uuid: () => randomUUID() }
 
 /** Counts up from `00000000-0000-4000-8000-000000000001`: ids that read well in a test's output. */

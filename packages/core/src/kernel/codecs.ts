@@ -9,15 +9,17 @@ import * as t from 'io-ts'
 
 const NON_BLANK = /\S/
 
-/** A string with at least one non-whitespace character. */
+/** The brand of `NonEmptyString`. */
 export interface NonEmptyStringBrand {
   readonly NonEmptyString: unique symbol
 }
+/** A string with at least one non-whitespace character: the codec of names, titles and reasons. */
 export const NonEmptyString = t.brand(
   t.string,
   (s): s is t.Branded<string, NonEmptyStringBrand> => NON_BLANK.test(s),
   'NonEmptyString',
 )
+/** A string with at least one non-whitespace character. */
 export type NonEmptyString = t.TypeOf<typeof NonEmptyString>
 
 export interface EntityIdBrand {

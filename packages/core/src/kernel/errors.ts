@@ -225,8 +225,11 @@ export type CommandError = Rejected | Forbidden | Conflict | InvalidCommand | St
 
 // --- constructors ---
 
+/** A command refused by a business rule: `code` for programs, `message` for people. */
 export const rejected = (code: string, message: string): Rejected => ({ _tag: 'Rejected', code, message })
+/** A command the policy refused for this actor, with the reason. */
 export const forbidden = (message: string): Forbidden => ({ _tag: 'Forbidden', message })
+/** A command the store failed on (after the handler's retries), with what it threw. */
 export const storeUnavailable = (cause: unknown): StoreUnavailable => ({
   _tag: 'StoreUnavailable',
   message: cause instanceof Error ? cause.message : String(cause),

@@ -52,12 +52,18 @@ import { openEventStore } from './store-registry'
 import type { Token } from './tokens'
 import { Tokens } from './tokens'
 
+/**
+ * What `createLedger` is built from: the store, the policy, the plug-ins, and the clock, ids, keys
+ * and read-model storage when the defaults do not fit. Every field is optional.
+ */
 export interface LedgerOptions {
   /** A connection string (`memory:`, `sqlite:./ledger.db`, …) or a store already opened. Default `memory:`. */
   readonly store?: string | EventStore
   /** Who may do what. Default: deny everything. */
   readonly policy?: Policy
+  /** Where recorded times come from. Default: the system clock. */
   readonly clock?: Clock
+  /** Where event ids come from. Default: random UUIDs. */
   readonly ids?: IdGenerator
   /** Projection plug-ins to run, beside any registered on `container`. */
   readonly projections?: ReadonlyArray<AnyProjection>
@@ -91,6 +97,11 @@ export interface LedgerOptions {
   readonly projectionRunner?: Pick<ProjectionRunnerOptions, 'batchSize' | 'cachedDocuments'>
 }
 
+/**
+ * A ledger as an application holds it: commands go in through `execute` and `decide` (decoded,
+ * authorised by the policy, decided, appended), and come out as events (`events`) and read models
+ * (`projections`). Personal data and audit have their own doors; `trusted` reaches past the policy.
+ */
 export interface Ledger {
   /** The ledger's events, read-only: streams, the whole log, subscriptions, what audit reads. */
   readonly events: EventLog
@@ -100,7 +111,9 @@ export interface Ledger {
    * needs them.
    */
   readonly trusted: LedgerTrusted
+  /** Who may do what: the policy every command and door of this ledger is checked against. */
   readonly policy: Policy
+  /** The clock recorded times are taken from. */
   readonly clock: Clock
   /** The container this ledger registered into, for plug-ins that register more. */
   readonly container: DependencyContainer
@@ -150,6 +163,10 @@ export interface LedgerTrusted {
   readonly readModels: ReadModelStorage
 }
 
+/**
+ * A ledger's tamper evidence: sealing its head, verifying every hash chain and seal, and exporting
+ * it (or disclosing it, through the policy) to a portable file.
+ */
 export interface LedgerAudit {
   /**
    * Seals the ledger at its head, if the policy lets the context's actor (`audit.ledger` /
@@ -174,6 +191,10 @@ export interface LedgerAudit {
   ): TE.TaskEither<CommandError, ExportSummary>
 }
 
+/**
+ * A ledger's personal data: opening the encrypted fields of stored events, and erasing a data
+ * subject (or one part of them) through the policy.
+ */
 export interface LedgerPrivacy {
   /**
    * A stored event with its personal fields decrypted (or `{ $erased }` once erased): pass
@@ -202,6 +223,7 @@ export interface LedgerPrivacy {
   ): TE.TaskEither<CommandError, ErasureOutcome>
 }
 
+/** How `ledger.privacy.erase` erases: one part of a subject only, and how long it waits. */
 export interface ErasureOptions {
   /** Erase only this part of the subject (`subjectPartOf(field, id)`), not the subject. */
   readonly part?: string
@@ -209,6 +231,9 @@ export interface ErasureOptions {
   readonly timeoutMs?: number
 }
 
+/**
+ * What an erasure did: whether it recorded anything, whether it completed, and which projections it still waits for.
+ */
 export interface ErasureOutcome {
   /** False when the subject was erased already and nothing new was recorded. */
   readonly recorded: boolean
@@ -303,13 +328,6 @@ const waitForErasure = async (
   }
 }
 
-/**
- * Builds a ledger.
- *
- * @example
- * const ledger = await createLedger({ store: 'memory:', policy: rolePolicy({ … }) })
- * const result = await ledger.execute(applications, command, { actor })()
- */
 /** The runner settings a ledger's options give, where they give them. */
 const runnerSettings = (options: LedgerOptions): Partial<ProjectionRunnerOptions> => ({
   ...(options.readModels === undefined ? {} : { storage: options.readModels }),
@@ -320,6 +338,19 @@ const runnerSettings = (options: LedgerOptions): Partial<ProjectionRunnerOptions
     : { cachedDocuments: options.projectionRunner.cachedDocuments }),
 })
 
+/**
+ * Builds a ledger: opens the store (or takes the one given), loads the plug-ins, starts their
+ * projections and returns the facade an application sends commands to and reads from. Rejects with
+ * `InvalidArgumentError` on options it cannot use (an unknown store scheme, a projection handling an
+ * event type outside `events`).
+ *
+ * @example
+ * ```ts
+ * const ledger = await createLedger({ store: 'sqlite:./ledger.db', plugins: [grantsPlugin], policy: grantsPolicy })
+ * const result = await ledger.execute(funds, command, { actor })()
+ * await ledger.close()
+ * ```
+ */
 export const createLedger = async (options: LedgerOptions = {}): Promise<Ledger> => {
   checkLedgerOptions(options)
   const plugins = await loadPlugins(options.plugins ?? [])

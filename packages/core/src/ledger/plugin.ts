@@ -53,6 +53,10 @@ export const definePlugin = (definition: {
   })
 }
 
+/**
+ * Whether a value is a plug-in made by `definePlugin`: what `loadPlugin` checks a module's `plugin`
+ * export is.
+ */
 export const isLedgerPlugin = (value: unknown): value is LedgerPlugin =>
   typeof value === 'object' && value !== null && (value as { format?: unknown }).format === PLUGIN_MARK
 

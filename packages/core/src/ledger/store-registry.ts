@@ -12,6 +12,7 @@ import type { EventStore } from '../port/event-store'
 export interface StoreProvider {
   /** Schemes without the colon, e.g. `['postgres', 'postgresql']`. */
   readonly schemes: ReadonlyArray<string>
+  /** Opens the store a connection string names; rejects with `InvalidArgumentError` on one it cannot use. */
   readonly open: (connection: string, deps: { readonly clock: Clock }) => Promise<EventStore>
 }
 

@@ -14,6 +14,10 @@ export type Token<T> = symbol & { readonly __resolves?: T }
 
 const token = <T>(name: string): Token<T> => Symbol.for(`civic-ledger.${name}`)
 
+/**
+ * The tokens a ledger registers its services under in its container, for plug-ins and trusted code
+ * that resolve them with `ledger.resolve(Tokens.Clock)`.
+ */
 export const Tokens = {
   EventStore: token<EventStore>('EventStore'),
   Policy: token<Policy>('Policy'),

@@ -35,8 +35,11 @@ import {
   revisionMatches,
 } from '../store-kit/validation'
 
+/** What an in-memory store is made with: its clock, its limits, and its read-model storage. */
 export interface MemoryEventStoreOptions {
+  /** Where recorded times come from. Default: the system clock. */
   readonly clock?: Clock
+  /** Sizes the store refuses to go beyond, where they differ from every store's defaults. */
   readonly limits?: Partial<StoreLimits>
   /** Where read models live; inline projections run inside its transactions. Default: a new one. */
   readonly readModels?: MemoryReadModelStorage

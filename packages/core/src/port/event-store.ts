@@ -53,7 +53,9 @@ export interface AppendResult {
   readonly alreadyStored: boolean
 }
 
+/** What an append to one stream expects: the stream's revision before it (see `ExpectedRevision`). */
 export interface AppendOptions {
+  /** The stream's revision before the append; otherwise it rejects with `WrongExpectedRevisionError`. */
   readonly expectedRevision: ExpectedRevision
 }
 
@@ -66,16 +68,20 @@ export interface StreamAppend {
 
 // --- read ---
 
+/** Which way a read goes: from the oldest event (`forwards`, the default) or the newest. */
 export type Direction = 'forwards' | 'backwards'
 
+/** Which events of one stream a read returns, in which order: revisions are 0-based and inclusive. */
 export interface ReadStreamOptions {
   /** The first revision to return; forwards it defaults to 0, backwards to the last. */
   readonly fromRevision?: number
   /** The last revision to return (inclusive), in the direction of reading. */
   readonly toRevision?: number
+  /** Forwards (the default) or backwards. */
   readonly direction?: Direction
   /** Only events at or below this global position: the stream as it stood then. */
   readonly until?: number
+  /** At most this many events. */
   readonly maxCount?: number
 }
 
@@ -87,25 +93,36 @@ export interface EventFilter {
   readonly streamPrefixes?: ReadonlyArray<string>
 }
 
+/**
+ * Which events of the whole log a read returns, in position order: positions start at 1 and are
+ * inclusive.
+ */
 export interface ReadAllOptions {
   /** The first position to return (inclusive); forwards it defaults to 1, backwards to the head. */
   readonly fromPosition?: number
   /** The last position to return (inclusive), in the direction of reading. */
   readonly toPosition?: number
+  /** Forwards (the default) or backwards. */
   readonly direction?: Direction
+  /** Only the events it matches. */
   readonly filter?: EventFilter
+  /** At most this many events. */
   readonly maxCount?: number
   /** How many events a store fetches at a time; a tuning knob that never changes the result. */
   readonly batchSize?: number
 }
 
+/** Where a subscription starts and which events it delivers. */
 export interface SubscribeOptions {
   /** The first position to deliver (inclusive); defaults to 1, the start of the ledger. */
   readonly fromPosition?: number
+  /** Only the events it matches. */
   readonly filter?: EventFilter
+  /** How many events a store fetches at a time while catching up; never changes what is delivered. */
   readonly batchSize?: number
 }
 
+/** Which stretch of the log `readStored` returns, exactly as stored. */
 export interface ReadStoredOptions {
   /** The first position to return (inclusive); defaults to 1. */
   readonly fromPosition?: number
@@ -130,6 +147,7 @@ export interface ChainCheckRequest {
   readonly checkHeads: (position: number, heads: ReadonlyArray<StreamHead>) => boolean
 }
 
+/** What a store's `checkChains` found: whether every chain is intact, and how much it read. */
 export interface ChainCheckResult {
   /**
    * True when every position from 1 to `toPosition` holds one event, each stream's events run
@@ -138,13 +156,21 @@ export interface ChainCheckResult {
    * in order, to name the first failure.
    */
   readonly intact: boolean
-  /** Events checked, and streams seen. */
+  /** Events checked. */
   readonly events: number
+  /** Streams seen. */
   readonly streams: number
 }
 
 // --- the port ---
 
+/**
+ * The port every store implements: append to one stream or several at once under optimistic
+ * concurrency, read a stream or the whole log, subscribe from a position, and the audit reads
+ * (`readStored`, `streamHeads`, `importStored`). Operations reject with an `EventStoreError`
+ * (`WrongExpectedRevisionError` on a concurrency conflict); arguments are checked before anything is
+ * written. `openEventStore(url)` opens one from a connection string.
+ */
 export interface EventStore {
   /** Appends events to one stream, atomically, if the stream is at the expected revision. */
   appendToStream(streamId: string, events: ReadonlyArray<NewEvent>, options: AppendOptions): Promise<AppendResult>

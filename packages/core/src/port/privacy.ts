@@ -52,6 +52,7 @@ export interface KeyStore {
   find(subject: string): Promise<Buffer | undefined>
   /** Deletes the subject's key, and its parts' keys, for good. Resolves false if it was already erased. */
   erase(subject: string): Promise<boolean>
+  /** Whether the subject's key was erased (not merely never made). */
   isErased(subject: string): Promise<boolean>
 }
 
@@ -83,7 +84,13 @@ export const checkSubject = (subject: unknown): string => {
 
 // --- sealing and opening ---
 
+/**
+ * Seals and opens personal data: encrypts an event's personal fields with its subject's key before
+ * it is stored, and decrypts them when it is read. `createPrivacy(keys)` makes one; a ledger's is
+ * `ledger.privacy`.
+ */
 export interface Privacy {
+  /** Where the subjects' keys are kept. */
   readonly keys: KeyStore
   /**
    * Encrypts the personal fields of encoded event data with its subject's key. Rejects with

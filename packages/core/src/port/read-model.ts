@@ -18,7 +18,9 @@ import type { SqlScope } from './sql-scope'
 const KEBAB = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/
 /** Longest projection name: with a version and a collection its tables stay within PostgreSQL's 63. */
 export const MAX_PROJECTION_NAME_LENGTH = 30
+/** Longest collection name, for the same reason: the table is named by projection, version and collection. */
 export const MAX_COLLECTION_NAME_LENGTH = 20
+/** Highest projection version: four digits in a table's name. */
 export const MAX_PROJECTION_VERSION = 9_999
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/
 
@@ -105,6 +107,11 @@ export interface AnyCollectionDefinition {
   readonly indexes: ReadonlyArray<string>
 }
 
+/**
+ * Declares a collection: its name (kebab-case, at most `MAX_COLLECTION_NAME_LENGTH` characters)
+ * and the top-level fields it is indexed on, the only fields `find` can match. Throws
+ * `InvalidArgumentError` on a bad name, a field that is not a top-level name, or a field listed twice.
+ */
 export const defineCollection = <Doc extends object, K extends keyof Doc & string = never>(
   name: string,
   options: { readonly indexes?: ReadonlyArray<K> } = {},
@@ -126,6 +133,7 @@ export const defineCollection = <Doc extends object, K extends keyof Doc & strin
 /** Equality conditions on indexed fields; every one must hold. */
 export type Where<Doc, K extends keyof Doc> = { readonly [P in K]?: Doc[P] }
 
+/** How many documents a `find` returns, and after which id: documents come in id order. */
 export interface FindOptions {
   /** At most this many documents. */
   readonly limit?: number
@@ -135,6 +143,7 @@ export interface FindOptions {
 
 /** What a host app may do with a read model: read it. */
 export interface ReadCollection<Doc extends object, K extends keyof Doc & string = never> {
+  /** The document under `id`, or undefined. */
   get(id: string): Promise<Doc | undefined>
   /** Documents matching `where` on indexed fields, ordered by id (code point order). */
   find(where?: Where<Doc, K>, options?: FindOptions): Promise<ReadonlyArray<Doc>>
@@ -147,17 +156,21 @@ export interface ReadCollection<Doc extends object, K extends keyof Doc & string
 
 /** What a projection may do with its own read model. */
 export interface Collection<Doc extends object, K extends keyof Doc & string = never> extends ReadCollection<Doc, K> {
+  /** Writes the document under `id`, replacing any it had. */
   put(id: string, doc: Doc): Promise<void>
+  /** Deletes the document under `id`; deleting one that is not there does nothing. */
   delete(id: string): Promise<void>
 }
 
 // --- the SQL escape hatch ---
 
+/** A value SQL parameters and rows may hold. */
 export type SqlValue = string | number | boolean | null | bigint | Buffer
 
 /** Plain SQL on the read model's database, for stores that have SQL. Parameters are always bound. */
 export interface SqlHandle {
   readonly dialect: 'sqlite' | 'postgres'
+  /** Runs a query; resolves to its rows. */
   query<Row extends object = Record<string, unknown>>(
     sql: string,
     params?: ReadonlyArray<SqlValue>,
@@ -174,6 +187,7 @@ export interface SqlHandle {
  */
 export type ProjectionStage = 'active' | 'building'
 
+/** How far one version of a projection has processed the log, and whether queries read it. */
 export interface ProjectionCheckpoint {
   readonly name: string
   readonly version: number
@@ -205,6 +219,7 @@ export interface ReadModelTransaction {
   ensureCollection(table: string, indexes: ReadonlyArray<string>): Promise<void>
   /** Drops every table whose name starts with `prefix`: a retired projection version. */
   dropTables(prefix: string): Promise<void>
+  /** The document under `id` in `table`, or undefined. */
   getDocument(table: string, id: string): Promise<JsonObject | undefined>
   /**
    * Writes documents given as JSON text, then deletes ids. An id put more than once ends with its
@@ -215,6 +230,7 @@ export interface ReadModelTransaction {
     puts: ReadonlyArray<readonly [id: string, json: string]>,
     deletes: ReadonlyArray<string>,
   ): Promise<void>
+  /** The documents of `table` meeting every condition, in id order, as `[id, document]`. */
   findDocuments(
     table: string,
     where: ReadonlyArray<Condition>,
@@ -224,10 +240,15 @@ export interface ReadModelTransaction {
   checkpoints(name: string): Promise<ReadonlyArray<ProjectionCheckpoint>>
   /** One version's checkpoint, locked until the transaction ends where the store has row locks. */
   lockCheckpoint(name: string, version: number): Promise<ProjectionCheckpoint | undefined>
+  /** Writes a version's checkpoint, creating it if it is new. */
   saveCheckpoint(checkpoint: ProjectionCheckpoint): Promise<void>
+  /** Removes a version's checkpoint, as when the version is retired. */
   deleteCheckpoint(name: string, version: number): Promise<void>
+  /** Keeps an event aside for a projection version, with the reason. */
   park(event: ParkedEvent): Promise<void>
+  /** The events parked for a projection version, in position order. */
   parked(name: string, version: number): Promise<ReadonlyArray<ParkedEvent>>
+  /** Releases the parked events at these positions, once retried or discarded. */
   unpark(name: string, version: number, positions: ReadonlyArray<number>): Promise<void>
   /**
    * Plain SQL on the whole database, for stores that have SQL: trusted code only (store authors,
@@ -259,6 +280,10 @@ export type ReadModelReader = Pick<
  */
 export type InlineHandler = (events: ReadonlyArray<RecordedEvent>, tx: ReadModelTransaction) => Promise<void>
 
+/**
+ * Where read models live: documents, checkpoints and parked events, written in transactions and
+ * read from committed state. The memory, SQLite and PostgreSQL stores each have one.
+ */
 export interface ReadModelStorage {
   readonly dialect: 'memory' | 'sqlite' | 'postgres'
   /**

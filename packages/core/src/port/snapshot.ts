@@ -8,6 +8,7 @@ import type { JsonValue } from '../kernel/json'
 
 // --- model ---
 
+/** An aggregate's state saved at a revision of its stream, so a load folds only the events after it. */
 export interface Snapshot {
   readonly streamId: string
   /** The revision of the last event folded into `state`. */

@@ -7,7 +7,7 @@
 import * as t from 'io-ts'
 
 import { accept, defineAggregate, reject } from '../events/decider'
-import type { EventsOf } from '../events/event'
+import type { CatalogEvent } from '../events/event'
 import { defineEvent, eventCatalog } from '../events/event'
 import { addMonths, IsoDate, NonEmptyString } from '../kernel/codecs'
 import type { KeyStore } from '../port/privacy'
@@ -16,10 +16,15 @@ import { defineCollection } from '../port/read-model'
 import { transactionOf } from '../projections/context'
 import { defineProjection } from '../projections/projection'
 
+/**
+ * The grounds on which an erasure may be refused (UK GDPR art. 17(3)): a legal obligation, a task
+ * in the public interest, legal claims, or archiving and statistics.
+ */
 export const Exemption = t.keyof(
   { 'legal-obligation': null, 'public-task': null, 'legal-claims': null, statistics: null },
   'Exemption',
 )
+/** A ground on which an erasure may be refused; see the codec. */
 export type Exemption = t.TypeOf<typeof Exemption>
 
 const Subject = NonEmptyString
@@ -47,10 +52,12 @@ export const erasureStreamKey = (key: string): string =>
         })
         .join('')}`
 
+/** A data subject asked to be erased, on `requestedOn`; `deadline` is one month later. */
 export const ErasureRequested = defineEvent({
   type: 'privacy.ErasureRequested',
   codec: t.readonly(t.type({ subject: Subject, requestedOn: IsoDate, deadline: IsoDate })),
 })
+/** An erasure request was refused, on the exemption given and with an explanation for the subject. */
 export const ErasureRefused = defineEvent({
   type: 'privacy.ErasureRefused',
   codec: t.readonly(t.type({ subject: Subject, exemption: Exemption, explanation: NonEmptyString })),
@@ -65,9 +72,15 @@ export const SubjectErased = defineEvent({
 })
 
 const definitions = [ErasureRequested, ErasureRefused, SubjectErased] as const
+/** The catalog of the erasure events: requested, refused, and the subject erased. */
 export const erasureEvents = eventCatalog(...definitions)
-export type ErasureEvent = EventsOf<typeof definitions>
+/** An event of a subject's erasure stream. */
+export type ErasureEvent = CatalogEvent<typeof erasureEvents>
 
+/**
+ * The commands of the `dataSubjects` aggregate: record a request, refuse it, or erase the subject
+ * (or one part of them).
+ */
 export const ErasureCommand = t.union([
   t.readonly(t.type({ type: t.literal('RequestErasure'), subject: Subject, requestedOn: IsoDate })),
   t.readonly(
@@ -80,8 +93,10 @@ export const ErasureCommand = t.union([
     ]),
   ),
 ])
+/** A command of the `dataSubjects` aggregate. */
 export type ErasureCommand = t.TypeOf<typeof ErasureCommand>
 
+/** Where a subject's erasure stands: no request, requested, refused or erased. */
 export interface ErasureState {
   readonly status: 'none' | 'requested' | 'refused' | 'erased'
 }
@@ -145,6 +160,11 @@ export const dataSubjects = defineAggregate({
   },
 })
 
+/**
+ * An erasure request as the `erasure-requests` read model lists it: the subject id, its status,
+ * when it was made and is due, the exemption if refused, and when it was decided. Dates are ISO
+ * dates; the absent ones are null.
+ */
 export interface ErasureRequestDoc {
   readonly subject: string
   readonly status: 'requested' | 'refused' | 'erased'
@@ -154,6 +174,7 @@ export interface ErasureRequestDoc {
   readonly decidedAt: string | null
 }
 
+/** The `requests` collection of the `erasure-requests` projection, indexed by status. */
 export const erasureRequestDocs = defineCollection<ErasureRequestDoc, 'status'>('requests', { indexes: ['status'] })
 
 /** Erasure requests, their one-month deadlines and outcomes. Holds subject ids only, never personal data. */

@@ -87,6 +87,10 @@ const subjectOf = (definition: AnyEventDefinition, data: JsonValue): string => {
   return checkSubject(part === undefined ? subjectKey(subject) : subjectKey(subject, `${part}=${named(part, 'part')}`))
 }
 
+/**
+ * Seals and opens personal data with the subjects' keys in `keys`: AES-256-GCM per value, each
+ * subject (or part) with its own key, so deleting the key leaves only ciphertext behind.
+ */
 export const createPrivacy = (keys: KeyStore): Privacy => ({
   keys,
   seal: async (definition, data) => {

@@ -129,6 +129,7 @@ export interface DocumentCache {
   has(table: string, id: string): boolean
   /** Keeps what a committed transaction read or wrote. */
   set(table: string, id: string, doc: object | null): void
+  /** Forgets every document, as when the tables may have changed behind the cache. */
   clear(): void
 }
 

@@ -69,6 +69,7 @@ export const replayProjections = async (options: {
 }): Promise<{
   readonly position: number
   readonly storage: ReadModelStorage
+  /** Reads a collection of a replayed projection, as `ProjectionRunner.query` does. */
   query: ProjectionRunner['query']
 }> => {
   const storage = options.storage ?? createMemoryReadModelStorage()

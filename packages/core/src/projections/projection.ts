@@ -64,6 +64,7 @@ export interface ProjectionContext {
 /** How a projection decodes stored events: an `EventCatalog` is one. */
 export interface ProjectionEvents<E extends DomainEvent> {
   readonly types: ReadonlyArray<string>
+  /** Upcasts and decodes a stored event, or says why it cannot. */
   decode(stored: Pick<RecordedEvent, 'type' | 'schemaVersion' | 'data'>): Either<EventDecodeFailure, E>
 }
 

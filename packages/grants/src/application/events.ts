@@ -1,10 +1,14 @@
 /** What is recorded of an application, from draft to an award or its end. Amounts are whole pence. */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, IsoDate, NonEmptyString, Pence } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
 const Id = NonEmptyString
 
+/**
+ * An application was drafted against a fund and stream (and round, if any): the applicant, its
+ * title, the amount asked in pence, the areas served and the outcomes.
+ */
 export const ApplicationDrafted = defineEvent({
   type: 'grants.ApplicationDrafted',
   codec: t.readonly(
@@ -34,14 +38,17 @@ export const ApplicationDrafted = defineEvent({
     ]),
   ),
 })
+/** An application was submitted on a day. */
 export const ApplicationSubmitted = defineEvent({
   type: 'grants.ApplicationSubmitted',
   codec: t.readonly(t.type({ applicationId: Id, on: IsoDate })),
 })
+/** An application was withdrawn by its applicant, with a reason. */
 export const ApplicationWithdrawn = defineEvent({
   type: 'grants.ApplicationWithdrawn',
   codec: t.readonly(t.type({ applicationId: Id, reason: NonEmptyString, on: IsoDate })),
 })
+/** An application was declined, with a reason. */
 export const ApplicationDeclined = defineEvent({
   type: 'grants.ApplicationDeclined',
   codec: t.readonly(t.type({ applicationId: Id, reason: NonEmptyString, on: IsoDate })),
@@ -56,6 +63,7 @@ export const GrantAwarded = defineEvent({
 
 // --- review ---
 
+/** An assessor was assigned to an application. */
 export const AssessorAssigned = defineEvent({
   type: 'grants.AssessorAssigned',
   codec: t.readonly(t.type({ applicationId: Id, assessor: Id, on: IsoDate })),
@@ -68,6 +76,7 @@ export const ConflictDeclared = defineEvent({
 /** One criterion's score: a whole number from 0 to `outOf`. */
 export const Score = t.readonly(t.type({ criterion: NonEmptyString, score: t.Int, outOf: t.Int }), 'Score')
 export type Score = t.TypeOf<typeof Score>
+/** An assessor's scores of an application, criterion by criterion. */
 export const ApplicationScored = defineEvent({
   type: 'grants.ApplicationScored',
   codec: t.readonly(t.type({ applicationId: Id, assessor: Id, scores: t.readonlyArray(Score), on: IsoDate })),
@@ -91,12 +100,14 @@ export const AgreementSigned = defineEvent({
 /** When in the grant's life a payment falls. */
 export const PaymentKind = t.keyof({ initial: null, interim: null, final: null }, 'PaymentKind')
 export type PaymentKind = t.TypeOf<typeof PaymentKind>
+/** A payment of a grant was scheduled: its kind, amount in pence and due day. */
 export const PaymentScheduled = defineEvent({
   type: 'grants.PaymentScheduled',
   codec: t.readonly(
     t.type({ applicationId: Id, paymentId: Id, kind: PaymentKind, amount: Pence, dueOn: IsoDate, on: IsoDate }),
   ),
 })
+/** A scheduled payment was approved. */
 export const PaymentApproved = defineEvent({
   type: 'grants.PaymentApproved',
   codec: t.readonly(t.type({ applicationId: Id, paymentId: Id, on: IsoDate })),
@@ -111,6 +122,7 @@ export const PaymentMade = defineEvent({
     ]),
   ),
 })
+/** A payment not yet made was cancelled, with a reason. */
 export const PaymentCancelled = defineEvent({
   type: 'grants.PaymentCancelled',
   codec: t.readonly(t.type({ applicationId: Id, paymentId: Id, reason: NonEmptyString, on: IsoDate })),
@@ -126,6 +138,7 @@ export const RepaymentRecorded = defineEvent({
 /** What a monitoring requirement asks for: a progress report, or the outcomes and saving achieved. */
 export const RequirementKind = t.keyof({ progress: null, outcomes: null, final: null }, 'RequirementKind')
 export type RequirementKind = t.TypeOf<typeof RequirementKind>
+/** A monitoring requirement was set on a grant: its kind, what it asks, and its due day. */
 export const MonitoringRequired = defineEvent({
   type: 'grants.MonitoringRequired',
   codec: t.readonly(
@@ -155,6 +168,7 @@ export const MonitoringSubmitted = defineEvent({
     ]),
   ),
 })
+/** A monitoring return was accepted. */
 export const MonitoringAccepted = defineEvent({
   type: 'grants.MonitoringAccepted',
   codec: t.readonly(t.type({ applicationId: Id, requirementId: Id, on: IsoDate })),
@@ -181,6 +195,7 @@ export const VariationApproved = defineEvent({
     t.type({ applicationId: Id, variationId: Id, fundId: Id, amount: Pence, previous: Pence, on: IsoDate }),
   ),
 })
+/** A variation asked for was rejected, with a reason. */
 export const VariationRejected = defineEvent({
   type: 'grants.VariationRejected',
   codec: t.readonly(t.type({ applicationId: Id, variationId: Id, reason: NonEmptyString, on: IsoDate })),
@@ -230,5 +245,7 @@ export const applicationEventDefinitions = [
   VariationRejected,
   GrantClosed,
 ] as const
+/** The catalog of a grant application's events: encodes new ones, and upcasts and decodes stored ones. */
 export const applicationEvents = eventCatalog(...applicationEventDefinitions)
-export type ApplicationEvent = EventsOf<typeof applicationEventDefinitions>
+/** An event of a grant application's stream: one of those `applicationEvents` encodes and decodes. */
+export type ApplicationEvent = CatalogEvent<typeof applicationEvents>

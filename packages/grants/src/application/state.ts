@@ -16,28 +16,37 @@ import type { ApplicationEvent, PaymentKind, RequirementKind } from './events'
 export type ApplicationStatus =
   'draft' | 'submitted' | 'in-review' | 'reviewed' | 'awarded' | 'fully-paid' | 'declined' | 'withdrawn' | 'closed'
 
+/** The statuses an application ends in: declined, withdrawn or closed; it takes no command after them. */
 export const TERMINAL: ReadonlyArray<ApplicationStatus> = ['declined', 'withdrawn', 'closed']
 
+/** An assessor assigned to an application: whether they declared a conflict, and whether they scored. */
 export interface Assessor {
   readonly conflicted: boolean
   readonly scored: boolean
 }
+/** A payment of a grant: its kind, amount in pence, due day and where it stands. */
 export interface Payment {
   readonly kind: PaymentKind
   readonly amount: number
   readonly dueOn: string
   readonly status: 'scheduled' | 'approved' | 'made' | 'cancelled'
 }
+/** A monitoring requirement of a grant: its kind, due day and where its return stands. */
 export interface Requirement {
   readonly kind: RequirementKind
   readonly dueOn: string
   readonly status: 'due' | 'submitted' | 'accepted' | 'returned'
 }
+/** A variation asked of a grant: the new amount in pence, and whether it was approved. */
 export interface Variation {
   readonly amount: number
   readonly status: 'requested' | 'approved' | 'rejected'
 }
 
+/**
+ * An application once drafted: its status, fund, stream and round, applicant, the money asked and
+ * awarded, and the grant's payments, requirements and variations.
+ */
 export interface ApplicationRecord {
   readonly status: ApplicationStatus
   readonly fundId: string
@@ -61,6 +70,7 @@ export interface ApplicationRecord {
   readonly variations: Readonly<Record<string, Variation>>
   readonly repayments: ReadonlyArray<string>
 }
+/** A grant application's state: what its events fold to, and what its commands are decided on. */
 export type ApplicationState = { readonly status: 'none' } | ApplicationRecord
 
 export const initialApplication: ApplicationState = { status: 'none' }

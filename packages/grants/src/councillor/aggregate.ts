@@ -11,6 +11,10 @@ import { decideCouncillor } from './decide'
 import { councillorEvents } from './events'
 import { evolveCouncillor, initialCouncillor } from './state'
 
+/**
+ * The Councillor aggregate (`grants.councillor-<id>`): a county councillor registered, and their
+ * terms for divisions recorded and ended.
+ */
 export const councillors = defineAggregate({
   context: 'grants',
   name: 'councillor',

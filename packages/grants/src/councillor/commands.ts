@@ -6,6 +6,7 @@ import * as t from 'io-ts'
 
 import { CouncillorId } from '../ids'
 
+/** Registers a county councillor: their name and council. */
 export const RegisterCouncillor = t.readonly(
   t.type({
     type: t.literal('RegisterCouncillor'),
@@ -17,6 +18,7 @@ export const RegisterCouncillor = t.readonly(
   }),
   'RegisterCouncillor',
 )
+/** Records a councillor's term for a county division, from a day. */
 export const RecordTerm = t.readonly(
   t.intersection([
     t.type({
@@ -32,11 +34,15 @@ export const RecordTerm = t.readonly(
   ]),
   'RecordTerm',
 )
+/** Ends a councillor's open term on `until` (not included). */
 export const EndTerm = t.readonly(
   t.type({ type: t.literal('EndTerm'), councillorId: CouncillorId, until: IsoDate, on: IsoDate }),
   'EndTerm',
 )
 
+/** The codec of the commands a councillor takes. */
 export const CouncillorCommand = t.union([RegisterCouncillor, RecordTerm, EndTerm], 'CouncillorCommand')
+/** A command a councillor takes, as decoded. */
 export type CouncillorCommand = t.TypeOf<typeof CouncillorCommand>
+/** A command to a councillor as an app sends it to `ledger.execute`, before decoding. */
 export type CouncillorCommandInput = t.OutputOf<typeof CouncillorCommand>

@@ -3,12 +3,13 @@
  * representing a county division (E58), from one day until another (the day it ends is not in it).
  * A councillor's name is recorded as the council publishes it, as the holder of a public office.
  */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, IsoDate, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
 const Id = NonEmptyString
 
+/** A county councillor was registered: their name and council. */
 export const CouncillorRegistered = defineEvent({
   type: 'grants.CouncillorRegistered',
   codec: t.readonly(t.type({ councillorId: Id, name: NonEmptyString, council: Id, on: IsoDate })),
@@ -32,5 +33,7 @@ export const TermEnded = defineEvent({
 })
 
 const definitions = [CouncillorRegistered, TermRecorded, TermEnded] as const
+/** The catalog of a councillor's events: encodes new ones, and upcasts and decodes stored ones. */
 export const councillorEvents = eventCatalog(...definitions)
-export type CouncillorEvent = EventsOf<typeof definitions>
+/** An event of a councillor's stream: one of those `councillorEvents` encodes and decodes. */
+export type CouncillorEvent = CatalogEvent<typeof councillorEvents>

@@ -3,6 +3,7 @@ import type { NonEmptyString } from '@civic-ledger/core'
 
 import type { CouncillorEvent } from './events'
 
+/** A councillor's term for one county division, from a day until a day (not included), or open. */
 export interface Term {
   readonly division: NonEmptyString
   readonly from: string
@@ -10,6 +11,7 @@ export interface Term {
   readonly until?: string
 }
 
+/** A registered councillor: their name, council and terms. */
 export interface CouncillorRecord {
   readonly status: 'registered'
   readonly councillorId: NonEmptyString
@@ -17,6 +19,7 @@ export interface CouncillorRecord {
   readonly council: NonEmptyString
   readonly terms: ReadonlyArray<Term>
 }
+/** A councillor's state: what its events fold to, and what its commands are decided on. */
 export type CouncillorState = { readonly status: 'none' } | CouncillorRecord
 
 export const initialCouncillor: CouncillorState = { status: 'none' }

@@ -23,6 +23,7 @@ import { remaining } from '../fund/state'
 import { ApplicationId, FundId } from '../ids'
 import { pairOf } from '../rules/fund-of'
 
+/** The codec of the `AwardGrant` command of the `awards` decision. */
 export const AwardGrantCommand = t.readonly(
   t.type({
     type: t.literal('AwardGrant'),
@@ -33,9 +34,15 @@ export const AwardGrantCommand = t.readonly(
     on: IsoDate,
   }),
 )
+/** The `AwardGrant` command of the `awards` decision, as decoded. */
 export type AwardGrantCommand = t.TypeOf<typeof AwardGrantCommand>
+/** The `AwardGrant` command as an app sends it to `ledger.decide`, before decoding. */
 export type AwardGrantCommandInput = t.OutputOf<typeof AwardGrantCommand>
 
+/**
+ * The `awards` decision: awards a grant on the application and its fund together, so no award
+ * exceeds the fund's budget.
+ */
 export const awards = defineDecision({
   context: 'grants',
   name: 'awards',

@@ -19,6 +19,7 @@ import { FundReleased } from '../fund/events'
 import { ApplicationId, FundId } from '../ids'
 import { pairOf } from '../rules/fund-of'
 
+/** The codec of the `CloseGrant` command of the `closures` decision. */
 export const CloseGrantCommand = t.readonly(
   t.type({
     type: t.literal('CloseGrant'),
@@ -28,9 +29,15 @@ export const CloseGrantCommand = t.readonly(
     on: IsoDate,
   }),
 )
+/** The `CloseGrant` command of the `closures` decision, as decoded. */
 export type CloseGrantCommand = t.TypeOf<typeof CloseGrantCommand>
+/** The `CloseGrant` command as an app sends it to `ledger.decide`, before decoding. */
 export type CloseGrantCommandInput = t.OutputOf<typeof CloseGrantCommand>
 
+/**
+ * The `closures` decision: closes a grant with nothing waiting, and releases what it did not keep
+ * to its fund.
+ */
 export const closures = defineDecision({
   context: 'grants',
   name: 'closures',

@@ -39,6 +39,7 @@ import { limitsFor } from '../fund/decide'
 import type { FundRecord } from '../fund/state'
 import { ApplicationId, CouncillorId, FundId, NO_COUNCILLOR, RoundId, StreamId } from '../ids'
 
+/** The codec of the `DraftApplication` command of the `drafts` decision. */
 export const DraftApplicationCommand = t.readonly(
   t.intersection([
     t.type({
@@ -65,7 +66,9 @@ export const DraftApplicationCommand = t.readonly(
     }),
   ]),
 )
+/** The `DraftApplication` command of the `drafts` decision, as decoded. */
 export type DraftApplicationCommand = t.TypeOf<typeof DraftApplicationCommand>
+/** The `DraftApplication` command as an app sends it to `ledger.decide`, before decoding. */
 export type DraftApplicationCommandInput = t.OutputOf<typeof DraftApplicationCommand>
 
 const roundProblem = (c: DraftApplicationCommand, fund: FundRecord): DomainError | undefined => {
@@ -199,6 +202,7 @@ const amountProblem = (c: DraftApplicationCommand, fund: FundRecord): DomainErro
     : undefined
 }
 
+/** The `drafts` decision: drafts an application against its fund, round, place index and councillor. */
 export const drafts = defineDecision({
   context: 'grants',
   name: 'drafts',

@@ -16,12 +16,16 @@ import { limitsFor, outsideLimits } from '../fund/decide'
 import { ApplicationId, FundId } from '../ids'
 import { pairOf } from '../rules/fund-of'
 
+/** The codec of the `SubmitApplication` command of the `submissions` decision. */
 export const SubmitApplicationCommand = t.readonly(
   t.type({ type: t.literal('SubmitApplication'), applicationId: ApplicationId, fundId: FundId, on: IsoDate }),
 )
+/** The `SubmitApplication` command of the `submissions` decision, as decoded. */
 export type SubmitApplicationCommand = t.TypeOf<typeof SubmitApplicationCommand>
+/** The `SubmitApplication` command as an app sends it to `ledger.decide`, before decoding. */
 export type SubmitApplicationCommandInput = t.OutputOf<typeof SubmitApplicationCommand>
 
+/** The `submissions` decision: submits a draft while its round is open and its amount within the limits. */
 export const submissions = defineDecision({
   context: 'grants',
   name: 'submissions',

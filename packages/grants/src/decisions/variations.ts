@@ -22,6 +22,7 @@ import { remaining } from '../fund/state'
 import { ApplicationId, FundId, VariationId } from '../ids'
 import { pairOf } from '../rules/fund-of'
 
+/** The codec of the `ApproveVariation` command of the `variations` decision. */
 export const ApproveVariationCommand = t.readonly(
   t.type({
     type: t.literal('ApproveVariation'),
@@ -31,9 +32,15 @@ export const ApproveVariationCommand = t.readonly(
     on: IsoDate,
   }),
 )
+/** The `ApproveVariation` command of the `variations` decision, as decoded. */
 export type ApproveVariationCommand = t.TypeOf<typeof ApproveVariationCommand>
+/** The `ApproveVariation` command as an app sends it to `ledger.decide`, before decoding. */
 export type ApproveVariationCommandInput = t.OutputOf<typeof ApproveVariationCommand>
 
+/**
+ * The `variations` decision: approves a variation of a grant's amount within its stream's limits
+ * and the fund's budget.
+ */
 export const variations = defineDecision({
   context: 'grants',
   name: 'variations',

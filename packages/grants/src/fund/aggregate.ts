@@ -10,6 +10,10 @@ import { decideFund } from './decide'
 import { fundEvents } from './events'
 import { evolveFund, initialFund } from './state'
 
+/**
+ * The Fund aggregate (`grants.fund-<id>`): defined, given streams and rounds, its budget changed;
+ * awards commit and closures release its budget through the decisions.
+ */
 export const funds = defineAggregate({
   context: 'grants',
   name: 'fund',

@@ -12,6 +12,10 @@ const command = <T extends string, P extends t.Props>(type: T, props: P) =>
 
 const LimitsInput = t.readonly(t.type({ minimum: Pence, maximum: Pence }))
 
+/**
+ * Defines a fund: its name, funder and administrators, eligibility, budget in pence, and whether it
+ * makes direct awards.
+ */
 export const DefineFund = t.readonly(
   t.intersection([
     command('DefineFund', {
@@ -38,7 +42,9 @@ export const DefineFund = t.readonly(
     }),
   ]),
 )
+/** Adds a stream to a fund, with the default limits of its grants. */
 export const AddStream = command('AddStream', { streamId: StreamId, name: NonEmptyString, limits: LimitsInput })
+/** Opens a round of a fund, from one day to another, with the limits of its streams in it. */
 export const OpenRound = t.readonly(
   t.intersection([
     command('OpenRound', {
@@ -53,6 +59,9 @@ export const OpenRound = t.readonly(
 /** Changes the budget by `change` pence (negative to reduce it). */
 export const ChangeBudget = command('ChangeBudget', { change: t.Int, reason: NonEmptyString })
 
+/** The codec of the commands a fund takes. */
 export const FundCommand = t.union([DefineFund, AddStream, OpenRound, ChangeBudget])
+/** A command a fund takes, as decoded. */
 export type FundCommand = t.TypeOf<typeof FundCommand>
+/** A command to a fund as an app sends it to `ledger.execute`, before decoding. */
 export type FundCommandInput = t.OutputOf<typeof FundCommand>

@@ -1,7 +1,7 @@
 /**
  * What is recorded of a fund. Amounts are whole pence (`Pence`), never pounds: £2,000 is 200000.
  */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, IsoDate, NonEmptyString, Pence } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -33,6 +33,7 @@ export const RegrantType = t.keyof(
 )
 export type RegrantType = t.TypeOf<typeof RegrantType>
 
+/** A fund was defined: its name, funder, administrators, eligibility, budget in pence, and rules. */
 export const FundDefined = defineEvent({
   type: 'grants.FundDefined',
   codec: t.readonly(
@@ -58,6 +59,7 @@ export const FundDefined = defineEvent({
     ]),
   ),
 })
+/** A stream was added to a fund, with the default limits of its grants. */
 export const StreamAdded = defineEvent({
   type: 'grants.StreamAdded',
   codec: t.readonly(t.type({ fundId: Id, streamId: Id, name: NonEmptyString, limits: Limits, on: IsoDate })),
@@ -100,5 +102,7 @@ export const FundReleased = defineEvent({
 })
 
 const definitions = [FundDefined, StreamAdded, RoundOpened, BudgetChanged, FundCommitted, FundReleased] as const
+/** The catalog of a fund's events: encodes new ones, and upcasts and decodes stored ones. */
 export const fundEvents = eventCatalog(...definitions)
-export type FundEvent = EventsOf<typeof definitions>
+/** An event of a fund's stream: one of those `fundEvents` encodes and decodes. */
+export type FundEvent = CatalogEvent<typeof fundEvents>

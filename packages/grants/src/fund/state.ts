@@ -6,11 +6,13 @@ import type { Pence } from '@civic-ledger/core'
 
 import type { Eligibility, FundEvent, Limits } from './events'
 
+/** A round of a fund: the days it opens and closes, and the limits of each stream in it. */
 export interface Round {
   readonly opensOn: string
   readonly closesOn: string
   readonly limits: Readonly<Record<string, Limits>>
 }
+/** A fund once defined: its budget and what is committed (pence), its rules, streams and rounds. */
 export interface FundRecord {
   readonly status: 'open'
   readonly budget: Pence
@@ -24,6 +26,7 @@ export interface FundRecord {
   readonly streams: Readonly<Record<string, Limits>>
   readonly rounds: Readonly<Record<string, Round>>
 }
+/** A fund's state: what its events fold to, and what its commands are decided on. */
 export type FundState = { readonly status: 'none' } | FundRecord
 
 export const initialFund: FundState = { status: 'none' }

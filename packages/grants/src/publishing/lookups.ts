@@ -17,8 +17,6 @@ import type { PublishingInput, PublishingOptions, PublishingProblem, ThreeSixtyG
 import { threeSixtyGivingPackage } from './package'
 import { fundPublishingDocs, grantPublishing, grantPublishingDocs } from './projection'
 
-type Runner = Pick<ProjectionRunner, 'query'>
-
 /** The service delivery area scheme whose areas (and PCNs) applications may name. */
 export interface SchemeChoice {
   readonly schemeId: string
@@ -29,14 +27,14 @@ export interface SchemeChoice {
 }
 
 /** Every document of the `grants-publishing` read model. */
-export const publishingInput = async (runner: Runner): Promise<PublishingInput> => ({
+export const publishingInput = async (runner: Pick<ProjectionRunner, 'query'>): Promise<PublishingInput> => ({
   grants: await runner.query(grantPublishing, grantPublishingDocs).find(),
   funds: await runner.query(grantPublishing, fundPublishingDocs).find(),
 })
 
 /** Organisation names from the partnership register, for the org ids given. */
 export const organisationLookup = async (
-  runner: Runner,
+  runner: Pick<ProjectionRunner, 'query'>,
   orgIds: Iterable<string>,
 ): Promise<PublishingOptions['organisation']> => {
   const queries = createPartnershipQueries(runner)
@@ -55,7 +53,7 @@ const unique = (codes: Iterable<string>): ReadonlyArray<string> => [...new Set(c
  * no geoCodeType: by the area registry, else as a service delivery area or a PCN of `scheme`.
  */
 export const areaLookup = async (
-  runner: Runner,
+  runner: Pick<ProjectionRunner, 'query'>,
   codes: Iterable<string>,
   scheme?: SchemeChoice,
 ): Promise<PublishingOptions['area']> => {
@@ -145,7 +143,7 @@ const areasNamed = (input: PublishingInput, wanted: ReadonlySet<string> | undefi
  * organisation and area lookups from the partnership and areas read models, and builds the package.
  */
 export const exportThreeSixtyGiving = async (
-  runner: Runner,
+  runner: Pick<ProjectionRunner, 'query'>,
   options: Omit<PublishingOptions, 'organisation' | 'area'> & { readonly scheme?: SchemeChoice },
 ): Promise<Either<ReadonlyArray<PublishingProblem>, ThreeSixtyGivingPackage>> => {
   const input = await publishingInput(runner)

@@ -16,6 +16,7 @@ import type { FundPublishingDoc, GrantPublishingDoc, MoneyMoved } from './projec
 
 // --- the 360Giving shapes written ---
 
+/** An organisation as 360Giving names it: its org-id identifier, name, and charity or company number. */
 export interface ThreeSixtyGivingOrganisation {
   readonly id: string
   readonly name: string
@@ -23,6 +24,10 @@ export interface ThreeSixtyGivingOrganisation {
   readonly companyNumber?: string
 }
 
+/**
+ * A payment of a grant as 360Giving publishes it: its date and value in pounds, from the provider
+ * to the recipient.
+ */
 export interface ThreeSixtyGivingTransaction {
   readonly id: string
   readonly transactionDate: string
@@ -33,11 +38,16 @@ export interface ThreeSixtyGivingTransaction {
   readonly recipient: string
 }
 
+/** The period a grant runs for, in 360Giving's `plannedDates` and `actualDates`. */
 export interface ThreeSixtyGivingDates {
   readonly startDate: string
   readonly endDate?: string
 }
 
+/**
+ * One grant in the 360Giving Data Standard (1.4): amounts in pounds, the recipient, the funder, the
+ * places and dates.
+ */
 export interface ThreeSixtyGivingGrant {
   readonly id: string
   readonly title: string
@@ -59,6 +69,10 @@ export interface ThreeSixtyGivingGrant {
   readonly dateModified: string
 }
 
+/**
+ * A 360Giving data package (1.4): the publisher, the licence and the grants, as
+ * `exportThreeSixtyGiving` writes it.
+ */
 export interface ThreeSixtyGivingPackage {
   readonly version: '1.4'
   readonly title?: string
@@ -70,6 +84,7 @@ export interface ThreeSixtyGivingPackage {
   readonly grants: ReadonlyArray<ThreeSixtyGivingGrant>
 }
 
+/** Who publishes a 360Giving package: their name, identifier, website and logo. */
 export interface ThreeSixtyGivingPublisher {
   readonly name: string
   /** The publisher's organisation identifier (`GB-LAE-CAM`). */
@@ -80,6 +95,9 @@ export interface ThreeSixtyGivingPublisher {
 
 // --- options and problems ---
 
+/**
+ * How grants are published to 360Giving: the publisher's prefix and details, the licence, and which grants.
+ */
 export interface PublishingOptions {
   /** The publisher's 360Giving prefix without `360G-` (`cambscc`): ids are `360G-<prefix>-<ref>`. */
   readonly prefix: string

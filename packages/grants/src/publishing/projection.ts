@@ -34,6 +34,7 @@ export interface MoneyMoved {
   readonly on: string
 }
 
+/** A document of the `grants` collection of the `grants-publishing` read model. */
 export interface GrantPublishingDoc {
   readonly applicationId: string
   readonly fundId: string
@@ -64,6 +65,7 @@ export interface GrantPublishingDoc {
   readonly modifiedAt: string
 }
 
+/** A document of the `funds` collection of the `grants-publishing` read model. */
 export interface FundPublishingDoc {
   readonly fundId: string
   readonly name: string
@@ -75,7 +77,12 @@ export interface FundPublishingDoc {
   readonly rounds: Readonly<Record<string, { readonly opensOn: string; readonly closesOn: string }>>
 }
 
+/** The `grants` collection of `grants-publishing`: per grant, what a 360Giving export needs. */
 export const grantPublishingDocs = defineCollection<GrantPublishingDoc, 'fundId'>('grants', { indexes: ['fundId'] })
+/**
+ * The `funds` collection of `grants-publishing`: per fund, its name, funder, regrant type, streams
+ * and rounds.
+ */
 export const fundPublishingDocs = defineCollection<FundPublishingDoc>('funds')
 
 // --- helpers ---
@@ -84,6 +91,7 @@ const later = (a: string, b: string): string => (a > b ? a : b)
 
 // --- the projection ---
 
+/** The `grants-publishing` read model: what the 360Giving export of grants and funds is built from. */
 export const grantPublishing = defineProjection({
   name: 'grants-publishing',
   version: 1,

@@ -16,6 +16,7 @@ import { defineCollection, defineProjection } from '@civic-ledger/core'
 import { GrantAwarded, PaymentMade, RepaymentRecorded, VariationApproved } from '../application/events'
 import { BudgetChanged, FundCommitted, FundDefined, FundReleased, RoundOpened, StreamAdded } from '../fund/events'
 
+/** A document of the `funds` collection of the `fund-positions` read model. */
 export interface FundDoc {
   readonly fundId: string
   readonly name: string
@@ -50,7 +51,15 @@ export interface FundedGrant {
   readonly position: number
 }
 
+/**
+ * The `funds` collection of `fund-positions`: each fund's budget, committed, released and
+ * remaining, in pence.
+ */
 export const fundDocs = defineCollection<FundDoc>('funds')
+/**
+ * The `grants` collection of `fund-positions`: each grant's awarded and paid amounts against its
+ * fund, in pence.
+ */
 export const fundedGrants = defineCollection<FundedGrant>('grants')
 
 const budgetEvents = [
@@ -110,6 +119,7 @@ const evolveFund = (fund: FundDoc, e: BudgetEvent, grant: FundedGrant | undefine
 const fundOf = async (e: BudgetEvent, grants: { get(id: string): Promise<FundedGrant | undefined> }) =>
   'fundId' in e.data ? e.data.fundId : (await grants.get(e.data.applicationId))?.fundId
 
+/** The `fund-positions` read model: the budget position of each fund, its streams and its rounds. */
 export const fundPositions = defineProjection({
   name: 'fund-positions',
   version: 2,

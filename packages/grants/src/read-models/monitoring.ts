@@ -17,8 +17,13 @@ import {
 
 // --- model ---
 
+/** Where a monitoring requirement stands: due, submitted, accepted, or returned for another go. */
 export type RequirementStatus = 'due' | 'submitted' | 'accepted' | 'returned'
 
+/**
+ * A monitoring return as submitted: its day, summary, outcomes achieved, and the saving it reported
+ * (pence) or null.
+ */
 export interface MonitoringReturn {
   readonly on: string
   readonly summary: string
@@ -26,6 +31,7 @@ export interface MonitoringReturn {
   readonly savingReported: number | null
 }
 
+/** A document of the `requirements` collection of the `grant-monitoring` read model. */
 export interface RequirementDoc {
   readonly applicationId: string
   readonly requirementId: string
@@ -66,12 +72,17 @@ export const isOverdue = (r: Pick<RequirementDoc, 'status' | 'dueOn'>, today: st
 
 // --- the projection ---
 
+/** The `grants` collection of `grant-monitoring`: each grant with monitoring requirements. */
 export const monitoredGrants = defineCollection<MonitoredGrant>('grants')
 /** Requirements by `<application>/<requirement>`. */
 export const requirementDocs = defineCollection<RequirementDoc, 'applicationId' | 'fundId' | 'status'>('requirements', {
   indexes: ['applicationId', 'fundId', 'status'],
 })
 
+/**
+ * The `grant-monitoring` read model: each monitoring requirement of a grant, when it is due and
+ * where it stands.
+ */
 export const grantMonitoring = defineProjection({
   name: 'grant-monitoring',
   version: 1,

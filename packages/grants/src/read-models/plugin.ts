@@ -10,6 +10,10 @@ import { grantMonitoring } from './monitoring'
 import { grantsRegister } from './register'
 import { grantTotals } from './totals'
 
+/**
+ * The grants context as a ledger plug-in: its events, and the read models of funds, the register,
+ * totals, monitoring and publishing.
+ */
 export const grantsPlugin = definePlugin({
   name: 'grants',
   events: [...fundEvents.definitions, ...applicationEvents.definitions, ...councillorEvents.definitions],

@@ -60,6 +60,10 @@ const budgetOf = (f: FundDoc): BudgetPosition => ({
 const byDueDay = (a: RequirementDoc, b: RequirementDoc): number =>
   a.dueOn === b.dueOn ? a.applicationId.localeCompare(b.applicationId) : a.dueOn.localeCompare(b.dueOn)
 
+/**
+ * The questions an app asks of the grants read models — a fund's position, grants by status, what is
+ * due — on a ledger's projections (`createGrantQueries(ledger.projections)`).
+ */
 export const createGrantQueries = (runner: Pick<ProjectionRunner, 'query'>) => {
   const funds = runner.query(fundPositions, fundDocs)
   const totals = runner.query(grantTotals, totalDocs)
@@ -87,8 +91,10 @@ export const createGrantQueries = (runner: Pick<ProjectionRunner, 'query'>) => {
 
     /** A fund's totals, or undefined before any application to it was submitted. */
     byFund: (fundId: string): Promise<GrantTotals | undefined> => totals.get(totalId('fund', fundId, fundId)),
+    /** The totals of a stream of a fund, or undefined. */
     byStream: (fundId: string, streamId: string): Promise<GrantTotals | undefined> =>
       totals.get(totalId('stream', fundId, streamId)),
+    /** The totals of a round of a fund, or undefined. */
     byRound: (fundId: string, roundId: string): Promise<GrantTotals | undefined> =>
       totals.get(totalId('round', fundId, roundId)),
     /** A fund's totals, and those of each stream, round and area within it. */
@@ -126,6 +132,7 @@ export const createGrantQueries = (runner: Pick<ProjectionRunner, 'query'>) => {
 
     // --- the register ---
 
+    /** An application's entry in the register, or undefined. */
     application: (applicationId: string): Promise<RegisterEntry | undefined> => register.get(applicationId),
     /** The register, or the part of it of one fund, in one status, or both; by application id. */
     applications: (
@@ -137,4 +144,5 @@ export const createGrantQueries = (runner: Pick<ProjectionRunner, 'query'>) => {
       }),
   }
 }
+/** What `createGrantQueries` returns. */
 export type GrantQueries = ReturnType<typeof createGrantQueries>

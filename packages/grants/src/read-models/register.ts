@@ -39,6 +39,7 @@ export interface RegisterDates {
   readonly closed: string | null
 }
 
+/** A payment as the register lists it: kind, amount in pence, due day, status, and the day it was made. */
 export interface RegisterPayment {
   readonly kind: PaymentKind
   readonly amount: number
@@ -46,6 +47,7 @@ export interface RegisterPayment {
   readonly status: 'scheduled' | 'approved' | 'made' | 'cancelled'
   readonly madeOn: string | null
 }
+/** A monitoring requirement as the register lists it: kind, due day, status and the saving reported. */
 export interface RegisterRequirement {
   readonly kind: RequirementKind
   readonly dueOn: string
@@ -289,10 +291,12 @@ export const enterEvent = (before: RegisterEntry | undefined, e: LifeEvent): Reg
 
 // --- the projection ---
 
+/** The `applications` collection of `grants-register`: one entry per application and the grant it becomes. */
 export const registerDocs = defineCollection<RegisterEntry, 'fundId' | 'status'>('applications', {
   indexes: ['fundId', 'status'],
 })
 
+/** The `grants-register` read model: every application, its money, its steps and their days. */
 export const grantsRegister = defineProjection({
   name: 'grants-register',
   version: 1,

@@ -44,6 +44,7 @@ export interface GrantFigures {
   readonly reportedSavings: number
 }
 
+/** What a total is of: a fund, or a stream, round or area within one. */
 export type Dimension = 'fund' | 'stream' | 'round' | 'area'
 
 /** The totals of one fund, or of a stream, round or area within one fund. */
@@ -138,10 +139,15 @@ export const totalId = (dimension: Dimension, fundId: string, key: string): stri
 
 /** Each application's register entry, as this projection last folded it. */
 export const lineDocs = defineCollection<RegisterEntry>('lines')
+/**
+ * The `totals` collection of `grant-totals`: what was applied for and became of it, by fund,
+ * stream, round or area.
+ */
 export const totalDocs = defineCollection<GrantTotals, 'dimension' | 'fundId' | 'key'>('totals', {
   indexes: ['dimension', 'fundId', 'key'],
 })
 
+/** The `grant-totals` read model: grants by fund, stream, round and area. */
 export const grantTotals = defineProjection({
   name: 'grant-totals',
   version: 1,

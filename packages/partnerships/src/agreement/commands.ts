@@ -50,6 +50,7 @@ export const VaryAgreement = t.readonly(
 export const RecordReview = command('RecordReview', { nextReviewOn: IsoDate })
 export const TerminateAgreement = command('TerminateAgreement', { reason: NonEmptyString })
 
+/** The codec of the commands an agreement takes. */
 export const AgreementCommand = t.union([
   DraftAgreement,
   SetDataSharingTerms,
@@ -59,5 +60,7 @@ export const AgreementCommand = t.union([
   RecordReview,
   TerminateAgreement,
 ])
+/** A command an agreement takes, as decoded. */
 export type AgreementCommand = t.TypeOf<typeof AgreementCommand>
+/** A command to an agreement as an app sends it to `ledger.execute`, before decoding. */
 export type AgreementCommandInput = t.OutputOf<typeof AgreementCommand>

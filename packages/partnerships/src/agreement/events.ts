@@ -1,11 +1,13 @@
 /** What is recorded of an agreement: its drafting, terms, finalising, each signature, variations, reviews. */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, IsoDate, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
 const Id = NonEmptyString
 
+/** The kinds of agreement: a Health Deal, a data-sharing agreement, or a memorandum of understanding. */
 export const AgreementKind = t.keyof({ 'health-deal': null, 'data-sharing': null, memorandum: null }, 'AgreementKind')
+/** A kind of agreement; see the codec. */
 export type AgreementKind = t.TypeOf<typeof AgreementKind>
 
 /** The lawful bases for processing personal data (UK GDPR Article 6(1)). */
@@ -26,6 +28,7 @@ const PartyBasis = t.readonly(
   t.intersection([t.type({ orgId: Id, basis: LawfulBasis }), t.partial({ specialCategoryCondition: NonEmptyString })]),
 )
 
+/** An agreement was drafted: its kind, title, parties and purposes. */
 export const AgreementDrafted = defineEvent({
   type: 'partnerships.AgreementDrafted',
   codec: t.readonly(
@@ -56,10 +59,12 @@ export const DataSharingTermsSet = defineEvent({
     }),
   ),
 })
+/** A version of an agreement was finalised, ready to be signed. */
 export const AgreementFinalised = defineEvent({
   type: 'partnerships.AgreementFinalised',
   codec: t.readonly(t.type({ agreementId: Id, version: t.number, on: IsoDate })),
 })
+/** A party signed a version of an agreement, through its signatory. */
 export const AgreementSigned = defineEvent({
   type: 'partnerships.AgreementSigned',
   codec: t.readonly(t.type({ agreementId: Id, version: t.number, orgId: Id, signatory: NonEmptyString, on: IsoDate })),
@@ -83,10 +88,12 @@ export const AgreementVaried = defineEvent({
     }),
   ),
 })
+/** An agreement was reviewed, and its next review day set. */
 export const AgreementReviewed = defineEvent({
   type: 'partnerships.AgreementReviewed',
   codec: t.readonly(t.type({ agreementId: Id, nextReviewOn: IsoDate, on: IsoDate })),
 })
+/** An agreement was terminated, with a reason. */
 export const AgreementTerminated = defineEvent({
   type: 'partnerships.AgreementTerminated',
   codec: t.readonly(t.type({ agreementId: Id, reason: NonEmptyString, on: IsoDate })),
@@ -102,5 +109,7 @@ const definitions = [
   AgreementReviewed,
   AgreementTerminated,
 ] as const
+/** The catalog of an agreement's events: encodes new ones, and upcasts and decodes stored ones. */
 export const agreementEvents = eventCatalog(...definitions)
-export type AgreementEvent = EventsOf<typeof definitions>
+/** An event of an agreement's stream: one of those `agreementEvents` encodes and decodes. */
+export type AgreementEvent = CatalogEvent<typeof agreementEvents>

@@ -1,6 +1,10 @@
 /** An agreement as its stream holds it. */
 import type { AgreementEvent, AgreementKind, LawfulBasis } from './events'
 
+/**
+ * An agreement once drafted: its status, kind, parties and version, who has signed it, and its
+ * data-sharing terms.
+ */
 export interface AgreementRecord {
   readonly status: 'draft' | 'finalised' | 'in-force' | 'terminated'
   readonly kind: AgreementKind
@@ -12,6 +16,7 @@ export interface AgreementRecord {
   readonly termsSet: boolean
   readonly reviewOn?: string
 }
+/** An agreement's state: what its events fold to, and what its commands are decided on. */
 export type AgreementState = { readonly status: 'none' } | AgreementRecord
 
 export const initialAgreement: AgreementState = { status: 'none' }

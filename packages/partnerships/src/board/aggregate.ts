@@ -10,6 +10,10 @@ import { decideBoard } from './decide'
 import { boardEvents } from './events'
 import { evolveBoard, initialBoard } from './state'
 
+/**
+ * The Board aggregate (`partnerships.board-<id>`): purpose, terms of reference, seats, members and
+ * representatives, meetings, decisions and reports.
+ */
 export const boards = defineAggregate({
   context: 'partnerships',
   name: 'board',

@@ -60,6 +60,7 @@ export const RecordDecision = command('RecordDecision', {
 })
 export const SubmitReport = command('SubmitReport', { title: NonEmptyString })
 
+/** The codec of the commands a board takes. */
 export const BoardCommand = t.union([
   DefineBoard,
   AmendTermsOfReference,
@@ -71,5 +72,7 @@ export const BoardCommand = t.union([
   RecordDecision,
   SubmitReport,
 ])
+/** A command a board takes, as decoded. */
 export type BoardCommand = t.TypeOf<typeof BoardCommand>
+/** A command to a board as an app sends it to `ledger.execute`, before decoding. */
 export type BoardCommandInput = t.OutputOf<typeof BoardCommand>

@@ -2,7 +2,7 @@
  * What is recorded of a board. A representative's name is personal data, encrypted with a key of
  * the representative's own (the subject is `representativeId`).
  */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, IsoDate, NonEmptyString, personal } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -14,6 +14,7 @@ const Id = NonEmptyString
 export const Position = t.keyof({ chair: null, 'vice-chair': null, member: null, observer: null }, 'Position')
 export type Position = t.TypeOf<typeof Position>
 
+/** A board was defined: its name, purpose, geography and terms of reference. */
 export const BoardDefined = defineEvent({
   type: 'partnerships.BoardDefined',
   codec: t.readonly(
@@ -33,6 +34,7 @@ export const BoardDefined = defineEvent({
     ]),
   ),
 })
+/** A board's terms of reference were amended. */
 export const TermsOfReferenceAmended = defineEvent({
   type: 'partnerships.TermsOfReferenceAmended',
   codec: t.readonly(t.type({ boardId: Id, termsOfReference: NonEmptyString, on: IsoDate })),
@@ -50,14 +52,17 @@ export const SeatDefined = defineEvent({
     }),
   ),
 })
+/** An organisation was admitted to a board, as the type of organisation it was then. */
 export const MemberAdmitted = defineEvent({
   type: 'partnerships.MemberAdmitted',
   codec: t.readonly(t.type({ boardId: Id, orgId: Id, organisationType: OrganisationType, on: IsoDate })),
 })
+/** An organisation withdrew from a board, with a reason. */
 export const MemberWithdrawn = defineEvent({
   type: 'partnerships.MemberWithdrawn',
   codec: t.readonly(t.type({ boardId: Id, orgId: Id, reason: NonEmptyString, on: IsoDate })),
 })
+/** A member organisation appointed a representative to a board: their name (personal) and position. */
 export const RepresentativeAppointed = defineEvent({
   type: 'partnerships.RepresentativeAppointed',
   subject: 'representativeId',
@@ -75,14 +80,17 @@ export const RepresentativeAppointed = defineEvent({
     ]),
   ),
 })
+/** A representative stood down from a board, with a reason. */
 export const RepresentativeStoodDown = defineEvent({
   type: 'partnerships.RepresentativeStoodDown',
   codec: t.readonly(t.type({ boardId: Id, representativeId: Id, reason: NonEmptyString, on: IsoDate })),
 })
+/** A board met on a day. */
 export const MeetingHeld = defineEvent({
   type: 'partnerships.MeetingHeld',
   codec: t.readonly(t.type({ boardId: Id, meetingId: Id, heldOn: IsoDate })),
 })
+/** A decision a board took at a meeting, summarised. */
 export const DecisionRecorded = defineEvent({
   type: 'partnerships.DecisionRecorded',
   codec: t.readonly(t.type({ boardId: Id, meetingId: Id, decisionId: Id, summary: NonEmptyString, heldOn: IsoDate })),
@@ -105,5 +113,7 @@ const definitions = [
   DecisionRecorded,
   ReportSubmitted,
 ] as const
+/** The catalog of a board's events: encodes new ones, and upcasts and decodes stored ones. */
 export const boardEvents = eventCatalog(...definitions)
-export type BoardEvent = EventsOf<typeof definitions>
+/** An event of a board's stream: one of those `boardEvents` encodes and decodes. */
+export type BoardEvent = CatalogEvent<typeof boardEvents>

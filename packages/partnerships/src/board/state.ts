@@ -4,23 +4,27 @@ import { own } from '@civic-ledger/core'
 import type { OrganisationType } from '../organisation/events'
 import type { BoardEvent, Position } from './events'
 
+/** A seat on a board: what it is for, the organisation types that may fill it, and who does. */
 export interface Seat {
   readonly description: string
   readonly organisationTypes: ReadonlyArray<OrganisationType>
   /** The representative who fills it, when one does. */
   readonly holder?: string
 }
+/** A representative on a board: their organisation, position, and the seat they fill. */
 export interface Representative {
   readonly orgId: string
   readonly position: Position
   readonly seatId?: string
 }
+/** A board as defined: its name, the board it reports to and how often, and whose members it includes. */
 export interface BoardDefinition {
   readonly name: string
   readonly reportsTo?: { readonly boardId: string; readonly everyMonths: number }
   readonly includesAllMembersOf?: string
 }
 
+/** A board's state: what its events fold to, and what its commands are decided on. */
 export type BoardState =
   | { readonly status: 'none' }
   | {
@@ -34,6 +38,7 @@ export type BoardState =
       readonly meetings: Readonly<Record<string, string>>
       readonly decisions: Readonly<Record<string, string>>
     }
+/** A board once defined. */
 export type ActiveBoard = Extract<BoardState, { readonly status: 'active' }>
 
 export const initialBoard: BoardState = { status: 'none' }

@@ -13,12 +13,16 @@ import { BoardId, OrgId } from '../ids'
 import { organisations } from '../organisation/aggregate'
 import { activeProblem } from '../organisation/decide'
 
+/** The codec of the `AdmitMember` command of the `admissions` decision. */
 export const AdmitMemberCommand = t.readonly(
   t.type({ type: t.literal('AdmitMember'), boardId: BoardId, orgId: OrgId, on: IsoDate }),
 )
+/** The `AdmitMember` command of the `admissions` decision, as decoded. */
 export type AdmitMemberCommand = t.TypeOf<typeof AdmitMemberCommand>
+/** The `AdmitMember` command as an app sends it to `ledger.decide`, before decoding. */
 export type AdmitMemberCommandInput = t.OutputOf<typeof AdmitMemberCommand>
 
+/** The `admissions` decision: admits a registered, active organisation to a board's seat for its type. */
 export const admissions = defineDecision({
   context: 'partnerships',
   name: 'admissions',

@@ -14,6 +14,7 @@ import type { DeliveryPlanEvent } from '../delivery-plan/events'
 import { DeliveryPlanAgreed } from '../delivery-plan/events'
 import { ItemId, OrgId, PlanId } from '../ids'
 
+/** The codec of the `AgreeDeliveryPlan` command of the `deliveryPlanAgreements` decision. */
 export const AgreeDeliveryPlanCommand = t.readonly(
   t.type({
     type: t.literal('AgreeDeliveryPlan'),
@@ -26,9 +27,14 @@ export const AgreeDeliveryPlanCommand = t.readonly(
     on: IsoDate,
   }),
 )
+/** The `AgreeDeliveryPlan` command of the `deliveryPlanAgreements` decision, as decoded. */
 export type AgreeDeliveryPlanCommand = t.TypeOf<typeof AgreeDeliveryPlanCommand>
+/** The `AgreeDeliveryPlan` command as an app sends it to `ledger.decide`, before decoding. */
 export type AgreeDeliveryPlanCommandInput = t.OutputOf<typeof AgreeDeliveryPlanCommand>
 
+/**
+ * The `deliveryPlanAgreements` decision: agrees a delivery plan for an area of a published scheme version.
+ */
 export const deliveryPlanAgreements = defineDecision({
   context: 'partnerships',
   name: 'delivery-plan-agreements',

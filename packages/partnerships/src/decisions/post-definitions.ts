@@ -16,6 +16,7 @@ import { posts } from '../post/aggregate'
 import type { PostEvent } from '../post/events'
 import { PostDefined } from '../post/events'
 
+/** The codec of the `DefinePost` command of the `postDefinitions` decision. */
 export const DefinePostCommand = t.readonly(
   t.intersection([
     t.type({
@@ -30,9 +31,14 @@ export const DefinePostCommand = t.readonly(
     t.partial({ pcn: AreaCode }),
   ]),
 )
+/** The `DefinePost` command of the `postDefinitions` decision, as decoded. */
 export type DefinePostCommand = t.TypeOf<typeof DefinePostCommand>
+/** The `DefinePost` command as an app sends it to `ledger.decide`, before decoding. */
 export type DefinePostCommandInput = t.OutputOf<typeof DefinePostCommand>
 
+/**
+ * The `postDefinitions` decision: defines a post for an area (or a PCN of it) of a scheme, with its employer.
+ */
 export const postDefinitions = defineDecision({
   context: 'partnerships',
   name: 'post-definitions',

@@ -13,12 +13,16 @@ import { activeProblem } from '../organisation/decide'
 import type { OrganisationEvent } from '../organisation/events'
 import { OrganisationDissolved, PredecessorRecorded } from '../organisation/events'
 
+/** The codec of the `DissolveInto` command of the `successions` decision. */
 export const DissolveIntoCommand = t.readonly(
   t.type({ type: t.literal('DissolveInto'), orgId: OrgId, successor: OrgId, on: IsoDate, reason: NonEmptyString }),
 )
+/** The `DissolveInto` command of the `successions` decision, as decoded. */
 export type DissolveIntoCommand = t.TypeOf<typeof DissolveIntoCommand>
+/** The `DissolveInto` command as an app sends it to `ledger.decide`, before decoding. */
 export type DissolveIntoCommandInput = t.OutputOf<typeof DissolveIntoCommand>
 
+/** The `successions` decision: dissolves an organisation into an active successor, recorded on both. */
 export const successions = defineDecision({
   context: 'partnerships',
   name: 'successions',

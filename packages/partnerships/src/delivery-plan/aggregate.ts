@@ -9,6 +9,10 @@ import { decideDeliveryPlan } from './decide'
 import { deliveryPlanEvents } from './events'
 import { evolveDeliveryPlan, initialDeliveryPlan } from './state'
 
+/**
+ * The DeliveryPlan aggregate (`partnerships.delivery-plan-<id>`): progress recorded against an
+ * agreed plan, and its closing; agreeing one is the `deliveryPlanAgreements` decision.
+ */
 export const deliveryPlans = defineAggregate({
   context: 'partnerships',
   name: 'delivery-plan',

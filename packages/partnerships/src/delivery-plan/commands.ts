@@ -11,6 +11,9 @@ export const CloseDeliveryPlan = t.readonly(
   t.type({ type: t.literal('CloseDeliveryPlan'), planId: PlanId, on: IsoDate, reason: NonEmptyString }),
 )
 
+/** The codec of the commands a delivery plan takes. */
 export const DeliveryPlanCommand = t.union([RecordProgress, CloseDeliveryPlan])
+/** A command a delivery plan takes, as decoded. */
 export type DeliveryPlanCommand = t.TypeOf<typeof DeliveryPlanCommand>
+/** A command to a delivery plan as an app sends it to `ledger.execute`, before decoding. */
 export type DeliveryPlanCommandInput = t.OutputOf<typeof DeliveryPlanCommand>

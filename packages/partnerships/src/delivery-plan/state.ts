@@ -1,6 +1,7 @@
 /** A delivery plan as its stream holds it. */
 import type { DeliveryPlanEvent } from './events'
 
+/** A delivery plan's state: what its events fold to, and what its commands are decided on. */
 export type DeliveryPlanState =
   { readonly status: 'none' } | { readonly status: 'agreed' | 'closed'; readonly priorities: ReadonlyArray<string> }
 

@@ -10,6 +10,10 @@ import { decideOrganisation } from './decide'
 import { organisationEvents } from './events'
 import { evolveOrganisation, initialOrganisation } from './state'
 
+/**
+ * The Organisation aggregate (`partnerships.organisation-<id>`): registered, renamed, dissolved;
+ * dissolving into a successor is the `successions` decision.
+ */
 export const organisations = defineAggregate({
   context: 'partnerships',
   name: 'organisation',

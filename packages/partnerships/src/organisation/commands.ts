@@ -5,6 +5,7 @@ import * as t from 'io-ts'
 import { OrgId } from '../ids'
 import { OrganisationType } from './events'
 
+/** The brand of `GssCode`. */
 export interface GssCodeBrand {
   readonly GssCode: unique symbol
 }
@@ -34,6 +35,9 @@ export const DissolveOrganisation = t.readonly(
   t.type({ type: t.literal('DissolveOrganisation'), orgId: OrgId, on: IsoDate, reason: NonEmptyString }),
 )
 
+/** The codec of the commands an organisation takes. */
 export const OrganisationCommand = t.union([RegisterOrganisation, RenameOrganisation, DissolveOrganisation])
+/** A command an organisation takes, as decoded. */
 export type OrganisationCommand = t.TypeOf<typeof OrganisationCommand>
+/** A command to an organisation as an app sends it to `ledger.execute`, before decoding. */
 export type OrganisationCommandInput = t.OutputOf<typeof OrganisationCommand>

@@ -1,5 +1,5 @@
 /** What is recorded of an organisation. */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, IsoDate, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -26,6 +26,10 @@ export const OrganisationType = t.keyof(
 )
 export type OrganisationType = t.TypeOf<typeof OrganisationType>
 
+/**
+ * An organisation was registered under its identifier (org-id, or local): its name and type, and a
+ * council's GSS code.
+ */
 export const OrganisationRegistered = defineEvent({
   type: 'partnerships.OrganisationRegistered',
   codec: t.readonly(
@@ -41,6 +45,7 @@ export const OrganisationRegistered = defineEvent({
     ]),
   ),
 })
+/** An organisation was renamed on a day. */
 export const OrganisationRenamed = defineEvent({
   type: 'partnerships.OrganisationRenamed',
   codec: t.readonly(t.type({ orgId: NonEmptyString, name: NonEmptyString, on: IsoDate })),
@@ -62,5 +67,7 @@ export const PredecessorRecorded = defineEvent({
 })
 
 const definitions = [OrganisationRegistered, OrganisationRenamed, OrganisationDissolved, PredecessorRecorded] as const
+/** The catalog of an organisation's events: encodes new ones, and upcasts and decodes stored ones. */
 export const organisationEvents = eventCatalog(...definitions)
-export type OrganisationEvent = EventsOf<typeof definitions>
+/** An event of an organisation's stream: one of those `organisationEvents` encodes and decodes. */
+export type OrganisationEvent = CatalogEvent<typeof organisationEvents>

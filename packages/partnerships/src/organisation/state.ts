@@ -1,6 +1,7 @@
 /** An organisation as its stream holds it. */
 import type { OrganisationEvent, OrganisationType } from './events'
 
+/** An organisation's state: what its events fold to, and what its commands are decided on. */
 export type OrganisationState =
   | { readonly status: 'none' }
   | {

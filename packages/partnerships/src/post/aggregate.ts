@@ -9,6 +9,10 @@ import { decidePost } from './decide'
 import { postEvents } from './events'
 import { evolvePost, initialPost } from './state'
 
+/**
+ * The Post aggregate (`partnerships.post-<id>`): filled and vacated; defining one is the
+ * `postDefinitions` decision.
+ */
 export const posts = defineAggregate({
   context: 'partnerships',
   name: 'post',

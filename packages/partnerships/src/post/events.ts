@@ -1,5 +1,5 @@
 /** What is recorded of a place-based post: where it works, who employs it, whether it is filled. */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, IsoDate, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -27,11 +27,14 @@ export const PostFilled = defineEvent({
   type: 'partnerships.PostFilled',
   codec: t.readonly(t.type({ postId: Id, holderRef: Id, from: IsoDate })),
 })
+/** A post fell vacant on a day, with a reason. */
 export const PostVacated = defineEvent({
   type: 'partnerships.PostVacated',
   codec: t.readonly(t.type({ postId: Id, on: IsoDate, reason: NonEmptyString })),
 })
 
 const definitions = [PostDefined, PostFilled, PostVacated] as const
+/** The catalog of a post's events: encodes new ones, and upcasts and decodes stored ones. */
 export const postEvents = eventCatalog(...definitions)
-export type PostEvent = EventsOf<typeof definitions>
+/** An event of a post's stream: one of those `postEvents` encodes and decodes. */
+export type PostEvent = CatalogEvent<typeof postEvents>

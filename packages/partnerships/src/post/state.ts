@@ -1,6 +1,7 @@
 /** A post as its stream holds it: not defined, vacant, or filled since a day. */
 import type { PostEvent } from './events'
 
+/** A post's state: what its events fold to, and what its commands are decided on. */
 export type PostState =
   | { readonly status: 'none' }
   | { readonly status: 'vacant' }

@@ -9,6 +9,10 @@ import { decideProgramme } from './decide'
 import { programmeEvents } from './events'
 import { evolveProgramme, initialProgramme } from './state'
 
+/**
+ * The Programme aggregate (`partnerships.programme-<id>`): themes, workstreams, actions, milestones
+ * and pilots.
+ */
 export const programmes = defineAggregate({
   context: 'partnerships',
   name: 'programme',

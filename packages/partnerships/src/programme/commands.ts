@@ -42,6 +42,7 @@ export const StartPilot = t.readonly(
 export const RecordLearning = command('RecordLearning', { pilotId: ItemId, learning: NonEmptyString })
 export const EndPilot = command('EndPilot', { pilotId: ItemId, endedOn: IsoDate })
 
+/** The codec of the commands a programme takes. */
 export const ProgrammeCommand = t.union([
   DefineProgramme,
   AddTheme,
@@ -54,5 +55,7 @@ export const ProgrammeCommand = t.union([
   RecordLearning,
   EndPilot,
 ])
+/** A command a programme takes, as decoded. */
 export type ProgrammeCommand = t.TypeOf<typeof ProgrammeCommand>
+/** A command to a programme as an app sends it to `ledger.execute`, before decoding. */
 export type ProgrammeCommandInput = t.OutputOf<typeof ProgrammeCommand>

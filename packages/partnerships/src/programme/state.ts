@@ -3,6 +3,7 @@ import { own } from '@civic-ledger/core'
 
 import type { ActionStatus, ProgrammeEvent } from './events'
 
+/** A programme once defined: its themes, workstreams, actions, milestones and pilots. */
 export interface ProgrammeRecord {
   readonly status: 'active'
   readonly themes: ReadonlyArray<string>
@@ -13,6 +14,7 @@ export interface ProgrammeRecord {
   /** Each pilot's start, and its end once ended. */
   readonly pilots: Readonly<Record<string, { readonly startsOn: string; readonly endedOn?: string }>>
 }
+/** A programme's state: what its events fold to, and what its commands are decided on. */
 export type ProgrammeState = { readonly status: 'none' } | ProgrammeRecord
 
 export const initialProgramme: ProgrammeState = { status: 'none' }

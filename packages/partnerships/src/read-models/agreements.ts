@@ -12,6 +12,7 @@ import {
   DataSharingTermsSet,
 } from '../agreement/events'
 
+/** A document of the `agreements` collection of the `agreement-status` read model. */
 export interface AgreementDoc {
   readonly agreementId: string
   readonly kind: string
@@ -24,8 +25,12 @@ export interface AgreementDoc {
   readonly reviewOn: string | null
   readonly inForceSince: string | null
 }
+/**
+ * The `agreements` collection of `agreement-status`: each agreement, its parties' signatures and its status.
+ */
 export const agreementDocs = defineCollection<AgreementDoc, 'status'>('agreements', { indexes: ['status'] })
 
+/** The `agreement-status` read model: where each agreement stands, and when it is due for review. */
 export const agreementStatus = defineProjection({
   name: 'agreement-status',
   version: 1,

@@ -4,6 +4,7 @@ import { defineCollection, defineProjection } from '@civic-ledger/core'
 import { DeliveryPlanAgreed, DeliveryPlanClosed, ProgressRecorded } from '../delivery-plan/events'
 import { PostDefined, PostFilled, PostVacated } from '../post/events'
 
+/** A document of the `posts` collection of the `place-coverage` read model. */
 export interface PostDoc {
   readonly postId: string
   readonly title: string
@@ -13,6 +14,7 @@ export interface PostDoc {
   readonly pcn: string | null
   readonly filledSince: string | null
 }
+/** A document of the `plans` collection of the `place-coverage` read model. */
 export interface PlanDoc {
   readonly planId: string
   readonly schemeId: string
@@ -28,9 +30,15 @@ export interface PlanDoc {
   readonly lastProgressOn: string | null
   readonly status: 'agreed' | 'closed'
 }
+/**
+ * The `posts` collection of `place-coverage`: each post, the area (or PCN) of the scheme it covers,
+ * and who fills it.
+ */
 export const postDocs = defineCollection<PostDoc, 'schemeId'>('posts', { indexes: ['schemeId'] })
+/** The `plans` collection of `place-coverage`: each delivery plan for an area of a scheme. */
 export const planDocs = defineCollection<PlanDoc, 'schemeId'>('plans', { indexes: ['schemeId'] })
 
+/** The `place-coverage` read model: the posts and delivery plans of each area of a scheme. */
 export const placeCoverage = defineProjection({
   name: 'place-coverage',
   version: 1,

@@ -12,6 +12,10 @@ import { placeCoverage } from './places'
 import { programmeTracker } from './programmes'
 import { partnershipRegister } from './register'
 
+/**
+ * The partnerships context as a ledger plug-in: its events, and the read models of the register,
+ * agreements, programmes and places.
+ */
 export const partnershipsPlugin = definePlugin({
   name: 'partnerships',
   events: [

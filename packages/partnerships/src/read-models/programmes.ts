@@ -13,6 +13,7 @@ import {
   WorkstreamAdded,
 } from '../programme/events'
 
+/** A document of the `actions` collection of the `programme-tracker` read model. */
 export interface ActionDoc {
   readonly programmeId: string
   readonly actionId: string
@@ -22,6 +23,7 @@ export interface ActionDoc {
   readonly due: string
   readonly status: string
 }
+/** A document of the `milestones` collection of the `programme-tracker` read model. */
 export interface MilestoneDoc {
   readonly programmeId: string
   readonly milestoneId: string
@@ -30,6 +32,7 @@ export interface MilestoneDoc {
   readonly due: string
   readonly reachedOn: string | null
 }
+/** A document of the `workstreams` collection of the `programme-tracker` read model. */
 export interface WorkstreamDoc {
   readonly programmeId: string
   readonly workstreamId: string
@@ -37,20 +40,26 @@ export interface WorkstreamDoc {
   readonly lead: string
   readonly themeIds: ReadonlyArray<string>
 }
+/** A document of the `themes` collection of the `programme-tracker` read model. */
 export interface ThemeDoc {
   readonly programmeId: string
   readonly themeId: string
   readonly name: string
 }
+/** The `themes` collection of `programme-tracker`: each programme's themes. */
 export const themeDocs = defineCollection<ThemeDoc, 'programmeId'>('themes', { indexes: ['programmeId'] })
+/** The `actions` collection of `programme-tracker`: every action with its owner, due date and status. */
 export const actionDocs = defineCollection<ActionDoc, 'owner' | 'programmeId'>('actions', {
   indexes: ['owner', 'programmeId'],
 })
+/** The `milestones` collection of `programme-tracker`: every milestone of a programme. */
 export const milestoneDocs = defineCollection<MilestoneDoc, 'programmeId'>('milestones', { indexes: ['programmeId'] })
+/** The `workstreams` collection of `programme-tracker`: each programme's workstreams. */
 export const workstreamDocs = defineCollection<WorkstreamDoc, 'programmeId'>('workstreams', {
   indexes: ['programmeId'],
 })
 
+/** The `programme-tracker` read model: themes, workstreams, actions and milestones of each programme. */
 export const programmeTracker = defineProjection({
   name: 'programme-tracker',
   version: 2,

@@ -22,6 +22,10 @@ import {
   partnershipRegister,
 } from './register'
 
+/**
+ * A board's register: the board, its members and their representatives, its vacant seats, and the
+ * members it must include but lacks.
+ */
 export interface BoardRegister {
   readonly board: BoardDoc
   readonly members: ReadonlyArray<{ readonly orgId: string; readonly name: string | null; readonly since: string }>
@@ -29,6 +33,7 @@ export interface BoardRegister {
   /** Members of the board this one must include that are not members of this one. */
   readonly missingMembers: ReadonlyArray<string>
 }
+/** When a board next reports to the board above it, when it last did, and whether it is overdue. */
 export interface ReportDue {
   readonly boardId: string
   readonly to: string
@@ -43,6 +48,7 @@ export interface AreaCoverage {
   readonly filled: number
   readonly vacant: number
 }
+/** An agreement due for review: its id, title, review day, and whether the day has passed. */
 export interface ReviewDue {
   readonly agreementId: string
   readonly title: string
@@ -50,11 +56,16 @@ export interface ReviewDue {
   readonly overdue: boolean
 }
 
+/**
+ * The questions an app asks of the partnerships read models — organisations, boards and members,
+ * agreements, programmes and places — on a ledger's projections.
+ */
 export const createPartnershipQueries = (runner: Pick<ProjectionRunner, 'query'>) => {
   const boards = runner.query(partnershipRegister, boardDocs)
   const organisations = runner.query(partnershipRegister, organisationDocs)
   const agreements = runner.query(agreementStatus, agreementDocs)
   return {
+    /** An organisation of the register, or undefined. */
     organisation: (orgId: string): Promise<OrganisationDoc | undefined> => organisations.get(orgId),
     /** A board's register, or undefined for a board not defined. */
     boardRegister: async (boardId: string): Promise<BoardRegister | undefined> => {
@@ -76,11 +87,13 @@ export const createPartnershipQueries = (runner: Pick<ProjectionRunner, 'query'>
       )
       return { board, members, vacancies, missingMembers }
     },
+    /** Every membership of a board, past and present. */
     memberships: (boardId: string): Promise<ReadonlyArray<MembershipDoc>> =>
       runner.query(partnershipRegister, membershipDocs).find({ boardId }),
     /** Every representative a board has had, from when and until when. */
     appointments: (boardId: string): Promise<ReadonlyArray<AppointmentDoc>> =>
       runner.query(partnershipRegister, appointmentDocs).find({ boardId }),
+    /** A board's decisions log, in the order of the meetings that took them. */
     decisions: async (boardId: string): Promise<ReadonlyArray<DecisionDoc>> =>
       [...(await runner.query(partnershipRegister, decisionDocs).find({ boardId }))].sort((a, b) =>
         a.heldOn === b.heldOn ? a.decisionId.localeCompare(b.decisionId) : a.heldOn.localeCompare(b.heldOn),
@@ -94,6 +107,7 @@ export const createPartnershipQueries = (runner: Pick<ProjectionRunner, 'query'>
           { boardId: b.boardId, to: b.reportsTo.boardId, lastReportOn: b.lastReportOn, dueOn, overdue: dueOn < day },
         ]
       }),
+    /** The agreements, or those of one status. */
     agreements: (status?: AgreementDoc['status']): Promise<ReadonlyArray<AgreementDoc>> =>
       status === undefined ? agreements.find() : agreements.find({ status }),
     /** Agreements in force whose review falls within `withinDays` of `day`, or has passed. */
@@ -119,6 +133,7 @@ export const createPartnershipQueries = (runner: Pick<ProjectionRunner, 'query'>
       themes: await runner.query(programmeTracker, themeDocs).find({ programmeId }),
       workstreams: await runner.query(programmeTracker, workstreamDocs).find({ programmeId }),
     }),
+    /** A programme's milestones. */
     milestones: (programmeId: string): Promise<ReadonlyArray<MilestoneDoc>> =>
       runner.query(programmeTracker, milestoneDocs).find({ programmeId }),
     /** For each area of a scheme with a post: its posts, filled and vacant. */
@@ -142,4 +157,5 @@ export const createPartnershipQueries = (runner: Pick<ProjectionRunner, 'query'>
     },
   }
 }
+/** What `createPartnershipQueries` returns. */
 export type PartnershipQueries = ReturnType<typeof createPartnershipQueries>

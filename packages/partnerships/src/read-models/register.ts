@@ -23,6 +23,7 @@ import {
   PredecessorRecorded,
 } from '../organisation/events'
 
+/** A document of the `organisations` collection of the `partnership-register` read model. */
 export interface OrganisationDoc {
   readonly orgId: string
   readonly name: string
@@ -32,6 +33,7 @@ export interface OrganisationDoc {
   readonly successor: string | null
   readonly predecessors: ReadonlyArray<string>
 }
+/** A document of the `boards` collection of the `partnership-register` read model. */
 export interface BoardDoc {
   readonly boardId: string
   readonly name: string
@@ -50,6 +52,7 @@ export interface BoardDoc {
   readonly admissions: number
   readonly lastReportOn: string | null
 }
+/** A document of the `memberships` collection of the `partnership-register` read model. */
 export interface MembershipDoc {
   readonly boardId: string
   readonly orgId: string
@@ -66,6 +69,7 @@ export interface AppointmentDoc {
   readonly from: string
   readonly to: string | null
 }
+/** A document of the `decisions` collection of the `partnership-register` read model. */
 export interface DecisionDoc {
   readonly boardId: string
   readonly meetingId: string
@@ -74,10 +78,23 @@ export interface DecisionDoc {
   readonly summary: string
 }
 
+/**
+ * The `organisations` collection of `partnership-register`: each organisation, its status,
+ * successor and predecessors.
+ */
 export const organisationDocs = defineCollection<OrganisationDoc>('organisations')
+/**
+ * The `boards` collection of `partnership-register`: each board with its members, seats and representatives.
+ */
 export const boardDocs = defineCollection<BoardDoc>('boards')
+/** The `memberships` collection of `partnership-register`: every membership of a board over time. */
 export const membershipDocs = defineCollection<MembershipDoc, 'boardId'>('memberships', { indexes: ['boardId'] })
+/** The `decisions` collection of `partnership-register`: the decisions log of each board. */
 export const decisionDocs = defineCollection<DecisionDoc, 'boardId'>('decisions', { indexes: ['boardId'] })
+/**
+ * The `appointments` collection of `partnership-register`: representatives appointed to boards, by
+ * id, never name.
+ */
 export const appointmentDocs = defineCollection<AppointmentDoc, 'boardId'>('appointments', { indexes: ['boardId'] })
 
 /**
@@ -241,6 +258,7 @@ const boardEvent = async (e: BoardEventIn, ctx: Ctx): Promise<void> => {
   }
 }
 
+/** The `partnership-register` read model: organisations, boards, memberships, decisions and appointments. */
 export const partnershipRegister = defineProjection({
   name: 'partnership-register',
   version: 2,

@@ -15,8 +15,10 @@ import type { OrganisationType } from '../organisation/events'
 /** The package's data directory. */
 export const PARTNERSHIPS_DATA_DIR = join(__dirname, '..', '..', 'data')
 
+/** The shipped list of the Cambridgeshire and Peterborough councils and their identifiers, in `data/`. */
 export const COUNCILS_FILE = 'cambs_pboro_council_orgids.csv'
 
+/** A council of the shipped list: its org-id identifier, name, GSS code and type. */
 export interface CouncilRow {
   readonly orgId: string
   readonly name: string

@@ -5,6 +5,7 @@
 import { defineCollection, defineProjection } from '@civic-ledger/core'
 import { CreditsEarned } from '@civic-ledger/volunteers'
 
+/** The time credits one timesheet entry earned a volunteer. */
 export interface EntryCreditsDoc {
   readonly volunteerId: string
   readonly entryId: string
@@ -14,6 +15,7 @@ export interface EntryCreditsDoc {
 /** By `<volunteer>/<entry>`, as the volunteers context keys its entries. */
 export const entryCreditDocs = defineCollection<EntryCreditsDoc>('entry-credits')
 
+/** The credits each timesheet entry earned, for the volunteering report's hours-to-credits figures. */
 export const creditsByEntry = defineProjection({
   name: 'reporting-credits-by-entry',
   version: 1,

@@ -7,6 +7,7 @@ import * as t from 'io-ts'
 
 import { PotId, VolunteerId } from '../ids'
 
+/** A volunteer spends credits on a day, at the place named. */
 export const SpendCredits = t.readonly(
   t.type({
     type: t.literal('SpendCredits'),
@@ -20,6 +21,7 @@ export const SpendCredits = t.readonly(
 export const DonateCredits = t.readonly(
   t.type({ type: t.literal('DonateCredits'), volunteerId: VolunteerId, credits: t.number, on: IsoDate, potId: PotId }),
 )
+/** A manager adjusts a volunteer's credit balance by `credits` (negative to reduce it), with a reason. */
 export const AdjustCredits = t.readonly(
   t.type({
     type: t.literal('AdjustCredits'),
@@ -30,6 +32,9 @@ export const AdjustCredits = t.readonly(
   }),
 )
 
+/** The codec of the commands a volunteer's time credits takes. */
 export const CreditCommand = t.union([SpendCredits, DonateCredits, AdjustCredits])
+/** A command a volunteer's time credits takes, as decoded. */
 export type CreditCommand = t.TypeOf<typeof CreditCommand>
+/** A command to a volunteer's time credits as an app sends it to `ledger.execute`, before decoding. */
 export type CreditCommandInput = t.OutputOf<typeof CreditCommand>

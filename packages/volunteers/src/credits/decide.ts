@@ -12,7 +12,6 @@ import type { CreditEvent } from './events'
 import { CreditsAdjusted, CreditsEarned, CreditsGifted, CreditsSpent } from './events'
 import type { CreditState } from './state'
 
-type Decided = Either<DomainError, ReadonlyArray<CreditEvent>>
 type CommandOf<T extends CreditCommand['type']> = Extract<CreditCommand, { readonly type: T }>
 
 const whole = (n: number): boolean => Number.isSafeInteger(n)
@@ -38,7 +37,7 @@ export const earnCredits = (
     readonly hours: number
     readonly on: IsoDate
   },
-): Decided =>
+): Either<DomainError, ReadonlyArray<CreditEvent>> =>
   own(s.earnedFrom, earned.entryId) === true
     ? accept<CreditEvent>()
     : accept<CreditEvent>(
@@ -50,14 +49,14 @@ export const earnCredits = (
         }),
       )
 
-const spend = (c: CommandOf<'SpendCredits'>, s: CreditState): Decided => {
+const spend = (c: CommandOf<'SpendCredits'>, s: CreditState): Either<DomainError, ReadonlyArray<CreditEvent>> => {
   const problem = withdrawalProblem(s.balance, c.credits, 'spent')
   return problem !== undefined
     ? reject(problem.code, problem.message)
     : accept<CreditEvent>(CreditsSpent.create({ volunteerId: c.volunteerId, credits: c.credits, on: c.on, at: c.at }))
 }
 
-const donate = (c: CommandOf<'DonateCredits'>, s: CreditState): Decided => {
+const donate = (c: CommandOf<'DonateCredits'>, s: CreditState): Either<DomainError, ReadonlyArray<CreditEvent>> => {
   const problem = withdrawalProblem(s.balance, c.credits, 'given')
   return problem !== undefined
     ? reject(problem.code, problem.message)
@@ -71,7 +70,7 @@ const donate = (c: CommandOf<'DonateCredits'>, s: CreditState): Decided => {
       )
 }
 
-const adjust = (c: CommandOf<'AdjustCredits'>, s: CreditState): Decided => {
+const adjust = (c: CommandOf<'AdjustCredits'>, s: CreditState): Either<DomainError, ReadonlyArray<CreditEvent>> => {
   if (!whole(c.credits) || c.credits === 0) return reject('invalid-credits', 'an adjustment is a whole number, not 0')
   if (s.balance + c.credits < 0)
     return reject(
@@ -83,7 +82,10 @@ const adjust = (c: CommandOf<'AdjustCredits'>, s: CreditState): Decided => {
   )
 }
 
-export const decideCredits = (command: CreditCommand, state: CreditState): Decided => {
+export const decideCredits = (
+  command: CreditCommand,
+  state: CreditState,
+): Either<DomainError, ReadonlyArray<CreditEvent>> => {
   switch (command.type) {
     case 'SpendCredits':
       return spend(command, state)

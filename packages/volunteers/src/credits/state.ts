@@ -1,6 +1,7 @@
 /** A time-credit account: its balance, and the timesheet entries it has earned from. */
 import type { CreditEvent } from './events'
 
+/** A volunteer's time credits's state: what its events fold to, and what its commands are decided on. */
 export interface CreditState {
   readonly balance: number
   readonly earnedFrom: Readonly<Record<string, true>>

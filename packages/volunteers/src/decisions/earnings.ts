@@ -14,10 +14,13 @@ import { earnCredits } from '../credits/decide'
 import { EntryId, VolunteerId } from '../ids'
 import { timesheets } from '../timesheet/aggregate'
 
+/** The codec of the `EarnCredits` command of the `earnings` decision. */
 export const EarnCreditsCommand = t.readonly(
   t.type({ type: t.literal('EarnCredits'), volunteerId: VolunteerId, entryId: EntryId, on: IsoDate }),
 )
+/** The `EarnCredits` command of the `earnings` decision, as decoded. */
 export type EarnCreditsCommand = t.TypeOf<typeof EarnCreditsCommand>
+/** The `EarnCredits` command as an app sends it to `ledger.decide`, before decoding. */
 export type EarnCreditsCommandInput = t.OutputOf<typeof EarnCreditsCommand>
 
 /** Credits a volunteer's account with a verified entry's hours, as their timesheet holds them. */

@@ -16,10 +16,13 @@ import { CreditsGifted, CreditsReceived } from '../credits/events'
 import { VolunteerId } from '../ids'
 import { volunteers } from '../volunteer/aggregate'
 
+/** The codec of the `GiftCredits` command of the `gifts` decision. */
 export const GiftCreditsCommand = t.readonly(
   t.type({ type: t.literal('GiftCredits'), volunteerId: VolunteerId, to: VolunteerId, credits: t.number, on: IsoDate }),
 )
+/** The `GiftCredits` command of the `gifts` decision, as decoded. */
 export type GiftCreditsCommand = t.TypeOf<typeof GiftCreditsCommand>
+/** The `GiftCredits` command as an app sends it to `ledger.decide`, before decoding. */
 export type GiftCreditsCommandInput = t.OutputOf<typeof GiftCreditsCommand>
 
 /** Moves credits from one volunteer's account to another's. */

@@ -15,6 +15,7 @@ import { timesheets } from '../timesheet/aggregate'
 import { logHours } from '../timesheet/decide'
 import { volunteers } from '../volunteer/aggregate'
 
+/** The codec of the `LogHours` command of the `hours` decision. */
 export const LogHoursCommand = t.readonly(
   t.type({
     type: t.literal('LogHours'),
@@ -27,7 +28,9 @@ export const LogHoursCommand = t.readonly(
     on: IsoDate,
   }),
 )
+/** The `LogHours` command of the `hours` decision, as decoded. */
 export type LogHoursCommand = t.TypeOf<typeof LogHoursCommand>
+/** The `LogHours` command as an app sends it to `ledger.decide`, before decoding. */
 export type LogHoursCommandInput = t.OutputOf<typeof LogHoursCommand>
 
 /** Logs a volunteer's hours on a placement they hold, as their stream holds it. */

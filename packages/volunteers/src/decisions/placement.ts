@@ -19,6 +19,7 @@ import type { VolunteerEvent } from '../volunteer/events'
 import { VolunteerPlaced } from '../volunteer/events'
 import type { VolunteerState } from '../volunteer/state'
 
+/** The codec of the `Place` command of the `placements` decision. */
 export const PlaceCommand = t.readonly(
   t.type({
     type: t.literal('Place'),
@@ -30,7 +31,9 @@ export const PlaceCommand = t.readonly(
     on: IsoDate,
   }),
 )
+/** The `Place` command of the `placements` decision, as decoded. */
 export type PlaceCommand = t.TypeOf<typeof PlaceCommand>
+/** The `Place` command as an app sends it to `ledger.decide`, before decoding. */
 export type PlaceCommandInput = t.OutputOf<typeof PlaceCommand>
 
 const ageProblems = (state: VolunteerState, role: RoleDefinition, startsOn: string): ReadonlyArray<string> => {

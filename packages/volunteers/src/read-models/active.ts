@@ -3,14 +3,17 @@ import { defineCollection, defineProjection } from '@civic-ledger/core'
 
 import { PlacementEnded, VolunteerPlaced, VolunteerReinstated, VolunteerSuspended } from '../volunteer/events'
 
+/** A document of the `volunteers` collection of the `active-volunteers` read model. */
 export interface ActiveDoc {
   readonly volunteerId: string
   readonly placements: Readonly<Record<string, { readonly roleId: string; readonly area: string }>>
   readonly suspended: boolean
   readonly active: boolean
 }
+/** The `volunteers` collection of `active-volunteers`: placements, and whether active or suspended. */
 export const activeDocs = defineCollection<ActiveDoc, 'active'>('volunteers', { indexes: ['active'] })
 
+/** The `active-volunteers` read model: who is volunteering now. */
 export const activeVolunteers = defineProjection({
   name: 'active-volunteers',
   version: 1,

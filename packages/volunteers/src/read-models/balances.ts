@@ -3,18 +3,26 @@ import { defineCollection, defineProjection } from '@civic-ledger/core'
 
 import { CreditsAdjusted, CreditsEarned, CreditsGifted, CreditsReceived, CreditsSpent } from '../credits/events'
 
+/** A document of the `balances` collection of the `time-credit-balances` read model. */
 export interface BalanceDoc {
   readonly volunteerId: string
   readonly balance: number
   readonly earned: number
 }
+/** A document of the `pots` collection of the `time-credit-balances` read model. */
 export interface PotDoc {
   readonly potId: string
   readonly received: number
 }
+/** The `balances` collection of `time-credit-balances`: each volunteer's time-credit balance. */
 export const balanceDocs = defineCollection<BalanceDoc>('balances')
+/** The `pots` collection of `time-credit-balances`: the credits each pot has received. */
 export const potDocs = defineCollection<PotDoc>('pots')
 
+/**
+ * The `time-credit-balances` read model: time credits earned, spent, gifted and adjusted, by
+ * volunteer and pot.
+ */
 export const timeCreditBalances = defineProjection({
   name: 'time-credit-balances',
   version: 2,

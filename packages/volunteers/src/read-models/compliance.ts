@@ -16,6 +16,7 @@ import {
   VolunteerRejected,
 } from '../volunteer/events'
 
+/** A document of the `volunteers` collection of the `safeguarding-compliance` read model. */
 export interface ComplianceDoc {
   readonly volunteerId: string
   readonly status: 'applied' | 'approved' | 'rejected'
@@ -28,6 +29,10 @@ export interface ComplianceDoc {
   /** The day each course lapses, or null for a course without an expiry. */
   readonly training: Readonly<Record<string, string | null>>
 }
+/**
+ * The `volunteers` collection of `safeguarding-compliance`: when each volunteer's DBS check and
+ * courses lapse.
+ */
 export const complianceDocs = defineCollection<ComplianceDoc, 'status'>('volunteers', { indexes: ['status'] })
 
 /** The later of two "valid until" days, where null (the update service) outlasts any day. */
@@ -62,6 +67,7 @@ const withTraining = (before: ComplianceDoc, e: EventOf<typeof TrainingCompleted
   return { ...before, training: { ...before.training, [e.data.course]: expires } }
 }
 
+/** The `safeguarding-compliance` read model: DBS checks and training, and when each stops counting. */
 export const safeguardingCompliance = defineProjection({
   name: 'safeguarding-compliance',
   version: 2,

@@ -6,6 +6,7 @@ import { defineCollection, defineProjection, own } from '@civic-ledger/core'
 
 import { HoursCorrected, HoursLogged, HoursRejected, HoursVerified } from '../timesheet/events'
 
+/** A document of the `entries` collection of the `volunteer-hours` read model. */
 export interface EntryDoc {
   readonly volunteerId: string
   readonly placementId: string
@@ -15,6 +16,7 @@ export interface EntryDoc {
   readonly hours: number
   readonly status: 'logged' | 'verified' | 'rejected'
 }
+/** A document of the `buckets` collection of the `volunteer-hours` read model. */
 export interface HoursBucketDoc {
   readonly area: string
   readonly roleId: string
@@ -26,10 +28,12 @@ export interface HoursBucketDoc {
 
 /** Entries by `<volunteer>/<entry>`. */
 export const entryDocs = defineCollection<EntryDoc>('entries')
+/** The `buckets` collection of `volunteer-hours`: verified hours by month, delivery area and role. */
 export const hoursBuckets = defineCollection<HoursBucketDoc, 'month' | 'area'>('buckets', {
   indexes: ['month', 'area'],
 })
 
+/** The `volunteer-hours` read model: verified hours by delivery area, role and month. */
 export const volunteerHours = defineProjection({
   name: 'volunteer-hours',
   version: 2,

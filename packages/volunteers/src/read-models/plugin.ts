@@ -10,6 +10,10 @@ import { timeCreditBalances } from './balances'
 import { safeguardingCompliance } from './compliance'
 import { volunteerHours } from './hours'
 
+/**
+ * The volunteers context as a ledger plug-in: its events, and the read models of hours, active
+ * volunteers, compliance and credits.
+ */
 export const volunteersPlugin = definePlugin({
   name: 'volunteers',
   // Every event the context records, so a ledger that declares events knows all of them.

@@ -23,6 +23,10 @@ export interface PublicHoursRow {
   readonly suppressed: boolean
 }
 
+/**
+ * Safeguarding and training compliance on a day: what has expired, what expires within 7, 30 or 60
+ * days, and applications overdue.
+ */
 export interface ComplianceReport {
   readonly day: string
   readonly expired: ReadonlyArray<{ readonly volunteerId: string; readonly what: string; readonly on: string }>
@@ -34,6 +38,10 @@ export interface ComplianceReport {
   readonly applicationsOverdue: ReadonlyArray<{ readonly volunteerId: string; readonly appliedOn: string }>
 }
 
+/**
+ * The questions an app asks of the volunteers read models — hours by area, role and month (small
+ * counts suppressed), active volunteers, compliance, balances — on a ledger's projections.
+ */
 export const createVolunteerQueries = (runner: Pick<ProjectionRunner, 'query'>) => {
   const buckets = runner.query(volunteerHours, hoursBuckets)
   const compliance = runner.query(safeguardingCompliance, complianceDocs)
@@ -52,6 +60,7 @@ export const createVolunteerQueries = (runner: Pick<ProjectionRunner, 'query'>) 
           suppressed,
         }
       }),
+    /** How many volunteers are active now. */
     activeVolunteers: async (): Promise<number> =>
       (await runner.query(activeVolunteers, activeDocs).find({ active: true })).length,
     /** A volunteer's time-credit balance. */

@@ -11,6 +11,9 @@ import { decideRole } from './decide'
 import { roleEvents } from './events'
 import { evolveRole, initialRole } from './state'
 
+/**
+ * The VolunteerRole aggregate (`volunteers.role-<id>`): a role defined, with its safeguarding levels, minimum age and training, and retired.
+ */
 export const volunteerRoles = defineAggregate({
   context: 'volunteers',
   name: 'role',

@@ -1,5 +1,5 @@
 /** What is recorded of a volunteer role. */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent, EventOf } from '@civic-ledger/core'
 import { defineEvent, eventCatalog, NonEmptyString } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -14,6 +14,7 @@ export const RequiredCourse = t.readonly(
 )
 export type RequiredCourse = t.TypeOf<typeof RequiredCourse>
 
+/** A volunteer role was defined, with its safeguarding levels, minimum age, training and supervision. */
 export const RoleDefined = defineEvent({
   type: 'volunteers.RoleDefined',
   codec: t.readonly(
@@ -29,13 +30,17 @@ export const RoleDefined = defineEvent({
     }),
   ),
 })
-export type RoleDefinition = t.TypeOf<typeof RoleDefined.codec>
+/** A role as defined: its title, organisation, safeguarding levels, minimum age and training. */
+export type RoleDefinition = EventOf<typeof RoleDefined>['data']
 
+/** A volunteer role was retired, with a reason. */
 export const RoleRetired = defineEvent({
   type: 'volunteers.RoleRetired',
   codec: t.readonly(t.type({ roleId: NonEmptyString, reason: NonEmptyString })),
 })
 
 const definitions = [RoleDefined, RoleRetired] as const
+/** The catalog of a volunteer role's events: encodes new ones, and upcasts and decodes stored ones. */
 export const roleEvents = eventCatalog(...definitions)
-export type RoleEvent = EventsOf<typeof definitions>
+/** An event of a volunteer role's stream: one of those `roleEvents` encodes and decodes. */
+export type RoleEvent = CatalogEvent<typeof roleEvents>

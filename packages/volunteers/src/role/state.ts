@@ -1,6 +1,7 @@
 /** A role as its stream holds it: not defined, open, or retired. */
 import type { RoleDefinition, RoleEvent } from './events'
 
+/** A volunteer role's state: what its events fold to, and what its commands are decided on. */
 export type RoleState =
   { readonly status: 'none' } | { readonly status: 'open' | 'retired'; readonly role: RoleDefinition }
 

@@ -51,6 +51,10 @@ export const DBS_RENEWAL_MONTHS = 36
 export const DbsDecision = t.keyof({ accepted: null, declined: null, 'awaiting-assessment': null }, 'DbsDecision')
 export type DbsDecision = t.TypeOf<typeof DbsDecision>
 
+/**
+ * A DBS check as the safeguarding rules read it: its level, the barred lists it covered, when it
+ * was issued, and whether it was clear.
+ */
 export interface DbsCheckRecord {
   readonly checkId: string
   readonly level: DbsLevel
@@ -106,6 +110,7 @@ export const dbsProblem = (
     : `no accepted DBS check at ${what} is current on ${day}`
 }
 
+/** A course a volunteer completed: when, when it lapses, and its accreditation. */
 export interface TrainingRecord {
   readonly course: string
   readonly completedOn: IsoDate

@@ -9,6 +9,9 @@ import { decideTimesheet } from './decide'
 import { timesheetEvents } from './events'
 import { evolveTimesheet, initialTimesheet } from './state'
 
+/**
+ * The Timesheet aggregate (`volunteers.timesheet-<id>`): hours verified, rejected and corrected; logging them is the `hours` decision.
+ */
 export const timesheets = defineAggregate({
   context: 'volunteers',
   name: 'timesheet',

@@ -7,9 +7,11 @@ import * as t from 'io-ts'
 
 import { EntryId, VolunteerId } from '../ids'
 
+/** Verifies a logged timesheet entry: only verified hours earn credits and count in reports. */
 export const VerifyHours = t.readonly(
   t.type({ type: t.literal('VerifyHours'), volunteerId: VolunteerId, entryId: EntryId, on: IsoDate }),
 )
+/** Rejects a logged timesheet entry, with a reason. */
 export const RejectHours = t.readonly(
   t.type({
     type: t.literal('RejectHours'),
@@ -19,6 +21,7 @@ export const RejectHours = t.readonly(
     reason: NonEmptyString,
   }),
 )
+/** Corrects the hours of a timesheet entry, with a reason. */
 export const CorrectHours = t.readonly(
   t.type({
     type: t.literal('CorrectHours'),
@@ -30,6 +33,9 @@ export const CorrectHours = t.readonly(
   }),
 )
 
+/** The codec of the commands a timesheet takes. */
 export const TimesheetCommand = t.union([VerifyHours, RejectHours, CorrectHours])
+/** A command a timesheet takes, as decoded. */
 export type TimesheetCommand = t.TypeOf<typeof TimesheetCommand>
+/** A command to a timesheet as an app sends it to `ledger.execute`, before decoding. */
 export type TimesheetCommandInput = t.OutputOf<typeof TimesheetCommand>

@@ -15,7 +15,6 @@ import { HoursCorrected, HoursLogged, HoursRejected, HoursVerified } from './eve
 import type { TimesheetState } from './state'
 import { dailyCapProblem } from './state'
 
-type Decided = Either<DomainError, ReadonlyArray<TimesheetEvent>>
 type CommandOf<T extends TimesheetCommand['type']> = Extract<TimesheetCommand, { readonly type: T }>
 
 /** What logging hours says: the entry, on a day, in an area. */
@@ -40,7 +39,11 @@ export interface PlacementDates {
  * Hours for a day of a placement: more than 0, the day at most 24 in all, not after the day they
  * are logged, inside the placement's dates, and an entry id not used before in the timesheet.
  */
-export const logHours = (c: HoursEntry, s: TimesheetState, placement: PlacementDates): Decided => {
+export const logHours = (
+  c: HoursEntry,
+  s: TimesheetState,
+  placement: PlacementDates,
+): Either<DomainError, ReadonlyArray<TimesheetEvent>> => {
   if (own(s.entries, c.entryId) !== undefined) return reject('entry-exists', `entry ${c.entryId} is recorded already`)
   const problem = hoursProblem(c.hours)
   if (problem !== undefined) return reject('invalid-hours', problem)
@@ -70,14 +73,17 @@ const pending = (c: { readonly entryId: string }, s: TimesheetState): DomainErro
     ? undefined
     : { code: 'not-pending', message: `entry ${c.entryId} is not awaiting verification` }
 
-const verify = (c: CommandOf<'VerifyHours'>, s: TimesheetState): Decided => {
+const verify = (c: CommandOf<'VerifyHours'>, s: TimesheetState): Either<DomainError, ReadonlyArray<TimesheetEvent>> => {
   const problem = pending(c, s)
   return problem !== undefined
     ? reject(problem.code, problem.message)
     : accept<TimesheetEvent>(HoursVerified.create({ volunteerId: c.volunteerId, entryId: c.entryId, on: c.on }))
 }
 
-const rejectEntry = (c: CommandOf<'RejectHours'>, s: TimesheetState): Decided => {
+const rejectEntry = (
+  c: CommandOf<'RejectHours'>,
+  s: TimesheetState,
+): Either<DomainError, ReadonlyArray<TimesheetEvent>> => {
   const problem = pending(c, s)
   return problem !== undefined
     ? reject(problem.code, problem.message)
@@ -86,7 +92,10 @@ const rejectEntry = (c: CommandOf<'RejectHours'>, s: TimesheetState): Decided =>
       )
 }
 
-const correct = (c: CommandOf<'CorrectHours'>, s: TimesheetState): Decided => {
+const correct = (
+  c: CommandOf<'CorrectHours'>,
+  s: TimesheetState,
+): Either<DomainError, ReadonlyArray<TimesheetEvent>> => {
   const entry = own(s.entries, c.entryId)
   if (entry === undefined) return reject('unknown-entry', `no entry ${c.entryId}`)
   if (entry.status === 'verified')
@@ -107,7 +116,10 @@ const correct = (c: CommandOf<'CorrectHours'>, s: TimesheetState): Decided => {
   )
 }
 
-export const decideTimesheet = (command: TimesheetCommand, state: TimesheetState): Decided => {
+export const decideTimesheet = (
+  command: TimesheetCommand,
+  state: TimesheetState,
+): Either<DomainError, ReadonlyArray<TimesheetEvent>> => {
   switch (command.type) {
     case 'VerifyHours':
       return verify(command, state)

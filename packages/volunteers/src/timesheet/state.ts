@@ -3,6 +3,7 @@ import { own } from '@civic-ledger/core'
 
 import type { TimesheetEvent } from './events'
 
+/** A timesheet entry: the placement, the day, the hours, and whether logged, verified or rejected. */
 export interface Entry {
   readonly entryId: string
   readonly placementId: string
@@ -11,6 +12,7 @@ export interface Entry {
   readonly status: 'logged' | 'verified' | 'rejected'
 }
 
+/** A timesheet's state: what its events fold to, and what its commands are decided on. */
 export interface TimesheetState {
   readonly entries: Readonly<Record<string, Entry>>
 }

@@ -10,6 +10,9 @@ import { decideVolunteer } from './decide'
 import { volunteerEvents } from './events'
 import { evolveVolunteer, initialVolunteer } from './state'
 
+/**
+ * The Volunteer aggregate (`volunteers.volunteer-<id>`): application, references, consent, DBS checks, training, suspension; placing is the `placements` decision. Personal fields are encrypted.
+ */
 export const volunteers = defineAggregate({
   context: 'volunteers',
   name: 'volunteer',

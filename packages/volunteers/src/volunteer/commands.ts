@@ -62,6 +62,7 @@ export const Suspend = command('Suspend', { reason: NonEmptyString })
 export const Reinstate = command('Reinstate', {})
 export const RecordConsent = command('RecordConsent', { purpose: NonEmptyString, given: t.boolean })
 
+/** The codec of the commands a volunteer takes. */
 export const VolunteerCommand = t.union([
   Apply,
   RecordReference,
@@ -77,5 +78,7 @@ export const VolunteerCommand = t.union([
   Reinstate,
   RecordConsent,
 ])
+/** A command a volunteer takes, as decoded. */
 export type VolunteerCommand = t.TypeOf<typeof VolunteerCommand>
+/** A command to a volunteer as an app sends it to `ledger.execute`, before decoding. */
 export type VolunteerCommandInput = t.OutputOf<typeof VolunteerCommand>

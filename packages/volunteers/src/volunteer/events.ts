@@ -5,7 +5,7 @@
  * own (the part `checkId=<check>` of the volunteer), so they can be purged six months after the
  * decision while the rest of the record stays.
  */
-import type { EventsOf } from '@civic-ledger/core'
+import type { CatalogEvent } from '@civic-ledger/core'
 import { AreaRef, defineEvent, eventCatalog, IsoDate, NonEmptyString, personal } from '@civic-ledger/core'
 import * as t from 'io-ts'
 
@@ -13,6 +13,10 @@ import { DbsDecision, DbsLevel, Group, RegulatedActivity } from '../rules/safegu
 
 const Id = NonEmptyString
 
+/**
+ * A volunteer applied on a day: their name, email, phone, date of birth and home LSOA, each
+ * personal and so encrypted.
+ */
 export const VolunteerApplied = defineEvent({
   type: 'volunteers.VolunteerApplied',
   subject: 'volunteerId',
@@ -31,6 +35,7 @@ export const VolunteerApplied = defineEvent({
 
 export const ReferenceOutcome = t.keyof({ satisfactory: null, unsatisfactory: null }, 'ReferenceOutcome')
 
+/** A reference for a volunteer was recorded: the referee (personal) and the outcome. */
 export const ReferenceRecorded = defineEvent({
   type: 'volunteers.ReferenceRecorded',
   subject: 'volunteerId',
@@ -39,17 +44,20 @@ export const ReferenceRecorded = defineEvent({
   ),
 })
 
+/** A guardian consented for a volunteer under 18; the guardian's name is personal. */
 export const GuardianConsentRecorded = defineEvent({
   type: 'volunteers.GuardianConsentRecorded',
   subject: 'volunteerId',
   codec: t.readonly(t.type({ volunteerId: Id, guardianName: personal(NonEmptyString), on: IsoDate })),
 })
 
+/** A volunteer's application was approved. */
 export const VolunteerApproved = defineEvent({
   type: 'volunteers.VolunteerApproved',
   codec: t.readonly(t.type({ volunteerId: Id, on: IsoDate })),
 })
 
+/** A volunteer's application was turned down, with a reason. */
 export const VolunteerRejected = defineEvent({
   type: 'volunteers.VolunteerRejected',
   codec: t.readonly(t.type({ volunteerId: Id, on: IsoDate, reason: NonEmptyString })),
@@ -95,6 +103,7 @@ export const RiskAssessmentRecorded = defineEvent({
   ),
 })
 
+/** A DBS check's details were purged: that part of the volunteer is erased, the volunteer stays. */
 export const DbsDetailsPurged = defineEvent({
   type: 'volunteers.DbsDetailsPurged',
   codec: t.readonly(t.type({ volunteerId: Id, checkId: Id, on: IsoDate })),
@@ -124,6 +133,7 @@ export const PlacementRole = t.readonly(
 )
 export type PlacementRole = t.TypeOf<typeof PlacementRole>
 
+/** A volunteer was placed in a role, in an area, from a day. */
 export const VolunteerPlaced = defineEvent({
   type: 'volunteers.VolunteerPlaced',
   codec: t.readonly(
@@ -131,21 +141,25 @@ export const VolunteerPlaced = defineEvent({
   ),
 })
 
+/** A placement ended on a day, with a reason. */
 export const PlacementEnded = defineEvent({
   type: 'volunteers.PlacementEnded',
   codec: t.readonly(t.type({ volunteerId: Id, placementId: Id, on: IsoDate, reason: NonEmptyString })),
 })
 
+/** A volunteer was suspended, with a reason: they cannot be placed until reinstated. */
 export const VolunteerSuspended = defineEvent({
   type: 'volunteers.VolunteerSuspended',
   codec: t.readonly(t.type({ volunteerId: Id, on: IsoDate, reason: NonEmptyString })),
 })
 
+/** A suspended volunteer was reinstated. */
 export const VolunteerReinstated = defineEvent({
   type: 'volunteers.VolunteerReinstated',
   codec: t.readonly(t.type({ volunteerId: Id, on: IsoDate })),
 })
 
+/** A volunteer gave or withdrew consent for a purpose. */
 export const ConsentRecorded = defineEvent({
   type: 'volunteers.ConsentRecorded',
   codec: t.readonly(t.type({ volunteerId: Id, purpose: NonEmptyString, given: t.boolean, on: IsoDate })),
@@ -167,5 +181,7 @@ const definitions = [
   VolunteerReinstated,
   ConsentRecorded,
 ] as const
+/** The catalog of a volunteer's events: encodes new ones, and upcasts and decodes stored ones. */
 export const volunteerEvents = eventCatalog(...definitions)
-export type VolunteerEvent = EventsOf<typeof definitions>
+/** An event of a volunteer's stream: one of those `volunteerEvents` encodes and decodes. */
+export type VolunteerEvent = CatalogEvent<typeof volunteerEvents>

@@ -5,6 +5,7 @@ import { own } from '@civic-ledger/core'
 import type { DbsCheckRecord, TrainingRecord } from '../rules/safeguarding'
 import type { VolunteerEvent } from './events'
 
+/** A volunteer's placement in a role: the organisation whose role it is, the area, and its dates. */
 export interface Placement {
   readonly placementId: string
   readonly roleId: string
@@ -15,6 +16,7 @@ export interface Placement {
   readonly endedOn?: string
 }
 
+/** A volunteer's state: what its events fold to, and what its commands are decided on. */
 export interface VolunteerState {
   readonly status: 'none' | 'applied' | 'approved' | 'rejected'
   readonly dateOfBirth: string | Erased | undefined
@@ -27,6 +29,7 @@ export interface VolunteerState {
   readonly consents: Readonly<Record<string, boolean>>
 }
 
+/** A volunteer who has not applied: the state their stream folds from. */
 export const initialVolunteer: VolunteerState = {
   status: 'none',
   dateOfBirth: undefined,

@@ -37,6 +37,10 @@ export interface ProjectionFailure {
   readonly at: string
 }
 
+/**
+ * Where one projection stands: its version and mode, whether it is live, halted or catching up, how
+ * far behind the head it is, and its parked events and last failure.
+ */
 export interface ProjectionStatus {
   readonly name: string
   readonly version: number
@@ -48,11 +52,13 @@ export interface ProjectionStatus {
   readonly position: number
   /** The head of the log when last looked at. */
   readonly head: number
+  /** Events between its position and the head. */
   readonly lag: number
   /** Events parked by the dead-letter policy, waiting to be retried or discarded. */
   readonly parked: number
   /** Tries of the failing event so far, in the current failure. */
   readonly attempts: number
+  /** The failure it is stopped or retrying on, if any. */
   readonly lastError: ProjectionFailure | undefined
 }
 
@@ -69,12 +75,18 @@ export class ProjectionError extends Error {
   }
 }
 
+/** Where the runner reports projection failures: once per failure, never once per retry. */
 export interface ProjectionLogger {
+  /** Reports a failure, with the projection, event and error as details (personal values redacted). */
   warn(message: string, details: Readonly<Record<string, unknown>>): void
 }
 
 // --- options ---
 
+/**
+ * What `createProjectionRunner` runs: the projections, the log they read, where their read models
+ * live, and how much it reads and keeps at a time. A ledger makes its runner from its own options.
+ */
 export interface ProjectionRunnerOptions {
   readonly store: EventLog & Pick<EventStore, 'readModels'>
   /** Where read models live. Default: the store's own (`store.readModels`), else memory. */
@@ -104,6 +116,10 @@ export interface ParkedRetry {
   readonly failed: ReadonlyArray<{ readonly streamId: string; readonly message: string }>
 }
 
+/**
+ * Runs projections over the log: catches each up, follows new events, keeps its status, and serves
+ * queries on the version that is active. `ledger.projections` is a ledger's runner without its storage.
+ */
 export interface ProjectionRunner {
   /** Creates read models and checkpoints, then starts every worker. Resolves once they are set up. */
   start(): Promise<void>
@@ -112,7 +128,9 @@ export interface ProjectionRunner {
   readonly names: ReadonlyArray<string>
   /** Every projection's status, whenever any changes. */
   readonly status$: Observable<ReadonlyArray<ProjectionStatus>>
+  /** One projection's status, whenever it changes. */
   statusOf$(name: string): Observable<ProjectionStatus>
+  /** One projection's status now; throws `InvalidArgumentError` for a name it does not run. */
   status(name: string): ProjectionStatus
   /**
    * Resolves with the head position once every projection has processed every event committed
