@@ -70,12 +70,18 @@ const EMMETT_URL = withSearchPath(URL_, SCHEMAS.emmett)
 // commit (fsync) latency on a shared disk drifts, and short turns expose every contender to the same
 // drift. A contender's rate is its operations over its measured time, summed over its rounds; CPU is
 // the Node process's user+system time over the same rounds (the server's CPU is not in it).
-const SINGLE = { warmup: 100, rounds: 40, ops: 30, streams: 100 } // 1-event appends, awaited one by one
-const TEN = { warmup: 50, rounds: 40, ops: 15, streams: 100, size: 10 } // 10-event appends
-const READ = { streams: 20, length: 100, warmup: 100, rounds: 30, ops: 40 } // reads of a 100-event stream
-const BIG = { warmup: 2, rounds: 8, ops: 2, size: 1_000 } // appends of 1000 events, one transaction each
-const CONCURRENT = { appenders: 32, warmup: 5, rounds: 12, perAppender: 5 } // 32 appenders, 1 event each
-const EIGHT = { appenders: 8, warmup: 10, rounds: 40, perAppender: 12 } // 8 callers, distinct streams, 1 event each
+// BENCH_SMOKE=1 (the test run's smoke test) runs every case once at a token size: no figures worth reading.
+const SMOKE = process.env.BENCH_SMOKE === '1'
+const sized = (full, smoke) => (SMOKE ? { ...full, ...smoke } : full)
+const SINGLE = sized({ warmup: 100, rounds: 40, ops: 30, streams: 100 }, { warmup: 2, rounds: 2, ops: 3 }) // 1-event appends, awaited one by one
+const TEN = sized({ warmup: 50, rounds: 40, ops: 15, streams: 100, size: 10 }, { warmup: 2, rounds: 2, ops: 3 }) // 10-event appends
+const READ = sized({ streams: 20, length: 100, warmup: 100, rounds: 30, ops: 40 }, { warmup: 2, rounds: 2, ops: 3 }) // reads of a 100-event stream
+const BIG = sized({ warmup: 2, rounds: 8, ops: 2, size: 1_000 }, { warmup: 1, rounds: 2, ops: 1 }) // appends of 1000 events, one transaction each
+const CONCURRENT = sized(
+  { appenders: 32, warmup: 5, rounds: 12, perAppender: 5 },
+  { warmup: 1, rounds: 2, perAppender: 1 },
+) // 32 appenders, 1 event each
+const EIGHT = sized({ appenders: 8, warmup: 10, rounds: 40, perAppender: 12 }, { warmup: 1, rounds: 2, perAppender: 2 }) // 8 callers, distinct streams, 1 event each
 const LOG = {
   events: Number(process.env.BENCH_LOG_EVENTS ?? 1_000_000),
   streams: 10_000,

@@ -228,18 +228,28 @@ smoke('bench/postgres.mjs runs every case against every contender', async (t) =>
   try {
     const url = new URL(PG_URL)
     url.pathname = `/${database}`
-    const run = await runBench('postgres.mjs', [], { BENCH_PG_URL: url.toString(), BENCH_LOG_EVENTS: '20000' })
+    const run = await runBench('postgres.mjs', [], {
+      BENCH_PG_URL: url.toString(),
+      BENCH_LOG_EVENTS: '20000',
+      BENCH_SMOKE: '1',
+    })
     exitedCleanly(t, run, 'bench/postgres.mjs')
     const three = ['ours', 'bare', 'emmett']
+    const five = ['ours', 'insert', 'emmett', 'emmett-fast', 'bare']
     hasTable(t, run.stdout, {
-      'append 1 event': three,
+      'append 1 event': five,
+      '8 callers, 1 event each': five,
       'append 10 events': three,
       'read a 100-event stream': three,
       'append 1000 events in one tx': three,
       '32 concurrent appenders, 1 event': three,
       'readAll a 0.02M-event log': three,
     })
-    hasLines(t, run.stdout, ['1 event: ours / bare', 'readAll 1M: ours / bare'])
+    hasLines(t, run.stdout, [
+      '1 caller: ours / emmett-fast',
+      '8 callers: ours / emmett-fast',
+      'readAll 1M: ours / bare',
+    ])
   } finally {
     await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
   }
