@@ -37,3 +37,12 @@ export interface PhaseBudget {
 
 /** True when every invariant held and the classification is clean. */
 export const passed = (result: PhaseResult): boolean => result.invariants.every((invariant) => invariant.held)
+
+/** One phase of the run: the runner calls `run` with the budget of its size. */
+export interface Phase {
+  readonly store: StoreName
+  readonly name: string
+  /** Why the phase cannot run here (e.g. no server configured), or undefined when it can. */
+  readonly unavailable?: () => Promise<string | undefined>
+  readonly run: (budget: PhaseBudget) => Promise<PhaseResult>
+}
