@@ -9,7 +9,7 @@
  * - **unexpected**: an event in the store that no recorded operation sent;
  * - **recovered**: the operation failed or its reply never came (a kill, a cut connection), and the
  *   event is stored, whole: the store committed before the fault, or a resend with the same ids
- *   wrote it;
+ *   wrote it (a resend that is acknowledged must be acknowledged at the position it is stored at);
  * - **absent**: the operation failed or never replied, and none of its events is stored.
  *
  * An operation that failed with an error saying it was *not* written, yet is stored, is a broken
@@ -19,7 +19,7 @@
  * Reading is incremental: `observe` reads only what was committed since the last call, so a kill
  * loop can check after every kill at the cost of the new events.
  */
-import type { AppendResult, EventStore, RecordedEvent, StreamAppend } from '@civic-ledger/core'
+import type { AppendResult, EventStore, NewEvent, RecordedEvent } from '@civic-ledger/core'
 
 /** How a recorded operation ended, as its caller saw it. */
 export type Outcome =
@@ -70,7 +70,9 @@ export class LedgerChecker {
   constructor(private readonly ownedStreams: (streamId: string) => boolean = () => true) {}
 
   /** Records an operation about to be sent; settle it with `acknowledge` or `fail`. */
-  begin(appends: ReadonlyArray<Pick<StreamAppend, 'streamId' | 'events'>>): Operation {
+  begin(
+    appends: ReadonlyArray<{ readonly streamId: string; readonly events: ReadonlyArray<Pick<NewEvent, 'eventId'>> }>,
+  ): Operation {
     const operation: Operation = {
       id: this.operations.length + 1,
       appends: appends.map((append) => ({
@@ -184,10 +186,14 @@ export class LedgerChecker {
         problem(`operation ${operation.id}: ${present} of ${ids.length} events stored`)
       }
       if (acknowledged !== undefined && acknowledged.outcome.kind === 'acknowledged') {
+        // Acknowledged only by a resend after a fault (a send whose outcome was unknown): the
+        // events are there, and recovered. A resend after a typed refusal is a plain acknowledgement.
+        const faulted = group.some((each) => each !== acknowledged && each.outcome.kind === 'unknown')
+        const present = faulted ? 'recovered' : 'acknowledged-present'
         const expected = expectedPositions(acknowledged)
         for (const [eventId, position] of expected) {
           const at = this.stored.get(eventId)
-          if (at?.includes(position) === true) counts['acknowledged-present'] += 1
+          if (at?.includes(position) === true) counts[present] += 1
           else {
             counts.lost += 1
             problem(

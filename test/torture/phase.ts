@@ -33,6 +33,8 @@ export interface PhaseBudget {
   /** A deadline after which the phase stops starting new work. */
   readonly seconds: number
   readonly seed: number
+  /** Kills of the SQLite kill loop (default 20 short, 1,000 full). */
+  readonly kills?: number
 }
 
 /** True when every invariant held and the classification is clean. */
