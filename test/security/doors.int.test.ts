@@ -18,6 +18,8 @@ import type { ExecutionContext } from 'ava'
 import test from 'ava'
 import * as E from 'fp-ts/Either'
 
+import { recordSweep } from './counts'
+
 const coordinator = { actor: { id: 'c-1', organisation: 'GB-LAE-CAM', role: 'volunteer-coordinator' } }
 const auditor = { actor: { id: 'a-1', organisation: 'GB-LAE-CAM', role: 'auditor' } }
 const dpo = { actor: { id: 'd-1', organisation: 'GB-LAE-CAM', role: 'data-protection-officer' } }
@@ -76,6 +78,7 @@ for (const store of ['memory', 'sqlite'] as const)
       instanceOf: InvalidArgumentError,
     })
     t.is(await ledger.events.headPosition(), head, 'nothing was recorded by a refused door')
+    recordSweep('doors', store, { 'doors refused to the wrong actor': 4, 'malformed requests refused': 3 })
 
     // Allowed: each leaves an event naming who, and why.
     const sealed = await ledger.audit.seal(auditor)()

@@ -26,6 +26,7 @@ import test from 'ava'
 import * as E from 'fp-ts/Either'
 
 import { grantsDoors } from '../fuzz/doors'
+import { recordSweep } from './counts'
 import type { StoreKind } from './ledgers'
 import { freshLedger } from './ledgers'
 
@@ -260,4 +261,5 @@ for (const kind of ['memory', 'sqlite'] as ReadonlyArray<StoreKind>)
       if (E.isLeft(result)) t.fail(`${step.door} by ${role}: ${result.left._tag} ${result.left.message}`)
     }
     t.log(`${LIFE.length} commands, ${refusals} wrong actors refused, each writing nothing`)
+    recordSweep('grants-roles', kind, { commands: LIFE.length, refusals })
   })

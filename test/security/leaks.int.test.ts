@@ -26,6 +26,8 @@ import test from 'ava'
 import * as E from 'fp-ts/Either'
 import * as t from 'io-ts'
 
+import { recordSweep } from './counts'
+
 const actor = { actor: { id: 'coordinator-1', organisation: 'GB-LAE-CAM', role: 'volunteer-coordinator' } }
 
 /** Values no other text in a run could hold by chance. */
@@ -201,4 +203,9 @@ test.serial('no personal value reaches a log, status, parked reason or error, no
   const files = readdirSync(dir).map((name) => readFileSync(join(dir, name)).toString('latin1'))
   t.deepEqual(leaksIn(files), [], 'no file of the ledger holds an erased volunteer’s personal value')
   t.deepEqual(leaksIn(captured), [], 'nothing captured after erasure holds one either')
+  recordSweep('leaks', 'sqlite', {
+    'personal values searched for': secrets.length,
+    'texts captured': captured.length,
+    'values found': leaksIn(captured).length + leaksIn(files).length,
+  })
 })

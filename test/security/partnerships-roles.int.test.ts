@@ -39,6 +39,7 @@ import test from 'ava'
 import * as E from 'fp-ts/Either'
 
 import { partnershipsDoors } from '../fuzz/doors'
+import { recordSweep } from './counts'
 import type { StoreKind } from './ledgers'
 import { freshLedger } from './ledgers'
 
@@ -416,4 +417,5 @@ for (const kind of ['memory', 'sqlite'] as ReadonlyArray<StoreKind>)
       else t.not(await ledger.events.headPosition(), head, `${step.door} by ${step.by}: recorded`)
     }
     t.log(`${LIFE.length} commands, ${refusals} wrong actors refused, each writing nothing`)
+    recordSweep('partnerships-roles', kind, { commands: LIFE.length, refusals })
   })

@@ -12,6 +12,7 @@ import type { ExecutionContext } from 'ava'
 import test from 'ava'
 import * as E from 'fp-ts/Either'
 
+import { recordSweep } from './counts'
 import { freshLedger } from './ledgers'
 
 const actor = { id: 'coordinator-1', organisation: 'GB-LAE-CAM', role: 'volunteer-coordinator' }
@@ -111,5 +112,6 @@ for (const kind of ['memory', 'sqlite', 'postgres'] as const) {
       attacks += 1
     }
     t.is(await snapshot(ledger), before, `${attacks} attacks left the read model and the canary as they were`)
+    recordSweep('sql-identifiers', kind, { 'hostile identifiers refused': attacks })
   })
 }

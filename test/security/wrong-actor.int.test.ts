@@ -86,6 +86,7 @@ import test from 'ava'
 import * as E from 'fp-ts/Either'
 import type * as t from 'io-ts'
 
+import { recordSweep } from './counts'
 import type { StoreKind } from './ledgers'
 import { freshLedger } from './ledgers'
 
@@ -826,6 +827,13 @@ const check = (
       `${tally.refusals} refusals, ${tally.crossRefusals} refused under the other context's policy, ` +
       `${tally.confirmed} other allowed roles confirmed, ${tally.bypasses.length} bypasses`,
   )
+  const [store = '', context = ''] = label.split(' ')
+  recordSweep(`wrong-actor ${context}`, store, {
+    commands: tally.commands,
+    refusals: tally.refusals,
+    'cross-context refusals': tally.crossRefusals,
+    bypasses: tally.bypasses.length,
+  })
   // One assertion, so that every bypass, every step that did not go through, every rule the policy
   // does not honour and every command left out are shown at once.
   t.deepEqual(
