@@ -79,7 +79,14 @@ export const kindOf = (error: unknown): string => {
  * Kinds whose error says by its type that nothing was written. Every other kind, and an untyped
  * error, leaves it unknown: the operation is resent with the same ids.
  */
-const NOT_WRITTEN = new Set(['WrongExpectedRevision', 'InvalidArgument', 'EventIdConflict', 'LimitExceeded'])
+const NOT_WRITTEN = new Set([
+  'WrongExpectedRevision',
+  'InvalidArgument',
+  'EventIdConflict',
+  'LimitExceeded',
+  // An inline projection failed: the append was refused, nothing written.
+  'ProjectionFailed',
+])
 
 export const writtenOf = (error: unknown): 'no' | 'unknown' => (NOT_WRITTEN.has(kindOf(error)) ? 'no' : 'unknown')
 

@@ -6,5 +6,6 @@
 import type { Phase } from '../phase'
 import { concurrencyPhases } from './concurrency'
 import { inversionPhase } from './inversion'
+import { terminationsPhase } from './terminations'
 
-export const postgresPhases: ReadonlyArray<Phase> = [...concurrencyPhases, inversionPhase]
+export const postgresPhases: ReadonlyArray<Phase> = [...concurrencyPhases, inversionPhase, terminationsPhase]

@@ -24,6 +24,7 @@ const SECONDS: Readonly<Record<string, number>> = {
   'N = 2, 8, 32 writers on one stream': 6,
   '10,000 streams with subscribers and a projection': 8,
   'commit inversion and a session idle in transaction': 6,
+  'backends terminated under every held connection': 10,
 }
 
 const describe = (result: PhaseResult): string =>

@@ -67,11 +67,15 @@ export const applied = defineCollection<{ readonly position: number; readonly ti
 export const perStream = defineCollection<{ readonly events: number; readonly lastRevision: number }>('per-stream')
 
 /** An async projection whose read model shows how many times each event took effect. */
-export const countingProjection = (name: string, types?: ReadonlyArray<string>): AnyProjection => ({
+export const countingProjection = (
+  name: string,
+  types: ReadonlyArray<string> = ['torture.Happened'],
+  mode: 'async' | 'inline' = 'async',
+): AnyProjection => ({
   name,
   version: 1,
-  mode: 'async',
-  handles: types ?? ['torture.Happened'],
+  mode,
+  handles: types,
   collections: [applied, perStream],
   // A connection lost mid-batch rolls the batch back; the runner tries it again.
   onFailure: { kind: 'retry', maxAttempts: 1_000_000, maxDelayMs: 200 },
