@@ -6,6 +6,7 @@
 import type { Phase } from '../phase'
 import { concurrencyPhases } from './concurrency'
 import { inversionPhase } from './inversion'
+import { lostRepliesPhase } from './lost-replies'
 import { terminationsPhase } from './terminations'
 
-export const postgresPhases: ReadonlyArray<Phase> = [...concurrencyPhases, inversionPhase, terminationsPhase]
+export const postgresPhases: ReadonlyArray<Phase> = [...concurrencyPhases, inversionPhase, terminationsPhase, lostRepliesPhase]

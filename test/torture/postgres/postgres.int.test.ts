@@ -25,6 +25,7 @@ const SECONDS: Readonly<Record<string, number>> = {
   '10,000 streams with subscribers and a projection': 8,
   'commit inversion and a session idle in transaction': 6,
   'backends terminated under every held connection': 10,
+  'replies lost after the commit': 6,
 }
 
 const describe = (result: PhaseResult): string =>

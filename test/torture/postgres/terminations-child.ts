@@ -36,7 +36,10 @@ process.on('uncaughtException', crash('uncaught exception'))
 process.on('unhandledRejection', crash('unhandled rejection'))
 
 process.stdin.on('data', (chunk: Buffer) => {
-  if (chunk.toString().includes('stop')) stopping = true
+  if (chunk.toString().includes('stop')) {
+    stopping = true
+    report({ t: 'stage', stage: 'stopping the loops' })
+  }
 })
 
 const open = (application: string, schema: string, poolSize = 3) =>
@@ -183,22 +186,22 @@ const main = async (): Promise<void> => {
       await sleep(10)
     }
   report({ t: 'ready' })
-  const loops = [
-    appending(single, 'single-a', 1),
-    appending(single, 'single-b', 1),
-    appending(single, 'single-c', 1),
-    appending(multi, 'multi-a', 3),
-    appending(multi, 'multi-b', 2),
-    appending(inline, 'inline-a', 1, INLINE_TYPE),
-    appending(inline, 'inline-b', 2, INLINE_TYPE),
-    importing(imports),
-  ]
-  let settled = 0
+  const loops: Record<string, Promise<void>> = {
+    'single append a': appending(single, 'single-a', 1),
+    'single append b': appending(single, 'single-b', 1),
+    'single append c': appending(single, 'single-c', 1),
+    'multi-stream append a': appending(multi, 'multi-a', 3),
+    'multi-stream append b': appending(multi, 'multi-b', 2),
+    'inline append a': appending(inline, 'inline-a', 1, INLINE_TYPE),
+    'inline append b': appending(inline, 'inline-b', 2, INLINE_TYPE),
+    import: importing(imports),
+  }
+  const unsettled = new Set(Object.keys(loops))
   await Promise.all(
-    loops.map((loop) =>
+    Object.entries(loops).map(([name, loop]) =>
       loop.then(() => {
-        settled += 1
-        if (stopping) report({ t: 'stage', stage: `${loops.length - settled} loops still settling` })
+        unsettled.delete(name)
+        if (stopping) report({ t: 'stage', stage: `loops still settling: ${[...unsettled].join(', ')}` })
       }),
     ),
   )

@@ -33,6 +33,7 @@ import {
   secondsSince,
   sleep,
   Tally,
+  withClient,
 } from './common'
 import type { ChildMessage, ChildOptions, Ledger } from './terminations-protocol'
 import { BATCHES_PROJECTION, INLINE_PROJECTION } from './terminations-protocol'
@@ -230,7 +231,15 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
           ])
           if (finished === undefined) {
             hung += 1
-            problems.push(`the workload did not stop: ${workload.stage()}`)
+            const { rows } = await withClient((admin) =>
+              admin.query<{ application: string; state: string; n: number }>(
+                `SELECT application_name AS application, coalesce(state, '') AS state, count(*)::int AS n
+                 FROM pg_stat_activity WHERE application_name LIKE $1 GROUP BY 1, 2 ORDER BY 1, 2`,
+                [`${application}-%`],
+              ),
+            )
+            const backends = rows.map((r) => `${r.application.slice(application.length + 1)} ${r.state} ${r.n}`)
+            problems.push(`the workload did not stop (${workload.stage()}); its backends: ${backends.join(', ')}`)
             workload.process.kill('SIGKILL')
             await workload.exited
           } else if (finished.code !== 0) crashes += 1
