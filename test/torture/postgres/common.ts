@@ -174,8 +174,16 @@ export const sendUntilAcknowledged = async (
   appends: ReadonlyArray<Pick<StreamAppend, 'streamId' | 'events'>>,
   send: () => Promise<ReadonlyArray<AppendResult>>,
   tally: Tally,
-  options: { readonly giveUpMs?: number; readonly pauseMs?: number; readonly onFailure?: (error: unknown) => void } = {},
-): Promise<{ readonly results?: ReadonlyArray<AppendResult>; readonly refused?: unknown; readonly attempts: number }> => {
+  options: {
+    readonly giveUpMs?: number
+    readonly pauseMs?: number
+    readonly onFailure?: (error: unknown) => void
+  } = {},
+): Promise<{
+  readonly results?: ReadonlyArray<AppendResult>
+  readonly refused?: unknown
+  readonly attempts: number
+}> => {
   const giveUp = Date.now() + (options.giveUpMs ?? 120_000)
   for (let attempts = 1; ; attempts++) {
     const operation = checker.begin(appends)

@@ -187,11 +187,15 @@ const manyStreams = async (budget: PhaseBudget): Promise<PhaseResult> => {
           const sent = await sendUntilAcknowledged(checker, appends, () => store.appendMulti(appends), tally)
           if (sent.results !== undefined) {
             tally.add(multi ? 'multiAppends' : 'appends')
-            for (const r of sent.results) revisions.set(r.streamId, Math.max(revisions.get(r.streamId) ?? -1, r.lastRevision))
+            for (const r of sent.results)
+              revisions.set(r.streamId, Math.max(revisions.get(r.streamId) ?? -1, r.lastRevision))
           } else if (sent.refused instanceof WrongExpectedRevisionError) {
             // Two writers drew the same stream at once: learn its revision and go on.
             tally.add('conflicts')
-            revisions.set(sent.refused.streamId, Math.max(revisions.get(sent.refused.streamId) ?? -1, sent.refused.actual))
+            revisions.set(
+              sent.refused.streamId,
+              Math.max(revisions.get(sent.refused.streamId) ?? -1, sent.refused.actual),
+            )
           }
         }
       }),

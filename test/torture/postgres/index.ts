@@ -6,7 +6,15 @@
 import type { Phase } from '../phase'
 import { concurrencyPhases } from './concurrency'
 import { inversionPhase } from './inversion'
+import { kurrentdbPhases } from './kurrentdb'
 import { lostRepliesPhase } from './lost-replies'
 import { terminationsPhase } from './terminations'
 
-export const postgresPhases: ReadonlyArray<Phase> = [...concurrencyPhases, inversionPhase, terminationsPhase, lostRepliesPhase]
+export const postgresPhases: ReadonlyArray<Phase> = [
+  ...concurrencyPhases,
+  inversionPhase,
+  terminationsPhase,
+  lostRepliesPhase,
+]
+
+export { kurrentdbPhases }

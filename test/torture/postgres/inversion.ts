@@ -231,7 +231,10 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
     const head = await store.headPosition()
     const reached = await Promise.all(subscribers.map((s) => s.reach(head, 120_000)))
     tally.add('skippedUnderInversion', skippedUnderInversion)
-    tally.add('skipped', subscribers.reduce((sum, s) => sum + s.skipped, 0))
+    tally.add(
+      'skipped',
+      subscribers.reduce((sum, s) => sum + s.skipped, 0),
+    )
     tally.add('events', head)
     invariants.push(
       invariant('commit inversion was forced', held === rounds, `${held} of ${rounds} rounds held an append open`),

@@ -116,7 +116,11 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
   viaCutter.host = `127.0.0.1:${cutter.port}`
   // The schema is made directly: the relay is for the writers' appends.
   const direct = await openPostgresEventStore({ connectionString: PG_URL, schema })
-  const store: EventStore = await openPostgresEventStore({ connectionString: viaCutter.toString(), schema, poolSize: 4 })
+  const store: EventStore = await openPostgresEventStore({
+    connectionString: viaCutter.toString(),
+    schema,
+    poolSize: 4,
+  })
   const checker = new LedgerChecker()
   const tally = new Tally()
   let failedOperations = 0

@@ -36,7 +36,8 @@ const describe = (result: PhaseResult): string =>
 const unreachable = probe()
 if (unreachable !== undefined) {
   const message = `PostgreSQL at ${new URL(PG_URL).host} is unreachable (${unreachable}): the PostgreSQL torture phases did not run`
-  if (process.env['CI'] === 'true') test('postgres torture: PostgreSQL must be reachable under CI', (t) => t.fail(message))
+  if (process.env['CI'] === 'true')
+    test('postgres torture: PostgreSQL must be reachable under CI', (t) => t.fail(message))
   else {
     console.warn(`\n*** ${message} ***\n`)
     test.skip(`postgres torture: skipped, ${message}`, () => undefined)

@@ -28,9 +28,14 @@ const main = async (): Promise<void> => {
       failed += 1
       continue
     }
-    const budget: PhaseBudget = { size, seconds: size === 'full' ? (FULL_SECONDS[phase.name] ?? 60) : 8, seed: 1_000 + index }
+    const budget: PhaseBudget = {
+      size,
+      seconds: size === 'full' ? (FULL_SECONDS[phase.name] ?? 60) : 8,
+      seed: 1_000 + index,
+    }
     const result = await phase.run(budget)
-    const ok = result.invariants.every((i) => i.held) && (result.classification === undefined || clean(result.classification))
+    const ok =
+      result.invariants.every((i) => i.held) && (result.classification === undefined || clean(result.classification))
     if (!ok) failed += 1
     process.stdout.write(`${JSON.stringify({ ok, budget, ...result }, null, 2)}\n`)
   }

@@ -117,16 +117,14 @@ const importing = async (target: EventStore): Promise<void> => {
     const events: ReadonlyArray<StoredEvent> = await collect(() => source.readStored({ fromPosition: from }))
     // One part per event: an import keeps each event's own position, which need not run on.
     const shape = events.map((e) => ({ streamId: e.streamId, eventIds: [e.eventId] }))
-    const results = events.map(
-      (e): AppendResult => ({
-        streamId: e.streamId,
-        firstRevision: e.revision,
-        lastRevision: e.revision,
-        firstPosition: e.position,
-        lastPosition: e.position,
-        alreadyStored: false,
-      }),
-    )
+    const results = events.map((e): AppendResult => ({
+      streamId: e.streamId,
+      firstRevision: e.revision,
+      lastRevision: e.revision,
+      firstPosition: e.position,
+      lastPosition: e.position,
+      alreadyStored: false,
+    }))
     for (let resent = false; ; resent = true) {
       const op = ++nextOperation
       report({ t: 'begin', op, ledger: 'import', appends: shape })
@@ -135,10 +133,18 @@ const importing = async (target: EventStore): Promise<void> => {
         report({ t: 'ack', op, results })
         break
       } catch (error) {
-        report({ t: 'fail', op, kind: kindOf(error), written: resent ? 'unknown' : writtenOf(error), error: String(error) })
+        report({
+          t: 'fail',
+          op,
+          kind: kindOf(error),
+          written: resent ? 'unknown' : writtenOf(error),
+          error: String(error),
+        })
         // A resend of an import that did commit is refused: it is then found stored, whole.
         if (resent && !retryable(error)) {
-          const stored = await collect(() => target.readAll({ fromPosition: from, toPosition: from + events.length - 1 }))
+          const stored = await collect(() =>
+            target.readAll({ fromPosition: from, toPosition: from + events.length - 1 }),
+          )
           if (stored.length === events.length && stored.every((s, i) => s.eventId === events[i]?.eventId)) {
             report({ t: 'found', ledger: 'import' })
             break

@@ -201,7 +201,9 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
   const imported = await openPostgresEventStore({ connectionString: PG_URL, schema: importSchema })
   try {
     const until = started + budget.seconds * 1_000 * 0.8
-    const kill = terminator(application, tally, () => (budget.size === 'full' ? 5 + Math.random() * 15 : 10 + Math.random() * 30))
+    const kill = terminator(application, tally, () =>
+      budget.size === 'full' ? 5 + Math.random() * 15 : 10 + Math.random() * 30,
+    )
     let crashes = 0
     let hung = 0
     try {
@@ -276,7 +278,11 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
     ]
     if (budget.size === 'full')
       invariants.push(
-        invariant('1,000 terminations', tally.get('terminations') >= 1_000, `${tally.get('terminations')} terminations`),
+        invariant(
+          '1,000 terminations',
+          tally.get('terminations') >= 1_000,
+          `${tally.get('terminations')} terminations`,
+        ),
       )
     return {
       store: 'postgres',
