@@ -161,7 +161,9 @@ const importing = async (target: EventStore): Promise<void> => {
 const main = async (): Promise<void> => {
   const single = await open('single', options.schema, 4)
   const multi = await open('multi', options.schema, 3)
-  const inline = await open('inline', options.schema, 3)
+  // Room for both inline loops, the inline worker's catch-up and the log page it reads meanwhile:
+  // with fewer, they deadlock (see inline-catch-up.int.test.ts).
+  const inline = await open('inline', options.schema, 6)
   const batches = await open('batches', options.schema, 3)
   const imports = await open('import', options.importSchema, 2)
   const inlineRunner = createProjectionRunner({

@@ -234,13 +234,17 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
           if (finished === undefined) {
             hung += 1
             const { rows } = await withClient((admin) =>
-              admin.query<{ application: string; state: string; n: number }>(
-                `SELECT application_name AS application, coalesce(state, '') AS state, count(*)::int AS n
-                 FROM pg_stat_activity WHERE application_name LIKE $1 GROUP BY 1, 2 ORDER BY 1, 2`,
+              admin.query<{ application: string; state: string; wait: string; query: string }>(
+                `SELECT application_name AS application, coalesce(state, '') AS state,
+                        coalesce(wait_event_type || ':' || wait_event, '') AS wait, left(query, 60) AS query
+                 FROM pg_stat_activity WHERE application_name LIKE $1 ORDER BY 1, 2`,
                 [`${application}-%`],
               ),
             )
-            const backends = rows.map((r) => `${r.application.slice(application.length + 1)} ${r.state} ${r.n}`)
+            const backends = rows.map(
+              (r) =>
+                `${r.application.slice(application.length + 1)} ${r.state} ${r.wait} [${r.query.replace(/\s+/g, ' ')}]`,
+            )
             problems.push(`the workload did not stop (${workload.stage()}); its backends: ${backends.join(', ')}`)
             workload.process.kill('SIGKILL')
             await workload.exited
