@@ -39,6 +39,8 @@ export interface ReplyCutter {
   readonly port: number
   /** Replies to committed writes swallowed, with the connection cut. */
   readonly cuts: () => number
+  /** Starts cutting (it does not at first: opening the store migrates and commits). */
+  readonly start: () => void
   readonly close: () => Promise<void>
 }
 
@@ -51,6 +53,7 @@ export const replyCutter = async (chance: number, random: () => number): Promise
   const target = new URL(PG_URL)
   const sockets = new Set<Socket>()
   let cuts = 0
+  let cutting = false
   const server: Server = createServer((client) => {
     const upstream = new NetSocket()
     upstream.connect(Number(target.port || 5432), target.hostname)
@@ -80,7 +83,7 @@ export const replyCutter = async (chance: number, random: () => number): Promise
         offset += 1 + length
         if (type === READY_FOR_QUERY && armed) {
           armed = false
-          if (message[5] === IDLE && random() < chance) {
+          if (cutting && message[5] === IDLE && random() < chance) {
             cuts += 1
             client.write(Buffer.concat(relay), () => end())
             return
@@ -99,6 +102,9 @@ export const replyCutter = async (chance: number, random: () => number): Promise
   return {
     port: typeof address === 'object' && address !== null ? address.port : 0,
     cuts: () => cuts,
+    start: () => {
+      cutting = true
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy()
@@ -116,15 +122,14 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
   viaCutter.host = `127.0.0.1:${cutter.port}`
   // The schema is made directly: the relay is for the writers' appends.
   const direct = await openPostgresEventStore({ connectionString: PG_URL, schema })
-  const store: EventStore = await openPostgresEventStore({
-    connectionString: viaCutter.toString(),
-    schema,
-    poolSize: 4,
-  })
+  let store: EventStore | undefined
   const checker = new LedgerChecker()
   const tally = new Tally()
   let failedOperations = 0
   try {
+    const writing = await openPostgresEventStore({ connectionString: viaCutter.toString(), schema, poolSize: 4 })
+    store = writing
+    cutter.start()
     const until = started + budget.seconds * 1_000 * 0.8
     await Promise.all(
       [0, 1, 2, 3].map(async (w) => {
@@ -142,8 +147,8 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
             checker,
             appends,
             appends.length === 1 && only !== undefined
-              ? async () => [await store.appendToStream(only.streamId, only.events, only)]
-              : () => store.appendMulti(appends),
+              ? async () => [await writing.appendToStream(only.streamId, only.events, only)]
+              : () => writing.appendMulti(appends),
             tally,
             { onFailure: () => (failed = true) },
           )
@@ -182,7 +187,7 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
       invariants,
     }
   } finally {
-    await store.close().catch(() => undefined)
+    await store?.close().catch(() => undefined)
     await direct.close()
     await cutter.close()
     await dropSchema(schema)
