@@ -133,6 +133,8 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
   ]
   const invariants: Invariant[] = []
   let writing = true
+  let idling = false
+  let longestAppendMs = 0
   try {
     await observer.query(holdOpenTrigger(schema))
     // Writers on their own streams the whole phase, resending with the same ids until acknowledged.
@@ -143,6 +145,7 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
           const streamId = `torture.writer-${w}`
           const events = tortureEvents(1 + Math.floor(random() * 3))
           const expectedRevision = revision === -1 ? ('noStream' as const) : revision
+          const sending = Date.now()
           const sent = await sendUntilAcknowledged(
             checker,
             [{ streamId, events }],
@@ -151,6 +154,8 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
             { giveUpMs: (holdSeconds + 120) * 1_000 },
           )
           const result = sent.results?.[0]
+          longestAppendMs = Math.max(longestAppendMs, Date.now() - sending)
+          if (result !== undefined && idling) tally.add('whileIdle.appendsAcknowledged')
           if (result !== undefined) revision = result.lastRevision
           else if (sent.refused instanceof WrongExpectedRevisionError) revision = sent.refused.actual
           await sleep(random() * 5)
@@ -203,6 +208,7 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
     const idleOperation: Operation = checker.begin([{ streamId: 'torture.idle', events: idleEvents }])
     const commit = await idleAppend(idle, schema, 'torture.idle', idleEvents)
     const errorsBefore = { ...tally.counts }
+    idling = true
     let maxLag = 0
     const holdUntil = Date.now() + holdSeconds * 1_000
     while (Date.now() < holdUntil) {
@@ -210,6 +216,7 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
       for (const s of subscribers) maxLag = Math.max(maxLag, head - s.position)
       await sleep(200)
     }
+    idling = false
     try {
       checker.acknowledge(idleOperation, [await commit()])
     } catch (error) {
@@ -223,6 +230,7 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
     tally.add('whileIdle.resends', tally.get('resends') - (errorsBefore['resends'] ?? 0))
     tally.add('idleHoldSeconds', holdSeconds)
     tally.add('maxSubscriberLagWhileIdle', maxLag)
+    tally.add('whileIdle.appendsAcknowledged', 0)
 
     // Writers go on a little after the commit, then stop.
     await sleep(Math.min(5_000, budget.seconds * 100))
@@ -236,6 +244,7 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
       subscribers.reduce((sum, s) => sum + s.skipped, 0),
     )
     tally.add('events', head)
+    tally.add('longestAppendMs', longestAppendMs)
     invariants.push(
       invariant('commit inversion was forced', held === rounds, `${held} of ${rounds} rounds held an append open`),
       invariant(
