@@ -27,7 +27,7 @@ const probe = (): string | undefined => {
 }
 
 /** Long enough for the appends to finish many times over unless they are stuck. */
-const STUCK_AFTER_MS = 30_000
+const STUCK_AFTER_MS = 20_000
 
 const unreachable = probe()
 if (unreachable !== undefined) {
