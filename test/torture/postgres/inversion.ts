@@ -7,6 +7,8 @@
  * Appends that fail meanwhile (an outage, or a lock wait given up) are resent with the same ids and
  * counted by the error's kind.
  */
+import { randomInt } from 'node:crypto'
+
 import type { AppendResult, EventStore, NewEvent } from '@civic-ledger/core'
 import { canonicalJson, verifyLedger, WrongExpectedRevisionError } from '@civic-ledger/core'
 import { openPostgresEventStore } from '@civic-ledger/store-postgres'
@@ -32,7 +34,8 @@ import {
 } from './common'
 import { WatchedSubscriber } from './watchers'
 
-const HOLD_KEY = 7_316_011
+/** The advisory lock a held append waits on: one of its own per run, so runs side by side do not meet. */
+const HOLD_KEY = 7_400_000 + randomInt(1_000_000)
 const HELD_TYPE = 'torture.HeldOpen'
 
 /** A trigger that holds an insert of a `HELD_TYPE` event until HOLD_KEY is free. */
