@@ -7,27 +7,26 @@ import { isPromise } from '../../kernel/promise'
 import type { ProjectionCheckpoint } from '../../port/read-model'
 import type { BatchContext } from '../context'
 import { applyOne, claim, contextFor, parkedRecord, redacted, settle } from './apply'
-import { readPage, withinTime } from './log-reader'
+import { withinTime } from './log-reader'
 import type { LogPage, Outcome, Runtime, Worker } from './runtime'
-import { CATCH_UP_TRANSACTION_MS, CheckpointMoved, FLUSH_DOCUMENTS, MemberStopped } from './runtime'
+import { CheckpointMoved, MemberStopped } from './runtime'
 import { now } from './status'
 
 /**
  * Applies the log from `first` for every member in one read-model transaction, event by event,
- * each member with its own context, parked streams and checkpoint. While the members are behind
- * `end` the transaction takes page after page for up to `CATCH_UP_TRANSACTION_MS`: fewer commits,
- * and a document changed on many pages is written to the log of the database once. Members lock
+ * each member with its own context, parked streams and checkpoint. The transaction takes only the
+ * page read before it opened: it never waits for another connection of the store while it holds
+ * checkpoints that inline appends lock. Members lock
  * their checkpoints in name order, so two processes running the same projections never wait on
  * each other in a cycle.
  */
 export const runConvoy = async (
   rt: Runtime,
   first: LogPage,
-  end: number,
+  _end: number,
   members: ReadonlyArray<Worker>,
 ): Promise<ReadonlyMap<Worker, Outcome>> => {
   const ordered = [...members].sort((a, b) => (a.projection.name < b.projection.name ? -1 : 1))
-  const everyone = members.length === rt.workers.size
   interface Batch {
     readonly worker: Worker
     readonly checkpoint: ProjectionCheckpoint
@@ -61,9 +60,10 @@ export const runConvoy = async (
           ctx: contextFor(rt, worker, tx, kept.length),
         })
       }
-      const deadline = Date.now() + CATCH_UP_TRANSACTION_MS
-      let page = first
-      for (;;) {
+      // One page a transaction, read before it opened: reading the next page here would wait on
+      // another connection of the pool while this transaction holds checkpoints inline appends wait for.
+      const page = first
+      {
         // Indexed loops: iterators held across an await are objects made for every event.
         const events = page.events
         for (let i = 0; i < events.length; i++) {
@@ -86,13 +86,6 @@ export const runConvoy = async (
             }
           }
         }
-        if (page.to >= end || Date.now() >= deadline) break
-        // Written once enough are held, so the documents of a long transaction do not pile up in
-        // memory, while one changed on every page (a running total) is written once, not a page.
-        for (const batch of batches) if (batch.ctx.held >= FLUSH_DOCUMENTS) await batch.ctx.flush()
-        // Nobody else will want a page every worker has taken: drop it, so it is not kept alive.
-        if (everyone) rt.pages.delete(page.from)
-        page = await readPage(rt, page.to + 1, end)
       }
       const outcomes = new Map<Worker, Outcome>()
       for (const batch of batches) {
