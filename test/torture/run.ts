@@ -5,7 +5,7 @@
  * Options (arguments, or the environment variables in brackets):
  * - `--size short|full` (`CIVIC_LEDGER_TORTURE_SIZE`, default full);
  * - `--seed N` (`CIVIC_LEDGER_TORTURE_SEED`, default from the clock);
- * - `--stores memory,sqlite,postgres,kurrentdb` (`CIVIC_LEDGER_TORTURE_STORES`, default memory,sqlite);
+ * - `--stores memory,sqlite,postgres,kurrentdb` (`CIVIC_LEDGER_TORTURE_STORES`, default all four; a store that cannot be reached is reported as not run);
  * - `--phases word,…` (`CIVIC_LEDGER_TORTURE_PHASES`): only phases whose name holds one of the words;
  * - `--kills N` (`CIVIC_LEDGER_TORTURE_KILLS`, default 1000 full, 20 short): SQLite kills;
  * - `--no-security`: leave out the security sweeps; `--no-report`: print, do not write the page.
@@ -60,7 +60,7 @@ const optionsOf = (args: ReadonlyArray<string>, env: NodeJS.ProcessEnv): Options
       .filter((item) => item !== '')
   const size = arg('size') ?? env['CIVIC_LEDGER_TORTURE_SIZE'] ?? 'full'
   if (size !== 'short' && size !== 'full') throw new Error(`--size must be short or full, got ${size}`)
-  const stores = list(arg('stores') ?? env['CIVIC_LEDGER_TORTURE_STORES'] ?? 'memory,sqlite')
+  const stores = list(arg('stores') ?? env['CIVIC_LEDGER_TORTURE_STORES'] ?? 'memory,sqlite,postgres,kurrentdb')
   const unknown = stores.filter((store) => !STORES.includes(store as StoreName))
   if (unknown.length > 0) throw new Error(`unknown stores ${unknown.join(', ')} (known: ${STORES.join(', ')})`)
   const seed = Number.parseInt(arg('seed') ?? env['CIVIC_LEDGER_TORTURE_SEED'] ?? '', 10)

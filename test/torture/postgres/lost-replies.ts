@@ -32,7 +32,8 @@ import {
 
 const READY_FOR_QUERY = 0x5a // 'Z'
 const IDLE = 0x49 // 'I': no transaction open, so what came before has committed
-const APPEND = Buffer.from('append_events')
+/** The store's append functions: `append_group` for grouped appends, `append_events` before it. */
+const APPENDS = [Buffer.from('append_group'), Buffer.from('append_events')]
 const COMMIT = Buffer.from('COMMIT\0')
 
 export interface ReplyCutter {
@@ -67,7 +68,7 @@ export const replyCutter = async (chance: number, random: () => number): Promise
       sockets.delete(upstream)
     }
     client.on('data', (chunk: Buffer) => {
-      if (chunk.includes(APPEND) || chunk.includes(COMMIT)) armed = true
+      if (APPENDS.some((name) => chunk.includes(name)) || chunk.includes(COMMIT)) armed = true
       upstream.write(chunk)
     })
     upstream.on('data', (chunk: Buffer) => {
