@@ -193,7 +193,7 @@ const MIGRATIONS: ReadonlyArray<Migration> = [
   {
     // A stream's head (last revision and hash) is read from its last event, found from the top of
     // the (stream, revision) index, instead of being kept in its row: an append no longer updates
-    // the stream's row, so a commit writes one page fewer to the write-ahead log (issue 29). The
+    // the stream's row, so a commit writes one page fewer to the write-ahead log. The
     // row keeps only the stream's name and the integer key its events use.
     version: 6,
     sql: `

@@ -1,5 +1,5 @@
 /**
- * The hot aggregate cache (issue 29): a command on a hot stream reads only the events after the
+ * The hot aggregate cache: a command on a hot stream reads only the events after the
  * cached revision; a writer the cache did not see makes the first attempt fail its revision check
  * and the retry fold afresh; the LRU bound holds; aggregates with personal data are never cached;
  * `aggregateCache: { entries: 0 }` turns it off.
