@@ -164,9 +164,8 @@ const main = async (): Promise<void> => {
   // Room for both inline loops, the inline worker's catch-up and the log page it reads meanwhile:
   // with fewer, they deadlock (see inline-catch-up.int.test.ts).
   const inline = await open('inline', options.schema, 6)
-  // Room for a catch-up batch and the log pages it reads: with three, a runner was once left
-  // unable to stop, its batch idle in transaction waiting for a connection to read the next page.
-  const batches = await open('batches', options.schema, 6)
+  // Three connections: a batch never waits for another connection while its transaction is open.
+  const batches = await open('batches', options.schema)
   const imports = await open('import', options.importSchema, 2)
   const inlineRunner = createProjectionRunner({
     store: inline,

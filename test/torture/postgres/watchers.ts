@@ -127,6 +127,18 @@ export class WatchedProjection {
   }
 }
 
+/** Positions in ascending order as ranges, `3-7, 12`, the first ten of them. */
+const ranges = (positions: ReadonlyArray<number>): string => {
+  const runs: string[] = []
+  for (let i = 0; i < positions.length && runs.length < 10;) {
+    let j = i
+    while (j + 1 < positions.length && (positions[j + 1] as number) === (positions[j] as number) + 1) j++
+    runs.push(i === j ? `${positions[i]}` : `${positions[i]}-${positions[j]}`)
+    i = j + 1
+  }
+  return runs.join(', ') + (runs.length === 10 ? ', …' : '')
+}
+
 /**
  * Checks a caught-up read model against the log and against a rebuild into memory: every handled
  * event applied exactly once, each stream's count and last revision equal to the log's, and the
@@ -149,7 +161,8 @@ export const checkReadModel = async (
   const docs = await query(projection, applied).entries()
   const twice = docs.filter((d) => d.doc.times !== 1).length
   const present = new Set(docs.map((d) => d.id))
-  const missing = [...handled.keys()].filter((id) => !present.has(id)).length
+  const missingPositions = [...handled].filter(([id]) => !present.has(id)).map(([, position]) => position)
+  const missing = missingPositions.length
   const streams = await query(projection, perStream).entries()
   const wrongStreams =
     streams.filter((s) => {
@@ -166,7 +179,9 @@ export const checkReadModel = async (
     invariant(
       'exactly-once effect',
       twice === 0 && missing === 0 && wrongStreams === 0,
-      `${docs.length} events applied for ${handled.size} in the log: ${twice} more than once, ${missing} never; ${wrongStreams} of ${expected.size} streams wrong`,
+      `${docs.length} events applied for ${handled.size} in the log: ${twice} more than once, ${missing} never` +
+        (missing === 0 ? '' : ` (positions ${ranges(missingPositions)})`) +
+        `; ${wrongStreams} of ${expected.size} streams wrong`,
     ),
     invariant(
       'projection determinism',

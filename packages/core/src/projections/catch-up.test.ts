@@ -265,3 +265,51 @@ test('a long catch-up writes a document changed on every page once a transaction
     2_970,
   )
 })
+
+test('a catch-up whose goal moves on in the middle of a long read takes every event once', async (t) => {
+  const store = createMemoryEventStore()
+  await appendAll(store, changes(3_013))
+  const seen = defineCollection<{ readonly position: number; readonly times: number }>('seen')
+  const once: AnyProjection = {
+    name: 'once',
+    version: 1,
+    handles: ['grants.GrantAwarded', 'grants.FundClosed'],
+    collections: [seen],
+    apply: async (event, ctx) => {
+      const before = await ctx.collection(seen).get(event.eventId)
+      await ctx.collection(seen).put(event.eventId, { position: event.position, times: (before?.times ?? 0) + 1 })
+    },
+  }
+  // Each transaction waits a turn of the event loop, so appends land while the worker is far behind
+  // and the head it is catching up to moves past the end of the read it has open.
+  const inner = createMemoryReadModelStorage()
+  const storage: ReadModelStorage = {
+    dialect: inner.dialect,
+    read: (work) => inner.read(work),
+    transaction: async (work) => {
+      await new Promise((resolve) => setImmediate(resolve))
+      return inner.transaction(work)
+    },
+  }
+  const runner = createProjectionRunner({ store, storage, projections: [once], batchSize: 50, logger: quiet })
+  await runner.start()
+  const more = changes(1_500)
+  for (const [i, change] of more.entries()) {
+    await store.appendToStream(`grants.fund-${change.fund}-late-${i}`, [changed(change)], {
+      expectedRevision: 'noStream',
+    })
+    if (i % 10 === 0) await new Promise((resolve) => setImmediate(resolve))
+  }
+  await runner.waitUntilCaughtUp()
+  await runner.stop()
+  const docs = await runner.query(once, seen).entries()
+  const missing: number[] = []
+  const positions = new Set(docs.map((d) => d.doc.position))
+  for await (const event of store.readAll()) if (!positions.has(event.position)) missing.push(event.position)
+  t.deepEqual(missing, [], `${missing.length} events never applied`)
+  t.deepEqual(
+    docs.filter((d) => d.doc.times !== 1),
+    [],
+  )
+  t.is(docs.length, 4_513)
+})

@@ -18,10 +18,14 @@ export const readPage = (rt: Runtime, from: number, end: number): Promise<LogPag
   const long = end - from >= LONG_READ_PAGES * rt.batchSize
   // Far behind, a transaction takes many pages anyway: smaller ones are done with sooner, so
   // fewer of their events outlive a young-generation collection.
-  const to = Math.min(end, from + (long ? Math.min(rt.batchSize, CATCH_UP_PAGE) : rt.batchSize) - 1)
+  let to = Math.min(end, from + (long ? Math.min(rt.batchSize, CATCH_UP_PAGE) : rt.batchSize) - 1)
+  // A long read kept from an earlier page ends where the goal was then: the page ends there too,
+  // since the events after it were never asked of that read.
+  const cursor = long ? cursorAt(rt, from, end) : undefined
+  if (cursor !== undefined) to = Math.min(to, cursor.to)
   const page = (async (): Promise<LogPage> => {
     const events: RecordedEvent[] = []
-    if (long) await takeFrom(rt, cursorAt(rt, from, end), to, events)
+    if (cursor !== undefined) await takeFrom(rt, cursor, to, events)
     else {
       const read = rt.store.readAll({
         fromPosition: from,
