@@ -29,6 +29,8 @@ import { grantsDoors } from '../fuzz/doors'
 import { recordSweep } from './counts'
 import type { StoreKind } from './ledgers'
 import { freshLedger } from './ledgers'
+import type { Actor, RoleStep } from './roles'
+import { refusedToEach, sendStep } from './roles'
 
 const COUNCIL = 'GB-LAE-CAM'
 const GROUP = 'local:ramsey-timebank'
@@ -41,12 +43,7 @@ const assessor = [ASSESSOR]
 const panel = [PANEL_MEMBER]
 const finance = [FINANCE_OFFICER]
 
-/** A step of the life: where it goes, the command, and the roles that may send it. */
-interface Step {
-  readonly door: string
-  readonly command: Readonly<Record<string, unknown>>
-  readonly roles: ReadonlyArray<string>
-}
+type Step = RoleStep
 
 const fund = (type: string, roles: ReadonlyArray<string>, extra: Record<string, unknown>): Step => ({
   door: `grants.fund/${type}`,
@@ -219,30 +216,15 @@ const actorFor = (role: string, step: Step) => ({
   role,
 })
 
-const send = (ledger: Ledger, step: Step, actor: { id: string; organisation: string; role: string }) => {
-  const door = grantsDoors.find((d) => d.door === step.door)
-  if (door === undefined) throw new Error(`${step.door} is no door of the grants package`)
-  return door.send(ledger, step.command, { actor })
-}
+const send = (ledger: Ledger, step: Step, actor: Actor) => sendStep(grantsDoors, ledger, step, actor)
 
 const refusedAll = async (t: ExecutionContext, ledger: Ledger, step: Step): Promise<number> => {
-  let refusals = 0
-  const wrong = [
+  const wrong: ReadonlyArray<Actor> = [
     ...ROLES.filter((role) => !step.roles.includes(role)).map((role) => actorFor(role, step)),
     ...(step.roles.includes(APPLICANT) ? [{ id: 'applicant-2', organisation: OTHER_GROUP, role: APPLICANT }] : []),
     ...(step.roles.includes(ASSESSOR) ? [{ id: 'assessor-someone-else', organisation: COUNCIL, role: ASSESSOR }] : []),
   ]
-  for (const actor of wrong) {
-    const head = await ledger.events.headPosition()
-    const result = await send(ledger, step, actor)
-    t.true(
-      E.isLeft(result) && result.left._tag === 'Forbidden',
-      `${step.door} by ${actor.role} of ${actor.organisation} (${actor.id}): ${E.isLeft(result) ? result.left._tag : 'accepted'}`,
-    )
-    t.is(await ledger.events.headPosition(), head, `${step.door} by ${actor.role}: nothing written`)
-    refusals++
-  }
-  return refusals
+  return refusedToEach(t, grantsDoors, ledger, step, wrong)
 }
 
 test('the life covers every command the grants package takes', (t) => {

@@ -42,6 +42,8 @@ import { partnershipsDoors } from '../fuzz/doors'
 import { recordSweep } from './counts'
 import type { StoreKind } from './ledgers'
 import { freshLedger } from './ledgers'
+import type { Actor, RoleStep } from './roles'
+import { refusedToEach, sendStep } from './roles'
 
 const COUNTY = 'GB-LAE-CAM'
 const DISTRICT = 'GB-LAE-HUN'
@@ -62,10 +64,7 @@ const signatory = [AUTHORISED_SIGNATORY]
 const programme = [PARTNERSHIP_OFFICER, PROGRAMME_LEAD]
 
 /** A step of the life: where it goes, the command, the roles that may send it, and who sends it. */
-interface Step {
-  readonly door: string
-  readonly command: Readonly<Record<string, unknown>>
-  readonly roles: ReadonlyArray<string>
+interface Step extends RoleStep {
   readonly by: string
 }
 
@@ -354,29 +353,14 @@ const otherSignatory = (step: Step) => ({
   role: AUTHORISED_SIGNATORY,
 })
 
-const send = (ledger: Ledger, step: Step, actor: { id: string; organisation: string; role: string }) => {
-  const door = partnershipsDoors.find((d) => d.door === step.door)
-  if (door === undefined) throw new Error(`${step.door} is no door of the partnerships package`)
-  return door.send(ledger, step.command, { actor })
-}
+const send = (ledger: Ledger, step: Step, actor: Actor) => sendStep(partnershipsDoors, ledger, step, actor)
 
 const refusedAll = async (t: ExecutionContext, ledger: Ledger, step: Step): Promise<number> => {
-  let refusals = 0
-  const wrong = [
+  const wrong: ReadonlyArray<Actor> = [
     ...ROLES.filter((role) => !step.roles.includes(role)).map((role) => actorFor(role, step)),
     ...(step.roles.includes(AUTHORISED_SIGNATORY) ? [otherSignatory(step)] : []),
   ]
-  for (const actor of wrong) {
-    const head = await ledger.events.headPosition()
-    const result = await send(ledger, step, actor)
-    t.true(
-      E.isLeft(result) && result.left._tag === 'Forbidden',
-      `${step.door} by ${actor.role} of ${actor.organisation} (${actor.id}): ${E.isLeft(result) ? result.left._tag : 'accepted'}`,
-    )
-    t.is(await ledger.events.headPosition(), head, `${step.door} by ${actor.role}: nothing written`)
-    refusals++
-  }
-  return refusals
+  return refusedToEach(t, partnershipsDoors, ledger, step, wrong)
 }
 
 const setUpScheme = async (ledger: Ledger): Promise<void> => {

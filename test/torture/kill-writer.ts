@@ -14,10 +14,11 @@ import { createInterface } from 'node:readline'
 
 import type { SqliteEventStore } from '@civic-ledger/store-sqlite'
 import { openSqliteEventStore } from '@civic-ledger/store-sqlite'
+import { between, seededRandom } from '@civic-ledger/testing'
 
 import type { AttemptLine, GoMessage, PlannedAppend } from './protocol'
 import { emit, eventsOf } from './protocol'
-import { between, prng } from './support'
+import {} from './support'
 
 const STREAMS = 20
 const TYPE = 'torture.WriterAppended'
@@ -43,7 +44,7 @@ const send = async (store: SqliteEventStore, attempt: AttemptLine): Promise<void
 const main = async (): Promise<void> => {
   const [path, seedText, firstOpText] = process.argv.slice(2)
   if (path === undefined) throw new Error('usage: kill-writer <ledger path> <seed> <first op number>')
-  const random = prng(Number(seedText ?? '1'))
+  const random = seededRandom(Number(seedText ?? '1'))
   const stream = (): string => `torture.killed-${between(random, 0, STREAMS - 1)}`
   const planned = (streamId: string, n: number): PlannedAppend => ({
     streamId,

@@ -4,9 +4,8 @@
  * synchronously, so a line the parent has read is an append the store acknowledged before the
  * child was killed. The lines carry event ids and positions only, never event data.
  */
-import { writeSync } from 'node:fs'
-
 import type { AppendResult, NewEvent } from '@civic-ledger/core'
+import { jsonLineReader, writeJsonLine } from '@civic-ledger/testing'
 
 import { tortureEvent } from './support'
 
@@ -62,37 +61,16 @@ export interface GoMessage {
 
 // --- helpers ---
 
-/** Writes one line to stdout synchronously (retrying a full non-blocking pipe). */
-export const emit = (line: ChildLine): void => {
-  const buffer = Buffer.from(`${JSON.stringify(line)}\n`, 'utf8')
-  let offset = 0
-  while (offset < buffer.length) {
-    try {
-      offset += writeSync(1, buffer, offset, buffer.length - offset)
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== 'EAGAIN') throw error
-    }
-  }
-}
+/** Writes one line to stdout synchronously, so it is out before any kill that follows. */
+export const emit = (line: ChildLine): void => writeJsonLine(line)
 
 /** The events of a planned append: the same for a resend as for the first send. */
 export const eventsOf = (planned: PlannedAppend, type: string, padding = ''): ReadonlyArray<NewEvent> =>
   planned.ids.map((id, i) => tortureEvent(type, padding === '' ? { i, stream: planned.streamId } : { i, padding }, id))
 
-/** Splits a stream of stdout chunks into parsed lines; a trailing partial line is kept back. */
-export const lineReader = (onLine: (line: ChildLine) => void): ((chunk: Buffer | string) => void) => {
-  let rest = ''
-  return (chunk) => {
-    rest += chunk.toString()
-    let newline = rest.indexOf('\n')
-    while (newline >= 0) {
-      const text = rest.slice(0, newline)
-      rest = rest.slice(newline + 1)
-      if (text.trim().length > 0) onLine(JSON.parse(text) as ChildLine)
-      newline = rest.indexOf('\n')
-    }
-  }
-}
+/** Splits a child's stdout into its lines; a trailing partial line is kept back. */
+export const lineReader = (onLine: (line: ChildLine) => void): ((chunk: Buffer | string) => void) =>
+  jsonLineReader(onLine)
 
 /**
  * What a failed append says about whether it was written: `no` when the error carries a field that

@@ -1,5 +1,5 @@
 /**
- * What the torture phases share: a seeded random source, fresh events, the stores a phase opens,
+ * What the torture phases share: fresh events, the stores a phase opens,
  * and small counting helpers. Event data holds only counters and stream names, never anything
  * personal, so it can be printed.
  */
@@ -14,24 +14,6 @@ import { openSqliteEventStore } from '@civic-ledger/store-sqlite'
 
 import type { Classification } from './checker'
 import type { Invariant, StoreName } from './phase'
-
-// --- randomness ---
-
-/** A small seeded PRNG (mulberry32), so a run can be repeated from its seed. */
-export const prng = (seed: number): (() => number) => {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
-
-/** A whole number in [low, high]. */
-export const between = (random: () => number, low: number, high: number): number =>
-  low + Math.floor(random() * (high - low + 1))
 
 // --- events ---
 

@@ -6,9 +6,9 @@
  * Test support only: not exported from the package.
  */
 import { randomUUID } from 'node:crypto'
-import { writeSync } from 'node:fs'
 
 import type { AppendResult, ExpectedRevision, NewEvent } from '@civic-ledger/core'
+import { jsonLineReader, writeJsonLine } from '@civic-ledger/testing'
 
 // --- messages ---
 
@@ -91,34 +91,10 @@ export interface GoMessage {
 
 // --- helpers ---
 
-/** Writes one line to stdout synchronously (retrying a full non-blocking pipe). */
-export const emit = (line: ChildLine): void => {
-  const buffer = Buffer.from(`${JSON.stringify(line)}\n`, 'utf8')
-  let offset = 0
-  while (offset < buffer.length) {
-    try {
-      offset += writeSync(1, buffer, offset, buffer.length - offset)
-    } catch (error) {
-      if ((error as { code?: unknown }).code !== 'EAGAIN') throw error
-    }
-  }
-}
+/** Writes one line to stdout synchronously, so it is out before any kill that follows. */
+export const emit = (line: ChildLine): void => writeJsonLine(line)
 
-/** A small seeded PRNG (mulberry32), so a failing run can be repeated from its seed. */
-export const prng = (seed: number): (() => number) => {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
-
-/** A whole number in [low, high]. */
-export const between = (random: () => number, low: number, high: number): number =>
-  low + Math.floor(random() * (high - low + 1))
+export { between, seededRandom as prng } from '@civic-ledger/testing'
 
 /** A new event with the given id and type (the same valid metadata as `@civic-ledger/testing`'s `testEvent`). */
 export const newEvent = (eventId: string, type: string, data: Readonly<Record<string, number | string>>): NewEvent => ({
@@ -171,17 +147,6 @@ export const reportError = (error: unknown): ReportedError => {
   return fields as unknown as ReportedError
 }
 
-/** Splits a stream of stdout chunks into parsed lines; a trailing partial line is kept back. */
-export const lineReader = (onLine: (line: ChildLine) => void): ((chunk: Buffer | string) => void) => {
-  let rest = ''
-  return (chunk) => {
-    rest += chunk.toString()
-    let newline = rest.indexOf('\n')
-    while (newline >= 0) {
-      const text = rest.slice(0, newline)
-      rest = rest.slice(newline + 1)
-      if (text.trim().length > 0) onLine(JSON.parse(text) as ChildLine)
-      newline = rest.indexOf('\n')
-    }
-  }
-}
+/** Splits a child's stdout into its lines; a trailing partial line is kept back. */
+export const lineReader = (onLine: (line: ChildLine) => void): ((chunk: Buffer | string) => void) =>
+  jsonLineReader(onLine)

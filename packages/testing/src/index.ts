@@ -2,6 +2,7 @@
  * `@civic-ledger/testing`: the helpers every Civic Ledger package tests with, and the EventStore
  * contract every store must pass.
  */
+export { between, jsonLineReader, seededRandom, writeJsonLine } from './child-lines'
 export type { DeciderGiven, DeciderThen } from './decider-spec'
 export { deciderSpec } from './decider-spec'
 export type {

@@ -12,6 +12,7 @@ import { join } from 'node:path'
 
 import { verifyLedger } from '@civic-ledger/core'
 import { openSqliteEventStore } from '@civic-ledger/store-sqlite'
+import { between, seededRandom } from '@civic-ledger/testing'
 import BetterSqlite3 from 'better-sqlite3'
 
 import type { Operation } from '../checker'
@@ -19,15 +20,7 @@ import { LedgerChecker } from '../checker'
 import type { Phase, PhaseBudget, PhaseResult } from '../phase'
 import type { ChildLine } from '../protocol'
 import { lineReader } from '../protocol'
-import {
-  between,
-  classificationInvariants,
-  invariant,
-  prng,
-  scratchDirectory,
-  secondsSince,
-  tortureEvent,
-} from '../support'
+import { classificationInvariants, invariant, scratchDirectory, secondsSince, tortureEvent } from '../support'
 
 const WRITER = join(__dirname, '..', 'disk-full-writer.js')
 const CHILD_TIMEOUT_MS = 120_000
@@ -99,7 +92,7 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
   const scratch = scratchDirectory('disk-full')
   const path = join(scratch.dir, 'ledger.db')
   const checker = new LedgerChecker()
-  const random = prng(budget.seed)
+  const random = seededRandom(budget.seed)
   const totals = {
     acknowledged: 0,
     failures: 0,

@@ -17,6 +17,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 
 import { verifyLedger } from '@civic-ledger/core'
 import { openSqliteEventStore } from '@civic-ledger/store-sqlite'
+import { between, seededRandom } from '@civic-ledger/testing'
 import BetterSqlite3 from 'better-sqlite3'
 
 import type { Operation } from '../checker'
@@ -24,7 +25,7 @@ import { clean, LedgerChecker } from '../checker'
 import type { Phase, PhaseBudget, PhaseResult } from '../phase'
 import type { AttemptLine, ChildLine, GoMessage } from '../protocol'
 import { lineReader } from '../protocol'
-import { between, classificationInvariants, invariant, prng, scratchDirectory, secondsSince } from '../support'
+import { classificationInvariants, invariant, scratchDirectory, secondsSince } from '../support'
 
 const WRITER = join(__dirname, '..', 'kill-writer.js')
 const POOL = 3
@@ -130,7 +131,7 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
   const path = join(scratch.dir, 'ledger.db')
   const store = await openSqliteEventStore({ path })
   const checker = new LedgerChecker()
-  const random = prng(budget.seed)
+  const random = seededRandom(budget.seed)
   const tally: Tally = { acknowledged: 0, resent: 0, resentAlreadyStored: 0 }
   const live = new Set<Writer>()
   const pool: Writer[] = []

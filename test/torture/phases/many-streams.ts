@@ -9,21 +9,13 @@
  */
 import type { AnyProjection, EventStore, ProjectionLogger, StreamAppend } from '@civic-ledger/core'
 import { createProjectionRunner, defineCollection, replayProjections } from '@civic-ledger/core'
+import { between, seededRandom } from '@civic-ledger/testing'
 import type { Subscription } from 'rxjs'
 
 import { LedgerChecker } from '../checker'
 import type { Phase, PhaseBudget, PhaseResult } from '../phase'
 import type { SharedStore } from '../support'
-import {
-  between,
-  classificationInvariants,
-  invariant,
-  messageOf,
-  openFreshStore,
-  prng,
-  secondsSince,
-  tortureEvent,
-} from '../support'
+import { classificationInvariants, invariant, messageOf, openFreshStore, secondsSince, tortureEvent } from '../support'
 
 const WRITERS = 8
 const SUBSCRIBERS = 3
@@ -180,7 +172,7 @@ const run = async (kind: SharedStore, budget: PhaseBudget): Promise<PhaseResult>
     const state: WriterState = { revisions: new Map(), refused: 0, firstRefusal: '' }
     await Promise.all(
       Array.from({ length: WRITERS }, (_, w) =>
-        writer(store, checker, w, streams, prng(budget.seed * 31 + w), keepGoing, state),
+        writer(store, checker, w, streams, seededRandom(budget.seed * 31 + w), keepGoing, state),
       ),
     )
     const head = await store.headPosition()

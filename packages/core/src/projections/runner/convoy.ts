@@ -13,7 +13,7 @@ import { CheckpointMoved, MemberStopped } from './runtime'
 import { now } from './status'
 
 /**
- * Applies the log from `first` for every member in one read-model transaction, event by event,
+ * Applies `page` for every member in one read-model transaction, event by event,
  * each member with its own context, parked streams and checkpoint. The transaction takes only the
  * page read before it opened: it never waits for another connection of the store while it holds
  * checkpoints that inline appends lock. Members lock
@@ -22,8 +22,7 @@ import { now } from './status'
  */
 export const runConvoy = async (
   rt: Runtime,
-  first: LogPage,
-  _end: number,
+  page: LogPage,
   members: ReadonlyArray<Worker>,
 ): Promise<ReadonlyMap<Worker, Outcome>> => {
   const ordered = [...members].sort((a, b) => (a.projection.name < b.projection.name ? -1 : 1))
@@ -61,29 +60,26 @@ export const runConvoy = async (
         })
       }
       // One page a transaction, read before it opened: reading the next page here would wait on
-      // another connection of the pool while this transaction holds checkpoints inline appends wait for.
-      const page = first
-      {
-        // Indexed loops: iterators held across an await are objects made for every event.
-        const events = page.events
-        for (let i = 0; i < events.length; i++) {
-          const event = events[i] as RecordedEvent
-          if (!withinTime(rt, event)) continue
-          const handlers = handling(event.type)
-          for (let k = 0; k < handlers.length; k++) {
-            const batch = handlers[k] as Batch
-            const worker = batch.worker
-            if (batch.parkedStreams.size > 0 && batch.parkedStreams.has(event.streamId)) {
-              await tx.park(parkedRecord(rt, worker, event, `an earlier event of ${event.streamId} is parked`))
-              batch.parked++
-              continue
-            }
-            try {
-              const applying = applyOne(rt, worker, event, batch.ctx, page.decoded)
-              if (isPromise(applying)) await applying
-            } catch (reason) {
-              throw new MemberStopped(worker, { kind: 'failed', event, reason: await redacted(rt, event, reason) })
-            }
+      // another connection of the pool while this transaction holds checkpoints inline appends wait
+      // for. Indexed loops: iterators held across an await are objects made for every event.
+      const events = page.events
+      for (let i = 0; i < events.length; i++) {
+        const event = events[i] as RecordedEvent
+        if (!withinTime(rt, event)) continue
+        const handlers = handling(event.type)
+        for (let k = 0; k < handlers.length; k++) {
+          const batch = handlers[k] as Batch
+          const worker = batch.worker
+          if (batch.parkedStreams.size > 0 && batch.parkedStreams.has(event.streamId)) {
+            await tx.park(parkedRecord(rt, worker, event, `an earlier event of ${event.streamId} is parked`))
+            batch.parked++
+            continue
+          }
+          try {
+            const applying = applyOne(rt, worker, event, batch.ctx, page.decoded)
+            if (isPromise(applying)) await applying
+          } catch (reason) {
+            throw new MemberStopped(worker, { kind: 'failed', event, reason: await redacted(rt, event, reason) })
           }
         }
       }
@@ -109,14 +105,14 @@ export const runConvoy = async (
  * together, so a rebuild of several projections commits one transaction where it would commit
  * one a projection.
  */
-export const together = async (rt: Runtime, worker: Worker, page: LogPage, end: number): Promise<Outcome> => {
+export const together = async (rt: Runtime, worker: Worker, page: LogPage): Promise<Outcome> => {
   let convoy = rt.convoys.get(page)
   if (convoy === undefined) {
     const members: Worker[] = []
     const outcomes = new Promise<ReadonlyMap<Worker, Outcome>>((resolve, reject) => {
       setImmediate(() => {
         rt.convoys.delete(page)
-        runConvoy(rt, page, end, members).then(resolve, reject)
+        runConvoy(rt, page, members).then(resolve, reject)
       })
     })
     convoy = { members, outcomes }

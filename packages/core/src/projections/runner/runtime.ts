@@ -92,16 +92,6 @@ export interface LogCursor {
   next: number
 }
 
-/**
- * How long a transaction of projections catching up may stay open, taking page after page of the
- * log: long enough that commits are few, short enough that appends waiting for SQLite's one writer
- * are not held up noticeably.
- */
-export const CATCH_UP_TRANSACTION_MS = 100
-
-/** Documents a projection catching up may hold unwritten before they are written, mid-transaction. */
-export const FLUSH_DOCUMENTS = 1_000
-
 /** A shared decode's result, frozen: a decode that builds new data gives every projection the same. */
 export const freezeDecoded =
   (event: RecordedEvent) =>
