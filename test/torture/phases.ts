@@ -9,6 +9,7 @@ import { killLoopPhase } from './phases/kill-loop'
 import { manyStreamsPhase } from './phases/many-streams'
 import { privacyPhase } from './phases/privacy'
 import { projectionFailuresPhase } from './phases/projection-failures'
+import { readOnlyPhase } from './phases/read-only'
 import { securitySweepsPhase } from './phases/security-sweeps'
 import { kurrentdbPhases, postgresPhases } from './postgres'
 
@@ -27,6 +28,7 @@ export const sqlitePhases: ReadonlyArray<Phase> = [
   killLoopPhase,
   projectionFailuresPhase('sqlite'),
   diskFullPhase,
+  readOnlyPhase,
   privacyPhase('sqlite'),
 ]
 

@@ -148,6 +148,14 @@ export const reliabilityPage = (record: RunRecord): string => {
     '  stored whole — committed before the kill, or written by a resend with the same ids.',
     '- **absent**: the append failed or its writer was killed, and none of its events is stored.',
     '- **torn batches**: operations partly stored. Must be 0.',
+    '- **not on the disk after repair** (SQLite, file system read-only mid-batch): appends acknowledged',
+    '  while ext4 was turning read-only whose events were gone once it was repaired. ext4 can answer',
+    '  a sync as done as it turns read-only and then drop the pages it never wrote (traced:',
+    '  `fsync() = 0`, the frames absent after the remount). The store checks after every synced',
+    '  commit that the file system can still change the log, and tells the caller the outcome is',
+    '  unknown when it cannot; that check catches most such appends, and those it misses are counted',
+    '  here, apart from **lost**. Every append acknowledged before the error was raised must be',
+    '  present.',
     '',
   )
   return out.join('\n')

@@ -194,7 +194,14 @@ const sqliteDriver = (
   }
   const writer = new SqliteWriter(
     w,
-    { path: options.path, clock, limits: () => kit.limits, maxGroupSize: options.maxGroupSize ?? 1_000, closedError },
+    {
+      path: options.path,
+      clock,
+      limits: () => kit.limits,
+      maxGroupSize: options.maxGroupSize ?? 1_000,
+      closedError,
+      synced: options.synchronous !== 'NORMAL',
+    },
     () => tx,
   )
   // Open until the writer has drained and the files are about to close.

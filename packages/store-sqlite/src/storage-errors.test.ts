@@ -11,7 +11,7 @@ import { EventIdConflictError, StoreUnavailableError } from '@civic-ledger/core'
 import test from 'ava'
 import BetterSqlite3 from 'better-sqlite3'
 
-import { isStorageFailure, openError, storageError } from './storage-errors'
+import { confirmSynced, isStorageFailure, openError, storageError } from './storage-errors'
 
 const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-storage-errors-'))
 test.after.always(() => rmSync(dir, { recursive: true, force: true }))
@@ -37,6 +37,18 @@ test('a failed sync at the commit leaves the outcome unknown, and says to retry 
   t.is(error.reason, 'io-error')
   t.regex(error.message, /may or may not have been written/)
   t.regex(error.message, /same event ids/)
+})
+
+test('a commit whose sync the file system may not have kept is of unknown outcome, never acknowledged', (t) => {
+  // What `confirmSynced` throws when the log can no longer be changed once the sync has returned.
+  const refused = Object.assign(new Error(`EROFS: read-only file system, utime '${path}-wal'`), { code: 'EROFS' })
+  const error = typed(storageError(refused, { path, operation: 'the append', stage: 'commit' }))
+  t.is(error.written, 'unknown')
+  t.is(error.code, 'EROFS')
+  t.regex(error.message, /may or may not have been written/)
+  t.regex(error.message, /same event ids/)
+  // A log the check can still change, or one already gone, says nothing against the sync.
+  t.notThrows(() => confirmSynced(join(dir, 'no-such-ledger.db')))
 })
 
 test('a full disk at the commit, or any failure before it, is not written', (t) => {

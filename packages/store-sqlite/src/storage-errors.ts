@@ -153,6 +153,28 @@ const refusesChanges = (path: string): boolean => {
   }
 }
 
+/**
+ * Checks, once a commit's sync has returned, that the file system can still change the ledger's
+ * log, and throws its refusal if not. ext4 turning read-only after an error (`errors=remount-ro`)
+ * can answer a sync as done without writing anything: the pages are dropped and the commit is gone
+ * after a remount, though SQLite was told it succeeded. A read-only state is lasting, so a change
+ * of the log's times allowed after the sync means the file system was writable during it, and the
+ * sync was real. The times are set to now, as the commit's writes had just set them: about 4 µs.
+ */
+export const confirmSynced = (path: string): void => {
+  const log = `${path}-wal`
+  try {
+    const now = new Date()
+    utimesSync(log, now, now)
+  } catch (error) {
+    // A log already gone, or a file this process may not touch, says nothing of the sync.
+    if (FAILED_SYNC.has(String((error as { code?: unknown }).code))) throw error
+  }
+}
+
+/** File system errors after a sync that leave it in doubt. */
+const FAILED_SYNC = new Set(['EROFS', 'EIO'])
+
 /** Why a write to the ledger at `path` failed with an I/O error, as far as can be seen now. */
 const diagnoseIoError = (path: string): Diagnosis => {
   const dir = dirname(path)
@@ -249,11 +271,16 @@ const describe = (
   error: unknown,
   path: string,
 ): Diagnosis & { readonly code: string | undefined; readonly advice: string; readonly retry: RetryAdvice } => {
-  const code = sqliteCodeOf(error)
+  const errno = error instanceof Error ? (error as { code?: unknown }).code : undefined
+  const code = sqliteCodeOf(error) ?? (typeof errno === 'string' && FAILED_SYNC.has(errno) ? errno : undefined)
   const found: Diagnosis =
-    code !== undefined && STORAGE_CODES.has(primaryOf(code))
-      ? diagnose(code, path)
-      : { reason: 'unavailable', what: error instanceof Error ? error.message : String(error) }
+    code === undefined
+      ? { reason: 'unavailable', what: error instanceof Error ? error.message : String(error) }
+      : FAILED_SYNC.has(code)
+        ? diagnoseIoError(path)
+        : STORAGE_CODES.has(primaryOf(code))
+          ? diagnose(code, path)
+          : { reason: 'unavailable', what: error instanceof Error ? error.message : String(error) }
   return { ...found, code, advice: ADVICE[found.reason], retry: RETRY[found.reason] }
 }
 

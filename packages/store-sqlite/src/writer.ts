@@ -37,7 +37,7 @@ import { Subject } from 'rxjs'
 
 import type { WriterStatements } from './statements'
 import type { FailureStage } from './storage-errors'
-import { isStorageFailure, storageError } from './storage-errors'
+import { confirmSynced, isStorageFailure, storageError } from './storage-errors'
 
 /** An append waiting for the next group commit. */
 interface PendingWrite {
@@ -76,6 +76,8 @@ export interface WriterOptions {
   readonly maxGroupSize: number
   /** The name errors give the ledger once it is closed. */
   readonly closedError: () => StoreUnavailableError
+  /** Whether each commit is synced (`synchronous=FULL`), and so checked once synced (`confirmSynced`). */
+  readonly synced: boolean
 }
 
 export class SqliteWriter {
@@ -154,8 +156,13 @@ export class SqliteWriter {
     return result
   }
 
+  /**
+   * Commits, and under `synchronous=FULL` checks the sync was real: if the file system turned
+   * read-only as it synced, the caller is told its write may or may not have been stored.
+   */
   commit(): void {
     this.s.commit.run()
+    if (this.options.synced) confirmSynced(this.options.path)
   }
 
   rollbackQuietly(): void {
