@@ -7,24 +7,29 @@ import { isPromise } from '../../kernel/promise'
 import type { ProjectionCheckpoint } from '../../port/read-model'
 import type { BatchContext } from '../context'
 import { applyOne, claim, contextFor, parkedRecord, redacted, settle } from './apply'
-import { withinTime } from './log-reader'
+import { readAhead, readyPage, withinTime } from './log-reader'
 import type { LogPage, Outcome, Runtime, Worker } from './runtime'
-import { CheckpointMoved, MemberStopped } from './runtime'
+import { CATCH_UP_TRANSACTION_MS, CheckpointMoved, FLUSH_DOCUMENTS, MemberStopped } from './runtime'
 import { now } from './status'
 
 /**
- * Applies `page` for every member in one read-model transaction, event by event,
- * each member with its own context, parked streams and checkpoint. The transaction takes only the
- * page read before it opened: it never waits for another connection of the store while it holds
- * checkpoints that inline appends lock. Members lock
+ * Applies the log from `first` for every member in one read-model transaction, event by event,
+ * each member with its own context, parked streams and checkpoint. While the members are behind
+ * `end` the transaction goes on to the next page for up to `CATCH_UP_TRANSACTION_MS` — fewer
+ * commits, and a document changed on many pages written once — but only to a page already read:
+ * it never waits on the store while it holds checkpoints that inline appends lock (on a pool of
+ * three, an append holding the append lock would wait for the checkpoint, and the transaction for a
+ * connection to read with). The next page is read meanwhile. Members lock
  * their checkpoints in name order, so two processes running the same projections never wait on
  * each other in a cycle.
  */
 export const runConvoy = async (
   rt: Runtime,
-  page: LogPage,
+  first: LogPage,
+  end: number,
   members: ReadonlyArray<Worker>,
 ): Promise<ReadonlyMap<Worker, Outcome>> => {
+  const everyone = members.length === rt.workers.size
   const ordered = [...members].sort((a, b) => (a.projection.name < b.projection.name ? -1 : 1))
   interface Batch {
     readonly worker: Worker
@@ -59,29 +64,41 @@ export const runConvoy = async (
           ctx: contextFor(rt, worker, tx, kept.length),
         })
       }
-      // One page a transaction, read before it opened: reading the next page here would wait on
-      // another connection of the pool while this transaction holds checkpoints inline appends wait
-      // for. Indexed loops: iterators held across an await are objects made for every event.
-      const events = page.events
-      for (let i = 0; i < events.length; i++) {
-        const event = events[i] as RecordedEvent
-        if (!withinTime(rt, event)) continue
-        const handlers = handling(event.type)
-        for (let k = 0; k < handlers.length; k++) {
-          const batch = handlers[k] as Batch
-          const worker = batch.worker
-          if (batch.parkedStreams.size > 0 && batch.parkedStreams.has(event.streamId)) {
-            await tx.park(parkedRecord(rt, worker, event, `an earlier event of ${event.streamId} is parked`))
-            batch.parked++
-            continue
-          }
-          try {
-            const applying = applyOne(rt, worker, event, batch.ctx, page.decoded)
-            if (isPromise(applying)) await applying
-          } catch (reason) {
-            throw new MemberStopped(worker, { kind: 'failed', event, reason: await redacted(rt, event, reason) })
+      const deadline = Date.now() + CATCH_UP_TRANSACTION_MS
+      let page = first
+      for (;;) {
+        readAhead(rt, page.to + 1, end)
+        // Indexed loops: iterators held across an await are objects made for every event.
+        const events = page.events
+        for (let i = 0; i < events.length; i++) {
+          const event = events[i] as RecordedEvent
+          if (!withinTime(rt, event)) continue
+          const handlers = handling(event.type)
+          for (let k = 0; k < handlers.length; k++) {
+            const batch = handlers[k] as Batch
+            const worker = batch.worker
+            if (batch.parkedStreams.size > 0 && batch.parkedStreams.has(event.streamId)) {
+              await tx.park(parkedRecord(rt, worker, event, `an earlier event of ${event.streamId} is parked`))
+              batch.parked++
+              continue
+            }
+            try {
+              const applying = applyOne(rt, worker, event, batch.ctx, page.decoded)
+              if (isPromise(applying)) await applying
+            } catch (reason) {
+              throw new MemberStopped(worker, { kind: 'failed', event, reason: await redacted(rt, event, reason) })
+            }
           }
         }
+        if (page.to >= end || Date.now() >= deadline) break
+        // Written once enough are held, so the documents of a long transaction do not pile up in
+        // memory, while one changed on every page (a running total) is written once, not a page.
+        for (const batch of batches) if (batch.ctx.held >= FLUSH_DOCUMENTS) await batch.ctx.flush()
+        // Nobody else will want a page every worker has taken: drop it, so it is not kept alive.
+        if (everyone) rt.pages.delete(page.from)
+        const next = readyPage(rt, page.to + 1)
+        if (next === undefined) break
+        page = next
       }
       const outcomes = new Map<Worker, Outcome>()
       for (const batch of batches) {
@@ -105,14 +122,14 @@ export const runConvoy = async (
  * together, so a rebuild of several projections commits one transaction where it would commit
  * one a projection.
  */
-export const together = async (rt: Runtime, worker: Worker, page: LogPage): Promise<Outcome> => {
+export const together = async (rt: Runtime, worker: Worker, page: LogPage, end: number): Promise<Outcome> => {
   let convoy = rt.convoys.get(page)
   if (convoy === undefined) {
     const members: Worker[] = []
     const outcomes = new Promise<ReadonlyMap<Worker, Outcome>>((resolve, reject) => {
       setImmediate(() => {
         rt.convoys.delete(page)
-        runConvoy(rt, page, members).then(resolve, reject)
+        runConvoy(rt, page, end, members).then(resolve, reject)
       })
     })
     convoy = { members, outcomes }

@@ -37,9 +37,28 @@ export const readPage = (rt: Runtime, from: number, end: number): Promise<LogPag
     }
     return { from, to, events, decoded: decodedOnce() }
   })()
-  rt.pages.set(from, { to, page })
-  page.catch(() => rt.pages.delete(from))
+  const entry: { readonly to: number; readonly page: Promise<LogPage>; ready?: LogPage } = { to, page }
+  rt.pages.set(from, entry)
+  page.then(
+    (read) => {
+      entry.ready = read
+    },
+    () => rt.pages.delete(from),
+  )
   return page
+}
+
+/** The page from `from` if it has been read already: what a transaction may take without waiting. */
+export const readyPage = (rt: Runtime, from: number): LogPage | undefined => rt.pages.get(from)?.ready
+
+/**
+ * Starts reading the page from `from`, if it is not read or being read: a transaction applying a
+ * page asks for the next, so that it is there to take when this one is done.
+ */
+export const readAhead = (rt: Runtime, from: number, end: number): void => {
+  if (from > end || rt.pages.has(from) || !rt.running) return
+  // A failed read is dropped from the pages; the worker that needs the page reads it again.
+  readPage(rt, from, end).catch(() => undefined)
 }
 
 export const cursorAt = (rt: Runtime, from: number, end: number): LogCursor => {

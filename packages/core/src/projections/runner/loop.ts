@@ -15,7 +15,7 @@ import { ProjectionError } from './types'
 /** Takes the next pages of the log for `worker`, in a convoy, following its policy if an event fails. */
 export const step = async (rt: Runtime, worker: Worker, end: number): Promise<void> => {
   const page = await readPage(rt, worker.position + 1, end)
-  const outcome = await together(rt, worker, page)
+  const outcome = await together(rt, worker, page, end)
   switch (outcome.kind) {
     case 'committed':
       worker.position = outcome.to

@@ -84,6 +84,16 @@ export const LONG_READ_PAGES = 20
 /** Positions in a page of such a read, at most. */
 export const CATCH_UP_PAGE = 256
 
+/**
+ * How long a transaction of projections catching up may stay open, taking page after page of the
+ * log already read: long enough that commits are few, short enough that appends waiting for
+ * SQLite's one writer are not held up noticeably.
+ */
+export const CATCH_UP_TRANSACTION_MS = 100
+
+/** Documents a projection catching up may hold unwritten before they are written, mid-transaction. */
+export const FLUSH_DOCUMENTS = 1_000
+
 /** A long read of the log, part taken: `run` is the page the store handed over last, taken up to `next`. */
 export interface LogCursor {
   readonly to: number
@@ -177,7 +187,8 @@ export interface Runtime {
    * parse. Only the types some projection handles are read. A page is dropped once every worker is
    * past it, and only a few are ever kept, so memory does not grow with the log.
    */
-  readonly pages: Map<number, { readonly to: number; readonly page: Promise<LogPage> }>
+  /** Pages of the log read or being read, by first position; `ready` once read. */
+  readonly pages: Map<number, { readonly to: number; readonly page: Promise<LogPage>; ready?: LogPage }>
   readonly allTypes: ReadonlyArray<string>
   /**
    * Long forward reads of the log for workers far behind, each taken page after page: one read of
