@@ -313,3 +313,52 @@ test('a catch-up whose goal moves on in the middle of a long read takes every ev
   )
   t.is(docs.length, 4_513)
 })
+
+test('a catch-up leaves no read of the log open once it has reached the head', async (t) => {
+  const store = createMemoryEventStore()
+  await appendAll(store, changes(3_013))
+  // Every read of the log the runner opens, and whether it was read to its end or closed.
+  let open = 0
+  let opened = 0
+  const counted: typeof store = {
+    ...store,
+    readAll: (options) => {
+      const items = store.readAll(options)
+      return {
+        [Symbol.asyncIterator]: () => {
+          const inner = items[Symbol.asyncIterator]()
+          opened++
+          open++
+          let settled = false
+          const settle = (): void => {
+            if (!settled) open--
+            settled = true
+          }
+          return {
+            next: async () => {
+              const next = await inner.next()
+              if (next.done === true) settle()
+              return next
+            },
+            return: async () => {
+              settle()
+              return (await inner.return?.()) ?? { done: true, value: undefined }
+            },
+          }
+        },
+      } as ReturnType<typeof store.readAll>
+    },
+  }
+  const runner = createProjectionRunner({
+    store: counted,
+    projections: [summing('open-reads')],
+    batchSize: 50,
+    logger: quiet,
+  })
+  await runner.start()
+  await runner.waitUntilCaughtUp()
+  // A long read kept for the next page holds a connection on PostgreSQL: none may be left behind.
+  t.is(open, 0, `${open} of ${opened} reads of the log still open at the head`)
+  t.true(opened >= 1)
+  await runner.stop()
+})

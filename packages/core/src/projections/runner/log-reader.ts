@@ -15,7 +15,9 @@ export const readPage = (rt: Runtime, from: number, end: number): Promise<LogPag
   for (const w of rt.workers.values()) behind = Math.min(behind, w.position)
   for (const [key, kept] of rt.pages)
     if (kept.to <= behind || rt.pages.size > 2 * rt.workers.size + 1) rt.pages.delete(key)
-  const long = end - from >= LONG_READ_PAGES * rt.batchSize
+  // A long read kept from the last page goes on even once the worker is near the end: it holds a
+  // connection of the store until it is read to its end or closed.
+  const long = rt.cursors.has(from) || end - from >= LONG_READ_PAGES * rt.batchSize
   // Far behind, a transaction takes many pages anyway: smaller ones are done with sooner, so
   // fewer of their events outlive a young-generation collection.
   let to = Math.min(end, from + (long ? Math.min(rt.batchSize, CATCH_UP_PAGE) : rt.batchSize) - 1)
