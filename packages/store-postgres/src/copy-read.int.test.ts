@@ -2,14 +2,15 @@
  * Reading the log forwards through COPY: the log in order, a gap-free prefix of it while writers
  * append; text that COPY escapes (tabs, newlines, backslashes) and characters cut by a chunk
  * boundary come back as written; a connection killed mid-read is replaced and the read resumes
- * where it was; a reader that stops early gives its connection up; filters are literals, not SQL.
+ * where it was; a reader that stops early gives its connection up, even one it was still waiting
+ * for; filters are literals, not SQL.
  */
 import { pagesOf } from '@civic-ledger/core/store-kit'
 import { collect, testEvent, testEvents } from '@civic-ledger/testing'
 import test from 'ava'
 import pg from 'pg'
 
-import { copyFields } from './copy-read'
+import { copyFields, copyRows } from './copy-read'
 import { openPostgresEventStore } from './postgres-store'
 import { dropSchema, freshSchema, PG_URL, postgresAvailable } from './test-database'
 
@@ -21,6 +22,40 @@ test('a COPY line splits into fields with its escapes undone', (t) => {
     'line\nbreak\r\\',
   ])
   t.deepEqual(copyFields('plain'), ['plain'])
+})
+
+test('a reader stopped while it waits for a connection gives that connection back unused', async (t) => {
+  // A pool whose connection arrives only when the test says: the reader is waiting for it (as after
+  // a lost connection) when it is stopped.
+  let arrive: (client: pg.PoolClient) => void = () => undefined
+  const connecting = new Promise<pg.PoolClient>((resolve) => {
+    arrive = resolve
+  })
+  const pool = { connect: () => connecting } as unknown as pg.Pool
+  const read = copyRows(pool, {
+    select: () => 'SELECT 1',
+    fromFields: (fields) => fields,
+    toError: (error) => (error instanceof Error ? error : new Error(String(error))),
+    retries: 1,
+    isConnectionLost: () => false,
+  })
+  const pages = read.pages()[Symbol.asyncIterator]()
+  const waiting = pages.next()
+  await pages.return?.()
+  const released: Array<boolean | Error | undefined> = []
+  let queried = 0
+  arrive({
+    release: (broken?: boolean | Error) => released.push(broken),
+    query: () => {
+      queried++
+      throw new Error('no query should be sent')
+    },
+    on: () => undefined,
+    off: () => undefined,
+  } as unknown as pg.PoolClient)
+  t.deepEqual(await waiting, { done: true, value: undefined })
+  t.is(queried, 0, 'no COPY sent for a reader that has stopped')
+  t.deepEqual(released, [undefined], 'the connection went back to the pool once, as healthy')
 })
 
 if (postgresAvailable('postgres COPY reads')) {

@@ -75,6 +75,8 @@ export const copyRows = <A>(pool: Pool, source: CopySource<A>): PagedIterable<A>
   let last: A | undefined
   let delivered = 0
   let lost = 0
+  /** Set once the reader has stopped: a connection that arrives after that goes straight back. */
+  let abandoned = false
 
   /** Gives the connection back, or closes it when the server may still be sending. */
   const release = (broken: boolean): void => {
@@ -87,8 +89,15 @@ export const copyRows = <A>(pool: Pool, source: CopySource<A>): PagedIterable<A>
     held?.release(broken)
   }
 
-  const start = async (): Promise<AsyncIterator<Buffer>> => {
-    client = await pool.connect()
+  const start = async (): Promise<AsyncIterator<Buffer> | undefined> => {
+    const connected = await pool.connect()
+    // The reader stopped while this connection was awaited (after a lost one, say): no query is
+    // sent on it, and it goes back to the pool rather than being held by a read nobody takes.
+    if (abandoned) {
+      connected.release()
+      return undefined
+    }
+    client = connected
     client.on('error', ignore)
     stream = client.query(copyTo(`COPY (${source.select(last, delivered)}) TO STDOUT`))
     stream.on('error', ignore)
@@ -100,12 +109,15 @@ export const copyRows = <A>(pool: Pool, source: CopySource<A>): PagedIterable<A>
   /** The next chunk, on a new connection if the last was lost; `undefined` at the end. */
   const nextChunk = async (): Promise<Buffer | undefined> => {
     for (;;) {
+      if (abandoned) return undefined
       try {
         chunks ??= await start()
+        if (chunks === undefined) return undefined
         const next = await chunks.next()
         return next.done === true ? undefined : next.value
       } catch (error) {
         release(true)
+        if (abandoned) return undefined
         if (!source.isConnectionLost(error) || ++lost > source.retries) throw error
       }
     }
@@ -114,6 +126,10 @@ export const copyRows = <A>(pool: Pool, source: CopySource<A>): PagedIterable<A>
   const nextPage = async (): Promise<ReadonlyArray<A> | undefined> => {
     for (;;) {
       const chunk = await nextChunk()
+      if (abandoned) {
+        release(true)
+        return undefined
+      }
       if (chunk === undefined) {
         const tail = rest + decoder.end()
         release(false)
@@ -140,5 +156,8 @@ export const copyRows = <A>(pool: Pool, source: CopySource<A>): PagedIterable<A>
     }
   }
 
-  return pagedIterable(nextPage, source.toError, () => release(true))
+  return pagedIterable(nextPage, source.toError, () => {
+    abandoned = true
+    release(true)
+  })
 }
