@@ -267,7 +267,7 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
         'appends failed by the error': totals.failures,
         'failures typed StoreUnavailableError': totals.typed,
         'failures saying "not written"': totals.notWritten,
-        'failures saying "unknown" (the sync failed)': totals.failures - totals.notWritten,
+        'failures saying "unknown" (the sync in doubt)': totals.failures - totals.notWritten,
         'failures naming a read-only file system': totals.readOnly,
         'batches acknowledged after the error was raised': totals.acknowledgedAfterError,
         'of those, not on the disk after repair': totals.absentAfterError,

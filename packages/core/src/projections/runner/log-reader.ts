@@ -13,8 +13,9 @@ export const readPage = (rt: Runtime, from: number, end: number): Promise<LogPag
   if (cached !== undefined) return cached.page
   let behind = Number.MAX_SAFE_INTEGER
   for (const w of rt.workers.values()) behind = Math.min(behind, w.position)
+  // Pages every worker has passed go; so do the oldest beyond two a worker and one read ahead.
   for (const [key, kept] of rt.pages)
-    if (kept.to <= behind || rt.pages.size > 2 * rt.workers.size + 1) rt.pages.delete(key)
+    if (kept.to <= behind || rt.pages.size > 2 * rt.workers.size + 2) rt.pages.delete(key)
   // A long read kept from the last page goes on even once the worker is near the end: it holds a
   // connection of the store until it is read to its end or closed.
   const long = rt.cursors.has(from) || end - from >= LONG_READ_PAGES * rt.batchSize
@@ -69,12 +70,10 @@ export const cursorAt = (rt: Runtime, from: number, end: number): LogCursor => {
     rt.cursors.delete(from)
     return found
   }
-  // At most two long reads at once: a new one ends the oldest.
-  for (const [key, old] of rt.cursors) {
-    if (rt.cursors.size < 2) break
-    rt.cursors.delete(key)
-    void old.pages.return?.()
-  }
+  // One long read kept at a time: each holds a connection of the store (a COPY under way on
+  // PostgreSQL), and kept reads must never take the connections a batch needs to commit. Two groups
+  // of workers far behind at different positions take turns, each page a new read.
+  closeCursors(rt)
   const read = rt.store.readAll({
     fromPosition: from,
     toPosition: end,
@@ -105,8 +104,19 @@ export const takeFrom = async (rt: Runtime, cursor: LogCursor, to: number, event
     void cursor.pages.return?.()
     throw error
   }
-  if (to < cursor.to && rt.running) rt.cursors.set(to + 1, cursor)
+  if (to < cursor.to && rt.running) keepCursor(rt, to + 1, cursor)
   else void cursor.pages.return?.()
+}
+
+/**
+ * Keeps `cursor` for the page from `from`, the only long read kept: any other is closed — among them
+ * one kept for the same page (read twice, once ahead and again after it was dropped), which nobody
+ * could reach again, holding its connection of the store for good.
+ */
+const keepCursor = (rt: Runtime, from: number, cursor: LogCursor): void => {
+  for (const kept of rt.cursors.values()) if (kept !== cursor) void kept.pages.return?.()
+  rt.cursors.clear()
+  rt.cursors.set(from, cursor)
 }
 
 export const closeCursors = (rt: Runtime): void => {
