@@ -4,9 +4,13 @@
  * synchronously, so a line the parent has read is an append the store acknowledged before the
  * child was killed. The lines carry event ids and positions only, never event data.
  */
+import type { ChildProcessWithoutNullStreams } from 'node:child_process'
+
 import type { AppendResult, NewEvent } from '@civic-ledger/core'
 import { jsonLineReader, writeJsonLine } from '@civic-ledger/testing'
+import BetterSqlite3 from 'better-sqlite3'
 
+import type { LedgerChecker, Operation } from './checker'
 import { tortureEvent } from './support'
 
 // --- messages ---
@@ -80,4 +84,68 @@ export const writtenOf = (error: unknown): 'no' | 'unknown' => {
   if (typeof error !== 'object' || error === null) return 'unknown'
   const written = (error as { readonly written?: unknown }).written
   return written === false || written === 'no' ? 'no' : 'unknown'
+}
+
+/** What a phase does with a writer's acknowledgements and failures, beyond recording them. */
+export interface WriterHooks {
+  /** An acknowledgement; by default the checker is told of it at once. */
+  readonly ack?: (line: AckLine, operation: Operation) => void
+  /** A failure, once the checker has been told of it. */
+  readonly failed?: (line: FailedLine) => void
+  /** The writer's own crash. */
+  readonly crashed?: (error: string) => void
+}
+
+/**
+ * Follows a writer child (`kill-writer`, `disk-full-writer`) until it exits, or is killed after
+ * `timeoutMs`: each attempt it announces is begun in `checker`, each acknowledgement and failure
+ * settles it, and whatever is still pending when it exits is of unknown outcome.
+ */
+export const followWriter = (
+  child: ChildProcessWithoutNullStreams,
+  checker: LedgerChecker,
+  hooks: WriterHooks,
+  timeoutMs: number,
+): Promise<void> =>
+  new Promise((resolve) => {
+    const operations = new Map<number, Operation>()
+    child.stdout.on(
+      'data',
+      lineReader((line: ChildLine) => {
+        if (line.k === 'attempt')
+          operations.set(
+            line.op,
+            checker.begin(
+              line.appends.map((a) => ({ streamId: a.streamId, events: a.ids.map((eventId) => ({ eventId })) })),
+            ),
+          )
+        else if (line.k === 'ack') {
+          const operation = operations.get(line.op)
+          if (operation === undefined) return
+          if (hooks.ack === undefined) checker.acknowledge(operation, line.results)
+          else hooks.ack(line, operation)
+        } else if (line.k === 'failed') {
+          const operation = operations.get(line.op)
+          if (operation !== undefined) checker.fail(operation, new Error(line.error), line.written)
+          hooks.failed?.(line)
+        } else if (line.k === 'crashed') hooks.crashed?.(line.error)
+      }),
+    )
+    child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk))
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.on('close', () => {
+      clearTimeout(timer)
+      checker.abandonPending('the writer exited')
+      resolve()
+    })
+  })
+
+/** What SQLite's `integrity_check` says of the ledger file at `path`: `ok`, or its complaints. */
+export const integrityOf = (path: string): string => {
+  const db = new BetterSqlite3(path, { readonly: true, fileMustExist: true })
+  try {
+    return String(db.pragma('integrity_check', { simple: true }))
+  } finally {
+    db.close()
+  }
 }

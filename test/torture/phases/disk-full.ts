@@ -13,13 +13,10 @@ import { join } from 'node:path'
 import { verifyLedger } from '@civic-ledger/core'
 import { openSqliteEventStore } from '@civic-ledger/store-sqlite'
 import { between, seededRandom } from '@civic-ledger/testing'
-import BetterSqlite3 from 'better-sqlite3'
 
-import type { Operation } from '../checker'
 import { LedgerChecker } from '../checker'
 import type { Phase, PhaseBudget, PhaseResult } from '../phase'
-import type { ChildLine } from '../protocol'
-import { lineReader } from '../protocol'
+import { followWriter, integrityOf } from '../protocol'
 import { classificationInvariants, invariant, scratchDirectory, secondsSince, tortureEvent } from '../support'
 
 const WRITER = join(__dirname, '..', 'disk-full-writer.js')
@@ -36,54 +33,38 @@ interface Round {
 }
 
 /** Runs the writer under a file-size limit of `limitKiB` and records what it says. */
-const writeUntilFull = (path: string, limitKiB: number, firstOp: number, checker: LedgerChecker): Promise<Round> =>
-  new Promise((resolve) => {
-    const round: Round = { acknowledged: 0, failures: 0, notWritten: 0, typed: 0, firstError: '' }
-    const operations = new Map<number, Operation>()
-    const script = `trap '' XFSZ; ulimit -f ${limitKiB}; exec "$0" "$@"`
-    const child = spawn('bash', ['-c', script, process.execPath, WRITER, path, String(firstOp)], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    child.stdout.on(
-      'data',
-      lineReader((line: ChildLine) => {
-        if (line.k === 'attempt')
-          operations.set(
-            line.op,
-            checker.begin(
-              line.appends.map((a) => ({ streamId: a.streamId, events: a.ids.map((eventId) => ({ eventId })) })),
-            ),
-          )
-        else if (line.k === 'ack') {
-          const operation = operations.get(line.op)
-          if (operation !== undefined) checker.acknowledge(operation, line.results)
-          round.acknowledged += 1
-        } else if (line.k === 'failed') {
-          const operation = operations.get(line.op)
-          if (operation !== undefined) checker.fail(operation, new Error(line.error), line.written)
-          round.failures += 1
-          if (line.written === 'no') round.notWritten += 1
-          if (/^(StoreUnavailableError|LimitExceededError)/.test(line.error)) round.typed += 1
-          if (round.firstError === '') round.firstError = line.error
-        } else if (line.k === 'crashed' && round.firstError === '') round.firstError = line.error
-      }),
-    )
-    child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk))
-    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS)
-    child.on('close', () => {
-      clearTimeout(timer)
-      checker.abandonPending('the writer exited')
-      resolve(round)
-    })
+const writeUntilFull = async (
+  path: string,
+  limitKiB: number,
+  firstOp: number,
+  checker: LedgerChecker,
+): Promise<Round> => {
+  const round: Round = { acknowledged: 0, failures: 0, notWritten: 0, typed: 0, firstError: '' }
+  const script = `trap '' XFSZ; ulimit -f ${limitKiB}; exec "$0" "$@"`
+  const child = spawn('bash', ['-c', script, process.execPath, WRITER, path, String(firstOp)], {
+    stdio: ['pipe', 'pipe', 'pipe'],
   })
-
-const integrity = (path: string): string => {
-  const db = new BetterSqlite3(path, { readonly: true, fileMustExist: true })
-  try {
-    return String(db.pragma('integrity_check', { simple: true }))
-  } finally {
-    db.close()
-  }
+  await followWriter(
+    child,
+    checker,
+    {
+      ack: (line, operation) => {
+        checker.acknowledge(operation, line.results)
+        round.acknowledged += 1
+      },
+      failed: (line) => {
+        round.failures += 1
+        if (line.written === 'no') round.notWritten += 1
+        if (/^(StoreUnavailableError|LimitExceededError)/.test(line.error)) round.typed += 1
+        if (round.firstError === '') round.firstError = line.error
+      },
+      crashed: (error) => {
+        if (round.firstError === '') round.firstError = error
+      },
+    },
+    CHILD_TIMEOUT_MS,
+  )
+  return round
 }
 
 const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
@@ -119,7 +100,7 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
       totals.typed += r.typed
       if (r.failures === 0) totals.noLimit += 1
       if (firstError === '') firstError = r.firstError
-      if (integrity(path) !== 'ok') totals.integrity += 1
+      if (integrityOf(path) !== 'ok') totals.integrity += 1
       // The limit is lifted: this process has none. The store must work again.
       const store = await openSqliteEventStore({ path })
       try {

@@ -25,13 +25,11 @@ import type { AppendResult, EventStore } from '@civic-ledger/core'
 import { verifyLedger } from '@civic-ledger/core'
 import { openSqliteEventStore } from '@civic-ledger/store-sqlite'
 import { between, seededRandom } from '@civic-ledger/testing'
-import BetterSqlite3 from 'better-sqlite3'
 
 import type { Operation } from '../checker'
 import { LedgerChecker } from '../checker'
 import type { Phase, PhaseBudget, PhaseResult } from '../phase'
-import type { ChildLine } from '../protocol'
-import { lineReader } from '../protocol'
+import { followWriter, integrityOf } from '../protocol'
 import { classificationInvariants, invariant, scratchDirectory, secondsSince, tortureEvent } from '../support'
 
 const WRITER = join(__dirname, '..', 'disk-full-writer.js')
@@ -94,66 +92,53 @@ interface Round {
 }
 
 /** Runs the writer until it fails, raising the file system's error after `acks` acknowledgements. */
-const writeUntilReadOnly = (
+const writeUntilReadOnly = async (
   path: string,
   firstOp: number,
   acks: number,
   fail: () => void,
   checker: LedgerChecker,
-): Promise<Round> =>
-  new Promise((resolve) => {
-    const round: Round = {
-      acknowledged: 0,
-      failures: 0,
-      notWritten: 0,
-      typed: 0,
-      readOnly: 0,
-      firstError: '',
-      afterError: [],
-    }
-    const operations = new Map<number, Operation>()
-    const child = spawn(process.execPath, [WRITER, path, String(firstOp)], { stdio: ['ignore', 'pipe', 'pipe'] })
-    let failed = false
-    child.stdout.on(
-      'data',
-      lineReader((line: ChildLine) => {
-        if (line.k === 'attempt')
-          operations.set(
-            line.op,
-            checker.begin(
-              line.appends.map((a) => ({ streamId: a.streamId, events: a.ids.map((eventId) => ({ eventId })) })),
-            ),
-          )
-        else if (line.k === 'ack') {
-          const operation = operations.get(line.op)
-          if (operation !== undefined)
-            if (failed) round.afterError.push({ operation, results: line.results })
-            else checker.acknowledge(operation, line.results)
-          round.acknowledged += 1
-          // The writer goes straight on to its next batch: the error lands in the middle of it.
-          if (round.acknowledged === acks && !failed) {
-            failed = true
-            fail()
-          }
-        } else if (line.k === 'failed') {
-          const operation = operations.get(line.op)
-          if (operation !== undefined) checker.fail(operation, new Error(line.error), line.written)
-          round.failures += 1
-          if (line.written === 'no') round.notWritten += 1
-          if (/^StoreUnavailableError/.test(line.error)) round.typed += 1
-          if (/read-only/i.test(line.error)) round.readOnly += 1
-          if (round.firstError === '') round.firstError = line.error
-        } else if (line.k === 'crashed' && round.firstError === '') round.firstError = line.error
-      }),
-    )
-    child.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk))
-    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS)
-    child.on('close', () => {
-      clearTimeout(timer)
-      checker.abandonPending('the writer exited')
-      resolve(round)
-    })
-  })
+): Promise<Round> => {
+  const round: Round = {
+    acknowledged: 0,
+    failures: 0,
+    notWritten: 0,
+    typed: 0,
+    readOnly: 0,
+    firstError: '',
+    afterError: [],
+  }
+  const child = spawn(process.execPath, [WRITER, path, String(firstOp)], { stdio: ['pipe', 'pipe', 'pipe'] })
+  let failed = false
+  await followWriter(
+    child,
+    checker,
+    {
+      ack: (line, operation) => {
+        if (failed) round.afterError.push({ operation, results: line.results })
+        else checker.acknowledge(operation, line.results)
+        round.acknowledged += 1
+        // The writer goes straight on to its next batch: the error lands in the middle of it.
+        if (round.acknowledged === acks && !failed) {
+          failed = true
+          fail()
+        }
+      },
+      failed: (line) => {
+        round.failures += 1
+        if (line.written === 'no') round.notWritten += 1
+        if (/^StoreUnavailableError/.test(line.error)) round.typed += 1
+        if (/read-only/i.test(line.error)) round.readOnly += 1
+        if (round.firstError === '') round.firstError = line.error
+      },
+      crashed: (error) => {
+        if (round.firstError === '') round.firstError = error
+      },
+    },
+    CHILD_TIMEOUT_MS,
+  )
+  return round
+}
 
 /**
  * Settles the appends acknowledged after the error was raised, now the file can be read again: each
@@ -184,15 +169,6 @@ const settleAfterError = async (store: EventStore, round: Round, checker: Ledger
     }
   }
   return absent
-}
-
-const integrity = (path: string): string => {
-  const db = new BetterSqlite3(path, { readonly: true, fileMustExist: true })
-  try {
-    return String(db.pragma('integrity_check', { simple: true }))
-  } finally {
-    db.close()
-  }
 }
 
 const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
@@ -232,7 +208,7 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
       totals.readOnly += r.readOnly
       if (firstError === '') firstError = r.firstError
       if (!disk.repair()) totals.repairFailures += 1
-      if (integrity(path) !== 'ok') totals.integrity += 1
+      if (integrityOf(path) !== 'ok') totals.integrity += 1
       const store = await openSqliteEventStore({ path })
       try {
         totals.acknowledgedAfterError += r.afterError.length

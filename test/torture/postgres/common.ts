@@ -57,17 +57,8 @@ export const postgresUnavailable = async (): Promise<string | undefined> => {
   }
 }
 
-/** A seeded random source (mulberry32): the same seed gives the same schedule. */
-export const seeded = (seed: number): (() => number) => {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
+/** A seeded random source: the same seed gives the same schedule. */
+export { seededRandom as seeded } from '@civic-ledger/testing'
 
 /** The error's `kind` when it is one of the store's typed errors, else `unknown`. */
 export const kindOf = (error: unknown): string => {
