@@ -26,7 +26,7 @@ import { SqliteReader } from './reader'
 import { checkLedgerIdentity, checkLedgerPath, LedgerFileError, migrate } from './schema'
 import type { ReaderStatements, WriterStatements } from './statements'
 import { readerStatements, writerStatements } from './statements'
-import { closedError as closedLedgerError, openError, storageError } from './storage-errors'
+import { closedError as closedLedgerError, ext4ErrorWatch, openError, storageError } from './storage-errors'
 import type { ChainCheck } from './threads/chain-checks'
 import { startChainCheck } from './threads/chain-checks'
 import { SqliteWriter } from './writer'
@@ -192,6 +192,9 @@ const sqliteDriver = (
       eraseKeyIn(w, clock, checkSubject(subject))
     },
   }
+  // Under synchronous=FULL, each commit checks its sync was kept (ext4 only: see ext4ErrorWatch).
+  const watch =
+    options.synchronous === 'NORMAL' || options.path === ':memory:' ? undefined : ext4ErrorWatch(options.path)
   const writer = new SqliteWriter(
     w,
     {
@@ -200,7 +203,7 @@ const sqliteDriver = (
       limits: () => kit.limits,
       maxGroupSize: options.maxGroupSize ?? 1_000,
       closedError,
-      synced: options.synchronous !== 'NORMAL',
+      afterSync: watch?.check,
     },
     () => tx,
   )
@@ -261,6 +264,7 @@ const sqliteDriver = (
       chainChecks.clear()
       db.close()
       reader.close()
+      watch?.close()
     },
   }
   return { driver, writer }

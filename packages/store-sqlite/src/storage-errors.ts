@@ -11,8 +11,19 @@
  * file or its directory can still be written, the free space of its file system, and the process's
  * file-size limit against the sizes of the ledger's files.
  */
-import { accessSync, constants, readFileSync, statfsSync, statSync, utimesSync } from 'node:fs'
-import { dirname } from 'node:path'
+import {
+  accessSync,
+  closeSync,
+  constants,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  readSync,
+  statfsSync,
+  statSync,
+  utimesSync,
+} from 'node:fs'
+import { basename, dirname } from 'node:path'
 
 import type { RetryAdvice, StorageFailure, StorageFailureReason, WriteOutcome } from '@civic-ledger/core'
 import { isEventStoreError, StoreUnavailableError } from '@civic-ledger/core'
@@ -154,25 +165,52 @@ const refusesChanges = (path: string): boolean => {
 }
 
 /**
- * Checks, once a commit's sync has returned, that the file system can still change the ledger's
- * log, and throws its refusal if not. ext4 turning read-only after an error (`errors=remount-ro`)
- * can answer a sync as done without writing anything: the pages are dropped and the commit is gone
- * after a remount, though SQLite was told it succeeded. A read-only state is lasting, so a change
- * of the log's times allowed after the sync means the file system was writable during it, and the
- * sync was real. The times are set to now, as the commit's writes had just set them: about 4 µs.
+ * A check, for after each commit's sync, that the ext4 file system holding the ledger has recorded
+ * no error since the last check; `undefined` for a ledger on any other file system (or where
+ * sysfs cannot be read). ext4 turning read-only after an error (`errors=remount-ro`, shown as
+ * `emergency_ro`) can answer a sync as done without writing anything: the pages are dropped and the
+ * commit is gone after a remount, though SQLite was told it succeeded. Its error count
+ * (`/sys/fs/ext4/<device>/errors_count`) has gone up by then, so a commit that sees it move is told
+ * as of unknown outcome, once. Reading it writes nothing; `close` lets the counter's file go.
  */
-export const confirmSynced = (path: string): void => {
-  const log = `${path}-wal`
+export const ext4ErrorWatch = (
+  path: string,
+): { readonly check: () => void; readonly close: () => void } | undefined => {
+  let fd: number | undefined
   try {
-    const now = new Date()
-    utimesSync(log, now, now)
-  } catch (error) {
-    // A log already gone, or a file this process may not touch, says nothing of the sync.
-    if (FAILED_SYNC.has(String((error as { code?: unknown }).code))) throw error
+    const dev = statSync(dirname(path)).dev
+    // Linux's dev_t: the minor's low byte, the major's twelve bits, the minor's upper bits.
+    const major = Math.floor(dev / 256) % 4096
+    const minor = (dev % 256) + Math.floor(dev / 1_048_576) * 256
+    const device = basename(readlinkSync(`/sys/dev/block/${major}:${minor}`))
+    // Held open and read again from its start: about 2 µs a check, where opening it is 25.
+    const counter = openSync(`/sys/fs/ext4/${device}/errors_count`, 'r')
+    fd = counter
+    const buffer = Buffer.alloc(32)
+    const count = (): number => Number(buffer.toString('latin1', 0, readSync(counter, buffer, 0, 32, 0)).trim())
+    let seen = count()
+    if (!Number.isSafeInteger(seen)) throw new Error('not a count')
+    return {
+      check: () => {
+        const now = count()
+        if (now === seen) return
+        seen = now
+        throw Object.assign(
+          new Error(
+            `the ext4 file system on ${device} recorded an error as the commit was synced (errors_count ${now})`,
+          ),
+          { code: 'EIO' },
+        )
+      },
+      close: () => closeSync(counter),
+    }
+  } catch {
+    if (fd !== undefined) closeSync(fd)
+    return undefined
   }
 }
 
-/** File system errors after a sync that leave it in doubt. */
+/** File system errors that leave a commit's sync in doubt. */
 const FAILED_SYNC = new Set(['EROFS', 'EIO'])
 
 /** Why a write to the ledger at `path` failed with an I/O error, as far as can be seen now. */

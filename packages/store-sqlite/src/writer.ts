@@ -37,7 +37,7 @@ import { Subject } from 'rxjs'
 
 import type { WriterStatements } from './statements'
 import type { FailureStage } from './storage-errors'
-import { confirmSynced, isStorageFailure, storageError } from './storage-errors'
+import { isStorageFailure, storageError } from './storage-errors'
 
 /** An append waiting for the next group commit. */
 interface PendingWrite {
@@ -76,8 +76,11 @@ export interface WriterOptions {
   readonly maxGroupSize: number
   /** The name errors give the ledger once it is closed. */
   readonly closedError: () => StoreUnavailableError
-  /** Whether each commit is synced (`synchronous=FULL`), and so checked once synced (`confirmSynced`). */
-  readonly synced: boolean
+  /**
+   * Checked after each commit under `synchronous=FULL`: throws when the file system may not have
+   * kept the sync (`ext4ErrorWatch`); absent where there is nothing to watch.
+   */
+  readonly afterSync?: (() => void) | undefined
 }
 
 export class SqliteWriter {
@@ -157,12 +160,12 @@ export class SqliteWriter {
   }
 
   /**
-   * Commits, and under `synchronous=FULL` checks the sync was real: if the file system turned
-   * read-only as it synced, the caller is told its write may or may not have been stored.
+   * Commits, and under `synchronous=FULL` checks the sync was real: if the file system recorded an
+   * error as it synced, the caller is told its write may or may not have been stored.
    */
   commit(): void {
     this.s.commit.run()
-    if (this.options.synced) confirmSynced(this.options.path)
+    this.options.afterSync?.()
   }
 
   rollbackQuietly(): void {

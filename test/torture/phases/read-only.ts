@@ -10,10 +10,11 @@
  * checked — integrity, verify, the checker's classification — and the same file takes appends
  * before the next round.
  *
- * An append the writer had under way as the error was raised may still be acknowledged: ext4 can
- * report its sync as done while it is turning read-only, and then drop the pages (strace shows
- * `fsync() = 0`; the frames are gone after the remount). No process can tell that from a true sync,
- * so such appends are counted apart, and stand in the checker as of unknown outcome.
+ * ext4 can answer the sync of the append under way as done while it turns read-only, and then drop
+ * the pages (strace shows `fsync() = 0`; the frames are gone after the remount). The store reads
+ * ext4's error count after each commit and tells such an append as of unknown outcome; one that
+ * was still acknowledged after the error was raised is checked for once the disk is repaired, and
+ * counted apart if it is not there.
  *
  * Needs root, a loop device and mkfs.ext4; unavailable otherwise.
  */
