@@ -24,7 +24,8 @@ const CORE_LAYERS = [
 ]
 
 const CORE = '^packages/core/src/'
-const TESTS = '(\\.test|\\.test-fixture|-writer|-child)\\.ts$'
+/** Tests and the programs and support only tests use (children, their line protocol): not the package's code. */
+const TESTS = '(\\.test|\\.test-fixture|-writer|-child|child-protocol)\\.ts$'
 
 /** For each core layer: it may not import a layer after its rank, nor another layer of its rank. */
 const layerRules = CORE_LAYERS.flatMap((rank, i) =>
