@@ -14,6 +14,7 @@ import { isLeft } from 'fp-ts/Either'
 
 import type { Assertions } from './runner'
 
+/** A command decided on a given history: what the decision must have been. */
 export interface DeciderThen<Event> {
   /** Asserts the decision recorded exactly these events. */
   then(expected: ReadonlyArray<Event>): void

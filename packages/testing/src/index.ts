@@ -1,7 +1,10 @@
 /**
  * `@civic-ledger/testing`: the helpers every Civic Ledger package tests with, and the EventStore
  * contract every store must pass.
+ *
+ * @packageDocumentation
  */
+
 export { between, jsonLineReader, seededRandom, writeJsonLine } from './child-lines'
 export type { DeciderGiven, DeciderThen } from './decider-spec'
 export { deciderSpec } from './decider-spec'
