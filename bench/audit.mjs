@@ -18,6 +18,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { populate } from './log.mjs'
+import { recordTargets } from './targets.mjs'
 
 const require = createRequire(import.meta.url)
 const here = fileURLToPath(import.meta.url)
@@ -89,6 +90,7 @@ const main = () => {
   console.log(
     'events     streams   verify       verify ev/s   (1 thread)   peak RSS   seal      export (MB)           import (verified after)',
   )
+  const verified = []
   // Two shapes of log: the generator's own (streams grow with the log) and 5,000 long streams
   // (memory must then stay flat as the log grows, since verify keeps one head per stream).
   for (const [size, streams] of sizes.flatMap((size) => [
@@ -101,6 +103,7 @@ const main = () => {
       run(['--child', 'populate', path, String(size), String(streams)])
       const r = JSON.parse(run(['--child', dir, path]))
       if (r.events !== size) throw new Error(`verified ${r.events} of ${size} events`)
+      verified.push({ size, streams: r.streams, rate: r.events / (r.verifyMs / 1000) })
       console.log(
         [
           String(size).padStart(9),
@@ -118,6 +121,18 @@ const main = () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }
+  const largest = Math.max(...sizes)
+  recordTargets(
+    'audit',
+    verified
+      .filter((v) => v.size === largest)
+      .map((v) => ({
+        name: `\`verify\` of ${largest.toLocaleString('en-GB')} events in ${v.streams.toLocaleString('en-GB')} streams, events/s`,
+        measured: v.rate,
+        target: 200_000,
+        unit: 'n',
+      })),
+  )
 }
 
 if (process.argv[2] === '--child') await child(process.argv[3], process.argv[4], process.argv[5], process.argv[6])

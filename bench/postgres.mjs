@@ -40,6 +40,8 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { StringDecoder } from 'node:string_decoder'
 
+import { recordTargets } from './targets.mjs'
+
 const require = createRequire(import.meta.url)
 const { openPostgresEventStore } = require('../packages/store-postgres/dist/index.js')
 const requireFromStore = createRequire(require.resolve('../packages/store-postgres/dist/index.js'))
@@ -871,4 +873,17 @@ for (const [name, value, target, unit] of targets.filter(([, value]) => !Number.
   const verdict = target === undefined ? '' : value >= target ? 'met' : 'MISSED'
   console.log(row([name, show(value), target === undefined ? '—' : `≥ ${show(target)}`, verdict], [34, 12, 12, 8]))
 }
+const pgTargets = (caller, label, target) =>
+  ['emmett', 'emmett-fast'].map((peer) => ({
+    name: `PostgreSQL 1-event append, ${caller} / Emmett${peer === 'emmett' ? '' : ' at its fastest'}`,
+    measured: ratio(label, 'ours', peer),
+    target,
+    unit: '×',
+    floor: ratio(label, 'insert', peer),
+    floorName: `insert / ${peer}: one autocommit INSERT with UNIQUE (stream, version)`,
+  }))
+recordTargets('postgres', [
+  ...pgTargets('1 caller', 'append 1 event', 1.6),
+  ...pgTargets('8 callers on distinct streams', '8 callers, 1 event each', 2),
+])
 console.log(`\nwhole run: ${((performance.now() - started) / 1000).toFixed(0)} s`)

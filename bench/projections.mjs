@@ -22,6 +22,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
 import { populate } from './log.mjs'
+import { recordTargets } from './targets.mjs'
 
 const require = createRequire(import.meta.url)
 const here = fileURLToPath(import.meta.url)
@@ -32,7 +33,7 @@ const here = fileURLToPath(import.meta.url)
 const ROOT = new URL('..', import.meta.url).pathname
 const BEFORE = process.env.BENCH_BEFORE
 
-const projectionsModule = (root = ROOT) => {
+const projectionsModule = (root = ROOT, empty = false) => {
   const fromRoot = createRequire(join(root, 'package.json'))
   const t = fromRoot('io-ts')
   const core = fromRoot(join(root, 'packages/core/dist/index.js'))
@@ -153,8 +154,12 @@ const projectionsModule = (root = ROOT) => {
       },
     }),
   ]
-  // CIVIC_LEDGER_BENCH_NOOP=1: the same projections with an empty apply, to see the runner's own cost.
-  return process.env['CIVIC_LEDGER_BENCH_NOOP'] === '1' ? all.map((p) => ({ ...p, apply: () => undefined })) : all
+  // Empty: the same projections under names of their own, with no collections and an empty apply,
+  // which measures the runner's own cost (reading, freezing, decoding, checkpoints) on the same log.
+  // CIVIC_LEDGER_BENCH_NOOP=1 makes every rebuild of the run one of these.
+  return empty || process.env['CIVIC_LEDGER_BENCH_NOOP'] === '1'
+    ? all.map((p) => ({ ...p, name: `${p.name}-empty`, collections: [], apply: () => undefined }))
+    : all
 }
 
 // --- the child processes ---
@@ -184,7 +189,7 @@ const bareScan = (path) => {
   return { ms: performance.now() - started, rows }
 }
 
-const rebuild = async (path, root = ROOT) => {
+const rebuild = async (path, root = ROOT, empty = false) => {
   const { openSqliteEventStore } = require(join(root, 'packages/store-sqlite/dist/index.js'))
   const { createProjectionRunner } = require(join(root, 'packages/core/dist/index.js'))
   const store = await openSqliteEventStore({
@@ -192,12 +197,12 @@ const rebuild = async (path, root = ROOT) => {
     // CIVIC_LEDGER_BENCH_READ_AHEAD=0: without the read-ahead thread, to see what it brings.
     ...(process.env['CIVIC_LEDGER_BENCH_READ_AHEAD'] === '0' ? { readAhead: false } : {}),
   })
-  const runner = createProjectionRunner({ store, projections: projectionsModule(root), batchSize: 1_000 })
+  const runner = createProjectionRunner({ store, projections: projectionsModule(root, empty), batchSize: 1_000 })
   const started = performance.now()
   await runner.start()
   const head = await runner.waitUntilCaughtUp({ timeoutMs: 3_600_000 })
   const ms = performance.now() - started
-  const funds = await runner.query('fund-totals', { name: 'fund-totals', indexes: [] }).find()
+  const funds = empty ? [] : await runner.query('fund-totals', { name: 'fund-totals', indexes: [] }).find()
   await runner.stop()
   await store.close()
   return { ms, head, funds: funds.length }
@@ -240,9 +245,11 @@ const child = async (mode, path, total, round) => {
     timed[who] = who === 'ours' ? await rebuild(path) : await rebuild(`${path}.before`, BEFORE)
     if (peak === 0) peak = peakRssMb()
   }
+  // The floor of the rebuild: the runner with empty projections, over the same log in the same process.
+  const empty = process.env['CIVIC_LEDGER_BENCH_NOOP'] === '1' ? undefined : await rebuild(path, ROOT, true)
   const bare2 = bareScan(path)
   process.stdout.write(
-    `${JSON.stringify({ bare: Math.min(bare1.ms, bare2.ms), rows: bare1.rows, ours: timed.ours, before: timed.before, peak })}\n`,
+    `${JSON.stringify({ bare: Math.min(bare1.ms, bare2.ms), rows: bare1.rows, ours: timed.ours, before: timed.before, empty, peak })}\n`,
   )
 }
 
@@ -267,7 +274,8 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const main = () => {
   const sizes = process.argv[2] === undefined ? [100_000, 1_000_000] : [Number(process.argv[2])]
   console.log('rebuild of four document-store projections (io-ts decoding) vs bare scan + JSON.parse, SQLite')
-  console.log('events     round   bare scan   rebuild    ratio   rebuild events/s   peak RSS')
+  console.log('events     round   bare scan   rebuild    ratio   rebuild events/s   peak RSS   empty apply    ratio')
+  let largest
   for (const size of sizes) {
     const dir = mkdtempSync(join(tmpdir(), 'civic-ledger-bench-projections-'))
     try {
@@ -275,6 +283,7 @@ const main = () => {
       run(['--child', 'populate', path, String(size)])
       if (BEFORE !== undefined) run(['--child', 'populate-before', `${path}.before`, String(size)])
       const ratios = []
+      const floors = []
       const afterBefore = []
       for (let round = 1; round <= ROUNDS; round++) {
         if (round > 1) run(['--child', 'reset', path])
@@ -286,15 +295,23 @@ const main = () => {
         if (r.before !== undefined) afterBefore.push(r.ours.ms / r.before.ms)
         if (r.ours.head !== r.rows) throw new Error(`rebuilt to ${r.ours.head} of ${r.rows} events`)
         ratios.push(r.ours.ms / r.bare)
+        if (r.empty !== undefined) floors.push(r.empty.ms / r.bare)
+        const floor =
+          r.empty === undefined
+            ? ''
+            : `${(r.empty.ms / 1000).toFixed(2).padStart(9)} s  ${(r.empty.ms / r.bare).toFixed(2).padStart(6)}×`
         console.log(
           `${String(size).padStart(9)}  ${String(round).padStart(6)}  ${(r.bare / 1000).toFixed(2).padStart(8)} s  ${(r.ours.ms / 1000).toFixed(2).padStart(7)} s  ${(r.ours.ms / r.bare).toFixed(2).padStart(6)}×  ${Math.round(
             r.rows / (r.ours.ms / 1000),
           )
             .toLocaleString('en-GB')
-            .padStart(16)}   ${r.peak.toFixed(0).padStart(5)} MB`,
+            .padStart(16)}   ${r.peak.toFixed(0).padStart(5)} MB  ${floor}`,
         )
       }
-      console.log(`${String(size).padStart(9)}  median ratio of ${ROUNDS} rounds: ${median(ratios).toFixed(2)}×`)
+      console.log(
+        `${String(size).padStart(9)}  median ratio of ${ROUNDS} rounds: ${median(ratios).toFixed(2)}×${floors.length > 0 ? `; with empty apply ${median(floors).toFixed(2)}×` : ''}`,
+      )
+      largest = { size, ratio: median(ratios), floor: floors.length > 0 ? median(floors) : NaN }
       if (afterBefore.length > 0)
         console.log(
           `${String(size).padStart(9)}  rebuild time, this checkout / BENCH_BEFORE: ${afterBefore.map((x) => x.toFixed(2)).join(', ')} (median ${median(afterBefore).toFixed(2)}×; below 1 is faster)`,
@@ -303,6 +320,18 @@ const main = () => {
       rmSync(dir, { recursive: true, force: true })
     }
   }
+  if (largest !== undefined && process.env['CIVIC_LEDGER_BENCH_NOOP'] !== '1')
+    recordTargets('projections', [
+      {
+        name: `Rebuild of ${largest.size.toLocaleString('en-GB')} events / bare scan and parse`,
+        measured: largest.ratio,
+        target: 1.5,
+        at: 'most',
+        unit: '×',
+        floor: largest.floor,
+        floorName: 'the runner with empty projections (reading, freezing, decoding, checkpoints)',
+      },
+    ])
 }
 
 if (process.argv[2] === '--child') await child(process.argv[3], process.argv[4], process.argv[5], process.argv[6])

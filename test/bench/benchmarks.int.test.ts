@@ -1,7 +1,8 @@
 /**
- * Every benchmark in bench/ still runs: each at a token size (BENCH_SMOKE=1, or the smallest size its
- * arguments take), with every workload and contender it reports appearing in what it prints. Nothing
- * here looks at a figure: a smoke run's times mean nothing, and `npm run bench` measures.
+ * Every benchmark in bench/ still runs, as `npm run bench` runs them (bench/run.mjs) at a token size
+ * (BENCH_SMOKE=1): every workload and contender each reports appears in what it prints, and every
+ * target they measure reaches the one table of targets. Nothing here looks at a figure: a smoke
+ * run's times mean nothing, and `npm run bench` measures.
  *
  * The benchmarks compare against Emmett's stores, which bench/ installs apart (`npm ci --prefix
  * bench`). Without them these tests fail under CI=true, where they must run, and are skipped loudly
@@ -120,82 +121,7 @@ const hasLines = (t: ExecutionContext, output: string, lines: ReadonlyArray<stri
     )
 }
 
-// --- the benchmarks ---
-
-const APPENDS = ['ours', 'ours-nochain', 'bare', 'bare-nochain', 'bare-min', 'bare-min-id', 'emmett', 'emmett-conn']
-
-smoke('npm run bench’s runner: every SQLite and in-memory case runs, and the docs are left alone', async (t) => {
-  t.timeout(10 * MINUTE)
-  const docs = join(root, 'docs', 'performance.md')
-  const before = readFileSync(docs, 'utf8')
-  const run = await runBench('run.mjs', [], { BENCH_SMOKE: '1' })
-  exitedCleanly(t, run, 'bench/run.mjs')
-  hasTable(t, run.stdout, {
-    'append 1 event (FULL)': APPENDS,
-    'append 10 events (FULL)': APPENDS,
-    'read a 100-event stream': ['ours', 'bare', 'emmett', 'emmett-conn'],
-    'append 1000 events in one tx': APPENDS,
-    '32 concurrent appenders, 1 event': ['ours', 'ours-alone', 'bare'],
-  })
-  hasLines(t, run.stdout, [
-    'WAL frames',
-    'group commit, 32 concurrent appenders, 1 event, ours:',
-    '1 event: ours / bare-min',
-    '32 appenders / 1 appender (ours)',
-    'ours     median',
-    'bare     median',
-    'emmett   median',
-    'ours / emmett:',
-    'bare / emmett:',
-    'ours / bare:',
-  ])
-  t.is(readFileSync(docs, 'utf8'), before, 'a smoke run must not rewrite docs/performance.md')
-})
-
-smoke('bench/kernel.mjs runs its append and decode cases', async (t) => {
-  t.timeout(5 * MINUTE)
-  const run = await runBench('kernel.mjs', [], { BENCH_SMOKE: '1' })
-  exitedCleanly(t, run, 'bench/kernel.mjs')
-  hasLines(t, run.stdout, [
-    'append 1 event, 0 other streams',
-    'append 1 event, 1,000 other streams',
-    'JSON.parse only',
-    'JSON.parse + catalog.decode',
-    'JSON.parse + decode with Date objects',
-    'append rate with 1,000 streams / with none',
-  ])
-})
-
-smoke('bench/execute.mjs runs 1 and 32 callers with the aggregate cache off and on', async (t) => {
-  t.timeout(5 * MINUTE)
-  const run = await runBench('execute.mjs', [], { SECONDS_PER_RUN: '0.2', ROUNDS: '1', SEED: '5' })
-  exitedCleanly(t, run, 'bench/execute.mjs')
-  hasLines(t, run.stdout, [
-    'round 1 cache off callers 1:',
-    'round 1 cache on callers 1:',
-    'round 1 cache off callers 32:',
-    'round 1 cache on callers 32:',
-    '| off |',
-    '| on |',
-  ])
-})
-
-smoke('bench/projections.mjs rebuilds a small ledger and scans it bare', async (t) => {
-  t.timeout(5 * MINUTE)
-  const run = await runBench('projections.mjs', ['2000'], { CIVIC_LEDGER_BENCH_ROUNDS: '1' })
-  exitedCleanly(t, run, 'bench/projections.mjs')
-  hasLines(t, run.stdout, ['2000       1', '2000  median ratio of 1 rounds:'])
-})
-
-smoke('bench/audit.mjs verifies, seals, exports and imports both shapes of a small ledger', async (t) => {
-  t.timeout(5 * MINUTE)
-  const run = await runBench('audit.mjs', ['2000'], {})
-  exitedCleanly(t, run, 'bench/audit.mjs')
-  const rows = run.stdout.split('\n').filter((line) => /^\s*2000\s+\d+\s+[\d.]+ s/.test(line))
-  t.is(rows.length, 2, `a row for each shape of log in:\n${run.stdout}`)
-})
-
-// --- PostgreSQL: the server, in a database made for the run ---
+// --- the run ---
 
 /** Runs `sql` on the server's default database. */
 const admin = async (sql: string): Promise<void> => {
@@ -208,49 +134,154 @@ const admin = async (sql: string): Promise<void> => {
   }
 }
 
-smoke('bench/postgres.mjs runs every case against every contender', async (t) => {
-  t.timeout(10 * MINUTE)
+/** Why PostgreSQL cannot be reached, or undefined when it can. */
+const postgresUnreachable = async (): Promise<string | undefined> => {
   try {
     await admin('SELECT 1')
+    return undefined
   } catch (error) {
-    const message = `PostgreSQL at ${PG_URL} is unreachable (${error instanceof Error ? error.message : String(error)}): the PostgreSQL benchmark did not run`
-    if (process.env['CI'] === 'true') t.fail(message)
-    else {
-      console.warn(`\n*** ${message} ***\n`)
-      t.pass()
+    return `PostgreSQL at ${PG_URL} is unreachable (${error instanceof Error ? error.message : String(error)})`
+  }
+}
+
+/** The report each benchmark printed, by script (`sqlite`, `postgres`, …), and the targets table. */
+const sectionsOf = (output: string): ReadonlyMap<string, string> => {
+  const sections = new Map<string, string>()
+  for (const part of output.split(/^== /m).slice(1)) {
+    const title = part.slice(0, part.indexOf(' =='))
+    sections.set(title.replace(/^bench\/(.*)\.mjs$/, '$1'), part.slice(part.indexOf('\n') + 1))
+  }
+  return sections
+}
+
+const APPENDS = ['ours', 'ours-nochain', 'bare', 'bare-nochain', 'bare-min', 'bare-min-id', 'emmett', 'emmett-conn']
+const PG_THREE = ['ours', 'bare', 'emmett']
+const PG_FIVE = ['ours', 'insert', 'emmett', 'emmett-fast', 'bare']
+
+/** What each benchmark's report must show: its tables' contenders, and lines it must print. */
+const EXPECTED: Readonly<
+  Record<
+    string,
+    { readonly tables?: Readonly<Record<string, ReadonlyArray<string>>>; readonly lines: ReadonlyArray<string> }
+  >
+> = {
+  sqlite: {
+    tables: {
+      'append 1 event (FULL)': APPENDS,
+      'append 10 events (FULL)': APPENDS,
+      'read a 100-event stream': ['ours', 'bare', 'emmett', 'emmett-conn'],
+      'append 1000 events in one tx': APPENDS,
+      '32 concurrent appenders, 1 event': ['ours', 'ours-alone', 'bare'],
+    },
+    lines: [
+      'WAL frames',
+      'group commit, 32 concurrent appenders, 1 event, ours:',
+      '1 event: ours / bare-min',
+      '32 appenders / 1 appender (ours)',
+    ],
+  },
+  memory: {
+    lines: [
+      'ours     median',
+      'bare     median',
+      'emmett   median',
+      'ours / emmett:',
+      'bare / emmett:',
+      'ours / bare:',
+    ],
+  },
+  postgres: {
+    tables: {
+      'append 1 event': PG_FIVE,
+      '8 callers, 1 event each': PG_FIVE,
+      'append 10 events': PG_THREE,
+      'read a 100-event stream': PG_THREE,
+      'append 1000 events in one tx': PG_THREE,
+      '32 concurrent appenders, 1 event': PG_THREE,
+      'readAll a 0.02M-event log': PG_THREE,
+    },
+    lines: ['1 caller: ours / emmett-fast', '8 callers: ours / emmett-fast', 'readAll 1M: ours / bare'],
+  },
+  execute: {
+    lines: [
+      'round 1 cache off callers 1:',
+      'round 1 cache on callers 1:',
+      'round 1 appends only callers 1:',
+      'round 1 cache off callers 32:',
+      'round 1 cache on callers 32:',
+      'round 1 appends only callers 32:',
+      '| off |',
+      '| on |',
+      '| appends only |',
+      '32 callers / 1 caller, cache on:',
+    ],
+  },
+  projections: { lines: ['2000       1', '2000  median ratio of 1 rounds:'] },
+  audit: { lines: ['2000       1200', '2000       2000'] },
+  kernel: {
+    lines: [
+      'append 1 event, 0 other streams',
+      'append 1 event, 1,000 other streams',
+      'JSON.parse only',
+      'JSON.parse + catalog.decode',
+      'JSON.parse + decode with Date objects',
+      'append rate with 1,000 streams / with none',
+    ],
+  },
+}
+
+/** The targets table's rows that must be there: one per target of every benchmark. */
+const TARGETS = [
+  '| SQLite durable 1-event append / minimal bare |',
+  '| SQLite durable 1-event append / Emmett, long-lived connection |',
+  '| SQLite 1000-event append, events/s |',
+  '| SQLite WAL frames a durable 1-event commit |',
+  '| In-memory store, 1,000 appends over 100 streams / Emmett |',
+  '| PostgreSQL 1-event append, 1 caller / Emmett |',
+  '| PostgreSQL 1-event append, 1 caller / Emmett at its fastest |',
+  '| PostgreSQL 1-event append, 8 callers on distinct streams / Emmett |',
+  '| PostgreSQL 1-event append, 8 callers on distinct streams / Emmett at its fastest |',
+  '| `ledger.execute` on durable SQLite, 32 callers / 1 |',
+  '| Rebuild of 2,000 events / bare scan and parse |',
+  '| `verify` of 2,000 events in 1,200 streams, events/s |',
+]
+
+smoke(
+  'npm run bench runs every benchmark and gathers every target, and a smoke run leaves the docs alone',
+  async (t) => {
+    t.timeout(20 * MINUTE)
+    const unreachable = await postgresUnreachable()
+    if (unreachable !== undefined) {
+      const message = `${unreachable}: the benchmarks did not run`
+      if (process.env['CI'] === 'true') t.fail(message)
+      else {
+        console.warn(`\n*** ${message} ***\n`)
+        t.pass()
+      }
+      return
     }
-    return
-  }
-  // Its own database: the benchmark drops its schemas, and refuses to run where Emmett's functions
-  // exist already, so it must not share one with anything else.
-  const database = `cl_bench_${randomBytes(5).toString('hex')}`
-  await admin(`CREATE DATABASE ${database}`)
-  try {
-    const url = new URL(PG_URL)
-    url.pathname = `/${database}`
-    const run = await runBench('postgres.mjs', [], {
-      BENCH_PG_URL: url.toString(),
-      BENCH_LOG_EVENTS: '20000',
-      BENCH_SMOKE: '1',
-    })
-    exitedCleanly(t, run, 'bench/postgres.mjs')
-    const three = ['ours', 'bare', 'emmett']
-    const five = ['ours', 'insert', 'emmett', 'emmett-fast', 'bare']
-    hasTable(t, run.stdout, {
-      'append 1 event': five,
-      '8 callers, 1 event each': five,
-      'append 10 events': three,
-      'read a 100-event stream': three,
-      'append 1000 events in one tx': three,
-      '32 concurrent appenders, 1 event': three,
-      'readAll a 0.02M-event log': three,
-    })
-    hasLines(t, run.stdout, [
-      '1 caller: ours / emmett-fast',
-      '8 callers: ours / emmett-fast',
-      'readAll 1M: ours / bare',
-    ])
-  } finally {
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
-  }
-})
+    const docs = join(root, 'docs', 'performance.md')
+    const before = readFileSync(docs, 'utf8')
+    // Its own database: the PostgreSQL benchmark drops its schemas, and refuses to run where Emmett's
+    // functions exist already, so it must not share one with anything else.
+    const database = `cl_bench_${randomBytes(5).toString('hex')}`
+    await admin(`CREATE DATABASE ${database}`)
+    try {
+      const url = new URL(PG_URL)
+      url.pathname = `/${database}`
+      const run = await runBench('run.mjs', [], { BENCH_SMOKE: '1', BENCH_PG_URL: url.toString() })
+      exitedCleanly(t, run, 'bench/run.mjs')
+      const sections = sectionsOf(run.stdout)
+      t.deepEqual([...sections.keys()], [...Object.keys(EXPECTED), 'targets'], 'every benchmark ran, in order')
+      for (const [name, expected] of Object.entries(EXPECTED)) {
+        const report = sections.get(name) ?? ''
+        if (expected.tables !== undefined) hasTable(t, report, expected.tables)
+        hasLines(t, report, expected.lines)
+      }
+      hasLines(t, sections.get('targets') ?? '', TARGETS)
+      t.is(readFileSync(docs, 'utf8'), before, 'a smoke run must not rewrite docs/performance.md')
+    } finally {
+      await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+    }
+  },
+)
