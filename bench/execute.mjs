@@ -143,7 +143,6 @@ recordTargets('execute', [
     measured: scaling('on'),
     target: 6,
     unit: '×',
-    floor: scaling('appends'),
-    floorName: 'the same callers appending one event each straight to the store',
+    floors: [{ value: scaling('appends'), name: 'the same callers appending one event each straight to the store' }],
   },
 ])

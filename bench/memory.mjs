@@ -146,8 +146,7 @@ if (results.emmett !== undefined) {
       measured: ratio,
       target: 10,
       unit: '×',
-      floor,
-      floorName: 'bare: a store that keeps a copy and checks nothing',
+      floors: [{ value: floor, name: 'bare: a store that keeps a copy and checks nothing' }],
     },
   ])
 }

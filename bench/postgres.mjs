@@ -17,6 +17,12 @@
 //   insert  the least a durable append can be: pg (a pool of 10) sending one autocommit INSERT of the
 //           event into a table with UNIQUE (stream, version), the version check left to that index;
 //           no global position, no chain, no idempotency
+//   ordered the least a durable append can be with the guarantee that costs ours most: positions
+//           gap-free and in commit order. pg (a pool of 10) calling a function that takes an advisory
+//           transaction lock, reads the head and inserts the events at the next positions (a table
+//           with a primary key on position and UNIQUE (stream, version)); appends that arrive while a
+//           call is on its way go together in the next call, one INSERT, as ours groups them. No
+//           chain, no streams table, no idempotency, no refusal of one append apart from the others
 //
 // The appends ours makes concurrently are written in groups (one append_group() call, one
 // transaction, one commit for every append that arrived while the one before was on its way);
@@ -59,6 +65,7 @@ const SCHEMAS = {
   log: 'bench_log',
   before: 'bench_before',
   insert: 'bench_insert',
+  ordered: 'bench_ordered',
 }
 const withSearchPath = (url, schema) => {
   const u = new URL(url)
@@ -370,6 +377,48 @@ const insertFloor = {
   },
 }
 
+// The floor with gap-free positions in commit order: an advisory lock, the head, one INSERT a group.
+const orderedFloor = {
+  name: 'ordered',
+  open: async () => {
+    const pool = new pg.Pool({ connectionString: URL_, max: 10 })
+    const sql = `SELECT ${SCHEMAS.ordered}.append_ordered($1, $2, $3, $4, $5, $6)`
+    let waiting = []
+    let sending = false
+    const send = async () => {
+      sending = true
+      while (waiting.length > 0) {
+        const group = waiting
+        waiting = []
+        const column = (f) => group.map(f)
+        try {
+          await pool.query(sql, [
+            column((a) => a.stream),
+            column((a) => a.version),
+            column((a) => a.event.eventId),
+            column((a) => a.event.type),
+            column((a) => JSON.stringify(a.event.data)),
+            column((a) => JSON.stringify(a.event.metadata)),
+          ])
+          for (const a of group) a.resolve()
+        } catch (error) {
+          for (const a of group) a.reject(error)
+        }
+      }
+      sending = false
+    }
+    return {
+      prepare: (events) => events,
+      append: (stream, events, before) =>
+        new Promise((resolve, reject) => {
+          waiting.push({ stream, version: before, event: events[0], resolve, reject })
+          if (!sending) void send()
+        }),
+      close: () => pool.end(),
+    }
+  },
+}
+
 // --- harness ---
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -441,9 +490,17 @@ const notes = []
 const log = (line) => process.stderr.write(`${line}\n`)
 const started = performance.now()
 const allThree = before === undefined ? [ours, bare, emmettStore] : [ours, bare, emmettStore, before]
-const appenders = [ours, insertFloor, emmettStore, emmettFast, bare, ...(before === undefined ? [] : [before])]
+const appenders = [
+  ours,
+  insertFloor,
+  orderedFloor,
+  emmettStore,
+  emmettFast,
+  bare,
+  ...(before === undefined ? [] : [before]),
+]
 // For profiling one part: BENCH_CASES=single,eight,ten,read,big,concurrent,log
-// BENCH_CONTENDERS=ours,insert,emmett,emmett-fast,bare
+// BENCH_CONTENDERS=ours,insert,ordered,emmett,emmett-fast,bare
 // (and BENCH_LOG_EVENTS=100000 for a smaller log)
 const onlyCases = process.env.BENCH_CASES?.split(',')
 const onlyContenders = process.env.BENCH_CONTENDERS?.split(',')
@@ -467,6 +524,22 @@ await admin.query(`CREATE SCHEMA ${SCHEMAS.emmett}`)
 await admin.query(`CREATE SCHEMA ${SCHEMAS.insert}`)
 await admin.query(`CREATE TABLE ${SCHEMAS.insert}.events (stream text NOT NULL, version bigint NOT NULL,
   event_id uuid NOT NULL, type text NOT NULL, data json NOT NULL, metadata json NOT NULL, UNIQUE (stream, version))`)
+await admin.query(`CREATE SCHEMA ${SCHEMAS.ordered}`)
+await admin.query(`CREATE TABLE ${SCHEMAS.ordered}.events (position bigint PRIMARY KEY, stream text NOT NULL,
+  version bigint NOT NULL, event_id uuid NOT NULL, type text NOT NULL, data json NOT NULL, metadata json NOT NULL,
+  UNIQUE (stream, version))`)
+await admin.query(`CREATE FUNCTION ${SCHEMAS.ordered}.append_ordered(p_streams text[], p_versions bigint[],
+  p_ids uuid[], p_types text[], p_data json[], p_metadata json[]) RETURNS bigint LANGUAGE plpgsql AS $fn$
+  DECLARE v_head bigint;
+  BEGIN
+    PERFORM pg_advisory_xact_lock(hashtext('${SCHEMAS.ordered}'));
+    SELECT coalesce(max(position), 0) INTO v_head FROM ${SCHEMAS.ordered}.events;
+    INSERT INTO ${SCHEMAS.ordered}.events
+      SELECT v_head + u.i, u.s, u.v, u.id, u.t, u.d, u.m
+      FROM unnest(p_streams, p_versions, p_ids, p_types, p_data, p_metadata) WITH ORDINALITY AS u (s, v, id, t, d, m, i);
+    RETURN v_head;
+  END
+  $fn$`)
 // Emmett's tables and functions, once, before either Emmett contender opens (emmett-fast does not migrate).
 {
   const store = emmett.getPostgreSQLEventStore(EMMETT_URL)
@@ -520,6 +593,7 @@ const durability = {}
   durability.emmett = `${line(em)}; search_path=${em.path}; BEGIN + SELECT emt_append_to_stream + COMMIT per append`
   durability['emmett-fast'] = durability.emmett
   durability.insert = `${line(base)}; one autocommit INSERT per append`
+  durability.ordered = `${line(base)}; one autocommit append_ordered() call per group of concurrent appends`
   durability.ours = `${line(base)}; one autocommit append_group() call per group of concurrent appends`
 }
 
@@ -838,10 +912,14 @@ const targets = [
   ['1 caller: ours / emmett', ratio('append 1 event', 'ours', 'emmett'), 1.6, '×'],
   ['1 caller: ours / emmett-fast', ratio('append 1 event', 'ours', 'emmett-fast'), 1.6, '×'],
   ['1 caller: ours / insert', ratio('append 1 event', 'ours', 'insert'), undefined, '%'],
+  ['1 caller: ours / ordered', ratio('append 1 event', 'ours', 'ordered'), undefined, '%'],
+  ['1 caller: ordered / emmett', ratio('append 1 event', 'ordered', 'emmett'), undefined, '×'],
   ['1 caller: ours / bare', ratio('append 1 event', 'ours', 'bare'), 0.9, '%'],
   ['8 callers: ours / emmett', ratio('8 callers, 1 event each', 'ours', 'emmett'), 2, '×'],
   ['8 callers: ours / emmett-fast', ratio('8 callers, 1 event each', 'ours', 'emmett-fast'), 2, '×'],
   ['8 callers: ours / insert', ratio('8 callers, 1 event each', 'ours', 'insert'), undefined, '%'],
+  ['8 callers: ours / ordered', ratio('8 callers, 1 event each', 'ours', 'ordered'), undefined, '%'],
+  ['8 callers: ordered / emmett', ratio('8 callers, 1 event each', 'ordered', 'emmett'), undefined, '×'],
   ['8 callers: ours / bare', ratio('8 callers, 1 event each', 'ours', 'bare'), undefined, '×'],
   ['10 events: ours / emmett', ratio('append 10 events', 'ours', 'emmett'), 2, '×'],
   ['10 events: ours / bare', ratio('append 10 events', 'ours', 'bare'), undefined, '%'],
@@ -879,8 +957,13 @@ const pgTargets = (caller, label, target) =>
     measured: ratio(label, 'ours', peer),
     target,
     unit: '×',
-    floor: ratio(label, 'insert', peer),
-    floorName: `insert / ${peer}: one autocommit INSERT with UNIQUE (stream, version)`,
+    floors: [
+      { value: ratio(label, 'insert', peer), name: 'insert: one autocommit INSERT with UNIQUE (stream, version)' },
+      {
+        value: ratio(label, 'ordered', peer),
+        name: 'ordered: the same with gap-free positions in commit order and group commit, as the port needs',
+      },
+    ],
   }))
 recordTargets('postgres', [
   ...pgTargets('1 caller', 'append 1 event', 1.6),

@@ -328,8 +328,12 @@ const main = () => {
         target: 1.5,
         at: 'most',
         unit: '×',
-        floor: largest.floor,
-        floorName: 'the runner with empty projections (reading, freezing, decoding, checkpoints)',
+        floors: [
+          {
+            value: largest.floor,
+            name: 'the runner with empty projections (reading, freezing, decoding, checkpoints)',
+          },
+        ],
       },
     ])
 }

@@ -825,30 +825,35 @@ for (const [name, value, target, unit] of targets.filter(([, value]) => !Number.
 const framesOf = (contender) => frames.find((f) => f.contender === contender)?.single ?? NaN
 const ONE = 'append 1 event (FULL)'
 const BIG_TX = 'append 1000 events in one tx'
+const MIN = 'bare-min: one autocommit INSERT with UNIQUE (stream, version)'
+const MIN_ID = 'bare-min-id: the same with a unique index on event ids, as the port needs'
 recordTargets('sqlite', [
   {
     name: 'SQLite durable 1-event append / minimal bare',
     measured: ratio(ONE, 'ours', 'bare-min'),
     target: 0.75,
     unit: '%',
-    floor: ratio(ONE, 'bare-min-id', 'bare-min'),
-    floorName: 'bare-min-id: the minimal bare with a unique index on event ids, as the port needs',
+    floors: [{ value: ratio(ONE, 'bare-min-id', 'bare-min'), name: MIN_ID }],
   },
   {
     name: 'SQLite durable 1-event append / Emmett, long-lived connection',
     measured: ratio(ONE, 'ours', 'emmett-conn'),
     target: 2.5,
     unit: '×',
-    floor: ratio(ONE, 'bare-min', 'emmett-conn'),
-    floorName: 'bare-min / emmett-conn',
+    floors: [
+      { value: ratio(ONE, 'bare-min', 'emmett-conn'), name: MIN },
+      { value: ratio(ONE, 'bare-min-id', 'emmett-conn'), name: MIN_ID },
+    ],
   },
   {
     name: 'SQLite 1000-event append, events/s',
     measured: get(BIG_TX, 'ours').eventsPerSecond,
     target: 120_000,
     unit: 'n',
-    floor: get(BIG_TX, 'bare-min').eventsPerSecond,
-    floorName: 'bare-min',
+    floors: [
+      { value: get(BIG_TX, 'bare-min').eventsPerSecond, name: MIN },
+      { value: get(BIG_TX, 'bare-min-id').eventsPerSecond, name: MIN_ID },
+    ],
   },
   {
     name: 'SQLite WAL frames a durable 1-event commit',
@@ -856,8 +861,10 @@ recordTargets('sqlite', [
     target: 3,
     at: 'most',
     unit: 'frames',
-    floor: framesOf('bare-min-id'),
-    floorName: 'bare-min-id (bare-min alone: ' + framesOf('bare-min').toFixed(2) + ')',
+    floors: [
+      { value: framesOf('bare-min'), name: MIN },
+      { value: framesOf('bare-min-id'), name: MIN_ID },
+    ],
   },
 ])
 console.log(`\nwhole run: ${((performance.now() - started) / 1000).toFixed(0)} s`)

@@ -4,13 +4,14 @@
 // A benchmark run on its own prints its figures as before; run by bench/run.mjs, BENCH_TARGETS names
 // a file and each target measured is appended to it as one line of JSON:
 //
-//   { bench, name, measured, target, at, unit, floor?, floorName? }
+//   { bench, name, measured, target, at, unit, floors: [{ value, name }] }
 //
 //   at      'least' (measured ≥ target) or 'most' (measured ≤ target)
 //   unit    '×' (a ratio), '%' (a share), 'n' (a rate or count), 'frames'
-//   floor   the same measure taken by the least any design could do in the same run (the minimal
-//           bare driver, a store that checks nothing, the runner with empty projections), so a
-//           missed target shows whether a design could have met it here at all
+//   floors  the same measure taken in the same run by the least work it allows — the minimal bare
+//           driver, the same with the one guarantee of the port that costs most, a store that checks
+//           nothing, the runner with empty projections — so a missed target shows whether any
+//           design could have met it here, and what keeping a guarantee costs
 import { appendFileSync } from 'node:fs'
 
 /** Whether `measured` meets `target`. */
@@ -22,7 +23,9 @@ export const recordTargets = (bench, targets) => {
   if (file === undefined || file === '') return
   const lines = targets
     .filter((t) => Number.isFinite(t.measured))
-    .map((t) => JSON.stringify({ bench, at: 'least', ...t, floor: Number.isFinite(t.floor) ? t.floor : undefined }))
+    .map((t) =>
+      JSON.stringify({ bench, at: 'least', ...t, floors: (t.floors ?? []).filter((f) => Number.isFinite(f.value)) }),
+    )
   if (lines.length > 0) appendFileSync(file, `${lines.join('\n')}\n`)
 }
 
