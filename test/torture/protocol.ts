@@ -6,7 +6,7 @@
  */
 import type { ChildProcessWithoutNullStreams } from 'node:child_process'
 
-import type { AppendResult, NewEvent } from '@civic-ledger/core'
+import type { AppendResult, EventStore, NewEvent } from '@civic-ledger/core'
 import { jsonLineReader, writeJsonLine } from '@civic-ledger/testing'
 import BetterSqlite3 from 'better-sqlite3'
 
@@ -139,6 +139,28 @@ export const followWriter = (
       resolve()
     })
   })
+
+/**
+ * Appends one probe batch of ten events to `streamId` after a fault, to see that the store takes
+ * appends again: the checker is told of the attempt, then of its acknowledgement, or of its failure
+ * as of unknown outcome. Returns what the refusal said, or undefined when the batch was
+ * acknowledged.
+ */
+export const appendProbe = async (
+  store: EventStore,
+  checker: LedgerChecker,
+  streamId: string,
+): Promise<string | undefined> => {
+  const events = Array.from({ length: 10 }, (_, i) => tortureEvent('torture.BatchPadded', { i }))
+  const operation = checker.begin([{ streamId, events }])
+  try {
+    checker.acknowledge(operation, [await store.appendToStream(streamId, events, { expectedRevision: 'any' })])
+    return undefined
+  } catch (error) {
+    checker.fail(operation, error, 'unknown')
+    return error instanceof Error ? error.message : String(error)
+  }
+}
 
 /** What SQLite's `integrity_check` says of the ledger file at `path`: `ok`, or its complaints. */
 export const integrityOf = (path: string): string => {

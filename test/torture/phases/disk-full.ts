@@ -16,8 +16,8 @@ import { between, seededRandom } from '@civic-ledger/testing'
 
 import { LedgerChecker } from '../checker'
 import type { Phase, PhaseBudget, PhaseResult } from '../phase'
-import { followWriter, integrityOf } from '../protocol'
-import { classificationInvariants, invariant, scratchDirectory, secondsSince, tortureEvent } from '../support'
+import { appendProbe, followWriter, integrityOf } from '../protocol'
+import { classificationInvariants, invariant, scratchDirectory, secondsSince } from '../support'
 
 const WRITER = join(__dirname, '..', 'disk-full-writer.js')
 const CHILD_TIMEOUT_MS = 120_000
@@ -106,17 +106,11 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
       try {
         await checker.observe(store)
         for (let k = 0; k < 3; k++) {
-          const events = Array.from({ length: 10 }, (_, i) => tortureEvent('torture.BatchPadded', { i }))
-          const operation = checker.begin([{ streamId: 'torture.full-lifted', events }])
-          try {
-            checker.acknowledge(operation, [
-              await store.appendToStream('torture.full-lifted', events, { expectedRevision: 'any' }),
-            ])
-            totals.afterLifted += 1
-          } catch (error) {
-            checker.fail(operation, error, 'unknown')
+          const refused = await appendProbe(store, checker, 'torture.full-lifted')
+          if (refused === undefined) totals.afterLifted += 1
+          else {
             totals.liftedRefused += 1
-            if (problem === '') problem = error instanceof Error ? error.message : String(error)
+            if (problem === '') problem = refused
           }
         }
         await checker.observe(store)

@@ -30,8 +30,8 @@ import { between, seededRandom } from '@civic-ledger/testing'
 import type { Operation } from '../checker'
 import { LedgerChecker } from '../checker'
 import type { Phase, PhaseBudget, PhaseResult } from '../phase'
-import { followWriter, integrityOf } from '../protocol'
-import { classificationInvariants, invariant, scratchDirectory, secondsSince, tortureEvent } from '../support'
+import { appendProbe, followWriter, integrityOf } from '../protocol'
+import { classificationInvariants, invariant, scratchDirectory, secondsSince } from '../support'
 
 const WRITER = join(__dirname, '..', 'disk-full-writer.js')
 const CHILD_TIMEOUT_MS = 60_000
@@ -216,17 +216,11 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
         totals.absentAfterError += await settleAfterError(store, r, checker)
         await checker.observe(store)
         if (!(await verifyLedger(store, { threads: 0 })).ok) totals.verify += 1
-        const events = Array.from({ length: 10 }, (_, i) => tortureEvent('torture.BatchPadded', { i }))
-        const operation = checker.begin([{ streamId: 'torture.read-only-after', events }])
-        try {
-          checker.acknowledge(operation, [
-            await store.appendToStream('torture.read-only-after', events, { expectedRevision: 'any' }),
-          ])
-          totals.afterRepair += 1
-        } catch (error) {
-          checker.fail(operation, error, 'unknown')
+        const refused = await appendProbe(store, checker, 'torture.read-only-after')
+        if (refused === undefined) totals.afterRepair += 1
+        else {
           totals.refusedAfterRepair += 1
-          if (problem === '') problem = error instanceof Error ? error.message : String(error)
+          if (problem === '') problem = refused
         }
         await checker.observe(store)
       } finally {
