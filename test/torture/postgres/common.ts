@@ -1,16 +1,22 @@
 /**
  * What the PostgreSQL phases of the torture run share: the server and a schema of their own per
- * phase, a seeded random source, error kinds, latency figures and the invariants every phase that
- * appends reports from its checker's classification.
+ * phase with the stores opened on it, a phase's start (its clock, checker, figures and seeded
+ * random source) and its end (the classification, the audit chain and the result), error kinds,
+ * latency figures and the invariants every phase that appends reports from its checker's
+ * classification.
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 
-import type { AppendResult, NewEvent, StreamAppend } from '@civic-ledger/core'
-import { testMetadata } from '@civic-ledger/testing'
+import type { AppendResult, EventStore, NewEvent, StreamAppend } from '@civic-ledger/core'
+import { verifyLedger } from '@civic-ledger/core'
+import type { PostgresEventStore } from '@civic-ledger/store-postgres'
+import { openPostgresEventStore } from '@civic-ledger/store-postgres'
+import { seededRandom, testMetadata } from '@civic-ledger/testing'
 import pg from 'pg'
 
-import type { Classification, LedgerChecker } from '../checker'
-import type { Invariant } from '../phase'
+import type { Classification } from '../checker'
+import { LedgerChecker } from '../checker'
+import type { Invariant, PhaseBudget, PhaseResult, StoreName } from '../phase'
 
 export const PG_URL = process.env['CIVIC_LEDGER_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test'
 
@@ -41,6 +47,44 @@ export const withClient = async <A>(work: (client: pg.Client) => Promise<A>): Pr
 /** Drops a phase's schema and everything in it. */
 export const dropSchema = (schema: string): Promise<unknown> =>
   withClient((client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)).catch(() => undefined)
+
+/** A schema of a phase's own, and the stores the phase opens on it. */
+export interface PhaseSchema {
+  readonly name: string
+  /** Opens another store on the schema, with `poolSize` connections (the store's default if none). */
+  readonly open: (poolSize?: number) => Promise<PostgresEventStore>
+  /**
+   * Closes every store opened, in the order opened, then drops the schema. A store that fails to
+   * close throws, leaving the rest and the schema as they are, unless `ignoringErrors`, which goes
+   * on past it.
+   */
+  readonly close: (options?: { readonly ignoringErrors?: boolean }) => Promise<void>
+}
+
+/** A fresh schema for one phase, its stores polling every `pollIntervalMs` (the store's default if none). */
+export const phaseSchema = (options: { readonly pollIntervalMs?: number } = {}): PhaseSchema => {
+  const name = freshSchema()
+  const opened: PostgresEventStore[] = []
+  return {
+    name,
+    open: async (poolSize) => {
+      const store = await openPostgresEventStore({
+        connectionString: PG_URL,
+        schema: name,
+        ...(poolSize === undefined ? {} : { poolSize }),
+        ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+      })
+      opened.push(store)
+      return store
+    },
+    close: async ({ ignoringErrors = false } = {}) => {
+      for (const store of opened)
+        if (ignoringErrors) await store.close().catch(() => undefined)
+        else await store.close()
+      await dropSchema(name)
+    },
+  }
+}
 
 /** Why PostgreSQL cannot be used, or undefined when it answers. */
 export const postgresUnavailable = async (): Promise<string | undefined> => {
@@ -199,4 +243,81 @@ export const sendUntilAcknowledged = async (
       await sleep(options.pauseMs ?? 5)
     }
   }
+}
+
+// --- a phase's start and end ---
+
+/** What a phase keeps from its start. */
+export interface PhaseRun {
+  /** When the phase started (`Date.now()`): its seconds and deadlines count from here. */
+  readonly started: number
+  /** Told of every append the phase makes. */
+  readonly checker: LedgerChecker
+  /** The phase's figures. */
+  readonly tally: Tally
+  /** Seeded from the budget, so the same seed gives the same schedule. */
+  readonly random: () => number
+}
+
+/** Starts a phase: its clock, a checker for its appends, its figures and its seeded random source. */
+export const startPhase = (budget: PhaseBudget): PhaseRun => ({
+  started: Date.now(),
+  checker: new LedgerChecker(),
+  tally: new Tally(),
+  random: seededRandom(budget.seed),
+})
+
+/** What `store` holds, observed by `checker` and classified, and the invariants the classification speaks to. */
+export const classifyLedger = async (
+  checker: LedgerChecker,
+  store: EventStore,
+): Promise<{ readonly classification: Classification; readonly invariants: ReadonlyArray<Invariant> }> => {
+  await checker.observe(store)
+  const classification = checker.classify()
+  return { classification, invariants: ledgerInvariants(classification) }
+}
+
+/** The audit chain of `store`, verified, as the invariant `name`. */
+export const auditChain = async (store: EventStore, name = 'audit chain'): Promise<Invariant> => {
+  const verified = await verifyLedger(store)
+  return invariant(name, verified.ok, verified.failure?.message ?? 'verify passed')
+}
+
+/** What a phase returns, timed from its start: its figures are its tally's unless `counts` is given. */
+export const phaseResult = (
+  run: PhaseRun,
+  result: {
+    readonly phase: string
+    readonly classification: Classification
+    readonly invariants: ReadonlyArray<Invariant>
+    readonly store?: StoreName
+    readonly counts?: Readonly<Record<string, number>>
+  },
+): PhaseResult => ({
+  store: result.store ?? 'postgres',
+  phase: result.phase,
+  seconds: secondsSince(run.started),
+  counts: result.counts ?? run.tally.counts,
+  classification: result.classification,
+  invariants: result.invariants,
+})
+
+/**
+ * Ends a phase on one ledger: what `store` holds is observed and classified by the run's checker,
+ * and its audit chain verified. The result's invariants are the phase's own (`invariants`), then
+ * the classification's, then the audit chain's.
+ */
+export const finishPhase = async (
+  run: PhaseRun,
+  store: EventStore,
+  phase: string,
+  invariants: ReadonlyArray<Invariant>,
+): Promise<PhaseResult> => {
+  const ledger = await classifyLedger(run.checker, store)
+  const audit = await auditChain(store)
+  return phaseResult(run, {
+    phase,
+    classification: ledger.classification,
+    invariants: [...invariants, ...ledger.invariants, audit],
+  })
 }

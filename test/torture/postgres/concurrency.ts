@@ -4,27 +4,26 @@
  * streams while three live subscribers and an async projection follow the log.
  */
 import type { EventStore } from '@civic-ledger/core'
-import { verifyLedger, WrongExpectedRevisionError } from '@civic-ledger/core'
-import { openPostgresEventStore } from '@civic-ledger/store-postgres'
+import { WrongExpectedRevisionError } from '@civic-ledger/core'
 
-import { LedgerChecker } from '../checker'
+import type { LedgerChecker } from '../checker'
 import type { Invariant, Phase, PhaseBudget, PhaseResult } from '../phase'
 import {
-  dropSchema,
-  freshSchema,
+  auditChain,
+  classifyLedger,
+  finishPhase,
   invariant,
   kindOf,
-  ledgerInvariants,
   percentile,
-  PG_URL,
+  phaseResult,
+  phaseSchema,
   postgresUnavailable,
-  secondsSince,
-  seeded,
   sendUntilAcknowledged,
+  startPhase,
   Tally,
   tortureEvents,
 } from './common'
-import { checkReadModel, countingProjection, WatchedProjection, WatchedSubscriber } from './watchers'
+import { checkReadModel, countingProjection, threeSubscribers, WatchedProjection } from './watchers'
 
 const WRITER_COUNTS = [2, 8, 32] as const
 
@@ -79,12 +78,13 @@ const race = async (
   return { firstWinners, head }
 }
 
+const ONE_STREAM = 'N = 2, 8, 32 writers on one stream'
+
 const oneStream = async (budget: PhaseBudget): Promise<PhaseResult> => {
-  const started = Date.now()
-  const schema = freshSchema()
-  const store = await openPostgresEventStore({ connectionString: PG_URL, schema, poolSize: 32 })
-  const checker = new LedgerChecker()
-  const tally = new Tally()
+  const phase = startPhase(budget)
+  const { started, checker, tally } = phase
+  const schema = phaseSchema()
+  const store = await schema.open(32)
   const invariants: Invariant[] = []
   try {
     for (const [index, writers] of WRITER_COUNTS.entries()) {
@@ -125,43 +125,23 @@ const oneStream = async (budget: PhaseBudget): Promise<PhaseResult> => {
         ),
       )
     }
-    await checker.observe(store)
-    const classification = checker.classify()
-    const verified = await verifyLedger(store)
-    invariants.push(...ledgerInvariants(classification))
-    invariants.push(invariant('audit chain', verified.ok, verified.failure?.message ?? 'verify passed'))
-    return {
-      store: 'postgres',
-      phase: 'N = 2, 8, 32 writers on one stream',
-      seconds: secondsSince(started),
-      counts: tally.counts,
-      classification,
-      invariants,
-    }
+    return await finishPhase(phase, store, ONE_STREAM, invariants)
   } finally {
-    await store.close()
-    await dropSchema(schema)
+    await schema.close()
   }
 }
 
 const manyStreams = async (budget: PhaseBudget): Promise<PhaseResult> => {
-  const started = Date.now()
+  const phase = startPhase(budget)
+  const { started, checker, tally, random } = phase
   const streams = budget.size === 'full' ? 10_000 : 1_000
   const writers = 8
-  const schema = freshSchema()
-  const open = (poolSize: number) =>
-    openPostgresEventStore({ connectionString: PG_URL, schema, poolSize, pollIntervalMs: 250 })
-  const store = await open(writers + 2)
-  const others = [await open(2), await open(2)]
-  const projecting = await open(4)
-  const checker = new LedgerChecker()
-  const tally = new Tally()
-  const random = seeded(budget.seed)
-  const subscribers = [
-    new WatchedSubscriber('same instance', store),
-    new WatchedSubscriber('second instance', others[0] as EventStore),
-    new WatchedSubscriber('third instance', others[1] as EventStore),
-  ]
+  const schema = phaseSchema({ pollIntervalMs: 250 })
+  const store = await schema.open(writers + 2)
+  const second = await schema.open(2)
+  const third = await schema.open(2)
+  const projecting = await schema.open(4)
+  const subscribers = threeSubscribers(store, second, third)
   const projection = countingProjection('torture-streams')
   const watched = new WatchedProjection(projecting, projection)
   try {
@@ -215,34 +195,28 @@ const manyStreams = async (budget: PhaseBudget): Promise<PhaseResult> => {
     const reached = await Promise.all(subscribers.map((s) => s.reach(head, 120_000)))
     tally.add('subscribersCaughtUp', reached.filter(Boolean).length)
     await watched.runner.waitUntilCaughtUp({ timeoutMs: 300_000 })
-    await checker.observe(store)
-    const classification = checker.classify()
+    const { classification, invariants: ledger } = await classifyLedger(checker, store)
     const invariants: Invariant[] = [
-      ...ledgerInvariants(classification),
+      ...ledger,
       ...subscribers.map((s) => s.invariant(head)),
       watched.invariant(),
       ...(await checkReadModel(store, projection, (p, c) => watched.runner.query(p, c))),
     ]
-    const verified = await verifyLedger(store)
-    invariants.push(invariant('audit chain', verified.ok, verified.failure?.message ?? 'verify passed'))
-    return {
-      store: 'postgres',
+    invariants.push(await auditChain(store))
+    return phaseResult(phase, {
       phase: `${streams.toLocaleString('en-GB')} streams, ${writers} writers, 3 subscribers, an async projection`,
-      seconds: secondsSince(started),
-      counts: tally.counts,
       classification,
       invariants,
-    }
+    })
   } finally {
     for (const s of subscribers) s.stop()
     await watched.stop()
-    for (const s of [store, ...others, projecting]) await s.close()
-    await dropSchema(schema)
+    await schema.close()
   }
 }
 
 export const concurrencyPhases: ReadonlyArray<Phase> = [
-  { store: 'postgres', name: 'N = 2, 8, 32 writers on one stream', unavailable: postgresUnavailable, run: oneStream },
+  { store: 'postgres', name: ONE_STREAM, unavailable: postgresUnavailable, run: oneStream },
   {
     store: 'postgres',
     name: '10,000 streams with subscribers and a projection',

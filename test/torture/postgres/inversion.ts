@@ -9,30 +9,25 @@
  */
 import { randomInt } from 'node:crypto'
 
-import type { AppendResult, EventStore, NewEvent } from '@civic-ledger/core'
-import { canonicalJson, verifyLedger, WrongExpectedRevisionError } from '@civic-ledger/core'
-import { openPostgresEventStore } from '@civic-ledger/store-postgres'
+import type { AppendResult, NewEvent } from '@civic-ledger/core'
+import { canonicalJson, WrongExpectedRevisionError } from '@civic-ledger/core'
 import pg from 'pg'
 
 import type { Operation } from '../checker'
-import { LedgerChecker } from '../checker'
 import type { Invariant, Phase, PhaseBudget, PhaseResult } from '../phase'
 import {
-  dropSchema,
-  freshSchema,
+  finishPhase,
   invariant,
-  ledgerInvariants,
   messageOf,
   PG_URL,
+  phaseSchema,
   postgresUnavailable,
-  secondsSince,
-  seeded,
   sendUntilAcknowledged,
   sleep,
-  Tally,
+  startPhase,
   tortureEvents,
 } from './common'
-import { WatchedSubscriber } from './watchers'
+import { threeSubscribers } from './watchers'
 
 /** The advisory lock a held append waits on: one of its own per run, so runs side by side do not meet. */
 const HOLD_KEY = 7_400_000 + randomInt(1_000_000)
@@ -114,32 +109,27 @@ const idleAppend = async (
   }
 }
 
+const PHASE_NAME = 'commit inversion and a session idle in transaction'
+
 const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
-  const started = Date.now()
+  const phase = startPhase(budget)
+  const { started, checker, tally, random } = phase
   const holdSeconds = budget.size === 'full' ? 60 : 3
-  const schema = freshSchema()
-  const open = (poolSize: number) =>
-    openPostgresEventStore({ connectionString: PG_URL, schema, poolSize, pollIntervalMs: 200 })
-  const store = await open(8)
-  const others = [await open(2), await open(2)]
+  const schema = phaseSchema({ pollIntervalMs: 200 })
+  const store = await schema.open(8)
+  const second = await schema.open(2)
+  const third = await schema.open(2)
   const holder = await connect()
   const observer = await connect()
   const idle = await connect()
   const xminHolder = await connect()
-  const checker = new LedgerChecker()
-  const tally = new Tally()
-  const random = seeded(budget.seed)
-  const subscribers = [
-    new WatchedSubscriber('same instance', store),
-    new WatchedSubscriber('second instance', others[0] as EventStore),
-    new WatchedSubscriber('third instance', others[1] as EventStore),
-  ]
+  const subscribers = threeSubscribers(store, second, third)
   const invariants: Invariant[] = []
   let writing = true
   let idling = false
   let longestAppendMs = 0
   try {
-    await observer.query(holdOpenTrigger(schema))
+    await observer.query(holdOpenTrigger(schema.name))
     // Writers on their own streams the whole phase, resending with the same ids until acknowledged.
     const writers = Promise.all(
       [0, 1, 2, 3].map(async (w) => {
@@ -209,7 +199,7 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
     await xminHolder.query('SELECT txid_current()')
     const idleEvents = tortureEvents(2, 'torture.IdleHeld')
     const idleOperation: Operation = checker.begin([{ streamId: 'torture.idle', events: idleEvents }])
-    const commit = await idleAppend(idle, schema, 'torture.idle', idleEvents)
+    const commit = await idleAppend(idle, schema.name, 'torture.idle', idleEvents)
     const errorsBefore = { ...tally.counts }
     idling = true
     let maxLag = 0
@@ -257,19 +247,7 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
       ),
       ...subscribers.map((s) => s.invariant(head)),
     )
-    await checker.observe(store)
-    const classification = checker.classify()
-    invariants.push(...ledgerInvariants(classification))
-    const verified = await verifyLedger(store)
-    invariants.push(invariant('audit chain', verified.ok, verified.failure?.message ?? 'verify passed'))
-    return {
-      store: 'postgres',
-      phase: 'commit inversion and a session idle in transaction',
-      seconds: secondsSince(started),
-      counts: tally.counts,
-      classification,
-      invariants,
-    }
+    return await finishPhase(phase, store, PHASE_NAME, invariants)
   } catch (error) {
     writing = false
     throw new Error(`the commit-inversion phase could not run: ${messageOf(error)}`, { cause: error })
@@ -277,14 +255,13 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
     writing = false
     for (const s of subscribers) s.stop()
     for (const c of [holder, observer, idle, xminHolder]) await c.end().catch(() => undefined)
-    for (const s of [store, ...others]) await s.close().catch(() => undefined)
-    await dropSchema(schema)
+    await schema.close({ ignoringErrors: true })
   }
 }
 
 export const inversionPhase: Phase = {
   store: 'postgres',
-  name: 'commit inversion and a session idle in transaction',
+  name: PHASE_NAME,
   unavailable: postgresUnavailable,
   run,
 }

@@ -13,15 +13,16 @@ import { randomBytes } from 'node:crypto'
 import type { AppendResult, EventStore, NewEvent } from '@civic-ledger/core'
 import { openEventStore, systemClock, WrongExpectedRevisionError } from '@civic-ledger/core'
 
-import { LedgerChecker } from '../checker'
+import type { LedgerChecker } from '../checker'
 import type { Invariant, Phase, PhaseBudget, PhaseResult } from '../phase'
 import {
+  classifyLedger,
   invariant,
   kindOf,
-  ledgerInvariants,
   percentile,
-  secondsSince,
+  phaseResult,
   sendUntilAcknowledged,
+  startPhase,
   Tally,
   tortureEvents,
 } from './common'
@@ -107,15 +108,16 @@ const races = async (
   return figures
 }
 
+const PHASE_NAME = 'writers racing on one stream, and idempotent resends'
+
 const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
-  const started = Date.now()
+  const phase = startPhase(budget)
+  const { started, checker, tally } = phase
   const url = kurrentUrl()
   if (url === undefined) throw new Error(`${URL_VARIABLE} is not set`)
   const store = await openEventStore(withLedger(url, `cl-torture-${randomBytes(5).toString('hex')}`), {
     clock: systemClock,
   })
-  const checker = new LedgerChecker()
-  const tally = new Tally()
   const invariants: Invariant[] = []
   const acknowledged: Acknowledged[] = []
   try {
@@ -160,22 +162,12 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
         `${same} of ${acknowledged.length} resends came back already stored at their positions; the head moved from ${head} to ${headAfter} ${differed.join(', ')}`.trim(),
       ),
     )
-    await checker.observe(store)
-    const classification = checker.classify()
-    invariants.push(...ledgerInvariants(classification))
-    return {
-      store: 'kurrentdb',
-      phase: 'writers racing on one stream, and idempotent resends',
-      seconds: secondsSince(started),
-      counts: tally.counts,
-      classification,
-      invariants,
-    }
+    const { classification, invariants: ledger } = await classifyLedger(checker, store)
+    invariants.push(...ledger)
+    return phaseResult(phase, { store: 'kurrentdb', phase: PHASE_NAME, classification, invariants })
   } finally {
     await store.close()
   }
 }
 
-export const kurrentdbPhases: ReadonlyArray<Phase> = [
-  { store: 'kurrentdb', name: 'writers racing on one stream, and idempotent resends', unavailable, run },
-]
+export const kurrentdbPhases: ReadonlyArray<Phase> = [{ store: 'kurrentdb', name: PHASE_NAME, unavailable, run }]

@@ -15,24 +15,24 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 
 import type { EventStore, NewEvent } from '@civic-ledger/core'
-import { createProjectionRunner, verifyLedger } from '@civic-ledger/core'
-import { openPostgresEventStore } from '@civic-ledger/store-postgres'
+import { createProjectionRunner } from '@civic-ledger/core'
 import { testMetadata } from '@civic-ledger/testing'
 import pg from 'pg'
 
 import type { Operation } from '../checker'
 import { LedgerChecker } from '../checker'
 import type { Invariant, Phase, PhaseBudget, PhaseResult } from '../phase'
+import type { Tally } from './common'
 import {
-  dropSchema,
-  freshSchema,
+  auditChain,
+  classifyLedger,
   invariant,
-  ledgerInvariants,
   PG_URL,
+  phaseResult,
+  phaseSchema,
   postgresUnavailable,
-  secondsSince,
   sleep,
-  Tally,
+  startPhase,
   withClient,
 } from './common'
 import type { ChildMessage, ChildOptions, Ledger } from './terminations-protocol'
@@ -188,17 +188,19 @@ const finishProjection = async (store: EventStore, projection: typeof BATCHES_PR
   }
 }
 
+const PHASE_NAME = 'backends terminated under every held connection'
+
 const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
-  const started = Date.now()
-  const schema = freshSchema()
-  const importSchema = freshSchema()
+  const phase = startPhase(budget)
+  const { started, tally } = phase
+  const mainSchema = phaseSchema()
+  const importSchema = phaseSchema()
   const application = `cl-torture-${randomBytes(4).toString('hex')}`
-  const checkers: Record<Ledger, LedgerChecker> = { main: new LedgerChecker(), import: new LedgerChecker() }
-  const tally = new Tally()
+  const checkers: Record<Ledger, LedgerChecker> = { main: phase.checker, import: new LedgerChecker() }
   const problems: string[] = []
   // The schemas exist, with their projections' tables, before the first backend is terminated.
-  const main = await openPostgresEventStore({ connectionString: PG_URL, schema })
-  const imported = await openPostgresEventStore({ connectionString: PG_URL, schema: importSchema })
+  const main = await mainSchema.open()
+  const imported = await importSchema.open()
   try {
     const until = started + budget.seconds * 1_000 * 0.8
     const kill = terminator(application, tally, () =>
@@ -209,7 +211,14 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
     try {
       for (let generation = 0; Date.now() < until; generation++) {
         const workload = startWorkload(
-          { url: PG_URL, schema, importSchema, application, seed: budget.seed + generation, generation },
+          {
+            url: PG_URL,
+            schema: mainSchema.name,
+            importSchema: importSchema.name,
+            application,
+            seed: budget.seed + generation,
+            generation,
+          },
           checkers,
           tally,
           problems,
@@ -258,25 +267,26 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
       await kill.stop()
     }
     for (const checker of Object.values(checkers)) checker.abandonPending('the workload process ended')
-    await checkers.main.observe(main)
-    await checkers.import.observe(imported)
-    const classification = checkers.main.classify()
-    const importClassification = checkers.import.classify()
+    const { classification, invariants: mainLedger } = await classifyLedger(checkers.main, main)
+    const { classification: importClassification, invariants: importLedger } = await classifyLedger(
+      checkers.import,
+      imported,
+    )
     tally.add('crashes', crashes)
     tally.add('hung', hung)
     tally.add('events', (await main.headPosition()) + (await imported.headPosition()))
-    const mainVerified = await verifyLedger(main)
-    const importVerified = await verifyLedger(imported)
+    const mainAudit = await auditChain(main)
+    const importAudit = await auditChain(imported, 'audit chain (imports)')
     const invariants: Invariant[] = [
-      ...ledgerInvariants(classification),
-      ...ledgerInvariants(importClassification).map((i) => ({ ...i, name: `${i.name} (imports)` })),
+      ...mainLedger,
+      ...importLedger.map((i) => ({ ...i, name: `${i.name} (imports)` })),
       invariant(
         'no process crash',
         crashes === 0 && hung === 0 && tally.get('uncaughtErrors') === 0,
         `${crashes} crashes, ${hung} hung, ${tally.get('uncaughtErrors')} uncaught errors ${problems.join('; ')}`.trim(),
       ),
-      invariant('audit chain', mainVerified.ok, mainVerified.failure?.message ?? 'verify passed'),
-      invariant('audit chain (imports)', importVerified.ok, importVerified.failure?.message ?? 'verify passed'),
+      mainAudit,
+      importAudit,
       ...(await finishProjection(main, BATCHES_PROJECTION)),
       ...(await finishProjection(main, INLINE_PROJECTION)),
     ]
@@ -288,10 +298,8 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
           `${tally.get('terminations')} terminations`,
         ),
       )
-    return {
-      store: 'postgres',
-      phase: 'backends terminated under every held connection',
-      seconds: secondsSince(started),
+    return phaseResult(phase, {
+      phase: PHASE_NAME,
       counts: {
         ...tally.counts,
         importsAcknowledgedPresent: importClassification.counts['acknowledged-present'],
@@ -301,18 +309,16 @@ const run = async (budget: PhaseBudget): Promise<PhaseResult> => {
       },
       classification,
       invariants,
-    }
+    })
   } finally {
-    await main.close()
-    await imported.close()
-    await dropSchema(schema)
-    await dropSchema(importSchema)
+    await mainSchema.close()
+    await importSchema.close()
   }
 }
 
 export const terminationsPhase: Phase = {
   store: 'postgres',
-  name: 'backends terminated under every held connection',
+  name: PHASE_NAME,
   unavailable: postgresUnavailable,
   run,
 }

@@ -62,6 +62,20 @@ export class WatchedSubscriber {
   }
 }
 
+/**
+ * Three live subscribers to one ledger: on `store`, the instance the writers use, and on two more
+ * instances of it, `second` and `third`.
+ */
+export const threeSubscribers = (
+  store: EventStore,
+  second: EventStore,
+  third: EventStore,
+): ReadonlyArray<WatchedSubscriber> => [
+  new WatchedSubscriber('same instance', store),
+  new WatchedSubscriber('second instance', second),
+  new WatchedSubscriber('third instance', third),
+]
+
 /** One document per event applied (with how many times), and one per stream: not idempotent on purpose. */
 export const applied = defineCollection<{ readonly position: number; readonly times: number }>('applied')
 export const perStream = defineCollection<{ readonly events: number; readonly lastRevision: number }>('per-stream')
