@@ -5,14 +5,13 @@
  * are set by a clock the test gives, so reports can be replayed as of a day between the steps.
  */
 import { areasPlugin, importReferenceData } from '@civic-ledger/areas'
-import type { Clock, Ledger } from '@civic-ledger/core'
-import { allowAll, createLedger } from '@civic-ledger/core'
+import type { Clock, Either, Ledger } from '@civic-ledger/core'
+import { allowAll, createLedger, isLeft } from '@civic-ledger/core'
 import { applications, awards, drafts, funds, grantsPlugin, submissions } from '@civic-ledger/grants'
 import { organisations, partnershipsPlugin, registerCouncils } from '@civic-ledger/partnerships'
 import { postgresStoreProvider } from '@civic-ledger/store-postgres'
 import { sqliteStoreProvider } from '@civic-ledger/store-sqlite'
 import { volunteers, volunteersPlugin } from '@civic-ledger/volunteers'
-import * as E from 'fp-ts/Either'
 
 export const FUND = 'warm-spaces'
 export const OFFICER = { id: 'officer-1', organisation: 'GB-LAE-CAM', role: 'grants-officer' }
@@ -35,9 +34,9 @@ export const steppingClock = (): Clock & { day: string } => {
   return clock
 }
 
-const must = async (result: Promise<E.Either<{ readonly message: string }, unknown>>, what: string): Promise<void> => {
+const must = async (result: Promise<Either<{ readonly message: string }, unknown>>, what: string): Promise<void> => {
   const r = await result
-  if (E.isLeft(r)) throw new Error(`${what}: ${r.left.message}`)
+  if (isLeft(r)) throw new Error(`${what}: ${r.left.message}`)
 }
 
 /** Records the ledger on `store`; positions are returned for replays. */
