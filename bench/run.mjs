@@ -4,7 +4,7 @@
 // same measure taken by the least any design could do in the same run), then each benchmark's own
 // report, with the machine and the command. Nothing here asserts a time.
 //
-//   npm run bench                              every benchmark (about 25 minutes on 2 cores)
+//   npm run bench                              every benchmark (12–15 minutes on 2 cores)
 //   BENCH_ONLY=sqlite,memory npm run bench     some of them (sqlite, memory, postgres, execute,
 //                                              projections, audit, kernel)
 //   BENCH_NO_DOCS=1 npm run bench              print only
@@ -144,8 +144,9 @@ if (process.env.BENCH_NO_DOCS === undefined && !SMOKE) {
     '### Targets',
     '',
     'Every target the benchmarks below measured. A floor is the same measure taken in the same run by',
-    'the least work it allows, named in each row: the minimal bare driver, the same with the one',
-    'guarantee of the port that costs most, a store that checks nothing, the runner with empty',
+    'the least work it allows, named in each row: the minimal bare driver; the same with the',
+    'guarantees of the port that cost most (unique event ids; gap-free positions in commit order); a',
+    'store that checks nothing; the least rebuild of the same read models; our runner with empty',
     'projections. Where a floor misses the goal too, the goal asks for less work than that floor does,',
     'on this machine.',
     '',
